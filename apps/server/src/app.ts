@@ -1,0 +1,59 @@
+/**
+ * Builds the Fastify application: schemas from packages/shared validate, type and document
+ * every route (OpenAPI at `/api/docs`); one error handler makes the envelope.
+ */
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import fastifyWebsocket from '@fastify/websocket';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Services } from './services/container.js';
+import { installErrorHandler } from './http/error-handler.js';
+import { installAuth } from './http/auth-guard.js';
+import { authRoutes } from './routes/auth-routes.js';
+import { organisationRoutes } from './routes/organisation-routes.js';
+import { detectionRoutes } from './routes/detection-routes.js';
+import { readRoutes } from './routes/read-routes.js';
+import { layoutRoutes } from './routes/layout-routes.js';
+import { credentialRoutes } from './routes/credential-routes.js';
+import { SERVER_VERSION, systemRoutes } from './routes/system-routes.js';
+import { mountGateway, type MountedGateway } from './gateway-wiring.js';
+
+export interface BuiltApp {
+  app: FastifyInstance;
+  gateway: MountedGateway;
+}
+
+/** Create the app (not yet listening). */
+export async function buildApp(s: Services): Promise<BuiltApp> {
+  const app: FastifyInstance = Fastify({ loggerInstance: s.logger as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }), bodyLimit: 1 << 20, trustProxy: false });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandler(app);
+  installAuth(app);
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: { title: 'Pantau API', version: SERVER_VERSION, description: 'CCTV control-room server: detections, organisation, real-time feed, stream gateway' },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+          apiSecret: { type: 'apiKey', in: 'header', name: 'X-API-Secret' },
+        },
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+  await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
+
+  await authRoutes(app, s);
+  await organisationRoutes(app, s);
+  await detectionRoutes(app, s);
+  await readRoutes(app, s);
+  await layoutRoutes(app, s);
+  await credentialRoutes(app, s);
+  const gateway = await mountGateway(app, s);
+  await systemRoutes(app, s, gateway);
+  return { app, gateway };
+}

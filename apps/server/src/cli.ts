@@ -1,0 +1,133 @@
+/**
+ * The `pantau` command: serve, migrate, users, credentials, simulate.
+ * Every subcommand takes `--data-dir` (default `PANTAU_DATA_DIR` or `./data`).
+ */
+import { Command, InvalidArgumentError, Option } from 'commander';
+import pino from 'pino';
+import { PantauError, Role } from '@pantau/shared';
+import { loadConfig, resolveDataDir } from './config.js';
+import { createServices } from './services/container.js';
+import { migrate, openDatabase } from './db/database.js';
+import { startServer } from './server.js';
+import { runSimulate } from './simulator/simulate.js';
+
+const port = (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('a port number 0–65535');
+  return n;
+};
+const positive = (v: string) => {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('a positive number');
+  return n;
+};
+const dataDirOption = () => new Option('--data-dir <dir>', 'data directory (database, keys, logs)').env('PANTAU_DATA_DIR');
+
+/** Build the CLI program (exported for tests). */
+export function buildCli(): Command {
+  const program = new Command('pantau').description('Pantau CCTV control-room server').showHelpAfterError();
+
+  program
+    .command('serve')
+    .description('run the server (HTTP API, WebSocket, worker, stream gateway, console)')
+    .option('--port <port>', 'TCP port', port, 8080)
+    .option('--host <host>', 'listen address', '127.0.0.1')
+    .addOption(dataDirOption())
+    .action(async (o: { port: number; host: string; dataDir?: string }) => {
+      const server = await startServer({ port: o.port, host: o.host, dataDir: resolveDataDir(o.dataDir) });
+      server.services.logger.info({ url: server.url, console: `${server.url}/console/`, docs: `${server.url}/api/docs` }, 'Pantau server listening');
+      const stop = async () => {
+        await server.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', () => void stop());
+      process.once('SIGTERM', () => void stop());
+    });
+
+  program
+    .command('migrate')
+    .description('apply pending database migrations (or revert the last with --down)')
+    .option('--down', 'revert the last migration')
+    .addOption(dataDirOption())
+    .action(async (o: { down?: boolean; dataDir?: string }) => {
+      const db = openDatabase(resolveDataDir(o.dataDir));
+      const r = await migrate(db, o.down ? 'down' : 'up');
+      for (const m of r.results ?? []) console.log(`${m.direction} ${m.migrationName}: ${m.status}`);
+      if ((r.results ?? []).length === 0) console.log('nothing to migrate');
+      await db.close();
+    });
+
+  const users = program.command('users').description('manage users');
+  users
+    .command('create')
+    .description('create a user')
+    .requiredOption('--email <email>')
+    .requiredOption('--password <password>')
+    .addOption(new Option('--role <role>').choices(Role.options).default('operator'))
+    .option('--name <name>')
+    .addOption(dataDirOption())
+    .action(async (o: { email: string; password: string; role: Role; name?: string; dataDir?: string }) => {
+      await withServices(o.dataDir, async (s) => {
+        const u = await s.auth.createUser({ email: o.email, password: o.password, role: o.role, ...(o.name ? { name: o.name } : {}) });
+        console.log(JSON.stringify({ id: u.id, email: u.email, role: u.role }));
+      });
+    });
+
+  const creds = program.command('credentials').description('manage device API credentials');
+  creds
+    .command('create')
+    .description('create an API credential; prints { id, api_key, api_secret } (the secret is shown only now)')
+    .requiredOption('--name <name>')
+    .option('--expires-at <iso>', 'ISO-8601 expiry')
+    .addOption(dataDirOption())
+    .action(async (o: { name: string; expiresAt?: string; dataDir?: string }) => {
+      if (o.expiresAt !== undefined && Number.isNaN(Date.parse(o.expiresAt))) throw new PantauError('VALIDATION_ERROR', '--expires-at must be ISO-8601', { field: 'expires_at' });
+      await withServices(o.dataDir, async (s) => {
+        const c = s.credentials.create({ credential_name: o.name, expires_at: o.expiresAt });
+        console.log(JSON.stringify({ id: c.id, api_key: c.api_key, api_secret: c.api_secret }));
+      });
+    });
+
+  program
+    .command('simulate')
+    .description('simulated RTSP cameras that register a demo organisation and post detections')
+    .option('--cameras <n>', 'number of cameras', positive, 4)
+    .option('--rate <n>', 'detections per second', positive, 5)
+    .option('--server <url>', 'Pantau server', 'http://127.0.0.1:8080')
+    .option('--email <email>', 'admin to register the demo organisation with', 'admin@pantau.local')
+    .option('--password <password>', 'that admin\'s password', 'pantau-admin')
+    .option('--rtsp-port <port>', 'RTSP port of the simulated cameras', port, 8554)
+    .addOption(dataDirOption())
+    .action(async (o: { cameras: number; rate: number; server: string; email: string; password: string; rtspPort: number }) => {
+      const logger = pino({ level: 'info' });
+      const sim = await runSimulate({ serverUrl: o.server, email: o.email, password: o.password, cameras: Math.round(o.cameras), rate: o.rate, rtspPort: o.rtspPort, logger });
+      const stop = async () => {
+        await sim.stop();
+        process.exit(0);
+      };
+      process.once('SIGINT', () => void stop());
+      process.once('SIGTERM', () => void stop());
+    });
+
+  return program;
+}
+
+async function withServices<T>(dataDir: string | undefined, fn: (s: Awaited<ReturnType<typeof createServices>>) => Promise<T>): Promise<T> {
+  const s = await createServices(loadConfig({ dataDir: resolveDataDir(dataDir), runWorker: false }), pino({ level: 'warn' }));
+  try {
+    return await fn(s);
+  } finally {
+    await s.close();
+  }
+}
+
+/** Run the CLI with `argv`; prints errors as `error: <code>: <message>` and exits 1. */
+export async function main(argv: string[] = process.argv): Promise<void> {
+  try {
+    await buildCli().parseAsync(argv);
+  } catch (err) {
+    if (err instanceof PantauError) console.error(`error: ${err.code}: ${err.message}`);
+    else console.error(`error: ${(err as Error).message}`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * Server configuration: command-line flags over environment over defaults.
+ */
+import path from 'node:path';
+
+export interface ServerConfig {
+  /** TCP port; 0 picks a free one. Default 8080. */
+  port: number;
+  /** Listen address. Default 127.0.0.1. */
+  host: string;
+  /** Where the database, key file and logs live. `--data-dir`, `PANTAU_DATA_DIR`, default `./data`. */
+  dataDir: string;
+  /** Signed-in session lifetime, ms (default 12 h: one control-room shift). */
+  sessionTtlMs: number;
+  /** Built console to serve at `/console` (default: apps/desktop/dist/renderer, if present). */
+  consoleDir: string | null;
+  /** Gateway: stop an ffmpeg after this long without viewers, ms. */
+  gatewayIdleMs: number;
+  /** pino level. */
+  logLevel: string;
+  /** Start the job worker in this process (tests may turn it off to observe the queue). */
+  runWorker: boolean;
+}
+
+/** Data directory from a flag, `PANTAU_DATA_DIR` or `./data`, made absolute. */
+export function resolveDataDir(flag?: string): string {
+  return path.resolve(flag ?? process.env.PANTAU_DATA_DIR ?? './data');
+}
+
+/** Build a config from partial overrides (CLI flags, tests) and the environment. */
+export function loadConfig(over: Partial<ServerConfig> = {}): ServerConfig {
+  return {
+    port: over.port ?? Number(process.env.PANTAU_PORT ?? 8080),
+    host: over.host ?? process.env.PANTAU_HOST ?? '127.0.0.1',
+    dataDir: over.dataDir ?? resolveDataDir(),
+    sessionTtlMs: over.sessionTtlMs ?? 12 * 3600_000,
+    consoleDir: over.consoleDir === undefined ? defaultConsoleDir() : over.consoleDir,
+    gatewayIdleMs: over.gatewayIdleMs ?? 10_000,
+    logLevel: over.logLevel ?? process.env.PANTAU_LOG_LEVEL ?? 'info',
+    runWorker: over.runWorker ?? true,
+  };
+}
+
+function defaultConsoleDir(): string {
+  // dist/config.js or src/config.ts → apps/server → apps/desktop/dist/renderer
+  return path.resolve(import.meta.dirname, '..', '..', 'desktop', 'dist', 'renderer');
+}

@@ -1,0 +1,246 @@
+/**
+ * Kysely table types: the database as the server's code sees it (DESIGN §2).
+ *
+ * Timestamps are stored as ISO-8601 UTC text with milliseconds (`2026-11-21T03:15:00.000Z`):
+ * readable, and ordered lexicographically the same as chronologically. Booleans are 0/1.
+ * JSON columns hold text.
+ */
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+
+type CreatedAt = ColumnType<string, string | undefined, never>;
+
+export interface CompanyGroupsTable {
+  id: Generated<number>;
+  province_code: string;
+  province_name: string;
+  group_name: string;
+  address: string | null;
+  phone: string | null;
+  email: string | null;
+  status: Generated<'active' | 'inactive'>;
+  created_at: CreatedAt;
+  updated_at: string;
+}
+
+export interface CompanyBranchesTable {
+  id: Generated<number>;
+  group_id: number;
+  branch_code: string;
+  branch_name: string;
+  city: string;
+  address: string | null;
+  timezone: string;
+  latitude: number | null;
+  longitude: number | null;
+  status: Generated<'active' | 'inactive'>;
+  created_at: CreatedAt;
+  updated_at: string;
+}
+
+export interface DeviceMastersTable {
+  id: Generated<number>;
+  device_id: string;
+  device_name: string;
+  device_type: 'camera' | 'nvr' | 'edge';
+  branch_id: number;
+  parent_device_id: string | null;
+  status: Generated<'online' | 'offline' | 'maintenance'>;
+  last_seen_at: string | null;
+  created_at: CreatedAt;
+  updated_at: string;
+}
+
+export interface CctvStreamsTable {
+  id: Generated<number>;
+  branch_id: number;
+  device_id: string;
+  stream_name: string;
+  protocol: 'rtsp' | 'hls' | 'mpegts' | 'flv';
+  main_url: string;
+  sub_url: string | null;
+  username: string | null;
+  /** AES-256-GCM ciphertext (`v1:<iv>:<tag>:<data>`, base64), never the password. */
+  password_enc: string | null;
+  resolution: string | null;
+  fps: number | null;
+  status: Generated<'unknown' | 'online' | 'offline' | 'error'>;
+  last_checked_at: string | null;
+  created_at: CreatedAt;
+  updated_at: string;
+}
+
+export interface ReIdMastersTable {
+  id: Generated<number>;
+  re_id: string;
+  person_label: string | null;
+  appearance_features: string | null;
+  first_detected_at: string;
+  last_detected_at: string;
+  total_actual_count: number;
+  total_detection_branch_count: number;
+  status: Generated<'active' | 'inactive'>;
+  created_at: CreatedAt;
+  updated_at: string;
+}
+
+export interface ReIdBranchDetectionsTable {
+  id: Generated<number>;
+  re_id: string;
+  branch_id: number;
+  device_id: string;
+  detected_count: number;
+  detection_timestamp: string;
+  detection_data: string | null;
+  image_path: string | null;
+  created_at: CreatedAt;
+}
+
+export interface EventLogsTable {
+  id: Generated<number>;
+  branch_id: number;
+  device_id: string;
+  re_id: string;
+  event_type: string;
+  detected_count: number;
+  event_timestamp: string;
+  image_path: string | null;
+  notification_sent: Generated<number>;
+  image_sent: Generated<number>;
+  acknowledged_by: number | null;
+  acknowledged_at: string | null;
+  created_at: CreatedAt;
+}
+
+export interface DetectionIdempotencyTable {
+  device_id: string;
+  event_id: string;
+  job_id: number;
+  created_at: CreatedAt;
+}
+
+export interface JobsTable {
+  id: Generated<number>;
+  queue: string;
+  type: string;
+  payload: string;
+  priority: number;
+  status: 'pending' | 'running';
+  attempts: Generated<number>;
+  max_attempts: number;
+  /** Earliest time to run, ms since epoch. */
+  run_at: number;
+  locked_at: number | null;
+  last_error: string | null;
+  created_at: CreatedAt;
+}
+
+export interface FailedJobsTable {
+  id: Generated<number>;
+  job_id: number;
+  queue: string;
+  type: string;
+  payload: string;
+  attempts: number;
+  error: string;
+  failed_at: string;
+}
+
+export interface RealtimeOutboxTable {
+  /** The event id clients see: grows by one per event. */
+  id: Generated<number>;
+  type: string;
+  channel: string;
+  /** Branch the event is about (null = visible to every user). */
+  branch_id: number | null;
+  data: string;
+  ts: string;
+}
+
+export interface UsersTable {
+  id: Generated<number>;
+  email: string;
+  name: string;
+  password_hash: string;
+  role: 'admin' | 'operator' | 'viewer';
+  /** JSON array of branch ids, or null for every branch. */
+  branch_scope: string | null;
+  status: Generated<'active' | 'disabled'>;
+  created_at: CreatedAt;
+  updated_at: string;
+}
+
+export interface SessionsTable {
+  id: Generated<number>;
+  /** SHA-256 of the bearer token (hex); the token itself is never stored. */
+  token_hash: string;
+  user_id: number;
+  expires_at: string;
+  revoked_at: string | null;
+  created_at: CreatedAt;
+  ip: string | null;
+}
+
+export interface ApiCredentialsTable {
+  id: Generated<number>;
+  credential_name: string;
+  api_key: string;
+  /** `sha256:<hex>` of the secret. */
+  secret_hash: string;
+  branch_id: number | null;
+  device_id: string | null;
+  permissions: string;
+  rate_limit_per_hour: number;
+  expires_at: string | null;
+  last_used_at: string | null;
+  status: Generated<'active' | 'revoked'>;
+  created_by: number | null;
+  created_at: CreatedAt;
+  updated_at: string;
+}
+
+export interface CctvLayoutSettingsTable {
+  id: Generated<number>;
+  layout_name: string;
+  layout_type: string;
+  is_default: number;
+  is_active: Generated<number>;
+  created_by: number | null;
+  created_at: CreatedAt;
+  updated_at: string;
+}
+
+export interface CctvPositionSettingsTable {
+  id: Generated<number>;
+  layout_id: number;
+  position_number: number;
+  stream_id: number;
+  position_name: string | null;
+  quality: 'main' | 'sub';
+  is_enabled: number;
+  auto_switch: Generated<number>;
+  switch_interval_s: number | null;
+}
+
+export interface Database {
+  company_groups: CompanyGroupsTable;
+  company_branches: CompanyBranchesTable;
+  device_masters: DeviceMastersTable;
+  cctv_streams: CctvStreamsTable;
+  re_id_masters: ReIdMastersTable;
+  re_id_branch_detections: ReIdBranchDetectionsTable;
+  event_logs: EventLogsTable;
+  detection_idempotency: DetectionIdempotencyTable;
+  jobs: JobsTable;
+  failed_jobs: FailedJobsTable;
+  realtime_outbox: RealtimeOutboxTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  api_credentials: ApiCredentialsTable;
+  cctv_layout_settings: CctvLayoutSettingsTable;
+  cctv_position_settings: CctvPositionSettingsTable;
+}
+
+export type UserRow = Selectable<UsersTable>;
+export type JobRow = Selectable<JobsTable>;
+export type NewJob = Insertable<JobsTable>;
+export type StreamRow = Selectable<CctvStreamsTable>;

@@ -1,0 +1,267 @@
+/**
+ * One ffmpeg process that remuxes a camera stream to MPEG-TS on its stdout (no transcoding),
+ * kept alive: restarted with backoff when it exits or stalls, until stopped.
+ */
+import { spawn } from 'node:child_process';
+import type { ChildProcessByStdio } from 'node:child_process';
+import type { Readable } from 'node:stream';
+import { silentLogger } from './gateway-types.js';
+import type { GatewayLogger, StreamSource, UpstreamState } from './gateway-types.js';
+
+/** Restart delays after consecutive failures, ms: 1, 2, 4, 8 s, then 10 s for ever. */
+export const DEFAULT_BACKOFF_MS: readonly number[] = [1000, 2000, 4000, 8000, 10_000];
+
+export interface FfmpegUpstreamOptions {
+  source: StreamSource;
+  /** Called with every block of ffmpeg's stdout, in order (not packet-aligned). */
+  onData(chunk: Buffer): void;
+  /** Called when a new ffmpeg is spawned (the byte stream starts over: reset parsers and caches). */
+  onRunStart?(): void;
+  /** Called on every state change. */
+  onState?(state: UpstreamState): void;
+  /** For log lines, e.g. `stream 3/sub`. Never the URL. */
+  label: string;
+  /** ffmpeg binary. Default `ffmpeg` (on PATH). */
+  ffmpegPath?: string;
+  /** A running ffmpeg that delivers no bytes for this long is killed and restarted, ms. Default 5000. */
+  stallTimeoutMs?: number;
+  /** A new ffmpeg must deliver its first bytes within this long, ms (connect + wait for a key frame). Default 10 000. */
+  startTimeoutMs?: number;
+  /** Restart delays, ms; the last one repeats. Default {@link DEFAULT_BACKOFF_MS}. */
+  backoffMs?: readonly number[];
+  /** A run that stayed live this long resets the backoff, ms. Default 5000. */
+  stableAfterMs?: number;
+  /** Grace between SIGTERM (lets ffmpeg send RTSP TEARDOWN) and SIGKILL on stop, ms. Default 2000. */
+  killGraceMs?: number;
+  logger?: GatewayLogger;
+}
+
+/**
+ * ffmpeg arguments for one run: low-latency input flags, stream copy of the first video
+ * stream into MPEG-TS on stdout, flushed per packet.
+ * @param source camera URL (with credentials) and protocol; rtsp(s) is pulled over TCP
+ * @param opts `tsOffsetS`: added to every output timestamp, seconds, so that timestamps keep
+ *   increasing across restarts (players such as mpegts.js tolerate gaps better than jumps back);
+ *   `ioTimeoutMs`: socket I/O timeout handed to ffmpeg
+ */
+export function buildFfmpegArgs(source: StreamSource, opts: { tsOffsetS: number; ioTimeoutMs: number }): string[] {
+  const ioTimeoutUs = String(Math.round(opts.ioTimeoutMs * 1000));
+  const isRtsp = /^rtsps?:/i.test(source.url) || source.protocol === 'rtsp';
+  const transport = isRtsp ? ['-rtsp_transport', 'tcp', '-timeout', ioTimeoutUs] : ['-rw_timeout', ioTimeoutUs];
+  return [
+    '-hide_banner', '-loglevel', 'error', '-nostdin',
+    ...transport,
+    // Measured on the test source: default probing took 2.1 s to first bytes, these 1.1 s
+    // (the rest is waiting for the camera's next key frame).
+    '-fflags', 'nobuffer', '-flags', 'low_delay', '-analyzeduration', '500000', '-probesize', '500000',
+    '-i', source.url,
+    '-map', '0:v:0', '-c', 'copy',
+    '-output_ts_offset', opts.tsOffsetS.toFixed(3),
+    '-f', 'mpegts', '-muxdelay', '0', '-muxpreload', '0', '-flush_packets', '1',
+    'pipe:1',
+  ];
+}
+
+/**
+ * Remove credentials from text that may contain a URL (ffmpeg prints its input URL in errors).
+ * @param text any text
+ * @param source if given, its password is also blanked wherever it appears verbatim
+ */
+export function redactCredentials(text: string, source?: StreamSource): string {
+  let out = text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^\s/@]*@/gi, '$1***@');
+  if (source) {
+    try {
+      const u = new URL(source.url);
+      for (const secret of [u.password, decodeURIComponent(u.password)]) {
+        if (secret.length >= 3) out = out.split(secret).join('***');
+      }
+    } catch {
+      // not a URL we can parse: the pattern above is all we can do
+    }
+  }
+  return out;
+}
+
+type FfmpegChild = ChildProcessByStdio<null, Readable, Readable>;
+
+/**
+ * Keeps one ffmpeg running for a source. Call {@link start} once and {@link stop} at the end;
+ * in between it restarts ffmpeg after an exit or a stall, waiting per {@link FfmpegUpstreamOptions.backoffMs}.
+ */
+export class FfmpegUpstream {
+  /** Current state; see {@link UpstreamState}. */
+  state: UpstreamState = 'stopped';
+  /** ffmpeg processes spawned after the first one. */
+  restarts = 0;
+  /** Last error (ffmpeg's stderr or the reason it was killed), credentials removed; null while healthy. */
+  lastError: string | null = null;
+  /** Epoch ms when the current run delivered its first bytes, or null when not live. */
+  liveSince: number | null = null;
+
+  private source: StreamSource;
+  private readonly o: Required<Omit<FfmpegUpstreamOptions, 'onRunStart' | 'onState' | 'source'>> &
+    Pick<FfmpegUpstreamOptions, 'onRunStart' | 'onState'>;
+  private child: FfmpegChild | null = null;
+  private childClosed: Promise<void> = Promise.resolve();
+  private runs = 0;
+  private failures = 0;
+  private spawnedAt = 0;
+  private lastDataAt = 0;
+  private stopping = false;
+  private started = false;
+  private readonly createdAt = Date.now();
+  private restartTimer: NodeJS.Timeout | null = null;
+  private watchdog: NodeJS.Timeout | null = null;
+
+  constructor(options: FfmpegUpstreamOptions) {
+    this.source = options.source;
+    this.o = {
+      onData: options.onData,
+      onRunStart: options.onRunStart,
+      onState: options.onState,
+      label: options.label,
+      ffmpegPath: options.ffmpegPath ?? 'ffmpeg',
+      stallTimeoutMs: options.stallTimeoutMs ?? 5000,
+      startTimeoutMs: options.startTimeoutMs ?? 10_000,
+      backoffMs: options.backoffMs && options.backoffMs.length > 0 ? options.backoffMs : DEFAULT_BACKOFF_MS,
+      stableAfterMs: options.stableAfterMs ?? 5000,
+      killGraceMs: options.killGraceMs ?? 2000,
+      logger: options.logger ?? silentLogger,
+    };
+  }
+
+  /** OS process id of the running ffmpeg, or null. */
+  get pid(): number | null {
+    return this.child?.pid ?? null;
+  }
+
+  /** Use another URL from the next (re)start on, e.g. after the camera's password changed. */
+  setSource(source: StreamSource): void {
+    this.source = source;
+  }
+
+  /** Spawn ffmpeg. Calling it again, or after {@link stop}, does nothing. */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    const tick = Math.max(100, Math.min(1000, Math.floor(this.o.stallTimeoutMs / 4)));
+    this.watchdog = setInterval(() => this.checkStall(), tick);
+    this.spawnRun();
+  }
+
+  /**
+   * Stop for good: cancel any restart, SIGTERM ffmpeg (SIGKILL after the grace period) and
+   * resolve once it has exited. Safe to call more than once.
+   */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    if (this.watchdog) clearInterval(this.watchdog);
+    this.restartTimer = null;
+    this.watchdog = null;
+    const child = this.child;
+    if (child) {
+      child.kill('SIGTERM');
+      const force = setTimeout(() => child.kill('SIGKILL'), this.o.killGraceMs);
+      await this.childClosed;
+      clearTimeout(force);
+    }
+    this.setState('stopped');
+  }
+
+  private setState(state: UpstreamState): void {
+    if (this.state === state) return;
+    this.state = state;
+    if (state !== 'live') this.liveSince = null;
+    this.o.onState?.(state);
+  }
+
+  private spawnRun(): void {
+    if (this.stopping) return;
+    if (this.runs > 0) this.restarts++;
+    this.runs++;
+    const args = buildFfmpegArgs(this.source, {
+      tsOffsetS: (Date.now() - this.createdAt) / 1000,
+      ioTimeoutMs: this.o.stallTimeoutMs,
+    });
+    this.spawnedAt = Date.now();
+    this.lastDataAt = 0;
+    this.o.onRunStart?.();
+    this.setState('starting');
+    const child: FfmpegChild = spawn(this.o.ffmpegPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = child;
+    this.o.logger.debug({ stream: this.o.label, pid: child.pid, run: this.runs }, 'gateway: ffmpeg started');
+    let ended = false;
+    let resolveClosed: () => void = () => undefined;
+    this.childClosed = new Promise((resolve) => (resolveClosed = resolve));
+    const onEnd = (why: string): void => {
+      if (ended) return;
+      ended = true;
+      resolveClosed();
+      this.onRunEnded(child, why);
+    };
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (this.child !== child) return;
+      this.lastDataAt = Date.now();
+      if (this.state !== 'live') {
+        this.liveSince = this.lastDataAt;
+        this.lastError = null;
+        this.setState('live');
+      }
+      this.o.onData(chunk);
+    });
+    let stderrTail = '';
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (text: string) => {
+      stderrTail = (stderrTail + text).slice(-2000);
+      const lines = stderrTail.split('\n');
+      stderrTail = lines.pop() ?? '';
+      for (const line of lines) {
+        const clean = redactCredentials(line.trim(), this.source);
+        if (!clean) continue;
+        this.lastError = clean.slice(0, 300);
+        this.o.logger.warn({ stream: this.o.label, pid: child.pid }, `gateway: ffmpeg: ${this.lastError}`);
+      }
+    });
+    child.on('error', (err) => {
+      this.lastError = redactCredentials(`cannot run ffmpeg: ${err.message}`, this.source);
+      onEnd('spawn error');
+    });
+    child.on('close', (code, signal) => onEnd(signal ? `killed by ${signal}` : `exited with code ${String(code)}`));
+  }
+
+  private onRunEnded(child: FfmpegChild, why: string): void {
+    if (this.child !== child) return;
+    this.child = null;
+    if (this.stopping) return;
+    const wasStable = this.liveSince !== null && Date.now() - this.liveSince >= this.o.stableAfterMs;
+    if (wasStable) this.failures = 0;
+    const backoff = this.o.backoffMs;
+    const delay = backoff[Math.min(this.failures, backoff.length - 1)] ?? 1000;
+    this.failures++;
+    if (this.lastError === null) this.lastError = `ffmpeg ${why}`;
+    this.o.logger.info({ stream: this.o.label, why, retryInMs: delay, lastError: this.lastError }, 'gateway: upstream down, will retry');
+    this.setState('reconnecting');
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = null;
+      this.spawnRun();
+    }, delay);
+  }
+
+  private checkStall(): void {
+    const child = this.child;
+    if (!child || this.stopping) return;
+    const now = Date.now();
+    const stalled =
+      this.lastDataAt === 0
+        ? now - this.spawnedAt > this.o.startTimeoutMs
+        : now - this.lastDataAt > this.o.stallTimeoutMs;
+    if (!stalled) return;
+    this.lastError =
+      this.lastDataAt === 0
+        ? `no data within ${this.o.startTimeoutMs} ms of start`
+        : `stalled: no data for ${now - this.lastDataAt} ms`;
+    this.o.logger.warn({ stream: this.o.label, pid: child.pid }, `gateway: ${this.lastError}, restarting ffmpeg`);
+    child.kill('SIGKILL');
+  }
+}

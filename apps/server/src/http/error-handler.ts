@@ -1,0 +1,62 @@
+/**
+ * The one place where errors become the failure envelope
+ * `{ success: false, error: { code, message, details } }` (DESIGN §6).
+ */
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { PantauError } from '@pantau/shared';
+
+/** `/detected_count` or `/detection_data/x` → `detected_count`, `detection_data.x`. */
+function fieldOf(instancePath: string, fallback?: string): string {
+  const p = instancePath.replace(/^\//, '').replace(/\//g, '.');
+  return p || fallback || '';
+}
+
+/** Install the error and not-found handlers on an app. */
+export function installErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError | PantauError, request, reply) => {
+    if (err instanceof PantauError) {
+      if (err.status >= 500) request.log.error({ err }, err.message);
+      return reply.status(err.status).send({ success: false, error: err.toBody() });
+    }
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      const where = (err as { validationContext?: string }).validationContext ?? 'body';
+      const issues = err.validation.map((v) => {
+        const missing = (v.params as { issue?: { code?: string; path?: unknown[] } })?.issue;
+        const path = missing?.path && Array.isArray(missing.path) ? missing.path.join('.') : fieldOf(v.instancePath);
+        return { field: path || where, message: v.message ?? 'invalid' };
+      });
+      const first = issues[0] ?? { field: where, message: 'invalid' };
+      return reply.status(400).send({
+        success: false,
+        error: { code: 'VALIDATION_ERROR', message: `${first.field}: ${first.message}`, details: { field: first.field, location: where, issues } },
+      });
+    }
+    if (isResponseSerializationError(err)) {
+      request.log.error({ err, issues: err.cause.issues }, 'response does not match its schema');
+      return reply.status(500).send({ success: false, error: { code: 'INTERNAL_ERROR', message: 'internal error' } });
+    }
+    const e = err as FastifyError;
+    switch (e.code) {
+      case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+        return reply.status(400).send({ success: false, error: { code: 'INVALID_JSON', message: 'body is not valid JSON', details: { field: 'body' } } });
+      case 'FST_ERR_CTP_BODY_TOO_LARGE':
+        return reply.status(413).send({ success: false, error: { code: 'PAYLOAD_TOO_LARGE', message: 'body too large', details: { field: 'body' } } });
+      case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+        return reply
+          .status(415)
+          .send({ success: false, error: { code: 'UNSUPPORTED_MEDIA_TYPE', message: `unsupported content-type ${request.headers['content-type'] ?? ''}`, details: { field: 'content-type' } } });
+      default:
+        break;
+    }
+    if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
+      return reply.status(e.statusCode).send({ success: false, error: { code: 'VALIDATION_ERROR', message: e.message } });
+    }
+    request.log.error({ err }, 'unhandled error');
+    return reply.status(500).send({ success: false, error: { code: 'INTERNAL_ERROR', message: 'internal error' } });
+  });
+  app.setNotFoundHandler((request, reply) => {
+    reply.status(404).send({ success: false, error: { code: 'NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` } });
+  });
+}

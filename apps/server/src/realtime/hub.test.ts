@@ -1,0 +1,100 @@
+/**
+ * The real-time feed over a real socket: auth, live events, replay after a reconnect with
+ * no gap, isolation by branch scope, back-pressure and refusal of bad tokens.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiClient } from '@pantau/shared';
+import { startHarness, waitFor, WsRecorder, type Harness } from '../test-support/harness.js';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  await h?.stop();
+});
+
+async function connect(token: string, since?: number): Promise<WsRecorder> {
+  const ws = new WsRecorder(h.server.url);
+  await ws.opened;
+  ws.send(since === undefined ? { type: 'auth', token } : { type: 'auth', token, since });
+  await waitFor(() => ws.frames.find((f) => f.type === 'ready'), 3000, 'ready');
+  return ws;
+}
+
+const post = (n: number, branchIdx = 0, prefix = 'rt') =>
+  Promise.all(
+    Array.from({ length: n }, (_, i) =>
+      h.device.logDetection({ re_id: `${prefix}-${i}`, branch_id: h.branches[branchIdx]!.id, device_id: branchIdx === 0 ? 'cam-1' : 'cam-2', detected_count: 1, event_id: `${prefix}-${branchIdx}-${i}` }),
+    ),
+  );
+
+describe('/ws', () => {
+  it('answers auth with ready and delivers detection_update events in id order', async () => {
+    const ws = await connect(h.admin.token!);
+    const ready = ws.frames.find((f) => f.type === 'ready') as { last_id: number };
+    await post(20, 0, 'live');
+    const evs = await waitFor(() => (ws.events().length >= 20 ? ws.events() : null), 5000, '20 events');
+    expect(evs.every((e) => e.type === 'detection_update')).toBe(true);
+    expect(evs.map((e) => e.id)).toEqual(evs.map((_, i) => ready.last_id + 1 + i));
+    const first = evs[0]!;
+    expect(first).toMatchObject({ channel: `branch:${h.branches[0]!.id}`, data: { branch_name: 'Jakarta Pusat', device_id: 'cam-1', detected_count: 1 } });
+    ws.close();
+  });
+
+  it('replays every event missed while disconnected, in order, with no gap', async () => {
+    const ws = await connect(h.admin.token!);
+    await post(5, 0, 'before');
+    await waitFor(() => ws.events().length >= 5, 5000, 'first five');
+    const lastSeen = ws.events().at(-1)!.id;
+    ws.close();
+    await post(30, 1, 'missed');
+    await waitFor(() => h.server.services.queue.stats().pending === 0 && h.server.services.hub.lastEventId >= lastSeen + 30, 5000, 'processed');
+    const again = await connect(h.admin.token!, lastSeen);
+    const evs = await waitFor(() => (again.events().length >= 30 ? again.events() : null), 5000, 'replay');
+    expect(evs.map((e) => e.id)).toEqual(Array.from({ length: 30 }, (_, i) => lastSeen + 1 + i));
+    expect(again.frames.find((f) => f.type === 'resumed')).toMatchObject({ since: lastSeen, replayed: 30 });
+    again.close();
+  });
+
+  it("never sends a user an event of a branch outside their scope", async () => {
+    await h.server.services.auth.createUser({ email: 'bdg@test.local', password: 'operator-pw', role: 'operator', branch_scope: [h.branches[1]!.id] });
+    const op = new ApiClient({ baseUrl: h.server.url });
+    await op.login('bdg@test.local', 'operator-pw');
+    const ws = await connect(op.token!);
+    const adminWs = await connect(h.admin.token!);
+    await post(10, 0, 'iso-jkt');
+    await post(10, 1, 'iso-bdg');
+    await waitFor(() => adminWs.events().length >= 20, 5000, 'admin sees all');
+    await waitFor(() => ws.events().length >= 10, 5000, 'operator sees own');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(ws.events()).toHaveLength(10);
+    expect(ws.events().every((e) => e.channel === `branch:${h.branches[1]!.id}`)).toBe(true);
+    // REST reads obey the same scope
+    expect((await op.listEvents({ limit: 500 })).every((e) => e.branch_id === h.branches[1]!.id)).toBe(true);
+    await expect(op.person('iso-jkt-0')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    ws.close();
+    adminWs.close();
+  });
+
+  it('closes a socket that presents a bad token, and answers bad frames with an error', async () => {
+    const ws = new WsRecorder(h.server.url);
+    await ws.opened;
+    ws.send({ type: 'nonsense' });
+    await waitFor(() => ws.frames.find((f) => f.type === 'error'), 2000, 'error frame');
+    ws.send({ type: 'auth', token: 'not-a-token' });
+    await waitFor(() => ws.closeCode !== null, 2000, 'close');
+    expect(ws.closeCode).toBe(4401);
+  });
+
+  it('tells a client to resync when its gap is older than the server keeps', async () => {
+    const s = h.server.services;
+    await post(5, 0, 'prune');
+    await waitFor(() => s.queue.stats().pending === 0, 5000, 'drain');
+    s.hub.prune(2);
+    const ws = await connect(h.admin.token!, 1);
+    const f = await waitFor(() => ws.frames.find((x) => x.type === 'resync_required'), 2000, 'resync_required');
+    expect(f).toMatchObject({ since: 1 });
+    ws.close();
+  });
+});

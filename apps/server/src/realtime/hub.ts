@@ -1,0 +1,233 @@
+/**
+ * The real-time hub behind `/ws` (S10, DESIGN §5): authenticates sockets, tails the outbox
+ * and fans events out to every socket whose user may see them.
+ *
+ * Each socket has a cursor: the id of the last event considered for it. Live delivery and
+ * replay after a reconnect are the same operation — send every visible event after the
+ * cursor, in order — served from an in-memory ring of recent events, or from the outbox
+ * table for older ones. Back-pressure: while a socket's send buffer holds more than
+ * {@link HubOptions.maxBufferedBytes}, nothing more is queued for it; a timer catches it up
+ * from its cursor once it drains, so a slow client costs memory on no one's behalf and
+ * still loses nothing. A cursor older than the outbox keeps gets `resync_required`.
+ */
+import type { WebSocket } from 'ws';
+import type { Logger } from 'pino';
+import { ClientMessage, HEARTBEAT_INTERVAL_MS, type ServerControlMessage } from '@pantau/shared';
+import type { Outbox, OutboxEvent } from './outbox.js';
+
+/** Who is on the other end of a socket. */
+export interface SocketUser {
+  id: number;
+  /** null = every branch. */
+  branchScope: readonly number[] | null;
+}
+
+export interface HubOptions {
+  outbox: Outbox;
+  logger: Logger;
+  /** Resolves a session token to its user, or null. */
+  authenticate(token: string): Promise<SocketUser | null>;
+  /** Events kept in memory for fast fan-out and short replays (default 20 000). */
+  ringSize?: number;
+  /** Stop queueing to a socket above this many buffered bytes (default 1 MiB). */
+  maxBufferedBytes?: number;
+  /** Close sockets that have not authenticated within this, ms (default 10 000). */
+  authTimeoutMs?: number;
+  heartbeatMs?: number;
+  /** Events kept in the outbox table for replay (default 200 000); pruned every minute. */
+  retainEvents?: number;
+}
+
+interface Client {
+  ws: WebSocket;
+  user: SocketUser | null;
+  scope: Set<number> | null;
+  cursor: number;
+  alive: boolean;
+}
+
+/** Fan-out of outbox events to authenticated WebSocket clients. */
+export class RealtimeHub {
+  private readonly clients = new Set<Client>();
+  private ring: OutboxEvent[] = [];
+  private head: number;
+  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly ringSize: number;
+  private readonly maxBuffered: number;
+
+  constructor(private readonly opts: HubOptions) {
+    this.head = opts.outbox.lastId();
+    this.ringSize = opts.ringSize ?? 20_000;
+    this.maxBuffered = opts.maxBufferedBytes ?? 1 << 20;
+    const hb = opts.heartbeatMs ?? HEARTBEAT_INTERVAL_MS;
+    this.timers.push(setInterval(() => this.heartbeat(), hb));
+    // Safety net and back-pressure catch-up: pick up anything committed without a pump() call.
+    this.timers.push(setInterval(() => this.pump(), 250));
+    this.timers.push(setInterval(() => this.prune(opts.retainEvents ?? 200_000), 60_000));
+    for (const t of this.timers) t.unref();
+  }
+
+  /** Number of authenticated sockets. */
+  get clientCount(): number {
+    let n = 0;
+    for (const c of this.clients) if (c.user) n++;
+    return n;
+  }
+
+  /** Highest event id known to the hub. */
+  get lastEventId(): number {
+    return this.head;
+  }
+
+  /** Take over a freshly upgraded socket. */
+  attach(ws: WebSocket): void {
+    const client: Client = { ws, user: null, scope: null, cursor: this.head, alive: true };
+    this.clients.add(client);
+    const authTimer = setTimeout(() => {
+      if (!client.user) ws.close(4401, 'authentication timeout');
+    }, this.opts.authTimeoutMs ?? 10_000);
+    ws.on('pong', () => {
+      client.alive = true;
+    });
+    ws.on('message', (raw, isBinary) => {
+      client.alive = true;
+      if (isBinary) return this.control(client, { type: 'error', code: 'VALIDATION_ERROR', message: 'text frames only' });
+      let msg: ClientMessage;
+      try {
+        const parsed = ClientMessage.safeParse(JSON.parse(String(raw)));
+        if (!parsed.success) throw new Error(parsed.error.issues[0]?.message ?? 'invalid');
+        msg = parsed.data;
+      } catch (err) {
+        return this.control(client, { type: 'error', code: 'VALIDATION_ERROR', message: `bad frame: ${(err as Error).message}` });
+      }
+      void this.onMessage(client, msg, authTimer);
+    });
+    ws.on('close', () => {
+      clearTimeout(authTimer);
+      this.clients.delete(client);
+    });
+    ws.on('error', (err) => this.opts.logger.debug({ err }, 'websocket error'));
+  }
+
+  private async onMessage(client: Client, msg: ClientMessage, authTimer: NodeJS.Timeout): Promise<void> {
+    switch (msg.type) {
+      case 'auth': {
+        if (client.user) return;
+        const user = await this.opts.authenticate(msg.token).catch(() => null);
+        if (!user) {
+          client.ws.close(4401, 'invalid or expired token');
+          return;
+        }
+        clearTimeout(authTimer);
+        client.user = user;
+        client.scope = user.branchScope === null ? null : new Set(user.branchScope);
+        client.cursor = msg.since ?? this.head;
+        this.control(client, { type: 'ready', last_id: this.head, user_id: user.id });
+        if (msg.since !== undefined) this.catchUp(client, true);
+        return;
+      }
+      case 'resume': {
+        if (!client.user) return this.control(client, { type: 'error', code: 'UNAUTHENTICATED', message: 'send auth first' });
+        client.cursor = Math.min(msg.since, this.head);
+        this.catchUp(client, true);
+        return;
+      }
+      case 'ping':
+        return this.control(client, { type: 'pong', ts: new Date().toISOString() });
+      default: {
+        const never: never = msg;
+        return never;
+      }
+    }
+  }
+
+  /**
+   * Read newly committed events from the outbox and deliver them. Cheap when nothing is
+   * new; call after every commit that appended events.
+   */
+  pump(): void {
+    for (;;) {
+      const batch = this.opts.outbox.after(this.head, 1000);
+      if (batch.length === 0) break;
+      for (const e of batch) this.ring.push(e);
+      this.head = batch[batch.length - 1]!.id;
+      if (batch.length < 1000) break;
+    }
+    if (this.ring.length > this.ringSize * 1.5) this.ring = this.ring.slice(-this.ringSize);
+    for (const c of this.clients) if (c.user) this.catchUp(c, false);
+  }
+
+  /** Send everything visible after the client's cursor, as far as its buffer allows. */
+  private catchUp(c: Client, announce: boolean): void {
+    const since = c.cursor;
+    let replayed = 0;
+    while (c.cursor < this.head && c.ws.readyState === c.ws.OPEN) {
+      if (c.ws.bufferedAmount > this.maxBuffered) return; // resumed by the pump timer once drained
+      const events = this.eventsAfter(c.cursor);
+      if (events === null) {
+        const oldest = this.opts.outbox.oldestId();
+        this.control(c, { type: 'resync_required', since: c.cursor, oldest_id: oldest });
+        c.cursor = this.head;
+        return;
+      }
+      if (events.length === 0) break;
+      for (const e of events) {
+        if (c.scope === null || e.branch_id === null || c.scope.has(e.branch_id)) {
+          c.ws.send(e.frame);
+          replayed++;
+        }
+        c.cursor = e.id;
+        if (c.ws.bufferedAmount > this.maxBuffered) break;
+      }
+    }
+    if (announce) this.control(c, { type: 'resumed', since, last_id: c.cursor, replayed });
+  }
+
+  /** Events after `id` from the ring or the table; null when they are no longer kept. */
+  private eventsAfter(id: number): OutboxEvent[] | null {
+    const first = this.ring[0];
+    if (first && id >= first.id - 1) {
+      // ids are dense, so the offset is arithmetic
+      const start = id - first.id + 1;
+      return this.ring.slice(start, start + 500);
+    }
+    const fromDb = this.opts.outbox.after(id, 500);
+    if (fromDb.length > 0 && fromDb[0]!.id !== id + 1) return null;
+    return fromDb;
+  }
+
+  private control(c: Client, m: ServerControlMessage): void {
+    if (c.ws.readyState === c.ws.OPEN) c.ws.send(JSON.stringify(m));
+  }
+
+  private heartbeat(): void {
+    const ts = new Date().toISOString();
+    for (const c of this.clients) {
+      if (!c.alive) {
+        c.ws.terminate();
+        continue;
+      }
+      c.alive = false;
+      c.ws.ping();
+      if (c.user) this.control(c, { type: 'heartbeat', ts, last_id: c.cursor });
+    }
+  }
+
+  /**
+   * Keep only the newest `keep` events for replay (table and memory); clients further
+   * behind get `resync_required`. @returns events dropped from the table
+   */
+  prune(keep: number): number {
+    const dropped = this.opts.outbox.prune(keep);
+    const cutoff = this.head - keep;
+    this.ring = this.ring.filter((e) => e.id > cutoff);
+    return dropped;
+  }
+
+  /** Close every socket and stop timers. */
+  close(): void {
+    for (const t of this.timers) clearInterval(t);
+    for (const c of this.clients) c.ws.close(1001, 'server shutting down');
+    this.clients.clear();
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * The transactional outbox of real-time events (DESIGN §5).
+ *
+ * An event row is inserted in the same transaction as the change it reports; its
+ * AUTOINCREMENT id is the event id clients see. SQLite serialises writers and does not
+ * consume an AUTOINCREMENT value on rollback, so ids are committed in increasing order with
+ * no holes: a broadcaster that tails `id > last` never skips one. A restart resumes from the
+ * table, so an event committed just before a crash is still delivered to resuming clients.
+ */
+import type SQLite from 'better-sqlite3';
+import type { RealtimeEventMap, RealtimeEventType } from '@pantau/shared';
+
+/** A stored event with its frame pre-serialised once for fan-out. */
+export interface OutboxEvent {
+  id: number;
+  type: RealtimeEventType;
+  channel: string;
+  /** Branch the event concerns; null = every user may see it. */
+  branch_id: number | null;
+  /** The JSON text frame `{ id, type, channel, ts, data }`. */
+  frame: string;
+}
+
+interface Row {
+  id: number;
+  type: string;
+  channel: string;
+  branch_id: number | null;
+  data: string;
+  ts: string;
+}
+
+/** Repository of the `realtime_outbox` table (synchronous, for use inside transactions). */
+export class Outbox {
+  private readonly insertStmt: SQLite.Statement;
+  private readonly afterStmt: SQLite.Statement;
+
+  constructor(private readonly db: SQLite.Database) {
+    this.insertStmt = db.prepare(`INSERT INTO realtime_outbox (type, channel, branch_id, data, ts) VALUES (?, ?, ?, ?, ?)`);
+    this.afterStmt = db.prepare(`SELECT id, type, channel, branch_id, data, ts FROM realtime_outbox WHERE id > ? ORDER BY id LIMIT ?`);
+  }
+
+  /**
+   * Record an event. Call inside the transaction of the change it reports.
+   * @param branchId the branch it is about (drives isolation), or null for everyone
+   * @returns the event id
+   */
+  append<T extends RealtimeEventType>(type: T, branchId: number | null, data: RealtimeEventMap[T], now: number = Date.now()): number {
+    const channel = branchId === null ? 'global' : `branch:${branchId}`;
+    const r = this.insertStmt.run(type, channel, branchId, JSON.stringify(data), new Date(now).toISOString());
+    return Number(r.lastInsertRowid);
+  }
+
+  /** Up to `limit` events with id > `afterId`, in id order. */
+  after(afterId: number, limit: number): OutboxEvent[] {
+    return (this.afterStmt.all(afterId, limit) as Row[]).map(toEvent);
+  }
+
+  /** Highest committed event id (0 when none). */
+  lastId(): number {
+    return (this.db.prepare(`SELECT COALESCE(MAX(id), 0) AS id FROM realtime_outbox`).get() as { id: number }).id;
+  }
+
+  /** Lowest event id still kept (0 when empty). */
+  oldestId(): number {
+    return (this.db.prepare(`SELECT COALESCE(MIN(id), 0) AS id FROM realtime_outbox`).get() as { id: number }).id;
+  }
+
+  /**
+   * Drop all but the newest `keep` events (the resume window).
+   * @returns rows deleted
+   */
+  prune(keep: number): number {
+    return this.db.prepare(`DELETE FROM realtime_outbox WHERE id <= (SELECT MAX(id) FROM realtime_outbox) - ?`).run(keep).changes;
+  }
+}
+
+function toEvent(r: Row): OutboxEvent {
+  return {
+    id: r.id,
+    type: r.type as RealtimeEventType,
+    channel: r.channel,
+    branch_id: r.branch_id,
+    frame: `{"id":${r.id},"type":${JSON.stringify(r.type)},"channel":${JSON.stringify(r.channel)},"ts":${JSON.stringify(r.ts)},"data":${r.data}}`,
+  };
+}

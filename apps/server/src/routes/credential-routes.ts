@@ -1,0 +1,18 @@
+/**
+ * `POST /api/v1/credentials` (S7, first version): an admin creates a device credential;
+ * the secret is in this answer only.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { CredentialCreate, CredentialCreated, envelope } from '@pantau/shared';
+import type { Services } from '../services/container.js';
+import { requireUser, userOf } from '../http/auth-guard.js';
+
+/** Register the credential routes. */
+export async function credentialRoutes(app: FastifyInstance, s: Services): Promise<void> {
+  app.withTypeProvider<ZodTypeProvider>().post(
+    '/api/v1/credentials',
+    { schema: { tags: ['credentials'], body: CredentialCreate, response: { 201: envelope(CredentialCreated) } }, preHandler: requireUser(s.auth, ['admin']) },
+    async (req, reply) => reply.status(201).send({ success: true as const, data: s.credentials.create({ ...req.body, created_by: userOf(req).id }) }),
+  );
+}

@@ -1,0 +1,57 @@
+/**
+ * `GET /health` (S13, first version), the real-time socket `/ws` (S10) and the console's
+ * static files at `/console/`.
+ */
+import fs from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import fastifyStatic from '@fastify/static';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { Health } from '@pantau/shared';
+import type { Services } from '../services/container.js';
+
+/** Version reported by /health. */
+export const SERVER_VERSION = '0.1.0';
+
+/** What the gateway reports for /health; the gateway plugs in here. */
+export interface GatewayStatsSource {
+  stats(): { streams: number; viewers: number };
+}
+
+/** Register /health, /ws and /console. */
+export async function systemRoutes(app: FastifyInstance, s: Services, gateway: GatewayStatsSource | null): Promise<void> {
+  const started = Date.now();
+  app.withTypeProvider<ZodTypeProvider>().get('/health', { schema: { tags: ['system'], response: { 200: Health, 503: Health } } }, async (_req, reply) => {
+    let dbOk = true;
+    try {
+      s.db.sqlite.prepare('SELECT 1').get();
+    } catch {
+      dbOk = false;
+    }
+    const q = dbOk ? s.queue.stats() : { pending: 0, running: 0, failed: 0, oldest_pending_age_ms: null };
+    const g = gateway?.stats() ?? { streams: 0, viewers: 0 };
+    const body: Health = {
+      status: dbOk && s.worker.isRunning ? 'ok' : 'degraded',
+      version: SERVER_VERSION,
+      uptime_s: Math.round((Date.now() - started) / 1000),
+      database: { ok: dbOk, driver: 'sqlite' },
+      queue: { pending: q.pending, running: q.running, failed: q.failed, oldest_pending_age_ms: q.oldest_pending_age_ms },
+      worker: { running: s.worker.isRunning, processed: s.worker.processed },
+      websocket: { clients: s.hub.clientCount, last_event_id: s.hub.lastEventId },
+      gateway: { streams: g.streams, viewers: g.viewers },
+    };
+    return reply.status(dbOk ? 200 : 503).send(body);
+  });
+
+  app.get('/ws', { websocket: true }, (socket) => s.hub.attach(socket));
+
+  const dir = s.config.consoleDir;
+  if (dir && fs.existsSync(dir)) {
+    await app.register(fastifyStatic, { root: dir, prefix: '/console/', decorateReply: false, index: ['index.html'] });
+    app.get('/console', (_req, reply) => reply.redirect('/console/'));
+    app.get('/', (_req, reply) => reply.redirect('/console/'));
+  } else {
+    app.get('/console', (_req, reply) =>
+      reply.status(404).send({ success: false, error: { code: 'NOT_FOUND', message: 'console not built: run `npm run build`' } }),
+    );
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * Start and stop a whole server: services, HTTP + WebSocket, worker. Used by `pantau serve`
+ * and by integration tests (port 0 = a random free port on 127.0.0.1).
+ */
+import pino, { type Logger } from 'pino';
+import { loadConfig, type ServerConfig } from './config.js';
+import { createServices, type Services } from './services/container.js';
+import { buildApp } from './app.js';
+
+export interface RunningServer {
+  services: Services;
+  /** e.g. `http://127.0.0.1:43121` */
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * Start a server.
+ * @param over configuration overrides (see {@link ServerConfig})
+ * @param logger default: pino at the configured level on stdout
+ * @throws Error when the port is taken or the database cannot be opened
+ */
+export async function startServer(over: Partial<ServerConfig> = {}, logger?: Logger): Promise<RunningServer> {
+  const config = loadConfig(over);
+  const log = logger ?? pino({ level: config.logLevel });
+  const services = await createServices(config, log);
+  const { app, gateway } = await buildApp(services);
+  await app.listen({ port: config.port, host: config.host });
+  const addr = app.server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : config.port;
+  if (config.runWorker) services.worker.start();
+  let closed = false;
+  return {
+    services,
+    port,
+    url: `http://${config.host}:${port}`,
+    async close() {
+      if (closed) return;
+      closed = true;
+      services.worker.stop();
+      await gateway?.close();
+      services.hub.close();
+      await app.close();
+      await services.close();
+    },
+  };
+}

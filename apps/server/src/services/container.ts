@@ -1,0 +1,101 @@
+/**
+ * The server's object graph: one database, its repositories and services, the queue, the
+ * worker, the real-time hub and the stream gateway. Built once by `createServices`, shared
+ * by routes, the CLI and tests.
+ */
+import type { Logger } from 'pino';
+import type { ServerConfig } from '../config.js';
+import { migrate, openDatabase, type Db } from '../db/database.js';
+import { SyncExecutor } from '../db/sync-executor.js';
+import { JobQueue } from '../queue/job-queue.js';
+import { Worker } from '../queue/worker.js';
+import { JOB_SPECS } from '../queue/job-specs.js';
+import { Outbox } from '../realtime/outbox.js';
+import { RealtimeHub } from '../realtime/hub.js';
+import { DetectionRepository, type DetectionJobPayload } from '../repositories/detection-repository.js';
+import { OrganisationRepository } from '../repositories/organisation-repository.js';
+import { ReadRepository } from '../repositories/read-repository.js';
+import { UserRepository } from '../repositories/user-repository.js';
+import { loadKeys, type ServerKeys } from '../security/keys.js';
+import { AuthService } from './auth-service.js';
+import { CredentialService } from './credential-service.js';
+import { DETECTION_JOB, DetectionService } from './detection-service.js';
+import { LayoutService } from './layout-service.js';
+import { OrganisationService } from './organisation-service.js';
+
+export interface Services {
+  config: ServerConfig;
+  logger: Logger;
+  db: Db;
+  keys: ServerKeys;
+  exec: SyncExecutor;
+  queue: JobQueue;
+  worker: Worker;
+  outbox: Outbox;
+  hub: RealtimeHub;
+  auth: AuthService;
+  credentials: CredentialService;
+  organisation: OrganisationService;
+  detections: DetectionService;
+  layouts: LayoutService;
+  reads: ReadRepository;
+  /** Stop the worker, close sockets and the database. */
+  close(): Promise<void>;
+}
+
+/**
+ * Open the database, run migrations and wire every service. The worker is created but
+ * started by the caller (`services.worker.start()`), after the HTTP server listens.
+ */
+export async function createServices(config: ServerConfig, logger: Logger): Promise<Services> {
+  const db = openDatabase(config.dataDir);
+  await migrate(db);
+  const keys = loadKeys(config.dataDir);
+  const exec = new SyncExecutor(db.sqlite);
+  const queue = new JobQueue(db.sqlite, JOB_SPECS);
+  const outbox = new Outbox(db.sqlite);
+  const users = new UserRepository(db.kysely);
+  const auth = new AuthService(users, config.sessionTtlMs);
+  const hub = new RealtimeHub({
+    outbox,
+    logger,
+    authenticate: async (token) => {
+      const u = await auth.authenticate(token);
+      return u ? { id: u.id, branchScope: u.branchScope } : null;
+    },
+  });
+  const pump = () => hub.pump();
+  const detections = new DetectionService(new DetectionRepository(db.sqlite), exec, queue, outbox);
+  const worker = new Worker({
+    db: db.sqlite,
+    queue,
+    logger,
+    afterBatch: pump,
+    handlers: { [DETECTION_JOB]: (payload) => detections.process(payload as DetectionJobPayload) },
+  });
+  const credentials = new CredentialService(db.kysely, exec);
+  const services: Services = {
+    config,
+    logger,
+    db,
+    keys,
+    exec,
+    queue,
+    worker,
+    outbox,
+    hub,
+    auth,
+    credentials,
+    organisation: new OrganisationService(new OrganisationRepository(db.kysely, exec), exec, outbox, keys.streamSecrets, pump),
+    detections,
+    layouts: new LayoutService(db.kysely, exec, outbox, pump),
+    reads: new ReadRepository(db.kysely, exec),
+    async close() {
+      worker.stop();
+      hub.close();
+      credentials.close();
+      await db.close();
+    },
+  };
+  return services;
+}

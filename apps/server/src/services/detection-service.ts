@@ -1,0 +1,103 @@
+/**
+ * Detection ingestion (S2): validate against the organisation, then commit the job and the
+ * idempotency key together, and only then answer 202. The job handler applies the detection
+ * in the worker's transaction and reports it through the outbox in that same transaction.
+ */
+import { PantauError, type DetectionAccepted, type DetectionLogBody, type RealtimeEventMap } from '@pantau/shared';
+import type { SyncExecutor } from '../db/sync-executor.js';
+import type { DetectionJobPayload, DetectionRepository } from '../repositories/detection-repository.js';
+import type { JobQueue } from '../queue/job-queue.js';
+import type { Outbox } from '../realtime/outbox.js';
+import type { CredentialRow } from './credential-service.js';
+
+/** Detections timestamped further than this in the future are refused, ms (device clock skew allowance). */
+export const MAX_FUTURE_SKEW_MS = 5 * 60_000;
+
+/** Job type name of a detection. */
+export const DETECTION_JOB = 'detection.process';
+
+/** Accepts detections and applies them. */
+export class DetectionService {
+  constructor(
+    private readonly repo: DetectionRepository,
+    private readonly exec: SyncExecutor,
+    private readonly queue: JobQueue,
+    private readonly outbox: Outbox,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /**
+   * Accept one detection for processing.
+   * @returns `{ status: 'processing', job_id }` (new) or `{ status: 'duplicate', job_id }` (event_id seen before for this device)
+   * @throws PantauError UNKNOWN_BRANCH, UNKNOWN_DEVICE, DEVICE_BRANCH_MISMATCH, OUT_OF_SCOPE, VALIDATION_ERROR (timestamp in the future)
+   */
+  accept(body: DetectionLogBody, credential: Pick<CredentialRow, 'branch_id' | 'device_id'>): DetectionAccepted {
+    const now = this.now();
+    if (credential.branch_id !== null && credential.branch_id !== body.branch_id) {
+      throw new PantauError('OUT_OF_SCOPE', 'this API credential may not post for that branch', { field: 'branch_id' });
+    }
+    if (credential.device_id !== null && credential.device_id !== body.device_id) {
+      throw new PantauError('OUT_OF_SCOPE', 'this API credential may not post for that device', { field: 'device_id' });
+    }
+    let ts = new Date(now).toISOString();
+    if (body.detection_timestamp !== undefined) {
+      const t = Date.parse(body.detection_timestamp);
+      if (t > now + MAX_FUTURE_SKEW_MS) throw new PantauError('VALIDATION_ERROR', 'detection_timestamp is in the future', { field: 'detection_timestamp' });
+      ts = new Date(t).toISOString();
+    }
+    const payload: DetectionJobPayload = {
+      re_id: body.re_id,
+      branch_id: body.branch_id,
+      device_id: body.device_id,
+      detected_count: body.detected_count,
+      detection_timestamp: ts,
+      detection_data: body.detection_data ?? null,
+      event_id: body.event_id ?? null,
+      received_at: new Date(now).toISOString(),
+    };
+    return this.exec.tx(() => {
+      if (!this.repo.branch(body.branch_id)) throw new PantauError('UNKNOWN_BRANCH', `branch ${body.branch_id} does not exist`, { field: 'branch_id' });
+      const device = this.repo.device(body.device_id);
+      if (!device) throw new PantauError('UNKNOWN_DEVICE', `device ${body.device_id} does not exist`, { field: 'device_id' });
+      if (device.branch_id !== body.branch_id) {
+        throw new PantauError('DEVICE_BRANCH_MISMATCH', `device ${body.device_id} belongs to branch ${device.branch_id}, not ${body.branch_id}`, { field: 'device_id' });
+      }
+      if (body.event_id !== undefined) {
+        const seen = this.repo.findIdempotent(body.device_id, body.event_id);
+        if (seen !== undefined) return { status: 'duplicate' as const, job_id: seen };
+      }
+      const jobId = this.queue.enqueue(DETECTION_JOB, payload);
+      if (body.event_id !== undefined) this.repo.rememberIdempotent(body.device_id, body.event_id, jobId, payload.received_at);
+      return { status: 'processing' as const, job_id: jobId };
+    });
+  }
+
+  /**
+   * Job handler: apply a detection and append its `detection_update` event. Runs inside the
+   * worker's transaction, which also completes the job.
+   * @throws Error when the branch or device vanished since acceptance (the job then retries, then fails)
+   */
+  process(payload: DetectionJobPayload): void {
+    const now = new Date(this.now()).toISOString();
+    const branch = this.repo.branch(payload.branch_id);
+    const device = this.repo.device(payload.device_id);
+    if (!branch || !device) throw new Error(`branch ${payload.branch_id} or device ${payload.device_id} no longer exists`);
+    const { eventId, person } = this.repo.apply(payload, now);
+    const data: RealtimeEventMap['detection_update'] = {
+      id: eventId,
+      event_type: 'person_detected',
+      branch_id: payload.branch_id,
+      branch_name: branch.branch_name,
+      device_id: payload.device_id,
+      device_name: device.device_name,
+      re_id: payload.re_id,
+      detected_count: payload.detected_count,
+      event_timestamp: payload.detection_timestamp,
+      created_at: now,
+      acknowledged_by: null,
+      acknowledged_at: null,
+      person: { total_actual_count: person.total_actual_count, total_detection_branch_count: person.total_detection_branch_count },
+    };
+    this.outbox.append('detection_update', payload.branch_id, data, this.now());
+  }
+}

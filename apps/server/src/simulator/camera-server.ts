@@ -1,0 +1,182 @@
+/**
+ * Simulated RTSP cameras: runs `rtsp-server.py` (GStreamer's RTSP server) as a child process
+ * and hands back the camera URLs. The Python script does the video; this module only starts,
+ * watches and stops it.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { SimulatorLogger } from './simulate.js';
+
+/** Default RTSP port: fixed so camera URLs (stored as stream URLs) stay the same across runs. */
+export const DEFAULT_RTSP_PORT = 8554;
+
+/** Debian packages the simulated cameras need (also named in start-up errors). */
+export const RTSP_SERVER_APT_PACKAGES = [
+  'python3-gi',
+  'gir1.2-gst-rtsp-server-1.0',
+  'gstreamer1.0-plugins-base',
+  'gstreamer1.0-plugins-good',
+  'gstreamer1.0-plugins-ugly',
+  'gstreamer1.0-plugins-bad',
+] as const;
+
+const INSTALL_HINT = `apt-get install -y --no-install-recommends ${RTSP_SERVER_APT_PACKAGES.join(' ')}`;
+
+export interface CameraServerOptions {
+  /** Number of cameras, 1..64; served at `/cam1` .. `/camN`. */
+  cameras: number;
+  /** Name burned into each camera's picture (default `Camera N`); commas are replaced. */
+  names?: string[] | undefined;
+  /** RTSP port; 0 lets the server pick a free one (default {@link DEFAULT_RTSP_PORT}). */
+  port?: number | undefined;
+  /** Address to listen on (default `127.0.0.1`). */
+  host?: string | undefined;
+  /** Frame size in px (default 640×360). */
+  width?: number | undefined;
+  height?: number | undefined;
+  /** Frames per second; also the key-frame interval in frames (default 25, so one per second). */
+  fps?: number | undefined;
+  /** How long to wait for the server to listen, ms (default 15 000). */
+  readyTimeoutMs?: number | undefined;
+  /** Python with GObject introspection (default `/usr/bin/python3`). */
+  python?: string | undefined;
+  /** Told when the server dies on its own after it was ready. */
+  logger?: Pick<SimulatorLogger, 'error'> | undefined;
+}
+
+export interface CameraServer {
+  /** The port actually listened on. */
+  port: number;
+  /** `rtsp://HOST:PORT/camI`, one per camera, in order. */
+  urls: string[];
+  /** Process id of the Python server. */
+  pid: number;
+  /** Stops the server (SIGTERM, then SIGKILL after 3 s); resolves once it has exited. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Path of `rtsp-server.py`: next to this module (running from `src`), else in the source tree
+ * (running from `dist/simulator`, which has no copy of it).
+ * @throws Error when neither exists
+ */
+export function rtspServerScriptPath(): string {
+  const candidates = [new URL('./rtsp-server.py', import.meta.url), new URL('../../src/simulator/rtsp-server.py', import.meta.url)];
+  for (const url of candidates) {
+    const path = fileURLToPath(url);
+    if (existsSync(path)) return path;
+  }
+  throw new Error(`rtsp-server.py not found (looked in ${candidates.map((u) => fileURLToPath(u)).join(', ')})`);
+}
+
+/**
+ * Starts the simulated cameras and resolves once they are listening.
+ * Each camera serves H.264 (key frame every second) at `width`×`height` px and `fps`, with
+ * its name and the wall clock (HH:MM:SS.mmm) burned in; play it over RTSP/TCP or UDP.
+ * The child exits with this process (it watches its stdin).
+ * @throws RangeError on bad options; Error with the server's stderr when Python or GStreamer
+ *   is missing (naming the apt packages), the port is taken, or it is not ready in time
+ */
+export async function startCameraServer(opts: CameraServerOptions): Promise<CameraServer> {
+  const { cameras } = opts;
+  const host = opts.host ?? '127.0.0.1';
+  const port = opts.port ?? DEFAULT_RTSP_PORT;
+  const width = opts.width ?? 640;
+  const height = opts.height ?? 360;
+  const fps = opts.fps ?? 25;
+  if (!Number.isInteger(cameras) || cameras < 1 || cameras > 64) throw new RangeError(`cameras must be 1..64, got ${cameras}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`port must be 0..65535, got ${port}`);
+  const names = Array.from({ length: cameras }, (_, i) => (opts.names?.[i] ?? `Camera ${i + 1}`).replace(/,/g, ' ').trim());
+  const python = opts.python ?? '/usr/bin/python3';
+  const args = [
+    rtspServerScriptPath(),
+    '--host', host,
+    '--port', String(port),
+    '--cameras', String(cameras),
+    '--names', names.join(','),
+    '--width', String(width),
+    '--height', String(height),
+    '--fps', String(fps),
+    '--watch-stdin',
+  ];
+  const child = spawn(python, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  const boundPort = await waitForReady(child, python, opts.readyTimeoutMs ?? 15_000);
+  const exited = new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve();
+    else child.once('exit', () => resolve());
+  });
+  let stopping = false;
+  child.once('exit', (code, signal) => {
+    if (!stopping) opts.logger?.error({ code, signal }, 'simulated RTSP cameras exited unexpectedly');
+  });
+
+  let stopped: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopped ??= (async () => {
+      stopping = true;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 3_000);
+      await exited;
+      clearTimeout(timer);
+      child.stdin?.destroy();
+    })();
+    return stopped;
+  };
+
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  return {
+    port: boundPort,
+    urls: names.map((_, i) => `rtsp://${urlHost}:${boundPort}/cam${i + 1}`),
+    pid: child.pid ?? -1,
+    stop,
+  };
+}
+
+/** Resolves with the port from the child's `READY <port>` line; rejects (and kills it) otherwise. */
+function waitForReady(child: ChildProcess, python: string, timeoutMs: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let stdout = '';
+    let stderr = '';
+    let settled = false;
+    const finish = (err: Error | null, port?: number) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      child.stdout?.off('data', onStdout);
+      if (err) {
+        child.kill('SIGKILL');
+        reject(err);
+      } else {
+        // Keep draining both pipes so the child never blocks on a full one.
+        child.stdout?.resume();
+        resolve(port as number);
+      }
+    };
+    const onStdout = (chunk: Buffer) => {
+      stdout += chunk.toString('utf8');
+      const m = /^READY (\d+)$/m.exec(stdout);
+      if (m) finish(null, Number(m[1]));
+    };
+    const timer = setTimeout(
+      () => finish(new Error(`simulated RTSP cameras not ready after ${timeoutMs} ms${stderr ? `: ${stderr.trim()}` : ''}`)),
+      timeoutMs,
+    );
+    child.stdout?.on('data', onStdout);
+    child.stderr?.on('data', (chunk: Buffer) => {
+      if (stderr.length < 8_192) stderr += chunk.toString('utf8');
+    });
+    child.once('error', (err: NodeJS.ErrnoException) => {
+      const msg =
+        err.code === 'ENOENT'
+          ? `GStreamer RTSP server not installed: ${python} not found; ${INSTALL_HINT}`
+          : `cannot start ${python}: ${err.message}`;
+      finish(new Error(msg));
+    });
+    child.once('exit', (code, signal) => {
+      const why = stderr.trim() || `exited with ${code ?? signal}`;
+      const hint = code === 3 && !why.includes('apt-get') ? `; ${INSTALL_HINT}` : '';
+      finish(new Error(`simulated RTSP cameras failed to start: ${why}${hint}`));
+    });
+  });
+}

@@ -1,0 +1,218 @@
+#!/usr/bin/python3
+"""Simulated CCTV cameras behind GStreamer's RTSP server (Pantau `pantau simulate`).
+
+Serves N live H.264 cameras at rtsp://HOST:PORT/cam1 .. camN. Each camera is a moving
+`videotestsrc` pattern (a different colour and motion per camera) with the camera's name
+and the local wall clock with milliseconds (HH:MM:SS.mmm) burned in, encoded for low
+latency with a key frame every second.
+
+The clock text is set from a buffer probe on the overlay's sink pad, so every frame shows
+the time at which it left the (live) source: that is what glass-to-glass latency is read
+from. The overlay is `rsvgoverlay` (gstreamer1.0-plugins-bad) rather than `textoverlay`,
+because textoverlay lives in gstreamer1.0-x, which the install list does not carry.
+
+Each mount uses one shared media (one pipeline per camera for all clients); the pipeline
+is built when the first client plays and torn down when the last one leaves, and the
+next client gets a fresh one.
+
+Run with /usr/bin/python3 (the python3 first on PATH may lack `gi`):
+    rtsp-server.py --port 8554 --cameras 4 --names "Lobby,Gate,Dock,Yard" \
+                   --width 640 --height 360 --fps 25
+Prints `READY <port>` on stdout once listening (`--port 0` picks a free port).
+Exits 0 on SIGTERM/SIGINT (and on stdin EOF with --watch-stdin, so that it dies with its
+parent). Exit codes: 2 bad arguments, 3 GStreamer pieces missing, 4 cannot listen.
+"""
+
+import argparse
+import os
+import signal
+import sys
+from datetime import datetime
+from xml.sax.saxutils import escape
+
+INSTALL_HINT = (
+    "apt-get install -y --no-install-recommends python3-gi gir1.2-gst-rtsp-server-1.0 "
+    "gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly "
+    "gstreamer1.0-plugins-bad"
+)
+
+try:
+    import gi
+
+    gi.require_version("Gst", "1.0")
+    gi.require_version("GstRtspServer", "1.0")
+    from gi.repository import GLib, Gst, GstRtspServer  # noqa: E402
+except (ImportError, ValueError) as err:
+    print(f"GStreamer RTSP server not installed ({err}): {INSTALL_HINT}", file=sys.stderr)
+    sys.exit(3)
+
+# Element -> Debian package that provides it, checked at start for a clear error.
+REQUIRED_ELEMENTS = {
+    "videotestsrc": "gstreamer1.0-plugins-base",
+    "videoconvert": "gstreamer1.0-plugins-base",
+    "rsvgoverlay": "gstreamer1.0-plugins-bad",
+    "x264enc": "gstreamer1.0-plugins-ugly",
+    "h264parse": "gstreamer1.0-plugins-bad",
+    "rtph264pay": "gstreamer1.0-plugins-good",
+}
+
+# (videotestsrc motion, background ARGB, ball ARGB): distinguishable, moving tiles.
+CAMERA_STYLES = [
+    ("wavy", 0xFF14305A, 0xFFFFFFFF),
+    ("sweep", 0xFF1B4D2B, 0xFFFFE14D),
+    ("hsweep", 0xFF5A1A1A, 0xFF7FFFFF),
+    ("wavy", 0xFF3D1F5A, 0xFFFFA040),
+    ("sweep", 0xFF4D4214, 0xFFB0FFB0),
+    ("hsweep", 0xFF14474D, 0xFFFF80C0),
+    ("wavy", 0xFF333333, 0xFF80C0FF),
+    ("sweep", 0xFF5A2E14, 0xFFFFFFFF),
+]
+
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(description="Simulated RTSP cameras for Pantau")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    p.add_argument("--port", type=int, default=8554, help="RTSP port; 0 picks a free one")
+    p.add_argument("--cameras", type=int, default=4, help="number of cameras (1..64)")
+    p.add_argument("--names", default="", help="comma-separated camera names")
+    p.add_argument("--width", type=int, default=640, help="frame width, px")
+    p.add_argument("--height", type=int, default=360, help="frame height, px")
+    p.add_argument("--fps", type=int, default=25, help="frames per second")
+    p.add_argument("--bitrate", type=int, default=1500, help="x264 bitrate, kbit/s")
+    p.add_argument("--watch-stdin", action="store_true", help="exit when stdin reaches EOF")
+    args = p.parse_args(argv)
+    if not 1 <= args.cameras <= 64:
+        p.error("--cameras must be 1..64")
+    if not (16 <= args.width <= 4096 and 16 <= args.height <= 4096 and 1 <= args.fps <= 120):
+        p.error("--width/--height must be 16..4096 and --fps 1..120")
+    if not 0 <= args.port <= 65535:
+        p.error("--port must be 0..65535")
+    names = [n.strip() for n in args.names.split(",")] if args.names else []
+    args.names = [names[i] if i < len(names) and names[i] else f"Camera {i + 1}" for i in range(args.cameras)]
+    return args
+
+
+def check_elements():
+    missing = [f"{el} ({pkg})" for el, pkg in REQUIRED_ELEMENTS.items() if Gst.ElementFactory.find(el) is None]
+    if missing:
+        print(f"GStreamer elements missing: {', '.join(missing)}: {INSTALL_HINT}", file=sys.stderr)
+        sys.exit(3)
+
+
+def launch_line(index, args):
+    motion, background, foreground = CAMERA_STYLES[index % len(CAMERA_STYLES)]
+    return (
+        f"( videotestsrc is-live=true pattern=ball motion={motion} "
+        f"background-color={background} foreground-color={foreground} "
+        f"! video/x-raw,format=BGRA,width={args.width},height={args.height},framerate={args.fps}/1 "
+        "! rsvgoverlay name=overlay "
+        "! videoconvert ! video/x-raw,format=I420 "
+        f"! x264enc tune=zerolatency speed-preset=veryfast key-int-max={args.fps} bframes=0 "
+        f"bitrate={args.bitrate} "
+        "! h264parse ! rtph264pay name=pay0 pt=96 config-interval=1 )"
+    )
+
+
+class Overlay:
+    """Builds the per-frame SVG: camera name and wall clock in a translucent box, top left."""
+
+    def __init__(self, name, width, height):
+        self.font = max(10, round(height * 0.06))
+        pad = round(self.font * 0.4)
+        self.name = escape(name)
+        # DejaVu Sans Mono advances 0.602 em per character.
+        chars = max(len(name), len("00:00:00.000"))
+        box_w = min(width - 2 * pad, round(chars * 0.602 * self.font + 2 * pad))
+        box_h = round(self.font * 2.5 + pad)
+        self.head = (
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}">'
+            f'<rect x="{pad}" y="{pad}" width="{box_w}" height="{box_h}" rx="{pad // 2}" '
+            'fill="black" fill-opacity="0.55"/>'
+            f'<text x="{2 * pad}" y="{pad + round(self.font * 1.1)}" font-family="DejaVu Sans Mono" '
+            f'font-weight="bold" font-size="{self.font}" fill="white">{self.name}</text>'
+            f'<text x="{2 * pad}" y="{pad + round(self.font * 2.3)}" font-family="DejaVu Sans Mono" '
+            f'font-size="{self.font}" fill="#ffe14d">'
+        )
+        self.tail = "</text></svg>"
+
+    def svg(self, now):
+        return f"{self.head}{now:%H:%M:%S}.{now.microsecond // 1000:03d}{self.tail}"
+
+
+def on_media_configure(_factory, media, overlay_spec):
+    """Hooks the per-frame clock into a freshly built camera pipeline."""
+    overlay = media.get_element().get_by_name("overlay")
+    sink = overlay.get_static_pad("sink")
+
+    def on_buffer(_pad, _info):
+        # Runs in the streaming thread just before rsvgoverlay draws this very frame.
+        overlay.set_property("data", overlay_spec.svg(datetime.now()))
+        return Gst.PadProbeReturn.OK
+
+    overlay.set_property("data", overlay_spec.svg(datetime.now()))
+    sink.add_probe(Gst.PadProbeType.BUFFER, on_buffer)
+
+
+def build_server(args):
+    server = GstRtspServer.RTSPServer()
+    server.set_address(args.host)
+    server.set_service(str(args.port))
+    mounts = server.get_mount_points()
+    for i, name in enumerate(args.names):
+        factory = GstRtspServer.RTSPMediaFactory()
+        factory.set_launch(launch_line(i, args))
+        # One pipeline per camera shared by every client; rebuilt after the last client leaves.
+        factory.set_shared(True)
+        factory.set_suspend_mode(GstRtspServer.RTSPSuspendMode.NONE)
+        factory.set_eos_shutdown(False)
+        factory.set_stop_on_disconnect(True)
+        factory.set_latency(0)
+        factory.connect("media-configure", on_media_configure, Overlay(name, args.width, args.height))
+        mounts.add_factory(f"/cam{i + 1}", factory)
+    return server
+
+
+def main(argv):
+    args = parse_args(argv)
+    Gst.init(None)
+    check_elements()
+    server = build_server(args)
+    try:
+        source = server.create_source(None)
+    except GLib.Error as err:
+        print(f"cannot listen on {args.host}:{args.port}: {err.message}", file=sys.stderr)
+        return 4
+    source.attach(None)
+
+    loop = GLib.MainLoop()
+
+    def quit_loop(*_):
+        loop.quit()
+        return GLib.SOURCE_REMOVE
+
+    GLib.unix_signal_add(GLib.PRIORITY_HIGH, signal.SIGTERM, quit_loop)
+    GLib.unix_signal_add(GLib.PRIORITY_HIGH, signal.SIGINT, quit_loop)
+    if args.watch_stdin:
+        def on_stdin(fd, _cond):
+            try:
+                data = os.read(fd, 4096)
+            except OSError:
+                data = b""
+            if not data:
+                return quit_loop()
+            return GLib.SOURCE_CONTINUE
+
+        GLib.unix_fd_add_full(GLib.PRIORITY_DEFAULT, sys.stdin.fileno(), GLib.IOCondition.IN | GLib.IOCondition.HUP, on_stdin)
+
+    print(f"READY {server.get_bound_port()}", flush=True)
+    loop.run()
+    source.destroy()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Streaming threads of still-running pipelines may hold the GIL in probes; skip the
+    # interpreter's teardown rather than race them. Everything worth flushing is flushed.
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,316 @@
+import { execFile } from 'node:child_process';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { promisify } from 'node:util';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  ApiClient,
+  BranchCreate,
+  CredentialCreate,
+  DetectionLogBody,
+  DeviceCreate,
+  GroupCreate,
+  LayoutCreate,
+  LoginBody,
+  PantauError,
+  StreamCreate,
+} from '@pantau/shared';
+import type { z } from 'zod';
+import { planDemoCameras, registerDemoOrganisation } from './demo-organisation.js';
+import { runSimulate, type Simulation, type SimulatorLogger } from './simulate.js';
+
+const ADMIN = { email: 'admin@example.test', password: 'correct horse' };
+
+interface Recorded {
+  method: string;
+  path: string;
+  status: number;
+  body: unknown;
+  at: number;
+}
+
+type Row = Record<string, unknown> & { id: number };
+
+/**
+ * A tiny in-memory Pantau API on 127.0.0.1: validates every body with the shared schemas,
+ * answers the success/failure envelopes with the contract's statuses, and records requests.
+ */
+class FakePantau {
+  readonly requests: Recorded[] = [];
+  readonly rows = { groups: [] as Row[], branches: [] as Row[], devices: [] as Row[], streams: [] as Row[], layouts: [] as Row[], credentials: [] as Row[] };
+  readonly detections: Array<z.infer<typeof DetectionLogBody> & { at: number }> = [];
+  /** Paths whose next GET list answers empty once (to provoke a create that conflicts). */
+  readonly hideOnce = new Set<string>();
+  private readonly events = new Set<string>();
+  private nextId = 1;
+  private server: Server | undefined;
+  port = 0;
+
+  async listen(port = 0): Promise<string> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((r) => this.server?.listen(port, '127.0.0.1', r));
+    this.port = (this.server.address() as AddressInfo).port;
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async close(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise((r) => this.server?.close(r));
+  }
+
+  posts(path: string): number {
+    return this.requests.filter((r) => r.method === 'POST' && r.path === path).length;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    let raw = '';
+    for await (const chunk of req) raw += String(chunk);
+    const url = new URL(req.url ?? '/', 'http://x');
+    const body: unknown = raw ? JSON.parse(raw) : undefined;
+    const send = (status: number, payload: unknown) => {
+      this.requests.push({ method: req.method ?? '', path: url.pathname, status, body, at: performance.now() });
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(payload));
+    };
+    const ok = (status: number, data: unknown) => send(status, { success: true, data });
+    const fail = (err: PantauError) => send(err.status, { success: false, error: err.toBody() });
+    const parse = <S extends z.ZodType>(schema: S): z.infer<S> => {
+      const r = schema.safeParse(body);
+      if (!r.success) throw new PantauError('VALIDATION_ERROR', r.error.message, { field: r.error.issues[0]?.path.join('.') });
+      return r.data;
+    };
+    const stamp = () => ({ id: this.nextId++, created_at: new Date().toISOString(), updated_at: new Date().toISOString() });
+    const list = (name: keyof FakePantau['rows'], filter?: string) => {
+      if (this.hideOnce.delete(url.pathname)) return ok(200, []);
+      const v = filter ? url.searchParams.get(filter) : null;
+      ok(200, this.rows[name].filter((r) => v === null || String(r[filter as string]) === v));
+    };
+    const unique = (name: keyof FakePantau['rows'], key: string, value: unknown) => {
+      if (this.rows[name].some((r) => r[key] === value)) throw new PantauError('CONFLICT', `${key} ${String(value)} exists`, { field: key });
+    };
+    try {
+      const route = `${req.method} ${url.pathname}`;
+      if (route === 'POST /api/v1/auth/login') {
+        const b = parse(LoginBody);
+        if (b.email !== ADMIN.email || b.password !== ADMIN.password) throw new PantauError('INVALID_CREDENTIALS', 'wrong email or password');
+        return ok(200, { token: 'tok', expires_at: new Date(Date.now() + 3_600_000).toISOString(), user: { id: 1, email: b.email, name: 'Admin', role: 'admin', branch_scope: null, status: 'active', created_at: new Date().toISOString() } });
+      }
+      if (route === 'POST /api/v1/detection/log') {
+        const cred = this.rows.credentials.find((c) => c.api_key === req.headers['x-api-key'] && c.api_secret === req.headers['x-api-secret']);
+        if (!cred) throw new PantauError('UNAUTHENTICATED', 'unknown API key');
+        const b = parse(DetectionLogBody);
+        const device = this.rows.devices.find((d) => d.device_id === b.device_id);
+        if (!this.rows.branches.some((r) => r.id === b.branch_id)) throw new PantauError('UNKNOWN_BRANCH', 'no branch', { field: 'branch_id' });
+        if (!device) throw new PantauError('UNKNOWN_DEVICE', 'no device', { field: 'device_id' });
+        if (device.branch_id !== b.branch_id) throw new PantauError('DEVICE_BRANCH_MISMATCH', 'other branch', { field: 'device_id' });
+        const key = `${b.device_id}/${b.event_id}`;
+        if (b.event_id && this.events.has(key)) return ok(200, { status: 'duplicate', job_id: 1 });
+        this.events.add(key);
+        this.detections.push({ ...b, at: performance.now() });
+        return ok(202, { status: 'processing', job_id: this.detections.length });
+      }
+      if (req.headers.authorization !== 'Bearer tok') throw new PantauError('UNAUTHENTICATED', 'sign in first');
+      switch (route) {
+        case 'GET /api/v1/groups':
+          return list('groups');
+        case 'POST /api/v1/groups': {
+          const b = parse(GroupCreate);
+          unique('groups', 'province_code', b.province_code);
+          const row = { ...stamp(), address: null, phone: null, email: null, status: 'active', ...b };
+          this.rows.groups.push(row);
+          return ok(201, row);
+        }
+        case 'GET /api/v1/branches':
+          return list('branches', 'group_id');
+        case 'POST /api/v1/branches': {
+          const b = parse(BranchCreate);
+          unique('branches', 'branch_code', b.branch_code);
+          const row = { ...stamp(), address: null, status: 'active', ...b };
+          this.rows.branches.push(row);
+          return ok(201, row);
+        }
+        case 'GET /api/v1/devices':
+          return list('devices', 'branch_id');
+        case 'POST /api/v1/devices': {
+          const b = parse(DeviceCreate);
+          unique('devices', 'device_id', b.device_id);
+          const row = { ...stamp(), parent_device_id: null, status: 'offline', last_seen_at: null, ...b };
+          this.rows.devices.push(row);
+          return ok(201, row);
+        }
+        case 'GET /api/v1/streams':
+          return list('streams', 'branch_id');
+        case 'POST /api/v1/streams': {
+          const b = parse(StreamCreate);
+          const row = { ...stamp(), ...b, sub_url: b.sub_url ?? null, has_credentials: false, resolution: null, fps: null, status: 'unknown', last_checked_at: null };
+          this.rows.streams.push(row);
+          return ok(201, row);
+        }
+        case 'GET /api/v1/layouts':
+          return list('layouts');
+        case 'POST /api/v1/layouts': {
+          const b = parse(LayoutCreate);
+          const row = { ...stamp(), ...b };
+          this.rows.layouts.push(row);
+          return ok(201, row);
+        }
+        case 'POST /api/v1/credentials': {
+          const b = parse(CredentialCreate);
+          const row = { ...stamp(), credential_name: b.credential_name, api_key: `pk_${this.nextId}`, api_secret: `sk_${this.nextId}`, expires_at: null };
+          this.rows.credentials.push(row);
+          return ok(201, row);
+        }
+        default:
+          throw new PantauError('NOT_FOUND', `no route ${route}`);
+      }
+    } catch (err) {
+      fail(err instanceof PantauError ? err : new PantauError('INTERNAL_ERROR', String(err)));
+    }
+  }
+}
+
+const run = promisify(execFile);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** rtsp-server.py processes started by this test process. */
+async function ourRtspServers(): Promise<string[]> {
+  const { stdout } = await run('ps', ['-eo', 'pid=,ppid=,args=']);
+  return stdout
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/))
+    .filter((f) => f[1] === String(process.pid) && f.join(' ').includes('rtsp-server.py'))
+    .map((f) => f.join(' '));
+}
+
+function recordingLogger() {
+  const lines: Array<{ level: string; msg: string | undefined; obj: object }> = [];
+  const at = (level: string) => (obj: object, msg?: string) => lines.push({ level, msg, obj });
+  const logger: SimulatorLogger = { info: at('info'), warn: at('warn'), error: at('error') };
+  return { logger, lines };
+}
+
+let api: FakePantau;
+let sim: Simulation | undefined;
+afterEach(async () => {
+  await sim?.stop();
+  sim = undefined;
+  await api?.close();
+});
+
+describe('registerDemoOrganisation', () => {
+  it('creates the demo organisation once; a second run only adds a credential', async () => {
+    api = new FakePantau();
+    const baseUrl = await api.listen();
+    const client = new ApiClient({ baseUrl });
+    await client.login(ADMIN.email, ADMIN.password);
+    const plan = planDemoCameras(4);
+    const urls = plan.map((c) => `rtsp://127.0.0.1:8554/cam${c.index}`);
+
+    const first = await registerDemoOrganisation({ client, plan, urls });
+    const created = (p: string) => api.posts(`/api/v1/${p}`);
+    expect(['groups', 'branches', 'devices', 'streams', 'layouts', 'credentials'].map(created)).toEqual([2, 2, 4, 4, 1, 1]);
+    expect(first.groups.map((g) => [g.province_code, g.province_name])).toEqual([['JK', 'DKI Jakarta'], ['JB', 'Jawa Barat']]);
+    expect(first.branches.map((b) => [b.branch_code, b.city, b.timezone])).toEqual([['JKT-01', 'Jakarta', 'Asia/Jakarta'], ['BDG-01', 'Bandung', 'Asia/Jakarta']]);
+    expect(first.cameras.map((c) => [c.device_id, c.branch_id, c.url])).toEqual([
+      ['cam-jkt-01', first.branches[0]?.id, urls[0]],
+      ['cam-jkt-02', first.branches[0]?.id, urls[1]],
+      ['cam-bdg-01', first.branches[1]?.id, urls[2]],
+      ['cam-bdg-02', first.branches[1]?.id, urls[3]],
+    ]);
+    expect(api.rows.streams.map((s) => [s.device_id, s.protocol, s.main_url, s.sub_url])).toEqual(plan.map((c, i) => [c.device_id, 'rtsp', urls[i], urls[i]]));
+    expect(api.rows.devices.every((d) => d.device_type === 'camera')).toBe(true);
+    expect(api.requests.find((r) => r.path === '/api/v1/layouts' && r.method === 'POST')?.body).toEqual({
+      layout_name: 'Demo wall',
+      layout_type: '4',
+      is_default: true,
+      positions: first.cameras.map((c, i) => ({ position_number: i + 1, stream_id: c.stream_id, position_name: c.device_name, quality: 'sub' })),
+    });
+    expect(first.credential.api_secret).toBeTruthy();
+
+    const before = api.requests.length;
+    const second = await registerDemoOrganisation({ client, plan, urls });
+    const again = api.requests.slice(before);
+    expect(again.filter((r) => r.method === 'POST').map((r) => r.path)).toEqual(['/api/v1/credentials']);
+    expect(again.every((r) => r.status < 300)).toBe(true);
+    expect(second.cameras).toEqual(first.cameras);
+    expect(second.layout.id).toBe(first.layout.id);
+    expect(second.credential.api_key).not.toBe(first.credential.api_key);
+  });
+
+  it('reuses a row that someone created between its list and its create (409)', async () => {
+    api = new FakePantau();
+    const client = new ApiClient({ baseUrl: await api.listen() });
+    await client.login(ADMIN.email, ADMIN.password);
+    const plan = planDemoCameras(2);
+    const urls = ['rtsp://127.0.0.1:8554/cam1', 'rtsp://127.0.0.1:8554/cam2'];
+    await registerDemoOrganisation({ client, plan, urls });
+    api.hideOnce.add('/api/v1/groups');
+    api.hideOnce.add('/api/v1/devices');
+    const again = await registerDemoOrganisation({ client, plan, urls });
+    expect(api.requests.filter((r) => r.status === 409).map((r) => r.path)).toEqual(['/api/v1/groups', '/api/v1/devices']);
+    expect(again.groups.map((g) => g.province_code)).toEqual(['JK', 'JB']);
+    expect(api.rows.groups).toHaveLength(2);
+  });
+
+  it('warns when a stored stream points at another URL', async () => {
+    api = new FakePantau();
+    const client = new ApiClient({ baseUrl: await api.listen() });
+    await client.login(ADMIN.email, ADMIN.password);
+    const plan = planDemoCameras(1);
+    await registerDemoOrganisation({ client, plan, urls: ['rtsp://127.0.0.1:8554/cam1'] });
+    const { logger, lines } = recordingLogger();
+    const again = await registerDemoOrganisation({ client, plan, urls: ['rtsp://127.0.0.1:9554/cam1'], logger });
+    expect(lines.filter((l) => l.level === 'warn').map((l) => l.obj)).toEqual([
+      expect.objectContaining({ stored: 'rtsp://127.0.0.1:8554/cam1', serving: 'rtsp://127.0.0.1:9554/cam1' }),
+    ]);
+    expect(again.cameras[0]?.url).toBe('rtsp://127.0.0.1:9554/cam1');
+  });
+});
+
+describe('runSimulate', () => {
+  it('serves the cameras, registers them and posts detections at the rate; a rerun on the same RTSP port creates nothing new', async () => {
+    api = new FakePantau();
+    const serverUrl = await api.listen();
+    const { logger, lines } = recordingLogger();
+    sim = await runSimulate({ serverUrl, ...ADMIN, cameras: 4, rate: 10, rtspPort: 0, logger });
+    const { port, urls } = sim.cameraServer;
+    expect(api.rows.streams.map((s) => s.main_url)).toEqual(urls);
+    const t0 = performance.now();
+    await sleep(1_500);
+    const inWindow = api.detections.filter((d) => d.at >= t0 + 250 && d.at < t0 + 1_250).length;
+    expect(inWindow).toBeGreaterThanOrEqual(7); // 10/s over a 1 s window
+    expect(inWindow).toBeLessThanOrEqual(13);
+    // Playable: the first camera answers over RTSP while detections flow.
+    const { stdout } = await run('ffprobe', ['-v', 'error', '-rtsp_transport', 'tcp', '-show_entries', 'stream=codec_name,width,height', '-of', 'csv=p=0', urls[0] as string], { timeout: 15_000 });
+    expect(stdout.trim()).toBe('h264,640,360');
+    await sim.stop();
+    const stats = sim.stats();
+    sim = undefined;
+    expect(stats.failed).toBe(0);
+    expect(stats.accepted).toBe(api.detections.length);
+    expect(await ourRtspServers()).toEqual([]);
+    expect(lines.filter((l) => l.level !== 'info')).toEqual([]);
+
+    const before = api.requests.length;
+    sim = await runSimulate({ serverUrl, ...ADMIN, cameras: 4, rate: 0, rtspPort: port, logger });
+    expect(sim.cameraServer.urls).toEqual(urls);
+    expect(api.requests.slice(before).filter((r) => r.method === 'POST').map((r) => r.path)).toEqual(['/api/v1/auth/login', '/api/v1/credentials']);
+    expect(lines.filter((l) => l.level !== 'info')).toEqual([]);
+  }, 40_000);
+
+  it('waits for a server that is still starting', async () => {
+    api = new FakePantau();
+    await api.listen();
+    const port = api.port;
+    await api.close();
+    setTimeout(() => void api.listen(port), 800);
+    sim = await runSimulate({ serverUrl: `http://127.0.0.1:${port}`, ...ADMIN, cameras: 1, rate: 0, rtspPort: 0, serverWaitMs: 10_000 });
+    expect(api.posts('/api/v1/credentials')).toBe(1);
+  }, 30_000);
+
+  it('rejects a wrong password and leaves no camera server behind', async () => {
+    api = new FakePantau();
+    const serverUrl = await api.listen();
+    await expect(runSimulate({ serverUrl, email: ADMIN.email, password: 'wrong', cameras: 2, rtspPort: 0 })).rejects.toMatchObject({ code: 'INVALID_CREDENTIALS' });
+    expect(await ourRtspServers()).toEqual([]);
+  }, 30_000);
+});

@@ -1,0 +1,14 @@
+/**
+ * @pantau/shared: the one source of every contract between the server, the console and
+ * the devices — zod schemas (validate, type and document), error codes, the real-time
+ * protocol and the typed API client.
+ */
+export * from './errors.js';
+export * from './schemas/common.js';
+export * from './schemas/organisation.js';
+export * from './schemas/detection.js';
+export * from './schemas/auth.js';
+export * from './schemas/layouts.js';
+export * from './schemas/health.js';
+export * from './realtime.js';
+export * from './api-client.js';

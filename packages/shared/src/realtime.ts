@@ -1,0 +1,89 @@
+/**
+ * The real-time protocol over the `/ws` WebSocket (DESIGN §5).
+ *
+ * Frames are JSON text. The client's first frame is `{ type: "auth", token }`; the server
+ * answers `{ type: "ready", last_id }` and from then on sends events
+ * `{ id, type, channel, ts, data }` whose `id` grows by one for every event the server emits
+ * (ids of events outside the user's scope are simply never sent). After a reconnect the
+ * client puts the last id it processed in the auth frame (`{ type: "auth", token, since }`)
+ * and receives every event it missed, in order, before live ones, then
+ * `{ type: "resumed" }`; or `{ type: "resync_required" }` when the gap is older than the
+ * server keeps. A `{ type: "resume", since }` frame sent later rewinds the socket to `since`
+ * and replays from there in order (events already received may come again: drop them by id). The server sends `{ type: "heartbeat", ts, last_id }` every
+ * {@link HEARTBEAT_INTERVAL_MS}; a client that hears nothing for twice that treats the socket
+ * as dead.
+ */
+import { z } from 'zod';
+import { EventLog } from './schemas/detection.js';
+
+/** Server heartbeat period, ms. */
+export const HEARTBEAT_INTERVAL_MS = 10_000;
+
+/** Payload of each event type: the one typed map both sides use. */
+export interface RealtimeEventMap {
+  detection_update: EventLog & { person: { total_actual_count: number; total_detection_branch_count: number } };
+  notification_update: { event_log_id: number; status: string };
+  layout_updated: { layout_id: number };
+  group_updated: { group_id: number; action: 'created' | 'updated' | 'deleted' };
+  branch_updated: { branch_id: number; action: 'created' | 'updated' | 'deleted' };
+  device_updated: { device_id: string; branch_id: number; action: 'created' | 'updated' | 'deleted' };
+  nvr_online: { device_id: string; branch_id: number };
+  nvr_offline: { device_id: string; branch_id: number };
+  camera_status_update: { device_id: string; branch_id: number; status: string };
+  stream_status: { stream_id: number; status: string };
+  queue_stats: Record<string, { pending: number; running: number }>;
+  stats_updated: Record<string, number>;
+}
+
+export type RealtimeEventType = keyof RealtimeEventMap;
+
+/** All event type names, in a stable order. */
+export const REALTIME_EVENT_TYPES = [
+  'detection_update',
+  'notification_update',
+  'layout_updated',
+  'group_updated',
+  'branch_updated',
+  'device_updated',
+  'nvr_online',
+  'nvr_offline',
+  'camera_status_update',
+  'stream_status',
+  'queue_stats',
+  'stats_updated',
+] as const satisfies readonly RealtimeEventType[];
+
+/** One event frame. `channel` is `branch:<id>` for branch-scoped events, `global` otherwise. */
+export type RealtimeEvent<K extends RealtimeEventType = RealtimeEventType> = {
+  [T in K]: { id: number; type: T; channel: string; ts: string; data: RealtimeEventMap[T] };
+}[K];
+
+/** Channel name for a branch's events. */
+export function branchChannel(branchId: number): string {
+  return `branch:${branchId}`;
+}
+
+/** Frames the client sends. */
+export const ClientMessage = z.discriminatedUnion('type', [
+  /** `since`: the last event id this client processed before a reconnect; the server replays what followed, in order, before live events. */
+  z.object({ type: z.literal('auth'), token: z.string().min(1).max(512), since: z.int().min(0).optional() }),
+  z.object({ type: z.literal('resume'), since: z.int().min(0) }),
+  z.object({ type: z.literal('ping') }),
+]);
+export type ClientMessage = z.infer<typeof ClientMessage>;
+
+/** Control frames the server sends (events are {@link RealtimeEvent}). */
+export type ServerControlMessage =
+  | { type: 'ready'; last_id: number; user_id: number }
+  | { type: 'heartbeat'; ts: string; last_id: number }
+  | { type: 'pong'; ts: string }
+  | { type: 'resumed'; since: number; last_id: number; replayed: number }
+  | { type: 'resync_required'; since: number; oldest_id: number }
+  | { type: 'error'; code: string; message: string };
+
+export type ServerMessage = ServerControlMessage | RealtimeEvent;
+
+/** True when a server frame is an event (has a numeric id and a known event type). */
+export function isRealtimeEvent(m: ServerMessage): m is RealtimeEvent {
+  return typeof (m as { id?: unknown }).id === 'number' && (REALTIME_EVENT_TYPES as readonly string[]).includes(m.type);
+}

@@ -1,0 +1,45 @@
+/**
+ * Building blocks shared by every schema: ids, timestamps, envelopes, paging.
+ */
+import { z } from 'zod';
+
+/** A database row id: positive integer. */
+export const Id = z.int().positive();
+
+/** ISO-8601 date-time with an offset or `Z`, e.g. `2026-11-21T10:15:00.000+07:00`. */
+export const IsoDateTime = z.iso.datetime({ offset: true });
+
+/** An IANA time-zone name such as `Asia/Jakarta`; checked against the runtime's zone database. */
+export const TimeZone = z
+  .string()
+  .min(1)
+  .max(64)
+  .refine(
+    (tz) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    { message: 'unknown IANA time zone' },
+  );
+
+/** Success envelope `{ success: true, data }` around a data schema. */
+export function envelope<T extends z.ZodType>(data: T) {
+  return z.object({ success: z.literal(true), data });
+}
+
+/** Failure envelope `{ success: false, error: { code, message, details? } }`. */
+export const ErrorEnvelope = z.object({
+  success: z.literal(false),
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    details: z.record(z.string(), z.unknown()).optional(),
+  }),
+});
+
+/** `?limit=` for newest-first lists: 1..500, default 50. */
+export const Limit = z.coerce.number().int().min(1).max(500).default(50);

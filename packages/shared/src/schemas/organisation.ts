@@ -1,0 +1,149 @@
+/**
+ * Organisation: company groups (provinces), branches (sites), devices (cameras, NVRs, edge
+ * boxes) and camera streams. Names follow the source documents (DESIGN §2).
+ */
+import { z } from 'zod';
+import { Id, IsoDateTime, TimeZone } from './common.js';
+
+export const EntityStatus = z.enum(['active', 'inactive']);
+
+export const GroupCreate = z.object({
+  province_code: z.string().trim().min(1).max(32).regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only'),
+  province_name: z.string().trim().min(1).max(128),
+  group_name: z.string().trim().min(1).max(128),
+  address: z.string().max(512).optional(),
+  phone: z.string().max(32).optional(),
+  email: z.email().max(254).optional(),
+});
+export type GroupCreate = z.infer<typeof GroupCreate>;
+
+export const Group = z.object({
+  id: Id,
+  province_code: z.string(),
+  province_name: z.string(),
+  group_name: z.string(),
+  address: z.string().nullable(),
+  phone: z.string().nullable(),
+  email: z.string().nullable(),
+  status: EntityStatus,
+  created_at: IsoDateTime,
+  updated_at: IsoDateTime,
+});
+export type Group = z.infer<typeof Group>;
+
+export const BranchCreate = z.object({
+  group_id: Id,
+  branch_code: z.string().trim().min(1).max(32).regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only'),
+  branch_name: z.string().trim().min(1).max(128),
+  city: z.string().trim().min(1).max(128),
+  timezone: TimeZone.default('Asia/Jakarta'),
+  address: z.string().max(512).optional(),
+  latitude: z.number().min(-90).max(90).optional(),
+  longitude: z.number().min(-180).max(180).optional(),
+});
+export type BranchCreate = z.input<typeof BranchCreate>;
+
+export const Branch = z.object({
+  id: Id,
+  group_id: Id,
+  branch_code: z.string(),
+  branch_name: z.string(),
+  city: z.string(),
+  timezone: z.string(),
+  address: z.string().nullable(),
+  latitude: z.number().nullable(),
+  longitude: z.number().nullable(),
+  status: EntityStatus,
+  created_at: IsoDateTime,
+  updated_at: IsoDateTime,
+});
+export type Branch = z.infer<typeof Branch>;
+
+export const DeviceType = z.enum(['camera', 'nvr', 'edge']);
+export const DeviceStatus = z.enum(['online', 'offline', 'maintenance']);
+
+/** A device's own id, as the device reports it: 1–64 of letters, digits, `.`, `_`, `-`, `:`. */
+export const DeviceExternalId = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits, ".", "_", "-" and ":" only');
+
+export const DeviceCreate = z.object({
+  device_id: DeviceExternalId,
+  device_name: z.string().trim().min(1).max(128),
+  device_type: DeviceType,
+  branch_id: Id,
+  parent_device_id: DeviceExternalId.optional(),
+});
+export type DeviceCreate = z.infer<typeof DeviceCreate>;
+
+export const Device = z.object({
+  id: Id,
+  device_id: z.string(),
+  device_name: z.string(),
+  device_type: DeviceType,
+  branch_id: Id,
+  parent_device_id: z.string().nullable(),
+  status: DeviceStatus,
+  last_seen_at: IsoDateTime.nullable(),
+  created_at: IsoDateTime,
+  updated_at: IsoDateTime,
+});
+export type Device = z.infer<typeof Device>;
+
+export const StreamProtocol = z.enum(['rtsp', 'hls', 'mpegts', 'flv']);
+export const StreamStatus = z.enum(['unknown', 'online', 'offline', 'error']);
+
+const StreamUrl = z
+  .string()
+  .trim()
+  .max(1024)
+  .refine((u) => /^(rtsp|rtsps|http|https|ws|wss):\/\//i.test(u), 'must be an rtsp(s)://, http(s):// or ws(s):// URL')
+  .refine((u) => {
+    try {
+      new URL(u);
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'not a valid URL');
+
+export const StreamCreate = z.object({
+  branch_id: Id,
+  /** The device's own string id (device_masters.device_id) this stream belongs to. */
+  device_id: DeviceExternalId,
+  stream_name: z.string().trim().min(1).max(128),
+  protocol: StreamProtocol.default('rtsp'),
+  main_url: StreamUrl,
+  sub_url: StreamUrl.optional(),
+  username: z.string().max(128).optional(),
+  /** Never returned by the API. */
+  password: z.string().max(256).optional(),
+  resolution: z.string().regex(/^\d{2,5}x\d{2,5}$/, 'WIDTHxHEIGHT, e.g. 1920x1080').optional(),
+  fps: z.int().min(1).max(240).optional(),
+});
+export type StreamCreate = z.input<typeof StreamCreate>;
+
+/** A stream as the API returns it: URLs without credentials, no password. */
+export const Stream = z.object({
+  id: Id,
+  branch_id: Id,
+  device_id: z.string(),
+  stream_name: z.string(),
+  protocol: StreamProtocol,
+  main_url: z.string(),
+  sub_url: z.string().nullable(),
+  has_credentials: z.boolean(),
+  resolution: z.string().nullable(),
+  fps: z.int().nullable(),
+  status: StreamStatus,
+  last_checked_at: IsoDateTime.nullable(),
+  created_at: IsoDateTime,
+  updated_at: IsoDateTime,
+});
+export type Stream = z.infer<typeof Stream>;
+
+/** `?branch_id=` filter used by list routes. */
+export const BranchFilter = z.object({ branch_id: z.coerce.number().int().positive().optional() });

@@ -1,0 +1,83 @@
+#!/usr/bin/env node
+/**
+ * `npm start`: the whole product on one machine — the server on the embedded SQLite default
+ * (data in ./data or PANTAU_DATA_DIR), four simulated RTSP cameras posting detections, and
+ * the console: Electron where its binary exists, otherwise the browser console at
+ * http://127.0.0.1:8080/console/ (it says which).
+ *
+ * Env: PANTAU_PORT (8080), PANTAU_CAMERAS (4), PANTAU_RATE (5 detections/s),
+ * PANTAU_ADMIN_EMAIL / PANTAU_ADMIN_PASSWORD (admin@pantau.local / pantau-admin).
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+
+const root = path.resolve(import.meta.dirname, '..');
+const cli = path.join(root, 'apps/server/bin/pantau.js');
+const dataDir = path.resolve(process.env.PANTAU_DATA_DIR ?? path.join(root, 'data'));
+const port = Number(process.env.PANTAU_PORT ?? 8080);
+const email = process.env.PANTAU_ADMIN_EMAIL ?? 'admin@pantau.local';
+const password = process.env.PANTAU_ADMIN_PASSWORD ?? 'pantau-admin';
+const url = `http://127.0.0.1:${port}`;
+const children = [];
+
+function run(args, name) {
+  const child = spawn(process.execPath, [cli, ...args, '--data-dir', dataDir], { stdio: ['ignore', 'inherit', 'inherit'] });
+  child.on('exit', (code, signal) => {
+    if (!stopping) {
+      console.error(`start: ${name} exited (${signal ?? code}); stopping`);
+      stop(1);
+    }
+  });
+  children.push(child);
+  return child;
+}
+
+let stopping = false;
+function stop(code = 0) {
+  stopping = true;
+  for (const c of children) c.kill('SIGTERM');
+  setTimeout(() => process.exit(code), 1500).unref();
+}
+process.on('SIGINT', () => stop(0));
+process.on('SIGTERM', () => stop(0));
+
+// First run: an admin to sign in with (a second run finds it and says so).
+const created = spawnSync(process.execPath, [cli, 'users', 'create', '--email', email, '--password', password, '--role', 'admin', '--name', 'Administrator', '--data-dir', dataDir], { encoding: 'utf8' });
+if (created.status === 0) console.log(`start: created admin ${email} / ${password}`);
+else if (!/CONFLICT/.test(created.stderr)) {
+  console.error(created.stderr);
+  process.exit(1);
+}
+
+run(['serve', '--port', String(port), '--host', '127.0.0.1'], 'server');
+for (let i = 0; ; i++) {
+  try {
+    if ((await fetch(`${url}/health`)).ok) break;
+  } catch {
+    /* not up yet */
+  }
+  if (i > 100) {
+    console.error('start: server did not come up');
+    stop(1);
+  }
+  await new Promise((r) => setTimeout(r, 200));
+}
+run(['simulate', '--server', url, '--email', email, '--password', password, '--cameras', process.env.PANTAU_CAMERAS ?? '4', '--rate', process.env.PANTAU_RATE ?? '5'], 'simulator');
+
+let electronBinary = null;
+try {
+  const p = createRequire(path.join(root, 'apps/desktop/package.json'))('electron');
+  if (typeof p === 'string' && fs.existsSync(p)) electronBinary = p;
+} catch {
+  /* electron package absent or its binary was not downloaded */
+}
+if (electronBinary && (process.env.DISPLAY || process.platform !== 'linux')) {
+  console.log('start: opening the Electron console');
+  const child = spawn(electronBinary, [path.join(root, 'apps/desktop')], { stdio: 'inherit', env: { ...process.env, PANTAU_SERVER_URL: url } });
+  children.push(child);
+} else {
+  console.log(`\nstart: Electron is not available on this machine; open the browser console at ${url}/console/`);
+  console.log(`start: sign in as ${email} / ${password}   (API docs: ${url}/api/docs; Ctrl-C stops everything)\n`);
+}
