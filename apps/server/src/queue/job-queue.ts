@@ -90,7 +90,8 @@ export class JobQueue {
   /** Claim up to `limit` due jobs, highest priority first, marking them running. */
   claim(limit: number): JobRow[] {
     const now = this.now();
-    return this.claimStmt.all(now, now, limit) as JobRow[];
+    // RETURNING does not keep the subquery's order
+    return (this.claimStmt.all(now, now, limit) as JobRow[]).sort((a, b) => a.priority - b.priority || a.id - b.id);
   }
 
   /** Remove a finished job. Call inside the transaction that commits its effects. */

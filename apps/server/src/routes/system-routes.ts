@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { Health } from '@pantau/shared';
+import { ErrorEnvelope, Health, envelope } from '@pantau/shared';
 import type { Services } from '../services/container.js';
 
 /** Version reported by /health. */
@@ -20,7 +20,7 @@ export interface GatewayStatsSource {
 /** Register /health, /ws and /console. */
 export async function systemRoutes(app: FastifyInstance, s: Services, gateway: GatewayStatsSource | null): Promise<void> {
   const started = Date.now();
-  app.withTypeProvider<ZodTypeProvider>().get('/health', { schema: { tags: ['system'], response: { 200: Health, 503: Health } } }, async (_req, reply) => {
+  app.withTypeProvider<ZodTypeProvider>().get('/health', { schema: { tags: ['system'], response: { 200: envelope(Health), 503: ErrorEnvelope } } }, async (_req, reply) => {
     let dbOk = true;
     try {
       s.db.sqlite.prepare('SELECT 1').get();
@@ -39,7 +39,8 @@ export async function systemRoutes(app: FastifyInstance, s: Services, gateway: G
       websocket: { clients: s.hub.clientCount, last_event_id: s.hub.lastEventId },
       gateway: { streams: g.streams, viewers: g.viewers },
     };
-    return reply.status(dbOk ? 200 : 503).send(body);
+    if (!dbOk) return reply.status(503).send({ success: false, error: { code: 'UNAVAILABLE', message: 'database unavailable', details: { health: body } } });
+    return reply.send({ success: true, data: body });
   });
 
   app.get('/ws', { websocket: true }, (socket) => s.hub.attach(socket));
