@@ -4,6 +4,7 @@
  */
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import fastifyWebsocket from '@fastify/websocket';
+import fastifyCors from '@fastify/cors';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
@@ -18,6 +19,9 @@ import { layoutRoutes } from './routes/layout-routes.js';
 import { credentialRoutes } from './routes/credential-routes.js';
 import { SERVER_VERSION, systemRoutes } from './routes/system-routes.js';
 import { mountGateway, type MountedGateway } from './gateway-wiring.js';
+
+/** Origin of the Electron console's pages. */
+export const ELECTRON_ORIGIN = 'app://console';
 
 export interface BuiltApp {
   app: FastifyInstance;
@@ -45,6 +49,9 @@ export async function buildApp(s: Services): Promise<BuiltApp> {
     transform: jsonSchemaTransform,
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+  // The Electron console loads its pages from app://console (see apps/desktop/src/main/app-protocol.ts);
+  // the browser console is same-origin and needs no CORS.
+  await app.register(fastifyCors, { origin: [ELECTRON_ORIGIN], allowedHeaders: ['authorization', 'content-type', 'x-api-key', 'x-api-secret'], maxAge: 600 });
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
 
   await authRoutes(app, s);

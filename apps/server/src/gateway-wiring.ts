@@ -1,6 +1,37 @@
+/**
+ * Wires the stream gateway (S15) into the app: live-stream tickets for signed-in users,
+ * sources resolved with credentials decrypted only here (for ffmpeg), and upstream state
+ * changes broadcast as `stream_status` to the users who may see the stream's branch.
+ */
 import type { FastifyInstance } from 'fastify';
 import type { Services } from './services/container.js';
-export type MountedGateway = { close(): Promise<void>; stats(): { streams: number; viewers: number } } | null;
-export async function mountGateway(_app: FastifyInstance, _s: Services): Promise<MountedGateway> {
-  return null;
+import { authenticateRequest } from './http/auth-guard.js';
+import { StreamGateway, gatewayRoutes } from './gateway/index.js';
+
+export type MountedGateway = StreamGateway;
+
+/** Create the gateway and register its routes (it closes with the app). */
+export async function mountGateway(app: FastifyInstance, s: Services): Promise<MountedGateway> {
+  const gateway = new StreamGateway({
+    idleTimeoutMs: s.config.gatewayIdleMs,
+    logger: app.log,
+    onStatus: (st) => {
+      const src = s.organisation.sourceUrl(st.stream_id, st.quality, null);
+      if (!src) return;
+      const status = st.state === 'live' ? 'online' : st.state === 'stopped' ? 'idle' : st.state;
+      s.exec.tx(() => s.outbox.append('stream_status', src.row.branch_id, { stream_id: st.stream_id, status }));
+      s.hub.pump();
+    },
+  });
+  await app.register(gatewayRoutes, {
+    gateway,
+    ticketSecret: s.keys.liveTicket,
+    authenticate: (req) => authenticateRequest(s.auth, req),
+    resolveSource: async (streamId, quality, userId) => {
+      const scope = userId === undefined ? null : (await s.auth.me(userId)).branch_scope;
+      const src = s.organisation.sourceUrl(streamId, quality, scope);
+      return src ? { url: src.url, protocol: src.protocol } : null;
+    },
+  });
+  return gateway;
 }

@@ -68,7 +68,8 @@ export function buildFfmpegArgs(source: StreamSource, opts: { tsOffsetS: number;
  * @param source if given, its password is also blanked wherever it appears verbatim
  */
 export function redactCredentials(text: string, source?: StreamSource): string {
-  let out = text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^\s/@]*@/gi, '$1***@');
+  // Greedy up to the last '@' before the path: a password may hold an unencoded '@'.
+  let out = text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^\s/]*@/gi, '$1***@');
   if (source) {
     try {
       const u = new URL(source.url);
@@ -144,7 +145,7 @@ export class FfmpegUpstream {
   start(): void {
     if (this.started) return;
     this.started = true;
-    const tick = Math.max(100, Math.min(1000, Math.floor(this.o.stallTimeoutMs / 4)));
+    const tick = Math.max(100, Math.min(1000, Math.floor(Math.min(this.o.stallTimeoutMs, this.o.startTimeoutMs) / 4)));
     this.watchdog = setInterval(() => this.checkStall(), tick);
     this.spawnRun();
   }

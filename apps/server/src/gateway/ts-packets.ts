@@ -129,6 +129,14 @@ function videoFromPmt(section: Buffer): { pid: number; streamType: number } | nu
   return null;
 }
 
+/** Where things start in a chunk, byte offsets; -1 for none. See {@link TsStreamInspector.inspect}. */
+export interface TsChunkMarks {
+  /** The last packet that starts a key frame (random-access point). */
+  rap: number;
+  /** The first packet that starts a video frame (key or not). */
+  frameStart: number;
+}
+
 /**
  * Follows one transport stream (one program; single-packet PAT and PMT sections, which is what
  * ffmpeg writes): remembers the latest PAT and PMT packets and reports where key frames start.
@@ -147,11 +155,12 @@ export class TsStreamInspector {
   badPackets = 0;
 
   /**
-   * Look at a run of whole packets (from {@link TsPacketAligner}); returns the byte offset of
-   * the last random-access packet in it, or -1 if it holds none.
+   * Look at a run of whole packets (from {@link TsPacketAligner}).
+   * @returns byte offsets in `chunk`: `rap`, the last random-access packet, and `frameStart`,
+   *   the first packet that starts a video PES (a new frame); -1 where there is none
    */
-  inspect(chunk: Buffer): number {
-    let lastRap = -1;
+  inspect(chunk: Buffer): TsChunkMarks {
+    const marks = { rap: -1, frameStart: -1 };
     for (let off = 0; off + TS_PACKET_SIZE <= chunk.length; off += TS_PACKET_SIZE) {
       if (chunk[off] !== TS_SYNC_BYTE) {
         this.badPackets++;
@@ -173,11 +182,12 @@ export class TsStreamInspector {
           this.videoPid = video.pid;
           this.videoStreamType = video.streamType;
         }
-      } else if (pid === this.videoPid && payloadUnitStart(chunk, off) && randomAccess(chunk, off)) {
-        lastRap = off;
+      } else if (pid === this.videoPid && payloadUnitStart(chunk, off)) {
+        if (marks.frameStart < 0) marks.frameStart = off;
+        if (randomAccess(chunk, off)) marks.rap = off;
       }
     }
-    return lastRap;
+    return marks;
   }
 
   /** The latest PAT and PMT packets, concatenated (376 bytes), or null until both were seen. */

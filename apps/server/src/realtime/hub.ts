@@ -115,14 +115,21 @@ export class RealtimeHub {
         if (client.user) return;
         const user = await this.opts.authenticate(msg.token).catch(() => null);
         if (!user) {
+          this.control(client, { type: 'error', code: 'UNAUTHENTICATED', message: 'invalid or expired token' });
           client.ws.close(4401, 'invalid or expired token');
           return;
         }
         clearTimeout(authTimer);
         client.user = user;
         client.scope = user.branchScope === null ? null : new Set(user.branchScope);
-        client.cursor = msg.since ?? this.head;
         this.control(client, { type: 'ready', last_id: this.head, user_id: user.id });
+        if (msg.since !== undefined && msg.since > this.head) {
+          // The client saw ids this server never issued (its data was reset): start afresh.
+          client.cursor = this.head;
+          this.control(client, { type: 'resync_required', since: msg.since, oldest_id: this.opts.outbox.oldestId() });
+          return;
+        }
+        client.cursor = msg.since ?? this.head;
         if (msg.since !== undefined) this.catchUp(client, true);
         return;
       }

@@ -95,10 +95,10 @@ describe('POST /api/v1/detection/log', () => {
     const before = counts();
     const bad = await fetch(url, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: '{"re_id": ' });
     expect(bad.status).toBe(400);
-    expect((await bad.json()).error.code).toBe('INVALID_JSON');
+    expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('INVALID_JSON');
     const xml = await fetch(url, { method: 'POST', headers: { ...headers, 'content-type': 'application/xml' }, body: '<x/>' });
     expect(xml.status).toBe(415);
-    expect((await xml.json()).error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+    expect(((await xml.json()) as { error: { code: string } }).error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
     const big = await fetch(url, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ pad: 'x'.repeat(70_000) }) });
     expect(big.status).toBe(413);
     expect(counts()).toEqual(before);
@@ -110,7 +110,7 @@ describe('POST /api/v1/detection/log', () => {
     const post = (headers: Record<string, string>) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
     const none = await post({});
     expect(none.status).toBe(401);
-    expect((await none.json()).error).toMatchObject({ code: 'UNAUTHENTICATED', details: { field: 'X-API-Key' } });
+    expect(((await none.json()) as { error: unknown }).error).toMatchObject({ code: 'UNAUTHENTICATED', details: { field: 'X-API-Key' } });
     expect((await post({ 'x-api-key': 'pantau_live_nope', 'x-api-secret': 'x' })).status).toBe(401);
     expect((await post({ 'x-api-key': h.credential.key, 'x-api-secret': 'wrong' })).status).toBe(401);
     const expiring = h.server.services.credentials.create({ credential_name: 'short', expires_at: new Date(Date.now() + 300).toISOString() });
@@ -118,6 +118,6 @@ describe('POST /api/v1/detection/log', () => {
     await new Promise((r) => setTimeout(r, 400));
     const expired = await post({ 'x-api-key': expiring.api_key, 'x-api-secret': expiring.api_secret });
     expect(expired.status).toBe(401);
-    expect((await expired.json()).error.code).toBe('CREDENTIAL_EXPIRED');
+    expect(((await expired.json()) as { error: { code: string } }).error.code).toBe('CREDENTIAL_EXPIRED');
   });
 });

@@ -173,7 +173,8 @@ function waitForReady(child: ChildProcess, python: string, timeoutMs: number): P
           : `cannot start ${python}: ${err.message}`;
       finish(new Error(msg));
     });
-    child.once('exit', (code, signal) => {
+    // 'close', not 'exit': by then all of stderr has been read.
+    child.once('close', (code, signal) => {
       const why = stderr.trim() || `exited with ${code ?? signal}`;
       const hint = code === 3 && !why.includes('apt-get') ? `; ${INSTALL_HINT}` : '';
       finish(new Error(`simulated RTSP cameras failed to start: ${why}${hint}`));

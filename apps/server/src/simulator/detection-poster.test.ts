@@ -11,7 +11,7 @@ interface Call {
 function fakeFetch(opts: { throwOn?: (n: number) => boolean; answer?: (body: DetectionLogBody) => { status: number; json: unknown } } = {}) {
   const calls: Call[] = [];
   const seen = new Set<string>();
-  const fn = (async (_url: URL | RequestInfo, init?: RequestInit) => {
+  const fn = (async (_url: string | URL | Request, init?: RequestInit) => {
     const body = DetectionLogBody.parse(JSON.parse(String(init?.body)));
     calls.push({ at: performance.now(), body });
     if (opts.throwOn?.(calls.length)) throw new TypeError('fetch failed');

@@ -158,6 +158,11 @@ def build_server(args):
     server.set_address(args.host)
     server.set_service(str(args.port))
     mounts = server.get_mount_points()
+    pool = None
+    if args.host not in ("0.0.0.0", "::"):
+        # Bind the RTP/RTCP sockets of UDP clients to the same address as RTSP, not to any.
+        pool = GstRtspServer.RTSPAddressPool()
+        pool.add_range(args.host, args.host, 20000, 60000, 0)
     for i, name in enumerate(args.names):
         factory = GstRtspServer.RTSPMediaFactory()
         factory.set_launch(launch_line(i, args))
@@ -167,6 +172,8 @@ def build_server(args):
         factory.set_eos_shutdown(False)
         factory.set_stop_on_disconnect(True)
         factory.set_latency(0)
+        if pool is not None:
+            factory.set_address_pool(pool)
         factory.connect("media-configure", on_media_configure, Overlay(name, args.width, args.height))
         mounts.add_factory(f"/cam{i + 1}", factory)
     return server

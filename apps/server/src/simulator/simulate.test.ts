@@ -17,6 +17,7 @@ import {
 } from '@pantau/shared';
 import type { z } from 'zod';
 import { planDemoCameras, registerDemoOrganisation } from './demo-organisation.js';
+import { startDetectionPoster } from './detection-poster.js';
 import { runSimulate, type Simulation, type SimulatorLogger } from './simulate.js';
 
 const ADMIN = { email: 'admin@example.test', password: 'correct horse' };
@@ -171,13 +172,13 @@ class FakePantau {
 const run = promisify(execFile);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** rtsp-server.py processes started by this test process. */
+/** rtsp-server.py processes of demo cameras started by this test process. */
 async function ourRtspServers(): Promise<string[]> {
   const { stdout } = await run('ps', ['-eo', 'pid=,ppid=,args=']);
   return stdout
     .split('\n')
     .map((l) => l.trim().split(/\s+/))
-    .filter((f) => f[1] === String(process.pid) && f.join(' ').includes('rtsp-server.py'))
+    .filter((f) => f[1] === String(process.pid) && f.join(' ').includes('rtsp-server.py') && f.join(' ').includes('Bandung Lobby'))
     .map((f) => f.join(' '));
 }
 
@@ -264,6 +265,40 @@ describe('registerDemoOrganisation', () => {
     ]);
     expect(again.cameras[0]?.url).toBe('rtsp://127.0.0.1:9554/cam1');
   });
+});
+
+/** Seeded PRNG in [0, 1) (mulberry32), so the draws are the same every run. */
+function seeded(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+describe('startDetectionPoster over HTTP', () => {
+  it('posts at the rate and the same people turn up at both branches', async () => {
+    api = new FakePantau();
+    const baseUrl = await api.listen();
+    const admin = new ApiClient({ baseUrl });
+    await admin.login(ADMIN.email, ADMIN.password);
+    const org = await registerDemoOrganisation({ client: admin, plan: planDemoCameras(4), urls: [1, 2, 3, 4].map((i) => `rtsp://127.0.0.1:8554/cam${i}`) });
+    const device = new ApiClient({ baseUrl, apiKey: { key: org.credential.api_key, secret: org.credential.api_secret } });
+    const poster = startDetectionPoster({ client: device, targets: org.cameras, rate: 50, random: seeded(42) });
+    const t0 = performance.now();
+    await sleep(1_300);
+    await poster.stop();
+    const inWindow = api.detections.filter((d) => d.at >= t0 + 150 && d.at < t0 + 1_150).length;
+    expect(inWindow).toBeGreaterThanOrEqual(40); // 50/s over a 1 s window
+    expect(inWindow).toBeLessThanOrEqual(60);
+    expect(poster.stats()).toMatchObject({ failed: 0, accepted: api.detections.length });
+    const branchesOf = new Map<string, Set<number>>();
+    for (const d of api.detections) branchesOf.set(d.re_id, (branchesOf.get(d.re_id) ?? new Set()).add(d.branch_id));
+    const [jkt, bdg] = org.branches.map((b) => b.id);
+    const both = [...branchesOf].filter(([, b]) => b.has(jkt as number) && b.has(bdg as number));
+    expect(both.length).toBeGreaterThanOrEqual(5); // ~10 expected from ~65 posts over 40 people
+  }, 10_000);
 });
 
 describe('runSimulate', () => {

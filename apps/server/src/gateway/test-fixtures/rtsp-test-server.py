@@ -29,6 +29,7 @@ def main() -> None:
     ap.add_argument("--width", type=int, default=640)
     ap.add_argument("--height", type=int, default=360)
     ap.add_argument("--bitrate-kbps", type=int, default=1500)
+    ap.add_argument("--pattern", default="ball", help="videotestsrc pattern; snow fills the bitrate")
     args = ap.parse_args()
 
     Gst.init(None)
@@ -38,7 +39,7 @@ def main() -> None:
 
     factory = GstRtspServer.RTSPMediaFactory()
     factory.set_launch(
-        "( videotestsrc is-live=true pattern=ball "
+        f"( videotestsrc is-live=true pattern={args.pattern} "
         f"! video/x-raw,width={args.width},height={args.height},framerate=25/1 "
         f"! x264enc tune=zerolatency speed-preset=ultrafast key-int-max=25 bitrate={args.bitrate_kbps} "
         "! video/x-h264,profile=baseline "

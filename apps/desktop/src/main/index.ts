@@ -1,0 +1,62 @@
+/**
+ * Electron main process: the glue only. Opens the console window once the app is ready,
+ * serves the renderer under `app://console/`, and routes IPC to the plain modules beside
+ * this file (settings, token store, handlers), which hold the logic and are unit-tested in Node.
+ */
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { app, BrowserWindow, ipcMain, protocol, safeStorage, session } from 'electron';
+import Store from 'electron-store';
+import { APP_SCHEME } from '../common/ipc-channels.js';
+import { createAppProtocolHandler } from './app-protocol.js';
+import { registerIpcHandlers } from './ipc-handlers.js';
+import { createSettings } from './settings.js';
+import { createTokenStore } from './token-store.js';
+import { CONSOLE_ENTRY_URL, guardWebContents, isConsoleUrl, mainWindowOptions } from './window-options.js';
+
+// This file is dist/main/main/index.js; the renderer and the preload are built beside dist/main.
+const rendererDir = fileURLToPath(new URL('../../renderer/', import.meta.url));
+const preloadPath = fileURLToPath(new URL('../../preload/index.cjs', import.meta.url));
+
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } },
+]);
+
+if (!app.requestSingleInstanceLock()) app.quit();
+
+function createMainWindow(): BrowserWindow {
+  const win = new BrowserWindow(mainWindowOptions({ preloadPath }));
+  guardWebContents(win.webContents, win.webContents.session);
+  win.once('ready-to-show', () => win.show());
+  void win.loadURL(CONSOLE_ENTRY_URL);
+  return win;
+}
+
+void app.whenReady().then(() => {
+  const store = new Store({ name: 'pantau-console' });
+  registerIpcHandlers(ipcMain, {
+    settings: createSettings(store),
+    tokens: createTokenStore(store, safeStorage),
+    isTrustedSender: isConsoleUrl,
+  });
+  session.defaultSession.protocol.handle(
+    APP_SCHEME,
+    createAppProtocolHandler({ root: rendererDir, readFile: (p) => readFile(p) }),
+  );
+  createMainWindow();
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createMainWindow();
+  });
+});
+
+app.on('second-instance', () => {
+  const [win] = BrowserWindow.getAllWindows();
+  if (win) {
+    if (win.isMinimized()) win.restore();
+    win.focus();
+  }
+});
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});

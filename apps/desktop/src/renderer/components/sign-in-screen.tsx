@@ -1,0 +1,83 @@
+/**
+ * D1 sign-in. The server URL field appears only inside Electron; in a browser the server is
+ * the page's own origin.
+ */
+import { useState, type FormEvent } from 'react';
+import { Alert, Box, Button, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import { useSessionStore } from '../stores/session-store.js';
+import { signIn } from '../session/auth.js';
+
+/** The sign-in form, centred on the dark background. */
+export function SignInScreen() {
+  const isElectron = useSessionStore((s) => s.isElectron);
+  const storedUrl = useSessionStore((s) => s.serverUrl);
+  const phase = useSessionStore((s) => s.phase);
+  const error = useSessionStore((s) => s.error);
+  const [serverUrl, setServerUrl] = useState(storedUrl);
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const busy = phase === 'signing-in';
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    void signIn(isElectron ? { serverUrl, email, password } : { email, password });
+  };
+
+  return (
+    <Box className="signin-backdrop">
+      <Paper component="form" onSubmit={submit} className="signin-card" p="xl" radius="md" withBorder data-testid="sign-in-form">
+        <Stack gap="md">
+          <div>
+            <Title order={2} className="brand-mark">
+              PANTAU
+            </Title>
+            <Text size="sm" c="dimmed">
+              CCTV control room · sign in to continue
+            </Text>
+          </div>
+          {isElectron && (
+            <TextInput
+              label="Server"
+              placeholder="http://127.0.0.1:8080"
+              value={serverUrl}
+              onChange={(e) => setServerUrl(e.currentTarget.value)}
+              required
+              data-testid="sign-in-server-url"
+            />
+          )}
+          <TextInput
+            label="Email"
+            type="email"
+            autoComplete="username"
+            value={email}
+            onChange={(e) => setEmail(e.currentTarget.value)}
+            required
+            autoFocus
+            data-testid="sign-in-email"
+          />
+          <PasswordInput
+            label="Password"
+            autoComplete="current-password"
+            value={password}
+            onChange={(e) => setPassword(e.currentTarget.value)}
+            required
+            data-testid="sign-in-password"
+          />
+          {error && (
+            <Alert color="red" variant="light" data-testid="sign-in-error">
+              {error}
+            </Alert>
+          )}
+          <Button type="submit" loading={busy} fullWidth data-testid="sign-in-submit">
+            Sign in
+          </Button>
+          {!isElectron && (
+            <Text size="xs" c="dimmed" ta="center">
+              Server {storedUrl}
+            </Text>
+          )}
+        </Stack>
+      </Paper>
+    </Box>
+  );
+}

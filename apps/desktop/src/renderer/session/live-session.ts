@@ -1,0 +1,109 @@
+/**
+ * The signed-in console's data flow: one realtime client, one batcher, the REST loads, and the
+ * stores they feed.
+ *
+ *   /ws frames ─► RealtimeClient ─► batcher (1 per frame) ─► events store (feed)
+ *                      │ onSync / poll                     └► wall store (tile badges)
+ *                      └──────────► GET /events?limit=100 ─┘
+ */
+import type { ApiClient, EventLog, RealtimeEvent } from '@pantau/shared';
+import { createBatcher, type FrameScheduler, frameOrTimeout } from '../realtime/event-batcher.js';
+import { RealtimeClient, type ConnectionStatus, type WebSocketFactory, type WebSocketLike } from '../realtime/realtime-client.js';
+import { toWebSocketUrl } from '../lib/server-url.js';
+import { useEventsStore } from '../stores/events-store.js';
+import { useWallStore } from '../stores/wall-store.js';
+
+/** Rows loaded over REST at start, after a resync and on each poll. */
+export const RECENT_EVENTS_LIMIT = 100;
+
+/** What a live session needs. */
+export interface LiveSessionDeps {
+  api: Pick<ApiClient, 'listEvents' | 'defaultLayout'>;
+  serverUrl: string;
+  token: string;
+  createSocket?: WebSocketFactory;
+  schedule?: FrameScheduler;
+  onStatus: (status: ConnectionStatus) => void;
+  onAuthFailed: (message: string) => void;
+}
+
+/** A running live session. */
+export interface LiveSession {
+  stop: () => void;
+  reconnectNow: () => void;
+  readonly client: RealtimeClient;
+}
+
+/** Applies one batch of realtime events to the stores (one store update each). */
+export function applyRealtimeBatch(events: RealtimeEvent[], reloadLayout: () => void): void {
+  const rows: EventLog[] = [];
+  let layoutChanged = false;
+  for (const event of events) {
+    if (event.type === 'detection_update') rows.push(event.data);
+    else if (event.type === 'layout_updated') layoutChanged = true;
+  }
+  if (rows.length > 0) {
+    useEventsStore.getState().addRows(rows, true);
+    useWallStore.getState().noteDetections(rows);
+  }
+  if (layoutChanged) reloadLayout();
+}
+
+/**
+ * Loads the default layout and the recent events, then opens the realtime feed. The returned
+ * `stop()` closes everything.
+ */
+export function startLiveSession(deps: LiveSessionDeps): LiveSession {
+  let stopped = false;
+
+  const loadRecent = async (): Promise<void> => {
+    const rows = await deps.api.listEvents({ limit: RECENT_EVENTS_LIMIT });
+    if (stopped) return;
+    const live = useEventsStore.getState().rows.length > 0;
+    useEventsStore.getState().addRows(rows, live);
+    useWallStore.getState().noteDetections(rows);
+  };
+
+  const loadLayout = async (): Promise<void> => {
+    try {
+      const layout = await deps.api.defaultLayout();
+      if (!stopped) useWallStore.getState().setLayout(layout);
+    } catch (err) {
+      if (!stopped && useWallStore.getState().layout === null) {
+        useWallStore.getState().setLayout(null, err instanceof Error ? err.message : String(err));
+      }
+    }
+  };
+
+  const batcher = createBatcher<RealtimeEvent>((events) => applyRealtimeBatch(events, () => void loadLayout()), deps.schedule ?? frameOrTimeout);
+
+  const client = new RealtimeClient({
+    url: toWebSocketUrl(deps.serverUrl, '/ws'),
+    token: deps.token,
+    // The DOM WebSocket's handler types name DOM events; the client only reads `data`.
+    createSocket: deps.createSocket ?? ((url) => new WebSocket(url) as unknown as WebSocketLike),
+    onEvent: (event) => batcher.push(event),
+    onStatus: deps.onStatus,
+    onSync: async (reason) => {
+      batcher.flush();
+      await loadRecent();
+      if (reason === 'resync') await loadLayout();
+    },
+    poll: loadRecent,
+    onAuthFailed: deps.onAuthFailed,
+  });
+
+  void loadLayout();
+  loadRecent().catch(() => undefined);
+  client.start();
+
+  return {
+    client,
+    stop() {
+      stopped = true;
+      client.stop();
+      batcher.cancel();
+    },
+    reconnectNow: () => client.reconnectNow(),
+  };
+}

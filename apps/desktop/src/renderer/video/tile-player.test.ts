@@ -1,0 +1,113 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { FIRST_FRAME_TIMEOUT_MS, TilePlayer, type TileState } from './tile-player.js';
+
+function setup(opts: { failUrl?: boolean } = {}) {
+  const video = { currentTime: 0 };
+  const states: TileState[] = [];
+  const players: Array<{ url: string; destroyed: boolean; fail: (r: string) => void }> = [];
+  let urlCount = 0;
+  const player = new TilePlayer({
+    video,
+    resolveUrl: () => (opts.failUrl ? Promise.reject(new Error('503')) : Promise.resolve(`ws://s/ws/streams/1?ticket=t${++urlCount}`)),
+    createPlayer: (url, _video, onFailure) => {
+      const p = { url, destroyed: false, fail: onFailure };
+      players.push(p);
+      return {
+        destroy: () => {
+          p.destroyed = true;
+        },
+      };
+    },
+    onState: (s) => states.push(s),
+    now: () => Date.now(),
+    backoff: { random: () => 0.5 },
+  });
+  const statuses = () => states.map((s) => s.status);
+  return { video, player, players, statuses, states };
+}
+
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('TilePlayer', () => {
+  it('goes connecting → live when the video clock advances', async () => {
+    const t = setup();
+    t.player.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(t.players[0]?.url).toBe('ws://s/ws/streams/1?ticket=t1');
+    expect(t.statuses()).toEqual(['connecting']);
+    t.video.currentTime = 0.04;
+    await vi.advanceTimersByTimeAsync(500);
+    expect(t.player.current.status).toBe('live');
+    t.player.stop();
+    expect(t.players[0]?.destroyed).toBe(true);
+  });
+
+  it('reports stalled with seconds behind, then restarts with a fresh URL', async () => {
+    const t = setup();
+    t.player.start();
+    await vi.advanceTimersByTimeAsync(0);
+    t.video.currentTime = 1;
+    await vi.advanceTimersByTimeAsync(500);
+    expect(t.player.current.status).toBe('live');
+    await vi.advanceTimersByTimeAsync(3000);
+    expect(t.player.current).toMatchObject({ status: 'stalled', behindS: 3 });
+    await vi.advanceTimersByTimeAsync(6000);
+    expect(t.players).toHaveLength(2);
+    expect(t.players[0]?.destroyed).toBe(true);
+    expect(t.players[1]?.url).toBe('ws://s/ws/streams/1?ticket=t2');
+    t.video.currentTime = 5;
+    await vi.advanceTimersByTimeAsync(500);
+    expect(t.player.current.status).toBe('live');
+    t.player.stop();
+  });
+
+  it('goes offline on a player error and retries with backoff and a new ticket', async () => {
+    const t = setup();
+    t.player.start();
+    await vi.advanceTimersByTimeAsync(0);
+    t.players[0]?.fail('NetworkError: closed');
+    expect(t.player.current).toMatchObject({ status: 'offline', error: 'NetworkError: closed' });
+    await vi.advanceTimersByTimeAsync(499);
+    expect(t.players).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(t.players).toHaveLength(2);
+    expect(t.player.current.status).toBe('offline'); // stays offline until a frame plays
+    t.players[1]?.fail('again');
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(t.players).toHaveLength(3);
+    expect(t.players[2]?.url).toBe('ws://s/ws/streams/1?ticket=t3');
+    t.video.currentTime = 0.5;
+    await vi.advanceTimersByTimeAsync(500);
+    expect(t.player.current.status).toBe('live');
+    t.player.stop();
+  });
+
+  it('goes offline when no live URL can be had, and when nothing plays in time', async () => {
+    const a = setup({ failUrl: true });
+    a.player.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(a.player.current.status).toBe('offline');
+    expect(a.player.current.error).toContain('503');
+    a.player.stop();
+
+    const b = setup();
+    b.player.start();
+    await vi.advanceTimersByTimeAsync(FIRST_FRAME_TIMEOUT_MS + 500);
+    expect(b.player.current).toMatchObject({ status: 'offline', error: 'no video received' });
+    b.player.stop();
+  });
+
+  it('reports nothing after stop', async () => {
+    const t = setup();
+    t.player.start();
+    t.player.stop();
+    const n = t.states.length;
+    await vi.advanceTimersByTimeAsync(20_000);
+    expect(t.states.length).toBe(n);
+  });
+});

@@ -1,0 +1,183 @@
+/**
+ * Keeps one video tile playing, whatever the network and the camera do. No React and no
+ * mpegts.js here: the player and the URL source are injected, so the state machine is tested
+ * with fakes.
+ *
+ * States (shown on the tile and as its `data-status`):
+ * - `connecting`: fetching a live URL, or opened but no frame has played yet;
+ * - `live`: the video's `currentTime` advances;
+ * - `stalled`: it played, then `currentTime` stood still for more than {@link STALL_AFTER_MS}
+ *   (`behindS` = seconds since it last advanced); after {@link RESTART_AFTER_STALL_MS} the
+ *   player is restarted with a fresh URL;
+ * - `offline`: the URL could not be fetched, the player reported an error or the stream
+ *   ended, or nothing played within {@link FIRST_FRAME_TIMEOUT_MS}. It retries with backoff
+ *   (0.5 s doubling to 10 s) and each retry fetches a new live URL, because the ticket in the
+ *   old one expires.
+ */
+import { createBackoff, type Backoff, type BackoffOptions } from '../lib/backoff.js';
+
+/** What a tile shows. */
+export type TileStatus = 'connecting' | 'live' | 'stalled' | 'offline';
+
+/** Status plus detail. */
+export interface TileState {
+  status: TileStatus;
+  /** Seconds the picture has stood still (stalled only), whole seconds. */
+  behindS: number;
+  /** Why the tile is offline. */
+  error: string | null;
+}
+
+/** The video element as the controller sees it. */
+export interface VideoLike {
+  readonly currentTime: number;
+}
+
+/** A started player (mpegts.js in production). */
+export interface MediaPlayerLike {
+  destroy(): void;
+}
+
+/** Creates and starts a player for a URL on the video; `onFailure` reports errors and end of stream. */
+export type PlayerFactory = (url: string, video: VideoLike, onFailure: (reason: string) => void) => MediaPlayerLike;
+
+/** Picture standing still this long (ms) after playing = stalled. */
+export const STALL_AFTER_MS = 2000;
+/** Stalled this long (ms) = restart the player. */
+export const RESTART_AFTER_STALL_MS = 8000;
+/** No first frame within this (ms) = offline, retry. */
+export const FIRST_FRAME_TIMEOUT_MS = 10_000;
+/** How often `currentTime` is sampled, ms. */
+export const CHECK_INTERVAL_MS = 500;
+
+/** Inputs of a {@link TilePlayer}. */
+export interface TilePlayerOptions {
+  video: VideoLike;
+  /** Asks the server for a fresh playable URL (`ws(s)://…?ticket=…`). */
+  resolveUrl: () => Promise<string>;
+  createPlayer: PlayerFactory;
+  onState: (state: TileState) => void;
+  now?: () => number;
+  backoff?: BackoffOptions;
+}
+
+/** One tile's playback controller; see the module comment. */
+export class TilePlayer {
+  private state: TileState = { status: 'connecting', behindS: 0, error: null };
+  private player: MediaPlayerLike | null = null;
+  private running = false;
+  private generation = 0;
+  private played = false;
+  private lastTime = 0;
+  private lastAdvanceAt = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private checkTimer: ReturnType<typeof setInterval> | null = null;
+  private readonly backoff: Backoff;
+  private readonly now: () => number;
+
+  constructor(private readonly opts: TilePlayerOptions) {
+    this.backoff = createBackoff(opts.backoff);
+    this.now = opts.now ?? (() => performance.now());
+  }
+
+  /** Current state. */
+  get current(): TileState {
+    return this.state;
+  }
+
+  /** Starts playing (idempotent). */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.checkTimer = setInterval(() => this.check(), CHECK_INTERVAL_MS);
+    void this.open();
+  }
+
+  /** Stops playing and releases the player; no state is reported afterwards. */
+  stop(): void {
+    this.running = false;
+    this.generation += 1;
+    if (this.checkTimer !== null) clearInterval(this.checkTimer);
+    if (this.retryTimer !== null) clearTimeout(this.retryTimer);
+    this.checkTimer = this.retryTimer = null;
+    this.destroyPlayer();
+  }
+
+  private async open(): Promise<void> {
+    const generation = ++this.generation;
+    this.destroyPlayer();
+    if (this.state.status !== 'offline') this.setState({ status: 'connecting', behindS: 0, error: null });
+    let url: string;
+    try {
+      url = await this.opts.resolveUrl();
+    } catch (err) {
+      if (generation === this.generation) this.fail(`no live URL: ${err instanceof Error ? err.message : String(err)}`);
+      return;
+    }
+    if (generation !== this.generation || !this.running) return;
+    this.played = false;
+    this.lastTime = this.opts.video.currentTime;
+    this.lastAdvanceAt = this.now();
+    try {
+      this.player = this.opts.createPlayer(url, this.opts.video, (reason) => {
+        if (generation === this.generation) this.fail(reason);
+      });
+    } catch (err) {
+      this.fail(err instanceof Error ? err.message : String(err));
+    }
+  }
+
+  /** Samples the video clock; drives live / stalled / restart. */
+  private check(): void {
+    if (!this.running || this.player === null) return;
+    const t = this.opts.video.currentTime;
+    const now = this.now();
+    if (t > this.lastTime + 0.001 || t < this.lastTime - 0.5) {
+      this.lastTime = t;
+      this.lastAdvanceAt = now;
+      this.played = true;
+      this.backoff.reset();
+      if (this.state.status !== 'live') this.setState({ status: 'live', behindS: 0, error: null });
+      return;
+    }
+    const stillMs = now - this.lastAdvanceAt;
+    if (!this.played) {
+      if (stillMs > FIRST_FRAME_TIMEOUT_MS) this.fail('no video received');
+      return;
+    }
+    if (stillMs > RESTART_AFTER_STALL_MS) {
+      this.setState({ status: 'connecting', behindS: 0, error: null });
+      void this.open();
+    } else if (stillMs > STALL_AFTER_MS) {
+      const behindS = Math.floor(stillMs / 1000);
+      if (this.state.status !== 'stalled' || this.state.behindS !== behindS) this.setState({ status: 'stalled', behindS, error: null });
+    }
+  }
+
+  private fail(reason: string): void {
+    if (!this.running) return;
+    this.generation += 1;
+    this.destroyPlayer();
+    this.setState({ status: 'offline', behindS: 0, error: reason });
+    if (this.retryTimer !== null) clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      if (this.running) void this.open();
+    }, this.backoff.next());
+  }
+
+  private destroyPlayer(): void {
+    const player = this.player;
+    this.player = null;
+    try {
+      player?.destroy();
+    } catch {
+      // a broken player is being thrown away anyway
+    }
+  }
+
+  private setState(state: TileState): void {
+    this.state = state;
+    this.opts.onState(state);
+  }
+}

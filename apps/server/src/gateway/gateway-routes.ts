@@ -1,0 +1,146 @@
+/**
+ * HTTP and WebSocket routes of the stream gateway (DESIGN S15):
+ *
+ * - `GET /api/v1/streams/:id/live?quality=sub|main` (signed-in user) →
+ *   `{ success: true, data: LiveStream }` whose `url` is `/ws/streams/<id>?quality=…&ticket=…`.
+ * - `GET /ws/streams/:id?quality=&ticket=` (WebSocket) → binary MPEG-TS messages for mpegts.js
+ *   (`{ type: 'mpegts', isLive: true, url: 'ws://…' }`). Refusals close the socket with a code
+ *   from {@link LIVE_CLOSE_CODES} and a reason, because a browser cannot read an HTTP status of
+ *   a refused upgrade.
+ *
+ * The console never sees camera credentials: they stay in `resolveSource`'s answer, which only
+ * the gateway's ffmpeg gets.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { WebSocket } from 'ws';
+import { z } from 'zod';
+import { LiveStream, LiveStreamQuery, PantauError, envelope } from '@pantau/shared';
+import type { GatewayLogger, LiveQuality, StreamSource } from './gateway-types.js';
+import { DEFAULT_TICKET_TTL_MS, createLiveTicket, verifyLiveTicket } from './live-ticket.js';
+import type { StreamGateway } from './stream-gateway.js';
+
+/** WebSocket close codes the viewer endpoint uses. */
+export const LIVE_CLOSE_CODES = {
+  /** The gateway is shutting down, or the stream stopped. */
+  GOING_AWAY: 1001,
+  /** Unexpected server error (e.g. resolving the stream failed). */
+  INTERNAL_ERROR: 1011,
+  /** Missing or malformed `:id`, `quality` or `ticket`. */
+  BAD_REQUEST: 4400,
+  /** Ticket missing, forged, expired or for another stream/quality. */
+  UNAUTHORIZED: 4401,
+  /** No such stream, or no longer visible to the ticket's user. */
+  NOT_FOUND: 4404,
+  /** The viewer could not keep up; reconnect to get the live edge. */
+  SLOW_VIEWER: 4408,
+} as const;
+
+/** What {@link gatewayRoutes} needs; the app supplies it. */
+export interface GatewayDeps {
+  gateway: StreamGateway;
+  /** HMAC key for live tickets, at least 16 bytes (from config). */
+  ticketSecret: Buffer;
+  /** How long a ticket lets the player connect, ms. Default 60 000. */
+  ticketTtlMs?: number;
+  /** Returns the signed-in user or throws a PantauError('UNAUTHENTICATED'). */
+  authenticate(request: FastifyRequest): Promise<{ id: number }>;
+  /** The source URL WITH credentials for a stream and quality, or null if no such stream / not visible to the user. */
+  resolveSource(streamId: number, quality: LiveQuality, userId?: number): Promise<StreamSource | null>;
+}
+
+/** `:id` of a stream: a positive integer. */
+const StreamIdParams = z.object({ id: z.coerce.number().int().positive() });
+/** Query of the viewer WebSocket. */
+const ViewerQuery = LiveStreamQuery.extend({ ticket: z.string().min(1).max(512) });
+
+const OPEN = 1;
+
+/** Close a socket with a code and a reason (trimmed to the 123 bytes a close frame allows). */
+function refuse(socket: WebSocket, code: number, reason: string): void {
+  if (socket.readyState === OPEN) socket.close(code, Buffer.from(reason).subarray(0, 123).toString());
+}
+
+/**
+ * Fastify plugin with the gateway's two routes. Register it after `@fastify/websocket` and
+ * after the zod validator/serializer compilers (fastify-type-provider-zod) are set:
+ * `await app.register(gatewayRoutes, deps)`.
+ * HTTP errors are thrown as PantauError (UNAUTHENTICATED 401, NOT_FOUND 404 with field `id`)
+ * for the app's error handler; bad `id`/`quality` fail the route schema (400).
+ * `app.close()` also closes the gateway (every viewer gets 1001, every ffmpeg is stopped).
+ */
+export async function gatewayRoutes(app: FastifyInstance, deps: GatewayDeps): Promise<void> {
+  const ttlMs = deps.ticketTtlMs ?? DEFAULT_TICKET_TTL_MS;
+  // Viewers and ffmpeg processes must not outlive the server.
+  app.addHook('onClose', async () => deps.gateway.close());
+  // Authenticate before validating, so strangers get 401 and learn nothing about inputs.
+  const users = new WeakMap<FastifyRequest, { id: number }>();
+
+  app.withTypeProvider<ZodTypeProvider>().get(
+    '/api/v1/streams/:id/live',
+    {
+      schema: {
+        tags: ['streams'],
+        summary: 'Where to play a stream: a WebSocket URL with a short-lived ticket (never camera credentials)',
+        description:
+          'Connect mpegts.js to `url` (`type: mpegts`, `isLive: true`) before `expires_at`. The socket carries binary MPEG-TS ' +
+          'starting at the last key frame. Refusals close it with 4400 (bad request), 4401 (ticket), 4404 (stream), ' +
+          '4408 (viewer too slow, reconnect) or 1001 (server going away).',
+        params: StreamIdParams,
+        querystring: LiveStreamQuery,
+        response: { 200: envelope(LiveStream) },
+      },
+      onRequest: async (request) => {
+        users.set(request, await deps.authenticate(request));
+      },
+    },
+    async (request) => {
+      const user = users.get(request);
+      if (!user) throw new PantauError('UNAUTHENTICATED', 'sign in first');
+      const { id } = request.params;
+      const { quality } = request.query;
+      const source = await deps.resolveSource(id, quality, user.id);
+      if (!source) throw new PantauError('NOT_FOUND', `stream ${id} not found`, { field: 'id' });
+      const { ticket, expiresAt } = createLiveTicket(deps.ticketSecret, { streamId: id, quality, userId: user.id, ttlMs });
+      return {
+        success: true as const,
+        data: {
+          stream_id: id,
+          player: 'mpegts' as const,
+          url: `/ws/streams/${id}?quality=${quality}&ticket=${encodeURIComponent(ticket)}`,
+          expires_at: new Date(expiresAt).toISOString(),
+        },
+      };
+    },
+  );
+
+  app.get('/ws/streams/:id', { websocket: true, schema: { hide: true } }, (socket, request) => {
+    attachViewer(socket, request, deps, request.log).catch((err: unknown) => {
+      request.log.error({ err }, 'gateway: cannot attach viewer');
+      refuse(socket, LIVE_CLOSE_CODES.INTERNAL_ERROR, 'internal error');
+    });
+  });
+}
+
+/** Check the viewer's ticket, find the stream's source and hand the socket to the gateway. */
+async function attachViewer(socket: WebSocket, request: FastifyRequest, deps: GatewayDeps, log: GatewayLogger): Promise<void> {
+  const params = StreamIdParams.safeParse(request.params);
+  const query = ViewerQuery.safeParse(request.query);
+  if (!params.success || !query.success) {
+    const issue = (params.error ?? query.error)?.issues[0];
+    const field = issue?.path.join('.') || 'query';
+    if (field === 'ticket') return refuse(socket, LIVE_CLOSE_CODES.UNAUTHORIZED, 'ticket required');
+    return refuse(socket, LIVE_CLOSE_CODES.BAD_REQUEST, `invalid ${field}`);
+  }
+  const streamId = params.data.id;
+  const { quality, ticket } = query.data;
+  const verdict = verifyLiveTicket(deps.ticketSecret, ticket, Date.now(), { streamId, quality });
+  if (!verdict.ok) {
+    log.info({ streamId, quality, reason: verdict.error }, 'gateway: ticket refused');
+    return refuse(socket, LIVE_CLOSE_CODES.UNAUTHORIZED, verdict.message);
+  }
+  const source = await deps.resolveSource(streamId, quality, verdict.claims.userId);
+  if (socket.readyState !== OPEN) return; // the viewer left while we looked
+  if (!source) return refuse(socket, LIVE_CLOSE_CODES.NOT_FOUND, `stream ${streamId} not found`);
+  deps.gateway.attach({ streamId, quality, source, socket });
+}

@@ -1,0 +1,237 @@
+/**
+ * The stream gateway (DESIGN S15): one ffmpeg per active (stream, quality), shared by every
+ * viewer in every window, started when the first viewer attaches and stopped when nobody has
+ * watched for `idleTimeoutMs`. Owns the processes; knows nothing of HTTP, users or tickets.
+ */
+import { FfmpegUpstream } from './ffmpeg-upstream.js';
+import { silentLogger } from './gateway-types.js';
+import type { GatewayLogger, LiveQuality, StreamSource, UpstreamState } from './gateway-types.js';
+import { StreamSession } from './stream-session.js';
+import type { StreamSessionOptions, ViewerSocket, ViewerStatus } from './stream-session.js';
+
+/** WebSocket close code sent to viewers when the gateway shuts down ("going away"). */
+export const CLOSE_GOING_AWAY = 1001;
+
+/** A viewer socket the gateway can also watch for closing (a `ws` WebSocket fits). */
+export interface GatewaySocket extends ViewerSocket {
+  once(event: 'close', listener: () => void): unknown;
+}
+
+/** Options of {@link StreamGateway}; every field has a default. */
+export interface StreamGatewayOptions extends StreamSessionOptions {
+  /** ffmpeg binary. Default `ffmpeg`. */
+  ffmpegPath?: string;
+  /** Stop a stream's ffmpeg after this long without viewers, ms. Default 10 000. */
+  idleTimeoutMs?: number;
+  /** Restart an ffmpeg that delivers no bytes for this long, ms. Default 5000. */
+  stallTimeoutMs?: number;
+  /** A new ffmpeg must deliver bytes within this long, ms. Default 10 000. */
+  startTimeoutMs?: number;
+  /** Restart delays, ms (last repeats). Default 1000, 2000, 4000, 8000, 10 000. */
+  backoffMs?: readonly number[];
+  logger?: GatewayLogger;
+  /** Told whenever a stream's upstream changes state (e.g. to broadcast `stream_status`). */
+  onStatus?(status: { stream_id: number; quality: LiveQuality; state: UpstreamState; viewers: number }): void;
+}
+
+/** What {@link StreamGateway.attach} needs. */
+export interface AttachRequest {
+  streamId: number;
+  quality: LiveQuality;
+  /** Camera URL with credentials; used to start ffmpeg (or for its next restart if one runs). */
+  source: StreamSource;
+  socket: GatewaySocket;
+}
+
+/** Returned by {@link StreamGateway.attach}. */
+export interface ViewerHandle {
+  readonly viewerId: number;
+  /** Stop sending to this viewer (idempotent; also happens when its socket closes). */
+  detach(): void;
+}
+
+/** One (stream, quality) in {@link GatewayStats}. */
+export interface StreamStats {
+  stream_id: number;
+  quality: LiveQuality;
+  viewers: number;
+  /** Bytes received from ffmpeg since the stream started. */
+  bytes_in: number;
+  /** Received bits per second over the last 5 s. */
+  bitrate_bps: number;
+  /** ms since the current ffmpeg delivered its first bytes; 0 unless live. */
+  uptime_ms: number;
+  /** ffmpeg restarts since the stream started. */
+  restarts: number;
+  state: UpstreamState;
+  /** ffmpeg's last error, credentials removed; null while healthy. */
+  last_error: string | null;
+}
+
+/** `gateway.stats()`, for /health. */
+export interface GatewayStats {
+  streams: number;
+  viewers: number;
+  perStream: StreamStats[];
+}
+
+/** {@link StreamStats} plus each viewer's status. */
+export interface StreamStatusReport extends StreamStats {
+  /** Bytes of the cached key-frame GOP a joining viewer gets at once (0 if none). */
+  gop_cache_bytes: number;
+  viewer_status: ViewerStatus[];
+}
+
+interface Entry {
+  streamId: number;
+  quality: LiveQuality;
+  session: StreamSession;
+  upstream: FfmpegUpstream;
+  idleTimer: NodeJS.Timeout | null;
+}
+
+/** ws readyState CLOSING. */
+const CLOSING = 2;
+
+const keyOf = (streamId: number, quality: LiveQuality): string => `${streamId}/${quality}`;
+
+/**
+ * Shares one ffmpeg per (stream, quality) among its viewers. Create one per server and call
+ * {@link close} on shutdown.
+ */
+export class StreamGateway {
+  private readonly entries = new Map<string, Entry>();
+  private readonly stopping = new Set<Promise<void>>();
+  private readonly idleTimeoutMs: number;
+  private readonly logger: GatewayLogger;
+  private closed = false;
+
+  constructor(private readonly options: StreamGatewayOptions = {}) {
+    this.idleTimeoutMs = options.idleTimeoutMs ?? 10_000;
+    this.logger = options.logger ?? silentLogger;
+  }
+
+  /**
+   * Attach a viewer socket to a stream, starting its ffmpeg if none runs. The socket gets
+   * binary MPEG-TS messages (whole 188-byte packets) from the last key frame on. Detaches by
+   * itself when the socket closes. After {@link close}, the socket is closed with 1001; a
+   * socket already closing is ignored (viewerId 0).
+   */
+  attach(request: AttachRequest): ViewerHandle {
+    const { socket } = request;
+    if (this.closed) {
+      socket.close(CLOSE_GOING_AWAY, 'gateway shutting down');
+      return { viewerId: 0, detach: () => undefined };
+    }
+    // Already closing or closed: its 'close' event may have fired, so it would never detach.
+    if (socket.readyState >= CLOSING) return { viewerId: 0, detach: () => undefined };
+    const entry = this.entryFor(request);
+    if (entry.idleTimer) clearTimeout(entry.idleTimer);
+    entry.idleTimer = null;
+    const viewerId = entry.session.addViewer(socket);
+    let attached = true;
+    const detach = (): void => {
+      if (!attached) return;
+      attached = false;
+      entry.session.removeViewer(viewerId);
+      if (entry.session.viewerCount === 0 && this.entries.get(keyOf(entry.streamId, entry.quality)) === entry) {
+        this.scheduleIdleStop(entry);
+      }
+    };
+    socket.once('close', detach);
+    this.logger.debug({ stream: keyOf(entry.streamId, entry.quality), viewerId, viewers: entry.session.viewerCount }, 'gateway: viewer attached');
+    return { viewerId, detach };
+  }
+
+  /** Counts and per-stream figures (no URLs, no credentials): safe for /health. */
+  stats(): GatewayStats {
+    const perStream = [...this.entries.values()].map((e) => this.statsOf(e));
+    return { streams: perStream.length, viewers: perStream.reduce((n, s) => n + s.viewers, 0), perStream };
+  }
+
+  /** One stream's figures with each viewer's status, or null if that stream is not active. */
+  status(streamId: number, quality: LiveQuality): StreamStatusReport | null {
+    const entry = this.entries.get(keyOf(streamId, quality));
+    if (!entry) return null;
+    return { ...this.statsOf(entry), gop_cache_bytes: entry.session.cachedGopBytes, viewer_status: entry.session.viewerStatus() };
+  }
+
+  /**
+   * Close every viewer (code 1001), stop every ffmpeg and resolve when all have exited
+   * (each gets SIGTERM, then SIGKILL after 2 s). Later attaches are refused.
+   */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const entry of this.entries.values()) this.stopEntry(entry, 'gateway shutting down');
+    await Promise.all([...this.stopping]);
+  }
+
+  private entryFor(request: AttachRequest): Entry {
+    const key = keyOf(request.streamId, request.quality);
+    const existing = this.entries.get(key);
+    if (existing) {
+      existing.upstream.setSource(request.source);
+      return existing;
+    }
+    const o = this.options;
+    const session = new StreamSession(o);
+    const entry: Entry = {
+      streamId: request.streamId,
+      quality: request.quality,
+      session,
+      idleTimer: null,
+      upstream: new FfmpegUpstream({
+        source: request.source,
+        label: key,
+        onData: (chunk) => session.push(chunk),
+        onRunStart: () => session.resetStream(),
+        onState: (state) => {
+          this.logger.info({ stream: key, state }, 'gateway: stream state');
+          o.onStatus?.({ stream_id: request.streamId, quality: request.quality, state, viewers: session.viewerCount });
+        },
+        logger: this.logger,
+        ...(o.ffmpegPath !== undefined && { ffmpegPath: o.ffmpegPath }),
+        ...(o.stallTimeoutMs !== undefined && { stallTimeoutMs: o.stallTimeoutMs }),
+        ...(o.startTimeoutMs !== undefined && { startTimeoutMs: o.startTimeoutMs }),
+        ...(o.backoffMs !== undefined && { backoffMs: o.backoffMs }),
+      }),
+    };
+    this.entries.set(key, entry);
+    entry.upstream.start();
+    return entry;
+  }
+
+  private scheduleIdleStop(entry: Entry): void {
+    if (entry.idleTimer) clearTimeout(entry.idleTimer);
+    entry.idleTimer = setTimeout(() => {
+      entry.idleTimer = null;
+      if (entry.session.viewerCount === 0) this.stopEntry(entry, 'idle');
+    }, this.idleTimeoutMs);
+  }
+
+  private stopEntry(entry: Entry, why: string): void {
+    const key = keyOf(entry.streamId, entry.quality);
+    if (this.entries.get(key) === entry) this.entries.delete(key);
+    if (entry.idleTimer) clearTimeout(entry.idleTimer);
+    entry.idleTimer = null;
+    entry.session.closeAll(CLOSE_GOING_AWAY, why);
+    this.logger.info({ stream: key, why }, 'gateway: stopping stream');
+    const done = entry.upstream.stop().finally(() => this.stopping.delete(done));
+    this.stopping.add(done);
+  }
+
+  private statsOf(e: Entry): StreamStats {
+    const up = e.upstream;
+    return {
+      stream_id: e.streamId,
+      quality: e.quality,
+      viewers: e.session.viewerCount,
+      bytes_in: e.session.bytesIn,
+      bitrate_bps: e.session.bitrateBps(),
+      uptime_ms: up.liveSince === null ? 0 : Date.now() - up.liveSince,
+      restarts: up.restarts,
+      state: up.state,
+      last_error: up.lastError,
+    };
+  }
+}
