@@ -15,7 +15,7 @@ export async function startServer() {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pantau-bench-'));
   const made = spawnSync(process.execPath, [bin, 'users', 'create', '--email', 'bench@pantau.local', '--password', 'bench-password', '--role', 'admin', '--data-dir', dataDir], { encoding: 'utf8' });
   if (made.status !== 0) throw new Error(made.stderr);
-  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, PANTAU_LOG_LEVEL: 'warn' } });
+  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, PANTAU_LOG_LEVEL: 'info' } });
   const url = await new Promise((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (d) => {

@@ -14,7 +14,12 @@ import type { Compilable, InferResult } from 'kysely';
 export class SyncExecutor {
   private readonly cache = new Map<string, SQLite.Statement>();
 
-  constructor(readonly sqlite: SQLite.Database) {}
+  /** One reusable transaction wrapper: better-sqlite3 builds a function per `transaction()` call. */
+  private readonly runInTx: (fn: () => unknown) => unknown;
+
+  constructor(readonly sqlite: SQLite.Database) {
+    this.runInTx = sqlite.transaction((fn: () => unknown) => fn());
+  }
 
   private stmt(sql: string): SQLite.Statement {
     let s = this.cache.get(sql);
@@ -48,7 +53,7 @@ export class SyncExecutor {
 
   /** Run `fn` in one transaction (nested calls become savepoints). */
   tx<T>(fn: () => T): T {
-    return this.sqlite.transaction(fn)();
+    return this.runInTx(fn) as T;
   }
 }
 

@@ -1,6 +1,6 @@
 /**
- * The job worker: claims due jobs and runs each handler inside one SQLite transaction that
- * also completes the job, so a job's effects and its removal commit together.
+ * The job worker: claims due jobs and runs each handler inside a transaction that also
+ * completes the job, so a job's effects and its removal commit together.
  *
  * It wakes when a job is enqueued and when the next delayed job falls due, drains in
  * batches, and yields to the event loop between batches so HTTP keeps answering under load.
@@ -20,7 +20,7 @@ export interface WorkerOptions {
   logger: Logger;
   /** Called after each batch that committed something (e.g. pump the real-time outbox). */
   afterBatch?: () => void;
-  /** Jobs claimed per batch (default 200). */
+  /** Jobs claimed per batch, one commit each (default 64). */
   batchSize?: number;
   /** Longest sleep between checks for delayed jobs, ms (default 1 000). */
   maxIdleMs?: number;
@@ -37,7 +37,12 @@ export class Worker {
   /** Attempts that threw since start. */
   failures = 0;
 
-  constructor(private readonly opts: WorkerOptions) {}
+  private readonly inTx: (fn: () => unknown) => unknown;
+
+  constructor(private readonly opts: WorkerOptions) {
+    // one reusable wrapper (nested calls become savepoints)
+    this.inTx = opts.db.transaction((fn: () => unknown) => fn());
+  }
 
   get isRunning(): boolean {
     return this.running;
@@ -75,28 +80,42 @@ export class Worker {
     });
   }
 
-  /** Run one batch; schedules the next batch or a sleep. Exposed for tests. */
+  /**
+   * Run one batch; schedules the next batch or a sleep. Exposed for tests.
+   *
+   * The batch is one durable commit: claim, then for each job a nested transaction
+   * (SAVEPOINT) holding its effects and its completion, or its failure record when the
+   * handler throws. Each job is still atomic on its own; grouping the commit is what lets the
+   * full pipeline pass 3 000 detections/s (DESIGN §7) — a commit costs far more than a job.
+   * A crash before the commit leaves every job of the batch pending, with no effect.
+   */
   drainOnce(): number {
     if (!this.running) return 0;
-    const { queue, db, handlers, logger } = this.opts;
-    const jobs = queue.claim(this.opts.batchSize ?? 200);
-    for (const job of jobs) {
-      const handler = handlers[job.type];
-      try {
-        if (!handler) throw new Error(`no handler for job type ${job.type}`);
-        const payload: unknown = JSON.parse(job.payload);
-        db.transaction(() => {
-          handler(payload, job);
-          queue.complete(job.id);
-        })();
-        this.processed++;
-      } catch (err) {
-        this.failures++;
-        const message = err instanceof Error ? err.message : String(err);
-        const r = queue.fail(job, message);
-        logger.warn({ job_id: job.id, type: job.type, attempt: job.attempts, outcome: r.outcome, err: message }, 'job attempt failed');
+    const { queue, handlers, logger } = this.opts;
+    const failed: Array<{ job: JobRow; message: string; outcome: string }> = [];
+    let processed = 0;
+    const jobs = this.inTx(() => {
+      const claimed = queue.claim(this.opts.batchSize ?? 64);
+      for (const job of claimed) {
+        const handler = handlers[job.type];
+        try {
+          if (!handler) throw new Error(`no handler for job type ${job.type}`);
+          const payload: unknown = JSON.parse(job.payload);
+          this.inTx(() => {
+            handler(payload, job);
+            queue.complete(job.id);
+          });
+          processed++;
+        } catch (err) {
+          const message = err instanceof Error ? err.message : String(err);
+          failed.push({ job, message, outcome: queue.fail(job, message).outcome });
+        }
       }
-    }
+      return claimed;
+    }) as JobRow[];
+    this.processed += processed;
+    this.failures += failed.length;
+    for (const f of failed) logger.warn({ job_id: f.job.id, type: f.job.type, attempt: f.job.attempts, outcome: f.outcome, err: f.message }, 'job attempt failed');
     if (jobs.length > 0) this.opts.afterBatch?.();
     if (jobs.length > 0) this.wake();
     else this.sleep();

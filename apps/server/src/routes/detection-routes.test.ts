@@ -62,6 +62,20 @@ describe('POST /api/v1/detection/log', () => {
     expect(other.status).toBe(202);
   });
 
+  it('settles each detection of one group commit on its own: good ones accepted, bad ones refused, repeats duplicate', async () => {
+    const b = h.branches[0]!.id;
+    const results = await Promise.all([
+      h.device.logDetection({ re_id: 'group-1', branch_id: b, device_id: 'cam-1', detected_count: 1, event_id: 'g-1' }),
+      h.device.logDetection({ re_id: 'group-2', branch_id: 999, device_id: 'cam-1', detected_count: 1, event_id: 'g-2' }).catch((e: PantauError) => e.code),
+      h.device.logDetection({ re_id: 'group-1', branch_id: b, device_id: 'cam-1', detected_count: 1, event_id: 'g-1' }),
+      h.device.logDetection({ re_id: 'group-3', branch_id: b, device_id: 'cam-1', detected_count: 2, event_id: 'g-3' }),
+    ]);
+    expect(results.map((r) => (typeof r === 'string' ? r : r.status))).toEqual([202, 'UNKNOWN_BRANCH', 200, 202]);
+    await drained();
+    expect((await h.admin.person('group-1')).total_actual_count).toBe(1);
+    expect((await h.admin.person('group-3')).total_actual_count).toBe(2);
+  });
+
   const valid = () => ({ re_id: 'person-C', branch_id: h.branches[0]!.id, device_id: 'cam-1', detected_count: 1 });
   const badBodies: Array<[string, () => unknown, string, string]> = [
     ['missing re_id', () => ({ ...valid(), re_id: undefined }), 'VALIDATION_ERROR', 're_id'],

@@ -38,7 +38,7 @@ export async function detectionRoutes(app: FastifyInstance, s: Services): Promis
       },
     },
     async (req, reply) => {
-      const result = s.detections.accept(req.body, req.credential!);
+      const result = await s.detections.accept(req.body, req.credential!);
       return reply.status(result.status === 'processing' ? 202 : 200).send({ success: true as const, data: result });
     },
   );

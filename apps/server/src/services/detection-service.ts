@@ -27,22 +27,28 @@ export class DetectionService {
   ) {}
 
   /**
-   * Accept one detection for processing.
+   * Accept one detection for processing. Resolves once its job (and idempotency key) is
+   * committed: that is the promise a 202 makes.
+   *
+   * Group commit: the detections that arrive in the same turn of the event loop are
+   * checked and stored in one transaction, each in its own savepoint, and answered after that
+   * one commit. A commit costs far more than the inserts, so this is what lets ingestion
+   * pass 5 000 detections/s (DESIGN §7) while every answer still follows a durable commit.
    * @returns `{ status: 'processing', job_id }` (new) or `{ status: 'duplicate', job_id }` (event_id seen before for this device)
    * @throws PantauError UNKNOWN_BRANCH, UNKNOWN_DEVICE, DEVICE_BRANCH_MISMATCH, OUT_OF_SCOPE, VALIDATION_ERROR (timestamp in the future)
    */
-  accept(body: DetectionLogBody, credential: Pick<CredentialRow, 'branch_id' | 'device_id'>): DetectionAccepted {
+  accept(body: DetectionLogBody, credential: Pick<CredentialRow, 'branch_id' | 'device_id'>): Promise<DetectionAccepted> {
     const now = this.now();
     if (credential.branch_id !== null && credential.branch_id !== body.branch_id) {
-      throw new PantauError('OUT_OF_SCOPE', 'this API credential may not post for that branch', { field: 'branch_id' });
+      return Promise.reject(new PantauError('OUT_OF_SCOPE', 'this API credential may not post for that branch', { field: 'branch_id' }));
     }
     if (credential.device_id !== null && credential.device_id !== body.device_id) {
-      throw new PantauError('OUT_OF_SCOPE', 'this API credential may not post for that device', { field: 'device_id' });
+      return Promise.reject(new PantauError('OUT_OF_SCOPE', 'this API credential may not post for that device', { field: 'device_id' }));
     }
     let ts = new Date(now).toISOString();
     if (body.detection_timestamp !== undefined) {
       const t = Date.parse(body.detection_timestamp);
-      if (t > now + MAX_FUTURE_SKEW_MS) throw new PantauError('VALIDATION_ERROR', 'detection_timestamp is in the future', { field: 'detection_timestamp' });
+      if (t > now + MAX_FUTURE_SKEW_MS) return Promise.reject(new PantauError('VALIDATION_ERROR', 'detection_timestamp is in the future', { field: 'detection_timestamp' }));
       ts = new Date(t).toISOString();
     }
     const payload: DetectionJobPayload = {
@@ -55,21 +61,56 @@ export class DetectionService {
       event_id: body.event_id ?? null,
       received_at: new Date(now).toISOString(),
     };
-    return this.exec.tx(() => {
-      if (!this.repo.branch(body.branch_id)) throw new PantauError('UNKNOWN_BRANCH', `branch ${body.branch_id} does not exist`, { field: 'branch_id' });
-      const device = this.repo.device(body.device_id);
-      if (!device) throw new PantauError('UNKNOWN_DEVICE', `device ${body.device_id} does not exist`, { field: 'device_id' });
-      if (device.branch_id !== body.branch_id) {
-        throw new PantauError('DEVICE_BRANCH_MISMATCH', `device ${body.device_id} belongs to branch ${device.branch_id}, not ${body.branch_id}`, { field: 'device_id' });
-      }
-      if (body.event_id !== undefined) {
-        const seen = this.repo.findIdempotent(body.device_id, body.event_id);
-        if (seen !== undefined) return { status: 'duplicate' as const, job_id: seen };
-      }
-      const jobId = this.queue.enqueue(DETECTION_JOB, payload);
-      if (body.event_id !== undefined) this.repo.rememberIdempotent(body.device_id, body.event_id, jobId, payload.received_at);
-      return { status: 'processing' as const, job_id: jobId };
+    return new Promise((resolve, reject) => {
+      this.pending.push({ payload, resolve, reject });
+      if (this.pending.length === 1) setImmediate(() => this.flush());
     });
+  }
+
+  private pending: Array<{ payload: DetectionJobPayload; resolve: (r: DetectionAccepted) => void; reject: (e: unknown) => void }> = [];
+
+  /** Store every pending detection in one transaction, then settle each one's promise. */
+  private flush(): void {
+    const batch = this.pending;
+    this.pending = [];
+    const outcomes: Array<DetectionAccepted | PantauError> = [];
+    try {
+      this.exec.tx(() => {
+        for (const item of batch) {
+          try {
+            outcomes.push(this.exec.tx(() => this.store(item.payload)));
+          } catch (err) {
+            if (!(err instanceof PantauError)) throw err;
+            outcomes.push(err);
+          }
+        }
+      });
+    } catch (err) {
+      for (const item of batch) item.reject(err);
+      return;
+    }
+    batch.forEach((item, i) => {
+      const o = outcomes[i]!;
+      if (o instanceof PantauError) item.reject(o);
+      else item.resolve(o);
+    });
+  }
+
+  /** Check one detection against the organisation and store its job (inside a transaction). */
+  private store(p: DetectionJobPayload): DetectionAccepted {
+    if (!this.repo.branch(p.branch_id)) throw new PantauError('UNKNOWN_BRANCH', `branch ${p.branch_id} does not exist`, { field: 'branch_id' });
+    const device = this.repo.device(p.device_id);
+    if (!device) throw new PantauError('UNKNOWN_DEVICE', `device ${p.device_id} does not exist`, { field: 'device_id' });
+    if (device.branch_id !== p.branch_id) {
+      throw new PantauError('DEVICE_BRANCH_MISMATCH', `device ${p.device_id} belongs to branch ${device.branch_id}, not ${p.branch_id}`, { field: 'device_id' });
+    }
+    if (p.event_id !== null) {
+      const seen = this.repo.findIdempotent(p.device_id, p.event_id);
+      if (seen !== undefined) return { status: 'duplicate', job_id: seen };
+    }
+    const jobId = this.queue.enqueue(DETECTION_JOB, p);
+    if (p.event_id !== null) this.repo.rememberIdempotent(p.device_id, p.event_id, jobId, p.received_at);
+    return { status: 'processing', job_id: jobId };
   }
 
   /**
