@@ -21,6 +21,11 @@ const positive = (v: string) => {
   if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('a positive number');
   return n;
 };
+const nonNegative = (v: string) => {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('a number ≥ 0');
+  return n;
+};
 const dataDirOption = () => new Option('--data-dir <dir>', 'data directory (database, keys, logs)').env('PANTAU_DATA_DIR');
 
 /** Build the CLI program (exported for tests). */
@@ -92,7 +97,7 @@ export function buildCli(): Command {
     .command('simulate')
     .description('simulated RTSP cameras that register a demo organisation and post detections')
     .option('--cameras <n>', 'number of cameras', positive, 4)
-    .option('--rate <n>', 'detections per second', positive, 5)
+    .option('--rate <n>', 'detections per second (0 = video only)', nonNegative, 5)
     .option('--server <url>', 'Pantau server', 'http://127.0.0.1:8080')
     .option('--email <email>', 'admin to register the demo organisation with', 'admin@pantau.local')
     .option('--password <password>', 'that admin\'s password', 'pantau-admin')

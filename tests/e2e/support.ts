@@ -1,0 +1,118 @@
+/**
+ * End-to-end support: the real `pantau` CLI as child processes (server, simulator) on free
+ * 127.0.0.1 ports over a temporary data directory, and Debian's Chromium driven by
+ * playwright-core. Everything started here is stopped by `stopAll()`.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { ApiClient } from '@pantau/shared';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const bin = path.join(root, 'apps/server/bin/pantau.js');
+/** Screenshots and logs worth keeping: `artifacts/e2e/`. */
+export const ARTIFACTS = path.join(root, 'artifacts/e2e');
+fs.mkdirSync(ARTIFACTS, { recursive: true });
+
+export const ADMIN = { email: 'admin@e2e.local', password: 'e2e-admin-password' };
+const children = new Set<ChildProcess>();
+
+/** A TCP port free on 127.0.0.1 right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const p = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(p));
+    });
+  });
+}
+
+/** A fresh data directory with the e2e admin in it. */
+export function prepareDataDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pantau-e2e-'));
+  const r = spawnSync(process.execPath, [bin, 'users', 'create', '--email', ADMIN.email, '--password', ADMIN.password, '--role', 'admin', '--data-dir', dir], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`users create failed: ${r.stderr}`);
+  return dir;
+}
+
+function spawnCli(args: string[], logName: string): ChildProcess {
+  const log = fs.createWriteStream(path.join(ARTIFACTS, logName), { flags: 'a' });
+  const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PANTAU_LOG_LEVEL: 'info' } });
+  child.stdout!.pipe(log);
+  child.stderr!.pipe(log);
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
+}
+
+/** Start `pantau serve` and wait for /health. */
+export async function startServer(port: number, dataDir: string): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawnCli(['serve', '--port', String(port), '--host', '127.0.0.1', '--data-dir', dataDir], 'server.log');
+  const url = `http://127.0.0.1:${port}`;
+  await waitUntil(async () => (await fetch(`${url}/health`).catch(() => null))?.ok === true, 20_000, 'server health');
+  return { url, child };
+}
+
+/** Start `pantau simulate` against a server and wait until its default layout exists. */
+export async function startSimulator(url: string, opts: { cameras: number; rate: number; rtspPort: number }): Promise<ChildProcess> {
+  const child = spawnCli(
+    ['simulate', '--server', url, '--email', ADMIN.email, '--password', ADMIN.password, '--cameras', String(opts.cameras), '--rate', String(opts.rate), '--rtsp-port', String(opts.rtspPort)],
+    'simulator.log',
+  );
+  const admin = await signIn(url);
+  await waitUntil(async () => (await admin.defaultLayout().catch(() => null))?.positions.length === opts.cameras, 30_000, 'demo layout');
+  return child;
+}
+
+/** An API client signed in as the e2e admin. */
+export async function signIn(url: string): Promise<ApiClient> {
+  const c = new ApiClient({ baseUrl: url });
+  await c.login(ADMIN.email, ADMIN.password);
+  return c;
+}
+
+/** Stop a child and wait for it. */
+export function stop(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((r) => {
+    child.once('exit', () => r());
+    child.kill(signal);
+  });
+}
+
+/** Stop every child started here. */
+export async function stopAll(): Promise<void> {
+  await Promise.all([...children].map((c) => stop(c, 'SIGKILL')));
+}
+
+/** Chromium (Debian's) with the flags this machine needs. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'],
+  });
+}
+
+/** Console errors and page errors, for asserting a clean run. */
+export function collectErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  return errors;
+}
+
+/** Poll until `fn` is truthy. @throws Error naming `what` on timeout */
+export async function waitUntil(fn: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await fn())) {
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
