@@ -10,7 +10,7 @@ import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { ApiClient, type EventLog } from '@pantau/shared';
-import { ADMIN, ARTIFACTS, collectErrors, freePort, launchChromium, prepareDataDir, signIn, startServer, startSimulator, stop, stopAll, waitUntil } from './support.js';
+import { ADMIN, ARTIFACTS, collectErrors, freePort, launchChromium, prepareDataDir, signIn, startServer, startSimulator, stop, stopAll } from './support.js';
 
 let browser: Browser;
 let page: Page;

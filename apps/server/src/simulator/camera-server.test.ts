@@ -68,7 +68,7 @@ describe('startCameraServer', () => {
     rude.stdout.on('data', (c: Buffer) => (bytes += c.length));
     let politeDone = false;
     const polite = decode(url, 100).finally(() => (politeDone = true));
-    for (let i = 0; i < 50 && bytes === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 100 && bytes === 0; i++) await new Promise((r) => setTimeout(r, 100));
     expect(bytes).toBeGreaterThan(0);
     rude.kill('SIGKILL');
     expect(politeDone).toBe(false); // both were watching the same camera when one vanished
@@ -77,6 +77,7 @@ describe('startCameraServer', () => {
   }, 30_000);
 
   it('refuses a port in use with a clear error', async () => {
+    expect(alive(server.pid)).toBe(true);
     await expect(startCameraServer({ cameras: 1, port: server.port })).rejects.toThrow(/cannot listen on 127\.0\.0\.1:\d+/);
   }, 20_000);
 });

@@ -101,14 +101,19 @@ export async function startCameraServer(opts: CameraServerOptions): Promise<Came
     '--watch-stdin',
   ];
   const child = spawn(python, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-  const boundPort = await waitForReady(child, python, opts.readyTimeoutMs ?? 15_000);
+  // The last few KiB of stderr, for the errors below; reading it also keeps the pipe drained.
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString('utf8')).slice(-4_096);
+  });
+  const boundPort = await waitForReady(child, python, () => stderr, opts.readyTimeoutMs ?? 15_000);
   const exited = new Promise<void>((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) resolve();
     else child.once('exit', () => resolve());
   });
   let stopping = false;
-  child.once('exit', (code, signal) => {
-    if (!stopping) opts.logger?.error({ code, signal }, 'simulated RTSP cameras exited unexpectedly');
+  child.once('close', (code, signal) => {
+    if (!stopping) opts.logger?.error({ code, signal, stderr: stderr.trim() }, 'simulated RTSP cameras exited unexpectedly');
   });
 
   let stopped: Promise<void> | undefined;
@@ -134,10 +139,9 @@ export async function startCameraServer(opts: CameraServerOptions): Promise<Came
 }
 
 /** Resolves with the port from the child's `READY <port>` line; rejects (and kills it) otherwise. */
-function waitForReady(child: ChildProcess, python: string, timeoutMs: number): Promise<number> {
+function waitForReady(child: ChildProcess, python: string, stderrTail: () => string, timeoutMs: number): Promise<number> {
   return new Promise((resolve, reject) => {
     let stdout = '';
-    let stderr = '';
     let settled = false;
     const finish = (err: Error | null, port?: number) => {
       if (settled) return;
@@ -158,14 +162,11 @@ function waitForReady(child: ChildProcess, python: string, timeoutMs: number): P
       const m = /^READY (\d+)$/m.exec(stdout);
       if (m) finish(null, Number(m[1]));
     };
-    const timer = setTimeout(
-      () => finish(new Error(`simulated RTSP cameras not ready after ${timeoutMs} ms${stderr ? `: ${stderr.trim()}` : ''}`)),
-      timeoutMs,
-    );
+    const timer = setTimeout(() => {
+      const stderr = stderrTail().trim();
+      finish(new Error(`simulated RTSP cameras not ready after ${timeoutMs} ms${stderr ? `: ${stderr}` : ''}`));
+    }, timeoutMs);
     child.stdout?.on('data', onStdout);
-    child.stderr?.on('data', (chunk: Buffer) => {
-      if (stderr.length < 8_192) stderr += chunk.toString('utf8');
-    });
     child.once('error', (err: NodeJS.ErrnoException) => {
       const msg =
         err.code === 'ENOENT'
@@ -175,7 +176,7 @@ function waitForReady(child: ChildProcess, python: string, timeoutMs: number): P
     });
     // 'close', not 'exit': by then all of stderr has been read.
     child.once('close', (code, signal) => {
-      const why = stderr.trim() || `exited with ${code ?? signal}`;
+      const why = stderrTail().trim() || `exited with ${code ?? signal}`;
       const hint = code === 3 && !why.includes('apt-get') ? `; ${INSTALL_HINT}` : '';
       finish(new Error(`simulated RTSP cameras failed to start: ${why}${hint}`));
     });
