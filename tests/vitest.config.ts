@@ -7,6 +7,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    reporters: ['default', 'json'],
+    outputFile: { json: `${import.meta.dirname}/../artifacts/test-results/e2e.json` },
     root: import.meta.dirname,
     include: ['e2e/**/*.e2e.ts'],
     testTimeout: 180_000,

@@ -38,7 +38,7 @@ describe('startCameraServer', () => {
   let server: CameraServer;
 
   beforeAll(async () => {
-    server = await startCameraServer({ cameras: 2, names: ['Jakarta Lobby', 'Bandung Gate'], port: 0, width: 640, height: 360, fps: 25 });
+    server = await startCameraServer({ cameras: 2, names: ['Jakarta Lobby', 'Bandung Gate'], port: 0, width: 640, height: 360, fps: 25, logger: { error: (o, m) => console.error('CAMDEATH', m, JSON.stringify(o)) } });
   }, 20_000);
   afterAll(async () => {
     await server?.stop();
