@@ -66,10 +66,15 @@ for (let i = 0; ; i++) {
 }
 run(['simulate', '--server', url, '--email', email, '--password', password, '--cameras', process.env.PANTAU_CAMERAS ?? '4', '--rate', process.env.PANTAU_RATE ?? '5'], 'simulator');
 
+// Find Electron's binary without loading the `electron` package: its entry point tries to
+// download the binary when it is missing, which fails where only the npm registry is reachable.
 let electronBinary = null;
 try {
-  const p = createRequire(path.join(root, 'apps/desktop/package.json'))('electron');
-  if (typeof p === 'string' && fs.existsSync(p)) electronBinary = p;
+  const pkg = createRequire(path.join(root, 'apps/desktop/package.json')).resolve('electron/package.json');
+  const dir = path.dirname(pkg);
+  const rel = fs.readFileSync(path.join(dir, 'path.txt'), 'utf8').trim();
+  const p = path.join(dir, 'dist', rel);
+  if (rel && fs.existsSync(p)) electronBinary = p;
 } catch {
   /* electron package absent or its binary was not downloaded */
 }
