@@ -145,6 +145,8 @@ describe('operator console', () => {
     await shot('05-reconnecting');
     server = await startServer(port, dataDir);
     await expect.poll(() => status(), { timeout: 20_000 }).toBe('connected');
+    // the tiles come back with the server
+    await expect.poll(() => page.locator('[data-testid^="tile-"][data-status="live"]').count(), { timeout: 15_000 }).toBe(4);
     for (let i = 0; i < 10; i++) expect(await postAndSee(`e2e-after-${i}`)).toBeLessThanOrEqual(1000);
     // Quiesce: stop the simulator's detections, then compare the feed with the server's log.
     await stop(simulator);
@@ -155,8 +157,10 @@ describe('operator console', () => {
     const expected = serverEvents.map((e) => e.id).filter((id) => id >= ids[0]!).sort((a, b) => a - b);
     expect(ids).toEqual(expected);
     expect(ids.at(-1)).toBeGreaterThan(before.at(-1)!);
-    await expect.poll(() => page.locator('[data-testid^="tile-"][data-status="offline"]').count(), { timeout: 15_000 }).toBe(4);
     await shot('06-after-restart');
+    // cameras gone (the simulator stopped): every tile says so
+    await expect.poll(() => page.locator('[data-testid^="tile-"][data-status="offline"]').count(), { timeout: 15_000 }).toBe(4);
+    await shot('07-cameras-offline');
   });
 
   it('logged no errors in the page', () => {

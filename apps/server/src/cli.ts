@@ -41,12 +41,10 @@ export function buildCli(): Command {
     .action(async (o: { port: number; host: string; dataDir?: string }) => {
       const server = await startServer({ port: o.port, host: o.host, dataDir: resolveDataDir(o.dataDir) });
       server.services.logger.info({ url: server.url, console: `${server.url}/console/`, docs: `${server.url}/api/docs` }, 'Pantau server listening');
-      const stop = async () => {
+      onShutdownSignal(async (signal) => {
+        server.services.logger.info({ signal }, 'stopping the server');
         await server.close();
-        process.exit(0);
-      };
-      process.once('SIGINT', () => void stop());
-      process.once('SIGTERM', () => void stop());
+      });
     });
 
   program
@@ -106,15 +104,30 @@ export function buildCli(): Command {
     .action(async (o: { cameras: number; rate: number; server: string; email: string; password: string; rtspPort: number }) => {
       const logger = pino({ level: 'info' });
       const sim = await runSimulate({ serverUrl: o.server, email: o.email, password: o.password, cameras: Math.round(o.cameras), rate: o.rate, rtspPort: o.rtspPort, logger });
-      const stop = async () => {
+      onShutdownSignal(async (signal) => {
+        logger.info({ signal }, 'stopping the simulator');
         await sim.stop();
-        process.exit(0);
-      };
-      process.once('SIGINT', () => void stop());
-      process.once('SIGTERM', () => void stop());
+      });
     });
 
   return program;
+}
+
+/** Run `stop` once on SIGINT, SIGTERM or SIGHUP, then exit 0 (1 if it throws). */
+function onShutdownSignal(stop: (signal: NodeJS.Signals) => Promise<void>): void {
+  let stopping = false;
+  const handler = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    stop(signal).then(
+      () => process.exit(0),
+      (err: unknown) => {
+        console.error(`error while stopping: ${(err as Error).message}`);
+        process.exit(1);
+      },
+    );
+  };
+  for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(s, handler);
 }
 
 async function withServices<T>(dataDir: string | undefined, fn: (s: Awaited<ReturnType<typeof createServices>>) => Promise<T>): Promise<T> {

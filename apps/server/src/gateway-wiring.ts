@@ -19,7 +19,8 @@ export async function mountGateway(app: FastifyInstance, s: Services): Promise<M
       const src = s.organisation.sourceUrl(st.stream_id, st.quality, null);
       if (!src) return;
       const status = st.state === 'live' ? 'online' : st.state === 'stopped' ? 'idle' : st.state;
-      s.exec.tx(() => s.outbox.append('stream_status', src.row.branch_id, { stream_id: st.stream_id, status }));
+      const since = new Date().toISOString();
+      s.exec.tx(() => s.outbox.append('stream_status', src.row.branch_id, { stream_id: st.stream_id, quality: st.quality, status, since }));
       s.hub.pump();
     },
   });

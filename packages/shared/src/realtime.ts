@@ -30,7 +30,8 @@ export interface RealtimeEventMap {
   nvr_online: { device_id: string; branch_id: number };
   nvr_offline: { device_id: string; branch_id: number };
   camera_status_update: { device_id: string; branch_id: number; status: string };
-  stream_status: { stream_id: number; status: string };
+  /** The gateway's upstream of a stream changed state (`reconnecting`: the camera stopped answering). */
+  stream_status: { stream_id: number; quality: 'main' | 'sub'; status: 'starting' | 'online' | 'reconnecting' | 'idle'; since: string };
   queue_stats: Record<string, { pending: number; running: number }>;
   stats_updated: Record<string, number>;
 }

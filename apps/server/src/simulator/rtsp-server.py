@@ -11,16 +11,20 @@ the time at which it left the (live) source: that is what glass-to-glass latency
 from. The overlay is `rsvgoverlay` (gstreamer1.0-plugins-bad) rather than `textoverlay`,
 because textoverlay lives in gstreamer1.0-x, which the install list does not carry.
 
-Each mount uses one shared media (one pipeline per camera for all clients); the pipeline
-is built when the first client plays and torn down when the last one leaves, and the
-next client gets a fresh one.
+Each mount uses one shared media: one pipeline per camera for all clients. An in-process
+RTSP client per camera keeps that pipeline playing from start to exit, like a real camera
+that is always on. Besides giving every viewer a running stream at once, this avoids an
+abort in gst-rtsp-server 1.22: a PLAY that arrives on a shared media just after another
+client's PLAY, before the first buffer has gone through, hits `g_assert (FALSE)` in
+gst_rtsp_media_get_rates ("no segment event on send_rtp_sink pad") and kills the process.
 
 Run with /usr/bin/python3 (the python3 first on PATH may lack `gi`):
     rtsp-server.py --port 8554 --cameras 4 --names "Lobby,Gate,Dock,Yard" \
                    --width 640 --height 360 --fps 25
-Prints `READY <port>` on stdout once listening (`--port 0` picks a free port).
-Exits 0 on SIGTERM/SIGINT (and on stdin EOF with --watch-stdin, so that it dies with its
-parent). Exit codes: 2 bad arguments, 3 GStreamer pieces missing, 4 cannot listen.
+Prints `READY <port>` on stdout once listening and every camera is producing video
+(`--port 0` picks a free port). Exits 0 on SIGTERM/SIGINT (and on stdin EOF with
+--watch-stdin, so that it dies with its parent). Exit codes: 2 bad arguments, 3 GStreamer
+pieces missing, 4 cannot listen, 5 cameras not producing video in time.
 """
 
 import argparse
@@ -54,6 +58,8 @@ REQUIRED_ELEMENTS = {
     "x264enc": "gstreamer1.0-plugins-ugly",
     "h264parse": "gstreamer1.0-plugins-bad",
     "rtph264pay": "gstreamer1.0-plugins-good",
+    "rtspsrc": "gstreamer1.0-plugins-good",
+    "fakesink": "gstreamer1.0 core",
 }
 
 # (videotestsrc motion, background ARGB, ball ARGB): distinguishable, moving tiles.
@@ -153,6 +159,49 @@ def on_media_configure(_factory, media, overlay_spec):
     sink.add_probe(Gst.PadProbeType.BUFFER, on_buffer)
 
 
+class KeepAlive:
+    """An in-process RTSP client that keeps one camera's shared pipeline playing.
+
+    Restarts itself a second after an error or end of stream. `on_live` is called (once)
+    from the main loop when its first packet arrives.
+    """
+
+    def __init__(self, url, on_live):
+        self.url = url
+        self.on_live = on_live
+        self.pipeline = None
+        self.live = False
+
+    def start(self):
+        self.pipeline = Gst.parse_launch(
+            f"rtspsrc location={self.url} protocols=tcp latency=0 ! fakesink name=sink sync=false async=false"
+        )
+        sink = self.pipeline.get_by_name("sink").get_static_pad("sink")
+        sink.add_probe(Gst.PadProbeType.BUFFER, self._on_buffer)
+        bus = self.pipeline.get_bus()
+        bus.add_signal_watch()
+        bus.connect("message", self._on_message)
+        self.pipeline.set_state(Gst.State.PLAYING)
+        return GLib.SOURCE_REMOVE
+
+    def _on_buffer(self, _pad, _info):
+        if not self.live:
+            self.live = True
+            GLib.idle_add(self.on_live)
+        return Gst.PadProbeReturn.REMOVE
+
+    def _on_message(self, _bus, msg):
+        if msg.type not in (Gst.MessageType.ERROR, Gst.MessageType.EOS):
+            return
+        detail = msg.parse_error()[0].message if msg.type == Gst.MessageType.ERROR else "end of stream"
+        print(f"keep-alive client of {self.url}: {detail}; restarting", file=sys.stderr, flush=True)
+        pipeline, self.pipeline = self.pipeline, None
+        pipeline.get_bus().remove_signal_watch()
+        # Not from this (main) thread: rtspsrc's teardown talks to our own server.
+        GLib.idle_add(lambda: pipeline.set_state(Gst.State.NULL) and GLib.SOURCE_REMOVE)
+        GLib.timeout_add(1000, self.start)
+
+
 def build_server(args):
     server = GstRtspServer.RTSPServer()
     server.set_address(args.host)
@@ -211,7 +260,28 @@ def main(argv):
 
         GLib.unix_fd_add_full(GLib.PRIORITY_DEFAULT, sys.stdin.fileno(), GLib.IOCondition.IN | GLib.IOCondition.HUP, on_stdin)
 
-    print(f"READY {server.get_bound_port()}", flush=True)
+    port = server.get_bound_port()
+    url_host = f"[{args.host}]" if ":" in args.host else args.host
+    if args.host in ("0.0.0.0", "::"):
+        url_host = "127.0.0.1"
+    pending = set(range(1, args.cameras + 1))
+
+    def on_live(index):
+        pending.discard(index)
+        if not pending:
+            GLib.source_remove(deadline)
+            print(f"READY {port}", flush=True)
+        return GLib.SOURCE_REMOVE
+
+    def on_deadline():
+        names = ", ".join(f"cam{i}" for i in sorted(pending))
+        print(f"cameras not producing video after 20 s: {names}", file=sys.stderr, flush=True)
+        os._exit(5)
+
+    deadline = GLib.timeout_add_seconds(20, on_deadline)
+    keepalives = [KeepAlive(f"rtsp://{url_host}:{port}/cam{i}", lambda i=i: on_live(i)) for i in range(1, args.cameras + 1)]
+    for keepalive in keepalives:
+        GLib.idle_add(keepalive.start)
     loop.run()
     source.destroy()
     sys.stdout.flush()

@@ -12,7 +12,9 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { Loader } from '@mantine/core';
 import type { LayoutPosition } from '@pantau/shared';
 import { useSessionStore } from '../stores/session-store.js';
-import { useWallStore } from '../stores/wall-store.js';
+import { upstreamKey, useWallStore } from '../stores/wall-store.js';
+import { formatClock } from '../lib/format.js';
+import { useConnectionStore } from '../stores/connection-store.js';
 import { toWebSocketUrl } from '../lib/server-url.js';
 import { TilePlayer, type TileState } from '../video/tile-player.js';
 import { canPlayMpegts, createMpegtsPlayer } from '../video/mpegts-player.js';
@@ -45,9 +47,10 @@ export function VideoTile({ position, maximised, onToggle }: VideoTileProps) {
   const api = useSessionStore((s) => s.api);
   const serverUrl = useSessionStore((s) => s.serverUrl);
   const detection = useWallStore((s) => s.detections[position.device_id]);
+  const quality = maximised ? 'main' : position.quality;
+  const upstream = useWallStore((s) => s.upstreams[upstreamKey(position.stream_id, quality)]);
   const supported = useMemo(() => canPlayMpegts(), []);
   const [state, setState] = useState<TileState>(CONNECTING);
-  const quality = maximised ? 'main' : position.quality;
   const streamId = position.stream_id;
 
   useEffect(() => {
@@ -64,10 +67,23 @@ export function VideoTile({ position, maximised, onToggle }: VideoTileProps) {
       onState: setState,
     });
     player.start();
-    return () => player.stop();
+    // When the server comes back, offline tiles retry now instead of at their next backoff step.
+    const unsubscribe = useConnectionStore.subscribe((now, before) => {
+      if (now.status === 'connected' && before.status !== 'connected') player.retryNow();
+    });
+    return () => {
+      unsubscribe();
+      player.stop();
+    };
   }, [api, serverUrl, streamId, quality, supported]);
 
-  const shown: TileState = supported ? state : { status: 'offline', behindS: 0, error: 'this browser cannot play MPEG-TS (no Media Source Extensions)' };
+  // The gateway says at once when the camera stops answering; the player alone would only
+  // notice after its stall and first-frame timeouts.
+  const shown: TileState = !supported
+    ? { status: 'offline', behindS: 0, error: 'this browser cannot play MPEG-TS (no Media Source Extensions)' }
+    : upstream?.status === 'reconnecting' && state.status !== 'live'
+      ? { status: 'offline', behindS: 0, error: `camera not answering since ${formatClock(upstream.since)}`, cause: 'camera' }
+      : state;
   const name = position.position_name ?? position.stream_name;
 
   return (
@@ -101,7 +117,7 @@ export function VideoTile({ position, maximised, onToggle }: VideoTileProps) {
       )}
       {shown.status === 'offline' && (
         <div className="tile__center tile__error" data-testid="error-overlay">
-          <strong>Camera offline</strong>
+          <strong>{shown.cause === 'server' ? 'Server unreachable' : 'Camera offline'}</strong>
           <span>{shown.error ?? 'no signal'} · retrying</span>
         </div>
       )}

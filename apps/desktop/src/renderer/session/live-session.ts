@@ -6,7 +6,7 @@
  *                      │ onSync / poll                     └► wall store (tile badges)
  *                      └──────────► GET /events?limit=100 ─┘
  */
-import type { ApiClient, EventLog, RealtimeEvent } from '@pantau/shared';
+import type { ApiClient, EventLog, RealtimeEvent, RealtimeEventMap } from '@pantau/shared';
 import { createBatcher, type FrameScheduler, frameOrTimeout } from '../realtime/event-batcher.js';
 import { RealtimeClient, type ConnectionStatus, type WebSocketFactory, type WebSocketLike } from '../realtime/realtime-client.js';
 import { toWebSocketUrl } from '../lib/server-url.js';
@@ -37,11 +37,14 @@ export interface LiveSession {
 /** Applies one batch of realtime events to the stores (one store update each). */
 export function applyRealtimeBatch(events: RealtimeEvent[], reloadLayout: () => void): void {
   const rows: EventLog[] = [];
+  const upstreams: Array<RealtimeEventMap['stream_status']> = [];
   let layoutChanged = false;
   for (const event of events) {
     if (event.type === 'detection_update') rows.push(event.data);
     else if (event.type === 'layout_updated') layoutChanged = true;
+    else if (event.type === 'stream_status') upstreams.push(event.data);
   }
+  useWallStore.getState().noteUpstreams(upstreams);
   if (rows.length > 0) {
     useEventsStore.getState().addRows(rows, true);
     useWallStore.getState().noteDetections(rows);

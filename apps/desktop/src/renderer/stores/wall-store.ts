@@ -1,15 +1,28 @@
 /**
  * The video wall's state: the layout shown, which tile (if any) is maximised, and the last
- * detection seen per camera (for the badge that flashes on its tile).
+ * detection seen per camera (for the badge that flashes on its tile), and the gateway's word on
+ * each stream's upstream (so a tile says "camera offline" as soon as the camera stops answering).
  */
 import { create } from 'zustand';
-import type { EventLog, Layout } from '@pantau/shared';
+import type { EventLog, Layout, RealtimeEventMap } from '@pantau/shared';
 
 /** The last detection of one camera. */
 export interface TileDetection {
   reId: string;
   eventId: number;
   count: number;
+}
+
+/** What the gateway last said about one stream's upstream (from `stream_status` events). */
+export interface UpstreamStatus {
+  status: RealtimeEventMap['stream_status']['status'];
+  /** ISO-8601 time of the change. */
+  since: string;
+}
+
+/** Key of {@link WallState.upstreams}: `<stream_id>/<quality>`. */
+export function upstreamKey(streamId: number, quality: 'main' | 'sub'): string {
+  return `${streamId}/${quality}`;
 }
 
 /** Wall state and actions. */
@@ -20,6 +33,10 @@ export interface WallState {
   maximised: number | null;
   /** device_id → last detection. */
   detections: Record<string, TileDetection>;
+  /** {@link upstreamKey} → the gateway's upstream state. */
+  upstreams: Record<string, UpstreamStatus>;
+  /** Records a batch of `stream_status` events. */
+  noteUpstreams: (events: Array<RealtimeEventMap['stream_status']>) => void;
   setLayout: (layout: Layout | null, error?: string | null) => void;
   toggleMaximised: (position: number) => void;
   restore: () => void;
@@ -34,6 +51,13 @@ export const useWallStore = create<WallState>()((set, get) => ({
   layoutError: null,
   maximised: null,
   detections: {},
+  upstreams: {},
+  noteUpstreams(events) {
+    if (events.length === 0) return;
+    const next = { ...get().upstreams };
+    for (const e of events) next[upstreamKey(e.stream_id, e.quality)] = { status: e.status, since: e.since };
+    set({ upstreams: next });
+  },
   setLayout(layout, error = null) {
     set({ layout, layoutError: error });
   },
@@ -56,7 +80,7 @@ export const useWallStore = create<WallState>()((set, get) => ({
     if (changed) set({ detections: next });
   },
   reset() {
-    set({ layout: null, layoutError: null, maximised: null, detections: {} });
+    set({ layout: null, layoutError: null, maximised: null, detections: {}, upstreams: {} });
   },
 }));
 

@@ -110,4 +110,27 @@ describe('TilePlayer', () => {
     await vi.advanceTimersByTimeAsync(20_000);
     expect(t.states.length).toBe(n);
   });
+  it('says the server is unreachable when no live URL can be had, and retries at once on retryNow()', async () => {
+    let down = true;
+    let calls = 0;
+    const player = new TilePlayer({
+      video: { currentTime: 0 },
+      resolveUrl: () => (calls++, down ? Promise.reject(new Error('Failed to fetch')) : Promise.resolve('ws://s/ws/streams/1?ticket=t')),
+      createPlayer: () => ({ destroy: () => undefined }),
+      onState: () => undefined,
+      now: () => Date.now(),
+      backoff: { random: () => 0.5 },
+    });
+    player.start();
+    await vi.advanceTimersByTimeAsync(0);
+    await vi.advanceTimersByTimeAsync(500 + 1000 + 2000);
+    expect(player.current).toMatchObject({ status: 'offline', cause: 'server' });
+    const before = calls;
+    down = false;
+    player.retryNow();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(calls).toBe(before + 1);
+    expect(player.current.status).toBe('offline'); // stays offline until the first frame plays
+    player.stop();
+  });
 });

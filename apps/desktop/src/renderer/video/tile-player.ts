@@ -26,6 +26,8 @@ export interface TileState {
   behindS: number;
   /** Why the tile is offline. */
   error: string | null;
+  /** Offline because the server could not give a live URL (`server`), or the stream itself failed (`camera`). */
+  cause?: 'server' | 'camera';
 }
 
 /** The video element as the controller sees it. */
@@ -103,6 +105,18 @@ export class TilePlayer {
     this.destroyPlayer();
   }
 
+  /**
+   * Retry at once if the tile is offline and waiting for its next attempt (e.g. the server
+   * just came back); the backoff starts again from its shortest delay.
+   */
+  retryNow(): void {
+    if (!this.running || this.state.status !== 'offline' || this.retryTimer === null) return;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.backoff.reset();
+    void this.open();
+  }
+
   private async open(): Promise<void> {
     const generation = ++this.generation;
     this.destroyPlayer();
@@ -111,7 +125,7 @@ export class TilePlayer {
     try {
       url = await this.opts.resolveUrl();
     } catch (err) {
-      if (generation === this.generation) this.fail(`no live URL: ${err instanceof Error ? err.message : String(err)}`);
+      if (generation === this.generation) this.fail(`no live URL: ${err instanceof Error ? err.message : String(err)}`, 'server');
       return;
     }
     if (generation !== this.generation || !this.running) return;
@@ -154,11 +168,11 @@ export class TilePlayer {
     }
   }
 
-  private fail(reason: string): void {
+  private fail(reason: string, cause: 'server' | 'camera' = 'camera'): void {
     if (!this.running) return;
     this.generation += 1;
     this.destroyPlayer();
-    this.setState({ status: 'offline', behindS: 0, error: reason });
+    this.setState({ status: 'offline', behindS: 0, error: reason, cause });
     if (this.retryTimer !== null) clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
