@@ -35,7 +35,7 @@ function createMainWindow(): BrowserWindow {
 void app.whenReady().then(() => {
   const store = new Store({ name: 'pantau-console' });
   registerIpcHandlers(ipcMain, {
-    settings: createSettings(store),
+    settings: createSettings(store, process.env.PANTAU_SERVER_URL),
     tokens: createTokenStore(store, safeStorage),
     isTrustedSender: isConsoleUrl,
   });

@@ -33,4 +33,9 @@ describe('settings', () => {
     expect(createSettings(store).get().serverUrl).toBe(DEFAULT_SERVER_URL);
     expect(ServerUrl.safeParse('ftp://x').success).toBe(false);
   });
+  it('falls back to a valid PANTAU_SERVER_URL, and ignores an invalid one', () => {
+    const kv = new MemoryStore();
+    expect(createSettings(kv, 'http://127.0.0.1:9090/').get()).toEqual({ serverUrl: 'http://127.0.0.1:9090' });
+    expect(createSettings(kv, 'ftp://nope').get()).toEqual({ serverUrl: DEFAULT_SERVER_URL });
+  });
 });

@@ -56,12 +56,17 @@ export interface SettingsService {
   setServerUrl(url: string): ConsoleSettings;
 }
 
-/** Settings over an injected key-value store; a corrupt stored value falls back to the default. */
-export function createSettings(store: KeyValueStore): SettingsService {
+/**
+ * Settings over an injected key-value store; a missing or corrupt stored value falls back to
+ * `fallbackUrl` (e.g. `PANTAU_SERVER_URL` set by `npm start`) when valid, else {@link DEFAULT_SERVER_URL}.
+ */
+export function createSettings(store: KeyValueStore, fallbackUrl?: string): SettingsService {
+  const fallback = ServerUrl.safeParse(fallbackUrl ?? '');
+  const defaultUrl = fallback.success ? fallback.data : DEFAULT_SERVER_URL;
   return {
     get() {
       const parsed = ServerUrl.safeParse(store.get(SERVER_URL_KEY));
-      return { serverUrl: parsed.success ? parsed.data : DEFAULT_SERVER_URL };
+      return { serverUrl: parsed.success ? parsed.data : defaultUrl };
     },
     setServerUrl(url) {
       const parsed = ServerUrl.safeParse(url);

@@ -37,7 +37,7 @@ export interface CameraServerOptions {
   height?: number | undefined;
   /** Frames per second; also the key-frame interval in frames (default 25, so one per second). */
   fps?: number | undefined;
-  /** How long to wait for the server to listen, ms (default 15 000). */
+  /** How long to wait for the cameras to be live, ms (default 25 000; the script itself gives up after 20 s). */
   readyTimeoutMs?: number | undefined;
   /** Python with GObject introspection (default `/usr/bin/python3`). */
   python?: string | undefined;
@@ -71,9 +71,10 @@ export function rtspServerScriptPath(): string {
 }
 
 /**
- * Starts the simulated cameras and resolves once they are listening.
+ * Starts the simulated cameras and resolves once every one of them is producing video.
  * Each camera serves H.264 (key frame every second) at `width`×`height` px and `fps`, with
- * its name and the wall clock (HH:MM:SS.mmm) burned in; play it over RTSP/TCP or UDP.
+ * its name and the wall clock (HH:MM:SS.mmm) burned in; play it over RTSP/TCP or UDP. The
+ * cameras are always on (about 10 % of a core each), whether anyone watches or not.
  * The child exits with this process (it watches its stdin).
  * @throws RangeError on bad options; Error with the server's stderr when Python or GStreamer
  *   is missing (naming the apt packages), the port is taken, or it is not ready in time
@@ -106,7 +107,7 @@ export async function startCameraServer(opts: CameraServerOptions): Promise<Came
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString('utf8')).slice(-4_096);
   });
-  const boundPort = await waitForReady(child, python, () => stderr, opts.readyTimeoutMs ?? 15_000);
+  const boundPort = await waitForReady(child, python, () => stderr, opts.readyTimeoutMs ?? 25_000);
   const exited = new Promise<void>((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) resolve();
     else child.once('exit', () => resolve());

@@ -133,7 +133,7 @@ class Overlay:
         self.head = (
             f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}">'
             f'<rect x="{pad}" y="{pad}" width="{box_w}" height="{box_h}" rx="{pad // 2}" '
-            'fill="black" fill-opacity="0.55"/>'
+            'fill="black" fill-opacity="0.7"/>'
             f'<text x="{2 * pad}" y="{pad + round(self.font * 1.1)}" font-family="DejaVu Sans Mono" '
             f'font-weight="bold" font-size="{self.font}" fill="white">{self.name}</text>'
             f'<text x="{2 * pad}" y="{pad + round(self.font * 2.3)}" font-family="DejaVu Sans Mono" '
