@@ -1,0 +1,33 @@
+/**
+ * Migrations run up, down and up again on a real file; the pragmas that durability rests on
+ * are set.
+ */
+import { describe, expect, it } from 'vitest';
+import { migrate, openDatabase } from './database.js';
+import { tempDataDir } from '../test-support/harness.js';
+
+const tables = (db: ReturnType<typeof openDatabase>) =>
+  (db.sqlite.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'kysely_%' AND name NOT LIKE 'sqlite_%' ORDER BY name`).all() as Array<{ name: string }>).map((r) => r.name);
+
+describe('database', () => {
+  it('applies, reverts and re-applies the migrations', async () => {
+    const db = openDatabase(tempDataDir());
+    const up = await migrate(db);
+    expect(up.results?.map((r) => [r.migrationName, r.status])).toEqual([['001-initial', 'Success']]);
+    expect(tables(db)).toEqual(expect.arrayContaining(['jobs', 'realtime_outbox', 're_id_masters', 'event_logs', 'detection_idempotency', 'api_credentials']));
+    expect((await migrate(db)).results).toEqual([]);
+    await migrate(db, 'down');
+    expect(tables(db)).toEqual([]);
+    await migrate(db);
+    expect(tables(db)).toContain('jobs');
+    await db.close();
+  });
+
+  it('opens in WAL mode with foreign keys on', async () => {
+    const db = openDatabase(tempDataDir());
+    expect(db.sqlite.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.sqlite.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(db.sqlite.pragma('synchronous', { simple: true })).toBe(1); // NORMAL
+    await db.close();
+  });
+});
