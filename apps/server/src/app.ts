@@ -10,13 +10,14 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Services } from './services/container.js';
 import { installErrorHandler } from './http/error-handler.js';
-import { installAuth } from './http/auth-guard.js';
+import { installAccess, type RouteAccess } from './http/access.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { organisationRoutes } from './routes/organisation-routes.js';
 import { detectionRoutes } from './routes/detection-routes.js';
 import { readRoutes } from './routes/read-routes.js';
 import { layoutRoutes } from './routes/layout-routes.js';
 import { credentialRoutes } from './routes/credential-routes.js';
+import { userRoutes } from './routes/user-routes.js';
 import { SERVER_VERSION, systemRoutes } from './routes/system-routes.js';
 import { mountGateway, type MountedGateway } from './gateway-wiring.js';
 
@@ -26,6 +27,8 @@ export const ELECTRON_ORIGIN = 'app://console';
 export interface BuiltApp {
   app: FastifyInstance;
   gateway: MountedGateway;
+  /** Every route with its declared access (filled as routes register; complete after `ready`). */
+  routes: RouteAccess[];
 }
 
 /** Create the app (not yet listening). */
@@ -34,7 +37,7 @@ export async function buildApp(s: Services): Promise<BuiltApp> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
-  installAuth(app);
+  const routes = installAccess(app, s.auth);
   await app.register(fastifySwagger, {
     openapi: {
       info: { title: 'Pantau API', version: SERVER_VERSION, description: 'CCTV control-room server: detections, organisation, real-time feed, stream gateway' },
@@ -60,7 +63,8 @@ export async function buildApp(s: Services): Promise<BuiltApp> {
   await readRoutes(app, s);
   await layoutRoutes(app, s);
   await credentialRoutes(app, s);
+  await userRoutes(app, s);
   const gateway = await mountGateway(app, s);
   await systemRoutes(app, s, gateway);
-  return { app, gateway };
+  return { app, gateway, routes };
 }

@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { Services } from './services/container.js';
-import { authenticateRequest } from './http/auth-guard.js';
+import { authenticateRequest } from './http/access.js';
 import { StreamGateway, gatewayRoutes } from './gateway/index.js';
 
 export type MountedGateway = StreamGateway;
@@ -29,7 +29,7 @@ export async function mountGateway(app: FastifyInstance, s: Services): Promise<M
     ticketSecret: s.keys.liveTicket,
     authenticate: (req) => authenticateRequest(s.auth, req),
     resolveSource: async (streamId, quality, userId) => {
-      const scope = userId === undefined ? null : (await s.auth.me(userId)).branch_scope;
+      const scope = userId === undefined ? null : s.auth.branchScopeOf(userId);
       const src = s.organisation.sourceUrl(streamId, quality, scope);
       return src ? { url: src.url, protocol: src.protocol } : null;
     },

@@ -8,8 +8,23 @@
  */
 import { PantauError, type ErrorCode } from './errors.js';
 import type { DetectionAccepted, DetectionLogBody, EventLog, Person } from './schemas/detection.js';
-import type { CredentialCreated, LoginResult, User } from './schemas/auth.js';
-import type { Branch, BranchCreate, Device, DeviceCreate, Group, GroupCreate, Stream, StreamCreate } from './schemas/organisation.js';
+import type { AuditEntry, CredentialCreated, LoginResult, User, UserCreate, UserUpdate } from './schemas/auth.js';
+import type {
+  Branch,
+  BranchCreate,
+  BranchUpdate,
+  CameraTreeGroup,
+  Device,
+  DeviceCreate,
+  DeviceUpdate,
+  Group,
+  GroupCreate,
+  GroupUpdate,
+  Stream,
+  StreamCreate,
+  StreamUpdate,
+} from './schemas/organisation.js';
+import type { PageMeta, Paged } from './schemas/common.js';
 import type { Layout, LayoutCreate, LiveStream } from './schemas/layouts.js';
 import type { Health } from './schemas/health.js';
 
@@ -26,6 +41,9 @@ export interface ApiClientOptions {
 }
 
 type Query = Record<string, string | number | boolean | undefined>;
+
+/** `?page=&per_page=&q=` plus a list's own filters. */
+export type ListQuery<F> = { page?: number; per_page?: number; q?: string } & F;
 
 /** A typed client of the Pantau REST API. */
 export class ApiClient {
@@ -47,7 +65,7 @@ export class ApiClient {
    * Low-level call: returns `data` of a success envelope together with the HTTP status.
    * @throws PantauError with the server's code, or `UNAVAILABLE` when the server cannot be reached
    */
-  async request<T>(method: string, path: string, body?: unknown, query?: Query): Promise<{ status: number; data: T }> {
+  async request<T>(method: string, path: string, body?: unknown, query?: Query): Promise<{ status: number; data: T; meta?: PageMeta; headers: Headers }> {
     const url = new URL(this.base + path);
     for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
     const headers: Record<string, string> = { accept: 'application/json' };
@@ -75,12 +93,17 @@ export class ApiClient {
     } catch {
       throw new PantauError('INTERNAL_ERROR', `server answered ${res.status} with non-JSON body`);
     }
-    const env = json as { success?: boolean; data?: T; error?: { code: ErrorCode; message: string; details?: Record<string, unknown> } };
+    const env = json as { success?: boolean; data?: T; meta?: PageMeta; error?: { code: ErrorCode; message: string; details?: Record<string, unknown> } };
     if (!res.ok || env?.success !== true) {
       const e = env?.error;
       throw new PantauError(e?.code ?? 'INTERNAL_ERROR', e?.message ?? `HTTP ${res.status}`, e?.details);
     }
-    return { status: res.status, data: env.data as T };
+    return env.meta === undefined ? { status: res.status, data: env.data as T, headers: res.headers } : { status: res.status, data: env.data as T, meta: env.meta, headers: res.headers };
+  }
+
+  private async page<T>(path: string, query: object): Promise<Paged<T>> {
+    const r = await this.request<T[]>('GET', path, undefined, query as Query);
+    return { items: r.data, meta: r.meta ?? { page: 1, per_page: r.data.length, total: r.data.length } };
   }
 
   private async call<T>(method: string, path: string, body?: unknown, query?: Query): Promise<T> {
@@ -98,13 +121,52 @@ export class ApiClient {
   me = () => this.call<User>('GET', '/api/v1/auth/me');
   logout = () => this.call<{ ok: true }>('POST', '/api/v1/auth/logout', {});
 
-  listGroups = () => this.call<Group[]>('GET', '/api/v1/groups');
+  /** First page of groups (up to 500): for pickers. */
+  listGroups = () => this.call<Group[]>('GET', '/api/v1/groups', undefined, { per_page: 500 });
+  groupsPage = (q: ListQuery<{ status?: string }> = {}) => this.page<Group>('/api/v1/groups', q);
+  getGroup = (id: number) => this.call<Group>('GET', `/api/v1/groups/${id}`);
+  updateGroup = (id: number, b: GroupUpdate) => this.call<Group>('PATCH', `/api/v1/groups/${id}`, b);
+  deleteGroup = (id: number) => this.call<{ deleted: true }>('DELETE', `/api/v1/groups/${id}`);
   createGroup = (b: GroupCreate) => this.call<Group>('POST', '/api/v1/groups', b);
-  listBranches = (q: { group_id?: number } = {}) => this.call<Branch[]>('GET', '/api/v1/branches', undefined, q);
+  listBranches = (q: { group_id?: number } = {}) => this.call<Branch[]>('GET', '/api/v1/branches', undefined, { per_page: 500, ...q });
+  branchesPage = (q: ListQuery<{ group_id?: number; status?: string }> = {}) => this.page<Branch>('/api/v1/branches', q);
+  getBranch = (id: number) => this.call<Branch>('GET', `/api/v1/branches/${id}`);
+  updateBranch = (id: number, b: BranchUpdate) => this.call<Branch>('PATCH', `/api/v1/branches/${id}`, b);
+  deleteBranch = (id: number) => this.call<{ deleted: true }>('DELETE', `/api/v1/branches/${id}`);
   createBranch = (b: BranchCreate) => this.call<Branch>('POST', '/api/v1/branches', b);
-  listDevices = (q: { branch_id?: number } = {}) => this.call<Device[]>('GET', '/api/v1/devices', undefined, q);
+  listDevices = (q: { branch_id?: number } = {}) => this.call<Device[]>('GET', '/api/v1/devices', undefined, { per_page: 500, ...q });
+  devicesPage = (q: ListQuery<{ branch_id?: number; group_id?: number; device_type?: string; status?: string; parent_device_id?: string }> = {}) =>
+    this.page<Device>('/api/v1/devices', q);
+  getDevice = (id: number) => this.call<Device>('GET', `/api/v1/devices/${id}`);
+  updateDevice = (id: number, b: DeviceUpdate) => this.call<Device>('PATCH', `/api/v1/devices/${id}`, b);
+  deleteDevice = (id: number) => this.call<{ deleted: true }>('DELETE', `/api/v1/devices/${id}`);
   createDevice = (b: DeviceCreate) => this.call<Device>('POST', '/api/v1/devices', b);
-  listStreams = (q: { branch_id?: number } = {}) => this.call<Stream[]>('GET', '/api/v1/streams', undefined, q);
+  listStreams = (q: { branch_id?: number } = {}) => this.call<Stream[]>('GET', '/api/v1/streams', undefined, { per_page: 500, ...q });
+  streamsPage = (q: ListQuery<{ branch_id?: number; device_id?: string; status?: string }> = {}) => this.page<Stream>('/api/v1/streams', q);
+  getStream = (id: number) => this.call<Stream>('GET', `/api/v1/streams/${id}`);
+  updateStream = (id: number, b: StreamUpdate) => this.call<Stream>('PATCH', `/api/v1/streams/${id}`, b);
+  deleteStream = (id: number) => this.call<{ deleted: true }>('DELETE', `/api/v1/streams/${id}`);
+  cameraTree = () => this.call<CameraTreeGroup[]>('GET', '/api/v1/camera-tree');
+
+  usersPage = (q: ListQuery<{ role?: string; status?: string }> = {}) => this.page<User>('/api/v1/users', q);
+  getUser = (id: number) => this.call<User>('GET', `/api/v1/users/${id}`);
+  createUser = (b: UserCreate) => this.call<User>('POST', '/api/v1/users', b);
+  updateUser = (id: number, b: UserUpdate) => this.call<User>('PATCH', `/api/v1/users/${id}`, b);
+  /** Admin reset: sets a password and ends the user's sessions. */
+  resetPassword = (id: number, password: string) => this.call<{ ok: true }>('POST', `/api/v1/users/${id}/password`, { password });
+  /** Ends every session of a user. */
+  revokeSessions = (id: number) => this.call<{ revoked: number }>('POST', `/api/v1/users/${id}/sessions/revoke`, {});
+  /** Change one's own password; other sessions end. */
+  changePassword = (current_password: string, new_password: string) => this.call<{ ok: true }>('POST', '/api/v1/auth/password', { current_password, new_password });
+  setupState = () => this.call<{ needs_setup: boolean }>('GET', '/api/v1/setup');
+  /** First-run: create the first admin (only while no user exists) and sign in as them. */
+  async setup(b: { email: string; name: string; password: string }): Promise<LoginResult> {
+    const r = await this.call<LoginResult>('POST', '/api/v1/setup', b);
+    this.token = r.token;
+    return r;
+  }
+  auditPage = (q: ListQuery<{ user_id?: number; entity_type?: string; entity_id?: string; action?: string; from?: string; to?: string }> = {}) =>
+    this.page<AuditEntry>('/api/v1/audit', q);
   createStream = (b: StreamCreate) => this.call<Stream>('POST', '/api/v1/streams', b);
   liveStream = (id: number, quality: 'main' | 'sub' = 'sub') =>
     this.call<LiveStream>('GET', `/api/v1/streams/${id}/live`, undefined, { quality });

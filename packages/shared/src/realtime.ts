@@ -25,8 +25,11 @@ export interface RealtimeEventMap {
   notification_update: { event_log_id: number; status: string };
   layout_updated: { layout_id: number };
   group_updated: { group_id: number; action: 'created' | 'updated' | 'deleted' };
-  branch_updated: { branch_id: number; action: 'created' | 'updated' | 'deleted' };
-  device_updated: { device_id: string; branch_id: number; action: 'created' | 'updated' | 'deleted' };
+  branch_updated: { branch_id: number; group_id: number; action: 'created' | 'updated' | 'deleted' };
+  /** A device or one of its streams changed. */
+  device_updated: { device_id: string; branch_id: number; action: 'created' | 'updated' | 'deleted'; stream_id?: number };
+  /** The signed-in user's own record changed (role, scope, status): reload what depends on it. */
+  user_updated: { user_id: number; action: 'updated' | 'deleted' };
   nvr_online: { device_id: string; branch_id: number };
   nvr_offline: { device_id: string; branch_id: number };
   camera_status_update: { device_id: string; branch_id: number; status: string };
@@ -46,6 +49,7 @@ export const REALTIME_EVENT_TYPES = [
   'group_updated',
   'branch_updated',
   'device_updated',
+  'user_updated',
   'nvr_online',
   'nvr_offline',
   'camera_status_update',

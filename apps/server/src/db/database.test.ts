@@ -13,9 +13,15 @@ describe('database', () => {
   it('applies, reverts and re-applies the migrations', async () => {
     const db = openDatabase(tempDataDir());
     const up = await migrate(db);
-    expect(up.results?.map((r) => [r.migrationName, r.status])).toEqual([['001-initial', 'Success']]);
+    expect(up.results?.map((r) => [r.migrationName, r.status])).toEqual([
+      ['001-initial', 'Success'],
+      ['002-access-audit', 'Success'],
+    ]);
     expect(tables(db)).toEqual(expect.arrayContaining(['jobs', 'realtime_outbox', 're_id_masters', 'event_logs', 'detection_idempotency', 'api_credentials']));
     expect((await migrate(db)).results).toEqual([]);
+    await migrate(db, 'down');
+    expect(tables(db)).not.toContain('audit_logs');
+    expect((db.sqlite.prepare('PRAGMA table_info(users)').all() as Array<{ name: string }>).map((c) => c.name)).toContain('branch_scope');
     await migrate(db, 'down');
     expect(tables(db)).toEqual([]);
     await migrate(db);

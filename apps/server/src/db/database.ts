@@ -12,10 +12,12 @@ import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
 import type { Database } from './schema.js';
 import * as m001 from './migrations/001-initial.js';
+import * as m002 from './migrations/002-access-audit.js';
 
 /** The migrations, in order. Names are their numbers; never rename or edit a landed one. */
 const MIGRATIONS: Record<string, Migration> = {
   '001-initial': m001,
+  '002-access-audit': m002,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -150,8 +150,10 @@ export interface RealtimeOutboxTable {
   id: Generated<number>;
   type: string;
   channel: string;
-  /** Branch the event is about (null = visible to every user). */
+  /** Branch the event is about (null = not branch-level). */
   branch_id: number | null;
+  /** Group the event is about when it is not about one branch (null with branch_id null = visible to every user). */
+  group_id: number | null;
   data: string;
   ts: string;
 }
@@ -162,8 +164,13 @@ export interface UsersTable {
   name: string;
   password_hash: string;
   role: 'admin' | 'operator' | 'viewer';
-  /** JSON array of branch ids, or null for every branch. */
-  branch_scope: string | null;
+  /** 1 = every branch. */
+  scope_all: Generated<number>;
+  /** JSON array of group ids whose branches (present and future) the user may see. */
+  scope_group_ids: Generated<string>;
+  /** JSON array of further branch ids the user may see. */
+  scope_branch_ids: Generated<string>;
+  last_login_at: string | null;
   status: Generated<'active' | 'disabled'>;
   created_at: CreatedAt;
   updated_at: string;
@@ -178,6 +185,22 @@ export interface SessionsTable {
   revoked_at: string | null;
   created_at: CreatedAt;
   ip: string | null;
+  user_agent: string | null;
+}
+
+export interface AuditLogsTable {
+  id: Generated<number>;
+  user_id: number | null;
+  user_email: string | null;
+  action: string;
+  entity_type: string;
+  entity_id: string | null;
+  /** JSON, secrets masked. */
+  before: string | null;
+  after: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  created_at: string;
 }
 
 export interface ApiCredentialsTable {
@@ -238,6 +261,7 @@ export interface Database {
   api_credentials: ApiCredentialsTable;
   cctv_layout_settings: CctvLayoutSettingsTable;
   cctv_position_settings: CctvPositionSettingsTable;
+  audit_logs: AuditLogsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

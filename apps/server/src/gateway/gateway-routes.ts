@@ -79,6 +79,7 @@ export async function gatewayRoutes(app: FastifyInstance, deps: GatewayDeps): Pr
   app.withTypeProvider<ZodTypeProvider>().get(
     '/api/v1/streams/:id/live',
     {
+      config: { access: 'read' },
       schema: {
         tags: ['streams'],
         summary: 'Where to play a stream: a WebSocket URL with a short-lived ticket (never camera credentials)',

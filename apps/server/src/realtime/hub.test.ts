@@ -58,7 +58,7 @@ describe('/ws', () => {
   });
 
   it("never sends a user an event of a branch outside their scope", async () => {
-    await h.server.services.auth.createUser({ email: 'bdg@test.local', password: 'operator-pw', role: 'operator', branch_scope: [h.branches[1]!.id] });
+    await h.server.services.auth.createUser({ email: 'bdg@test.local', password: 'operator-pw', role: 'operator', scope_branch_ids: [h.branches[1]!.id] });
     const op = new ApiClient({ baseUrl: h.server.url });
     await op.login('bdg@test.local', 'operator-pw');
     const ws = await connect(op.token!);

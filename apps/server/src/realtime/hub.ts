@@ -20,6 +20,11 @@ export interface SocketUser {
   id: number;
   /** null = every branch. */
   branchScope: readonly number[] | null;
+  /** null = every group. */
+  groupScope: readonly number[] | null;
+  sessionId: number;
+  /** ISO-8601 end of the session: the socket closes then. */
+  expiresAt: string;
 }
 
 export interface HubOptions {
@@ -27,6 +32,8 @@ export interface HubOptions {
   logger: Logger;
   /** Resolves a session token to its user, or null. */
   authenticate(token: string): Promise<SocketUser | null>;
+  /** Re-reads a user's scope (after a change of role or scope), or null when they may no longer be signed in. */
+  reload(userId: number, sessionId: number): Omit<SocketUser, 'expiresAt'> | null;
   /** Events kept in memory for fast fan-out and short replays (default 20 000). */
   ringSize?: number;
   /** Stop queueing to a socket above this many buffered bytes (default 1 MiB). */
@@ -42,6 +49,7 @@ interface Client {
   ws: WebSocket;
   user: SocketUser | null;
   scope: Set<number> | null;
+  groups: Set<number> | null;
   cursor: number;
   alive: boolean;
 }
@@ -81,7 +89,7 @@ export class RealtimeHub {
 
   /** Take over a freshly upgraded socket. */
   attach(ws: WebSocket): void {
-    const client: Client = { ws, user: null, scope: null, cursor: this.head, alive: true };
+    const client: Client = { ws, user: null, scope: null, groups: null, cursor: this.head, alive: true };
     this.clients.add(client);
     const authTimer = setTimeout(() => {
       if (!client.user) ws.close(4401, 'authentication timeout');
@@ -120,8 +128,7 @@ export class RealtimeHub {
           return;
         }
         clearTimeout(authTimer);
-        client.user = user;
-        client.scope = user.branchScope === null ? null : new Set(user.branchScope);
+        this.setUser(client, user);
         this.control(client, { type: 'ready', last_id: this.head, user_id: user.id });
         if (msg.since !== undefined && msg.since > this.head) {
           // The client saw ids this server never issued (its data was reset): start afresh.
@@ -179,7 +186,7 @@ export class RealtimeHub {
       }
       if (events.length === 0) break;
       for (const e of events) {
-        if (c.scope === null || e.branch_id === null || c.scope.has(e.branch_id)) {
+        if (visible(c, e)) {
           c.ws.send(e.frame);
           replayed++;
         }
@@ -203,6 +210,38 @@ export class RealtimeHub {
     return fromDb;
   }
 
+  private setUser(c: Client, user: SocketUser): void {
+    c.user = user;
+    c.scope = user.branchScope === null ? null : new Set(user.branchScope);
+    c.groups = user.groupScope === null ? null : new Set(user.groupScope);
+  }
+
+  /** A user's role or scope changed: re-read it for each of their sockets, at once. */
+  userChanged(userId: number): void {
+    for (const c of this.clients) {
+      if (c.user?.id !== userId) continue;
+      const fresh = this.opts.reload(userId, c.user.sessionId);
+      if (fresh) this.setUser(c, { ...fresh, expiresAt: c.user.expiresAt });
+      else this.signOut(c, 'session ended');
+    }
+  }
+
+  /** A user's sessions ended (disabled, password reset, sessions revoked): close their sockets. */
+  userSignedOut(userId: number, reason: string): void {
+    for (const c of this.clients) if (c.user?.id === userId) this.signOut(c, reason);
+  }
+
+  /** One session ended (logout): close its sockets. */
+  sessionEnded(sessionId: number): void {
+    for (const c of this.clients) if (c.user?.sessionId === sessionId) this.signOut(c, 'signed out');
+  }
+
+  private signOut(c: Client, reason: string): void {
+    this.control(c, { type: 'error', code: 'UNAUTHENTICATED', message: reason });
+    c.ws.close(4401, reason);
+    c.user = null;
+  }
+
   private control(c: Client, m: ServerControlMessage): void {
     if (c.ws.readyState === c.ws.OPEN) c.ws.send(JSON.stringify(m));
   }
@@ -212,6 +251,10 @@ export class RealtimeHub {
     for (const c of this.clients) {
       if (!c.alive) {
         c.ws.terminate();
+        continue;
+      }
+      if (c.user && c.user.expiresAt <= ts) {
+        this.signOut(c, 'session expired');
         continue;
       }
       c.alive = false;
@@ -237,4 +280,11 @@ export class RealtimeHub {
     for (const c of this.clients) c.ws.close(1001, 'server shutting down');
     this.clients.clear();
   }
+}
+
+/** Whether a socket's user may see an event: branch events by branch, group events by group, the rest by all. */
+function visible(c: Client, e: OutboxEvent): boolean {
+  if (e.branch_id !== null) return c.scope === null || c.scope.has(e.branch_id);
+  if (e.group_id !== null) return c.groups === null || c.groups.has(e.group_id);
+  return true;
 }

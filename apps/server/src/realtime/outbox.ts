@@ -15,8 +15,10 @@ export interface OutboxEvent {
   id: number;
   type: RealtimeEventType;
   channel: string;
-  /** Branch the event concerns; null = every user may see it. */
+  /** Branch the event concerns; null = not branch-level. */
   branch_id: number | null;
+  /** Group the event concerns when not branch-level; both null = every user may see it. */
+  group_id: number | null;
   /** The JSON text frame `{ id, type, channel, ts, data }`. */
   frame: string;
 }
@@ -26,6 +28,7 @@ interface Row {
   type: string;
   channel: string;
   branch_id: number | null;
+  group_id: number | null;
   data: string;
   ts: string;
 }
@@ -36,18 +39,19 @@ export class Outbox {
   private readonly afterStmt: SQLite.Statement;
 
   constructor(private readonly db: SQLite.Database) {
-    this.insertStmt = db.prepare(`INSERT INTO realtime_outbox (type, channel, branch_id, data, ts) VALUES (?, ?, ?, ?, ?)`);
-    this.afterStmt = db.prepare(`SELECT id, type, channel, branch_id, data, ts FROM realtime_outbox WHERE id > ? ORDER BY id LIMIT ?`);
+    this.insertStmt = db.prepare(`INSERT INTO realtime_outbox (type, channel, branch_id, group_id, data, ts) VALUES (?, ?, ?, ?, ?, ?)`);
+    this.afterStmt = db.prepare(`SELECT id, type, channel, branch_id, group_id, data, ts FROM realtime_outbox WHERE id > ? ORDER BY id LIMIT ?`);
   }
 
   /**
    * Record an event. Call inside the transaction of the change it reports.
-   * @param branchId the branch it is about (drives isolation), or null for everyone
+   * @param branchId the branch it is about (drives isolation), or null
+   * @param groupId with branchId null: the group it is about (only users who may see the group get it); both null = everyone
    * @returns the event id
    */
-  append<T extends RealtimeEventType>(type: T, branchId: number | null, data: RealtimeEventMap[T], now: number = Date.now()): number {
-    const channel = branchId === null ? 'global' : `branch:${branchId}`;
-    const r = this.insertStmt.run(type, channel, branchId, JSON.stringify(data), new Date(now).toISOString());
+  append<T extends RealtimeEventType>(type: T, branchId: number | null, data: RealtimeEventMap[T], now: number = Date.now(), groupId: number | null = null): number {
+    const channel = branchId !== null ? `branch:${branchId}` : groupId !== null ? `group:${groupId}` : 'global';
+    const r = this.insertStmt.run(type, channel, branchId, branchId === null ? groupId : null, JSON.stringify(data), new Date(now).toISOString());
     return Number(r.lastInsertRowid);
   }
 
@@ -81,6 +85,7 @@ function toEvent(r: Row): OutboxEvent {
     type: r.type as RealtimeEventType,
     channel: r.channel,
     branch_id: r.branch_id,
+    group_id: r.group_id,
     frame: `{"id":${r.id},"type":${JSON.stringify(r.type)},"channel":${JSON.stringify(r.channel)},"ts":${JSON.stringify(r.ts)},"data":${r.data}}`,
   };
 }

@@ -6,13 +6,13 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { CredentialCreate, CredentialCreated, envelope } from '@pantau/shared';
 import type { Services } from '../services/container.js';
-import { requireUser, userOf } from '../http/auth-guard.js';
+import { userOf } from '../http/access.js';
 
 /** Register the credential routes. */
 export async function credentialRoutes(app: FastifyInstance, s: Services): Promise<void> {
   app.withTypeProvider<ZodTypeProvider>().post(
     '/api/v1/credentials',
-    { schema: { tags: ['credentials'], body: CredentialCreate, response: { 201: envelope(CredentialCreated) } }, preHandler: requireUser(s.auth, ['admin']) },
+    { schema: { tags: ['credentials'], body: CredentialCreate, response: { 201: envelope(CredentialCreated) } }, config: { access: 'admin' } },
     async (req, reply) => reply.status(201).send({ success: true as const, data: s.credentials.create({ ...req.body, created_by: userOf(req).id }) }),
   );
 }

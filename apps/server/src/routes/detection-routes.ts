@@ -23,6 +23,7 @@ export async function detectionRoutes(app: FastifyInstance, s: Services): Promis
   r.post(
     '/api/v1/detection/log',
     {
+      config: { access: 'device' },
       schema: {
         tags: ['detections'],
         summary: 'Post one person detection',

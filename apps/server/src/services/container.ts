@@ -1,7 +1,7 @@
 /**
  * The server's object graph: one database, its repositories and services, the queue, the
- * worker, the real-time hub and the stream gateway. Built once by `createServices`, shared
- * by routes, the CLI and tests.
+ * worker, the real-time hub. Built once by `createServices`, shared by routes, the CLI and
+ * tests.
  */
 import type { Logger } from 'pino';
 import type { ServerConfig } from '../config.js';
@@ -11,17 +11,19 @@ import { JobQueue } from '../queue/job-queue.js';
 import { Worker } from '../queue/worker.js';
 import { JOB_SPECS } from '../queue/job-specs.js';
 import { Outbox } from '../realtime/outbox.js';
-import { RealtimeHub } from '../realtime/hub.js';
+import { RealtimeHub, type SocketUser } from '../realtime/hub.js';
+import { AuditRepository } from '../repositories/audit-repository.js';
 import { DetectionRepository, type DetectionJobPayload } from '../repositories/detection-repository.js';
 import { OrganisationRepository } from '../repositories/organisation-repository.js';
 import { ReadRepository } from '../repositories/read-repository.js';
 import { UserRepository } from '../repositories/user-repository.js';
 import { loadKeys, type ServerKeys } from '../security/keys.js';
-import { AuthService } from './auth-service.js';
+import { AuthService, type AuthUser } from './auth-service.js';
 import { CredentialService } from './credential-service.js';
 import { DETECTION_JOB, DetectionService } from './detection-service.js';
 import { LayoutService } from './layout-service.js';
 import { OrganisationService } from './organisation-service.js';
+import { UserService } from './user-service.js';
 
 export interface Services {
   config: ServerConfig;
@@ -34,6 +36,8 @@ export interface Services {
   outbox: Outbox;
   hub: RealtimeHub;
   auth: AuthService;
+  users: UserService;
+  auditLog: AuditRepository;
   credentials: CredentialService;
   organisation: OrganisationService;
   detections: DetectionService;
@@ -42,6 +46,8 @@ export interface Services {
   /** Stop the worker, close sockets and the database. */
   close(): Promise<void>;
 }
+
+const toSocketUser = (u: AuthUser): SocketUser => ({ id: u.id, branchScope: u.branchScope, groupScope: u.groupScope, sessionId: u.sessionId, expiresAt: u.expiresAt });
 
 /**
  * Open the database, run migrations and wire every service. The worker is created but
@@ -54,14 +60,21 @@ export async function createServices(config: ServerConfig, logger: Logger): Prom
   const exec = new SyncExecutor(db.sqlite);
   const queue = new JobQueue(db.sqlite, JOB_SPECS);
   const outbox = new Outbox(db.sqlite);
-  const users = new UserRepository(db.kysely);
-  const auth = new AuthService(users, config.sessionTtlMs);
+  const userRepo = new UserRepository(db.kysely, exec);
+  const auditLog = new AuditRepository(db.kysely, exec);
+  const auth = new AuthService(userRepo, exec, auditLog, config.sessionTtlMs);
   const hub = new RealtimeHub({
     outbox,
     logger,
     authenticate: async (token) => {
       const u = await auth.authenticate(token);
-      return u ? { id: u.id, branchScope: u.branchScope } : null;
+      return u ? toSocketUser(u) : null;
+    },
+    reload: (userId, sessionId) => {
+      const r = userRepo.findById(userId);
+      if (!r || r.status !== 'active') return null;
+      const u = auth.resolve(r, sessionId, '');
+      return { id: u.id, branchScope: u.branchScope, groupScope: u.groupScope, sessionId };
     },
   });
   const pump = () => hub.pump();
@@ -74,7 +87,7 @@ export async function createServices(config: ServerConfig, logger: Logger): Prom
     handlers: { [DETECTION_JOB]: (payload) => detections.process(payload as DetectionJobPayload) },
   });
   const credentials = new CredentialService(db.kysely, exec);
-  const services: Services = {
+  return {
     config,
     logger,
     db,
@@ -85,8 +98,10 @@ export async function createServices(config: ServerConfig, logger: Logger): Prom
     outbox,
     hub,
     auth,
+    users: new UserService(userRepo, auth, exec, auditLog, outbox, hub, pump),
+    auditLog,
     credentials,
-    organisation: new OrganisationService(new OrganisationRepository(db.kysely, exec), exec, outbox, keys.streamSecrets, pump),
+    organisation: new OrganisationService(new OrganisationRepository(db.kysely, exec), exec, outbox, auditLog, keys.streamSecrets, pump),
     detections,
     layouts: new LayoutService(db.kysely, exec, outbox, pump),
     reads: new ReadRepository(db.kysely, exec),
@@ -97,5 +112,4 @@ export async function createServices(config: ServerConfig, logger: Logger): Prom
       await db.close();
     },
   };
-  return services;
 }

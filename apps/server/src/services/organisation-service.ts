@@ -1,107 +1,278 @@
 /**
- * Organisation rules (S1, first version): unique codes, references that must exist,
- * stream passwords encrypted at rest, and every change broadcast through the outbox in the
- * same transaction as the change.
+ * Organisation rules (S1): unique codes, references that must exist and be in the caller's
+ * scope, no orphans (a group with branches, a branch with devices or an NVR with cameras is
+ * not deleted: 409 naming what blocks it), stream passwords encrypted at rest. Every change is
+ * audited and broadcast (`group_updated`, `branch_updated`, `device_updated`) in the same
+ * transaction as the change.
+ *
+ * Who may change what (routes check the role, this checks the scope): groups, and creating,
+ * moving or deleting branches, need an admin whose scope is every branch; branch details,
+ * devices and streams need an admin whose scope holds the branch. Out of scope = 404.
  */
 import {
   PantauError,
   type Branch,
   type BranchCreate,
+  type BranchUpdate,
+  type CameraTreeCamera,
+  type CameraTreeGroup,
   type Device,
   type DeviceCreate,
+  type DeviceUpdate,
   type Group,
   type GroupCreate,
+  type GroupUpdate,
+  type PageMeta,
   type Stream,
   type StreamCreate,
+  type StreamUpdate,
 } from '@pantau/shared';
 import { isUniqueViolation, type SyncExecutor } from '../db/sync-executor.js';
-import { stripCredentials, toStream, type OrganisationRepository, type StreamRow } from '../repositories/organisation-repository.js';
+import { stripCredentials, toStream, type OrganisationRepository, type Scope, type StreamRow } from '../repositories/organisation-repository.js';
+import type { Actor, AuditRepository } from '../repositories/audit-repository.js';
 import type { Outbox } from '../realtime/outbox.js';
 import { decryptSecret, encryptSecret } from '../security/keys.js';
 import type { AuthUser } from './auth-service.js';
 
-/** Creates and lists groups, branches, devices and streams. */
+/** The caller: their scope and, for the audit log, who they are. */
+export interface Caller {
+  user: AuthUser;
+  actor: Actor;
+}
+
+const scopeOf = (u: AuthUser): Scope => ({ branches: u.branchScope, groups: u.groupScope });
+/** How many blocking rows a 409 lists. */
+const BLOCKERS_SHOWN = 20;
+
+/** Lists, reads and changes groups, branches, devices and streams. */
 export class OrganisationService {
   constructor(
     private readonly repo: OrganisationRepository,
     private readonly exec: SyncExecutor,
     private readonly outbox: Outbox,
+    private readonly audit: AuditRepository,
     private readonly streamKey: Buffer,
     /** Called after a commit that appended events. */
     private readonly onEvents: () => void,
   ) {}
 
-  listGroups(): Group[] {
-    return this.repo.listGroups();
+  // ---- groups -------------------------------------------------------------
+
+  pageGroups(user: AuthUser, f: { page: number; per_page: number; q?: string | undefined; status?: string | undefined }): { items: Group[]; meta: PageMeta } {
+    return this.repo.pageGroups(scopeOf(user), f);
   }
 
-  /** @throws PantauError CONFLICT (province_code taken) */
-  createGroup(input: GroupCreate): Group {
-    const g = this.write(() => {
-      const row = this.repo.insertGroup(input);
-      this.outbox.append('group_updated', null, { group_id: row.id, action: 'created' });
-      return row;
-    }, { field: 'province_code', what: `province_code ${input.province_code}` });
+  /** @throws PantauError NOT_FOUND (unknown or out of scope) */
+  getGroup(user: AuthUser, id: number): Group {
+    const g = this.repo.getGroup(id, scopeOf(user));
+    if (!g) throw new PantauError('NOT_FOUND', `group ${id} not found`, { field: 'id' });
     return g;
   }
 
-  listBranches(user: AuthUser, groupId?: number): Branch[] {
-    return this.repo.listBranches({ group_id: groupId, scope: user.branchScope });
+  /** @throws PantauError CONFLICT (province_code taken) */
+  createGroup(c: Caller, input: GroupCreate): Group {
+    return this.write(() => {
+      const id = this.repo.insertGroup(input);
+      const g = this.getGroup(c.user, id);
+      this.audit.record(c.actor, 'create', 'group', id, null, g);
+      this.outbox.append('group_updated', null, { group_id: id, action: 'created' }, Date.now(), id);
+      return g;
+    }, { field: 'province_code', what: `province_code ${input.province_code}` });
   }
 
-  /** @throws PantauError NOT_FOUND (group_id), CONFLICT (branch_code taken) */
-  createBranch(input: BranchCreate & { timezone: string }): Branch {
+  /** @throws PantauError NOT_FOUND, CONFLICT (province_code taken) */
+  updateGroup(c: Caller, id: number, patch: GroupUpdate): Group {
+    return this.write(() => {
+      const before = this.getGroup(c.user, id);
+      this.repo.updateGroup(id, patch);
+      const after = this.getGroup(c.user, id);
+      this.audit.record(c.actor, 'update', 'group', id, before, after);
+      this.outbox.append('group_updated', null, { group_id: id, action: 'updated' }, Date.now(), id);
+      return after;
+    }, { field: 'province_code', what: `province_code ${patch.province_code ?? ''}` });
+  }
+
+  /** @throws PantauError NOT_FOUND, CONFLICT (the group still has branches: `details.branches`) */
+  deleteGroup(c: Caller, id: number): void {
+    this.write(() => {
+      const before = this.getGroup(c.user, id);
+      const branches = this.repo.branchesOfGroup(id, BLOCKERS_SHOWN);
+      if (branches.length > 0) {
+        throw new PantauError('CONFLICT', `group ${before.group_name} still has ${before.branch_count} branch(es): move or delete them first`, { field: 'id', branches });
+      }
+      this.repo.deleteGroup(id);
+      this.audit.record(c.actor, 'delete', 'group', id, before, null);
+      this.outbox.append('group_updated', null, { group_id: id, action: 'deleted' }, Date.now(), id);
+    }, { field: 'id', what: 'group' });
+  }
+
+  // ---- branches -----------------------------------------------------------
+
+  pageBranches(user: AuthUser, f: { page: number; per_page: number; q?: string | undefined; status?: string | undefined; group_id?: number | undefined }): { items: Branch[]; meta: PageMeta } {
+    return this.repo.pageBranches(scopeOf(user), f);
+  }
+
+  /** @throws PantauError NOT_FOUND */
+  getBranch(user: AuthUser, id: number): Branch {
+    const b = this.repo.getBranch(id, scopeOf(user));
+    if (!b) throw new PantauError('NOT_FOUND', `branch ${id} not found`, { field: 'id' });
+    return b;
+  }
+
+  /** @throws PantauError FORBIDDEN (scope not every branch), NOT_FOUND (group_id), CONFLICT (branch_code taken) */
+  createBranch(c: Caller, input: BranchCreate & { timezone: string }): Branch {
+    this.requireFullScope(c.user, 'create branches');
     return this.write(() => {
       if (!this.repo.groupExists(input.group_id)) throw new PantauError('NOT_FOUND', `group ${input.group_id} does not exist`, { field: 'group_id' });
-      const row = this.repo.insertBranch(input);
-      this.outbox.append('branch_updated', row.id, { branch_id: row.id, action: 'created' });
-      return row;
+      const id = this.repo.insertBranch(input);
+      const b = this.getBranch(c.user, id);
+      this.audit.record(c.actor, 'create', 'branch', id, null, b);
+      this.outbox.append('branch_updated', id, { branch_id: id, group_id: b.group_id, action: 'created' });
+      return b;
     }, { field: 'branch_code', what: `branch_code ${input.branch_code}` });
   }
 
-  listDevices(user: AuthUser, branchId?: number): Device[] {
-    return this.repo.listDevices({ branch_id: branchId, scope: user.branchScope });
+  /** @throws PantauError NOT_FOUND, FORBIDDEN (moving needs every branch in scope), CONFLICT (branch_code taken) */
+  updateBranch(c: Caller, id: number, patch: BranchUpdate): Branch {
+    return this.write(() => {
+      const before = this.getBranch(c.user, id);
+      if (patch.group_id !== undefined && patch.group_id !== before.group_id) {
+        this.requireFullScope(c.user, 'move branches between groups');
+        if (!this.repo.groupExists(patch.group_id)) throw new PantauError('NOT_FOUND', `group ${patch.group_id} does not exist`, { field: 'group_id' });
+      }
+      this.repo.updateBranch(id, patch);
+      const after = this.getBranch(c.user, id);
+      this.audit.record(c.actor, before.group_id !== after.group_id ? 'move' : 'update', 'branch', id, before, after);
+      this.outbox.append('branch_updated', id, { branch_id: id, group_id: after.group_id, action: 'updated' });
+      if (before.group_id !== after.group_id) {
+        this.outbox.append('group_updated', null, { group_id: before.group_id, action: 'updated' }, Date.now(), before.group_id);
+        this.outbox.append('group_updated', null, { group_id: after.group_id, action: 'updated' }, Date.now(), after.group_id);
+      }
+      return after;
+    }, { field: 'branch_code', what: `branch_code ${patch.branch_code ?? ''}` });
+  }
+
+  /** @throws PantauError NOT_FOUND, FORBIDDEN, CONFLICT (the branch still has devices: `details.devices`) */
+  deleteBranch(c: Caller, id: number): void {
+    this.requireFullScope(c.user, 'delete branches');
+    this.write(() => {
+      const before = this.getBranch(c.user, id);
+      const devices = this.repo.devicesOfBranch(id, BLOCKERS_SHOWN);
+      if (devices.length > 0) {
+        throw new PantauError('CONFLICT', `branch ${before.branch_name} still has ${before.device_count} device(s): move or delete them first`, { field: 'id', devices });
+      }
+      this.repo.deleteBranch(id);
+      this.audit.record(c.actor, 'delete', 'branch', id, before, null);
+      this.outbox.append('branch_updated', id, { branch_id: id, group_id: before.group_id, action: 'deleted' });
+    }, { field: 'id', what: 'branch' });
+  }
+
+  // ---- devices ------------------------------------------------------------
+
+  pageDevices(
+    user: AuthUser,
+    f: { page: number; per_page: number; q?: string | undefined; status?: string | undefined; branch_id?: number | undefined; group_id?: number | undefined; device_type?: string | undefined; parent_device_id?: string | undefined },
+  ): { items: Device[]; meta: PageMeta } {
+    return this.repo.pageDevices(scopeOf(user), f);
+  }
+
+  /** @throws PantauError NOT_FOUND */
+  getDevice(user: AuthUser, id: number): Device {
+    const d = this.repo.getDevice(id, scopeOf(user));
+    if (!d) throw new PantauError('NOT_FOUND', `device ${id} not found`, { field: 'id' });
+    return d;
   }
 
   /** @throws PantauError NOT_FOUND (branch_id, parent_device_id), VALIDATION_ERROR (parent not an NVR of the branch), CONFLICT (device_id taken) */
-  createDevice(input: DeviceCreate): Device {
+  createDevice(c: Caller, input: DeviceCreate): Device {
     return this.write(() => {
-      if (!this.repo.findBranch(input.branch_id)) throw new PantauError('NOT_FOUND', `branch ${input.branch_id} does not exist`, { field: 'branch_id' });
-      if (input.parent_device_id !== undefined) {
-        const parent = this.repo.findDevice(input.parent_device_id);
-        if (!parent) throw new PantauError('NOT_FOUND', `parent device ${input.parent_device_id} does not exist`, { field: 'parent_device_id' });
-        if (parent.device_type !== 'nvr' || parent.branch_id !== input.branch_id) {
-          throw new PantauError('VALIDATION_ERROR', 'parent_device_id must be an NVR of the same branch', { field: 'parent_device_id' });
-        }
-      }
-      const row = this.repo.insertDevice(input);
-      this.outbox.append('device_updated', row.branch_id, { device_id: row.device_id, branch_id: row.branch_id, action: 'created' });
-      return row;
+      this.requireBranchInScope(c.user, input.branch_id, 'branch_id');
+      this.checkParent(input.parent_device_id, input.branch_id, input.device_id);
+      const id = this.repo.insertDevice(input);
+      const d = this.getDevice(c.user, id);
+      this.audit.record(c.actor, 'create', 'device', id, null, d);
+      this.outbox.append('device_updated', d.branch_id, { device_id: d.device_id, branch_id: d.branch_id, action: 'created' });
+      return d;
     }, { field: 'device_id', what: `device_id ${input.device_id}` });
   }
 
-  listStreams(user: AuthUser, branchId?: number): Stream[] {
-    return this.repo.listStreams({ branch_id: branchId, scope: user.branchScope }).map(toStream);
+  /**
+   * Change a device; moving it to another branch moves its streams too.
+   * @throws PantauError NOT_FOUND, VALIDATION_ERROR (parent, status), CONFLICT (an NVR with cameras cannot stop being an NVR or move alone)
+   */
+  updateDevice(c: Caller, id: number, patch: DeviceUpdate): Device {
+    return this.write(() => {
+      const before = this.getDevice(c.user, id);
+      const branchId = patch.branch_id ?? before.branch_id;
+      if (patch.branch_id !== undefined) this.requireBranchInScope(c.user, patch.branch_id, 'branch_id');
+      if (patch.status === 'online' || patch.status === 'offline') {
+        throw new PantauError('VALIDATION_ERROR', 'only maintenance can be set by hand; online and offline come from heartbeats', { field: 'status' });
+      }
+      if (before.child_count > 0 && ((patch.device_type && patch.device_type !== 'nvr') || branchId !== before.branch_id)) {
+        throw new PantauError('CONFLICT', `${before.device_name} has ${before.child_count} camera(s) under it: move them first`, { field: patch.device_type ? 'device_type' : 'branch_id', devices: this.repo.childrenOf(before.device_id, BLOCKERS_SHOWN) });
+      }
+      const parent = patch.parent_device_id === undefined ? (branchId !== before.branch_id ? null : before.parent_device_id) : patch.parent_device_id;
+      if (parent !== null) this.checkParent(parent, branchId, before.device_id);
+      const set: Record<string, unknown> = { ...patch, parent_device_id: parent };
+      if (patch.status === undefined) delete set.status;
+      this.repo.updateDevice(id, set);
+      if (branchId !== before.branch_id) this.repo.moveStreams(before.device_id, branchId);
+      const after = this.getDevice(c.user, id);
+      this.audit.record(c.actor, branchId !== before.branch_id ? 'move' : 'update', 'device', id, before, after);
+      this.outbox.append('device_updated', after.branch_id, { device_id: after.device_id, branch_id: after.branch_id, action: 'updated' });
+      if (branchId !== before.branch_id) this.outbox.append('device_updated', before.branch_id, { device_id: after.device_id, branch_id: before.branch_id, action: 'deleted' });
+      return after;
+    }, { field: 'device_id', what: 'device' });
+  }
+
+  /** Delete a device and its streams. @throws PantauError NOT_FOUND, CONFLICT (an NVR with cameras: `details.devices`) */
+  deleteDevice(c: Caller, id: number): void {
+    this.write(() => {
+      const before = this.getDevice(c.user, id);
+      const children = this.repo.childrenOf(before.device_id, BLOCKERS_SHOWN);
+      if (children.length > 0) throw new PantauError('CONFLICT', `${before.device_name} has ${before.child_count} camera(s) under it: move or delete them first`, { field: 'id', devices: children });
+      this.repo.deleteDevice(id);
+      this.audit.record(c.actor, 'delete', 'device', id, before, null);
+      this.outbox.append('device_updated', before.branch_id, { device_id: before.device_id, branch_id: before.branch_id, action: 'deleted' });
+    }, { field: 'id', what: 'device' });
+  }
+
+  // ---- streams ------------------------------------------------------------
+
+  pageStreams(user: AuthUser, f: { page: number; per_page: number; q?: string | undefined; status?: string | undefined; branch_id?: number | undefined; device_id?: string | undefined }): { items: Stream[]; meta: PageMeta } {
+    const r = this.repo.pageStreams(scopeOf(user), f);
+    return { items: r.items.map(toStream), meta: r.meta };
+  }
+
+  /** @throws PantauError NOT_FOUND */
+  getStream(user: AuthUser, id: number): Stream {
+    return toStream(this.streamRow(user, id));
+  }
+
+  private streamRow(user: AuthUser, id: number): StreamRow {
+    const s = this.repo.getStream(id, scopeOf(user));
+    if (!s) throw new PantauError('NOT_FOUND', `stream ${id} not found`, { field: 'id' });
+    return s;
   }
 
   /**
-   * Create a stream. Credentials given inside the URL (`rtsp://user:pw@host/…`) are moved to
+   * Create a stream. Credentials inside a URL (`rtsp://user:pw@host/…`) move to
    * username/password; the password is stored only encrypted (AES-256-GCM).
    * @throws PantauError NOT_FOUND (branch_id, device_id), DEVICE_BRANCH_MISMATCH
    */
-  createStream(input: StreamCreate): Stream {
+  createStream(c: Caller, input: StreamCreate): Stream {
     const main = splitCredentials(input.main_url);
     const sub = input.sub_url ? splitCredentials(input.sub_url) : null;
     const username = input.username ?? main.username ?? sub?.username ?? null;
     const password = input.password ?? main.password ?? sub?.password ?? null;
     return this.write(() => {
-      if (!this.repo.findBranch(input.branch_id)) throw new PantauError('NOT_FOUND', `branch ${input.branch_id} does not exist`, { field: 'branch_id' });
+      this.requireBranchInScope(c.user, input.branch_id, 'branch_id');
       const device = this.repo.findDevice(input.device_id);
       if (!device) throw new PantauError('NOT_FOUND', `device ${input.device_id} does not exist`, { field: 'device_id' });
       if (device.branch_id !== input.branch_id) {
         throw new PantauError('DEVICE_BRANCH_MISMATCH', `device ${input.device_id} belongs to branch ${device.branch_id}`, { field: 'device_id' });
       }
-      const row = this.repo.insertStream({
+      const id = this.repo.insertStream({
         branch_id: input.branch_id,
         device_id: input.device_id,
         stream_name: input.stream_name,
@@ -113,23 +284,109 @@ export class OrganisationService {
         resolution: input.resolution ?? null,
         fps: input.fps ?? null,
       });
-      this.outbox.append('device_updated', row.branch_id, { device_id: row.device_id, branch_id: row.branch_id, action: 'updated' });
+      const row = this.streamRow(c.user, id);
+      this.audit.record(c.actor, 'create', 'stream', id, null, row);
+      this.outbox.append('device_updated', row.branch_id, { device_id: row.device_id, branch_id: row.branch_id, action: 'updated', stream_id: id });
       return toStream(row);
     }, { field: 'stream_name', what: 'stream' });
   }
 
+  /** Change a stream; `password: null` clears it. @throws PantauError NOT_FOUND */
+  updateStream(c: Caller, id: number, patch: StreamUpdate): Stream {
+    return this.write(() => {
+      const before = this.streamRow(c.user, id);
+      const set: Record<string, unknown> = {};
+      for (const k of ['stream_name', 'protocol', 'resolution', 'fps', 'username'] as const) if (patch[k] !== undefined) set[k] = patch[k];
+      if (patch.main_url !== undefined) {
+        const m = splitCredentials(patch.main_url);
+        set.main_url = m.url;
+        if (m.username && patch.username === undefined) set.username = m.username;
+        if (m.password && patch.password === undefined) set.password_enc = encryptSecret(this.streamKey, m.password);
+      }
+      if (patch.sub_url !== undefined) set.sub_url = patch.sub_url === null ? null : splitCredentials(patch.sub_url).url;
+      if (patch.password !== undefined) set.password_enc = patch.password === null ? null : encryptSecret(this.streamKey, patch.password);
+      this.repo.updateStream(id, set);
+      const after = this.streamRow(c.user, id);
+      this.audit.record(c.actor, 'update', 'stream', id, before, after);
+      this.outbox.append('device_updated', after.branch_id, { device_id: after.device_id, branch_id: after.branch_id, action: 'updated', stream_id: id });
+      return toStream(after);
+    }, { field: 'stream_name', what: 'stream' });
+  }
+
+  /** Delete a stream (and the wall positions showing it). @throws PantauError NOT_FOUND */
+  deleteStream(c: Caller, id: number): void {
+    this.write(() => {
+      const before = this.streamRow(c.user, id);
+      this.repo.deleteStream(id);
+      this.audit.record(c.actor, 'delete', 'stream', id, before, null);
+      this.outbox.append('device_updated', before.branch_id, { device_id: before.device_id, branch_id: before.branch_id, action: 'updated', stream_id: id });
+    }, { field: 'id', what: 'stream' });
+  }
+
   /**
    * The URL to pull a stream from, WITH its credentials: only for the gateway's ffmpeg.
-   * @returns null when the stream does not exist or the user may not see its branch
+   * @returns null when the stream does not exist or the scope does not hold its branch
    */
   sourceUrl(streamId: number, quality: 'main' | 'sub', scope: readonly number[] | null): { url: string; protocol: string; row: StreamRow } | null {
-    const row = this.repo.findStream(streamId);
-    if (!row || (scope !== null && !scope.includes(row.branch_id))) return null;
+    const row = this.repo.getStream(streamId, { branches: scope, groups: null });
+    if (!row) return null;
     const base = quality === 'sub' && row.sub_url ? row.sub_url : row.main_url;
     const u = new URL(base);
     if (row.username) u.username = encodeURIComponent(row.username);
     if (row.password_enc) u.password = encodeURIComponent(decryptSecret(this.streamKey, row.password_enc));
     return { url: u.toString(), protocol: row.protocol, row };
+  }
+
+  // ---- camera tree --------------------------------------------------------
+
+  /** Group › branch › NVR › camera, with statuses and streams, in the user's scope. */
+  cameraTree(user: AuthUser): CameraTreeGroup[] {
+    const { groups, branches, devices, streams } = this.repo.treeRows(scopeOf(user));
+    const streamsOf = new Map<string, CameraTreeCamera['streams']>();
+    for (const s of streams) (streamsOf.get(s.device_id) ?? streamsOf.set(s.device_id, []).get(s.device_id)!).push({ id: s.id, stream_name: s.stream_name, status: s.status });
+    const camera = (d: (typeof devices)[number]): CameraTreeCamera => ({ device_id: d.device_id, device_name: d.device_name, status: d.status, streams: streamsOf.get(d.device_id) ?? [] });
+    return groups.map((g) => ({
+      id: g.id,
+      group_name: g.group_name,
+      province_code: g.province_code,
+      branches: branches
+        .filter((b) => b.group_id === g.id)
+        .map((b) => {
+          const here = devices.filter((d) => d.branch_id === b.id);
+          const nvrs = here.filter((d) => d.device_type === 'nvr');
+          const nvrIds = new Set(nvrs.map((n) => n.device_id));
+          return {
+            id: b.id,
+            branch_name: b.branch_name,
+            branch_code: b.branch_code,
+            timezone: b.timezone,
+            nvrs: nvrs.map((n) => ({ device_id: n.device_id, device_name: n.device_name, status: n.status, cameras: here.filter((d) => d.parent_device_id === n.device_id && d.device_type !== 'nvr').map(camera) })),
+            cameras: here.filter((d) => d.device_type !== 'nvr' && (d.parent_device_id === null || !nvrIds.has(d.parent_device_id))).map(camera),
+          };
+        }),
+    }));
+  }
+
+  // ---- helpers ------------------------------------------------------------
+
+  private requireFullScope(user: AuthUser, what: string): void {
+    if (!user.scopeAll) throw new PantauError('FORBIDDEN', `only an admin whose scope is every branch may ${what}`);
+  }
+
+  private requireBranchInScope(user: AuthUser, branchId: number, field: string): void {
+    if (!this.repo.findBranch(branchId) || (user.branchScope !== null && !user.branchScope.includes(branchId))) {
+      throw new PantauError('NOT_FOUND', `branch ${branchId} does not exist`, { field });
+    }
+  }
+
+  private checkParent(parentId: string | undefined | null, branchId: number, selfId: string): void {
+    if (parentId === undefined || parentId === null) return;
+    if (parentId === selfId) throw new PantauError('VALIDATION_ERROR', 'a device cannot be its own parent', { field: 'parent_device_id' });
+    const parent = this.repo.findDevice(parentId);
+    if (!parent) throw new PantauError('NOT_FOUND', `parent device ${parentId} does not exist`, { field: 'parent_device_id' });
+    if (parent.device_type !== 'nvr' || parent.branch_id !== branchId) {
+      throw new PantauError('VALIDATION_ERROR', 'parent_device_id must be an NVR of the same branch', { field: 'parent_device_id' });
+    }
   }
 
   /** Run a write in a transaction, turning UNIQUE violations into 409, and pump events after commit. */

@@ -29,7 +29,8 @@ export function tempDataDir(): string {
 
 /**
  * Start a server with an admin (`admin@test.local` / `admin-password`), groups JKT and JB,
- * branches Jakarta and Bandung, cameras cam-1 (Jakarta) and cam-2 (Bandung), and a credential.
+ * branches Jakarta (`branches[0]`) and Bandung (`branches[1]`), cameras cam-1 (Jakarta) and
+ * cam-2 (Bandung), and a credential.
  */
 export async function startHarness(over: Partial<ServerConfig> = {}): Promise<Harness> {
   const dataDir = over.dataDir ?? tempDataDir();
@@ -37,13 +38,13 @@ export async function startHarness(over: Partial<ServerConfig> = {}): Promise<Ha
   await server.services.auth.createUser({ email: 'admin@test.local', password: 'admin-password', role: 'admin' }).catch(() => undefined);
   const admin = new ApiClient({ baseUrl: server.url });
   await admin.login('admin@test.local', 'admin-password');
-  let branches = await admin.listBranches();
+  let branches = sortById(await admin.listBranches());
   if (branches.length === 0) {
     const g1 = await admin.createGroup({ province_code: 'JKT', province_name: 'DKI Jakarta', group_name: 'Jakarta' });
     const g2 = await admin.createGroup({ province_code: 'JB', province_name: 'Jawa Barat', group_name: 'Jawa Barat' });
     await admin.createBranch({ group_id: g1.id, branch_code: 'JKT-01', branch_name: 'Jakarta Pusat', city: 'Jakarta' });
     await admin.createBranch({ group_id: g2.id, branch_code: 'BDG-01', branch_name: 'Bandung Kota', city: 'Bandung' });
-    branches = await admin.listBranches();
+    branches = sortById(await admin.listBranches());
     await admin.createDevice({ device_id: 'cam-1', device_name: 'Lobby', device_type: 'camera', branch_id: branches[0]!.id });
     await admin.createDevice({ device_id: 'cam-2', device_name: 'Gate', device_type: 'camera', branch_id: branches[1]!.id });
   }
@@ -62,6 +63,8 @@ export async function startHarness(over: Partial<ServerConfig> = {}): Promise<Ha
     stop: () => server.close(),
   };
 }
+
+const sortById = <T extends { id: number }>(rows: T[]) => [...rows].sort((a, b) => a.id - b.id);
 
 /** Poll `fn` until it returns a truthy value or `timeoutMs` passes. @throws Error on timeout */
 export async function waitFor<T>(fn: () => T | Promise<T>, timeoutMs = 5000, what = 'condition'): Promise<NonNullable<T>> {

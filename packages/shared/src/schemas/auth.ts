@@ -2,7 +2,7 @@
  * Users, sign-in and API credentials (S7, S12).
  */
 import { z } from 'zod';
-import { Id, IsoDateTime } from './common.js';
+import { Id, IsoDateTime, PageQuery } from './common.js';
 
 export const Role = z.enum(['admin', 'operator', 'viewer']);
 export type Role = z.infer<typeof Role>;
@@ -12,17 +12,97 @@ export const LoginBody = z.object({
   password: z.string().min(1).max(1024),
 });
 
+export const UserStatus = z.enum(['active', 'disabled']);
+
+/**
+ * Who may see what: every branch (`scope_all`), or the branches of the chosen groups (present
+ * and future) plus the chosen branches.
+ */
+export const UserScope = z.object({
+  scope_all: z.boolean(),
+  scope_group_ids: z.array(Id).max(1000),
+  scope_branch_ids: z.array(Id).max(10_000),
+});
+export type UserScope = z.infer<typeof UserScope>;
+
 export const User = z.object({
   id: Id,
   email: z.string(),
   name: z.string(),
   role: Role,
-  /** null = every branch; otherwise the branch ids the user may see. */
-  branch_scope: z.array(Id).nullable(),
-  status: z.enum(['active', 'disabled']),
+  ...UserScope.shape,
+  status: UserStatus,
+  last_login_at: IsoDateTime.nullable(),
   created_at: IsoDateTime,
+  updated_at: IsoDateTime,
 });
 export type User = z.infer<typeof User>;
+
+/** A password as users choose it: 8–1024 characters. */
+export const NewPassword = z.string().min(8, 'at least 8 characters').max(1024);
+
+/** `POST /api/v1/users` (admin). */
+export const UserCreate = z.object({
+  email: z.email().max(254),
+  name: z.string().trim().min(1).max(128),
+  password: NewPassword,
+  role: Role,
+  scope_all: z.boolean().default(false),
+  scope_group_ids: z.array(Id).max(1000).default([]),
+  scope_branch_ids: z.array(Id).max(10_000).default([]),
+});
+export type UserCreate = z.input<typeof UserCreate>;
+
+/** `PATCH /api/v1/users/:id` (admin): any subset. Disabling ends the user's sessions. */
+export const UserUpdate = z.object({
+  name: z.string().trim().min(1).max(128).optional(),
+  role: Role.optional(),
+  scope_all: z.boolean().optional(),
+  scope_group_ids: z.array(Id).max(1000).optional(),
+  scope_branch_ids: z.array(Id).max(10_000).optional(),
+  status: UserStatus.optional(),
+});
+export type UserUpdate = z.infer<typeof UserUpdate>;
+
+/** `GET /api/v1/users` filters. */
+export const UserFilter = PageQuery.extend({ role: Role.optional(), status: UserStatus.optional() });
+
+/** `POST /api/v1/users/:id/password` (admin reset): ends the user's sessions. */
+export const PasswordReset = z.object({ password: NewPassword });
+
+/** `POST /api/v1/auth/password` (own change): other sessions end, this one stays. */
+export const PasswordChange = z.object({ current_password: z.string().min(1).max(1024), new_password: NewPassword });
+
+/** `GET /api/v1/setup`: whether the first-run setup screen should show. */
+export const SetupState = z.object({ needs_setup: z.boolean() });
+
+/** `POST /api/v1/setup`: the first admin; refused (409) once any user exists. */
+export const SetupBody = z.object({ email: z.email().max(254), name: z.string().trim().min(1).max(128), password: NewPassword });
+
+/** One audit record: who did what to which record, before and after (secrets masked). */
+export const AuditEntry = z.object({
+  id: Id,
+  user_id: Id.nullable(),
+  user_email: z.string().nullable(),
+  action: z.string(),
+  entity_type: z.string(),
+  entity_id: z.string().nullable(),
+  before: z.record(z.string(), z.unknown()).nullable(),
+  after: z.record(z.string(), z.unknown()).nullable(),
+  ip: z.string().nullable(),
+  created_at: IsoDateTime,
+});
+export type AuditEntry = z.infer<typeof AuditEntry>;
+
+/** `GET /api/v1/audit` filters. */
+export const AuditFilter = PageQuery.extend({
+  user_id: z.coerce.number().int().positive().optional(),
+  entity_type: z.string().max(64).optional(),
+  entity_id: z.string().max(128).optional(),
+  action: z.string().max(64).optional(),
+  from: IsoDateTime.optional(),
+  to: IsoDateTime.optional(),
+});
 
 export const LoginResult = z.object({
   token: z.string(),

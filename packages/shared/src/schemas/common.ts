@@ -43,3 +43,26 @@ export const ErrorEnvelope = z.object({
 
 /** `?limit=` for newest-first lists: 1..500, default 50. */
 export const Limit = z.coerce.number().int().min(1).max(500).default(50);
+
+/** `?page=&per_page=&q=` of every admin list. `page` from 1; `per_page` 1..500 (default 50); `q` searches names and codes. */
+export const PageQuery = z.object({
+  page: z.coerce.number().int().min(1).max(1_000_000).default(1),
+  per_page: z.coerce.number().int().min(1).max(500).default(50),
+  q: z.string().trim().max(128).optional(),
+});
+export type PageQuery = z.infer<typeof PageQuery>;
+
+/** Paging facts of a list answer: `{ success: true, data: [...], meta }`. */
+export const PageMeta = z.object({ page: z.int(), per_page: z.int(), total: z.int() });
+export type PageMeta = z.infer<typeof PageMeta>;
+
+/** Success envelope of a paged list: `{ success: true, data: T[], meta: { page, per_page, total } }`. */
+export function pagedEnvelope<T extends z.ZodType>(item: T) {
+  return z.object({ success: z.literal(true), data: z.array(item), meta: PageMeta });
+}
+
+/** A list page as the API client returns it. */
+export interface Paged<T> {
+  items: T[];
+  meta: PageMeta;
+}

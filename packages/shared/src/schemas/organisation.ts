@@ -3,7 +3,7 @@
  * boxes) and camera streams. Names follow the source documents (DESIGN §2).
  */
 import { z } from 'zod';
-import { Id, IsoDateTime, TimeZone } from './common.js';
+import { Id, IsoDateTime, PageQuery, TimeZone } from './common.js';
 
 export const EntityStatus = z.enum(['active', 'inactive']);
 
@@ -26,10 +26,24 @@ export const Group = z.object({
   phone: z.string().nullable(),
   email: z.string().nullable(),
   status: EntityStatus,
+  /** Branches in the group. */
+  branch_count: z.int(),
   created_at: IsoDateTime,
   updated_at: IsoDateTime,
 });
 export type Group = z.infer<typeof Group>;
+
+/** `PATCH /api/v1/groups/:id`: any subset of the fields. */
+export const GroupUpdate = GroupCreate.partial().extend({
+  address: z.string().max(512).nullable().optional(),
+  phone: z.string().max(32).nullable().optional(),
+  email: z.email().max(254).nullable().optional(),
+  status: EntityStatus.optional(),
+});
+export type GroupUpdate = z.infer<typeof GroupUpdate>;
+
+/** `GET /api/v1/groups` filters (with {@link PageQuery}). */
+export const GroupFilter = PageQuery.extend({ status: EntityStatus.optional() });
 
 export const BranchCreate = z.object({
   group_id: Id,
@@ -54,10 +68,34 @@ export const Branch = z.object({
   latitude: z.number().nullable(),
   longitude: z.number().nullable(),
   status: EntityStatus,
+  /** Devices of every type in the branch. */
+  device_count: z.int(),
+  camera_count: z.int(),
+  cameras_online: z.int(),
   created_at: IsoDateTime,
   updated_at: IsoDateTime,
 });
 export type Branch = z.infer<typeof Branch>;
+
+/** `PATCH /api/v1/branches/:id`: any subset; a new `group_id` moves the branch to that group. */
+export const BranchUpdate = z.object({
+  group_id: Id.optional(),
+  branch_code: BranchCreate.shape.branch_code.optional(),
+  branch_name: BranchCreate.shape.branch_name.optional(),
+  city: BranchCreate.shape.city.optional(),
+  timezone: TimeZone.optional(),
+  address: z.string().max(512).nullable().optional(),
+  latitude: z.number().min(-90).max(90).nullable().optional(),
+  longitude: z.number().min(-180).max(180).nullable().optional(),
+  status: EntityStatus.optional(),
+});
+export type BranchUpdate = z.infer<typeof BranchUpdate>;
+
+/** `GET /api/v1/branches` filters. */
+export const BranchFilter = PageQuery.extend({
+  group_id: z.coerce.number().int().positive().optional(),
+  status: EntityStatus.optional(),
+});
 
 export const DeviceType = z.enum(['camera', 'nvr', 'edge']);
 export const DeviceStatus = z.enum(['online', 'offline', 'maintenance']);
@@ -88,10 +126,32 @@ export const Device = z.object({
   parent_device_id: z.string().nullable(),
   status: DeviceStatus,
   last_seen_at: IsoDateTime.nullable(),
+  /** Cameras under this device (NVRs); 0 for cameras. */
+  child_count: z.int(),
   created_at: IsoDateTime,
   updated_at: IsoDateTime,
 });
 export type Device = z.infer<typeof Device>;
+
+/** `PATCH /api/v1/devices/:id` (numeric id): any subset. `device_id` (the device's own id) cannot change. */
+export const DeviceUpdate = z.object({
+  device_name: DeviceCreate.shape.device_name.optional(),
+  device_type: DeviceType.optional(),
+  branch_id: Id.optional(),
+  parent_device_id: DeviceExternalId.nullable().optional(),
+  /** Only `maintenance` may be set by hand; `online`/`offline` come from heartbeats. */
+  status: DeviceStatus.optional(),
+});
+export type DeviceUpdate = z.infer<typeof DeviceUpdate>;
+
+/** `GET /api/v1/devices` filters. */
+export const DeviceFilter = PageQuery.extend({
+  branch_id: z.coerce.number().int().positive().optional(),
+  group_id: z.coerce.number().int().positive().optional(),
+  device_type: DeviceType.optional(),
+  status: DeviceStatus.optional(),
+  parent_device_id: DeviceExternalId.optional(),
+});
 
 export const StreamProtocol = z.enum(['rtsp', 'hls', 'mpegts', 'flv']);
 export const StreamStatus = z.enum(['unknown', 'online', 'offline', 'error']);
@@ -145,5 +205,51 @@ export const Stream = z.object({
 });
 export type Stream = z.infer<typeof Stream>;
 
-/** `?branch_id=` filter used by list routes. */
-export const BranchFilter = z.object({ branch_id: z.coerce.number().int().positive().optional() });
+/** `PATCH /api/v1/streams/:id`: any subset. `password: null` clears it; it is never returned. */
+export const StreamUpdate = z.object({
+  stream_name: StreamCreate.shape.stream_name.optional(),
+  protocol: StreamProtocol.optional(),
+  main_url: StreamUrl.optional(),
+  sub_url: StreamUrl.nullable().optional(),
+  username: z.string().max(128).nullable().optional(),
+  password: z.string().max(256).nullable().optional(),
+  resolution: StreamCreate.shape.resolution.unwrap().nullable().optional(),
+  fps: z.int().min(1).max(240).nullable().optional(),
+});
+export type StreamUpdate = z.infer<typeof StreamUpdate>;
+
+/** `GET /api/v1/streams` filters. */
+export const StreamFilter = PageQuery.extend({
+  branch_id: z.coerce.number().int().positive().optional(),
+  device_id: DeviceExternalId.optional(),
+  status: StreamStatus.optional(),
+});
+
+/** One node of the camera tree: group › branch › NVR › camera (`GET /api/v1/camera-tree`). */
+export interface CameraTreeGroup {
+  id: number;
+  group_name: string;
+  province_code: string;
+  branches: Array<{
+    id: number;
+    branch_name: string;
+    branch_code: string;
+    timezone: string;
+    /** NVRs with their cameras, then cameras not under an NVR (`nvr: null`). */
+    nvrs: Array<{ device_id: string; device_name: string; status: z.infer<typeof DeviceStatus>; cameras: CameraTreeCamera[] }>;
+    cameras: CameraTreeCamera[];
+  }>;
+}
+
+/** A camera leaf of the tree with its streams. */
+export interface CameraTreeCamera {
+  device_id: string;
+  device_name: string;
+  status: z.infer<typeof DeviceStatus>;
+  streams: Array<{ id: number; stream_name: string; status: z.infer<typeof StreamStatus> }>;
+}
+
+/** Path parameter `:id` of every entity route. */
+export const IdParams = z.object({ id: z.coerce.number().int().positive() });
+
+
