@@ -6,9 +6,12 @@ import pino, { type Logger } from 'pino';
 import { loadConfig, type ServerConfig } from './config.js';
 import { createServices, type Services } from './services/container.js';
 import { buildApp } from './app.js';
+import type { RouteAccess } from './http/access.js';
 
 export interface RunningServer {
   services: Services;
+  /** Every registered route with its declared access (see http/access.ts). */
+  routes: RouteAccess[];
   /** e.g. `http://127.0.0.1:43121` */
   url: string;
   port: number;
@@ -25,7 +28,7 @@ export async function startServer(over: Partial<ServerConfig> = {}, logger?: Log
   const config = loadConfig(over);
   const log = logger ?? pino({ level: config.logLevel });
   const services = await createServices(config, log);
-  const { app, gateway } = await buildApp(services);
+  const { app, gateway, routes } = await buildApp(services);
   await app.listen({ port: config.port, host: config.host });
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
@@ -33,6 +36,7 @@ export async function startServer(over: Partial<ServerConfig> = {}, logger?: Log
   let closed = false;
   return {
     services,
+    routes,
     port,
     url: `http://${config.host}:${port}`,
     async close() {
