@@ -22,8 +22,11 @@ export function installErrorHandler(app: FastifyInstance): void {
     if (hasZodFastifySchemaValidationErrors(err)) {
       const where = (err as { validationContext?: string }).validationContext ?? 'body';
       const issues = err.validation.map((v) => {
-        const missing = (v.params as { issue?: { code?: string; path?: unknown[] } })?.issue;
-        const path = missing?.path && Array.isArray(missing.path) ? missing.path.join('.') : fieldOf(v.instancePath);
+        // fastify-type-provider-zod: keyword = zod issue code, instancePath = issue path, params = the rest of the issue
+        let path = fieldOf(v.instancePath);
+        const keys = (v.params as { keys?: unknown })?.keys;
+        // an unknown field: name it
+        if (v.keyword === 'unrecognized_keys' && Array.isArray(keys) && typeof keys[0] === 'string') path = path ? `${path}.${keys[0]}` : keys[0];
         return { field: path || where, message: v.message ?? 'invalid' };
       });
       const first = issues[0] ?? { field: where, message: 'invalid' };

@@ -61,7 +61,7 @@ export const UserUpdate = z.object({
   scope_group_ids: z.array(Id).max(1000).optional(),
   scope_branch_ids: z.array(Id).max(10_000).optional(),
   status: UserStatus.optional(),
-});
+}).strict();
 export type UserUpdate = z.infer<typeof UserUpdate>;
 
 /** `GET /api/v1/users` filters. */

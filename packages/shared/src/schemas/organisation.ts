@@ -33,13 +33,15 @@ export const Group = z.object({
 });
 export type Group = z.infer<typeof Group>;
 
-/** `PATCH /api/v1/groups/:id`: any subset of the fields. */
-export const GroupUpdate = GroupCreate.partial().extend({
-  address: z.string().max(512).nullable().optional(),
-  phone: z.string().max(32).nullable().optional(),
-  email: z.email().max(254).nullable().optional(),
-  status: EntityStatus.optional(),
-});
+/** `PATCH /api/v1/groups/:id`: any subset of the fields; an unknown field is an error (every update schema is strict). */
+export const GroupUpdate = GroupCreate.partial()
+  .extend({
+    address: z.string().max(512).nullable().optional(),
+    phone: z.string().max(32).nullable().optional(),
+    email: z.email().max(254).nullable().optional(),
+    status: EntityStatus.optional(),
+  })
+  .strict();
 export type GroupUpdate = z.infer<typeof GroupUpdate>;
 
 /** `GET /api/v1/groups` filters (with {@link PageQuery}). */
@@ -88,7 +90,7 @@ export const BranchUpdate = z.object({
   latitude: z.number().min(-90).max(90).nullable().optional(),
   longitude: z.number().min(-180).max(180).nullable().optional(),
   status: EntityStatus.optional(),
-});
+}).strict();
 export type BranchUpdate = z.infer<typeof BranchUpdate>;
 
 /** `GET /api/v1/branches` filters. */
@@ -141,7 +143,7 @@ export const DeviceUpdate = z.object({
   parent_device_id: DeviceExternalId.nullable().optional(),
   /** Only `maintenance` may be set by hand; `online`/`offline` come from heartbeats. */
   status: DeviceStatus.optional(),
-});
+}).strict();
 export type DeviceUpdate = z.infer<typeof DeviceUpdate>;
 
 /** `GET /api/v1/devices` filters. */
@@ -215,7 +217,7 @@ export const StreamUpdate = z.object({
   password: z.string().max(256).nullable().optional(),
   resolution: StreamCreate.shape.resolution.unwrap().nullable().optional(),
   fps: z.int().min(1).max(240).nullable().optional(),
-});
+}).strict();
 export type StreamUpdate = z.infer<typeof StreamUpdate>;
 
 /** `GET /api/v1/streams` filters. */
