@@ -13,7 +13,7 @@ import { installErrorHandler } from './http/error-handler.js';
 import { installAccess, type RouteAccess } from './http/access.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { organisationRoutes } from './routes/organisation-routes.js';
-import { detectionRoutes } from './routes/detection-routes.js';
+import { deviceApiRoutes } from './routes/device-api-routes.js';
 import { readRoutes } from './routes/read-routes.js';
 import { layoutRoutes } from './routes/layout-routes.js';
 import { credentialRoutes } from './routes/credential-routes.js';
@@ -38,6 +38,24 @@ export async function buildApp(s: Services): Promise<BuiltApp> {
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
   const routes = installAccess(app, s.auth);
+  app.addHook('onResponse', async (request, reply) => {
+    const ms = reply.elapsedTime;
+    if (ms > s.config.slowRequestMs) request.log.warn({ method: request.method, url: request.url, status: reply.statusCode, response_ms: Math.round(ms) }, 'slow request');
+    const c = request.credential;
+    if (c || request.routeOptions.config?.access === 'device') {
+      const len = Number(reply.getHeader('content-length') ?? 0);
+      s.requestLog.append({
+        time: new Date(Date.now() - ms).toISOString(),
+        credential_id: c?.id ?? null,
+        api_key: c?.api_key ?? null,
+        method: request.method,
+        route: request.routeOptions.url ?? request.url.split('?')[0]!,
+        status: reply.statusCode,
+        response_ms: Math.round(ms * 100) / 100,
+        bytes: Number.isFinite(len) ? len : 0,
+      });
+    }
+  });
   await app.register(fastifySwagger, {
     openapi: {
       info: { title: 'Pantau API', version: SERVER_VERSION, description: 'CCTV control-room server: detections, organisation, real-time feed, stream gateway' },
@@ -59,7 +77,7 @@ export async function buildApp(s: Services): Promise<BuiltApp> {
 
   await authRoutes(app, s);
   await organisationRoutes(app, s);
-  await detectionRoutes(app, s);
+  await deviceApiRoutes(app, s);
   await readRoutes(app, s);
   await layoutRoutes(app, s);
   await credentialRoutes(app, s);

@@ -8,8 +8,10 @@ import { PantauError, Role } from '@pantau/shared';
 import { loadConfig, resolveDataDir } from './config.js';
 import { createServices } from './services/container.js';
 import { migrate, openDatabase } from './db/database.js';
+import { yesterday } from './services/scheduler.js';
 import { startServer } from './server.js';
 import { runSimulate } from './simulator/simulate.js';
+import { SYSTEM } from './services/auth-service.js';
 
 const port = (v: string) => {
   const n = Number(v);
@@ -86,8 +88,22 @@ export function buildCli(): Command {
     .action(async (o: { name: string; expiresAt?: string; dataDir?: string }) => {
       if (o.expiresAt !== undefined && Number.isNaN(Date.parse(o.expiresAt))) throw new PantauError('VALIDATION_ERROR', '--expires-at must be ISO-8601', { field: 'expires_at' });
       await withServices(o.dataDir, async (s) => {
-        const c = s.credentials.create({ credential_name: o.name, expires_at: o.expiresAt });
+        const c = s.credentials.create({ credential_name: o.name, expires_at: o.expiresAt }, SYSTEM);
         console.log(JSON.stringify({ id: c.id, api_key: c.api_key, api_secret: c.api_secret }));
+      });
+    });
+
+  program
+    .command('aggregate')
+    .description('fold one day of the API request log into api_usage_summary (default: yesterday, site time)')
+    .option('--date <YYYY-MM-DD>', 'the site-local day')
+    .addOption(dataDirOption())
+    .action(async (o: { date?: string; dataDir?: string }) => {
+      if (o.date !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(o.date)) throw new PantauError('VALIDATION_ERROR', '--date must be YYYY-MM-DD', { field: 'date' });
+      await withServices(o.dataDir, async (s) => {
+        const date = o.date ?? yesterday(s.config.timezone);
+        const r = await s.usage.aggregate(date);
+        console.log(JSON.stringify({ date, ...r }));
       });
     });
 

@@ -20,6 +20,14 @@ export interface ServerConfig {
   logLevel: string;
   /** Start the job worker in this process (tests may turn it off to observe the queue). */
   runWorker: boolean;
+  /** The server's site time zone: daily files and schedules follow its days (default Asia/Jakarta). */
+  timezone: string;
+  /** A device silent for longer than this is offline, ms (default 60 000). */
+  heartbeatTimeoutMs: number;
+  /** Warn in the log when the process's resident memory passes this, bytes (default 1.5 GiB). */
+  memoryWarnBytes: number;
+  /** Warn in the log about requests slower than this, ms (default 1 000). */
+  slowRequestMs: number;
 }
 
 /** Data directory from a flag, `PANTAU_DATA_DIR` or `./data`, made absolute. */
@@ -38,6 +46,10 @@ export function loadConfig(over: Partial<ServerConfig> = {}): ServerConfig {
     gatewayIdleMs: over.gatewayIdleMs ?? 10_000,
     logLevel: over.logLevel ?? process.env.PANTAU_LOG_LEVEL ?? 'info',
     runWorker: over.runWorker ?? true,
+    timezone: over.timezone ?? process.env.PANTAU_TIMEZONE ?? 'Asia/Jakarta',
+    heartbeatTimeoutMs: over.heartbeatTimeoutMs ?? Number(process.env.PANTAU_HEARTBEAT_TIMEOUT_MS ?? 60_000),
+    memoryWarnBytes: over.memoryWarnBytes ?? 1.5 * 1024 ** 3,
+    slowRequestMs: over.slowRequestMs ?? 1000,
   };
 }
 

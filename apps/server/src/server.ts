@@ -6,6 +6,7 @@ import pino, { type Logger } from 'pino';
 import { loadConfig, type ServerConfig } from './config.js';
 import { createServices, type Services } from './services/container.js';
 import { buildApp } from './app.js';
+import { startScheduler } from './services/scheduler.js';
 import type { RouteAccess } from './http/access.js';
 
 export interface RunningServer {
@@ -33,6 +34,12 @@ export async function startServer(over: Partial<ServerConfig> = {}, logger?: Log
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
   if (config.runWorker) services.worker.start();
+  const stopScheduler = startScheduler(services, log);
+  const memoryTimer = setInterval(() => {
+    const rss = process.memoryUsage().rss;
+    if (rss > config.memoryWarnBytes) log.warn({ rss_bytes: rss, threshold_bytes: config.memoryWarnBytes }, 'memory above threshold');
+  }, 30_000);
+  memoryTimer.unref();
   let closed = false;
   return {
     services,
@@ -42,6 +49,8 @@ export async function startServer(over: Partial<ServerConfig> = {}, logger?: Log
     async close() {
       if (closed) return;
       closed = true;
+      stopScheduler();
+      clearInterval(memoryTimer);
       services.worker.stop();
       await gateway?.close();
       services.hub.close();

@@ -16,9 +16,12 @@ describe('database', () => {
     expect(up.results?.map((r) => [r.migrationName, r.status])).toEqual([
       ['001-initial', 'Success'],
       ['002-access-audit', 'Success'],
+      ['003-device-api', 'Success'],
     ]);
     expect(tables(db)).toEqual(expect.arrayContaining(['jobs', 'realtime_outbox', 're_id_masters', 'event_logs', 'detection_idempotency', 'api_credentials']));
     expect((await migrate(db)).results).toEqual([]);
+    await migrate(db, 'down');
+    expect(tables(db)).not.toContain('api_usage_summary');
     await migrate(db, 'down');
     expect(tables(db)).not.toContain('audit_logs');
     expect((db.sqlite.prepare('PRAGMA table_info(users)').all() as Array<{ name: string }>).map((c) => c.name)).toContain('branch_scope');

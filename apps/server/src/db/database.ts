@@ -13,11 +13,13 @@ import { Kysely, Migrator, SqliteDialect, type Migration, type MigrationProvider
 import type { Database } from './schema.js';
 import * as m001 from './migrations/001-initial.js';
 import * as m002 from './migrations/002-access-audit.js';
+import * as m003 from './migrations/003-device-api.js';
 
 /** The migrations, in order. Names are their numbers; never rename or edit a landed one. */
 const MIGRATIONS: Record<string, Migration> = {
   '001-initial': m001,
   '002-access-audit': m002,
+  '003-device-api': m003,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

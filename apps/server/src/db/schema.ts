@@ -207,8 +207,11 @@ export interface ApiCredentialsTable {
   id: Generated<number>;
   credential_name: string;
   api_key: string;
-  /** `sha256:<hex>` of the secret. */
+  /** SHA-256 hex of the secret. */
   secret_hash: string;
+  /** The rotated-out secret, valid until previous_secret_expires_at. */
+  previous_secret_hash: string | null;
+  previous_secret_expires_at: string | null;
   branch_id: number | null;
   device_id: string | null;
   permissions: string;
@@ -244,6 +247,33 @@ export interface CctvPositionSettingsTable {
   switch_interval_s: number | null;
 }
 
+export interface DeviceStatusHistoryTable {
+  id: Generated<number>;
+  device_id: string;
+  branch_id: number;
+  from_status: string | null;
+  to_status: string;
+  reason: string;
+  changed_at: string;
+}
+
+export interface ApiUsageSummaryTable {
+  id: Generated<number>;
+  /** Site-local day, YYYY-MM-DD. */
+  date: string;
+  credential_id: number | null;
+  route: string;
+  method: string;
+  request_count: number;
+  success_count: number;
+  error_count: number;
+  avg_response_ms: number;
+  min_response_ms: number;
+  max_response_ms: number;
+  bytes: number;
+  created_at: string;
+}
+
 export interface Database {
   company_groups: CompanyGroupsTable;
   company_branches: CompanyBranchesTable;
@@ -262,6 +292,8 @@ export interface Database {
   cctv_layout_settings: CctvLayoutSettingsTable;
   cctv_position_settings: CctvPositionSettingsTable;
   audit_logs: AuditLogsTable;
+  device_status_history: DeviceStatusHistoryTable;
+  api_usage_summary: ApiUsageSummaryTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -71,6 +71,7 @@ const emptyBranch = async () => (await h.admin.createBranch({ group_id: ids.g2, 
 const spareDevice = async (branch: 'b1' | 'b2') => (await h.admin.createDevice({ device_id: uniq('spare-'), device_name: 'Spare', device_type: 'camera', branch_id: ids[branch] })).id;
 const spareStream = async (branch: 'b1' | 'b2') =>
   (await h.admin.createStream({ branch_id: ids[branch], device_id: branch === 'b1' ? 'cam-1' : 'cam-2', stream_name: uniq('spare'), main_url: 'rtsp://127.0.0.1:9/x' })).id;
+const spareCredential = async () => (await h.admin.createCredential({ credential_name: uniq('spare') })).id;
 const spareUser = async () => (await h.admin.createUser({ email: `${uniq('u')}@test.local`, name: 'Spare', password: 'spare-password', role: 'viewer' })).id;
 
 const all = (e: Expect): Record<Role, Expect> => ({ A: e, SA: e, OP: e, VW: e, AN: e });
@@ -82,7 +83,12 @@ const TABLE: Row[] = [
   { method: 'POST', route: '/api/v1/auth/login', path: () => '/api/v1/auth/login', body: () => ({ email: 'nobody@test.local', password: 'wrong' }), expect: all([401, 'INVALID_CREDENTIALS']) },
   { method: 'GET', route: '/api/v1/setup', path: () => '/api/v1/setup', expect: all(200) },
   { method: 'POST', route: '/api/v1/setup', path: () => '/api/v1/setup', body: () => ({ email: 'late@test.local', name: 'Late', password: 'late-password' }), expect: all([409, 'CONFLICT']) },
+  // device routes take an API key, never a session: without one, everyone is refused
   { method: 'POST', route: '/api/v1/detection/log', path: () => '/api/v1/detection/log', body: () => ({ re_id: 'x', branch_id: ids.b1, device_id: 'cam-1', detected_count: 1 }), expect: all([401, 'UNAUTHENTICATED']) },
+  { method: 'POST', route: '/api/v1/detection/batch', path: () => '/api/v1/detection/batch', body: () => ({ detections: [{}] }), expect: all([401, 'UNAUTHENTICATED']) },
+  { method: 'POST', route: '/api/v1/devices/heartbeat', path: () => '/api/v1/devices/heartbeat', body: () => ({ device_id: 'cam-1' }), expect: all([401, 'UNAUTHENTICATED']) },
+  { method: 'GET', route: '/api/v1/detections', path: () => '/api/v1/detections', expect: all([401, 'UNAUTHENTICATED']) },
+  { method: 'GET', route: '/api/v1/counting/summary', path: () => '/api/v1/counting/summary', expect: all([401, 'UNAUTHENTICATED']) },
   // the signed-in user
   { method: 'GET', route: '/api/v1/auth/me', path: () => '/api/v1/auth/me', expect: signedIn(200) },
   { method: 'POST', route: '/api/v1/auth/password', path: () => '/api/v1/auth/password', body: () => ({ current_password: 'not-it', new_password: 'whatever-new' }), expect: x([401, 'INVALID_CREDENTIALS'], [401, 'INVALID_CREDENTIALS'], [401, 'INVALID_CREDENTIALS'], [401, 'INVALID_CREDENTIALS']) },
@@ -130,7 +136,14 @@ const TABLE: Row[] = [
   { method: 'GET', route: '/api/v1/layouts', path: () => '/api/v1/layouts', expect: signedIn(200) },
   { method: 'GET', route: '/api/v1/layouts/default', path: () => '/api/v1/layouts/default', expect: signedIn(200) },
   { method: 'POST', route: '/api/v1/layouts', path: () => '/api/v1/layouts', body: () => ({ layout_name: uniq('L'), layout_type: '1', positions: [] }), expect: x(201, 201, 403, 403) },
-  { method: 'POST', route: '/api/v1/credentials', path: () => '/api/v1/credentials', body: () => ({ credential_name: uniq('c') }), expect: x(201, 201, 403, 403) },
+  // API credentials: admins of every branch
+  { method: 'POST', route: '/api/v1/credentials', path: () => '/api/v1/credentials', body: () => ({ credential_name: uniq('c') }), expect: x(201, 403, 403, 403) },
+  { method: 'GET', route: '/api/v1/credentials', path: () => '/api/v1/credentials', expect: x(200, 403, 403, 403) },
+  { method: 'GET', route: '/api/v1/credentials/:id', path: spareCredential, expect: x(200, 403, 403, 403) },
+  { method: 'PATCH', route: '/api/v1/credentials/:id', path: spareCredential, body: () => ({ credential_name: 'renamed' }), expect: x(200, 403, 403, 403) },
+  { method: 'POST', route: '/api/v1/credentials/:id/revoke', path: async () => `/api/v1/credentials/${await spareCredential()}/revoke`, body: () => ({}), expect: x(200, 403, 403, 403) },
+  { method: 'POST', route: '/api/v1/credentials/:id/rotate', path: async () => `/api/v1/credentials/${await spareCredential()}/rotate`, body: () => ({}), expect: x(200, 403, 403, 403) },
+  { method: 'DELETE', route: '/api/v1/credentials/:id', path: spareCredential, expect: x(200, 403, 403, 403) },
   // users and audit: admins of every branch only
   { method: 'GET', route: '/api/v1/users', path: () => '/api/v1/users', expect: x(200, 403, 403, 403) },
   { method: 'GET', route: '/api/v1/users/:id', path: () => `/api/v1/users/${ids.op}`, expect: x(200, 403, 403, 403) },

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PantauError } from '@pantau/shared';
 import { startHarness, waitFor, type Harness } from '../test-support/harness.js';
+import { SYSTEM } from '../services/auth-service.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -127,7 +128,7 @@ describe('POST /api/v1/detection/log', () => {
     expect(((await none.json()) as { error: unknown }).error).toMatchObject({ code: 'UNAUTHENTICATED', details: { field: 'X-API-Key' } });
     expect((await post({ 'x-api-key': 'pantau_live_nope', 'x-api-secret': 'x' })).status).toBe(401);
     expect((await post({ 'x-api-key': h.credential.key, 'x-api-secret': 'wrong' })).status).toBe(401);
-    const expiring = h.server.services.credentials.create({ credential_name: 'short', expires_at: new Date(Date.now() + 300).toISOString() });
+    const expiring = h.server.services.credentials.create({ credential_name: 'short', expires_at: new Date(Date.now() + 300).toISOString() }, SYSTEM);
     expect((await post({ 'x-api-key': expiring.api_key, 'x-api-secret': expiring.api_secret })).status).toBe(202);
     await new Promise((r) => setTimeout(r, 400));
     const expired = await post({ 'x-api-key': expiring.api_key, 'x-api-secret': expiring.api_secret });

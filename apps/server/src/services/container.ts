@@ -24,6 +24,10 @@ import { DETECTION_JOB, DetectionService } from './detection-service.js';
 import { LayoutService } from './layout-service.js';
 import { OrganisationService } from './organisation-service.js';
 import { UserService } from './user-service.js';
+import { DeviceStatusService } from './device-status-service.js';
+import { UsageAggregation } from './usage-aggregation.js';
+import { DailyJsonLog } from '../repositories/request-log.js';
+import path from 'node:path';
 
 export interface Services {
   config: ServerConfig;
@@ -43,6 +47,10 @@ export interface Services {
   detections: DetectionService;
   layouts: LayoutService;
   reads: ReadRepository;
+  deviceStatus: DeviceStatusService;
+  /** `<dataDir>/logs/api_requests/YYYY-MM-DD.log`. */
+  requestLog: DailyJsonLog;
+  usage: UsageAggregation;
   /** Stop the worker, close sockets and the database. */
   close(): Promise<void>;
 }
@@ -86,7 +94,8 @@ export async function createServices(config: ServerConfig, logger: Logger): Prom
     afterBatch: pump,
     handlers: { [DETECTION_JOB]: (payload) => detections.process(payload as DetectionJobPayload) },
   });
-  const credentials = new CredentialService(db.kysely, exec);
+  const credentials = new CredentialService(db.kysely, exec, auditLog);
+  const requestLog = new DailyJsonLog(path.join(config.dataDir, 'logs', 'api_requests'), config.timezone);
   return {
     config,
     logger,
@@ -105,10 +114,14 @@ export async function createServices(config: ServerConfig, logger: Logger): Prom
     detections,
     layouts: new LayoutService(db.kysely, exec, outbox, pump),
     reads: new ReadRepository(db.kysely, exec),
+    deviceStatus: new DeviceStatusService(db.kysely, exec, outbox, config.heartbeatTimeoutMs, pump),
+    requestLog,
+    usage: new UsageAggregation(db.kysely, exec, requestLog),
     async close() {
       worker.stop();
       hub.close();
       credentials.close();
+      requestLog.close();
       await db.close();
     },
   };

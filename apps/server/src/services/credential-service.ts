@@ -1,89 +1,205 @@
 /**
- * API credentials for devices and integrators (S7, first version): create, and verify
- * `X-API-Key` + `X-API-Secret` on every device request.
+ * API credentials for devices and integrators (S7): create, list, edit, revoke, rotate with a
+ * grace period, delete; and the check of `X-API-Key` + `X-API-Secret` on every device request.
  *
  * Keys look like `pantau_live_<24 hex>` (public, unique); secrets are 32 CSPRNG bytes,
  * shown once and stored only as SHA-256. SHA-256 rather than argon2 is deliberate: the
  * secret is 256 random bits (nothing to brute-force), and ingestion must check ≥ 5 000
  * requests/s (DESIGN §7). Comparison is constant-time. Rows are cached for
- * {@link CREDENTIAL_CACHE_MS} so a revoked or expired key is refused within that time.
- * `last_used_at` is written in batches off the request path.
+ * {@link CREDENTIAL_CACHE_MS}; a change made through this process drops the cached row at
+ * once, so a revoked or expired key is refused at once here and within that time anywhere
+ * (scale mode). `last_used_at` is written in batches off the request path.
  */
 import crypto from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
-import { PantauError, type CredentialCreated } from '@pantau/shared';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
+import {
+  DEFAULT_CREDENTIAL_PERMISSIONS,
+  PantauError,
+  type Credential,
+  type CredentialCreated,
+  type CredentialPermission,
+  type CredentialUpdate,
+  type PageMeta,
+} from '@pantau/shared';
 import type { ApiCredentialsTable, Database } from '../db/schema.js';
 import type { SyncExecutor } from '../db/sync-executor.js';
+import type { Actor, AuditRepository } from '../repositories/audit-repository.js';
 import { nowIso } from '../db/database.js';
 import { digestsEqual, sha256Hex } from '../security/keys.js';
+import { HourlyRateLimiter, type RateState } from '../security/hourly-rate-limiter.js';
 
 /** How long a credential row is trusted from memory, ms. */
 export const CREDENTIAL_CACHE_MS = 5_000;
+/** Failed key checks allowed per address within {@link FAILED_AUTH_WINDOW_S}. */
+export const FAILED_AUTH_PER_ADDRESS = 30;
+export const FAILED_AUTH_WINDOW_S = 300;
 
 export type CredentialRow = Selectable<ApiCredentialsTable>;
 
-/** The device permissions a new credential gets by default. */
-export const DEFAULT_PERMISSIONS = ['detections:write', 'detections:read', 'devices:heartbeat', 'reports:read'] as const;
-
-/** Create and verify API credentials. */
+/** Create, manage and verify API credentials. */
 export class CredentialService {
   private readonly cache = new Map<string, { row: CredentialRow | null; at: number }>();
   private readonly used = new Set<number>();
   private readonly flushTimer: NodeJS.Timeout;
   private readonly dummyHash = sha256Hex(crypto.randomBytes(32).toString('hex'));
+  private readonly failures = new RateLimiterMemory({ points: FAILED_AUTH_PER_ADDRESS, duration: FAILED_AUTH_WINDOW_S });
+  /** Per-credential hourly request limits. */
+  readonly limiter: HourlyRateLimiter;
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly exec: SyncExecutor,
+    private readonly audit: AuditRepository,
     private readonly now: () => number = Date.now,
   ) {
+    this.limiter = new HourlyRateLimiter(now);
     this.flushTimer = setInterval(() => this.flushLastUsed(), 5_000);
     this.flushTimer.unref();
   }
 
   /**
    * Create a credential; the secret is in the answer and nowhere else.
-   * @throws PantauError VALIDATION_ERROR (expiry in the past)
+   * @throws PantauError VALIDATION_ERROR (expiry in the past), NOT_FOUND (branch_id, device_id), DEVICE_BRANCH_MISMATCH
    */
-  create(input: { credential_name: string; expires_at?: string | undefined; rate_limit_per_hour?: number | undefined; created_by?: number | null }): CredentialCreated {
-    const expires = input.expires_at ? new Date(input.expires_at).toISOString() : null;
-    if (expires && Date.parse(expires) <= this.now()) throw new PantauError('VALIDATION_ERROR', 'expires_at is in the past', { field: 'expires_at' });
+  create(
+    input: { credential_name: string; expires_at?: string | undefined; branch_id?: number | undefined; device_id?: string | undefined; permissions?: CredentialPermission[] | undefined; rate_limit_per_hour?: number | undefined },
+    actor: Actor,
+    createdBy: number | null = null,
+  ): CredentialCreated {
+    const expires = this.checkExpiry(input.expires_at);
     const apiKey = `pantau_live_${crypto.randomBytes(12).toString('hex')}`;
     const secret = crypto.randomBytes(32).toString('base64url');
     const ts = nowIso(this.now());
-    const row = this.exec.first(
-      this.db
-        .insertInto('api_credentials')
-        .values({
+    return this.exec.tx(() => {
+      this.checkScope(input.branch_id ?? null, input.device_id ?? null);
+      const id = this.exec.run(
+        this.db.insertInto('api_credentials').values({
           credential_name: input.credential_name,
           api_key: apiKey,
           secret_hash: sha256Hex(secret),
-          permissions: JSON.stringify(DEFAULT_PERMISSIONS),
+          branch_id: input.branch_id ?? null,
+          device_id: input.device_id ?? null,
+          permissions: JSON.stringify(input.permissions ?? DEFAULT_CREDENTIAL_PERMISSIONS),
           rate_limit_per_hour: input.rate_limit_per_hour ?? 10_000,
           expires_at: expires,
-          created_by: input.created_by ?? null,
+          created_by: createdBy,
           created_at: ts,
           updated_at: ts,
-        })
-        .returning(['id', 'credential_name', 'expires_at']),
-    )!;
-    return { id: row.id, credential_name: row.credential_name, api_key: apiKey, api_secret: secret, expires_at: row.expires_at };
+        }),
+      ).lastInsertRowid;
+      this.audit.record(actor, 'create', 'credential', id, null, this.get(id));
+      return { id, credential_name: input.credential_name, api_key: apiKey, api_secret: secret, expires_at: expires };
+    });
+  }
+
+  page(q: { page: number; per_page: number; q?: string | undefined; status?: string | undefined; branch_id?: number | undefined }): { items: Credential[]; meta: PageMeta } {
+    let base = this.db.selectFrom('api_credentials');
+    if (q.q) base = base.where((eb) => eb.or([eb('credential_name', 'like', `%${q.q}%`), eb('api_key', 'like', `%${q.q}%`)]));
+    if (q.status) base = base.where('status', '=', q.status as CredentialRow['status']);
+    if (q.branch_id !== undefined) base = base.where('branch_id', '=', q.branch_id);
+    const total = Number(this.exec.first(base.select((eb) => eb.fn.countAll<number>().as('n')))!.n);
+    const rows = this.exec.all(base.selectAll().orderBy('id', 'desc').limit(q.per_page).offset((q.page - 1) * q.per_page));
+    return { items: rows.map((r) => this.toCredential(r)), meta: { page: q.page, per_page: q.per_page, total } };
+  }
+
+  /** @throws PantauError NOT_FOUND */
+  get(id: number): Credential {
+    return this.toCredential(this.row(id));
+  }
+
+  /** @throws PantauError NOT_FOUND, VALIDATION_ERROR, DEVICE_BRANCH_MISMATCH */
+  update(id: number, patch: CredentialUpdate, actor: Actor): Credential {
+    const expires = patch.expires_at === undefined ? undefined : patch.expires_at === null ? null : this.checkExpiry(patch.expires_at);
+    return this.change(id, actor, 'update', (before) => {
+      const set: Record<string, unknown> = {};
+      if (patch.credential_name !== undefined) set.credential_name = patch.credential_name;
+      if (expires !== undefined) set.expires_at = expires;
+      if (patch.branch_id !== undefined) set.branch_id = patch.branch_id;
+      if (patch.device_id !== undefined) set.device_id = patch.device_id;
+      if (patch.permissions !== undefined) set.permissions = JSON.stringify(patch.permissions);
+      if (patch.rate_limit_per_hour !== undefined) set.rate_limit_per_hour = patch.rate_limit_per_hour;
+      this.checkScope((set.branch_id ?? before.branch_id) as number | null, (set.device_id ?? before.device_id) as string | null);
+      return set;
+    });
+  }
+
+  /** Refuse the key from now on. @throws PantauError NOT_FOUND */
+  revoke(id: number, actor: Actor): Credential {
+    return this.change(id, actor, 'revoke', () => ({ status: 'revoked', previous_secret_hash: null, previous_secret_expires_at: null }));
   }
 
   /**
-   * Check a key and secret.
-   * @returns the credential row
-   * @throws PantauError UNAUTHENTICATED (missing), INVALID_CREDENTIALS (unknown key, wrong secret, revoked), CREDENTIAL_EXPIRED
+   * Issue a new secret; the old one keeps working for `graceSeconds`.
+   * @throws PantauError NOT_FOUND, CONFLICT (revoked)
    */
-  verify(apiKey: string | undefined, secret: string | undefined): CredentialRow {
+  rotate(id: number, graceSeconds: number, actor: Actor): CredentialCreated {
+    const secret = crypto.randomBytes(32).toString('base64url');
+    const c = this.change(id, actor, 'rotate', (before) => {
+      if (before.status === 'revoked') throw new PantauError('CONFLICT', 'a revoked credential cannot be rotated', { field: 'id' });
+      return graceSeconds > 0
+        ? { secret_hash: sha256Hex(secret), previous_secret_hash: before.secret_hash, previous_secret_expires_at: nowIso(this.now() + graceSeconds * 1000) }
+        : { secret_hash: sha256Hex(secret), previous_secret_hash: null, previous_secret_expires_at: null };
+    });
+    return { id, credential_name: c.credential_name, api_key: c.api_key, api_secret: secret, expires_at: c.expires_at };
+  }
+
+  /** @throws PantauError NOT_FOUND */
+  delete(id: number, actor: Actor): void {
+    this.exec.tx(() => {
+      const before = this.get(id);
+      this.exec.run(this.db.deleteFrom('api_credentials').where('id', '=', id));
+      this.audit.record(actor, 'delete', 'credential', id, before, null);
+      this.cache.delete(before.api_key);
+    });
+  }
+
+  /**
+   * Check a key and secret (constant time), and the address's failed attempts.
+   * @param ip caller's address, for the failed-attempt limit
+   * @returns the credential row
+   * @throws PantauError UNAUTHENTICATED (missing), INVALID_CREDENTIALS (unknown key, wrong secret, revoked),
+   *   CREDENTIAL_EXPIRED, RATE_LIMITED (too many failures from this address: `details.retry_after_s`)
+   */
+  async verify(apiKey: string | undefined, secret: string | undefined, ip: string): Promise<CredentialRow> {
+    const blocked = await this.failures.get(ip);
+    if (blocked && blocked.consumedPoints >= FAILED_AUTH_PER_ADDRESS) {
+      const retry = Math.max(1, Math.ceil(blocked.msBeforeNext / 1000));
+      throw new PantauError('RATE_LIMITED', `too many failed authentications from this address; retry in ${retry} s`, { retry_after_s: retry });
+    }
+    try {
+      return this.check(apiKey, secret);
+    } catch (err) {
+      await this.failures.penalty(ip, 1);
+      throw err;
+    }
+  }
+
+  private check(apiKey: string | undefined, secret: string | undefined): CredentialRow {
     if (!apiKey || !secret) throw new PantauError('UNAUTHENTICATED', 'X-API-Key and X-API-Secret headers are required', { field: !apiKey ? 'X-API-Key' : 'X-API-Secret' });
     const row = this.lookup(apiKey);
     const given = sha256Hex(secret);
-    const ok = digestsEqual(given, row?.secret_hash ?? this.dummyHash);
-    if (!row || !ok || row.status !== 'active') throw new PantauError('INVALID_CREDENTIALS', 'unknown API key or wrong secret');
-    if (row.expires_at !== null && Date.parse(row.expires_at) <= this.now()) throw new PantauError('CREDENTIAL_EXPIRED', 'API credential expired');
+    const now = this.now();
+    let ok = digestsEqual(given, row?.secret_hash ?? this.dummyHash);
+    if (!ok && row?.previous_secret_hash && row.previous_secret_expires_at && Date.parse(row.previous_secret_expires_at) > now) {
+      ok = digestsEqual(given, row.previous_secret_hash);
+    }
+    if (!row || !ok || row.status !== 'active') throw new PantauError('INVALID_CREDENTIALS', 'unknown API key, wrong secret or revoked credential');
+    if (row.expires_at !== null && Date.parse(row.expires_at) <= now) throw new PantauError('CREDENTIAL_EXPIRED', 'API credential expired');
     this.used.add(row.id);
     return row;
+  }
+
+  /** @throws PantauError FORBIDDEN when the credential lacks the permission */
+  requirePermission(row: CredentialRow, permission: CredentialPermission): void {
+    if (!(JSON.parse(row.permissions) as string[]).includes(permission)) {
+      throw new PantauError('FORBIDDEN', `this API credential lacks the ${permission} permission`);
+    }
+  }
+
+  /** Count a request against the credential's hourly limit. @returns the state for the X-RateLimit-* headers */
+  consume(row: CredentialRow): RateState {
+    return this.limiter.consume(row.id, row.rate_limit_per_hour);
   }
 
   private lookup(apiKey: string): CredentialRow | null {
@@ -95,6 +211,61 @@ export class CredentialService {
     if (this.cache.size > 10_000) this.cache.clear();
     this.cache.set(apiKey, { row, at: now });
     return row;
+  }
+
+  private row(id: number): CredentialRow {
+    const r = this.exec.first(this.db.selectFrom('api_credentials').selectAll().where('id', '=', id));
+    if (!r) throw new PantauError('NOT_FOUND', `credential ${id} not found`, { field: 'id' });
+    return r;
+  }
+
+  private change(id: number, actor: Actor, action: string, patch: (before: CredentialRow) => Record<string, unknown>): Credential {
+    return this.exec.tx(() => {
+      const before = this.row(id);
+      this.exec.run(this.db.updateTable('api_credentials').set({ ...patch(before), updated_at: nowIso(this.now()) }).where('id', '=', id));
+      const after = this.get(id);
+      this.audit.record(actor, action, 'credential', id, this.toCredential(before), after);
+      this.cache.delete(before.api_key);
+      return after;
+    });
+  }
+
+  private checkExpiry(iso: string | undefined): string | null {
+    if (iso === undefined) return null;
+    const t = Date.parse(iso);
+    if (t <= this.now()) throw new PantauError('VALIDATION_ERROR', 'expires_at is in the past', { field: 'expires_at' });
+    return new Date(t).toISOString();
+  }
+
+  private checkScope(branchId: number | null, deviceId: string | null): void {
+    if (branchId !== null && !this.exec.first(this.db.selectFrom('company_branches').select('id').where('id', '=', branchId))) {
+      throw new PantauError('NOT_FOUND', `branch ${branchId} does not exist`, { field: 'branch_id' });
+    }
+    if (deviceId !== null) {
+      const d = this.exec.first(this.db.selectFrom('device_masters').select(['branch_id']).where('device_id', '=', deviceId));
+      if (!d) throw new PantauError('NOT_FOUND', `device ${deviceId} does not exist`, { field: 'device_id' });
+      if (branchId !== null && d.branch_id !== branchId) throw new PantauError('DEVICE_BRANCH_MISMATCH', `device ${deviceId} is not in branch ${branchId}`, { field: 'device_id' });
+    }
+  }
+
+  private toCredential(r: CredentialRow): Credential {
+    return {
+      id: r.id,
+      credential_name: r.credential_name,
+      api_key: r.api_key,
+      branch_id: r.branch_id,
+      device_id: r.device_id,
+      permissions: JSON.parse(r.permissions) as CredentialPermission[],
+      rate_limit_per_hour: r.rate_limit_per_hour,
+      expires_at: r.expires_at,
+      last_used_at: r.last_used_at,
+      status: r.status,
+      previous_secret_expires_at: r.previous_secret_expires_at,
+      requests_this_hour: this.limiter.peek(r.id),
+      created_by: r.created_by,
+      created_at: r.created_at,
+      updated_at: r.updated_at,
+    };
   }
 
   /** Write `last_used_at` for the credentials used since the last flush. */

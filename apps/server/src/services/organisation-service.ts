@@ -337,6 +337,11 @@ export class OrganisationService {
     return { url: u.toString(), protocol: row.protocol, row };
   }
 
+  /** The branch of a device (by its own id), or undefined. */
+  branchOfDevice(deviceId: string): number | undefined {
+    return this.repo.findDevice(deviceId)?.branch_id;
+  }
+
   // ---- camera tree --------------------------------------------------------
 
   /** Group › branch › NVR › camera, with statuses and streams, in the user's scope. */

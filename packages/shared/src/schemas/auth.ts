@@ -111,13 +111,69 @@ export const LoginResult = z.object({
 });
 export type LoginResult = z.infer<typeof LoginResult>;
 
+/** What an API credential may do. */
+export const CredentialPermission = z.enum(['detections:write', 'detections:read', 'devices:heartbeat', 'reports:read']);
+export type CredentialPermission = z.infer<typeof CredentialPermission>;
+/** The default set: a device's full read/write permissions (DESIGN S7). */
+export const DEFAULT_CREDENTIAL_PERMISSIONS: CredentialPermission[] = ['detections:write', 'detections:read', 'devices:heartbeat', 'reports:read'];
+
+export const CredentialStatus = z.enum(['active', 'revoked']);
+
+/** `POST /api/v1/credentials` (admin). Defaults: global scope, every permission, 10 000 requests/hour. */
 export const CredentialCreate = z.object({
   credential_name: z.string().trim().min(1).max(128),
   expires_at: z.iso.datetime({ offset: true }).optional(),
+  /** Limit the credential to one branch … */
+  branch_id: Id.optional(),
+  /** … or to one device (its own string id). */
+  device_id: z.string().trim().min(1).max(64).optional(),
+  permissions: z.array(CredentialPermission).min(1).max(10).optional(),
   rate_limit_per_hour: z.int().min(1).max(10_000_000).default(10_000),
 });
+export type CredentialCreate = z.input<typeof CredentialCreate>;
 
-/** Answered once at creation: the only time the secret is ever shown. */
+/** `PATCH /api/v1/credentials/:id`: any subset; `null` clears an expiry or a scope. */
+export const CredentialUpdate = z
+  .object({
+    credential_name: z.string().trim().min(1).max(128).optional(),
+    expires_at: z.iso.datetime({ offset: true }).nullable().optional(),
+    branch_id: Id.nullable().optional(),
+    device_id: z.string().trim().min(1).max(64).nullable().optional(),
+    permissions: z.array(CredentialPermission).min(1).max(10).optional(),
+    rate_limit_per_hour: z.int().min(1).max(10_000_000).optional(),
+  })
+  .strict();
+export type CredentialUpdate = z.infer<typeof CredentialUpdate>;
+
+/** `POST /api/v1/credentials/:id/rotate`: a new secret; the old one keeps working for `grace_seconds` (default 1 h, at most 7 days). */
+export const CredentialRotate = z.object({ grace_seconds: z.int().min(0).max(7 * 86_400).default(3600) });
+
+/** A credential as listed: never its secret. */
+export const Credential = z.object({
+  id: Id,
+  credential_name: z.string(),
+  api_key: z.string(),
+  branch_id: Id.nullable(),
+  device_id: z.string().nullable(),
+  permissions: z.array(CredentialPermission),
+  rate_limit_per_hour: z.int(),
+  expires_at: IsoDateTime.nullable(),
+  last_used_at: IsoDateTime.nullable(),
+  status: CredentialStatus,
+  /** While a rotated-out secret still works. */
+  previous_secret_expires_at: IsoDateTime.nullable(),
+  /** Requests in the current hour window. */
+  requests_this_hour: z.int(),
+  created_by: Id.nullable(),
+  created_at: IsoDateTime,
+  updated_at: IsoDateTime,
+});
+export type Credential = z.infer<typeof Credential>;
+
+/** `GET /api/v1/credentials` filters. */
+export const CredentialFilter = PageQuery.extend({ status: CredentialStatus.optional(), branch_id: z.coerce.number().int().positive().optional() });
+
+/** Answered once at creation or rotation: the only time the secret is ever shown. */
 export const CredentialCreated = z.object({
   id: Id,
   credential_name: z.string(),

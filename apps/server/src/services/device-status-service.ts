@@ -1,0 +1,123 @@
+/**
+ * Device status (S11): heartbeats keep devices online; a device silent for longer than the
+ * timeout (default 60 s) goes offline, and an offline NVR takes its cameras offline with it.
+ * Every change is recorded in device_status_history and broadcast in the same transaction
+ * (`nvr_online`, `nvr_offline`, `camera_status_update`, then the branch's `stats_updated`).
+ * The clock is injected so tests control time; `sweep()` runs on a timer in the server.
+ */
+import type { Kysely, Selectable } from 'kysely';
+import { PantauError, type HeartbeatBody, type HeartbeatResult } from '@pantau/shared';
+import type { Database, DeviceMastersTable } from '../db/schema.js';
+import type { SyncExecutor } from '../db/sync-executor.js';
+import type { Outbox } from '../realtime/outbox.js';
+import type { CredentialRow } from './credential-service.js';
+
+type DeviceRow = Selectable<DeviceMastersTable>;
+type Status = DeviceRow['status'];
+
+/** Heartbeats, timeouts and the NVR cascade. */
+export class DeviceStatusService {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly exec: SyncExecutor,
+    private readonly outbox: Outbox,
+    /** Silence after which a device is offline, ms. */
+    readonly timeoutMs: number,
+    private readonly onEvents: () => void,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /**
+   * Record a heartbeat (and an NVR's report on its cameras).
+   * @throws PantauError UNKNOWN_DEVICE (device or camera), OUT_OF_SCOPE (credential), VALIDATION_ERROR (a reported camera is not in the device's branch)
+   */
+  heartbeat(body: HeartbeatBody, credential: Pick<CredentialRow, 'branch_id' | 'device_id'>): HeartbeatResult {
+    const result = this.exec.tx(() => {
+      const device = this.device(body.device_id, 'device_id');
+      if ((credential.branch_id !== null && credential.branch_id !== device.branch_id) || (credential.device_id !== null && credential.device_id !== device.device_id)) {
+        throw new PantauError('OUT_OF_SCOPE', 'this API credential may not report for that device', { field: 'device_id' });
+      }
+      const nowIso = new Date(this.now()).toISOString();
+      const status: Status = body.status ?? 'online';
+      this.setStatus(device, status, 'heartbeat', nowIso, true);
+      const cameras: HeartbeatResult['cameras'] = [];
+      (body.cameras ?? []).forEach((c, i) => {
+        const cam = this.device(c.device_id, `cameras.${i}.device_id`);
+        if (cam.branch_id !== device.branch_id) throw new PantauError('VALIDATION_ERROR', `camera ${c.device_id} is not in the branch of ${device.device_id}`, { field: `cameras.${i}.device_id` });
+        this.setStatus(cam, c.status, `reported by ${device.device_id}`, nowIso, c.status === 'online');
+        cameras.push({ device_id: cam.device_id, status: c.status });
+      });
+      this.stats(device.branch_id);
+      return { device_id: device.device_id, status, timeout_s: Math.round(this.timeoutMs / 1000), cameras };
+    });
+    this.onEvents();
+    return result;
+  }
+
+  /**
+   * Take offline every online device silent for longer than the timeout, and the cameras of
+   * NVRs that went offline. @returns the device ids that went offline
+   */
+  sweep(): string[] {
+    const now = this.now();
+    const cutoff = new Date(now - this.timeoutMs).toISOString();
+    const nowIso = new Date(now).toISOString();
+    const gone = this.exec.tx(() => {
+      const stale = this.exec.all(
+        this.db
+          .selectFrom('device_masters')
+          .selectAll()
+          .where('status', '=', 'online')
+          .where((eb) => eb.or([eb('last_seen_at', 'is', null), eb('last_seen_at', '<', cutoff)])),
+      );
+      const off: string[] = [];
+      const branches = new Set<number>();
+      for (const d of stale) {
+        this.setStatus(d, 'offline', 'heartbeat timeout', nowIso, false);
+        off.push(d.device_id);
+        branches.add(d.branch_id);
+        if (d.device_type === 'nvr') {
+          const cams = this.exec.all(this.db.selectFrom('device_masters').selectAll().where('parent_device_id', '=', d.device_id).where('status', '=', 'online'));
+          for (const c of cams) {
+            this.setStatus(c, 'offline', `NVR ${d.device_id} offline`, nowIso, false);
+            off.push(c.device_id);
+          }
+        }
+      }
+      for (const b of branches) this.stats(b);
+      return off;
+    });
+    if (gone.length) this.onEvents();
+    return gone;
+  }
+
+  private device(deviceId: string, field: string): DeviceRow {
+    const d = this.exec.first(this.db.selectFrom('device_masters').selectAll().where('device_id', '=', deviceId));
+    if (!d) throw new PantauError('UNKNOWN_DEVICE', `device ${deviceId} does not exist`, { field });
+    return d;
+  }
+
+  /** Set a status (recording and broadcasting a change); `seen` also updates last_seen_at. */
+  private setStatus(d: DeviceRow, to: Status, reason: string, nowIso: string, seen: boolean): void {
+    const set: Record<string, unknown> = { status: to, updated_at: nowIso };
+    if (seen) set.last_seen_at = nowIso;
+    this.exec.run(this.db.updateTable('device_masters').set(set).where('id', '=', d.id));
+    if (d.status === to) return;
+    this.exec.run(this.db.insertInto('device_status_history').values({ device_id: d.device_id, branch_id: d.branch_id, from_status: d.status, to_status: to, reason, changed_at: nowIso }));
+    if (d.device_type === 'nvr' && to !== 'maintenance') {
+      this.outbox.append(to === 'online' ? 'nvr_online' : 'nvr_offline', d.branch_id, { device_id: d.device_id, branch_id: d.branch_id }, this.now());
+    } else {
+      this.outbox.append('camera_status_update', d.branch_id, { device_id: d.device_id, branch_id: d.branch_id, status: to }, this.now());
+    }
+  }
+
+  /** Broadcast a branch's device counts. */
+  private stats(branchId: number): void {
+    const rows = this.exec.all(
+      this.db.selectFrom('device_masters').select(['device_type', 'status']).select((eb) => eb.fn.countAll<number>().as('n')).where('branch_id', '=', branchId).groupBy(['device_type', 'status']),
+    );
+    const data: Record<string, number> = { branch_id: branchId };
+    for (const r of rows) data[`${r.device_type}s_${r.status}`] = Number(r.n);
+    this.outbox.append('stats_updated', branchId, data, this.now());
+  }
+}
