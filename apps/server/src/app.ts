@@ -37,6 +37,8 @@ export async function buildApp(s: Services): Promise<BuiltApp> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
+  // JSON only: a text/plain body is a wrong content type (415), not a string to validate.
+  app.removeContentTypeParser('text/plain');
   const routes = installAccess(app, s.auth);
   app.addHook('onResponse', async (request, reply) => {
     const ms = reply.elapsedTime;

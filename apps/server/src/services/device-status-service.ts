@@ -72,7 +72,10 @@ export class DeviceStatusService {
       );
       const off: string[] = [];
       const branches = new Set<number>();
+      // NVRs first, so their cameras go offline with the NVR as the reason
+      stale.sort((a, b) => Number(b.device_type === 'nvr') - Number(a.device_type === 'nvr'));
       for (const d of stale) {
+        if (off.includes(d.device_id)) continue;
         this.setStatus(d, 'offline', 'heartbeat timeout', nowIso, false);
         off.push(d.device_id);
         branches.add(d.branch_id);
