@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 const dir = import.meta.dirname;
-for (const name of ['ingest']) {
+for (const name of ['ingest', 'key-check']) {
   const r = spawnSync(process.execPath, [path.join(dir, `${name}.mjs`), ...process.argv.slice(2)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   process.stdout.write(r.stdout);
   if (r.status !== 0) process.exit(r.status ?? 1);

@@ -32,6 +32,7 @@ export class DeviceStatusService {
    * @throws PantauError UNKNOWN_DEVICE (device or camera), OUT_OF_SCOPE (credential), VALIDATION_ERROR (a reported camera is not in the device's branch)
    */
   heartbeat(body: HeartbeatBody, credential: Pick<CredentialRow, 'branch_id' | 'device_id'>): HeartbeatResult {
+    let changed = false;
     const result = this.exec.tx(() => {
       const device = this.device(body.device_id, 'device_id');
       if ((credential.branch_id !== null && credential.branch_id !== device.branch_id) || (credential.device_id !== null && credential.device_id !== device.device_id)) {
@@ -39,18 +40,19 @@ export class DeviceStatusService {
       }
       const nowIso = new Date(this.now()).toISOString();
       const status: Status = body.status ?? 'online';
-      this.setStatus(device, status, 'heartbeat', nowIso, true);
+      changed = this.setStatus(device, status, 'heartbeat', nowIso, true);
       const cameras: HeartbeatResult['cameras'] = [];
       (body.cameras ?? []).forEach((c, i) => {
         const cam = this.device(c.device_id, `cameras.${i}.device_id`);
         if (cam.branch_id !== device.branch_id) throw new PantauError('VALIDATION_ERROR', `camera ${c.device_id} is not in the branch of ${device.device_id}`, { field: `cameras.${i}.device_id` });
-        this.setStatus(cam, c.status, `reported by ${device.device_id}`, nowIso, c.status === 'online');
+        changed = this.setStatus(cam, c.status, `reported by ${device.device_id}`, nowIso, c.status === 'online') || changed;
         cameras.push({ device_id: cam.device_id, status: c.status });
       });
-      this.stats(device.branch_id);
+      // the branch's counts only move when a status did
+      if (changed) this.stats(device.branch_id);
       return { device_id: device.device_id, status, timeout_s: Math.round(this.timeoutMs / 1000), cameras };
     });
-    this.onEvents();
+    if (changed) this.onEvents();
     return result;
   }
 
@@ -100,18 +102,23 @@ export class DeviceStatusService {
     return d;
   }
 
-  /** Set a status (recording and broadcasting a change); `seen` also updates last_seen_at. */
-  private setStatus(d: DeviceRow, to: Status, reason: string, nowIso: string, seen: boolean): void {
-    const set: Record<string, unknown> = { status: to, updated_at: nowIso };
+  /**
+   * Set a status (recording and broadcasting a change); `seen` also updates last_seen_at.
+   * @returns whether the status changed
+   */
+  private setStatus(d: DeviceRow, to: Status, reason: string, nowIso: string, seen: boolean): boolean {
+    const set: Record<string, unknown> = { status: to };
     if (seen) set.last_seen_at = nowIso;
+    if (d.status !== to) set.updated_at = nowIso;
     this.exec.run(this.db.updateTable('device_masters').set(set).where('id', '=', d.id));
-    if (d.status === to) return;
+    if (d.status === to) return false;
     this.exec.run(this.db.insertInto('device_status_history').values({ device_id: d.device_id, branch_id: d.branch_id, from_status: d.status, to_status: to, reason, changed_at: nowIso }));
     if (d.device_type === 'nvr' && to !== 'maintenance') {
       this.outbox.append(to === 'online' ? 'nvr_online' : 'nvr_offline', d.branch_id, { device_id: d.device_id, branch_id: d.branch_id }, this.now());
     } else {
       this.outbox.append('camera_status_update', d.branch_id, { device_id: d.device_id, branch_id: d.branch_id, status: to }, this.now());
     }
+    return true;
   }
 
   /** Broadcast a branch's device counts. */
