@@ -28,6 +28,8 @@ export interface ServerConfig {
   memoryWarnBytes: number;
   /** Warn in the log about requests slower than this, ms (default 1 000). */
   slowRequestMs: number;
+  /** When to probe every stream's health (cron, site time; default every 5 minutes). */
+  streamProbeCron: string;
 }
 
 /** Data directory from a flag, `PANTAU_DATA_DIR` or `./data`, made absolute. */
@@ -50,6 +52,7 @@ export function loadConfig(over: Partial<ServerConfig> = {}): ServerConfig {
     heartbeatTimeoutMs: over.heartbeatTimeoutMs ?? Number(process.env.PANTAU_HEARTBEAT_TIMEOUT_MS ?? 60_000),
     memoryWarnBytes: over.memoryWarnBytes ?? 1.5 * 1024 ** 3,
     slowRequestMs: over.slowRequestMs ?? 1000,
+    streamProbeCron: over.streamProbeCron ?? process.env.PANTAU_STREAM_PROBE_CRON ?? '*/5 * * * *',
   };
 }
 

@@ -20,7 +20,7 @@ export async function mountGateway(app: FastifyInstance, s: Services): Promise<M
       if (!src) return;
       const status = st.state === 'live' ? 'online' : st.state === 'stopped' ? 'idle' : st.state;
       const since = new Date().toISOString();
-      s.exec.tx(() => s.outbox.append('stream_status', src.row.branch_id, { stream_id: st.stream_id, quality: st.quality, status, since }));
+      s.exec.tx(() => s.outbox.append('stream_status', src.row.branch_id, { stream_id: st.stream_id, quality: st.quality, status, since, source: 'gateway' }));
       s.hub.pump();
     },
   });
@@ -34,5 +34,6 @@ export async function mountGateway(app: FastifyInstance, s: Services): Promise<M
       return src ? { url: src.url, protocol: src.protocol } : null;
     },
   });
+  s.streamHealth.watched = () => new Set(gateway.stats().perStream.filter((p) => p.viewers > 0).map((p) => p.stream_id));
   return gateway;
 }

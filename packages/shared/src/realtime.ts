@@ -33,8 +33,19 @@ export interface RealtimeEventMap {
   nvr_online: { device_id: string; branch_id: number };
   nvr_offline: { device_id: string; branch_id: number };
   camera_status_update: { device_id: string; branch_id: number; status: string };
-  /** The gateway's upstream of a stream changed state (`reconnecting`: the camera stopped answering). */
-  stream_status: { stream_id: number; quality: 'main' | 'sub'; status: 'starting' | 'online' | 'reconnecting' | 'idle'; since: string };
+  /**
+   * A stream's state changed: from the gateway's upstream (`source: 'gateway'`; `reconnecting`
+   * = the camera stopped answering while watched) or from the scheduled health probe
+   * (`source: 'probe'`; `offline` = it could not be read).
+   */
+  stream_status: {
+    stream_id: number;
+    quality: 'main' | 'sub';
+    status: 'starting' | 'online' | 'reconnecting' | 'idle' | 'offline';
+    since: string;
+    source?: 'gateway' | 'probe';
+    error?: string;
+  };
   queue_stats: Record<string, { pending: number; running: number }>;
   stats_updated: Record<string, number>;
 }

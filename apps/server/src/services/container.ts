@@ -26,6 +26,7 @@ import { OrganisationService } from './organisation-service.js';
 import { UserService } from './user-service.js';
 import { DeviceStatusService } from './device-status-service.js';
 import { UsageAggregation } from './usage-aggregation.js';
+import { StreamHealthService } from './stream-health-service.js';
 import { DailyJsonLog } from '../repositories/request-log.js';
 import path from 'node:path';
 
@@ -51,6 +52,7 @@ export interface Services {
   /** `<dataDir>/logs/api_requests/YYYY-MM-DD.log`. */
   requestLog: DailyJsonLog;
   usage: UsageAggregation;
+  streamHealth: StreamHealthService;
   /** Stop the worker, close sockets and the database. */
   close(): Promise<void>;
 }
@@ -95,6 +97,7 @@ export async function createServices(config: ServerConfig, logger: Logger): Prom
     handlers: { [DETECTION_JOB]: (payload) => detections.process(payload as DetectionJobPayload) },
   });
   const credentials = new CredentialService(db.kysely, exec, auditLog);
+  const organisation = new OrganisationService(new OrganisationRepository(db.kysely, exec), exec, outbox, auditLog, keys.streamSecrets, pump);
   const requestLog = new DailyJsonLog(path.join(config.dataDir, 'logs', 'api_requests'), config.timezone);
   return {
     config,
@@ -110,13 +113,14 @@ export async function createServices(config: ServerConfig, logger: Logger): Prom
     users: new UserService(userRepo, auth, exec, auditLog, outbox, hub, pump),
     auditLog,
     credentials,
-    organisation: new OrganisationService(new OrganisationRepository(db.kysely, exec), exec, outbox, auditLog, keys.streamSecrets, pump),
+    organisation,
     detections,
     layouts: new LayoutService(db.kysely, exec, outbox, pump),
     reads: new ReadRepository(db.kysely, exec),
     deviceStatus: new DeviceStatusService(db.kysely, exec, outbox, config.heartbeatTimeoutMs, pump),
     requestLog,
     usage: new UsageAggregation(db.kysely, exec, requestLog),
+    streamHealth: new StreamHealthService(db.kysely, exec, outbox, (row) => organisation.sourceUrl(row.id, 'main', null)?.url ?? row.main_url, pump),
     async close() {
       worker.stop();
       hub.close();

@@ -1,6 +1,7 @@
 /**
  * The server's schedule (S3, first part), in the site's time zone with croner: log
- * aggregation at 01:30 for the day before, and the device heartbeat sweep every few seconds.
+ * aggregation at 01:30 for the day before, the device heartbeat sweep every 5 s, and the
+ * stream health probes (default every 5 minutes).
  * Croner's `protect` keeps a run from overlapping the previous one. A missed 01:30 (the
  * server was down) is caught up at start: any of the last 7 days with a request log but no
  * summary is aggregated.
@@ -32,6 +33,11 @@ export function startScheduler(s: Services, logger: Logger): () => void {
     new Cron('*/5 * * * * *', { protect: true }, () => {
       const off = s.deviceStatus.sweep();
       if (off.length) logger.info({ devices: off }, 'devices offline: no heartbeat');
+    }),
+    new Cron(s.config.streamProbeCron, { timezone: tz, protect: true }, async () => {
+      const r = await s.streamHealth.probeAll();
+      const failed = [...r].filter(([, p]) => !p.ok).map(([id]) => id);
+      if (failed.length) logger.warn({ streams: failed }, 'stream health: unreadable streams');
     }),
   ];
   void catchUp(s, tz, aggregate);
