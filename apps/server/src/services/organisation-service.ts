@@ -14,7 +14,6 @@ import {
   type Branch,
   type BranchCreate,
   type BranchUpdate,
-  type CameraTreeCamera,
   type CameraTreeGroup,
   type Device,
   type DeviceCreate,
@@ -32,6 +31,7 @@ import { stripCredentials, toStream, type OrganisationRepository, type Scope, ty
 import type { Actor, AuditRepository } from '../repositories/audit-repository.js';
 import type { Outbox } from '../realtime/outbox.js';
 import { decryptSecret, encryptSecret } from '../security/keys.js';
+import { buildCameraTree } from './camera-tree.js';
 import type { AuthUser } from './auth-service.js';
 
 /** The caller: their scope and, for the audit log, who they are. */
@@ -342,34 +342,11 @@ export class OrganisationService {
     return this.repo.findDevice(deviceId)?.branch_id;
   }
 
-  // ---- camera tree --------------------------------------------------------
+  // ---- camera tree ---------------------------------------------------------
 
   /** Group › branch › NVR › camera, with statuses and streams, in the user's scope. */
   cameraTree(user: AuthUser): CameraTreeGroup[] {
-    const { groups, branches, devices, streams } = this.repo.treeRows(scopeOf(user));
-    const streamsOf = new Map<string, CameraTreeCamera['streams']>();
-    for (const s of streams) (streamsOf.get(s.device_id) ?? streamsOf.set(s.device_id, []).get(s.device_id)!).push({ id: s.id, stream_name: s.stream_name, status: s.status });
-    const camera = (d: (typeof devices)[number]): CameraTreeCamera => ({ device_id: d.device_id, device_name: d.device_name, status: d.status, streams: streamsOf.get(d.device_id) ?? [] });
-    return groups.map((g) => ({
-      id: g.id,
-      group_name: g.group_name,
-      province_code: g.province_code,
-      branches: branches
-        .filter((b) => b.group_id === g.id)
-        .map((b) => {
-          const here = devices.filter((d) => d.branch_id === b.id);
-          const nvrs = here.filter((d) => d.device_type === 'nvr');
-          const nvrIds = new Set(nvrs.map((n) => n.device_id));
-          return {
-            id: b.id,
-            branch_name: b.branch_name,
-            branch_code: b.branch_code,
-            timezone: b.timezone,
-            nvrs: nvrs.map((n) => ({ device_id: n.device_id, device_name: n.device_name, status: n.status, cameras: here.filter((d) => d.parent_device_id === n.device_id && d.device_type !== 'nvr').map(camera) })),
-            cameras: here.filter((d) => d.device_type !== 'nvr' && (d.parent_device_id === null || !nvrIds.has(d.parent_device_id))).map(camera),
-          };
-        }),
-    }));
+    return buildCameraTree(this.repo.treeRows(scopeOf(user)));
   }
 
   // ---- helpers ------------------------------------------------------------
