@@ -18,6 +18,7 @@ import { readRoutes } from './routes/read-routes.js';
 import { layoutRoutes } from './routes/layout-routes.js';
 import { credentialRoutes } from './routes/credential-routes.js';
 import { userRoutes } from './routes/user-routes.js';
+import { queueRoutes } from './routes/queue-routes.js';
 import { SERVER_VERSION, systemRoutes } from './routes/system-routes.js';
 import { mountGateway, type MountedGateway } from './gateway-wiring.js';
 
@@ -84,6 +85,7 @@ export async function buildApp(s: Services): Promise<BuiltApp> {
   await layoutRoutes(app, s);
   await credentialRoutes(app, s);
   await userRoutes(app, s);
+  await queueRoutes(app, s);
   const gateway = await mountGateway(app, s);
   await systemRoutes(app, s, gateway);
   return { app, gateway, routes };

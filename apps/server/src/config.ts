@@ -30,6 +30,8 @@ export interface ServerConfig {
   slowRequestMs: number;
   /** When to probe every stream's health (cron, site time; default every 5 minutes). */
   streamProbeCron: string;
+  /** Pending jobs in one queue that raise the queue-size alert (default 10 000). */
+  queueAlertThreshold: number;
 }
 
 /** Data directory from a flag, `PANTAU_DATA_DIR` or `./data`, made absolute. */
@@ -52,6 +54,7 @@ export function loadConfig(over: Partial<ServerConfig> = {}): ServerConfig {
     heartbeatTimeoutMs: over.heartbeatTimeoutMs ?? Number(process.env.PANTAU_HEARTBEAT_TIMEOUT_MS ?? 60_000),
     memoryWarnBytes: over.memoryWarnBytes ?? 1.5 * 1024 ** 3,
     slowRequestMs: over.slowRequestMs ?? 1000,
+    queueAlertThreshold: over.queueAlertThreshold ?? Number(process.env.PANTAU_QUEUE_ALERT_THRESHOLD ?? 10_000),
     streamProbeCron: over.streamProbeCron ?? process.env.PANTAU_STREAM_PROBE_CRON ?? '*/5 * * * *',
   };
 }

@@ -11,5 +11,6 @@ export * from './schemas/auth.js';
 export * from './schemas/layouts.js';
 export * from './schemas/health.js';
 export * from './schemas/devices.js';
+export * from './schemas/queues.js';
 export * from './realtime.js';
 export * from './api-client.js';

@@ -46,7 +46,8 @@ export interface RealtimeEventMap {
     source?: 'gateway' | 'probe';
     error?: string;
   };
-  queue_stats: Record<string, { pending: number; running: number }>;
+  /** Depths per queue (sent when they change). */
+  queue_stats: { queues: Array<{ queue: string; pending: number; running: number; failed: number; over_threshold: boolean }> };
   stats_updated: Record<string, number>;
 }
 

@@ -152,6 +152,12 @@ const TABLE: Row[] = [
   { method: 'POST', route: '/api/v1/users/:id/password', path: async () => `/api/v1/users/${await spareUser()}/password`, body: () => ({ password: 'reset-password' }), expect: x(200, 403, 403, 403) },
   { method: 'POST', route: '/api/v1/users/:id/sessions/revoke', path: async () => `/api/v1/users/${await spareUser()}/sessions/revoke`, body: () => ({}), expect: x(200, 403, 403, 403) },
   { method: 'GET', route: '/api/v1/audit', path: () => '/api/v1/audit', expect: x(200, 403, 403, 403) },
+  // queue monitor: admins of every branch
+  { method: 'GET', route: '/api/v1/queues', path: () => '/api/v1/queues', expect: x(200, 403, 403, 403) },
+  { method: 'GET', route: '/api/v1/failed-jobs', path: () => '/api/v1/failed-jobs', expect: x(200, 403, 403, 403) },
+  { method: 'POST', route: '/api/v1/failed-jobs/:id/retry', path: () => '/api/v1/failed-jobs/999/retry', body: () => ({}), expect: x([404, 'NOT_FOUND'], 403, 403, 403) },
+  { method: 'POST', route: '/api/v1/failed-jobs/retry-all', path: () => '/api/v1/failed-jobs/retry-all', body: () => ({}), expect: x(200, 403, 403, 403) },
+  { method: 'DELETE', route: '/api/v1/failed-jobs/:id', path: () => '/api/v1/failed-jobs/999', expect: x([404, 'NOT_FOUND'], 403, 403, 403) },
 ];
 
 /** A row's path: as given, or its route with `:id` filled in. */

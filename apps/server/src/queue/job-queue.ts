@@ -19,6 +19,18 @@
 import type SQLite from 'better-sqlite3';
 import type { JobRow } from '../db/schema.js';
 
+/** A row of failed_jobs. */
+export interface FailedJobRow {
+  id: number;
+  job_id: number;
+  queue: string;
+  type: string;
+  payload: string;
+  attempts: number;
+  error: string;
+  failed_at: string;
+}
+
 /** What the registry knows about a job type. */
 export interface JobSpec {
   queue: string;
@@ -33,7 +45,7 @@ export interface QueueStats {
   running: number;
   failed: number;
   oldest_pending_age_ms: number | null;
-  by_queue: Record<string, { pending: number; running: number }>;
+  by_queue: Record<string, { pending: number; running: number; oldest_pending_age_ms: number | null }>;
 }
 
 /** The durable queue over one SQLite database. */
@@ -133,6 +145,52 @@ export class JobQueue {
     return r.t === null ? null : Math.max(0, r.t - this.now());
   }
 
+  /** A page of failed jobs, newest first. */
+  failedPage(q: { page: number; per_page: number; queue?: string | undefined; type?: string | undefined }): { rows: FailedJobRow[]; total: number } {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (q.queue) (where.push('queue = ?'), args.push(q.queue));
+    if (q.type) (where.push('type = ?'), args.push(q.type));
+    const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM failed_jobs ${w}`).get(...args) as { n: number }).n;
+    const rows = this.db.prepare(`SELECT * FROM failed_jobs ${w} ORDER BY id DESC LIMIT ? OFFSET ?`).all(...args, q.per_page, (q.page - 1) * q.per_page) as FailedJobRow[];
+    return { rows, total };
+  }
+
+  /**
+   * Put a failed job back in its queue with a fresh retry schedule.
+   * @returns the new job id, or null when there is no such failed job
+   */
+  retryFailed(failedId: number): number | null {
+    return this.db.transaction(() => {
+      const f = this.db.prepare(`SELECT * FROM failed_jobs WHERE id = ?`).get(failedId) as FailedJobRow | undefined;
+      if (!f) return null;
+      const spec = this.specs[f.type];
+      const r = this.insert.run(f.queue, f.type, f.payload, spec?.priority ?? 0, (spec?.retryDelaysMs.length ?? 0) + 1, this.now());
+      this.db.prepare(`DELETE FROM failed_jobs WHERE id = ?`).run(failedId);
+      queueMicrotask(() => this.listeners.forEach((l) => l()));
+      return Number(r.lastInsertRowid);
+    })();
+  }
+
+  /** Retry every failed job (of one queue). @returns how many */
+  retryAllFailed(queue?: string): number {
+    const ids = (queue === undefined ? this.db.prepare(`SELECT id FROM failed_jobs`).all() : this.db.prepare(`SELECT id FROM failed_jobs WHERE queue = ?`).all(queue)) as Array<{ id: number }>;
+    return this.db.transaction(() => ids.filter((r) => this.retryFailed(r.id) !== null).length)();
+  }
+
+  /** Forget a failed job. @returns whether it existed */
+  deleteFailed(failedId: number): boolean {
+    return this.db.prepare(`DELETE FROM failed_jobs WHERE id = ?`).run(failedId).changes > 0;
+  }
+
+  /** Failed jobs per queue. */
+  failedByQueue(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const r of this.db.prepare(`SELECT queue, COUNT(*) AS n FROM failed_jobs GROUP BY queue`).all() as Array<{ queue: string; n: number }>) out[r.queue] = r.n;
+    return out;
+  }
+
   /** Depths per queue and the age of the oldest pending job. */
   stats(): QueueStats {
     const rows = this.db.prepare(`SELECT queue, status, COUNT(*) AS n, MIN(created_at) AS oldest FROM jobs GROUP BY queue, status`).all() as Array<{
@@ -147,12 +205,13 @@ export class JobQueue {
     let running = 0;
     let oldest: number | null = null;
     for (const r of rows) {
-      const q = (byQueue[r.queue] ??= { pending: 0, running: 0 });
+      const q = (byQueue[r.queue] ??= { pending: 0, running: 0, oldest_pending_age_ms: null });
       q[r.status] += r.n;
       if (r.status === 'pending') {
         pending += r.n;
         const t = Date.parse(r.oldest);
         oldest = oldest === null ? t : Math.min(oldest, t);
+        q.oldest_pending_age_ms = Math.max(0, this.now() - t);
       } else running += r.n;
     }
     return { pending, running, failed, oldest_pending_age_ms: oldest === null ? null : Math.max(0, this.now() - oldest), by_queue: byQueue };

@@ -27,6 +27,7 @@ import { UserService } from './user-service.js';
 import { DeviceStatusService } from './device-status-service.js';
 import { UsageAggregation } from './usage-aggregation.js';
 import { StreamHealthService } from './stream-health-service.js';
+import { QueueMonitor } from './queue-monitor.js';
 import { DailyJsonLog } from '../repositories/request-log.js';
 import path from 'node:path';
 
@@ -53,6 +54,7 @@ export interface Services {
   requestLog: DailyJsonLog;
   usage: UsageAggregation;
   streamHealth: StreamHealthService;
+  queueMonitor: QueueMonitor;
   /** Stop the worker, close sockets and the database. */
   close(): Promise<void>;
 }
@@ -120,6 +122,7 @@ export async function createServices(config: ServerConfig, logger: Logger): Prom
     deviceStatus: new DeviceStatusService(db.kysely, exec, outbox, config.heartbeatTimeoutMs, pump),
     requestLog,
     usage: new UsageAggregation(db.kysely, exec, requestLog),
+    queueMonitor: new QueueMonitor(queue, exec, outbox, auditLog, logger, config.queueAlertThreshold, pump),
     streamHealth: new StreamHealthService(db.kysely, exec, outbox, (row) => organisation.sourceUrl(row.id, 'main', null)?.url ?? row.main_url, pump),
     async close() {
       worker.stop();

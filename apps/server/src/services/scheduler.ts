@@ -1,6 +1,7 @@
 /**
  * The server's schedule (S3, first part), in the site's time zone with croner: log
- * aggregation at 01:30 for the day before, the device heartbeat sweep every 5 s, and the
+ * aggregation at 01:30 for the day before, queue numbers every 2 s (broadcast when they
+ * change), the device heartbeat sweep every 5 s, and the
  * stream health probes (default every 5 minutes).
  * Croner's `protect` keeps a run from overlapping the previous one. A missed 01:30 (the
  * server was down) is caught up at start: any of the last 7 days with a request log but no
@@ -30,6 +31,7 @@ export function startScheduler(s: Services, logger: Logger): () => void {
   };
   const jobs = [
     new Cron('30 1 * * *', { timezone: tz, protect: true }, () => aggregate(yesterday(tz))),
+    new Cron('*/2 * * * * *', { protect: true }, () => s.queueMonitor.tick()),
     new Cron('*/5 * * * * *', { protect: true }, () => {
       const off = s.deviceStatus.sweep();
       if (off.length) logger.info({ devices: off }, 'devices offline: no heartbeat');
