@@ -149,8 +149,14 @@ export class JobQueue {
   failedPage(q: { page: number; per_page: number; queue?: string | undefined; type?: string | undefined }): { rows: FailedJobRow[]; total: number } {
     const where: string[] = [];
     const args: unknown[] = [];
-    if (q.queue) (where.push('queue = ?'), args.push(q.queue));
-    if (q.type) (where.push('type = ?'), args.push(q.type));
+    if (q.queue) {
+      where.push('queue = ?');
+      args.push(q.queue);
+    }
+    if (q.type) {
+      where.push('type = ?');
+      args.push(q.type);
+    }
     const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM failed_jobs ${w}`).get(...args) as { n: number }).n;
     const rows = this.db.prepare(`SELECT * FROM failed_jobs ${w} ORDER BY id DESC LIMIT ? OFFSET ?`).all(...args, q.per_page, (q.page - 1) * q.per_page) as FailedJobRow[];
