@@ -13,11 +13,12 @@
 import type { WebSocket } from 'ws';
 import type { Logger } from 'pino';
 import { ClientMessage, HEARTBEAT_INTERVAL_MS, type ServerControlMessage } from '@pantau/shared';
-import type { Outbox, OutboxEvent } from './outbox.js';
+import { ADMIN_CHANNEL, type Outbox, type OutboxEvent } from './outbox.js';
 
 /** Who is on the other end of a socket. */
 export interface SocketUser {
   id: number;
+  role: 'admin' | 'operator' | 'viewer';
   /** null = every branch. */
   branchScope: readonly number[] | null;
   /** null = every group. */
@@ -284,6 +285,7 @@ export class RealtimeHub {
 
 /** Whether a socket's user may see an event: branch events by branch, group events by group, the rest by all. */
 function visible(c: Client, e: OutboxEvent): boolean {
+  if (e.channel === ADMIN_CHANNEL) return c.user?.role === 'admin' && c.scope === null;
   if (e.branch_id !== null) return c.scope === null || c.scope.has(e.branch_id);
   if (e.group_id !== null) return c.groups === null || c.groups.has(e.group_id);
   return true;

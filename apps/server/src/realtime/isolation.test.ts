@@ -57,6 +57,12 @@ describe('real-time isolation', () => {
     expect(a.events().filter((e) => e.type === 'detection_update')).toHaveLength(50);
     expect(b.events().filter((e) => e.type === 'detection_update')).toHaveLength(50);
     expect(a.events().some((e) => e.type === 'group_updated' || e.type === 'device_updated')).toBe(false);
+    // system-wide numbers reach only admins of every branch
+    const svc = h.server.services;
+    svc.exec.tx(() => svc.outbox.appendForAdmins('queue_stats', { queues: [] }));
+    svc.hub.pump();
+    await waitFor(() => all.events().some((e) => e.type === 'queue_stats'), 3000, 'queue_stats to the admin');
+    expect([...a.events(), ...b.events()].some((e) => e.type === 'queue_stats')).toBe(false);
     expect(b.events().filter((e) => e.type === 'device_updated')).toHaveLength(1);
     a.close();
     b.close();

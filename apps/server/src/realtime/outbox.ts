@@ -33,6 +33,9 @@ interface Row {
   ts: string;
 }
 
+/** Channel of events only admins whose scope is every branch receive. */
+export const ADMIN_CHANNEL = 'admins';
+
 /** Repository of the `realtime_outbox` table (synchronous, for use inside transactions). */
 export class Outbox {
   private readonly insertStmt: SQLite.Statement;
@@ -52,6 +55,16 @@ export class Outbox {
   append<T extends RealtimeEventType>(type: T, branchId: number | null, data: RealtimeEventMap[T], now: number = Date.now(), groupId: number | null = null): number {
     const channel = branchId !== null ? `branch:${branchId}` : groupId !== null ? `group:${groupId}` : 'global';
     const r = this.insertStmt.run(type, channel, branchId, branchId === null ? groupId : null, JSON.stringify(data), new Date(now).toISOString());
+    return Number(r.lastInsertRowid);
+  }
+
+  /**
+   * Record a system-wide event only admins of every branch may see (channel `admins`), e.g.
+   * the queue numbers. Call inside the transaction of the change it reports.
+   * @returns the event id
+   */
+  appendForAdmins<T extends RealtimeEventType>(type: T, data: RealtimeEventMap[T], now: number = Date.now()): number {
+    const r = this.insertStmt.run(type, ADMIN_CHANNEL, null, null, JSON.stringify(data), new Date(now).toISOString());
     return Number(r.lastInsertRowid);
   }
 

@@ -59,7 +59,7 @@ export interface Services {
   close(): Promise<void>;
 }
 
-const toSocketUser = (u: AuthUser): SocketUser => ({ id: u.id, branchScope: u.branchScope, groupScope: u.groupScope, sessionId: u.sessionId, expiresAt: u.expiresAt });
+const toSocketUser = (u: AuthUser): SocketUser => ({ id: u.id, role: u.role, branchScope: u.branchScope, groupScope: u.groupScope, sessionId: u.sessionId, expiresAt: u.expiresAt });
 
 /**
  * Open the database, run migrations and wire every service. The worker is created but
@@ -86,7 +86,7 @@ export async function createServices(config: ServerConfig, logger: Logger): Prom
       const r = userRepo.findById(userId);
       if (!r || r.status !== 'active') return null;
       const u = auth.resolve(r, sessionId, '');
-      return { id: u.id, branchScope: u.branchScope, groupScope: u.groupScope, sessionId };
+      return { id: u.id, role: u.role, branchScope: u.branchScope, groupScope: u.groupScope, sessionId };
     },
   });
   const pump = () => hub.pump();

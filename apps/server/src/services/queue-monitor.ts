@@ -92,7 +92,7 @@ export class QueueMonitor {
     const json = JSON.stringify(queues);
     if (json === this.last) return;
     this.last = json;
-    this.exec.tx(() => this.outbox.append('queue_stats', null, { queues }));
+    this.exec.tx(() => this.outbox.appendForAdmins('queue_stats', { queues }));
     this.onEvents();
   }
 }
