@@ -24,7 +24,8 @@ function snapshot(): Record<string, number> {
   const db = h.server.services.db.sqlite;
   const out: Record<string, number> = {};
   for (const t of ['company_groups', 'company_branches', 'device_masters', 'cctv_streams', 'users', 'audit_logs', 'realtime_outbox', 'cctv_layout_settings', 'api_credentials']) {
-    out[t] = (db.prepare(`SELECT COUNT(*) AS n FROM ${t}`).get() as { n: number }).n;
+    // system-wide numbers (queue_stats, channel admins) are broadcast on a timer: not a change made by the input
+    out[t] = (db.prepare(`SELECT COUNT(*) AS n FROM ${t}${t === 'realtime_outbox' ? " WHERE channel != 'admins'" : ''}`).get() as { n: number }).n;
   }
   out.changed = (db.prepare(`SELECT COUNT(*) AS n FROM audit_logs`).get() as { n: number }).n;
   return out;
