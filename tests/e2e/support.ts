@@ -32,9 +32,14 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** A fresh, empty data directory: no user yet, so the console opens its first-run setup. */
+export function emptyDataDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'pantau-e2e-'));
+}
+
 /** A fresh data directory with the e2e admin in it. */
 export function prepareDataDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pantau-e2e-'));
+  const dir = emptyDataDir();
   const r = spawnSync(process.execPath, [bin, 'users', 'create', '--email', ADMIN.email, '--password', ADMIN.password, '--role', 'admin', '--data-dir', dir], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`users create failed: ${r.stderr}`);
   return dir;
@@ -102,7 +107,9 @@ export function launchChromium(): Promise<Browser> {
 export function collectErrors(page: Page): string[] {
   const errors: string[] = [];
   page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
+    if (m.type() !== 'error') return;
+    const at = m.location();
+    errors.push(at.url ? `${m.text()} (at ${at.url.replace(/^.*\//, '')}:${at.lineNumber}:${at.columnNumber})` : m.text());
   });
   page.on('pageerror', (e) => errors.push(String(e)));
   return errors;

@@ -34,7 +34,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist
 const TOKEN = 'preview-token';
 const now = () => new Date().toISOString();
 
-const user = { id: 1, email: 'operator@pantau.local', name: 'Sari Operator', role: 'operator', branch_scope: null, status: 'active', created_at: now() };
+const user = { id: 1, email: 'operator@pantau.local', name: 'Sari Operator', role: 'operator', scope_all: true, scope_group_ids: [], scope_branch_ids: [], status: 'active', last_login_at: null, created_at: now(), updated_at: now() };
 const branches = [
   { id: 1, name: 'Jakarta Pusat' },
   { id: 2, name: 'Bandung Dago' },
@@ -141,9 +141,19 @@ const server = http.createServer(async (req, res) => {
     return ok(res, { token: TOKEN, expires_at: new Date(Date.now() + 864e5).toISOString(), user: { ...user, email: body.email } });
   }
   if (p === '/api/v1/auth/logout') return ok(res, { ok: true });
+  if (p === '/api/v1/setup') return ok(res, { needs_setup: false });
   if (!authed(req)) return fail(res, 401, 'UNAUTHENTICATED', 'sign in first');
   if (p === '/api/v1/auth/me') return ok(res, user);
   if (p === '/api/v1/layouts/default') return ok(res, layout);
+  if (p === '/api/v1/camera-tree') {
+    const tree = branches.map((b) => ({
+      id: b.id,
+      group_name: b.id === 1 ? 'DKI Jakarta' : 'Jawa Barat',
+      province_code: b.id === 1 ? 'JK' : 'JB',
+      branches: [{ id: b.id, branch_name: b.name, branch_code: `B${b.id}`, timezone: 'Asia/Jakarta', nvrs: [], cameras: cameras.filter((c) => c.branch === b).map((c) => ({ device_id: c.device_id, device_name: c.name, status: 'online', streams: [{ id: c.stream_id, stream_name: c.name, status: 'online' }] })) }],
+    }));
+    return ok(res, tree);
+  }
   const live = p.match(/^\/api\/v1\/streams\/(\d+)\/live$/);
   if (live) {
     const quality = url.searchParams.get('quality') ?? 'sub';

@@ -1,13 +1,39 @@
 /**
- * Renderer entry: mounts the app inside Mantine's provider, dark scheme forced.
+ * Renderer entry: i18n first, then the app inside Mantine (dark scheme forced), TanStack
+ * Query, the date pickers' locale, confirm dialogs and toasts.
  */
 import '@mantine/core/styles.css';
+import '@mantine/notifications/styles.css';
+import '@mantine/dates/styles.css';
 import './styles.css';
-import { StrictMode } from 'react';
+import './admin.css';
+import { StrictMode, type ReactNode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { MantineProvider } from '@mantine/core';
+import { ModalsProvider } from '@mantine/modals';
+import { Notifications } from '@mantine/notifications';
+import { DatesProvider } from '@mantine/dates';
+import { QueryClientProvider } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
 import { App } from './components/app.js';
 import { theme } from './theme.js';
+import { initI18n } from './i18n/index.js';
+import { createQueryClient } from './data/query-client.js';
+
+initI18n();
+const queryClient = createQueryClient();
+
+/** Date pickers follow the console's language. */
+function LocalisedDates({ children }: { children: ReactNode }) {
+  const { i18n } = useTranslation();
+  return <DatesProvider settings={{ locale: i18n.resolvedLanguage ?? 'en', firstDayOfWeek: 1 }}>{children}</DatesProvider>;
+}
+
+/** Modal texts follow the console's language. */
+function LocalisedModals({ children }: { children: ReactNode }) {
+  const { t } = useTranslation();
+  return <ModalsProvider labels={{ confirm: t('common.confirm'), cancel: t('common.cancel') }}>{children}</ModalsProvider>;
+}
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');
@@ -15,7 +41,14 @@ if (!root) throw new Error('index.html has no #root');
 createRoot(root).render(
   <StrictMode>
     <MantineProvider theme={theme} forceColorScheme="dark">
-      <App />
+      <QueryClientProvider client={queryClient}>
+        <LocalisedDates>
+          <LocalisedModals>
+            <Notifications position="bottom-right" limit={4} />
+            <App />
+          </LocalisedModals>
+        </LocalisedDates>
+      </QueryClientProvider>
     </MantineProvider>
   </StrictMode>,
 );

@@ -1,6 +1,6 @@
 /**
- * Top-level switch: restores a stored session once, then shows the sign-in screen or the
- * console.
+ * Top-level switch: restores a stored session once, then shows the first-run setup, the
+ * sign-in screen or the console.
  */
 import { useEffect } from 'react';
 import { Center, Loader } from '@mantine/core';
@@ -8,6 +8,7 @@ import { useSessionStore } from '../stores/session-store.js';
 import { restoreSession } from '../session/auth.js';
 import { SignInScreen } from './sign-in-screen.js';
 import { ConsoleScreen } from './console-screen.js';
+import { SetupScreen } from './setup-screen.js';
 
 /** The whole renderer. */
 export function App() {
@@ -28,5 +29,6 @@ export function App() {
       </Center>
     );
   }
+  if (phase === 'setup') return <SetupScreen />;
   return phase === 'signed-in' ? <ConsoleScreen /> : <SignInScreen />;
 }

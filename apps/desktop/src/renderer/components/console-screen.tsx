@@ -1,22 +1,33 @@
 /**
- * The signed-in console: header, video wall and live event feed. Owns the live session's
- * lifetime (started on mount, stopped on sign-out or unmount).
+ * The signed-in console: an app shell with the header, the admin navigation (admins only) and
+ * the screen chosen. Owns the live session's lifetime (started on mount, stopped on sign-out
+ * or unmount), keeps server data fresh from realtime events, and keeps the signed-in user's
+ * record (role, scope) current.
  */
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
+import { AppShell } from '@mantine/core';
+import { useLocalStorage } from '@mantine/hooks';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { PantauError } from '@pantau/shared';
 import { useSessionStore } from '../stores/session-store.js';
 import { useConnectionStore } from '../stores/connection-store.js';
+import { allowedViews, useNavStore } from '../stores/nav-store.js';
 import { startLiveSession } from '../session/live-session.js';
 import { signOut } from '../session/auth.js';
-import { AppHeader } from './app-header.js';
-import { VideoWall } from './video-wall.js';
-import { EventFeed } from './event-feed.js';
+import { useRealtimeInvalidation } from '../data/use-realtime-invalidation.js';
+import { queryKeys } from '../data/query-keys.js';
+import { AppHeader } from './shell/app-header.js';
+import { NavBar } from './shell/nav-bar.js';
+import { ChangePasswordModal } from './shell/change-password-modal.js';
+import { ScreenSwitch } from './shell/screen-switch.js';
 
-/** Header on top, wall on the left, feed on the right. */
-export function ConsoleScreen() {
+/** Runs the realtime session while the console is shown. */
+function useLiveSession(): void {
+  const { t } = useTranslation();
   const api = useSessionStore((s) => s.api);
   const token = useSessionStore((s) => s.token);
   const serverUrl = useSessionStore((s) => s.serverUrl);
-
   useEffect(() => {
     if (!api || !token) return;
     const session = startLiveSession({
@@ -24,7 +35,7 @@ export function ConsoleScreen() {
       serverUrl,
       token,
       onStatus: (status) => useConnectionStore.setState({ status }),
-      onAuthFailed: (message) => void signOut(`Signed out by the server: ${message}`),
+      onAuthFailed: (message) => void signOut(t('signIn.signedOutByServer', { message })),
     });
     const onOnline = () => session.reconnectNow();
     window.addEventListener('online', onOnline);
@@ -34,15 +45,66 @@ export function ConsoleScreen() {
       session.stop();
       useConnectionStore.setState({ reconnectNow: () => undefined });
     };
+    // `t` changes with the language; the session must not restart for that.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [api, token, serverUrl]);
+}
+
+/** Refetches the signed-in user when it changes (`user_updated`) and applies role and scope at once. */
+function useCurrentUser(): void {
+  const { t } = useTranslation();
+  const api = useSessionStore((s) => s.api);
+  const { data, error } = useQuery({ queryKey: queryKeys.me(), queryFn: () => api!.me(), enabled: api !== null });
+  useEffect(() => {
+    if (data) useSessionStore.setState({ user: data });
+  }, [data]);
+  useEffect(() => {
+    if (error instanceof PantauError && error.status === 401) void signOut(t('signIn.sessionEnded'));
+  }, [error, t]);
+}
+
+/** Header on top, navigation on the left (admins), the chosen screen in the rest. */
+export function ConsoleScreen() {
+  const queryClient = useQueryClient();
+  const user = useSessionStore((s) => s.user);
+  const requested = useNavStore((s) => s.view);
+  const go = useNavStore((s) => s.go);
+  const [navOpen, setNavOpen] = useLocalStorage({ key: 'pantau.nav-open', defaultValue: true });
+  const [passwordOpen, setPasswordOpen] = useState(false);
+  useLiveSession();
+  useRealtimeInvalidation();
+  useCurrentUser();
+  // Nothing of one user's server data may be shown to the next one signing in here.
+  useEffect(() => () => queryClient.clear(), [queryClient]);
+
+  const views = allowedViews(user);
+  const view = views.includes(requested) ? requested : 'wall';
+  const hasNav = views.length > 1;
 
   return (
-    <div className="console">
-      <AppHeader />
-      <main className="console__body">
-        <VideoWall />
-        <EventFeed />
-      </main>
-    </div>
+    <AppShell
+      header={{ height: 48 }}
+      navbar={hasNav ? { width: 190, breakpoint: 0, collapsed: { desktop: !navOpen, mobile: !navOpen } } : undefined}
+      padding={0}
+      className="console"
+    >
+      <AppShell.Header className="console__header">
+        <AppHeader
+          navOpen={hasNav ? navOpen : undefined}
+          onToggleNav={() => setNavOpen((o) => !o)}
+          onChangePassword={() => setPasswordOpen(true)}
+          onWall={view === 'wall'}
+        />
+      </AppShell.Header>
+      {hasNav && (
+        <AppShell.Navbar className="console__nav">
+          <NavBar views={views} active={view} onSelect={go} />
+        </AppShell.Navbar>
+      )}
+      <AppShell.Main className="console__main" data-view={view}>
+        <ScreenSwitch view={view} />
+      </AppShell.Main>
+      <ChangePasswordModal opened={passwordOpen} onClose={() => setPasswordOpen(false)} />
+    </AppShell>
   );
 }

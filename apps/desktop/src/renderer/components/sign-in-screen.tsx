@@ -3,12 +3,15 @@
  * the page's own origin.
  */
 import { useState, type FormEvent } from 'react';
-import { Alert, Box, Button, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Box, Button, Group, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
 import { useSessionStore } from '../stores/session-store.js';
 import { signIn } from '../session/auth.js';
+import { LanguageSwitch } from './shell/language-switch.js';
 
 /** The sign-in form, centred on the dark background. */
 export function SignInScreen() {
+  const { t } = useTranslation();
   const isElectron = useSessionStore((s) => s.isElectron);
   const storedUrl = useSessionStore((s) => s.serverUrl);
   const phase = useSessionStore((s) => s.phase);
@@ -27,17 +30,20 @@ export function SignInScreen() {
     <Box className="signin-backdrop">
       <Paper component="form" onSubmit={submit} className="signin-card" p="xl" radius="md" withBorder data-testid="sign-in-form">
         <Stack gap="md">
-          <div>
-            <Title order={2} className="brand-mark">
-              PANTAU
-            </Title>
-            <Text size="sm" c="dimmed">
-              CCTV control room · sign in to continue
-            </Text>
-          </div>
+          <Group justify="space-between" align="flex-start" wrap="nowrap">
+            <div>
+              <Title order={2} className="brand-mark">
+                PANTAU
+              </Title>
+              <Text size="sm" c="dimmed">
+                {t('signIn.tagline')}
+              </Text>
+            </div>
+            <LanguageSwitch />
+          </Group>
           {isElectron && (
             <TextInput
-              label="Server"
+              label={t('signIn.server')}
               placeholder="http://127.0.0.1:8080"
               value={serverUrl}
               onChange={(e) => setServerUrl(e.currentTarget.value)}
@@ -46,7 +52,7 @@ export function SignInScreen() {
             />
           )}
           <TextInput
-            label="Email"
+            label={t('signIn.email')}
             type="email"
             autoComplete="username"
             value={email}
@@ -56,7 +62,7 @@ export function SignInScreen() {
             data-testid="sign-in-email"
           />
           <PasswordInput
-            label="Password"
+            label={t('signIn.password')}
             autoComplete="current-password"
             value={password}
             onChange={(e) => setPassword(e.currentTarget.value)}
@@ -69,11 +75,11 @@ export function SignInScreen() {
             </Alert>
           )}
           <Button type="submit" loading={busy} fullWidth data-testid="sign-in-submit">
-            Sign in
+            {t('signIn.submit')}
           </Button>
           {!isElectron && (
             <Text size="xs" c="dimmed" ta="center">
-              Server {storedUrl}
+              {t('signIn.serverAt', { url: storedUrl })}
             </Text>
           )}
         </Stack>

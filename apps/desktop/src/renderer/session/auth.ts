@@ -2,6 +2,7 @@
  * Sign-in, restoring a stored session at start, and sign-out (D1). Updates the session store;
  * the screens only call these functions.
  */
+import i18next from 'i18next';
 import { ApiClient, PantauError } from '@pantau/shared';
 import { getBridge } from '../lib/bridge.js';
 import { browserServerBase } from '../lib/server-url.js';
@@ -15,12 +16,13 @@ function tokenStorage(): TokenStorage {
   return bridge ? bridgeTokenStorage(bridge) : webTokenStorage(window.sessionStorage);
 }
 
-/** A readable sentence for any error thrown by sign-in. */
+/** A readable sentence, in the console's language, for any error thrown by sign-in. */
 export function describeError(err: unknown): string {
   if (err instanceof PantauError) {
-    if (err.code === 'INVALID_CREDENTIALS' || err.code === 'UNAUTHENTICATED') return 'Wrong email or password.';
-    if (err.code === 'UNAVAILABLE') return 'Cannot reach the server. Check the address and the network.';
-    if (err.code === 'VALIDATION_ERROR') return 'Enter a valid email and a password.';
+    if (err.code === 'INVALID_CREDENTIALS' || err.code === 'UNAUTHENTICATED') return i18next.t('signIn.wrong');
+    if (err.code === 'UNAVAILABLE') return i18next.t('signIn.unavailable');
+    if (err.code === 'VALIDATION_ERROR') return i18next.t('signIn.invalid');
+    if (err.code === 'RATE_LIMITED') return i18next.t('errors.rateLimited');
     return err.message;
   }
   const message = err instanceof Error ? err.message : String(err);
@@ -30,9 +32,19 @@ export function describeError(err: unknown): string {
 }
 
 /**
+ * `signed-out`, or `setup` when the server has no user yet (`GET /setup`). A server that
+ * cannot be reached or predates the setup route gets the sign-in screen.
+ */
+async function signedOutPhase(serverUrl: string): Promise<'setup' | 'signed-out'> {
+  const state = await new ApiClient({ baseUrl: serverUrl }).setupState().catch(() => ({ needs_setup: false }));
+  return state.needs_setup ? 'setup' : 'signed-out';
+}
+
+/**
  * Runs once at start: finds the server URL (bridge setting or page origin) and, when a token
  * is stored, checks it with `GET /auth/me`. A token the server refuses is forgotten; when the
  * server cannot be reached the console opens anyway and connects when the server is back.
+ * Without a token, a server with no user yet opens the first-run setup screen.
  */
 export async function restoreSession(): Promise<void> {
   const bridge = getBridge();
@@ -41,7 +53,7 @@ export async function restoreSession(): Promise<void> {
   const storage = tokenStorage();
   const token = await storage.load().catch(() => null);
   if (!token) {
-    useSessionStore.setState({ phase: 'signed-out' });
+    useSessionStore.setState({ phase: await signedOutPhase(serverUrl) });
     return;
   }
   const api = new ApiClient({ baseUrl: serverUrl, token });
@@ -51,7 +63,7 @@ export async function restoreSession(): Promise<void> {
   } catch (err) {
     if (err instanceof PantauError && err.status === 401) {
       await storage.clear();
-      useSessionStore.setState({ phase: 'signed-out' });
+      useSessionStore.setState({ phase: await signedOutPhase(serverUrl) });
     } else {
       useSessionStore.setState({ phase: 'signed-in', api, token, user: null, error: null });
     }
@@ -85,6 +97,31 @@ export async function signIn(input: SignInInput): Promise<void> {
   } catch (err) {
     useSessionStore.setState({ phase: 'signed-out', error: describeError(err) });
   }
+}
+
+/** What the first-run setup form submits: the first administrator. */
+export interface SetupInput {
+  name: string;
+  email: string;
+  password: string;
+}
+
+/**
+ * First run: creates the first administrator (`POST /setup`, refused once any user exists)
+ * and signs in as them.
+ * @throws PantauError from the server (field errors for the form; 409 when a user exists)
+ */
+export async function completeSetup(input: SetupInput): Promise<void> {
+  const { serverUrl } = useSessionStore.getState();
+  const api = new ApiClient({ baseUrl: serverUrl });
+  const result = await api.setup({ name: input.name.trim(), email: input.email.trim(), password: input.password });
+  await tokenStorage().save(result.token);
+  useSessionStore.setState({ phase: 'signed-in', api, token: result.token, user: result.user, error: null });
+}
+
+/** Leaves the setup screen for sign-in (e.g. after another admin finished the setup first). */
+export function toSignIn(message: string | null = null): void {
+  useSessionStore.setState({ phase: 'signed-out', error: message });
 }
 
 /**

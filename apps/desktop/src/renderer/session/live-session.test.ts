@@ -5,6 +5,7 @@ import { useEventsStore } from '../stores/events-store.js';
 import { useWallStore } from '../stores/wall-store.js';
 import { detectionEvent, fakeSocketFactory } from '../realtime/fake-websocket.js';
 import type { FrameScheduler } from '../realtime/event-batcher.js';
+import { createRealtimeBus } from '../realtime/event-bus.js';
 
 const layout: Layout = {
   id: 1,
@@ -16,7 +17,7 @@ const layout: Layout = {
   updated_at: '2026-01-01T00:00:00.000Z',
 };
 
-function setup(restRows: EventLog[] = []) {
+function setup(restRows: EventLog[] = [], bus = createRealtimeBus()) {
   let frames: Array<() => void> = [];
   const schedule: FrameScheduler = (cb) => {
     frames.push(cb);
@@ -32,6 +33,7 @@ function setup(restRows: EventLog[] = []) {
     schedule,
     onStatus: () => undefined,
     onAuthFailed: () => undefined,
+    bus,
   });
   const fireFrame = () => {
     const f = frames;
@@ -98,5 +100,24 @@ describe('live session', () => {
     second.receive({ type: 'resumed', since: 2, last_id: 4, replayed: 2 });
     s.fireFrame();
     expect(useEventsStore.getState().rows.map((r) => r.id)).toEqual([4, 3, 2, 1]);
+  });
+
+  it('fans each batch out on the realtime bus after the stores took it', () => {
+    const bus = createRealtimeBus();
+    const batches: number[][] = [];
+    bus.subscribe((events) => {
+      batches.push(events.map((e) => e.id));
+      // the feed already holds the batch's rows when listeners run
+      expect(useEventsStore.getState().rows.length).toBeGreaterThan(0);
+    });
+    const s = setup([], bus);
+    session = s.session;
+    const ws = s.factory.last();
+    ws.open();
+    ws.receive({ type: 'ready', last_id: 0, user_id: 1 });
+    ws.receive(detectionEvent(1));
+    ws.receive({ id: 2, type: 'branch_updated', channel: 'branch:1', ts: '2026-01-01T00:00:00.000Z', data: { branch_id: 1, group_id: 1, action: 'updated' } });
+    s.fireFrame();
+    expect(batches).toEqual([[1, 2]]);
   });
 });

@@ -3,13 +3,14 @@
  * stores they feed.
  *
  *   /ws frames ─► RealtimeClient ─► batcher (1 per frame) ─► events store (feed)
- *                      │ onSync / poll                     └► wall store (tile badges)
- *                      └──────────► GET /events?limit=100 ─┘
+ *                      │ onSync / poll                     ├► wall store (tile badges)
+ *                      └──────────► GET /events?limit=100 ─┘└► realtime bus (cache invalidation, tree)
  */
 import type { ApiClient, EventLog, RealtimeEvent, RealtimeEventMap } from '@pantau/shared';
 import { createBatcher, type FrameScheduler, frameOrTimeout } from '../realtime/event-batcher.js';
 import { RealtimeClient, type ConnectionStatus, type WebSocketFactory, type WebSocketLike } from '../realtime/realtime-client.js';
 import { toWebSocketUrl } from '../lib/server-url.js';
+import { realtimeBus, type RealtimeBus } from '../realtime/event-bus.js';
 import { useEventsStore } from '../stores/events-store.js';
 import { useWallStore } from '../stores/wall-store.js';
 
@@ -25,6 +26,8 @@ export interface LiveSessionDeps {
   schedule?: FrameScheduler;
   onStatus: (status: ConnectionStatus) => void;
   onAuthFailed: (message: string) => void;
+  /** Where every batch is fanned out after the stores took it (default: the console's bus). */
+  bus?: RealtimeBus;
 }
 
 /** A running live session. */
@@ -78,7 +81,11 @@ export function startLiveSession(deps: LiveSessionDeps): LiveSession {
     }
   };
 
-  const batcher = createBatcher<RealtimeEvent>((events) => applyRealtimeBatch(events, () => void loadLayout()), deps.schedule ?? frameOrTimeout);
+  const bus = deps.bus ?? realtimeBus;
+  const batcher = createBatcher<RealtimeEvent>((events) => {
+    applyRealtimeBatch(events, () => void loadLayout());
+    bus.publish(events);
+  }, deps.schedule ?? frameOrTimeout);
 
   const client = new RealtimeClient({
     url: toWebSocketUrl(deps.serverUrl, '/ws'),

@@ -5,8 +5,8 @@
 import { create } from 'zustand';
 import type { ApiClient, User } from '@pantau/shared';
 
-/** Where the sign-in flow is. */
-export type SessionPhase = 'starting' | 'signed-out' | 'signing-in' | 'signed-in';
+/** Where the sign-in flow is; `setup` while the server has no user yet (first run). */
+export type SessionPhase = 'starting' | 'setup' | 'signed-out' | 'signing-in' | 'signed-in';
 
 /** Session state. */
 export interface SessionState {

@@ -39,6 +39,8 @@ export interface WallState {
   noteUpstreams: (events: Array<RealtimeEventMap['stream_status']>) => void;
   setLayout: (layout: Layout | null, error?: string | null) => void;
   toggleMaximised: (position: number) => void;
+  /** Maximises the tile at `position` (a no-op when it already is). */
+  maximise: (position: number) => void;
   restore: () => void;
   /** Records the newest detection per camera of a batch of rows. */
   noteDetections: (rows: EventLog[]) => void;
@@ -63,6 +65,9 @@ export const useWallStore = create<WallState>()((set, get) => ({
   },
   toggleMaximised(position) {
     set({ maximised: get().maximised === position ? null : position });
+  },
+  maximise(position) {
+    if (get().maximised !== position) set({ maximised: position });
   },
   restore() {
     if (get().maximised !== null) set({ maximised: null });

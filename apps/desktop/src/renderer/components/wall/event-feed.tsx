@@ -9,16 +9,21 @@ import { useRef } from 'react';
 import { Badge, Text } from '@mantine/core';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { EventLog } from '@pantau/shared';
-import { useEventsStore } from '../stores/events-store.js';
-import { formatClock } from '../lib/format.js';
+import { useTranslation } from 'react-i18next';
+import { useEventsStore } from '../../stores/events-store.js';
+import { useFormat, type Formatters } from '../../i18n/use-format.js';
+import { useBranchTimeZones } from '../../data/use-camera-tree.js';
+import { DEFAULT_TIME_ZONE } from '../../lib/format.js';
 
 /** Height of one row, px (fixed, so the virtualiser never measures). */
 export const EVENT_ROW_HEIGHT = 30;
 
-function EventRow({ row, top }: { row: EventLog; top: number }) {
+function EventRow({ row, top, fmt, timeZone }: { row: EventLog; top: number; fmt: Formatters; timeZone: string }) {
   return (
-    <div className="feed__row" style={{ transform: `translateY(${top}px)` }} data-testid="event-row" data-event-id={row.id}>
-      <span className="feed__time">{formatClock(row.event_timestamp)}</span>
+    <div className="feed__row" style={{ transform: `translateY(${top}px)` }} data-testid="event-row" data-event-id={row.id} data-branch-id={row.branch_id}>
+      <span className="feed__time" title={`${fmt.dateTime(row.event_timestamp, timeZone)} (${timeZone})`}>
+        {fmt.clock(row.event_timestamp, timeZone)}
+      </span>
       <span className="feed__cell" title={row.branch_name}>
         {row.branch_name}
       </span>
@@ -35,6 +40,9 @@ function EventRow({ row, top }: { row: EventLog; top: number }) {
 
 /** The feed column. */
 export function EventFeed() {
+  const { t } = useTranslation();
+  const fmt = useFormat();
+  const zones = useBranchTimeZones();
   const rows = useEventsStore((s) => s.rows);
   const received = useEventsStore((s) => s.received);
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -50,29 +58,29 @@ export function EventFeed() {
     <aside className="feed" data-testid="event-feed">
       <div className="feed__title">
         <Text fw={600} size="sm">
-          Live events
+          {t('feed.title')}
         </Text>
         <Badge variant="light" color="cyan" data-testid="event-counter" data-count={received}>
-          {received.toLocaleString('en-US')} received
+          {t('feed.received', { n: fmt.number(received) })}
         </Badge>
       </div>
       <div className="feed__row feed__row--head">
-        <span>Time</span>
-        <span>Branch</span>
-        <span>Camera</span>
-        <span>Re-ID</span>
+        <span title={t('feed.timeHint')}>{t('feed.time')}</span>
+        <span>{t('feed.branch')}</span>
+        <span>{t('feed.camera')}</span>
+        <span>{t('feed.reId')}</span>
         <span className="feed__count">#</span>
       </div>
       <div ref={scrollRef} className="feed__scroll">
         {rows.length === 0 ? (
           <Text size="sm" c="dimmed" ta="center" mt="xl" data-testid="event-feed-empty">
-            Waiting for detections…
+            {t('feed.waiting')}
           </Text>
         ) : (
           <div className="feed__inner" style={{ height: virtualizer.getTotalSize() }}>
             {virtualizer.getVirtualItems().map((item) => {
               const row = rows[item.index];
-              return row ? <EventRow key={row.id} row={row} top={item.start} /> : null;
+              return row ? <EventRow key={row.id} row={row} top={item.start} fmt={fmt} timeZone={zones.get(row.branch_id) ?? DEFAULT_TIME_ZONE} /> : null;
             })}
           </div>
         )}

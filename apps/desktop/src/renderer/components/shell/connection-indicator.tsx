@@ -3,25 +3,19 @@
  * offline (red). A click reconnects at once.
  */
 import { Tooltip, UnstyledButton } from '@mantine/core';
-import { useConnectionStore } from '../stores/connection-store.js';
-import type { ConnectionStatus } from '../realtime/realtime-client.js';
-
-const LABEL: Record<ConnectionStatus, string> = {
-  connecting: 'Connecting',
-  connected: 'Connected',
-  reconnecting: 'Reconnecting',
-  offline: 'Offline',
-};
+import { useTranslation } from 'react-i18next';
+import { useConnectionStore } from '../../stores/connection-store.js';
 
 /** Indicator button; `data-status` carries the raw status for tests. */
 export function ConnectionIndicator() {
+  const { t } = useTranslation();
   const status = useConnectionStore((s) => s.status);
   const reconnectNow = useConnectionStore((s) => s.reconnectNow);
   return (
-    <Tooltip label="Live feed connection · click to reconnect now" openDelay={400}>
+    <Tooltip label={t('connection.tooltip')} openDelay={400}>
       <UnstyledButton className={`conn conn--${status}`} onClick={reconnectNow} data-testid="connection-indicator" data-status={status}>
         <span className="conn__dot" />
-        <span className="conn__label">{LABEL[status]}</span>
+        <span className="conn__label">{t(`connection.${status}`)}</span>
       </UnstyledButton>
     </Tooltip>
   );

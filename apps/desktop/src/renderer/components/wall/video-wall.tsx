@@ -5,13 +5,15 @@
  */
 import { useEffect } from 'react';
 import { Center, Loader, Text } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
 import type { LayoutPosition } from '@pantau/shared';
-import { useWallStore } from '../stores/wall-store.js';
-import { gridFor } from '../lib/wall-grid.js';
+import { useWallStore } from '../../stores/wall-store.js';
+import { gridFor } from '../../lib/wall-grid.js';
 import { VideoTile } from './video-tile.js';
 
 /** The wall, filling the space left of the feed. */
 export function VideoWall() {
+  const { t } = useTranslation();
   const layout = useWallStore((s) => s.layout);
   const layoutError = useWallStore((s) => s.layoutError);
   const maximised = useWallStore((s) => s.maximised);
@@ -31,7 +33,7 @@ export function VideoWall() {
         <Center h="100%">
           {layoutError ? (
             <Text c="dimmed" data-testid="wall-error">
-              No layout to show: {layoutError}
+              {t('wall.noLayout', { error: layoutError })}
             </Text>
           ) : (
             <Loader color="cyan" type="dots" />
@@ -63,7 +65,7 @@ export function VideoWall() {
           <div key={n} className="tile tile--empty" data-testid={`tile-${n}`} data-position={n} data-status="empty">
             <span className="tile__position">{n}</span>
             <Text size="xs" c="dimmed">
-              No camera
+              {t('wall.noCamera')}
             </Text>
           </div>
         );

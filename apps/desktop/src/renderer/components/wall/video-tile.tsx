@@ -10,14 +10,17 @@
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { Loader } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
 import type { LayoutPosition } from '@pantau/shared';
-import { useSessionStore } from '../stores/session-store.js';
-import { upstreamKey, useWallStore } from '../stores/wall-store.js';
-import { formatClock } from '../lib/format.js';
-import { useConnectionStore } from '../stores/connection-store.js';
-import { toWebSocketUrl } from '../lib/server-url.js';
-import { TilePlayer, type TileState } from '../video/tile-player.js';
-import { canPlayMpegts, createMpegtsPlayer } from '../video/mpegts-player.js';
+import { useSessionStore } from '../../stores/session-store.js';
+import { upstreamKey, useWallStore } from '../../stores/wall-store.js';
+import { useFormat } from '../../i18n/use-format.js';
+import { useBranchTimeZones } from '../../data/use-camera-tree.js';
+import { useConnectionStore } from '../../stores/connection-store.js';
+import { toWebSocketUrl } from '../../lib/server-url.js';
+import { TilePlayer, type TileState } from '../../video/tile-player.js';
+import { canPlayMpegts, createMpegtsPlayer } from '../../video/mpegts-player.js';
 
 const CONNECTING: TileState = { status: 'connecting', behindS: 0, error: null };
 
@@ -28,21 +31,32 @@ export interface VideoTileProps {
   onToggle: (position: number) => void;
 }
 
-function statusText(state: TileState): string {
+function statusText(state: TileState, t: TFunction): string {
   switch (state.status) {
     case 'live':
-      return 'LIVE';
+      return t('tile.live');
     case 'connecting':
-      return 'CONNECTING';
+      return t('tile.connecting');
     case 'stalled':
-      return `STALLED ${state.behindS} s`;
+      return t('tile.stalled', { seconds: state.behindS });
     case 'offline':
-      return 'OFFLINE';
+      return t('tile.offline');
   }
+}
+
+/** The player's technical reason in the user's language where it is one of the player's own. */
+function reasonText(error: string | null, t: TFunction): string {
+  if (error === null) return t('tile.noSignal');
+  if (error === 'no video received') return t('tile.noVideo');
+  const noUrl = /^no live URL: (.*)$/.exec(error);
+  return noUrl ? t('tile.noLiveUrl', { reason: noUrl[1] }) : error;
 }
 
 /** One playing camera. */
 export function VideoTile({ position, maximised, onToggle }: VideoTileProps) {
+  const { t } = useTranslation();
+  const fmt = useFormat();
+  const timeZone = useBranchTimeZones().get(position.branch_id);
   const videoRef = useRef<HTMLVideoElement>(null);
   const api = useSessionStore((s) => s.api);
   const serverUrl = useSessionStore((s) => s.serverUrl);
@@ -80,9 +94,9 @@ export function VideoTile({ position, maximised, onToggle }: VideoTileProps) {
   // The gateway says at once when the camera stops answering; the player alone would only
   // notice after its stall and first-frame timeouts.
   const shown: TileState = !supported
-    ? { status: 'offline', behindS: 0, error: 'this browser cannot play MPEG-TS (no Media Source Extensions)' }
+    ? { status: 'offline', behindS: 0, error: t('tile.noMse') }
     : upstream?.status === 'reconnecting' && state.status !== 'live'
-      ? { status: 'offline', behindS: 0, error: `camera not answering since ${formatClock(upstream.since)}`, cause: 'camera' }
+      ? { status: 'offline', behindS: 0, error: t('tile.notAnswering', { time: fmt.clock(upstream.since, timeZone) }), cause: 'camera' }
       : state;
   const name = position.position_name ?? position.stream_name;
 
@@ -98,7 +112,7 @@ export function VideoTile({ position, maximised, onToggle }: VideoTileProps) {
       data-maximized={maximised}
       data-last-re-id={detection?.reId}
       onClick={() => onToggle(position.position_number)}
-      title={maximised ? 'Click or press Escape to restore' : 'Click to maximise'}
+      title={maximised ? t('tile.clickToRestore') : t('tile.clickToMaximise')}
     >
       <video ref={videoRef} className="tile__video" muted autoPlay playsInline disablePictureInPicture />
       <div className="tile__caption">
@@ -107,8 +121,8 @@ export function VideoTile({ position, maximised, onToggle }: VideoTileProps) {
       </div>
       <div className={`tile__status tile__status--${shown.status}`} data-testid="status-chip">
         <span className="tile__status-dot" />
-        {statusText(shown)}
-        {maximised && <span className="tile__quality">MAIN</span>}
+        {statusText(shown, t)}
+        {maximised && <span className="tile__quality">{t('tile.main')}</span>}
       </div>
       {shown.status === 'connecting' && (
         <div className="tile__center">
@@ -117,13 +131,13 @@ export function VideoTile({ position, maximised, onToggle }: VideoTileProps) {
       )}
       {shown.status === 'offline' && (
         <div className="tile__center tile__error" data-testid="error-overlay">
-          <strong>{shown.cause === 'server' ? 'Server unreachable' : 'Camera offline'}</strong>
-          <span>{shown.error ?? 'no signal'} · retrying</span>
+          <strong>{shown.cause === 'server' ? t('tile.serverUnreachable') : t('tile.cameraOffline')}</strong>
+          <span>{t('tile.retrying', { reason: reasonText(shown.error, t) })}</span>
         </div>
       )}
       {detection && (
         <div key={detection.eventId} className="tile__badge" data-testid="detection-badge">
-          <span className="tile__badge-label">DETECTED</span> {detection.reId}
+          <span className="tile__badge-label">{t('tile.detected')}</span> {detection.reId}
           {detection.count > 1 && <span className="tile__badge-count">×{detection.count}</span>}
         </div>
       )}

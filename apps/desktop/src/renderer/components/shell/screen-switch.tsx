@@ -1,0 +1,32 @@
+/**
+ * Renders the screen for a view. The wall unmounts while an admin screen is open, which stops
+ * its players (their bandwidth is not needed); the live feed keeps collecting meanwhile.
+ */
+import type { View } from '../../stores/nav-store.js';
+import { WallView } from '../wall/wall-view.js';
+import { GroupsScreen } from '../admin/groups-screen.js';
+import { BranchesScreen } from '../admin/branches-screen.js';
+import { DevicesScreen } from '../admin/devices-screen.js';
+import { StreamsScreen } from '../admin/streams-screen.js';
+import { UsersScreen } from '../admin/users-screen.js';
+import { AuditScreen } from '../admin/audit-screen.js';
+
+/** The screen of `view`. */
+export function ScreenSwitch({ view }: { view: View }) {
+  switch (view) {
+    case 'wall':
+      return <WallView />;
+    case 'groups':
+      return <GroupsScreen />;
+    case 'branches':
+      return <BranchesScreen />;
+    case 'devices':
+      return <DevicesScreen />;
+    case 'streams':
+      return <StreamsScreen />;
+    case 'users':
+      return <UsersScreen />;
+    case 'audit':
+      return <AuditScreen />;
+  }
+}

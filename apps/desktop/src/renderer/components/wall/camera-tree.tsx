@@ -1,0 +1,146 @@
+/**
+ * The camera tree beside the wall: group › branch › NVR › camera with status dots, limited by
+ * the server to the user's scope. A camera on the wall maximises its tile on click; cameras
+ * not on the wall are listed dimmed (placing them is the layout editor's job).
+ *
+ * Test hooks: `camera-tree` (`data-open`), `camera-tree-toggle`, `camera-tree-search`,
+ * `tree-group` / `tree-branch` / `tree-nvr` (`data-id`), `tree-camera` (`data-device-id`,
+ * `data-status`, `data-position` when on the wall), `camera-tree-count`.
+ */
+import { useMemo, useState } from 'react';
+import { ActionIcon, Loader, Text, TextInput, Tooltip } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import type { CameraTreeCamera, CameraTreeGroup } from '@pantau/shared';
+import { useWallStore } from '../../stores/wall-store.js';
+import { useCameraTree } from '../../data/use-camera-tree.js';
+import { useFormat } from '../../i18n/use-format.js';
+import { cameraCounts, filterTree, positionOf, wallIndex, type WallIndex } from './camera-tree-model.js';
+
+function Dot({ status }: { status: string }) {
+  return <span className={`tree__dot tree__dot--${status}`} />;
+}
+
+function CameraLeaf({ camera, index }: { camera: CameraTreeCamera; index: WallIndex }) {
+  const { t } = useTranslation();
+  const position = positionOf(camera, index);
+  const onWall = position !== null;
+  return (
+    <Tooltip label={onWall ? t('tree.onWall', { n: position }) : t('tree.notOnWallHint')} openDelay={500} position="right">
+      <button
+        type="button"
+        className={`tree__camera${onWall ? '' : ' tree__camera--off-wall'}`}
+        onClick={() => onWall && useWallStore.getState().maximise(position)}
+        data-testid="tree-camera"
+        data-device-id={camera.device_id}
+        data-status={camera.status}
+        data-position={position ?? undefined}
+      >
+        <Dot status={camera.status} />
+        <span className="tree__name">{camera.device_name}</span>
+        <span className="tree__tag">{onWall ? `#${position}` : t('tree.notOnWall')}</span>
+      </button>
+    </Tooltip>
+  );
+}
+
+function BranchNode({ branch, index }: { branch: CameraTreeGroup['branches'][number]; index: WallIndex }) {
+  const { t } = useTranslation();
+  return (
+    <div className="tree__branch" data-testid="tree-branch" data-id={branch.id}>
+      <div className="tree__label tree__label--branch" title={`${branch.branch_code} · ${branch.timezone}`}>
+        {branch.branch_name}
+      </div>
+      {branch.nvrs.map((nvr) => (
+        <div key={nvr.device_id} className="tree__nvr" data-testid="tree-nvr" data-id={nvr.device_id} data-status={nvr.status}>
+          <div className="tree__label tree__label--nvr">
+            <Dot status={nvr.status} />
+            <span className="tree__name">{nvr.device_name}</span>
+            <span className="tree__tag">NVR</span>
+          </div>
+          {nvr.cameras.map((c) => (
+            <CameraLeaf key={c.device_id} camera={c} index={index} />
+          ))}
+        </div>
+      ))}
+      {branch.cameras.map((c) => (
+        <CameraLeaf key={c.device_id} camera={c} index={index} />
+      ))}
+      {branch.nvrs.length === 0 && branch.cameras.length === 0 && (
+        <Text size="xs" c="dimmed" pl={14}>
+          {t('tree.noCameras')}
+        </Text>
+      )}
+    </div>
+  );
+}
+
+/** Props of the tree panel. */
+export interface CameraTreeProps {
+  open: boolean;
+  onToggle: () => void;
+}
+
+/** The tree panel (a thin strip with an open button while collapsed). */
+export function CameraTree({ open, onToggle }: CameraTreeProps) {
+  const { t } = useTranslation();
+  const fmt = useFormat();
+  const { data, isPending, error } = useCameraTree();
+  const layout = useWallStore((s) => s.layout);
+  const [query, setQuery] = useState('');
+  const index = useMemo(() => wallIndex(layout), [layout]);
+  const shown = useMemo(() => filterTree(data ?? [], query), [data, query]);
+  const counts = useMemo(() => cameraCounts(data ?? []), [data]);
+
+  if (!open) {
+    return (
+      <aside className="tree tree--closed" data-testid="camera-tree" data-open="false">
+        <Tooltip label={t('tree.expand')} position="right">
+          <ActionIcon variant="subtle" color="gray" onClick={onToggle} aria-label={t('tree.expand')} data-testid="camera-tree-toggle">
+            ›
+          </ActionIcon>
+        </Tooltip>
+        <span className="tree__vertical">{t('tree.title')}</span>
+      </aside>
+    );
+  }
+  return (
+    <aside className="tree" data-testid="camera-tree" data-open="true">
+      <div className="tree__head">
+        <Text fw={600} size="sm">
+          {t('tree.title')}
+        </Text>
+        <Text size="xs" c="dimmed" data-testid="camera-tree-count" data-cameras={counts.cameras} data-online={counts.online}>
+          {t('tree.online', { online: fmt.number(counts.online), total: fmt.number(counts.cameras) })}
+        </Text>
+        <ActionIcon variant="subtle" color="gray" size="sm" onClick={onToggle} aria-label={t('tree.collapse')} data-testid="camera-tree-toggle">
+          ‹
+        </ActionIcon>
+      </div>
+      <TextInput size="xs" mx="xs" mb={6} placeholder={t('tree.search')} value={query} onChange={(e) => setQuery(e.currentTarget.value)} data-testid="camera-tree-search" />
+      <div className="tree__scroll">
+        {isPending && <Loader size="xs" color="gray" type="dots" m="md" />}
+        {error && (
+          <Text size="xs" c="red" p="sm">
+            {t('tree.error')}
+          </Text>
+        )}
+        {data && shown.length === 0 && (
+          <Text size="xs" c="dimmed" p="sm" data-testid="camera-tree-empty">
+            {query ? t('tree.noMatch') : t('tree.empty')}
+          </Text>
+        )}
+        {shown.map((group) => (
+          <div key={group.id} className="tree__group" data-testid="tree-group" data-id={group.id}>
+            <div className="tree__label tree__label--group">
+              <span className="tree__name">{group.group_name}</span>
+              <span className="tree__tag">{group.province_code}</span>
+            </div>
+            {group.branches.map((b) => (
+              <BranchNode key={b.id} branch={b} index={index} />
+            ))}
+          </div>
+        ))}
+      </div>
+    </aside>
+  );
+}

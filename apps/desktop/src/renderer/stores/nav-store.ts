@@ -1,0 +1,41 @@
+/**
+ * Which screen the console shows, mirrored in the URL hash (`#/branches`) so a reload or a
+ * bookmark opens the same screen. Admin screens are offered only to admins, and Users and the
+ * Audit log only to admins whose scope is everything (the server refuses the rest anyway: 403).
+ */
+import { create } from 'zustand';
+import type { User } from '@pantau/shared';
+
+/** The console's screens. */
+export const VIEWS = ['wall', 'groups', 'branches', 'devices', 'streams', 'users', 'audit'] as const;
+export type View = (typeof VIEWS)[number];
+
+/** The screens `user` may open, in navigation order. */
+export function allowedViews(user: Pick<User, 'role' | 'scope_all'> | null): View[] {
+  if (!user || user.role !== 'admin') return ['wall'];
+  return VIEWS.filter((v) => user.scope_all || (v !== 'users' && v !== 'audit'));
+}
+
+/** The view a hash names (`#/groups` → `groups`), or `wall`. */
+export function viewFromHash(hash: string): View {
+  const name = hash.replace(/^#\/?/, '');
+  return (VIEWS as readonly string[]).includes(name) ? (name as View) : 'wall';
+}
+
+/** Navigation state. */
+export interface NavState {
+  view: View;
+  go: (view: View) => void;
+}
+
+/** The navigation store. */
+export const useNavStore = create<NavState>()((set) => ({
+  view: typeof window === 'undefined' ? 'wall' : viewFromHash(window.location.hash),
+  go(view) {
+    set({ view });
+    if (typeof window !== 'undefined') {
+      const hash = view === 'wall' ? '' : `#/${view}`;
+      if (window.location.hash !== hash) window.history.replaceState(null, '', `${window.location.pathname}${window.location.search}${hash}`);
+    }
+  },
+}));
