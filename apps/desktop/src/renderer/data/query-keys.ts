@@ -1,0 +1,41 @@
+/**
+ * TanStack Query keys of the console's server data, and which of them a realtime event makes
+ * stale. Every key starts with its entity root, so invalidating `['branches']` refreshes
+ * every page, picker and detail of branches at once.
+ */
+import type { RealtimeEvent, RealtimeEventType } from '@pantau/shared';
+
+/** The first element of every query key. */
+export type QueryRoot = 'groups' | 'branches' | 'devices' | 'streams' | 'users' | 'audit' | 'camera-tree' | 'me';
+
+/** Query keys: `[root, kind, params?]`. */
+export const queryKeys = {
+  /** A page of a list: `[root, 'page', { page, per_page, q, ...filters }]`. */
+  page: (root: QueryRoot, params: object) => [root, 'page', params] as const,
+  /** A picker's full list (first 500): `[root, 'options', filters]`. */
+  options: (root: QueryRoot, filters: object = {}) => [root, 'options', filters] as const,
+  cameraTree: () => ['camera-tree'] as const,
+  me: () => ['me'] as const,
+};
+
+/**
+ * What each event type makes stale. Counts travel up (a device changes its branch's
+ * `device_count` and `cameras_online`; a branch changes its group's `branch_count`), every
+ * admin write adds an audit row, and the camera tree shows all of it.
+ */
+const STALE: Partial<Record<RealtimeEventType, readonly QueryRoot[]>> = {
+  group_updated: ['groups', 'branches', 'camera-tree', 'audit'],
+  branch_updated: ['branches', 'groups', 'devices', 'streams', 'camera-tree', 'audit'],
+  device_updated: ['devices', 'streams', 'branches', 'camera-tree', 'audit'],
+  user_updated: ['users', 'me', 'camera-tree', 'audit'],
+  camera_status_update: ['devices', 'branches', 'camera-tree'],
+  nvr_online: ['devices', 'branches', 'camera-tree'],
+  nvr_offline: ['devices', 'branches', 'camera-tree'],
+};
+
+/** The query roots a batch of events makes stale (each once). */
+export function staleRoots(events: readonly RealtimeEvent[]): Set<QueryRoot> {
+  const roots = new Set<QueryRoot>();
+  for (const event of events) for (const root of STALE[event.type] ?? []) roots.add(root);
+  return roots;
+}
