@@ -43,11 +43,3 @@ export function deviceAuth(credentials: CredentialService, permission: Credentia
     }
   };
 }
-
-/**
- * The credential's scope, for read routes: a `branch_id` or `device_id` filter it allows.
- * @returns the scope to apply (null = none)
- */
-export function credentialScope(row: CredentialRow): { branch_id: number | null; device_id: string | null } {
-  return { branch_id: row.branch_id, device_id: row.device_id };
-}

@@ -7,9 +7,8 @@ import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } fro
 import { PantauError } from '@pantau/shared';
 
 /** `/detected_count` or `/detection_data/x` → `detected_count`, `detection_data.x`. */
-function fieldOf(instancePath: string, fallback?: string): string {
-  const p = instancePath.replace(/^\//, '').replace(/\//g, '.');
-  return p || fallback || '';
+function fieldOf(instancePath: string): string {
+  return instancePath.replace(/^\//, '').replace(/\//g, '.');
 }
 
 /** Install the error and not-found handlers on an app. */

@@ -3,7 +3,6 @@
  * user changes and their audit records share one transaction.
  */
 import type { Kysely } from 'kysely';
-import { sql } from 'kysely';
 import type { PageMeta, User, UserUpdate } from '@pantau/shared';
 import type { Database, UserRow } from '../db/schema.js';
 import type { SyncExecutor } from '../db/sync-executor.js';
@@ -156,10 +155,5 @@ export class UserRepository {
     if (ids.length === 0) return [];
     const found = new Set(this.exec.all(this.db.selectFrom(table).select('id').where('id', 'in', [...ids])).map((r) => r.id));
     return ids.filter((id) => !found.has(id));
-  }
-
-  /** Drop sessions that ended more than `olderThanDays` ago. */
-  pruneSessions(olderThanDays: number): number {
-    return this.exec.run(this.db.deleteFrom('sessions').where(sql<boolean>`expires_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ${`-${olderThanDays} days`})`)).changes;
   }
 }
