@@ -2,6 +2,7 @@
  * Server configuration: command-line flags over environment over defaults.
  */
 import path from 'node:path';
+import { queueConfigFromEnv, type QueueConfig, type QueueName } from './queue/job-specs.js';
 
 export interface ServerConfig {
   /** TCP port; 0 picks a free one. Default 8080. */
@@ -32,6 +33,8 @@ export interface ServerConfig {
   streamProbeCron: string;
   /** Pending jobs in one queue that raise the queue-size alert (default 10 000). */
   queueAlertThreshold: number;
+  /** Priority and worker concurrency per named queue (`PANTAU_QUEUE_<NAME>_CONCURRENCY|PRIORITY`). */
+  queues: Record<QueueName, QueueConfig>;
 }
 
 /** Data directory from a flag, `PANTAU_DATA_DIR` or `./data`, made absolute. */
@@ -55,6 +58,7 @@ export function loadConfig(over: Partial<ServerConfig> = {}): ServerConfig {
     memoryWarnBytes: over.memoryWarnBytes ?? 1.5 * 1024 ** 3,
     slowRequestMs: over.slowRequestMs ?? 1000,
     queueAlertThreshold: over.queueAlertThreshold ?? Number(process.env.PANTAU_QUEUE_ALERT_THRESHOLD ?? 10_000),
+    queues: over.queues ?? queueConfigFromEnv(),
     streamProbeCron: over.streamProbeCron ?? process.env.PANTAU_STREAM_PROBE_CRON ?? '*/5 * * * *',
   };
 }

@@ -51,7 +51,7 @@ export async function startServer(over: Partial<ServerConfig> = {}, logger?: Log
       closed = true;
       stopScheduler();
       clearInterval(memoryTimer);
-      services.worker.stop();
+      await services.worker.stop();
       await gateway?.close();
       services.hub.close();
       await app.close();

@@ -83,10 +83,10 @@ describe('JobQueue', () => {
     queue.enqueue('test.flaky', { ok: 1 });
     queue.enqueue('test.flaky', { fail: true });
     worker.start();
-    worker.stop();
+    await worker.stop();
     (worker as unknown as { running: boolean }).running = true;
     worker.drainOnce();
-    worker.stop();
+    await worker.stop();
     expect(db.sqlite.prepare('SELECT v FROM effects').all()).toEqual([{ v: '{"ok":1}' }]);
     expect(queue.stats()).toMatchObject({ pending: 1, running: 0 });
     expect(worker.processed).toBe(1);

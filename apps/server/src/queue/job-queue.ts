@@ -34,10 +34,12 @@ export interface FailedJobRow {
 /** What the registry knows about a job type. */
 export interface JobSpec {
   queue: string;
-  /** Lower runs first. */
-  priority: number;
+  /** Lower runs first; default: the queue's priority (see `JobQueue`'s `queuePriority`). */
+  priority?: number;
   /** Delay before each retry, ms; attempts = retries + 1. Source: DESIGN S3. */
   retryDelaysMs: readonly number[];
+  /** Longest one attempt of an asynchronous handler may take, ms (default 60 000). */
+  timeoutMs?: number;
 }
 
 export interface QueueStats {
@@ -52,6 +54,8 @@ export interface QueueStats {
 export class JobQueue {
   private readonly insert: SQLite.Statement;
   private readonly claimStmt: SQLite.Statement;
+  private readonly claimQueueStmt: SQLite.Statement;
+  private readonly releaseStmt: SQLite.Statement;
   private readonly deleteStmt: SQLite.Statement;
   private readonly retryStmt: SQLite.Statement;
   private readonly failInsert: SQLite.Statement;
@@ -61,6 +65,8 @@ export class JobQueue {
     private readonly db: SQLite.Database,
     private readonly specs: Readonly<Record<string, JobSpec>>,
     private readonly now: () => number = Date.now,
+    /** Priority of each named queue (lower first), for job types without their own. */
+    private readonly queuePriority: Readonly<Record<string, number>> = {},
   ) {
     this.insert = db.prepare(
       `INSERT INTO jobs (queue, type, payload, priority, status, max_attempts, run_at) VALUES (?, ?, ?, ?, 'pending', ?, ?)`,
@@ -70,6 +76,12 @@ export class JobQueue {
        WHERE id IN (SELECT id FROM jobs WHERE status = 'pending' AND run_at <= ? ORDER BY priority, id LIMIT ?)
        RETURNING *`,
     );
+    this.claimQueueStmt = db.prepare(
+      `UPDATE jobs SET status = 'running', attempts = attempts + 1, locked_at = ?
+       WHERE id IN (SELECT id FROM jobs WHERE status = 'pending' AND queue = ? AND run_at <= ? ORDER BY priority, id LIMIT ?)
+       RETURNING *`,
+    );
+    this.releaseStmt = db.prepare(`UPDATE jobs SET status = 'pending', attempts = MAX(0, attempts - 1), locked_at = NULL WHERE id = ? AND status = 'running'`);
     this.deleteStmt = db.prepare(`DELETE FROM jobs WHERE id = ?`);
     this.retryStmt = db.prepare(`UPDATE jobs SET status = 'pending', run_at = ?, locked_at = NULL, last_error = ? WHERE id = ?`);
     this.failInsert = db.prepare(
@@ -88,7 +100,7 @@ export class JobQueue {
   enqueue(type: string, payload: unknown, delayMs = 0): number {
     const spec = this.specs[type];
     if (!spec) throw new Error(`unknown job type ${type}`);
-    const r = this.insert.run(spec.queue, type, JSON.stringify(payload), spec.priority, spec.retryDelaysMs.length + 1, this.now() + delayMs);
+    const r = this.insert.run(spec.queue, type, JSON.stringify(payload), this.priorityOf(spec), spec.retryDelaysMs.length + 1, this.now() + delayMs);
     queueMicrotask(() => this.listeners.forEach((l) => l()));
     return Number(r.lastInsertRowid);
   }
@@ -104,6 +116,40 @@ export class JobQueue {
     const now = this.now();
     // RETURNING does not keep the subquery's order
     return (this.claimStmt.all(now, now, limit) as JobRow[]).sort((a, b) => a.priority - b.priority || a.id - b.id);
+  }
+
+  /**
+   * Claim up to `limit` due jobs of the named queues, taking the queues in the order given
+   * (callers pass them by priority) and each queue's jobs by priority, then age.
+   */
+  claimFrom(queues: readonly string[], limit: number): JobRow[] {
+    const now = this.now();
+    const out: JobRow[] = [];
+    for (const q of queues) {
+      if (out.length >= limit) break;
+      const rows = (this.claimQueueStmt.all(now, q, now, limit - out.length) as JobRow[]).sort((a, b) => a.priority - b.priority || a.id - b.id);
+      out.push(...rows);
+    }
+    return out;
+  }
+
+  /** The spec of a job type, or undefined. */
+  specOf(type: string): JobSpec | undefined {
+    return this.specs[type];
+  }
+
+  /**
+   * Give a running job back without counting the attempt (the worker is stopping and the
+   * attempt was interrupted, not failed). A job that was completed or failed meanwhile is
+   * left alone.
+   */
+  release(jobId: number): void {
+    this.releaseStmt.run(jobId);
+    queueMicrotask(() => this.listeners.forEach((l) => l()));
+  }
+
+  private priorityOf(spec: JobSpec): number {
+    return spec.priority ?? this.queuePriority[spec.queue] ?? 0;
   }
 
   /** Remove a finished job. Call inside the transaction that commits its effects. */
@@ -139,9 +185,13 @@ export class JobQueue {
     return this.db.prepare(`UPDATE jobs SET status = 'pending', locked_at = NULL WHERE status = 'running'`).run().changes;
   }
 
-  /** Ms until the earliest pending job is due (0 if one is due now), or null if none. */
-  nextDueInMs(): number | null {
-    const r = this.db.prepare(`SELECT MIN(run_at) AS t FROM jobs WHERE status = 'pending'`).get() as { t: number | null };
+  /**
+   * Ms until the earliest pending job is due (0 if one is due now), or null if none.
+   * @param exceptQueues queues to leave out (e.g. ones whose workers are all busy)
+   */
+  nextDueInMs(exceptQueues: readonly string[] = []): number | null {
+    const not = exceptQueues.length ? ` AND queue NOT IN (${exceptQueues.map(() => '?').join(', ')})` : '';
+    const r = this.db.prepare(`SELECT MIN(run_at) AS t FROM jobs WHERE status = 'pending'${not}`).get(...exceptQueues) as { t: number | null };
     return r.t === null ? null : Math.max(0, r.t - this.now());
   }
 
@@ -172,7 +222,7 @@ export class JobQueue {
       const f = this.db.prepare(`SELECT * FROM failed_jobs WHERE id = ?`).get(failedId) as FailedJobRow | undefined;
       if (!f) return null;
       const spec = this.specs[f.type];
-      const r = this.insert.run(f.queue, f.type, f.payload, spec?.priority ?? 0, (spec?.retryDelaysMs.length ?? 0) + 1, this.now());
+      const r = this.insert.run(f.queue, f.type, f.payload, spec ? this.priorityOf(spec) : 0, (spec?.retryDelaysMs.length ?? 0) + 1, this.now());
       this.db.prepare(`DELETE FROM failed_jobs WHERE id = ?`).run(failedId);
       queueMicrotask(() => this.listeners.forEach((l) => l()));
       return Number(r.lastInsertRowid);

@@ -26,7 +26,8 @@ describe('queue monitor', () => {
   it('lists every named queue with its numbers', async () => {
     const q = (await h.admin.request<QueueInfo[]>('GET', '/api/v1/queues')).data;
     expect(q.map((x) => x.queue)).toEqual(['critical', 'notifications', 'detections', 'images', 'reports', 'maintenance']);
-    expect(q.find((x) => x.queue === 'detections')).toMatchObject({ pending: 0, running: 0, failed: 0, threshold: 5, over_threshold: false });
+    expect(q.find((x) => x.queue === 'detections')).toMatchObject({ pending: 0, running: 0, failed: 0, threshold: 5, over_threshold: false, priority: 2, concurrency: 1 });
+    expect(q.find((x) => x.queue === 'notifications')).toMatchObject({ priority: 1, concurrency: 4 });
   });
 
   it('retries a failed job (its effect happens once), retries all, deletes, and broadcasts the numbers', async () => {
@@ -57,7 +58,7 @@ describe('queue monitor', () => {
   });
 
   it('flags a queue past its threshold', async () => {
-    h.server.services.worker.stop();
+    await h.server.services.worker.stop();
     for (let i = 0; i < 7; i++) await h.device.logDetection({ re_id: `deep-${i}`, branch_id: h.branches[0]!.id, device_id: 'cam-1', detected_count: 1 });
     const q = (await h.admin.request<QueueInfo[]>('GET', '/api/v1/queues')).data.find((x) => x.queue === 'detections')!;
     expect(q).toMatchObject({ pending: 7, over_threshold: true, oldest_pending_age_ms: expect.any(Number) });

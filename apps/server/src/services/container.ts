@@ -9,7 +9,7 @@ import { migrate, openDatabase, type Db } from '../db/database.js';
 import { SyncExecutor } from '../db/sync-executor.js';
 import { JobQueue } from '../queue/job-queue.js';
 import { Worker } from '../queue/worker.js';
-import { JOB_SPECS } from '../queue/job-specs.js';
+import { JOB_SPECS, JOB_TYPES } from '../queue/job-specs.js';
 import { Outbox } from '../realtime/outbox.js';
 import { RealtimeHub, type SocketUser } from '../realtime/hub.js';
 import { AuditRepository } from '../repositories/audit-repository.js';
@@ -20,7 +20,7 @@ import { UserRepository } from '../repositories/user-repository.js';
 import { loadKeys, type ServerKeys } from '../security/keys.js';
 import { AuthService, type AuthUser } from './auth-service.js';
 import { CredentialService } from './credential-service.js';
-import { DETECTION_JOB, DetectionService } from './detection-service.js';
+import { DetectionService } from './detection-service.js';
 import { LayoutService } from './layout-service.js';
 import { OrganisationService } from './organisation-service.js';
 import { UserService } from './user-service.js';
@@ -70,7 +70,8 @@ export async function createServices(config: ServerConfig, logger: Logger): Prom
   await migrate(db);
   const keys = loadKeys(config.dataDir);
   const exec = new SyncExecutor(db.sqlite);
-  const queue = new JobQueue(db.sqlite, JOB_SPECS);
+  const queueConfig = config.queues;
+  const queue = new JobQueue(db.sqlite, JOB_SPECS, Date.now, Object.fromEntries(Object.entries(queueConfig).map(([name, q]) => [name, q.priority])));
   const outbox = new Outbox(db.sqlite);
   const userRepo = new UserRepository(db.kysely, exec);
   const auditLog = new AuditRepository(db.kysely, exec);
@@ -96,7 +97,8 @@ export async function createServices(config: ServerConfig, logger: Logger): Prom
     queue,
     logger,
     afterBatch: pump,
-    handlers: { [DETECTION_JOB]: (payload) => detections.process(payload as DetectionJobPayload) },
+    queues: queueConfig,
+    handlers: { [JOB_TYPES.detection]: (payload) => detections.process(payload as DetectionJobPayload) },
   });
   const credentials = new CredentialService(db.kysely, exec, auditLog);
   const organisation = new OrganisationService(new OrganisationRepository(db.kysely, exec), exec, outbox, auditLog, keys.streamSecrets, pump);
@@ -122,10 +124,10 @@ export async function createServices(config: ServerConfig, logger: Logger): Prom
     deviceStatus: new DeviceStatusService(db.kysely, exec, outbox, config.heartbeatTimeoutMs, pump),
     requestLog,
     usage: new UsageAggregation(db.kysely, exec, requestLog),
-    queueMonitor: new QueueMonitor(queue, exec, outbox, auditLog, logger, config.queueAlertThreshold, pump),
+    queueMonitor: new QueueMonitor(queue, exec, outbox, auditLog, logger, config.queueAlertThreshold, pump, queueConfig),
     streamHealth: new StreamHealthService(db.kysely, exec, outbox, (row) => organisation.sourceUrl(row.id, 'main', null)?.url ?? row.main_url, pump),
     async close() {
-      worker.stop();
+      await worker.stop();
       hub.close();
       credentials.close();
       requestLog.close();

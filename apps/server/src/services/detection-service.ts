@@ -7,6 +7,7 @@ import { PantauError, type DetectionAccepted, type DetectionLogBody, type Realti
 import type { SyncExecutor } from '../db/sync-executor.js';
 import type { DetectionJobPayload, DetectionRepository } from '../repositories/detection-repository.js';
 import type { JobQueue } from '../queue/job-queue.js';
+import { JOB_TYPES } from '../queue/job-specs.js';
 import type { Outbox } from '../realtime/outbox.js';
 import type { CredentialRow } from './credential-service.js';
 
@@ -14,7 +15,7 @@ import type { CredentialRow } from './credential-service.js';
 export const MAX_FUTURE_SKEW_MS = 5 * 60_000;
 
 /** Job type name of a detection. */
-export const DETECTION_JOB = 'detection.process';
+export const DETECTION_JOB = JOB_TYPES.detection;
 
 /** Accepts detections and applies them. */
 export class DetectionService {

@@ -7,7 +7,7 @@
 import type { Logger } from 'pino';
 import { PantauError, type FailedJob, type PageMeta, type QueueInfo } from '@pantau/shared';
 import type { JobQueue } from '../queue/job-queue.js';
-import { QUEUES } from '../queue/job-specs.js';
+import { QUEUES, type QueueConfig } from '../queue/job-specs.js';
 import type { Outbox } from '../realtime/outbox.js';
 import type { SyncExecutor } from '../db/sync-executor.js';
 import type { Actor, AuditRepository } from '../repositories/audit-repository.js';
@@ -25,6 +25,8 @@ export class QueueMonitor {
     private readonly logger: Logger,
     readonly threshold: number,
     private readonly onEvents: () => void,
+    /** Priority and concurrency per named queue, shown with the numbers. */
+    private readonly config: Readonly<Record<string, QueueConfig>> = {},
   ) {}
 
   /** Every named queue (and any other with jobs), with its numbers. */
@@ -34,7 +36,7 @@ export class QueueMonitor {
     const names = [...new Set<string>([...QUEUES, ...Object.keys(s.by_queue), ...Object.keys(failed)])];
     return names.map((queue) => {
       const q = s.by_queue[queue] ?? { pending: 0, running: 0, oldest_pending_age_ms: null };
-      return { queue, pending: q.pending, running: q.running, failed: failed[queue] ?? 0, oldest_pending_age_ms: q.oldest_pending_age_ms, threshold: this.threshold, over_threshold: q.pending > this.threshold };
+      return { queue, pending: q.pending, running: q.running, failed: failed[queue] ?? 0, oldest_pending_age_ms: q.oldest_pending_age_ms, threshold: this.threshold, over_threshold: q.pending > this.threshold, priority: this.config[queue]?.priority ?? QUEUES.length, concurrency: this.config[queue]?.concurrency ?? 1 };
     });
   }
 

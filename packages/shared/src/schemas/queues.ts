@@ -14,6 +14,10 @@ export const QueueInfo = z.object({
   /** Depth that raises the queue-size alert (default 10 000). */
   threshold: z.int(),
   over_threshold: z.boolean(),
+  /** Claim order among queues (lower first), from configuration. */
+  priority: z.int(),
+  /** Jobs of this queue the worker runs at once, from configuration. */
+  concurrency: z.int(),
 });
 export type QueueInfo = z.infer<typeof QueueInfo>;
 
