@@ -38,7 +38,8 @@ export async function seed(url) {
   const b2 = await admin.createBranch({ group_id: g.id, branch_code: 'B-2', branch_name: 'Bench 2', city: 'Bandung' });
   await admin.createDevice({ device_id: 'bench-cam-1', device_name: 'Cam 1', device_type: 'camera', branch_id: b1.id });
   await admin.createDevice({ device_id: 'bench-cam-2', device_name: 'Cam 2', device_type: 'camera', branch_id: b2.id });
-  const c = await admin.createCredential({ credential_name: 'bench' });
+  // a bench posts far more than a device's default 10,000 requests an hour
+  const c = await admin.createCredential({ credential_name: 'bench', rate_limit_per_hour: 10_000_000 });
   return { admin, branches: [b1, b2], credential: c };
 }
 

@@ -45,9 +45,9 @@ export function prepareDataDir(): string {
   return dir;
 }
 
-function spawnCli(args: string[], logName: string): ChildProcess {
+function spawnCli(args: string[], logName: string, stdin: 'ignore' | 'pipe' = 'ignore'): ChildProcess {
   const log = fs.createWriteStream(path.join(ARTIFACTS, logName), { flags: 'a' });
-  const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PANTAU_LOG_LEVEL: 'info' } });
+  const child = spawn(process.execPath, [bin, ...args], { stdio: [stdin, 'pipe', 'pipe'], env: { ...process.env, PANTAU_LOG_LEVEL: 'info' } });
   child.stdout!.pipe(log);
   child.stderr!.pipe(log);
   children.add(child);
@@ -72,6 +72,38 @@ export async function startSimulator(url: string, opts: { cameras: number; rate:
   const admin = await signIn(url);
   await waitUntil(async () => (await admin.defaultLayout().catch(() => null))?.positions.length === opts.cameras, 30_000, 'demo layout');
   return child;
+}
+
+/** A `pantau simulate --stdin-control` child and a way to take its cameras offline and back. */
+export interface ControlledSimulator {
+  child: ChildProcess;
+  /** Sends `off N` / `on N` and resolves once the simulator confirms (`camera N offline|online`). */
+  setCamera(index: number, online: boolean): Promise<void>;
+}
+
+/**
+ * Start `pantau simulate --stdin-control` (extra CLI arguments in `extra`, e.g.
+ * `['--sub-resolution', '320x180']`) and wait until its default layout holds every camera.
+ */
+export async function startControlledSimulator(url: string, opts: { cameras: number; rate: number; rtspPort: number; extra?: string[] }): Promise<ControlledSimulator> {
+  const child = spawnCli(
+    ['simulate', '--server', url, '--email', ADMIN.email, '--password', ADMIN.password, '--cameras', String(opts.cameras), '--rate', String(opts.rate), '--rtsp-port', String(opts.rtspPort), '--stdin-control', ...(opts.extra ?? [])],
+    'simulator.log',
+    'pipe',
+  );
+  let out = '';
+  child.stdout!.on('data', (c: Buffer) => (out += c.toString('utf8')));
+  const admin = await signIn(url);
+  await waitUntil(async () => (await admin.defaultLayout().catch(() => null))?.positions.length === opts.cameras, 60_000, 'demo layout');
+  return {
+    child,
+    async setCamera(index, online) {
+      const answer = `camera ${index} ${online ? 'online' : 'offline'}`;
+      const from = out.length;
+      child.stdin!.write(`${online ? 'on' : 'off'} ${index}\n`);
+      await waitUntil(() => out.slice(from).includes(answer), 10_000, answer);
+    },
+  };
 }
 
 /** An API client signed in as the e2e admin. */

@@ -19,6 +19,10 @@ import { layoutRoutes } from './routes/layout-routes.js';
 import { credentialRoutes } from './routes/credential-routes.js';
 import { userRoutes } from './routes/user-routes.js';
 import { queueRoutes } from './routes/queue-routes.js';
+import { notificationRoutes } from './routes/notification-routes.js';
+import { webhookRoutes } from './routes/webhook-routes.js';
+import { fileRoutes } from './routes/file-routes.js';
+import { alarmRoutes } from './routes/alarm-routes.js';
 import { SERVER_VERSION, systemRoutes } from './routes/system-routes.js';
 import { mountGateway, type MountedGateway } from './gateway-wiring.js';
 
@@ -75,7 +79,13 @@ export async function buildApp(s: Services): Promise<BuiltApp> {
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
   // The Electron console loads its pages from app://console (see apps/desktop/src/main/app-protocol.ts);
   // the browser console is same-origin and needs no CORS.
-  await app.register(fastifyCors, { origin: [ELECTRON_ORIGIN], allowedHeaders: ['authorization', 'content-type', 'x-api-key', 'x-api-secret'], maxAge: 600 });
+  // exposedHeaders: the credentials screen's test console shows the rate-limit headers
+  await app.register(fastifyCors, {
+    origin: [ELECTRON_ORIGIN],
+    allowedHeaders: ['authorization', 'content-type', 'x-api-key', 'x-api-secret'],
+    exposedHeaders: ['x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset', 'retry-after'],
+    maxAge: 600,
+  });
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
 
   await authRoutes(app, s);
@@ -86,6 +96,10 @@ export async function buildApp(s: Services): Promise<BuiltApp> {
   await credentialRoutes(app, s);
   await userRoutes(app, s);
   await queueRoutes(app, s);
+  await notificationRoutes(app, s);
+  await webhookRoutes(app, s);
+  await fileRoutes(app, s);
+  await alarmRoutes(app, s);
   const gateway = await mountGateway(app, s);
   await systemRoutes(app, s, gateway);
   return { app, gateway, routes };

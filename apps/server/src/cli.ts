@@ -11,6 +11,7 @@ import { migrate, openDatabase } from './db/database.js';
 import { yesterday } from './services/scheduler.js';
 import { startServer } from './server.js';
 import { runSimulate } from './simulator/simulate.js';
+import { attachCameraControl } from './simulator/camera-control.js';
 import { SYSTEM } from './services/auth-service.js';
 
 const port = (v: string) => {
@@ -27,6 +28,11 @@ const nonNegative = (v: string) => {
   const n = Number(v);
   if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('a number ≥ 0');
   return n;
+};
+const size = (v: string) => {
+  const m = /^(\d{2,4})x(\d{2,4})$/.exec(v);
+  if (!m || Number(m[1]) < 16 || Number(m[2]) < 16) throw new InvalidArgumentError('WIDTHxHEIGHT in px, e.g. 320x180');
+  return { width: Number(m[1]), height: Number(m[2]) };
 };
 const dataDirOption = () => new Option('--data-dir <dir>', 'data directory (database, keys, logs)').env('PANTAU_DATA_DIR');
 
@@ -116,10 +122,17 @@ export function buildCli(): Command {
     .option('--email <email>', 'admin to register the demo organisation with', 'admin@pantau.local')
     .option('--password <password>', 'that admin\'s password', 'pantau-admin')
     .option('--rtsp-port <port>', 'RTSP port of the simulated cameras', port, 8554)
+    .option('--resolution <WxH>', 'main-stream picture size (played when a tile is maximised)', size, { width: 640, height: 360 })
+    .option('--sub-resolution <WxH>', 'substream picture size (played by the wall\'s tiles)', size, { width: 320, height: 180 })
+    .option('--stdin-control', 'read "off N" / "on N" lines on stdin to take camera N offline and back')
     .addOption(dataDirOption())
-    .action(async (o: { cameras: number; rate: number; server: string; email: string; password: string; rtspPort: number }) => {
+    .action(async (o: { cameras: number; rate: number; server: string; email: string; password: string; rtspPort: number; resolution: { width: number; height: number }; subResolution: { width: number; height: number }; stdinControl?: boolean }) => {
       const logger = pino({ level: 'info' });
-      const sim = await runSimulate({ serverUrl: o.server, email: o.email, password: o.password, cameras: Math.round(o.cameras), rate: o.rate, rtspPort: o.rtspPort, logger });
+      const sim = await runSimulate({
+        serverUrl: o.server, email: o.email, password: o.password, cameras: Math.round(o.cameras), rate: o.rate, rtspPort: o.rtspPort, logger,
+        width: o.resolution.width, height: o.resolution.height, subWidth: o.subResolution.width, subHeight: o.subResolution.height,
+      });
+      if (o.stdinControl) attachCameraControl(process.stdin, process.stdout, sim.cameraServer);
       onShutdownSignal(async (signal) => {
         logger.info({ signal }, 'stopping the simulator');
         await sim.stop();

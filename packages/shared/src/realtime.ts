@@ -15,6 +15,7 @@
  */
 import { z } from 'zod';
 import { EventLog } from './schemas/detection.js';
+import type { AlarmUpdate } from './schemas/alarms.js';
 
 /** Server heartbeat period, ms. */
 export const HEARTBEAT_INTERVAL_MS = 10_000;
@@ -22,8 +23,15 @@ export const HEARTBEAT_INTERVAL_MS = 10_000;
 /** Payload of each event type: the one typed map both sides use. */
 export interface RealtimeEventMap {
   detection_update: EventLog & { person: { total_actual_count: number; total_detection_branch_count: number } };
-  notification_update: { event_log_id: number; status: string };
-  layout_updated: { layout_id: number };
+  /** A WhatsApp delivery changed state (queued, sending, sent, delivered, read, failed, uncertain); `event_log_id` null for a test message. */
+  notification_update: { event_log_id: number | null; delivery_id: number; phone: string; status: string; error: string | null };
+  /** An alarm (event-log row) was acknowledged, closed, escalated or annotated (schemas/alarms.ts). */
+  alarm_updated: AlarmUpdate;
+  /**
+   * A layout was created, changed (also: became or stopped being the default) or deleted.
+   * `visibility` and `owner_user_id` say who can see it: a private layout only its owner.
+   */
+  layout_updated: { layout_id: number; action: 'created' | 'updated' | 'deleted'; visibility: 'shared' | 'private'; owner_user_id: number | null };
   group_updated: { group_id: number; action: 'created' | 'updated' | 'deleted' };
   branch_updated: { branch_id: number; group_id: number; action: 'created' | 'updated' | 'deleted' };
   /** A device or one of its streams changed. */
@@ -49,6 +57,8 @@ export interface RealtimeEventMap {
   /** Depths per queue (sent when they change). */
   queue_stats: { queues: Array<{ queue: string; pending: number; running: number; failed: number; over_threshold: boolean }> };
   stats_updated: Record<string, number>;
+  /** An event's snapshot (stamped image and thumbnail) is ready: `GET /api/v1/events/:id/snapshot` gives its signed URLs. */
+  snapshot_ready: { event_log_id: number; branch_id: number };
 }
 
 export type RealtimeEventType = keyof RealtimeEventMap;
@@ -57,6 +67,7 @@ export type RealtimeEventType = keyof RealtimeEventMap;
 export const REALTIME_EVENT_TYPES = [
   'detection_update',
   'notification_update',
+  'alarm_updated',
   'layout_updated',
   'group_updated',
   'branch_updated',
@@ -68,6 +79,7 @@ export const REALTIME_EVENT_TYPES = [
   'stream_status',
   'queue_stats',
   'stats_updated',
+  'snapshot_ready',
 ] as const satisfies readonly RealtimeEventType[];
 
 /** One event frame. `channel` is `branch:<id>` for branch-scoped events, `global` otherwise. */

@@ -82,3 +82,21 @@ export function guardWebContents(contents: WebContentsLike, session: SessionLike
   contents.on('will-redirect', blockForeign);
   session.setPermissionRequestHandler((_wc, permission, callback) => callback(permission === 'fullscreen'));
 }
+
+/**
+ * Options for a wall window: the console window's security settings, placed on `bounds` (px,
+ * the display's), kiosk and full screen, no frame.
+ */
+export function wallWindowOptions(opts: { preloadPath: string; bounds: { x: number; y: number; width: number; height: number } }): BrowserWindowConstructorOptions {
+  const base = mainWindowOptions(opts);
+  return {
+    ...base,
+    ...opts.bounds,
+    minWidth: undefined,
+    minHeight: undefined,
+    title: 'Pantau wall',
+    frame: false,
+    kiosk: true,
+    fullscreen: true,
+  };
+}

@@ -14,12 +14,20 @@ import type { Database } from './schema.js';
 import * as m001 from './migrations/001-initial.js';
 import * as m002 from './migrations/002-access-audit.js';
 import * as m003 from './migrations/003-device-api.js';
+import * as m004 from './migrations/004-snapshots.js';
+import * as m005 from './migrations/005-notifications.js';
+import * as m006 from './migrations/006-layouts.js';
+import * as m007 from './migrations/007-alarms.js';
 
 /** The migrations, in order. Names are their numbers; never rename or edit a landed one. */
 const MIGRATIONS: Record<string, Migration> = {
   '001-initial': m001,
   '002-access-audit': m002,
   '003-device-api': m003,
+  '004-snapshots': m004,
+  '005-notifications': m005,
+  '006-layouts': m006,
+  '007-alarms': m007,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -109,6 +109,12 @@ export interface EventLogsTable {
   acknowledged_by: number | null;
   acknowledged_at: string | null;
   created_at: CreatedAt;
+  /** The alarm workflow (007): new → acknowledged → closed. */
+  alarm_state: Generated<'new' | 'acknowledged' | 'closed'>;
+  closed_by: number | null;
+  closed_at: string | null;
+  /** When the alarm escalated (007); null = not (yet). */
+  escalated_at: string | null;
 }
 
 export interface DetectionIdempotencyTable {
@@ -233,6 +239,12 @@ export interface CctvLayoutSettingsTable {
   created_by: number | null;
   created_at: CreatedAt;
   updated_at: string;
+  /** Custom grids: rows and columns (006); null for the fixed types. */
+  grid_rows: number | null;
+  grid_cols: number | null;
+  visibility: Generated<'shared' | 'private'>;
+  /** Owner of a private layout (006); null when shared. */
+  owner_user_id: number | null;
 }
 
 export interface CctvPositionSettingsTable {
@@ -245,6 +257,13 @@ export interface CctvPositionSettingsTable {
   is_enabled: number;
   auto_switch: Generated<number>;
   switch_interval_s: number | null;
+  /** 1-based cell of a custom grid's tile (006); null = from position_number. */
+  grid_row: number | null;
+  grid_col: number | null;
+  row_span: Generated<number>;
+  col_span: Generated<number>;
+  /** JSON array of the stream ids a patrolling tile visits after stream_id (006). */
+  patrol_stream_ids: string | null;
 }
 
 export interface DeviceStatusHistoryTable {
@@ -274,6 +293,123 @@ export interface ApiUsageSummaryTable {
   created_at: string;
 }
 
+/** An alarm's timeline (007): one row per change; `created` is the event row itself. */
+export interface AlarmActionsTable {
+  id: Generated<number>;
+  event_log_id: number;
+  action: 'acknowledged' | 'closed' | 'escalated' | 'note';
+  /** Null for the system (escalation) or a deleted user. */
+  user_id: number | null;
+  note: string | null;
+  at: string;
+}
+
+/** Per-branch alarm escalation (007). `numbers`: JSON array of E.164 strings. */
+export interface AlarmEscalationSettingsTable {
+  branch_id: number;
+  enabled: number;
+  escalate_after_seconds: number;
+  numbers: string;
+  enabled_since: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface BranchEventSettingsTable {
+  id: Generated<number>;
+  branch_id: number;
+  /** The device's own id; null = every camera of the branch (a device's setting overrides it). */
+  device_id: string | null;
+  is_active: number;
+  whatsapp_enabled: number;
+  /** JSON array of E.164 numbers. */
+  whatsapp_numbers: string;
+  message_template: string;
+  send_image: number;
+  cooldown_seconds: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface NotificationProviderSettingsTable {
+  /** Always 1: one row. */
+  id: number;
+  provider: string;
+  /** JSON: non-secret provider settings. */
+  config: string;
+  /** AES-256-GCM of a JSON object of secrets (`v1:<iv>:<tag>:<data>`), never the secrets. */
+  secrets_enc: string | null;
+  updated_at: string;
+}
+
+export interface NotificationDeliveriesTable {
+  id: Generated<number>;
+  /** Null for a test message. */
+  event_log_id: number | null;
+  branch_id: number | null;
+  kind: 'alert' | 'escalation' | 'test';
+  /** E.164. */
+  phone: string;
+  provider: string;
+  provider_message_id: string | null;
+  status: 'queued' | 'sending' | 'sent' | 'delivered' | 'read' | 'failed' | 'uncertain';
+  attempts: number;
+  error: string | null;
+  /** The rendered text. */
+  message: string;
+  image_path: string | null;
+  queued_at: string;
+  sending_at: string | null;
+  sent_at: string | null;
+  delivered_at: string | null;
+  read_at: string | null;
+  failed_at: string | null;
+  uncertain_at: string | null;
+  updated_at: string;
+}
+
+export interface NotificationCooldownsTable {
+  re_id: string;
+  device_id: string;
+  /** Detection time of the last alert sent for this person at this camera. */
+  last_alert_at: string;
+}
+
+export interface WhatsappDeliverySummaryTable {
+  id: Generated<number>;
+  /** Site-local day the messages were queued, YYYY-MM-DD. */
+  date: string;
+  branch_id: number | null;
+  provider: string;
+  total: number;
+  sent: number;
+  delivered: number;
+  read: number;
+  failed: number;
+  uncertain: number;
+  pending: number;
+  attempts: number;
+  avg_send_ms: number | null;
+  created_at: string;
+}
+
+/** A stored file (004): a snapshot's original, processed image or thumbnail. */
+export interface StorageFilesTable {
+  id: Generated<number>;
+  kind: 'original' | 'image' | 'thumbnail';
+  /** Relative to `<dataDir>/storage`, `/`-separated, unique. */
+  path: string;
+  bytes: number;
+  /** Pixels. */
+  width: number;
+  height: number;
+  mime: string;
+  branch_id: number;
+  /** Null until the detection job has made the event. */
+  event_log_id: number | null;
+  created_at: string;
+}
+
 export interface Database {
   company_groups: CompanyGroupsTable;
   company_branches: CompanyBranchesTable;
@@ -294,6 +430,14 @@ export interface Database {
   audit_logs: AuditLogsTable;
   device_status_history: DeviceStatusHistoryTable;
   api_usage_summary: ApiUsageSummaryTable;
+  storage_files: StorageFilesTable;
+  branch_event_settings: BranchEventSettingsTable;
+  notification_provider_settings: NotificationProviderSettingsTable;
+  notification_deliveries: NotificationDeliveriesTable;
+  notification_cooldowns: NotificationCooldownsTable;
+  whatsapp_delivery_summary: WhatsappDeliverySummaryTable;
+  alarm_actions: AlarmActionsTable;
+  alarm_escalation_settings: AlarmEscalationSettingsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

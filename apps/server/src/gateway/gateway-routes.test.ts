@@ -268,3 +268,77 @@ describe('WS /ws/streams/:id', () => {
     expect(ffmpegsFor(camera)).toEqual([]);
   });
 });
+
+describe('GET /api/v1/gateway/streams', () => {
+  it('lists viewers, bitrate and uptime of the streams the user may see, and refuses strangers', async () => {
+    const sources = new Map([['1/sub', source], ['2/sub', source]]);
+    const t = await startTestApp(sources, FAST);
+    apps.push(t);
+    const a = await watch(t, 1);
+    const b = await watch(t, 1);
+    const c = await watch(t, 2);
+    await waitFor('bytes on every viewer', () => a.bytes() > 100_000 && b.bytes() > 100_000 && c.bytes() > 100_000, 20_000);
+    const list = async () => {
+      const res = await fetch(`${t.http}/api/v1/gateway/streams`, { headers: { authorization: 'Bearer good' } });
+      const body = (await res.json()) as { data: Array<Record<string, unknown>> };
+      expect(res.status, JSON.stringify(body)).toBe(200);
+      return body.data;
+    };
+    const rows = await list();
+    expect(rows.map((r) => [r.stream_id, r.quality, r.viewers, r.state])).toEqual([
+      [1, 'sub', 2, 'live'],
+      [2, 'sub', 1, 'live'],
+    ]);
+    for (const r of rows) {
+      expect(r.bitrate_bps).toBeGreaterThan(100_000);
+      expect(r.uptime_ms).toBeGreaterThan(0);
+      expect(r.restarts).toBe(0);
+    }
+    expect(JSON.stringify(rows)).not.toMatch(/rtsp|admin|s3cr/);
+    // stream 2 leaves the user's scope: still pulled (its viewer stays), no longer listed
+    sources.delete('2/sub');
+    expect((await list()).map((r) => r.stream_id)).toEqual([1]);
+    expect(t.gateway.stats().streams).toBe(2);
+    expect((await fetch(`${t.http}/api/v1/gateway/streams`)).status).toBe(401);
+  });
+});
+
+describe('slow viewers over a real socket', () => {
+  it('skips a viewer that stops reading to the next key frame instead of queueing; the others keep playing', async () => {
+    const threshold = 64 * 1024;
+    const t = await app({ '1/sub': source }, { ...FAST, maxViewerBufferedBytes: threshold, slowViewerTimeoutMs: 60_000 } as typeof FAST);
+    const fast = await watch(t, 1);
+    const slow = await watch(t, 1);
+    await waitFor('both playing', () => fast.bytes() > 50_000 && slow.bytes() > 50_000, 15_000);
+    // Stop reading: the kernel buffers fill, then ws.bufferedAmount on the server grows.
+    const tcp = (slow.socket as unknown as { _socket: import('node:net').Socket })._socket;
+    tcp.pause();
+    let maxBuffered = 0;
+    const slowStatus = () => t.gateway.status(1, 'sub')!.viewer_status[1]!;
+    await waitFor(
+      'slow viewer skipping',
+      () => {
+        maxBuffered = Math.max(maxBuffered, slowStatus().buffered_bytes);
+        return slowStatus().state === 'skipping' && slowStatus().bytes_dropped > 200_000;
+      },
+      30_000,
+    );
+    const fastBefore = fast.bytes();
+    for (let i = 0; i < 20; i++) {
+      maxBuffered = Math.max(maxBuffered, slowStatus().buffered_bytes);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    // Bounded: the threshold plus the rest of the frame in flight, not everything since it stopped.
+    expect(maxBuffered).toBeLessThan(threshold + 512 * 1024);
+    expect(fast.bytes() - fastBefore).toBeGreaterThan(50_000);
+    expect(t.gateway.status(1, 'sub')!.viewer_status[0]!.state).toBe('playing');
+    // Reading again: it drains and resumes at a key frame, PAT and PMT first.
+    const received = slow.messages.length;
+    tcp.resume();
+    await waitFor('slow viewer playing again', () => slowStatus().state === 'playing', 15_000);
+    await waitFor('fresh bytes', () => slow.messages.length > received + 5, 10_000);
+    const resumedAt = slow.messages.findIndex((m, i) => i >= received && startsAtKeyFrame(m));
+    expect(resumedAt).toBeGreaterThanOrEqual(received);
+    expect(ffprobe(Buffer.concat(slow.messages.slice(resumedAt)), 'resumed.ts')).toMatchObject({ codec: 'h264', width: 640 });
+  }, 90_000);
+});

@@ -7,6 +7,9 @@
  *   (`{ type: 'mpegts', isLive: true, url: 'ws://…' }`). Refusals close the socket with a code
  *   from {@link LIVE_CLOSE_CODES} and a reason, because a browser cannot read an HTTP status of
  *   a refused upgrade.
+ * - HLS sources instead get `player: 'hls'` and a URL of the HLS proxy (hls-proxy.ts).
+ * - `GET /api/v1/gateway/streams` (signed-in user) → what the gateway pulls now, in the user's
+ *   scope: viewers, bitrate, uptime per (stream, quality).
  *
  * The console never sees camera credentials: they stay in `resolveSource`'s answer, which only
  * the gateway's ffmpeg gets.
@@ -15,8 +18,9 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { WebSocket } from 'ws';
 import { z } from 'zod';
-import { LiveStream, LiveStreamQuery, PantauError, envelope } from '@pantau/shared';
+import { GatewayStream, LiveStream, LiveStreamQuery, PantauError, envelope } from '@pantau/shared';
 import type { GatewayLogger, LiveQuality, StreamSource } from './gateway-types.js';
+import { hlsPlaylistPath, hlsProxyRoutes, isHlsSource } from './hls-proxy.js';
 import { DEFAULT_TICKET_TTL_MS, createLiveTicket, verifyLiveTicket } from './live-ticket.js';
 import type { StreamGateway } from './stream-gateway.js';
 
@@ -103,17 +107,45 @@ export async function gatewayRoutes(app: FastifyInstance, deps: GatewayDeps): Pr
       const source = await deps.resolveSource(id, quality, user.id);
       if (!source) throw new PantauError('NOT_FOUND', `stream ${id} not found`, { field: 'id' });
       const { ticket, expiresAt } = createLiveTicket(deps.ticketSecret, { streamId: id, quality, userId: user.id, ttlMs });
+      const hls = isHlsSource(source);
       return {
         success: true as const,
         data: {
           stream_id: id,
-          player: 'mpegts' as const,
-          url: `/ws/streams/${id}?quality=${quality}&ticket=${encodeURIComponent(ticket)}`,
+          player: hls ? ('hls' as const) : ('mpegts' as const),
+          url: hls ? hlsPlaylistPath(id, quality, ticket, source) : `/ws/streams/${id}?quality=${quality}&ticket=${encodeURIComponent(ticket)}`,
           expires_at: new Date(expiresAt).toISOString(),
         },
       };
     },
   );
+
+  app.withTypeProvider<ZodTypeProvider>().get(
+    '/api/v1/gateway/streams',
+    {
+      config: { access: 'read' },
+      schema: {
+        tags: ['streams'],
+        summary: 'What the stream gateway pulls now: viewers, bitrate and uptime per stream and quality (streams in your scope)',
+        response: { 200: envelope(z.array(GatewayStream)) },
+      },
+      onRequest: async (request) => {
+        users.set(request, await deps.authenticate(request));
+      },
+    },
+    async (request) => {
+      const user = users.get(request);
+      if (!user) throw new PantauError('UNAUTHENTICATED', 'sign in first');
+      const visible: GatewayStream[] = [];
+      for (const s of deps.gateway.stats().perStream) {
+        if (!(await deps.resolveSource(s.stream_id, s.quality, user.id))) continue;
+        visible.push({ stream_id: s.stream_id, quality: s.quality, state: s.state, viewers: s.viewers, bitrate_bps: s.bitrate_bps, bytes_in: s.bytes_in, uptime_ms: s.uptime_ms, restarts: s.restarts, last_error: s.last_error });
+      }
+      return { success: true as const, data: visible };
+    },
+  );
+
+  await hlsProxyRoutes(app, deps);
 
   app.get('/ws/streams/:id', { websocket: true, schema: { hide: true } }, (socket, request) => {
     attachViewer(socket, request, deps, request.log).catch((err: unknown) => {

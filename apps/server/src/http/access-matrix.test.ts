@@ -11,13 +11,14 @@ import Fastify from 'fastify';
 import { ApiClient, PantauError } from '@pantau/shared';
 import { installAccess } from './access.js';
 import { startHarness, waitFor, type Harness } from '../test-support/harness.js';
+import { testPicture } from '../test-support/images.js';
 
 type Role = 'A' | 'SA' | 'OP' | 'VW' | 'AN';
 const ROLES: Role[] = ['A', 'SA', 'OP', 'VW', 'AN'];
 /** Expected answer: an HTTP status, or a status with the error code. */
 type Expect = number | [number, string];
 interface Row {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
   /** The registered route (to check coverage). */
   route: string;
   /** Concrete path, or the id to put in the route's `:id` (may create what it needs, with the full admin). */
@@ -72,7 +73,30 @@ const spareDevice = async (branch: 'b1' | 'b2') => (await h.admin.createDevice({
 const spareStream = async (branch: 'b1' | 'b2') =>
   (await h.admin.createStream({ branch_id: ids[branch], device_id: branch === 'b1' ? 'cam-1' : 'cam-2', stream_name: uniq('spare'), main_url: 'rtsp://127.0.0.1:9/x' })).id;
 const spareCredential = async () => (await h.admin.createCredential({ credential_name: uniq('spare') })).id;
+// a shared layout showing Jakarta's stream (outside SA's scope)
+const spareLayout = async () => (await h.admin.createLayout({ layout_name: uniq('layout'), layout_type: '4', positions: [{ position_number: 1, stream_id: ids.s1 }] })).id;
 const spareUser = async () => (await h.admin.createUser({ email: `${uniq('u')}@test.local`, name: 'Spare', password: 'spare-password', role: 'viewer' })).id;
+// an alert setting of a fresh camera in Jakarta (outside SA's scope)
+const spareAlertSetting = async () => {
+  const deviceId = uniq('alert-cam-');
+  await h.admin.createDevice({ device_id: deviceId, device_name: 'Alert cam', device_type: 'camera', branch_id: ids.b1 });
+  return (await h.admin.request<{ id: number }>('POST', '/api/v1/alert-settings', { branch_id: ids.b1, device_id: deviceId })).data.id;
+};
+/** An event of a branch with a processed snapshot (one per branch, made once with a multipart post). */
+const snapshotEvents = new Map<'b1' | 'b2', number>();
+const snapshotEvent = async (branch: 'b1' | 'b2') => {
+  const known = snapshotEvents.get(branch);
+  if (known !== undefined) return known;
+  const form = new FormData();
+  const reId = uniq('snap-');
+  for (const [k, v] of Object.entries({ re_id: reId, branch_id: ids[branch], device_id: branch === 'b1' ? 'cam-1' : 'cam-2', detected_count: 1 })) form.append(k, String(v));
+  form.append('snapshot', new Blob([await testPicture(320, 240)], { type: 'image/jpeg' }), 's.jpg');
+  await fetch(`${h.server.url}/api/v1/detection/log`, { method: 'POST', headers: { 'x-api-key': h.credential.key, 'x-api-secret': h.credential.secret }, body: form });
+  await waitFor(() => h.server.services.queue.stats().pending + h.server.services.queue.stats().running === 0, 10_000, 'snapshot processed');
+  const id = (h.server.services.db.sqlite.prepare(`SELECT id FROM event_logs WHERE re_id = ?`).get(reId) as { id: number }).id;
+  snapshotEvents.set(branch, id);
+  return id;
+};
 
 const all = (e: Expect): Record<Role, Expect> => ({ A: e, SA: e, OP: e, VW: e, AN: e });
 const signedIn = (e: Expect): Record<Role, Expect> => ({ A: e, SA: e, OP: e, VW: e, AN: 401 });
@@ -124,6 +148,7 @@ const TABLE: Row[] = [
   { method: 'GET', route: '/api/v1/streams/:id', path: () => `/api/v1/streams/${ids.s2}`, expect: x(200, 200, 404, 404) },
   { method: 'GET', route: '/api/v1/streams/:id/live', path: () => `/api/v1/streams/${ids.s1}/live`, expect: x(200, 404, 200, 200) },
   { method: 'GET', route: '/api/v1/streams/:id/live', path: () => `/api/v1/streams/${ids.s2}/live`, expect: x(200, 200, 404, 404) },
+  { method: 'GET', route: '/api/v1/gateway/streams', path: () => '/api/v1/gateway/streams', expect: signedIn(200) },
   { method: 'POST', route: '/api/v1/streams', path: () => '/api/v1/streams', body: () => ({ branch_id: ids.b1, device_id: 'cam-1', stream_name: uniq('s'), main_url: 'rtsp://127.0.0.1:9/n' }), expect: x(201, 404, 403, 403) },
   { method: 'PATCH', route: '/api/v1/streams/:id', path: () => `/api/v1/streams/${ids.s1}`, body: () => ({ stream_name: 'Lobby' }), expect: x(200, 404, 403, 403) },
   { method: 'PATCH', route: '/api/v1/streams/:id', path: () => `/api/v1/streams/${ids.s2}`, body: () => ({ stream_name: 'Gate' }), expect: x(200, 200, 403, 403) },
@@ -132,10 +157,20 @@ const TABLE: Row[] = [
   { method: 'GET', route: '/api/v1/camera-tree', path: () => '/api/v1/camera-tree', expect: signedIn(200) },
   // operator reads
   { method: 'GET', route: '/api/v1/events', path: () => '/api/v1/events', expect: signedIn(200) },
+  { method: 'GET', route: '/api/v1/events/:id/snapshot', path: async () => `/api/v1/events/${await snapshotEvent('b1')}/snapshot`, expect: x(200, 404, 200, 200) },
+  { method: 'GET', route: '/api/v1/events/:id/snapshot', path: async () => `/api/v1/events/${await snapshotEvent('b2')}/snapshot`, expect: x(200, 200, 404, 404) },
   { method: 'GET', route: '/api/v1/persons/:re_id', path: () => '/api/v1/persons/jkt-person', expect: x(200, 404, 200, 200) },
   { method: 'GET', route: '/api/v1/layouts', path: () => '/api/v1/layouts', expect: signedIn(200) },
-  { method: 'GET', route: '/api/v1/layouts/default', path: () => '/api/v1/layouts/default', expect: signedIn(200) },
+  // the only layout by now shows Jakarta: SA sees none
+  { method: 'GET', route: '/api/v1/layouts/default', path: () => '/api/v1/layouts/default', expect: x(200, [404, 'NOT_FOUND'], 200, 200) },
   { method: 'POST', route: '/api/v1/layouts', path: () => '/api/v1/layouts', body: () => ({ layout_name: uniq('L'), layout_type: '1', positions: [] }), expect: x(201, 201, 403, 403) },
+  // layouts: everyone keeps private ones; shared ones are the admins' (within their scope)
+  { method: 'POST', route: '/api/v1/layouts', path: () => '/api/v1/layouts', body: () => ({ layout_name: uniq('P'), layout_type: '1', visibility: 'private' }), expect: x(201, 201, 201, 201) },
+  { method: 'GET', route: '/api/v1/layouts/:id', path: spareLayout, expect: x(200, 404, 200, 200) },
+  { method: 'PATCH', route: '/api/v1/layouts/:id', path: spareLayout, body: () => ({ layout_name: uniq('renamed') }), expect: x(200, 404, [403, 'FORBIDDEN'], 403) },
+  { method: 'PUT', route: '/api/v1/layouts/:id/positions', path: async () => `/api/v1/layouts/${await spareLayout()}/positions`, body: () => ({ positions: [{ position_number: 2, stream_id: ids.s1 }] }), expect: x(200, 404, 403, 403) },
+  { method: 'DELETE', route: '/api/v1/layouts/:id', path: spareLayout, expect: x(200, 404, 403, 403) },
+  { method: 'POST', route: '/api/v1/layouts/:id/default', path: async () => `/api/v1/layouts/${await spareLayout()}/default`, body: () => ({}), expect: x(200, 404, 403, 403) },
   // API credentials: admins of every branch
   { method: 'POST', route: '/api/v1/credentials', path: () => '/api/v1/credentials', body: () => ({ credential_name: uniq('c') }), expect: x(201, 403, 403, 403) },
   { method: 'GET', route: '/api/v1/credentials', path: () => '/api/v1/credentials', expect: x(200, 403, 403, 403) },
@@ -158,7 +193,46 @@ const TABLE: Row[] = [
   { method: 'POST', route: '/api/v1/failed-jobs/:id/retry', path: () => '/api/v1/failed-jobs/999/retry', body: () => ({}), expect: x([404, 'NOT_FOUND'], 403, 403, 403) },
   { method: 'POST', route: '/api/v1/failed-jobs/retry-all', path: () => '/api/v1/failed-jobs/retry-all', body: () => ({}), expect: x(200, 403, 403, 403) },
   { method: 'DELETE', route: '/api/v1/failed-jobs/:id', path: () => '/api/v1/failed-jobs/999', expect: x([404, 'NOT_FOUND'], 403, 403, 403) },
+  // alarms (issue 5): read for everyone in scope, act for operators and admins, escalation settings for admins
+  { method: 'GET', route: '/api/v1/alarms', path: () => '/api/v1/alarms', expect: signedIn(200) },
+  { method: 'GET', route: '/api/v1/alarms/:event_id', path: async () => `/api/v1/alarms/${await jakartaAlarm()}`, expect: x(200, 404, 200, 200) },
+  { method: 'GET', route: '/api/v1/alarms/:event_id/timeline', path: async () => `/api/v1/alarms/${await jakartaAlarm()}/timeline`, expect: x(200, 404, 200, 200) },
+  { method: 'POST', route: '/api/v1/alarms/:event_id/acknowledge', path: async () => `/api/v1/alarms/${await jakartaAlarm(true)}/acknowledge`, body: () => ({}), expect: x(200, [404, 'NOT_FOUND'], 200, [403, 'FORBIDDEN']) },
+  { method: 'POST', route: '/api/v1/alarms/acknowledge', path: () => '/api/v1/alarms/acknowledge', body: () => ({ event_ids: [999_999] }), expect: x(200, 200, 200, 403) },
+  { method: 'POST', route: '/api/v1/alarms/:event_id/close', path: async () => `/api/v1/alarms/${await jakartaAlarm(true)}/close`, body: () => ({}), expect: x(200, 404, 200, 403) },
+  { method: 'POST', route: '/api/v1/alarms/:event_id/note', path: async () => `/api/v1/alarms/${await jakartaAlarm()}/note`, body: () => ({ note: 'seen' }), expect: x(200, 404, 200, 403) },
+  { method: 'GET', route: '/api/v1/alarm-escalation', path: () => '/api/v1/alarm-escalation', expect: x(200, 200, 403, 403) },
+  { method: 'GET', route: '/api/v1/alarm-escalation/:branch_id', path: () => `/api/v1/alarm-escalation/${ids.b1}`, expect: x(200, 404, 403, 403) },
+  { method: 'PUT', route: '/api/v1/alarm-escalation/:branch_id', path: () => `/api/v1/alarm-escalation/${ids.b2}`, body: () => ({ enabled: true, escalate_after_seconds: 600, numbers: [] }), expect: x(200, 200, 403, 403) },
+  { method: 'PUT', route: '/api/v1/alarm-escalation/:branch_id', path: () => `/api/v1/alarm-escalation/${ids.b1}`, body: () => ({ enabled: false, escalate_after_seconds: 600, numbers: [] }), expect: x(200, 404, 403, 403) },
+  {
+    method: 'DELETE',
+    route: '/api/v1/alarm-escalation/:branch_id',
+    path: async () => (await h.admin.putEscalationSettings(ids.b2, { enabled: false, escalate_after_seconds: 600, numbers: [] }), `/api/v1/alarm-escalation/${ids.b2}`),
+    expect: x(200, 200, 403, 403),
+  },
+  // WhatsApp alerts: settings for admins within their scope; provider and test message for admins of every branch
+  { method: 'GET', route: '/api/v1/alert-settings', path: () => '/api/v1/alert-settings', expect: x(200, 200, 403, 403) },
+  { method: 'POST', route: '/api/v1/alert-settings', path: () => '/api/v1/alert-settings', body: () => ({ branch_id: ids.b1, device_id: 'cam-1' }), expect: x(201, [404, 'UNKNOWN_BRANCH'], 403, 403) },
+  { method: 'GET', route: '/api/v1/alert-settings/:id', path: spareAlertSetting, expect: x(200, 404, 403, 403) },
+  { method: 'PATCH', route: '/api/v1/alert-settings/:id', path: spareAlertSetting, body: () => ({ cooldown_seconds: 60 }), expect: x(200, 404, 403, 403) },
+  { method: 'DELETE', route: '/api/v1/alert-settings/:id', path: spareAlertSetting, expect: x(200, 404, 403, 403) },
+  { method: 'GET', route: '/api/v1/notification-provider', path: () => '/api/v1/notification-provider', expect: x(200, 403, 403, 403) },
+  { method: 'PUT', route: '/api/v1/notification-provider', path: () => '/api/v1/notification-provider', body: () => ({ provider: 'none' }), expect: x(200, 403, 403, 403) },
+  { method: 'POST', route: '/api/v1/notification-provider/test', path: () => '/api/v1/notification-provider/test', body: () => ({ phone: '+6281234567890' }), expect: x(202, 403, 403, 403) },
+  { method: 'GET', route: '/api/v1/notification-deliveries', path: () => '/api/v1/notification-deliveries', expect: x(200, 200, 403, 403) },
+  { method: 'POST', route: '/api/v1/notification-deliveries/:id/resend', path: () => '/api/v1/notification-deliveries/999999/resend', body: () => ({}), expect: x([404, 'NOT_FOUND'], [404, 'NOT_FOUND'], 403, 403) },
+  // the WhatsApp webhook (outside /api/v1): Meta authenticates with the verify token and the body's signature, never a session
+  { method: 'GET', route: '/webhooks/whatsapp', path: () => '/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=x&hub.challenge=1', expect: all([403, 'FORBIDDEN']) },
+  { method: 'POST', route: '/webhooks/whatsapp', path: () => '/webhooks/whatsapp', body: () => ({ entry: [] }), expect: all([401, 'UNAUTHENTICATED']) },
 ];
+
+/** A Jakarta alarm: the one raised at start, or (`fresh`) a new one, still `new`. */
+async function jakartaAlarm(fresh = false): Promise<number> {
+  const reId = fresh ? uniq('alarm-') : 'jkt-person';
+  if (fresh) await h.device.logDetection({ re_id: reId, branch_id: ids.b1, device_id: 'cam-1', detected_count: 1 });
+  return waitFor(async () => (await h.admin.listEvents({ branch_id: ids.b1, limit: 50 })).find((e) => e.re_id === reId)?.id, 5000, reId);
+}
 
 /** A row's path: as given, or its route with `:id` filled in. */
 async function concretePath(row: Row): Promise<string> {

@@ -15,6 +15,17 @@ export interface DetectionJobPayload {
   detection_data: Record<string, unknown> | null;
   event_id: string | null;
   received_at: string;
+  /** The posted image's stored original (multipart posts only; absent for JSON). */
+  snapshot?: SnapshotRef;
+}
+
+/** A stored snapshot original: `path` relative to `<dataDir>/storage`, bytes, pixels, type by content. */
+export interface SnapshotRef {
+  path: string;
+  bytes: number;
+  width: number;
+  height: number;
+  mime: 'image/jpeg' | 'image/png' | 'image/webp';
 }
 
 export interface PersonCounters {

@@ -68,6 +68,8 @@ export class ReadRepository {
       .selectFrom('event_logs as e')
       .innerJoin('company_branches as b', 'b.id', 'e.branch_id')
       .leftJoin('device_masters as d', 'd.device_id', 'e.device_id')
+      .leftJoin('users as ua', 'ua.id', 'e.acknowledged_by')
+      .leftJoin('users as uc', 'uc.id', 'e.closed_by')
       .select([
         'e.id',
         'e.event_type',
@@ -81,6 +83,15 @@ export class ReadRepository {
         'e.created_at',
         'e.acknowledged_by',
         'e.acknowledged_at',
+        // the alarm workflow (007)
+        'e.alarm_state',
+        sql<string | null>`ua.name`.as('acknowledged_by_name'),
+        'e.closed_by',
+        sql<string | null>`uc.name`.as('closed_by_name'),
+        'e.closed_at',
+        'e.escalated_at',
+        // the snapshot (004): ready once the image job set image_path, pending while only the original exists
+        sql<'pending' | 'ready' | null>`CASE WHEN e.image_path IS NOT NULL THEN 'ready' WHEN EXISTS (SELECT 1 FROM storage_files f WHERE f.event_log_id = e.id AND f.kind = 'original') THEN 'pending' END`.as('snapshot'),
       ])
       .orderBy('e.id', 'desc')
       .limit(q.limit);

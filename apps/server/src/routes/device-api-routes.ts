@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import fastifyMultipart from '@fastify/multipart';
 import { z } from 'zod';
 import {
   BatchItem,
@@ -25,6 +26,7 @@ import {
 } from '@pantau/shared';
 import type { Services } from '../services/container.js';
 import { deviceAuth } from '../http/device-auth.js';
+import { MULTIPART_LIMITS, SNAPSHOT_FIELD, readDetectionForm, type SnapshotUpload } from '../services/snapshot-intake.js';
 import { toPage } from './organisation-routes.js';
 
 const KeyHeaders = z.object({ 'x-api-key': z.string().max(128).optional(), 'x-api-secret': z.string().max(256).optional() });
@@ -36,26 +38,44 @@ export async function deviceApiRoutes(app: FastifyInstance, s: Services): Promis
   const r = app.withTypeProvider<ZodTypeProvider>();
   const config = { access: 'device' as const };
 
-  r.post(
-    '/api/v1/detection/log',
-    {
-      config,
-      bodyLimit: 64 * 1024,
-      onRequest: deviceAuth(s.credentials, 'detections:write'),
-      schema: {
-        tags: ['device API'],
-        summary: 'Post one person detection (202 once its job is committed; 200 for a repeated event_id)',
-        security,
-        headers: KeyHeaders,
-        body: DetectionLogBody,
-        response: { 202: envelope(DetectionAccepted), 200: envelope(DetectionAccepted), 400: ErrorEnvelope, 401: ErrorEnvelope, 404: ErrorEnvelope, 429: ErrorEnvelope },
+  // JSON, or multipart with a snapshot image (S5): the multipart parser lives only in this route's context.
+  await app.register(async (scope) => {
+    await scope.register(fastifyMultipart, { limits: MULTIPART_LIMITS, throwFileSizeLimit: true });
+    const uploads = new WeakMap<object, SnapshotUpload>();
+    scope.withTypeProvider<ZodTypeProvider>().post(
+      '/api/v1/detection/log',
+      {
+        config,
+        bodyLimit: 64 * 1024,
+        onRequest: deviceAuth(s.credentials, 'detections:write'),
+        // a multipart form becomes the JSON body shape (validated by the same schema) and a checked image
+        preValidation: async (req) => {
+          if (!req.isMultipart()) return;
+          const form = await readDetectionForm(req.parts());
+          req.body = form.body as typeof req.body;
+          if (form.upload) uploads.set(req, form.upload);
+        },
+        schema: {
+          tags: ['device API'],
+          summary: 'Post one person detection (202 once its job is committed; 200 for a repeated event_id)',
+          description:
+            `JSON, or multipart/form-data with the same fields as text parts (\`detection_data\` as JSON text) and one image file part \`${SNAPSHOT_FIELD}\`: ` +
+            'JPEG, PNG or WebP judged by content (415 otherwise), at most 10 MB and 50 megapixels (413), complete (a truncated or corrupt image: 400). ' +
+            'The original is stored before the 202; an image job then stamps it and makes a 320×240 thumbnail (`snapshot_ready` event).',
+          consumes: ['application/json', 'multipart/form-data'],
+          security,
+          headers: KeyHeaders,
+          body: DetectionLogBody,
+          response: { 202: envelope(DetectionAccepted), 200: envelope(DetectionAccepted), 400: ErrorEnvelope, 401: ErrorEnvelope, 404: ErrorEnvelope, 413: ErrorEnvelope, 415: ErrorEnvelope, 429: ErrorEnvelope },
+        },
       },
-    },
-    async (req, reply) => {
-      const result = await s.detections.accept(req.body, req.credential!);
-      return reply.status(result.status === 'processing' ? 202 : 200).send({ success: true as const, data: result });
-    },
-  );
+      async (req, reply) => {
+        const upload = uploads.get(req);
+        const result = upload ? await s.snapshotIntake.accept(req.body, req.credential!, upload) : await s.detections.accept(req.body, req.credential!);
+        return reply.status(result.status === 'processing' ? 202 : 200).send({ success: true as const, data: result });
+      },
+    );
+  });
 
   r.post(
     '/api/v1/detection/batch',

@@ -14,7 +14,7 @@ export const SERVER_VERSION = '0.1.0';
 
 /** What the gateway reports for /health; the gateway plugs in here. */
 export interface GatewayStatsSource {
-  stats(): { streams: number; viewers: number };
+  stats(): { streams: number; viewers: number; perStream: Health['gateway']['per_stream'] };
 }
 
 /** Register /health, /ws and /console. */
@@ -28,7 +28,7 @@ export async function systemRoutes(app: FastifyInstance, s: Services, gateway: G
       dbOk = false;
     }
     const q = dbOk ? s.queue.stats() : { pending: 0, running: 0, failed: 0, oldest_pending_age_ms: null };
-    const g = gateway?.stats() ?? { streams: 0, viewers: 0 };
+    const g = gateway?.stats() ?? { streams: 0, viewers: 0, perStream: [] };
     const body: Health = {
       status: dbOk && s.worker.isRunning ? 'ok' : 'degraded',
       version: SERVER_VERSION,
@@ -37,7 +37,12 @@ export async function systemRoutes(app: FastifyInstance, s: Services, gateway: G
       queue: { pending: q.pending, running: q.running, failed: q.failed, oldest_pending_age_ms: q.oldest_pending_age_ms },
       worker: { running: s.worker.isRunning, processed: s.worker.processed },
       websocket: { clients: s.hub.clientCount, last_event_id: s.hub.lastEventId },
-      gateway: { streams: g.streams, viewers: g.viewers },
+      gateway: {
+        streams: g.streams,
+        viewers: g.viewers,
+        bitrate_bps: g.perStream.reduce((sum, p) => sum + p.bitrate_bps, 0),
+        per_stream: g.perStream.map((p) => ({ stream_id: p.stream_id, quality: p.quality, state: p.state, viewers: p.viewers, bitrate_bps: p.bitrate_bps, uptime_ms: p.uptime_ms, restarts: p.restarts })),
+      },
     };
     if (!dbOk) return reply.status(503).send({ success: false, error: { code: 'UNAVAILABLE', message: 'database unavailable', details: { health: body } } });
     return reply.send({ success: true, data: body });

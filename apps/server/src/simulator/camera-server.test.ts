@@ -86,6 +86,35 @@ describe('startCameraServer', () => {
     expect(alive(server.pid)).toBe(true);
   }, 60_000);
 
+  it('serves a 320×180 substream beside each main stream, several viewers at once', async () => {
+    expect(server.subUrls).toEqual([`rtsp://127.0.0.1:${server.port}/cam1/sub`, `rtsp://127.0.0.1:${server.port}/cam2/sub`]);
+    expect(await probe(server.subUrls[1] as string)).toEqual({ codec_name: 'h264', width: 320, height: 180, r_frame_rate: '25/1' });
+    const sub = server.subUrls[0] as string;
+    expect(await Promise.all([decode(sub, 5), decode(sub, 5), decode(server.urls[0] as string, 5)])).toEqual([5, 5, 5]);
+  }, 30_000);
+
+  it('takes one camera offline (its viewers dropped, new ones refused) and brings it back', async () => {
+    const watcher = spawn('ffmpeg', ['-v', 'error', '-rtsp_transport', 'tcp', '-i', server.subUrls[0] as string, '-c', 'copy', '-f', 'mpegts', '-'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    let bytes = 0;
+    watcher.stdout.on('data', (c: Buffer) => (bytes += c.length));
+    const exited = new Promise<number | null>((r) => watcher.once('exit', (code) => r(code)));
+    for (let i = 0; i < 100 && bytes === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(bytes).toBeGreaterThan(0);
+    const t0 = performance.now();
+    await server.setOnline(1, false);
+    expect(server.isOnline(1)).toBe(false);
+    await exited;
+    expect(performance.now() - t0).toBeLessThan(3000); // dropped, not timed out
+    await expect(probe(server.urls[0] as string)).rejects.toThrow(/5XX|503/);
+    await expect(probe(server.subUrls[0] as string)).rejects.toThrow(/5XX|503/);
+    expect(await decode(server.subUrls[1] as string, 5)).toBe(5); // the other camera is untouched
+    await server.setOnline(1, true);
+    expect(server.isOnline(1)).toBe(true);
+    expect(await decode(server.subUrls[0] as string, 5)).toBe(5);
+    expect(await decode(server.urls[0] as string, 5)).toBe(5);
+    await expect(server.setOnline(3, false)).rejects.toThrow(RangeError);
+  }, 40_000);
+
   it('refuses a port in use with a clear error', async () => {
     expect(alive(server.pid)).toBe(true);
     await expect(startCameraServer({ cameras: 1, port: server.port })).rejects.toThrow(/cannot listen on 127\.0\.0\.1:\d+/);

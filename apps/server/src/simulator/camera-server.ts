@@ -1,7 +1,8 @@
 /**
  * Simulated RTSP cameras: runs `rtsp-server.py` (GStreamer's RTSP server) as a child process
- * and hands back the camera URLs. The Python script does the video; this module only starts,
- * watches and stops it.
+ * and hands back the camera URLs (main stream and substream of each). The Python script does
+ * the video; this module only starts, watches and stops it, and takes a camera offline and back
+ * through the script's stdin.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -32,9 +33,12 @@ export interface CameraServerOptions {
   port?: number | undefined;
   /** Address to listen on (default `127.0.0.1`). */
   host?: string | undefined;
-  /** Frame size in px (default 640×360). */
+  /** Frame size of the main streams in px (default 640×360). */
   width?: number | undefined;
   height?: number | undefined;
+  /** Frame size of the substreams in px (default 320×180): what a 16-tile wall plays. */
+  subWidth?: number | undefined;
+  subHeight?: number | undefined;
   /** Frames per second; also the key-frame interval in frames (default 25, so one per second). */
   fps?: number | undefined;
   /** How long to wait for the cameras to be live, ms (default 25 000; the script itself gives up after 20 s). */
@@ -48,10 +52,22 @@ export interface CameraServerOptions {
 export interface CameraServer {
   /** The port actually listened on. */
   port: number;
-  /** `rtsp://HOST:PORT/camI`, one per camera, in order. */
+  /** Main streams, `rtsp://HOST:PORT/camI`, one per camera, in order. Built per client on demand. */
   urls: string[];
+  /** Substreams, `rtsp://HOST:PORT/camI/sub`, same order. Always on. */
+  subUrls: string[];
   /** Process id of the Python server. */
   pid: number;
+  /**
+   * Takes camera `index` (1-based) offline, as if its network were cut: its viewers are dropped
+   * and new ones refused (RTSP 503) until it is set online again. Resolves when the server has
+   * done it (its acknowledgement line).
+   * @throws RangeError for an index outside 1..cameras; Error when the server has stopped or
+   *   does not acknowledge within 5 s
+   */
+  setOnline(index: number, online: boolean): Promise<void>;
+  /** Whether camera `index` (1-based) answers, as last set with {@link setOnline}. */
+  isOnline(index: number): boolean;
   /** Stops the server (SIGTERM, then SIGKILL after 3 s); resolves once it has exited. Idempotent. */
   stop(): Promise<void>;
 }
@@ -72,9 +88,10 @@ export function rtspServerScriptPath(): string {
 
 /**
  * Starts the simulated cameras and resolves once every one of them is producing video.
- * Each camera serves H.264 (key frame every second) at `width`×`height` px and `fps`, with
- * its name and the wall clock (HH:MM:SS.mmm) burned in; play it over RTSP/TCP or UDP. The
- * cameras are always on (about 10 % of a core each), whether anyone watches or not.
+ * Each camera serves H.264 (key frame every second) at `fps`, with its name and the wall clock
+ * (HH:MM:SS.mmm) burned in, as a main stream of `width`×`height` px (encoded per client, while
+ * watched) and a substream of `subWidth`×`subHeight` px (always on, whether anyone watches or
+ * not: about 10 % of a core at 640×360, a few % at 320×180); play them over RTSP/TCP or UDP.
  * The child exits with this process (it watches its stdin).
  * @throws RangeError on bad options; Error with the server's stderr when Python or GStreamer
  *   is missing (naming the apt packages), the port is taken, or it is not ready in time
@@ -85,6 +102,8 @@ export async function startCameraServer(opts: CameraServerOptions): Promise<Came
   const port = opts.port ?? DEFAULT_RTSP_PORT;
   const width = opts.width ?? 640;
   const height = opts.height ?? 360;
+  const subWidth = opts.subWidth ?? 320;
+  const subHeight = opts.subHeight ?? 180;
   const fps = opts.fps ?? 25;
   if (!Number.isInteger(cameras) || cameras < 1 || cameras > 64) throw new RangeError(`cameras must be 1..64, got ${cameras}`);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`port must be 0..65535, got ${port}`);
@@ -98,6 +117,8 @@ export async function startCameraServer(opts: CameraServerOptions): Promise<Came
     '--names', names.join(','),
     '--width', String(width),
     '--height', String(height),
+    '--sub-width', String(subWidth),
+    '--sub-height', String(subHeight),
     '--fps', String(fps),
     '--watch-stdin',
   ];
@@ -130,11 +151,38 @@ export async function startCameraServer(opts: CameraServerOptions): Promise<Came
     return stopped;
   };
 
+  const online = names.map(() => true);
+  const setOnline = async (index: number, up: boolean): Promise<void> => {
+    if (!Number.isInteger(index) || index < 1 || index > cameras) throw new RangeError(`camera must be 1..${cameras}, got ${index}`);
+    if (stopped || !child.stdin || child.exitCode !== null) throw new Error('simulated RTSP cameras have stopped');
+    const command = `${up ? 'online' : 'offline'} ${index}`;
+    await new Promise<void>((resolve, reject) => {
+      let seen = '';
+      const onData = (chunk: Buffer) => {
+        seen += chunk.toString('utf8');
+        if (seen.split('\n').includes(command.toUpperCase())) finish(null);
+      };
+      const timer = setTimeout(() => finish(new Error(`no acknowledgement of "${command}" within 5 s`)), 5_000);
+      const finish = (err: Error | null) => {
+        clearTimeout(timer);
+        child.stdout?.off('data', onData);
+        if (err) reject(err);
+        else resolve();
+      };
+      child.stdout?.on('data', onData);
+      child.stdin?.write(`${command}\n`);
+    });
+    online[index - 1] = up;
+  };
+
   const urlHost = host.includes(':') ? `[${host}]` : host;
   return {
     port: boundPort,
     urls: names.map((_, i) => `rtsp://${urlHost}:${boundPort}/cam${i + 1}`),
+    subUrls: names.map((_, i) => `rtsp://${urlHost}:${boundPort}/cam${i + 1}/sub`),
     pid: child.pid ?? -1,
+    setOnline,
+    isOnline: (index) => online[index - 1] ?? false,
     stop,
   };
 }

@@ -106,8 +106,10 @@ export interface RegisterDemoOptions {
   client: ApiClient;
   /** From {@link planDemoCameras}. */
   plan: DemoCameraPlan[];
-  /** RTSP URL of each planned camera, same order. */
+  /** RTSP URL of each planned camera's main stream, same order. */
   urls: string[];
+  /** RTSP URL of each camera's substream, same order (default: the main stream's). */
+  subUrls?: string[] | undefined;
   logger?: Pick<SimulatorLogger, 'info' | 'warn'> | undefined;
 }
 
@@ -121,7 +123,8 @@ export interface RegisterDemoOptions {
  */
 export async function registerDemoOrganisation(opts: RegisterDemoOptions): Promise<DemoOrganisation> {
   const { client, plan, urls, logger } = opts;
-  if (urls.length !== plan.length) throw new RangeError(`need ${plan.length} camera URLs, got ${urls.length}`);
+  const subUrls = opts.subUrls ?? urls;
+  if (urls.length !== plan.length || subUrls.length !== plan.length) throw new RangeError(`need ${plan.length} camera URLs, got ${urls.length} and ${subUrls.length} substreams`);
   const sites = SITES.filter((site) => plan.some((c) => c.branch_code === site.branch.branch_code));
 
   const groups: Group[] = [];
@@ -162,7 +165,7 @@ export async function registerDemoOrganisation(opts: RegisterDemoOptions): Promi
           stream_name: cam.device_name,
           protocol: 'rtsp',
           main_url: url,
-          sub_url: url,
+          sub_url: subUrls[i] as string,
         }),
     );
     if (stream.main_url !== url) {

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Simulated CCTV cameras behind GStreamer's RTSP server (Pantau `pantau simulate`).
 
-Serves N live H.264 cameras at rtsp://HOST:PORT/cam1 .. camN. Each camera is a moving
+Serves N live H.264 cameras at rtsp://HOST:PORT/cam1 .. camN (main stream) and
+rtsp://HOST:PORT/cam1/sub .. camN/sub (substream, smaller: what a 16-tile wall plays). Each camera is a moving
 `videotestsrc` pattern (a different colour and motion per camera) with the camera's name
 and the local wall clock with milliseconds (HH:MM:SS.mmm) burned in, encoded for low
 latency with a key frame every second.
@@ -11,16 +12,24 @@ the time at which it left the (live) source: that is what glass-to-glass latency
 from. The overlay is `rsvgoverlay` (gstreamer1.0-plugins-bad) rather than `textoverlay`,
 because textoverlay lives in gstreamer1.0-x, which the install list does not carry.
 
-Each mount uses one shared media: one pipeline per camera for all clients. An in-process
-RTSP client per camera keeps that pipeline playing from start to exit, like a real camera
-that is always on. Besides giving every viewer a running stream at once, this avoids an
+Each substream mount uses one shared media: one pipeline per camera for all clients. An
+in-process RTSP client per camera keeps that pipeline playing from start to exit, like a real
+camera that is always on. Besides giving every viewer a running stream at once, this avoids an
 abort in gst-rtsp-server 1.22: a PLAY that arrives on a shared media just after another
 client's PLAY, before the first buffer has gone through, hits `g_assert (FALSE)` in
 gst_rtsp_media_get_rates ("no segment event on send_rtp_sink pad") and kills the process.
+Main streams are built per client, on demand (not shared, so no such race): the gateway
+pulls each one once, and only while a tile is maximised, so 16 cameras cost 16 small
+encoders rather than 16 large ones.
+
+Control on stdin (with --watch-stdin), one command per line, acknowledged on stdout:
+    offline N   camera N stops answering: its clients are dropped and new ones refused (503),
+                like a camera whose network is cut; its pipelines keep running  -> `OFFLINE N`
+    online N    camera N answers again                                          -> `ONLINE N`
 
 Run with /usr/bin/python3 (the python3 first on PATH may lack `gi`):
     rtsp-server.py --port 8554 --cameras 4 --names "Lobby,Gate,Dock,Yard" \
-                   --width 640 --height 360 --fps 25
+                   --width 640 --height 360 --sub-width 320 --sub-height 180 --fps 25
 Prints `READY <port>` on stdout once listening and every camera is producing video
 (`--port 0` picks a free port). Exits 0 on SIGTERM/SIGINT (and on stdin EOF with
 --watch-stdin, so that it dies with its parent). Exit codes: 2 bad arguments, 3 GStreamer
@@ -45,7 +54,8 @@ try:
 
     gi.require_version("Gst", "1.0")
     gi.require_version("GstRtspServer", "1.0")
-    from gi.repository import GLib, Gst, GstRtspServer  # noqa: E402
+    gi.require_version("GstRtsp", "1.0")
+    from gi.repository import GLib, Gst, GstRtsp, GstRtspServer  # noqa: E402
 except (ImportError, ValueError) as err:
     print(f"GStreamer RTSP server not installed ({err}): {INSTALL_HINT}", file=sys.stderr)
     sys.exit(3)
@@ -83,14 +93,18 @@ def parse_args(argv):
     p.add_argument("--names", default="", help="comma-separated camera names")
     p.add_argument("--width", type=int, default=640, help="frame width, px")
     p.add_argument("--height", type=int, default=360, help="frame height, px")
+    p.add_argument("--sub-width", type=int, default=320, help="substream frame width, px")
+    p.add_argument("--sub-height", type=int, default=180, help="substream frame height, px")
     p.add_argument("--fps", type=int, default=25, help="frames per second")
-    p.add_argument("--bitrate", type=int, default=1500, help="x264 bitrate, kbit/s")
+    p.add_argument("--bitrate", type=int, default=1500, help="x264 bitrate of main streams, kbit/s")
+    p.add_argument("--sub-bitrate", type=int, default=400, help="x264 bitrate of substreams, kbit/s")
     p.add_argument("--watch-stdin", action="store_true", help="exit when stdin reaches EOF")
     args = p.parse_args(argv)
     if not 1 <= args.cameras <= 64:
         p.error("--cameras must be 1..64")
-    if not (16 <= args.width <= 4096 and 16 <= args.height <= 4096 and 1 <= args.fps <= 120):
-        p.error("--width/--height must be 16..4096 and --fps 1..120")
+    sizes = (args.width, args.height, args.sub_width, args.sub_height)
+    if not (all(16 <= v <= 4096 for v in sizes) and 1 <= args.fps <= 120):
+        p.error("--width/--height/--sub-width/--sub-height must be 16..4096 and --fps 1..120")
     if not 0 <= args.port <= 65535:
         p.error("--port must be 0..65535")
     names = [n.strip() for n in args.names.split(",")] if args.names else []
@@ -105,41 +119,53 @@ def check_elements():
         sys.exit(3)
 
 
-def launch_line(index, args):
+def launch_line(index, args, width, height, bitrate):
     motion, background, foreground = CAMERA_STYLES[index % len(CAMERA_STYLES)]
     return (
         f"( videotestsrc is-live=true pattern=ball motion={motion} "
         f"background-color={background} foreground-color={foreground} "
-        f"! video/x-raw,format=BGRA,width={args.width},height={args.height},framerate={args.fps}/1 "
+        f"! video/x-raw,format=BGRA,width={width},height={height},framerate={args.fps}/1 "
         "! rsvgoverlay name=overlay "
         "! videoconvert ! video/x-raw,format=I420 "
         f"! x264enc tune=zerolatency speed-preset=veryfast key-int-max={args.fps} bframes=0 "
-        f"bitrate={args.bitrate} "
+        f"bitrate={bitrate} "
         "! h264parse ! rtph264pay name=pay0 pt=96 config-interval=1 )"
     )
 
 
 class Overlay:
-    """Builds the per-frame SVG: camera name and wall clock in a translucent box, top left."""
+    """Builds the per-frame SVG: camera name and wall clock in a translucent box, top left.
+
+    The SVG is only as big as the box and placed with rsvgoverlay's x/y: rendering and blending
+    a box instead of the whole frame 25 times a second is most of what a camera costs.
+    """
 
     def __init__(self, name, width, height):
         self.font = max(10, round(height * 0.06))
         pad = round(self.font * 0.4)
+        self.pad = pad
         self.name = escape(name)
         # DejaVu Sans Mono advances 0.602 em per character.
         chars = max(len(name), len("00:00:00.000"))
-        box_w = min(width - 2 * pad, round(chars * 0.602 * self.font + 2 * pad))
-        box_h = round(self.font * 2.5 + pad)
+        self.box_w = min(width - 2 * pad, round(chars * 0.602 * self.font + 2 * pad))
+        self.box_h = round(self.font * 2.5 + pad)
         self.head = (
-            f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}">'
-            f'<rect x="{pad}" y="{pad}" width="{box_w}" height="{box_h}" rx="{pad // 2}" '
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="{self.box_w}" height="{self.box_h}">'
+            f'<rect x="0" y="0" width="{self.box_w}" height="{self.box_h}" rx="{pad // 2}" '
             'fill="black" fill-opacity="0.7"/>'
-            f'<text x="{2 * pad}" y="{pad + round(self.font * 1.1)}" font-family="DejaVu Sans Mono" '
+            f'<text x="{pad}" y="{round(self.font * 1.1)}" font-family="DejaVu Sans Mono" '
             f'font-weight="bold" font-size="{self.font}" fill="white">{self.name}</text>'
-            f'<text x="{2 * pad}" y="{pad + round(self.font * 2.3)}" font-family="DejaVu Sans Mono" '
+            f'<text x="{pad}" y="{round(self.font * 2.3)}" font-family="DejaVu Sans Mono" '
             f'font-size="{self.font}" fill="#ffe14d">'
         )
         self.tail = "</text></svg>"
+
+    def place(self, overlay):
+        """Puts the box `pad` px from the top left corner."""
+        overlay.set_property("x", self.pad)
+        overlay.set_property("y", self.pad)
+        overlay.set_property("width", self.box_w)
+        overlay.set_property("height", self.box_h)
 
     def svg(self, now):
         return f"{self.head}{now:%H:%M:%S}.{now.microsecond // 1000:03d}{self.tail}"
@@ -155,6 +181,7 @@ def on_media_configure(_factory, media, overlay_spec):
         overlay.set_property("data", overlay_spec.svg(datetime.now()))
         return Gst.PadProbeReturn.OK
 
+    overlay_spec.place(overlay)
     overlay.set_property("data", overlay_spec.svg(datetime.now()))
     sink.add_probe(Gst.PadProbeType.BUFFER, on_buffer)
 
@@ -202,6 +229,57 @@ class KeepAlive:
         GLib.timeout_add(1000, self.start)
 
 
+KEEPALIVE_QUERY = "keepalive=1"
+
+
+class Availability:
+    """Which cameras answer. An offline camera's clients are closed and new ones refused with
+    503 Service Unavailable; the keep-alive clients (marked by KEEPALIVE_QUERY in their URL)
+    stay, so the shared pipeline keeps running and the camera comes back without a cold start.
+    """
+
+    def __init__(self, server):
+        self.offline = set()
+        # RTSPClient -> (camera index, is keep-alive), learnt from each client's first request
+        self.clients = {}
+        server.connect("client-connected", self._on_client)
+
+    @staticmethod
+    def camera_of(path):
+        """`/cam3`, `/cam3/sub`, `/cam3/stream=0` -> 3; anything else -> None."""
+        parts = path.strip("/").split("/")
+        head = parts[0] if parts else ""
+        return int(head[3:]) if head.startswith("cam") and head[3:].isdigit() else None
+
+    def _on_client(self, _server, client):
+        for signal_name in ("pre-describe-request", "pre-setup-request", "pre-play-request"):
+            client.connect(signal_name, self._on_request)
+        client.connect("closed", lambda c: self.clients.pop(c, None))
+
+    def _on_request(self, client, ctx):
+        uri = ctx.uri
+        index = self.camera_of(uri.abspath or "") if uri is not None else None
+        if index is None:
+            return GstRtsp.RTSPStatusCode.OK
+        keepalive = client in self.clients and self.clients[client][1]
+        if client not in self.clients:
+            keepalive = KEEPALIVE_QUERY in (uri.query or "")
+            self.clients[client] = (index, keepalive)
+        if index in self.offline and not keepalive:
+            return GstRtsp.RTSPStatusCode.SERVICE_UNAVAILABLE
+        return GstRtsp.RTSPStatusCode.OK
+
+    def set_online(self, index, online):
+        if online:
+            self.offline.discard(index)
+            return
+        self.offline.add(index)
+        for client, (cam, keepalive) in list(self.clients.items()):
+            if cam == index and not keepalive:
+                self.clients.pop(client, None)
+                client.close()
+
+
 def build_server(args):
     server = GstRtspServer.RTSPServer()
     server.set_address(args.host)
@@ -213,18 +291,23 @@ def build_server(args):
         pool = GstRtspServer.RTSPAddressPool()
         pool.add_range(args.host, args.host, 20000, 60000, 0)
     for i, name in enumerate(args.names):
-        factory = GstRtspServer.RTSPMediaFactory()
-        factory.set_launch(launch_line(i, args))
-        # One pipeline per camera shared by every client; rebuilt after the last client leaves.
-        factory.set_shared(True)
-        factory.set_suspend_mode(GstRtspServer.RTSPSuspendMode.NONE)
-        factory.set_eos_shutdown(False)
-        factory.set_stop_on_disconnect(True)
-        factory.set_latency(0)
-        if pool is not None:
-            factory.set_address_pool(pool)
-        factory.connect("media-configure", on_media_configure, Overlay(name, args.width, args.height))
-        mounts.add_factory(f"/cam{i + 1}", factory)
+        # Substream: one pipeline per camera shared by every client, kept playing (keep-alive).
+        # Main stream: a pipeline per client, built when it connects (see the module comment).
+        for path, width, height, bitrate, shared in (
+            (f"/cam{i + 1}/sub", args.sub_width, args.sub_height, args.sub_bitrate, True),
+            (f"/cam{i + 1}", args.width, args.height, args.bitrate, False),
+        ):
+            factory = GstRtspServer.RTSPMediaFactory()
+            factory.set_launch(launch_line(i, args, width, height, bitrate))
+            factory.set_shared(shared)
+            factory.set_suspend_mode(GstRtspServer.RTSPSuspendMode.NONE)
+            factory.set_eos_shutdown(False)
+            factory.set_stop_on_disconnect(True)
+            factory.set_latency(0)
+            if pool is not None:
+                factory.set_address_pool(pool)
+            factory.connect("media-configure", on_media_configure, Overlay(name, width, height))
+            mounts.add_factory(path, factory)
     return server
 
 
@@ -239,6 +322,7 @@ def main(argv):
         print(f"cannot listen on {args.host}:{args.port}: {err.message}", file=sys.stderr)
         return 4
     source.attach(None)
+    availability = Availability(server)
 
     loop = GLib.MainLoop()
 
@@ -249,6 +333,16 @@ def main(argv):
     GLib.unix_signal_add(GLib.PRIORITY_HIGH, signal.SIGTERM, quit_loop)
     GLib.unix_signal_add(GLib.PRIORITY_HIGH, signal.SIGINT, quit_loop)
     if args.watch_stdin:
+        pending_input = [b""]
+
+        def on_command(line):
+            words = line.split()
+            if len(words) == 2 and words[0] in ("offline", "online") and words[1].isdigit() and 1 <= int(words[1]) <= args.cameras:
+                availability.set_online(int(words[1]), words[0] == "online")
+                print(f"{words[0].upper()} {words[1]}", flush=True)
+            elif words:
+                print(f"unknown command {line!r}: expected `offline N` or `online N` (1..{args.cameras})", file=sys.stderr, flush=True)
+
         def on_stdin(fd, _cond):
             try:
                 data = os.read(fd, 4096)
@@ -256,6 +350,9 @@ def main(argv):
                 data = b""
             if not data:
                 return quit_loop()
+            *lines, pending_input[0] = (pending_input[0] + data).split(b"\n")
+            for line in lines:
+                on_command(line.decode("utf-8", "replace").strip())
             return GLib.SOURCE_CONTINUE
 
         GLib.unix_fd_add_full(GLib.PRIORITY_DEFAULT, sys.stdin.fileno(), GLib.IOCondition.IN | GLib.IOCondition.HUP, on_stdin)
@@ -279,7 +376,9 @@ def main(argv):
         os._exit(5)
 
     deadline = GLib.timeout_add_seconds(20, on_deadline)
-    keepalives = [KeepAlive(f"rtsp://{url_host}:{port}/cam{i}", lambda i=i: on_live(i)) for i in range(1, args.cameras + 1)]
+    keepalives = [
+        KeepAlive(f"rtsp://{url_host}:{port}/cam{i}/sub?{KEEPALIVE_QUERY}", lambda i=i: on_live(i)) for i in range(1, args.cameras + 1)
+    ]
     for keepalive in keepalives:
         GLib.idle_add(keepalive.start)
     loop.run()

@@ -10,6 +10,7 @@ import {
   DetectionLogBody,
   DeviceCreate,
   GroupCreate,
+  HeartbeatBody,
   LayoutCreate,
   LoginBody,
   PantauError,
@@ -40,6 +41,8 @@ class FakePantau {
   readonly requests: Recorded[] = [];
   readonly rows = { groups: [] as Row[], branches: [] as Row[], devices: [] as Row[], streams: [] as Row[], layouts: [] as Row[], credentials: [] as Row[] };
   readonly detections: Array<z.infer<typeof DetectionLogBody> & { at: number }> = [];
+  /** Device ids of the heartbeats received, in order. */
+  readonly heartbeats: string[] = [];
   /** Paths whose next GET list answers empty once (to provoke a create that conflicts). */
   readonly hideOnce = new Set<string>();
   private readonly events = new Set<string>();
@@ -108,6 +111,13 @@ class FakePantau {
         this.events.add(key);
         this.detections.push({ ...b, at: performance.now() });
         return ok(202, { status: 'processing', job_id: this.detections.length });
+      }
+      if (route === 'POST /api/v1/devices/heartbeat') {
+        if (!this.rows.credentials.some((c) => c.api_key === req.headers['x-api-key'] && c.api_secret === req.headers['x-api-secret'])) throw new PantauError('UNAUTHENTICATED', 'unknown API key');
+        const b = parse(HeartbeatBody);
+        if (!this.rows.devices.some((d) => d.device_id === b.device_id)) throw new PantauError('UNKNOWN_DEVICE', 'no device', { field: 'device_id' });
+        this.heartbeats.push(b.device_id);
+        return ok(200, { device_id: b.device_id, status: 'online', timeout_s: 60, cameras: [] });
       }
       if (req.headers.authorization !== 'Bearer tok') throw new PantauError('UNAUTHENTICATED', 'sign in first');
       switch (route) {
@@ -322,13 +332,15 @@ describe('runSimulate', () => {
     sim = undefined;
     expect(stats.failed).toBe(0);
     expect(stats.accepted).toBe(api.detections.length);
+    // each camera sent its heartbeat at once (the next is 15 s later)
+    expect([...api.heartbeats].sort()).toEqual(planDemoCameras(4).map((c) => c.device_id).sort());
     expect(await ourRtspServers()).toEqual([]);
     expect(lines.filter((l) => l.level !== 'info')).toEqual([]);
 
     const before = api.requests.length;
     sim = await runSimulate({ serverUrl, ...ADMIN, cameras: 4, rate: 0, rtspPort: port, logger });
     expect(sim.cameraServer.urls).toEqual(urls);
-    expect(api.requests.slice(before).filter((r) => r.method === 'POST').map((r) => r.path)).toEqual(['/api/v1/auth/login', '/api/v1/credentials']);
+    expect(api.requests.slice(before).filter((r) => r.method === 'POST' && r.path !== '/api/v1/devices/heartbeat').map((r) => r.path)).toEqual(['/api/v1/auth/login', '/api/v1/credentials']);
     expect(lines.filter((l) => l.level !== 'info')).toEqual([]);
   }, 40_000);
 

@@ -6,6 +6,7 @@ import { ApiClient, PantauError } from '@pantau/shared';
 import { DEFAULT_RTSP_PORT, startCameraServer, type CameraServer } from './camera-server.js';
 import { planDemoCameras, registerDemoOrganisation, type DemoOrganisation } from './demo-organisation.js';
 import { startDetectionPoster, type DetectionPoster, type DetectionPosterStats } from './detection-poster.js';
+import { cameraHeartbeats, startHeartbeatSender, type HeartbeatSender } from './heartbeat-sender.js';
 
 /** Logging the simulator needs; a pino logger and `console` both fit. */
 export interface SimulatorLogger {
@@ -28,9 +29,12 @@ export interface SimulateOptions {
   rtspPort?: number | undefined;
   /** Address the RTSP server listens on and the stream URLs use (default `127.0.0.1`). */
   rtspHost?: string | undefined;
-  /** Picture size, px, and frame rate (default 640×360 at 25 fps). */
+  /** Main-stream picture size, px, and frame rate (default 640×360 at 25 fps). */
   width?: number | undefined;
   height?: number | undefined;
+  /** Substream picture size, px (default 320×180): what the wall's tiles play. */
+  subWidth?: number | undefined;
+  subHeight?: number | undefined;
   fps?: number | undefined;
   /** How long to keep retrying sign-in while the server is not reachable yet, ms (default 30 000). */
   serverWaitMs?: number | undefined;
@@ -75,6 +79,8 @@ export async function runSimulate(opts: SimulateOptions): Promise<Simulation> {
     host: opts.rtspHost,
     width: opts.width,
     height: opts.height,
+    subWidth: opts.subWidth,
+    subHeight: opts.subHeight,
     fps: opts.fps,
     logger,
   });
@@ -82,10 +88,11 @@ export async function runSimulate(opts: SimulateOptions): Promise<Simulation> {
 
   let organisation: DemoOrganisation;
   let poster: DetectionPoster;
+  let heartbeats: HeartbeatSender;
   try {
     const admin = new ApiClient({ baseUrl: opts.serverUrl });
     await signIn(admin, opts.email, opts.password, opts.serverWaitMs ?? 30_000, logger);
-    organisation = await registerDemoOrganisation({ client: admin, plan, urls: cameraServer.urls, logger });
+    organisation = await registerDemoOrganisation({ client: admin, plan, urls: cameraServer.urls, subUrls: cameraServer.subUrls, logger });
     const device = new ApiClient({
       baseUrl: opts.serverUrl,
       apiKey: { key: organisation.credential.api_key, secret: organisation.credential.api_secret },
@@ -96,6 +103,10 @@ export async function runSimulate(opts: SimulateOptions): Promise<Simulation> {
       rate,
       logger,
     });
+    // every 15 s, so the demo fleet shows online on the fleet board
+    // a camera switched off (`off N` on stdin) stops sending, as a real one would
+    const cameras = organisation.cameras;
+    heartbeats = startHeartbeatSender({ client: device, reports: () => cameraHeartbeats(cameras.filter((c) => cameraServer.isOnline(c.index))), logger });
   } catch (err) {
     await cameraServer.stop();
     throw err;
@@ -114,7 +125,7 @@ export async function runSimulate(opts: SimulateOptions): Promise<Simulation> {
     stop: () => {
       stopped ??= (async () => {
         clearInterval(statsTimer);
-        await poster.stop();
+        await Promise.all([poster.stop(), heartbeats.stop()]);
         await cameraServer.stop();
         logger.info({ ...poster.stats() }, 'simulator stopped');
       })();

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { Id, IsoDateTime } from './common.js';
 import { DeviceExternalId } from './organisation.js';
+import { AlarmFields } from './alarms.js';
 
 /** Upper bound of `detection_data` once serialised as JSON, in bytes. */
 export const DETECTION_DATA_MAX_BYTES = 16 * 1024;
@@ -81,6 +82,10 @@ export const EventLog = z.object({
   created_at: IsoDateTime,
   acknowledged_by: Id.nullable(),
   acknowledged_at: IsoDateTime.nullable(),
+  /** The alarm workflow (schemas/alarms.ts); absent = a `new` alarm. */
+  ...AlarmFields.shape,
+  /** The event's snapshot image (S5): `pending` while the image job runs, `ready` once `GET /events/:id/snapshot` has links; null/absent = none posted. */
+  snapshot: z.enum(['pending', 'ready']).nullable().optional(),
 });
 export type EventLog = z.infer<typeof EventLog>;
 

@@ -11,6 +11,18 @@ export const Health = z.object({
   queue: z.object({ pending: z.int(), running: z.int(), failed: z.int(), oldest_pending_age_ms: z.number().nullable() }),
   worker: z.object({ running: z.boolean(), processed: z.int() }),
   websocket: z.object({ clients: z.int(), last_event_id: z.int() }),
-  gateway: z.object({ streams: z.int(), viewers: z.int() }),
+  /**
+   * The stream gateway: active (stream, quality) upstreams (one ffmpeg each), viewer sockets,
+   * bits per second received over the last 5 s, and per upstream its state, viewers, bitrate
+   * and uptime (ms). No names, URLs or errors here: those are behind GET /api/v1/gateway/streams.
+   */
+  gateway: z.object({
+    streams: z.int(),
+    viewers: z.int(),
+    bitrate_bps: z.int(),
+    per_stream: z.array(
+      z.object({ stream_id: z.int(), quality: z.enum(['main', 'sub']), state: z.string(), viewers: z.int(), bitrate_bps: z.int(), uptime_ms: z.int(), restarts: z.int() }),
+    ),
+  }),
 });
 export type Health = z.infer<typeof Health>;

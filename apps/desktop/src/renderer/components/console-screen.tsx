@@ -21,6 +21,9 @@ import { AppHeader } from './shell/app-header.js';
 import { NavBar } from './shell/nav-bar.js';
 import { ChangePasswordModal } from './shell/change-password-modal.js';
 import { ScreenSwitch } from './shell/screen-switch.js';
+import { AlarmCenter } from './alarms/alarm-center.js';
+import { DeviceAlerts } from './shell/device-alerts.js';
+import { currentWallParams } from '../lib/wall-url.js';
 
 /** Runs the realtime session while the console is shown. */
 function useLiveSession(): void {
@@ -78,33 +81,39 @@ export function ConsoleScreen() {
   useEffect(() => () => queryClient.clear(), [queryClient]);
 
   const views = allowedViews(user);
-  const view = views.includes(requested) ? requested : 'wall';
-  const hasNav = views.length > 1;
+  // A kiosk wall window (one per display, see sync/open-walls.ts) shows the wall alone.
+  const kiosk = currentWallParams().kiosk;
+  const view = kiosk ? 'wall' : views.includes(requested) ? requested : 'wall';
+  const hasNav = !kiosk && views.length > 1;
 
   return (
     <AppShell
-      header={{ height: 48 }}
+      header={kiosk ? undefined : { height: 48 }}
       navbar={hasNav ? { width: 190, breakpoint: 0, collapsed: { desktop: !navOpen, mobile: !navOpen } } : undefined}
       padding={0}
       className="console"
     >
-      <AppShell.Header className="console__header">
-        <AppHeader
-          navOpen={hasNav ? navOpen : undefined}
-          onToggleNav={() => setNavOpen((o) => !o)}
-          onChangePassword={() => setPasswordOpen(true)}
-          onWall={view === 'wall'}
-        />
-      </AppShell.Header>
+      {!kiosk && (
+        <AppShell.Header className="console__header">
+          <AppHeader
+            navOpen={hasNav ? navOpen : undefined}
+            onToggleNav={() => setNavOpen((o) => !o)}
+            onChangePassword={() => setPasswordOpen(true)}
+            onWall={view === 'wall'}
+          />
+        </AppShell.Header>
+      )}
       {hasNav && (
         <AppShell.Navbar className="console__nav">
           <NavBar views={views} active={view} onSelect={go} />
         </AppShell.Navbar>
       )}
-      <AppShell.Main className="console__main" data-view={view}>
+      <AppShell.Main className="console__main" data-view={view} data-kiosk={kiosk || undefined}>
         <ScreenSwitch view={view} />
       </AppShell.Main>
       <ChangePasswordModal opened={passwordOpen} onClose={() => setPasswordOpen(false)} />
+      <AlarmCenter />
+      <DeviceAlerts />
     </AppShell>
   );
 }

@@ -9,10 +9,11 @@ const ev = <T extends RealtimeEvent['type']>(type: T, data: unknown, id = 1) => 
 
 describe('which caches an event makes stale', () => {
   it('refreshes the changed entity, the counts above it, the tree and the audit log', () => {
-    expect([...staleRoots([ev('device_updated', { device_id: 'c', branch_id: 1, action: 'created' })])].sort()).toEqual(['audit', 'branches', 'camera-tree', 'devices', 'streams']);
+    expect([...staleRoots([ev('device_updated', { device_id: 'c', branch_id: 1, action: 'created' })])].sort()).toEqual(['audit', 'branches', 'camera-tree', 'devices', 'layouts', 'streams']);
     expect(staleRoots([ev('branch_updated', { branch_id: 1, group_id: 2, action: 'updated' })])).toContain('groups');
     expect(staleRoots([ev('group_updated', { group_id: 2, action: 'deleted' })])).toContain('branches');
-    expect(staleRoots([ev('user_updated', { user_id: 3, action: 'updated' })])).toEqual(new Set(['users', 'me', 'camera-tree', 'audit']));
+    expect(staleRoots([ev('user_updated', { user_id: 3, action: 'updated' })])).toEqual(new Set(['users', 'me', 'camera-tree', 'audit', 'layouts']));
+    expect(staleRoots([ev('layout_updated', { layout_id: 1, action: 'updated', visibility: 'shared', owner_user_id: null })])).toEqual(new Set(['layouts', 'audit']));
     expect(staleRoots([ev('camera_status_update', { device_id: 'c', branch_id: 1, status: 'online' })])).toEqual(new Set(['devices', 'branches', 'camera-tree']));
   });
 

@@ -6,7 +6,7 @@
 import type { RealtimeEvent, RealtimeEventType } from '@pantau/shared';
 
 /** The first element of every query key. */
-export type QueryRoot = 'groups' | 'branches' | 'devices' | 'streams' | 'users' | 'audit' | 'camera-tree' | 'me';
+export type QueryRoot = 'groups' | 'branches' | 'devices' | 'streams' | 'users' | 'audit' | 'camera-tree' | 'me' | 'credentials' | 'layouts' | 'alarms' | 'alerts' | 'queues' | 'failed-jobs';
 
 /** Query keys: `[root, kind, params?]`. */
 export const queryKeys = {
@@ -14,8 +14,15 @@ export const queryKeys = {
   page: (root: QueryRoot, params: object) => [root, 'page', params] as const,
   /** A picker's full list (first 500): `[root, 'options', filters]`. */
   options: (root: QueryRoot, filters: object = {}) => [root, 'options', filters] as const,
+  /** Every device or stream of the user's scope, for the fleet status board: `[root, 'fleet']`. */
+  fleet: (root: 'devices' | 'streams') => [root, 'fleet'] as const,
   cameraTree: () => ['camera-tree'] as const,
+  /** Every layout the user sees (the wall's picker, the editor's list). */
+  layouts: () => ['layouts'] as const,
   me: () => ['me'] as const,
+  /** An alarm's timeline (`['alarms', 'timeline', id]`) and the escalation settings (`['alarms', 'escalation']`). */
+  alarmTimeline: (eventId: number) => ['alarms', 'timeline', eventId] as const,
+  escalation: () => ['alarms', 'escalation'] as const,
 };
 
 /**
@@ -26,8 +33,12 @@ export const queryKeys = {
 const STALE: Partial<Record<RealtimeEventType, readonly QueryRoot[]>> = {
   group_updated: ['groups', 'branches', 'camera-tree', 'audit'],
   branch_updated: ['branches', 'groups', 'devices', 'streams', 'camera-tree', 'audit'],
-  device_updated: ['devices', 'streams', 'branches', 'camera-tree', 'audit'],
-  user_updated: ['users', 'me', 'camera-tree', 'audit'],
+  // layouts: tiles show stream names; a user's scope decides which layouts they see
+  device_updated: ['devices', 'streams', 'branches', 'camera-tree', 'audit', 'layouts'],
+  user_updated: ['users', 'me', 'camera-tree', 'audit', 'layouts'],
+  layout_updated: ['layouts', 'audit'],
+  alarm_updated: ['alarms'],
+  notification_update: ['alerts'],
   camera_status_update: ['devices', 'branches', 'camera-tree'],
   nvr_online: ['devices', 'branches', 'camera-tree'],
   nvr_offline: ['devices', 'branches', 'camera-tree'],

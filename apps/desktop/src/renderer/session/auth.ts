@@ -10,6 +10,8 @@ import { bridgeTokenStorage, webTokenStorage, type TokenStorage } from '../lib/t
 import { useSessionStore } from '../stores/session-store.js';
 import { useEventsStore } from '../stores/events-store.js';
 import { useWallStore } from '../stores/wall-store.js';
+import { consoleCacheStorage } from '../data/persist-hook.js';
+import { clearConsoleCache, rememberedUser } from '../data/persist.js';
 
 function tokenStorage(): TokenStorage {
   const bridge = getBridge();
@@ -44,7 +46,10 @@ async function signedOutPhase(serverUrl: string): Promise<'setup' | 'signed-out'
  * Runs once at start: finds the server URL (bridge setting or page origin) and, when a token
  * is stored, checks it with `GET /auth/me`. A token the server refuses is forgotten; when the
  * server cannot be reached the console opens anyway and connects when the server is back.
- * Without a token, a server with no user yet opens the first-run setup screen.
+ * When the local cache remembers who holds the token, the console opens at once from the cache
+ * without waiting for the server (DESIGN D9); the console's `GET /auth/me` then confirms the
+ * session, and a 401 signs out. Without a token, a server with no user yet opens the first-run
+ * setup screen.
  */
 export async function restoreSession(): Promise<void> {
   const bridge = getBridge();
@@ -57,6 +62,11 @@ export async function restoreSession(): Promise<void> {
     return;
   }
   const api = new ApiClient({ baseUrl: serverUrl, token });
+  const remembered = await rememberedUser(consoleCacheStorage(), serverUrl).catch(() => null);
+  if (remembered) {
+    useSessionStore.setState({ phase: 'signed-in', api, token, user: remembered, error: null });
+    return;
+  }
   try {
     const user = await api.me();
     useSessionStore.setState({ phase: 'signed-in', api, token, user, error: null });
@@ -125,7 +135,8 @@ export function toSignIn(message: string | null = null): void {
 }
 
 /**
- * Signs out: tells the server (best effort), forgets the token and clears the wall and feed.
+ * Signs out: tells the server (best effort), forgets the token, clears the wall and feed and
+ * the local cache (nothing of this user stays on the workstation).
  * @param reason shown on the sign-in screen, e.g. when the server refused the token
  */
 export async function signOut(reason: string | null = null): Promise<void> {
@@ -133,5 +144,5 @@ export async function signOut(reason: string | null = null): Promise<void> {
   useSessionStore.setState({ phase: 'signed-out', api: null, token: null, user: null, error: reason });
   useEventsStore.getState().reset();
   useWallStore.getState().reset();
-  await Promise.allSettled([api?.logout(), tokenStorage().clear()]);
+  await Promise.allSettled([api?.logout(), tokenStorage().clear(), clearConsoleCache(consoleCacheStorage())]);
 }

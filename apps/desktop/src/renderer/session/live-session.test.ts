@@ -1,21 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { EventLog, Layout } from '@pantau/shared';
+import type { EventLog } from '@pantau/shared';
 import { startLiveSession, type LiveSession } from './live-session.js';
 import { useEventsStore } from '../stores/events-store.js';
 import { useWallStore } from '../stores/wall-store.js';
 import { detectionEvent, fakeSocketFactory } from '../realtime/fake-websocket.js';
 import type { FrameScheduler } from '../realtime/event-batcher.js';
 import { createRealtimeBus } from '../realtime/event-bus.js';
-
-const layout: Layout = {
-  id: 1,
-  layout_name: 'Default 2×2',
-  layout_type: '4',
-  is_default: true,
-  positions: [],
-  created_at: '2026-01-01T00:00:00.000Z',
-  updated_at: '2026-01-01T00:00:00.000Z',
-};
 
 function setup(restRows: EventLog[] = [], bus = createRealtimeBus()) {
   let frames: Array<() => void> = [];
@@ -26,7 +16,7 @@ function setup(restRows: EventLog[] = [], bus = createRealtimeBus()) {
   const factory = fakeSocketFactory();
   const listEvents = vi.fn(() => Promise.resolve(restRows));
   const session = startLiveSession({
-    api: { listEvents, defaultLayout: () => Promise.resolve(layout) },
+    api: { listEvents },
     serverUrl: 'http://127.0.0.1:8080',
     token: 'tok',
     createSocket: factory.create,
@@ -52,19 +42,18 @@ beforeEach(() => {
 afterEach(() => session?.stop());
 
 describe('live session', () => {
-  it('connects to /ws on the server and loads layout and recent events', async () => {
+  it('connects to /ws on the server and loads the recent events', async () => {
     const s = setup([detectionEvent(3).data, detectionEvent(2).data]);
     session = s.session;
     expect(s.factory.last().url).toBe('ws://127.0.0.1:8080/ws');
-    await vi.waitFor(() => expect(useWallStore.getState().layout?.layout_name).toBe('Default 2×2'));
-    expect(useEventsStore.getState().rows.map((r) => r.id)).toEqual([3, 2]);
+    await vi.waitFor(() => expect(useEventsStore.getState().rows.map((r) => r.id)).toEqual([3, 2]));
     expect(s.listEvents).toHaveBeenCalledWith({ limit: 100 });
   });
 
   it('applies a burst of 500 events as one store update per frame', async () => {
     const s = setup();
     session = s.session;
-    await vi.waitFor(() => expect(useWallStore.getState().layout).not.toBeNull());
+    await vi.waitFor(() => expect(s.listEvents).toHaveBeenCalled());
     const ws = s.factory.last();
     ws.open();
     ws.receive({ type: 'ready', last_id: 0, user_id: 1 });

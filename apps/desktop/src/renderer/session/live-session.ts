@@ -11,7 +11,7 @@ import { createBatcher, type FrameScheduler, frameOrTimeout } from '../realtime/
 import { RealtimeClient, type ConnectionStatus, type WebSocketFactory, type WebSocketLike } from '../realtime/realtime-client.js';
 import { toWebSocketUrl } from '../lib/server-url.js';
 import { realtimeBus, type RealtimeBus } from '../realtime/event-bus.js';
-import { useEventsStore } from '../stores/events-store.js';
+import { alarmPatchOfRow, useEventsStore } from '../stores/events-store.js';
 import { useWallStore } from '../stores/wall-store.js';
 
 /** Rows loaded over REST at start, after a resync and on each poll. */
@@ -19,7 +19,7 @@ export const RECENT_EVENTS_LIMIT = 100;
 
 /** What a live session needs. */
 export interface LiveSessionDeps {
-  api: Pick<ApiClient, 'listEvents' | 'defaultLayout'>;
+  api: Pick<ApiClient, 'listEvents'>;
   serverUrl: string;
   token: string;
   createSocket?: WebSocketFactory;
@@ -37,26 +37,30 @@ export interface LiveSession {
   readonly client: RealtimeClient;
 }
 
-/** Applies one batch of realtime events to the stores (one store update each). */
-export function applyRealtimeBatch(events: RealtimeEvent[], reloadLayout: () => void): void {
+/**
+ * Applies one batch of realtime events to the stores (one store update each). Layouts are not
+ * loaded here: the wall reads them through TanStack Query, which `layout_updated` invalidates.
+ */
+export function applyRealtimeBatch(events: RealtimeEvent[]): void {
   const rows: EventLog[] = [];
   const upstreams: Array<RealtimeEventMap['stream_status']> = [];
-  let layoutChanged = false;
+  const alarms: Array<RealtimeEventMap['alarm_updated']> = [];
   for (const event of events) {
     if (event.type === 'detection_update') rows.push(event.data);
-    else if (event.type === 'layout_updated') layoutChanged = true;
     else if (event.type === 'stream_status') upstreams.push(event.data);
+    else if (event.type === 'alarm_updated') alarms.push(event.data);
   }
   useWallStore.getState().noteUpstreams(upstreams);
   if (rows.length > 0) {
     useEventsStore.getState().addRows(rows, true);
     useWallStore.getState().noteDetections(rows);
   }
-  if (layoutChanged) reloadLayout();
+  // after the rows: an alarm raised and acknowledged within one batch finds its row
+  if (alarms.length > 0) useEventsStore.getState().applyAlarms(alarms);
 }
 
 /**
- * Loads the default layout and the recent events, then opens the realtime feed. The returned
+ * Loads the recent events, then opens the realtime feed. The returned
  * `stop()` closes everything.
  */
 export function startLiveSession(deps: LiveSessionDeps): LiveSession {
@@ -67,23 +71,14 @@ export function startLiveSession(deps: LiveSessionDeps): LiveSession {
     if (stopped) return;
     const live = useEventsStore.getState().rows.length > 0;
     useEventsStore.getState().addRows(rows, live);
+    // rows already shown take the server's alarm state (changes missed while away, or polled)
+    useEventsStore.getState().applyAlarms(rows.map(alarmPatchOfRow));
     useWallStore.getState().noteDetections(rows);
-  };
-
-  const loadLayout = async (): Promise<void> => {
-    try {
-      const layout = await deps.api.defaultLayout();
-      if (!stopped) useWallStore.getState().setLayout(layout);
-    } catch (err) {
-      if (!stopped && useWallStore.getState().layout === null) {
-        useWallStore.getState().setLayout(null, err instanceof Error ? err.message : String(err));
-      }
-    }
   };
 
   const bus = deps.bus ?? realtimeBus;
   const batcher = createBatcher<RealtimeEvent>((events) => {
-    applyRealtimeBatch(events, () => void loadLayout());
+    applyRealtimeBatch(events);
     bus.publish(events);
   }, deps.schedule ?? frameOrTimeout);
 
@@ -94,16 +89,14 @@ export function startLiveSession(deps: LiveSessionDeps): LiveSession {
     createSocket: deps.createSocket ?? ((url) => new WebSocket(url) as unknown as WebSocketLike),
     onEvent: (event) => batcher.push(event),
     onStatus: deps.onStatus,
-    onSync: async (reason) => {
+    onSync: async () => {
       batcher.flush();
       await loadRecent();
-      if (reason === 'resync') await loadLayout();
     },
     poll: loadRecent,
     onAuthFailed: deps.onAuthFailed,
   });
 
-  void loadLayout();
   loadRecent().catch(() => undefined);
   client.start();
 

@@ -7,7 +7,7 @@
  * its event-log id and a second copy is ignored.
  */
 import { create } from 'zustand';
-import type { EventLog } from '@pantau/shared';
+import type { AlarmState, AlarmUpdate, EventLog } from '@pantau/shared';
 
 /** Most rows kept in memory; older ones fall off the end. */
 export const MAX_FEED_ROWS = 5000;
@@ -42,6 +42,64 @@ export function mergeNewestFirst(existing: EventLog[], incoming: EventLog[], kno
   return { rows: merged, added: fresh.length };
 }
 
+/** The alarm columns an `alarm_updated` (or an acknowledge's answer) brings to a feed row. */
+export type AlarmPatch = Pick<AlarmUpdate, 'event_id' | 'state' | 'acknowledged_by' | 'acknowledged_by_name' | 'acknowledged_at' | 'closed_by' | 'closed_by_name' | 'closed_at' | 'escalated_at'>;
+
+const STATE_RANK: Record<AlarmState, number> = { new: 0, acknowledged: 1, closed: 2 };
+
+/** The alarm columns of a row as the REST feed returns it (absent = new). */
+export function alarmPatchOfRow(r: EventLog): AlarmPatch {
+  return {
+    event_id: r.id,
+    state: r.alarm_state ?? 'new',
+    acknowledged_by: r.acknowledged_by,
+    acknowledged_by_name: r.acknowledged_by_name ?? null,
+    acknowledged_at: r.acknowledged_at,
+    closed_by: r.closed_by ?? null,
+    closed_by_name: r.closed_by_name ?? null,
+    closed_at: r.closed_at ?? null,
+    escalated_at: r.escalated_at ?? null,
+  };
+}
+
+/**
+ * Applies alarm changes to the rows they concern (rows not in the feed are skipped). A change
+ * never moves a row's state backwards (an answer arriving after a later event is ignored), and
+ * an escalation mark is never cleared.
+ * @returns the new rows array, or `rows` itself when nothing changed
+ */
+export function applyAlarmPatches(rows: EventLog[], patches: readonly AlarmPatch[], known: ReadonlySet<number>): EventLog[] {
+  const byId = new Map<number, AlarmPatch>();
+  for (const p of patches) if (known.has(p.event_id)) byId.set(p.event_id, p);
+  if (byId.size === 0) return rows;
+  let changed = false;
+  const next = rows.map((row) => {
+    const p = byId.get(row.id);
+    if (!p || STATE_RANK[p.state] < STATE_RANK[row.alarm_state ?? 'new']) return row;
+    const escalatedAt = p.escalated_at ?? row.escalated_at ?? null;
+    const same =
+      p.state === (row.alarm_state ?? 'new') &&
+      escalatedAt === (row.escalated_at ?? null) &&
+      p.acknowledged_at === row.acknowledged_at &&
+      p.closed_at === (row.closed_at ?? null) &&
+      p.acknowledged_by_name === (row.acknowledged_by_name ?? null);
+    if (same) return row;
+    changed = true;
+    return {
+      ...row,
+      alarm_state: p.state,
+      acknowledged_by: p.acknowledged_by,
+      acknowledged_by_name: p.acknowledged_by_name,
+      acknowledged_at: p.acknowledged_at,
+      closed_by: p.closed_by,
+      closed_by_name: p.closed_by_name,
+      closed_at: p.closed_at,
+      escalated_at: escalatedAt,
+    };
+  });
+  return changed ? next : rows;
+}
+
 /** Feed state and its actions. */
 export interface EventsState {
   rows: EventLog[];
@@ -49,6 +107,8 @@ export interface EventsState {
   received: number;
   /** Adds rows; `live` ones count towards {@link EventsState.received}. Returns how many were new. */
   addRows: (rows: EventLog[], live: boolean) => number;
+  /** Updates the alarm state of the rows the patches concern, in place (see {@link applyAlarmPatches}). */
+  applyAlarms: (patches: readonly AlarmPatch[]) => void;
   reset: () => void;
 }
 
@@ -63,6 +123,10 @@ export const useEventsStore = create<EventsState>()((set, get) => ({
     const result = mergeNewestFirst(state.rows, rows, known);
     if (result.added > 0) set({ rows: result.rows, received: state.received + (live ? result.added : 0) });
     return result.added;
+  },
+  applyAlarms(patches) {
+    const rows = applyAlarmPatches(get().rows, patches, known);
+    if (rows !== get().rows) set({ rows });
   },
   reset() {
     known = new Set();

@@ -1,5 +1,6 @@
 /**
- * The video wall's state: the layout shown, which tile (if any) is maximised, and the last
+ * The video wall's state: the layout shown (and the one chosen in this console, remembered in
+ * localStorage), which tile (if any) is maximised, and the last
  * detection seen per camera (for the badge that flashes on its tile), and the gateway's word on
  * each stream's upstream (so a tile says "camera offline" as soon as the camera stops answering).
  */
@@ -25,10 +26,27 @@ export function upstreamKey(streamId: number, quality: 'main' | 'sub'): string {
   return `${streamId}/${quality}`;
 }
 
+/** localStorage key of the layout chosen on the wall of this console. */
+export const CHOSEN_LAYOUT_KEY = 'pantau.wall-layout';
+
+function storedChoice(): number | null {
+  try {
+    const v = Number(globalThis.localStorage?.getItem(CHOSEN_LAYOUT_KEY));
+    return Number.isInteger(v) && v > 0 ? v : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Wall state and actions. */
 export interface WallState {
+  /** The layout shown (set by the wall from the layouts query). */
   layout: Layout | null;
   layoutError: string | null;
+  /** The layout picked on this console's wall (null: the default one). */
+  chosenLayoutId: number | null;
+  /** Picks the wall's layout (remembered across reloads). */
+  chooseLayout: (id: number | null) => void;
   /** `position_number` of the maximised tile, or null. */
   maximised: number | null;
   /** device_id → last detection. */
@@ -51,6 +69,7 @@ export interface WallState {
 export const useWallStore = create<WallState>()((set, get) => ({
   layout: null,
   layoutError: null,
+  chosenLayoutId: storedChoice(),
   maximised: null,
   detections: {},
   upstreams: {},
@@ -60,8 +79,21 @@ export const useWallStore = create<WallState>()((set, get) => ({
     for (const e of events) next[upstreamKey(e.stream_id, e.quality)] = { status: e.status, since: e.since };
     set({ upstreams: next });
   },
+  chooseLayout(id) {
+    try {
+      if (id === null) globalThis.localStorage?.removeItem(CHOSEN_LAYOUT_KEY);
+      else globalThis.localStorage?.setItem(CHOSEN_LAYOUT_KEY, String(id));
+    } catch {
+      // storage refused (private mode, quota): the choice lasts until reload
+    }
+    set({ chosenLayoutId: id });
+  },
   setLayout(layout, error = null) {
-    set({ layout, layoutError: error });
+    const prev = get();
+    if (prev.layout === layout && prev.layoutError === error) return;
+    // a maximised tile that the new version no longer shows is restored
+    const keep = layout !== null && prev.maximised !== null && layout.positions.some((p) => p.position_number === prev.maximised && p.is_enabled);
+    set({ layout, layoutError: error, ...(keep ? {} : { maximised: null }) });
   },
   toggleMaximised(position) {
     set({ maximised: get().maximised === position ? null : position });

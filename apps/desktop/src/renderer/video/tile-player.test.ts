@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { FIRST_FRAME_TIMEOUT_MS, TilePlayer, type TileState } from './tile-player.js';
+import { FIRST_FRAME_TIMEOUT_MS, LIVE_EDGE_TARGET_S, TilePlayer, type TileState } from './tile-player.js';
 
 function setup(opts: { failUrl?: boolean } = {}) {
-  const video = { currentTime: 0 };
+  const video = { currentTime: 0, bufferedEnd: 0, buffered: { length: 1, end: () => video.bufferedEnd } };
   const states: TileState[] = [];
   const players: Array<{ url: string; destroyed: boolean; fail: (r: string) => void }> = [];
   let urlCount = 0;
@@ -132,5 +132,31 @@ describe('TilePlayer', () => {
     expect(calls).toBe(before + 1);
     expect(player.current.status).toBe('offline'); // stays offline until the first frame plays
     player.stop();
+  });
+
+  it('brings a viewer that fell behind back to the live edge, and leaves one at the edge alone', async () => {
+    const t = setup();
+    t.player.start();
+    await vi.advanceTimersByTimeAsync(0);
+    // playing 0.4 s behind the buffered end: fine
+    t.video.currentTime = 1;
+    t.video.bufferedEnd = 1.4;
+    await vi.advanceTimersByTimeAsync(500);
+    expect(t.player.current.status).toBe('live');
+    expect(t.video.currentTime).toBe(1);
+    // a burst arrives: 3 s buffered ahead of the picture
+    t.video.currentTime = 1.5;
+    t.video.bufferedEnd = 4.5;
+    await vi.advanceTimersByTimeAsync(500);
+    expect(t.video.currentTime).toBeCloseTo(4.5 - LIVE_EDGE_TARGET_S);
+    expect(t.player.catchUps).toBe(1);
+    // the jump itself is not a stall or a restart
+    t.video.currentTime = 4.7;
+    t.video.bufferedEnd = 5;
+    await vi.advanceTimersByTimeAsync(500);
+    expect(t.player.current.status).toBe('live');
+    expect(t.player.catchUps).toBe(1);
+    expect(t.players).toHaveLength(1);
+    t.player.stop();
   });
 });

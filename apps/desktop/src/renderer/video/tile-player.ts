@@ -13,6 +13,11 @@
  *   ended, or nothing played within {@link FIRST_FRAME_TIMEOUT_MS}. It retries with backoff
  *   (0.5 s doubling to 10 s) and each retry fetches a new live URL, because the ticket in the
  *   old one expires.
+ *
+ * Live edge: a viewer whose buffer runs more than {@link LIVE_EDGE_MAX_LAG_S} ahead of what it
+ * shows (a busy machine, a background tab, a burst after a network hiccup) is moved to
+ * {@link LIVE_EDGE_TARGET_S} before the buffered end, whatever the player. mpegts.js chases
+ * the edge itself from 0.9 s and hls.js speeds up past 1 s; this is the backstop for both.
  */
 import { createBackoff, type Backoff, type BackoffOptions } from '../lib/backoff.js';
 
@@ -30,9 +35,12 @@ export interface TileState {
   cause?: 'server' | 'camera';
 }
 
-/** The video element as the controller sees it. */
+/** The video element as the controller sees it (an `HTMLVideoElement` fits). */
 export interface VideoLike {
-  readonly currentTime: number;
+  /** Seconds; set to jump to the live edge. */
+  currentTime: number;
+  /** What is buffered (seconds); the last range's end is the live edge. */
+  readonly buffered?: { readonly length: number; end(index: number): number };
 }
 
 /** A started player (mpegts.js in production). */
@@ -51,6 +59,10 @@ export const RESTART_AFTER_STALL_MS = 8000;
 export const FIRST_FRAME_TIMEOUT_MS = 10_000;
 /** How often `currentTime` is sampled, ms. */
 export const CHECK_INTERVAL_MS = 500;
+/** Buffered end minus current time above this (s) = fallen behind: jump to the live edge. */
+export const LIVE_EDGE_MAX_LAG_S = 1.5;
+/** Where a jump lands: this many seconds before the buffered end (enough not to starve the decoder). */
+export const LIVE_EDGE_TARGET_S = 0.3;
 
 /** Inputs of a {@link TilePlayer}. */
 export interface TilePlayerOptions {
@@ -76,6 +88,8 @@ export class TilePlayer {
   private checkTimer: ReturnType<typeof setInterval> | null = null;
   private readonly backoff: Backoff;
   private readonly now: () => number;
+  /** Jumps to the live edge so far (for tests and the tile's `data-catch-ups`). */
+  catchUps = 0;
 
   constructor(private readonly opts: TilePlayerOptions) {
     this.backoff = createBackoff(opts.backoff);
@@ -152,6 +166,7 @@ export class TilePlayer {
       this.played = true;
       this.backoff.reset();
       if (this.state.status !== 'live') this.setState({ status: 'live', behindS: 0, error: null });
+      this.keepAtLiveEdge(t);
       return;
     }
     const stillMs = now - this.lastAdvanceAt;
@@ -166,6 +181,17 @@ export class TilePlayer {
       const behindS = Math.floor(stillMs / 1000);
       if (this.state.status !== 'stalled' || this.state.behindS !== behindS) this.setState({ status: 'stalled', behindS, error: null });
     }
+  }
+
+  /** Jumps forward when the buffer runs too far ahead of the picture (see the module comment). */
+  private keepAtLiveEdge(t: number): void {
+    const buffered = this.opts.video.buffered;
+    if (!buffered || buffered.length === 0) return;
+    const end = buffered.end(buffered.length - 1);
+    if (end - t <= LIVE_EDGE_MAX_LAG_S) return;
+    this.opts.video.currentTime = end - LIVE_EDGE_TARGET_S;
+    this.lastTime = end - LIVE_EDGE_TARGET_S;
+    this.catchUps += 1;
   }
 
   private fail(reason: string, cause: 'server' | 'camera' = 'camera'): void {

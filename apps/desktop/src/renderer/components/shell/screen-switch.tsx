@@ -10,6 +10,12 @@ import { DevicesScreen } from '../admin/devices-screen.js';
 import { StreamsScreen } from '../admin/streams-screen.js';
 import { UsersScreen } from '../admin/users-screen.js';
 import { AuditScreen } from '../admin/audit-screen.js';
+import { LayoutsScreen } from '../layouts/layouts-screen.js';
+import { FleetScreen } from '../fleet/fleet-screen.js';
+import { CredentialsScreen } from '../credentials/credentials-screen.js';
+import { AlarmsScreen } from '../alarms/alarms-screen.js';
+import { AlertsScreen } from '../alerts/alerts-screen.js';
+import { QueuesScreen } from '../queues/queues-screen.js';
 
 /** The screen of `view`. */
 export function ScreenSwitch({ view }: { view: View }) {
@@ -28,5 +34,17 @@ export function ScreenSwitch({ view }: { view: View }) {
       return <UsersScreen />;
     case 'audit':
       return <AuditScreen />;
+    case 'layouts':
+      return <LayoutsScreen />;
+    case 'fleet':
+      return <FleetScreen />;
+    case 'credentials':
+      return <CredentialsScreen />;
+    case 'alarms':
+      return <AlarmsScreen />;
+    case 'alerts':
+      return <AlertsScreen />;
+    case 'queues':
+      return <QueuesScreen />;
   }
 }

@@ -15,8 +15,8 @@ const tree: CameraTreeGroup[] = [
   },
   { id: 2, group_name: 'Sulawesi', province_code: 'SS', branches: [{ id: 20, branch_name: 'Makassar', branch_code: 'MKS', timezone: 'Asia/Makassar', nvrs: [], cameras: [cam('D', 'online', 4)] }] },
 ];
-const position = (n: number, stream_id: number, device_id: string, is_enabled = true) => ({ position_number: n, stream_id, device_id, is_enabled, position_name: null, quality: 'sub' as const, stream_name: 's', protocol: 'rtsp' as const, branch_id: 10, branch_name: 'b' });
-const layout: Layout = { id: 1, layout_name: 'L', layout_type: '4', is_default: true, created_at: '', updated_at: '', positions: [position(2, 2, 'B'), position(1, 9, 'D'), position(3, 3, 'C', false)] };
+const position = (n: number, stream_id: number, device_id: string, is_enabled = true) => ({ position_number: n, stream_id, device_id, is_enabled, position_name: null, quality: 'sub' as const, stream_name: 's', protocol: 'rtsp' as const, branch_id: 10, branch_name: 'b', row: 1, col: n, row_span: 1, col_span: 1, patrol: null });
+const layout: Layout = { id: 1, layout_name: 'L', layout_type: '4', grid_rows: 2, grid_cols: 2, visibility: 'shared', owner_user_id: null, editable: true, created_by: null, is_default: true, created_at: '', updated_at: '', positions: [position(2, 2, 'B'), position(1, 9, 'D'), position(3, 3, 'C', false)] };
 
 describe('camera tree model', () => {
   it('finds a camera’s tile by stream, then by device; disabled positions do not count', () => {
@@ -50,12 +50,12 @@ describe('camera tree model', () => {
 });
 
 describe('navigation', () => {
-  it('offers admin screens to admins only, users and audit to admins of every branch only', () => {
+  it('offers admin screens to admins only; users, credentials, audit and queues to admins of every branch only', () => {
     expect(allowedViews(null)).toEqual(['wall']);
-    expect(allowedViews({ role: 'operator', scope_all: true })).toEqual(['wall']);
-    expect(allowedViews({ role: 'viewer', scope_all: false })).toEqual(['wall']);
-    expect(allowedViews({ role: 'admin', scope_all: true })).toEqual(['wall', 'groups', 'branches', 'devices', 'streams', 'users', 'audit']);
-    expect(allowedViews({ role: 'admin', scope_all: false })).toEqual(['wall', 'groups', 'branches', 'devices', 'streams']);
+    expect(allowedViews({ role: 'operator', scope_all: true })).toEqual(['wall', 'fleet', 'alarms']);
+    expect(allowedViews({ role: 'viewer', scope_all: false })).toEqual(['wall', 'fleet', 'alarms']);
+    expect(allowedViews({ role: 'admin', scope_all: true })).toEqual(['wall', 'fleet', 'alarms', 'layouts', 'groups', 'branches', 'devices', 'streams', 'users', 'credentials', 'audit', 'alerts', 'queues']);
+    expect(allowedViews({ role: 'admin', scope_all: false })).toEqual(['wall', 'fleet', 'alarms', 'layouts', 'groups', 'branches', 'devices', 'streams', 'alerts']);
   });
 
   it('reads the view from the URL hash', () => {

@@ -1,7 +1,8 @@
 /**
  * The camera tree beside the wall: group › branch › NVR › camera with status dots, limited by
  * the server to the user's scope. A camera on the wall maximises its tile on click; cameras
- * not on the wall are listed dimmed (placing them is the layout editor's job).
+ * not on the wall are listed dimmed (placing them is the layout editor's job). Cameras with a
+ * stream can be dragged (HTML5 drag and drop) onto the layout editor's tiles.
  *
  * Test hooks: `camera-tree` (`data-open`), `camera-tree-toggle`, `camera-tree-search`,
  * `tree-group` / `tree-branch` / `tree-nvr` (`data-id`), `tree-camera` (`data-device-id`,
@@ -15,15 +16,19 @@ import { useWallStore } from '../../stores/wall-store.js';
 import { useCameraTree } from '../../data/use-camera-tree.js';
 import { useFormat } from '../../i18n/use-format.js';
 import { cameraCounts, filterTree, positionOf, wallIndex, type WallIndex } from './camera-tree-model.js';
+import { startCameraDrag } from '../layouts/drag.js';
+
+type TreeBranch = CameraTreeGroup['branches'][number];
 
 function Dot({ status }: { status: string }) {
   return <span className={`tree__dot tree__dot--${status}`} />;
 }
 
-function CameraLeaf({ camera, index }: { camera: CameraTreeCamera; index: WallIndex }) {
+function CameraLeaf({ camera, index, branch }: { camera: CameraTreeCamera; index: WallIndex; branch: TreeBranch }) {
   const { t } = useTranslation();
   const position = positionOf(camera, index);
   const onWall = position !== null;
+  const stream = camera.streams[0];
   return (
     <Tooltip label={onWall ? t('tree.onWall', { n: position }) : t('tree.notOnWallHint')} openDelay={500} position="right">
       <button
@@ -34,6 +39,10 @@ function CameraLeaf({ camera, index }: { camera: CameraTreeCamera; index: WallIn
         data-device-id={camera.device_id}
         data-status={camera.status}
         data-position={position ?? undefined}
+        draggable={stream !== undefined}
+        onDragStart={(e) =>
+          stream && startCameraDrag(e, { stream_id: stream.id, stream_name: stream.stream_name, device_id: camera.device_id, branch_id: branch.id, branch_name: branch.branch_name })
+        }
       >
         <Dot status={camera.status} />
         <span className="tree__name">{camera.device_name}</span>
@@ -43,7 +52,7 @@ function CameraLeaf({ camera, index }: { camera: CameraTreeCamera; index: WallIn
   );
 }
 
-function BranchNode({ branch, index }: { branch: CameraTreeGroup['branches'][number]; index: WallIndex }) {
+function BranchNode({ branch, index }: { branch: TreeBranch; index: WallIndex }) {
   const { t } = useTranslation();
   return (
     <div className="tree__branch" data-testid="tree-branch" data-id={branch.id}>
@@ -58,12 +67,12 @@ function BranchNode({ branch, index }: { branch: CameraTreeGroup['branches'][num
             <span className="tree__tag">NVR</span>
           </div>
           {nvr.cameras.map((c) => (
-            <CameraLeaf key={c.device_id} camera={c} index={index} />
+            <CameraLeaf key={c.device_id} camera={c} index={index} branch={branch} />
           ))}
         </div>
       ))}
       {branch.cameras.map((c) => (
-        <CameraLeaf key={c.device_id} camera={c} index={index} />
+        <CameraLeaf key={c.device_id} camera={c} index={index} branch={branch} />
       ))}
       {branch.nvrs.length === 0 && branch.cameras.length === 0 && (
         <Text size="xs" c="dimmed" pl={14}>

@@ -2,8 +2,11 @@
  * D4 live event feed: newest first, virtualised (only the rows in view are in the DOM, so
  * 5,000 rows and a burst of hundreds per second cost the same as 30).
  *
- * Test hooks: rows are `data-testid="event-row"` with `data-event-id`; the counter is
- * `data-testid="event-counter"` with `data-count`.
+ * Every row is an alarm (components/alarms): a tick box, its state with an Acknowledge button,
+ * red and pulsing when escalated; a click opens its detail drawer.
+ *
+ * Test hooks: rows are `data-testid="event-row"` with `data-event-id` (and `data-alarm-state`);
+ * the counter is `data-testid="event-counter"` with `data-count`.
  */
 import { useRef } from 'react';
 import { Badge, Text } from '@mantine/core';
@@ -14,13 +17,25 @@ import { useEventsStore } from '../../stores/events-store.js';
 import { useFormat, type Formatters } from '../../i18n/use-format.js';
 import { useBranchTimeZones } from '../../data/use-camera-tree.js';
 import { DEFAULT_TIME_ZONE } from '../../lib/format.js';
+import { EscalationBadge, FeedBulkBar, FeedSelectAll, FeedSelectCell, FeedStateCell, alarmRowClass, useCanOperate } from '../alarms/feed-alarm-controls.js';
+import { useAlarmUiStore } from '../alarms/alarm-ui-store.js';
+import { SnapshotThumb } from '../events/snapshot-thumb.js';
 
 /** Height of one row, px (fixed, so the virtualiser never measures). */
 export const EVENT_ROW_HEIGHT = 30;
 
-function EventRow({ row, top, fmt, timeZone }: { row: EventLog; top: number; fmt: Formatters; timeZone: string }) {
+function EventRow({ row, top, fmt, timeZone, canOperate }: { row: EventLog; top: number; fmt: Formatters; timeZone: string; canOperate: boolean }) {
   return (
-    <div className="feed__row" style={{ transform: `translateY(${top}px)` }} data-testid="event-row" data-event-id={row.id} data-branch-id={row.branch_id}>
+    <div
+      className={`feed__row${alarmRowClass(row)}`}
+      style={{ transform: `translateY(${top}px)` }}
+      data-testid="event-row"
+      data-event-id={row.id}
+      data-branch-id={row.branch_id}
+      data-alarm-state={row.alarm_state ?? 'new'}
+      onClick={() => useAlarmUiStore.getState().openDetail(row.id)}
+    >
+      <FeedSelectCell row={row} canOperate={canOperate} />
       <span className="feed__time" title={`${fmt.dateTime(row.event_timestamp, timeZone)} (${timeZone})`}>
         {fmt.clock(row.event_timestamp, timeZone)}
       </span>
@@ -28,12 +43,14 @@ function EventRow({ row, top, fmt, timeZone }: { row: EventLog; top: number; fmt
         {row.branch_name}
       </span>
       <span className="feed__cell" title={row.device_name}>
+        <SnapshotThumb row={row} timeZone={timeZone} />
         {row.device_name}
       </span>
       <span className="feed__cell feed__reid" title={row.re_id}>
         {row.re_id}
       </span>
       <span className="feed__count">{row.detected_count}</span>
+      <FeedStateCell row={row} canOperate={canOperate} />
     </div>
   );
 }
@@ -45,6 +62,7 @@ export function EventFeed() {
   const zones = useBranchTimeZones();
   const rows = useEventsStore((s) => s.rows);
   const received = useEventsStore((s) => s.received);
+  const canOperate = useCanOperate();
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
     count: rows.length,
@@ -55,21 +73,25 @@ export function EventFeed() {
   });
 
   return (
-    <aside className="feed" data-testid="event-feed">
+    <aside className="feed feed--alarms" data-testid="event-feed">
       <div className="feed__title">
         <Text fw={600} size="sm">
           {t('feed.title')}
         </Text>
+        <EscalationBadge />
         <Badge variant="light" color="cyan" data-testid="event-counter" data-count={received}>
           {t('feed.received', { n: fmt.number(received) })}
         </Badge>
       </div>
-      <div className="feed__row feed__row--head">
+      <FeedBulkBar />
+      <div className="feed__row feed__row--head feed__row--alarm">
+        <FeedSelectAll canOperate={canOperate} />
         <span title={t('feed.timeHint')}>{t('feed.time')}</span>
         <span>{t('feed.branch')}</span>
         <span>{t('feed.camera')}</span>
         <span>{t('feed.reId')}</span>
         <span className="feed__count">#</span>
+        <span className="alarm-state">{t('alarms.stateHead')}</span>
       </div>
       <div ref={scrollRef} className="feed__scroll">
         {rows.length === 0 ? (
@@ -80,7 +102,7 @@ export function EventFeed() {
           <div className="feed__inner" style={{ height: virtualizer.getTotalSize() }}>
             {virtualizer.getVirtualItems().map((item) => {
               const row = rows[item.index];
-              return row ? <EventRow key={row.id} row={row} top={item.start} fmt={fmt} timeZone={zones.get(row.branch_id) ?? DEFAULT_TIME_ZONE} /> : null;
+              return row ? <EventRow key={row.id} row={row} top={item.start} fmt={fmt} timeZone={zones.get(row.branch_id) ?? DEFAULT_TIME_ZONE} canOperate={canOperate} /> : null;
             })}
           </div>
         )}

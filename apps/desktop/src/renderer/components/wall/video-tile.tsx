@@ -1,14 +1,29 @@
 /**
  * D2 tile: one camera of the wall. Plays its stream through {@link TilePlayer} (mpegts.js over
- * the gateway's WebSocket), shows camera, branch and status, flashes a badge on a detection
- * from this camera, and maximises on click (switching to the main stream).
+ * the gateway's WebSocket, or hls.js for HLS sources: the URL decides), shows camera, branch and
+ * status, flashes a badge on a detection from this camera, and maximises on click.
+ *
+ * Quality: the position's (substream in the grid), the main stream while maximised. A switch
+ * never shows black: the new stream plays in a second `<video>` under the old one, which stays
+ * on top until the new one has shown a frame, then goes away (one "layer" per quality).
+ *
+ * Hidden tiles (page hidden, off-screen or not laid out, or `paused` by the wall) stop and
+ * release their players after a short grace (use-tile-visible.ts) and start again at the live
+ * edge when seen again: browsers cap media players per page.
+ *
+ * Status shown: the player's (connecting, live, stalled N s, offline), but offline as soon as
+ * the gateway says the camera stopped answering (`stream_status` reconnecting, "since HH:MM"),
+ * or the camera device reports itself offline (`camera_status_update`, heartbeats).
  *
  * Test hooks: `data-testid="tile-<position_number>"`, `data-status` (connecting | live |
  * stalled | offline), `data-position`, `data-stream-id`, `data-device-id`, `data-quality`
- * (sub | main), `data-maximized`, `data-last-re-id`. Inside: `status-chip`, `detection-badge`,
- * and `error-overlay` (only while offline). No other test id starts with `tile-`.
+ * (sub | main: the stream shown now), `data-wanted-quality` (the one asked for), `data-playing`
+ * (false while released), `data-maximized`, `data-last-re-id`. Inside: `status-chip`,
+ * `detection-badge`, `error-overlay` (only while offline), `tile-video[data-quality][data-shown]`
+ * per layer.
+ * No other test id starts with `tile-`.
  */
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { Loader } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
@@ -20,15 +35,22 @@ import { useBranchTimeZones } from '../../data/use-camera-tree.js';
 import { useConnectionStore } from '../../stores/connection-store.js';
 import { toWebSocketUrl } from '../../lib/server-url.js';
 import { TilePlayer, type TileState } from '../../video/tile-player.js';
-import { canPlayMpegts, createMpegtsPlayer } from '../../video/mpegts-player.js';
+import { canPlay, createLivePlayer, livePlayerKind } from '../../video/live-player.js';
+import { useTileVisible } from '../../video/use-tile-visible.js';
+import { useDeviceStatus } from '../../video/use-device-status.js';
 
+type Quality = 'main' | 'sub';
 const CONNECTING: TileState = { status: 'connecting', behindS: 0, error: null };
 
-/** Props of a tile. */
+/** Props of a tile. `quality` and `paused` are optional additions; the rest is unchanged. */
 export interface VideoTileProps {
   position: LayoutPosition;
   maximised: boolean;
   onToggle: (position: number) => void;
+  /** Force a quality (default: main while maximised, else the position's). */
+  quality?: Quality;
+  /** The wall covers this tile (e.g. another one is maximised over it): release its player. */
+  paused?: boolean;
 }
 
 function statusText(state: TileState, t: TFunction): string {
@@ -49,37 +71,35 @@ function reasonText(error: string | null, t: TFunction): string {
   if (error === null) return t('tile.noSignal');
   if (error === 'no video received') return t('tile.noVideo');
   const noUrl = /^no live URL: (.*)$/.exec(error);
+  const noPlayer = noUrl && /cannot play (\w+)/.exec(noUrl[1] ?? '');
+  if (noPlayer) return t('tiles.noPlayer', { kind: noPlayer[1] === 'hls' ? 'HLS' : 'MPEG-TS' });
   return noUrl ? t('tile.noLiveUrl', { reason: noUrl[1] }) : error;
 }
 
-/** One playing camera. */
-export function VideoTile({ position, maximised, onToggle }: VideoTileProps) {
-  const { t } = useTranslation();
-  const fmt = useFormat();
-  const timeZone = useBranchTimeZones().get(position.branch_id);
+/** One stream of the tile on its own `<video>`; reports its state up. */
+function TileLayer(props: { streamId: number; quality: Quality; run: boolean; top: boolean; onState: (state: TileState) => void }) {
+  const { streamId, quality, run, top, onState } = props;
   const videoRef = useRef<HTMLVideoElement>(null);
   const api = useSessionStore((s) => s.api);
   const serverUrl = useSessionStore((s) => s.serverUrl);
-  const detection = useWallStore((s) => s.detections[position.device_id]);
-  const quality = maximised ? 'main' : position.quality;
-  const upstream = useWallStore((s) => s.upstreams[upstreamKey(position.stream_id, quality)]);
-  const supported = useMemo(() => canPlayMpegts(), []);
-  const [state, setState] = useState<TileState>(CONNECTING);
-  const streamId = position.stream_id;
 
   useEffect(() => {
     const video = videoRef.current;
-    if (!video || !api || !supported) return;
+    if (!video || !api || !run) return;
     const player = new TilePlayer({
       video,
       resolveUrl: async () => {
         const live = await api.liveStream(streamId, quality);
-        if (live.player !== 'mpegts') throw new Error(`player ${live.player} not supported yet`);
-        return toWebSocketUrl(serverUrl, live.url);
+        const url = toWebSocketUrl(serverUrl, live.url);
+        const kind = livePlayerKind(url);
+        if (kind !== live.player) throw new Error(`server says ${live.player}, URL is ${kind}`);
+        if (!canPlay(kind)) throw new Error(`cannot play ${kind}`);
+        return url;
       },
-      createPlayer: createMpegtsPlayer,
-      onState: setState,
+      createPlayer: createLivePlayer,
+      onState,
     });
+    onState(CONNECTING);
     player.start();
     // When the server comes back, offline tiles retry now instead of at their next backoff step.
     const unsubscribe = useConnectionStore.subscribe((now, before) => {
@@ -89,32 +109,129 @@ export function VideoTile({ position, maximised, onToggle }: VideoTileProps) {
       unsubscribe();
       player.stop();
     };
-  }, [api, serverUrl, streamId, quality, supported]);
+  }, [api, serverUrl, streamId, quality, run, onState]);
+
+  return (
+    <video
+      ref={videoRef}
+      className="tile__video"
+      // Painted later than the layer shown, so transparent until it takes over.
+      style={top ? undefined : { opacity: 0 }}
+      data-testid="tile-video"
+      data-quality={quality}
+      data-shown={top}
+      muted
+      autoPlay
+      playsInline
+      disablePictureInPicture
+    />
+  );
+}
+
+interface Layer {
+  id: number;
+  quality: Quality;
+  state: TileState;
+}
+
+/**
+ * The layers of a tile: the oldest is shown; a newer one (another quality) plays underneath
+ * and replaces it once live. See the module comment.
+ */
+function useLayers(quality: Quality, run: boolean) {
+  const nextId = useRef(1);
+  const [layers, setLayers] = useState<Layer[]>([{ id: 0, quality, state: CONNECTING }]);
+  useEffect(() => {
+    setLayers((ls) => {
+      const shown = ls[0];
+      if (ls.at(-1)?.quality === quality) return ls;
+      const fresh: Layer = { id: nextId.current++, quality, state: CONNECTING };
+      // Only a picture is worth keeping: with nothing live, switch at once.
+      return shown && shown.state.status === 'live' && run ? [shown, fresh] : [fresh];
+    });
+  }, [quality, run]);
+  const onState = useCallback((id: number, state: TileState) => {
+    setLayers((ls) => {
+      const at = ls.findIndex((l) => l.id === id);
+      if (at < 0) return ls;
+      const next = ls.map((l) => (l.id === id ? { ...l, state } : l));
+      // A newer layer has a picture: drop the ones it was waiting behind.
+      return at > 0 && state.status === 'live' ? next.slice(at) : next;
+    });
+  }, []);
+  // Released: keep only the wanted quality, so it alone starts when the tile is seen again.
+  useEffect(() => {
+    if (!run) setLayers((ls) => (ls.length > 1 ? ls.slice(-1) : ls));
+  }, [run]);
+  return { layers, onState };
+}
+
+/** One playing camera. */
+export function VideoTile({ position, maximised, onToggle, quality: forced, paused = false }: VideoTileProps) {
+  const { t } = useTranslation();
+  const fmt = useFormat();
+  const timeZone = useBranchTimeZones().get(position.branch_id);
+  const tileRef = useRef<HTMLDivElement>(null);
+  const detection = useWallStore((s) => s.detections[position.device_id]);
+  const quality: Quality = forced ?? (maximised ? 'main' : position.quality);
+  const run = useTileVisible(tileRef, paused);
+  const { layers, onState } = useLayers(quality, run);
+  const shownLayer = layers[0]!;
+  const upstream = useWallStore((s) => s.upstreams[upstreamKey(position.stream_id, shownLayer.quality)]);
+  const device = useDeviceStatus(position.device_id);
+  const state = shownLayer.state;
+  const streamId = position.stream_id;
+  // One callback per layer id, stable across renders (the layer's effect depends on it).
+  const callbacks = useRef(new Map<number, (s: TileState) => void>());
+  const callbackFor = (id: number) => {
+    let cb = callbacks.current.get(id);
+    if (!cb) {
+      cb = (s: TileState) => onState(id, s);
+      callbacks.current.set(id, cb);
+    }
+    return cb;
+  };
 
   // The gateway says at once when the camera stops answering; the player alone would only
-  // notice after its stall and first-frame timeouts.
-  const shown: TileState = !supported
-    ? { status: 'offline', behindS: 0, error: t('tile.noMse') }
-    : upstream?.status === 'reconnecting' && state.status !== 'live'
-      ? { status: 'offline', behindS: 0, error: t('tile.notAnswering', { time: fmt.clock(upstream.since, timeZone) }), cause: 'camera' }
+  // notice after its stall and first-frame timeouts. The device's own word counts too.
+  // While the camera stays away the upstream cycles reconnecting → starting → reconnecting:
+  // a restart attempt after a drop is still "down" until it goes online.
+  const [downSince, setDownSince] = useState<string | null>(null);
+  useEffect(() => {
+    if (upstream?.status === 'reconnecting' || upstream?.status === 'offline') setDownSince((d) => d ?? upstream.since);
+    else if (upstream?.status !== 'starting') setDownSince(null);
+  }, [upstream?.status, upstream?.since]);
+  const gatewayDown =
+    upstream?.status === 'reconnecting' || upstream?.status === 'offline' || (upstream?.status === 'starting' && downSince !== null && state.status !== 'live');
+  const deviceDown = device.status === 'offline';
+  const shown: TileState = gatewayDown
+    ? { status: 'offline', behindS: 0, error: t('tile.notAnswering', { time: fmt.clock(downSince ?? upstream?.since, timeZone) }), cause: 'camera' }
+    : deviceDown
+      ? { status: 'offline', behindS: 0, error: device.since ? t('tiles.deviceOfflineSince', { time: fmt.clock(device.since, timeZone) }) : t('tiles.deviceOffline'), cause: 'camera' }
       : state;
+  const offlineSince = gatewayDown ? (downSince ?? upstream?.since ?? null) : deviceDown ? device.since : null;
   const name = position.position_name ?? position.stream_name;
 
   return (
     <div
+      ref={tileRef}
       className={`tile tile--${shown.status}${maximised ? ' tile--max' : ''}`}
       data-testid={`tile-${position.position_number}`}
       data-position={position.position_number}
       data-status={shown.status}
       data-stream-id={streamId}
       data-device-id={position.device_id}
-      data-quality={quality}
+      data-quality={shownLayer.quality}
+      data-wanted-quality={quality}
+      data-playing={run}
       data-maximized={maximised}
       data-last-re-id={detection?.reId}
       onClick={() => onToggle(position.position_number)}
       title={maximised ? t('tile.clickToRestore') : t('tile.clickToMaximise')}
     >
-      <video ref={videoRef} className="tile__video" muted autoPlay playsInline disablePictureInPicture />
+      {layers.map((layer, i) => (
+        <TileLayer key={layer.id} streamId={streamId} quality={layer.quality} run={run} top={i === 0} onState={callbackFor(layer.id)} />
+      ))}
       <div className="tile__caption">
         <span className="tile__name">{name}</span>
         <span className="tile__branch">{position.branch_name}</span>
@@ -122,7 +239,7 @@ export function VideoTile({ position, maximised, onToggle }: VideoTileProps) {
       <div className={`tile__status tile__status--${shown.status}`} data-testid="status-chip">
         <span className="tile__status-dot" />
         {statusText(shown, t)}
-        {maximised && <span className="tile__quality">{t('tile.main')}</span>}
+        {shownLayer.quality === 'main' && <span className="tile__quality">{t('tile.main')}</span>}
       </div>
       {shown.status === 'connecting' && (
         <div className="tile__center">
@@ -131,7 +248,13 @@ export function VideoTile({ position, maximised, onToggle }: VideoTileProps) {
       )}
       {shown.status === 'offline' && (
         <div className="tile__center tile__error" data-testid="error-overlay">
-          <strong>{shown.cause === 'server' ? t('tile.serverUnreachable') : t('tile.cameraOffline')}</strong>
+          <strong>
+            {shown.cause === 'server'
+              ? t('tile.serverUnreachable')
+              : offlineSince
+                ? t('tiles.offlineSince', { time: fmt.clock(offlineSince, timeZone) })
+                : t('tile.cameraOffline')}
+          </strong>
           <span>{t('tile.retrying', { reason: reasonText(shown.error, t) })}</span>
         </div>
       )}

@@ -1,0 +1,122 @@
+/**
+ * The console-wide alarm layer, mounted once in the signed-in shell whatever screen is open:
+ * toasts for new alarms (with Acknowledge) and for escalations (red, until acknowledged), the
+ * escalation siren while an escalated alarm is unacknowledged and not muted, and the alarm
+ * detail drawer.
+ *
+ * Test hooks: `alarm-toast[data-event-id]`, `alarm-toast-ack`, `alarm-escalation-toast[data-event-id]`,
+ * `alarm-burst-toast`; the drawer's are in alarm-drawer.tsx; `data-siren` on the document
+ * element is `on` while the siren sounds.
+ */
+import { useEffect, useMemo, useRef } from 'react';
+import { Button, Group, Text } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useTranslation } from 'react-i18next';
+import type { EventLog, RealtimeEventMap } from '@pantau/shared';
+import { realtimeBus } from '../../realtime/event-bus.js';
+import { useEventsStore } from '../../stores/events-store.js';
+import { alarmAudioContext, createSiren } from '../../lib/alarm-sound.js';
+import { useAlarmUiStore } from './alarm-ui-store.js';
+import { countOpenEscalations } from './alarm-model.js';
+import { BURST_TOAST_ID, escalationToastId, planToasts, toastId } from './alarm-toasts.js';
+import { useAlarmActions, type AlarmActions } from './use-alarm-actions.js';
+import { useCanOperate } from './feed-alarm-controls.js';
+import { AlarmDrawer } from './alarm-drawer.js';
+
+/** How long a new alarm's toast stays, ms (escalations stay until acknowledged). */
+const TOAST_MS = 8000;
+
+function ToastBody({ row, onAck, onOpen }: { row: Pick<EventLog, 'id' | 'branch_name' | 'device_name' | 're_id'>; onAck: (() => void) | null; onOpen: () => void }) {
+  const { t } = useTranslation();
+  return (
+    <Group justify="space-between" wrap="nowrap" gap="xs">
+      <Text size="sm" style={{ cursor: 'pointer' }} onClick={onOpen} lineClamp={2}>
+        {row.branch_name} · {row.device_name} · {row.re_id}
+      </Text>
+      {onAck && (
+        <Button size="compact-xs" color="yellow" onClick={onAck} data-testid="alarm-toast-ack">
+          {t('alarms.ack')}
+        </Button>
+      )}
+    </Group>
+  );
+}
+
+/** Toasts, siren and the detail drawer. */
+export function AlarmCenter() {
+  const { t } = useTranslation();
+  const actions = useAlarmActions();
+  const canOperate = useCanOperate();
+  const live = useRef<{ t: typeof t; actions: AlarmActions; canOperate: boolean }>({ t, actions, canOperate });
+  useEffect(() => {
+    live.current = { t, actions, canOperate };
+  });
+
+  useEffect(() => {
+    const singles = new Set<string>();
+    let burst = 0;
+    const show = (id: string, row: Pick<EventLog, 'id' | 'branch_name' | 'device_name' | 're_id'>, escalated: boolean) => {
+      const { t: tr, actions: act, canOperate: may } = live.current;
+      const onAck = may ? () => void act.acknowledge(row.id).then((a) => a && notifications.hide(id)) : null;
+      notifications.show({
+        id,
+        color: escalated ? 'red' : 'yellow',
+        title: escalated ? tr('alarms.toast.escalated') : tr('alarms.toast.new'),
+        message: <ToastBody row={row} onAck={onAck} onOpen={() => useAlarmUiStore.getState().openDetail(row.id)} />,
+        autoClose: escalated ? false : TOAST_MS,
+        className: escalated ? 'alarm-pulse' : undefined,
+        onClose: () => singles.delete(id),
+        'data-testid': escalated ? 'alarm-escalation-toast' : 'alarm-toast',
+        'data-event-id': row.id,
+      } as Parameters<typeof notifications.show>[0]);
+    };
+    const rowOf = (a: RealtimeEventMap['alarm_updated']) => useEventsStore.getState().rows.find((r) => r.id === a.event_id);
+    return realtimeBus.subscribe((events) => {
+      const plan = planToasts(events, singles.size);
+      for (const id of plan.dismiss) {
+        notifications.hide(toastId(id));
+        notifications.hide(escalationToastId(id));
+      }
+      for (const row of plan.single) {
+        singles.add(toastId(row.id));
+        show(toastId(row.id), row, false);
+      }
+      for (const a of plan.escalated) {
+        const row = rowOf(a) ?? { id: a.event_id, branch_name: '', device_name: '', re_id: `#${a.event_id}` };
+        notifications.hide(toastId(a.event_id));
+        show(escalationToastId(a.event_id), row, true);
+      }
+      if (plan.burst > 0) {
+        burst += plan.burst;
+        const n = burst;
+        const payload = {
+          id: BURST_TOAST_ID,
+          color: 'yellow',
+          title: live.current.t('alarms.toast.burst', { n }),
+          message: live.current.t('alarms.toast.burstHint'),
+          autoClose: TOAST_MS,
+          onClose: () => (burst = 0),
+          'data-testid': 'alarm-burst-toast',
+        } as Parameters<typeof notifications.show>[0];
+        if (n === plan.burst) notifications.show(payload);
+        else notifications.update(payload);
+      }
+    });
+  }, []);
+
+  useEscalationSiren();
+  return <AlarmDrawer />;
+}
+
+/** Sounds the siren while an escalated alarm of the feed is unacknowledged and the siren is not muted. */
+function useEscalationSiren(): void {
+  const escalated = useEventsStore((s) => countOpenEscalations(s.rows));
+  const muted = useAlarmUiStore((s) => s.muted);
+  const siren = useMemo(() => createSiren(alarmAudioContext), []);
+  const on = escalated > 0 && !muted;
+  useEffect(() => {
+    siren.set(on);
+    document.documentElement.dataset.siren = on ? 'on' : 'off';
+  }, [on, siren]);
+  useEffect(() => () => siren.set(false), [siren]);
+}

@@ -1,0 +1,45 @@
+/**
+ * The alarms view (`#/alarms`): the alarm list for everyone (acting on it for operators and
+ * admins) and, for admins, the per-branch escalation settings.
+ *
+ * Test hooks: `alarms-screen`, `alarms-tab-list|escalation`.
+ */
+import { Tabs, Title } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import { useSessionStore } from '../../stores/session-store.js';
+import { AlarmList } from './alarm-list.js';
+import { EscalationSettings } from './escalation-settings.js';
+import './alarms.css';
+
+/** List | escalation settings (admins). */
+export function AlarmsScreen() {
+  const { t } = useTranslation();
+  const isAdmin = useSessionStore((s) => s.user?.role === 'admin');
+  return (
+    <div className="alarms-screen" data-testid="alarms-screen">
+      <Title order={3} mb="sm">
+        {t('alarms.title')}
+      </Title>
+      <Tabs defaultValue="list" keepMounted={false}>
+        <Tabs.List mb="sm">
+          <Tabs.Tab value="list" data-testid="alarms-tab-list">
+            {t('alarms.listTab')}
+          </Tabs.Tab>
+          {isAdmin && (
+            <Tabs.Tab value="escalation" data-testid="alarms-tab-escalation">
+              {t('alarms.escalation.title')}
+            </Tabs.Tab>
+          )}
+        </Tabs.List>
+        <Tabs.Panel value="list">
+          <AlarmList />
+        </Tabs.Panel>
+        {isAdmin && (
+          <Tabs.Panel value="escalation">
+            <EscalationSettings />
+          </Tabs.Panel>
+        )}
+      </Tabs>
+    </div>
+  );
+}

@@ -1,0 +1,140 @@
+/**
+ * The console's alarm rules without a browser: alarm changes applied to the feed in place
+ * (never backwards), what a bulk acknowledge sends, which toasts a batch raises, the siren
+ * that repeats until stopped, and `alarm_updated` flowing from a realtime batch into the feed.
+ */
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { AlarmUpdate, EventLog, RealtimeEvent } from '@pantau/shared';
+import { alarmPatchOfRow, applyAlarmPatches, useEventsStore } from '../../stores/events-store.js';
+import { detectionEvent } from '../../realtime/fake-websocket.js';
+import { applyRealtimeBatch } from '../../session/live-session.js';
+import { ackableSelection, countOpenEscalations, isOpenEscalation } from './alarm-model.js';
+import { MAX_ALARM_TOASTS, planToasts } from './alarm-toasts.js';
+import { SIREN_INTERVAL_MS, SIREN_PLAN, createSiren } from '../../lib/alarm-sound.js';
+import type { AudioContextLike } from '../../lib/sound.js';
+
+const row = (id: number, over: Partial<EventLog> = {}): EventLog => ({ ...detectionEvent(id).data, ...over });
+
+function update(eventId: number, over: Partial<AlarmUpdate> = {}): AlarmUpdate {
+  return {
+    event_id: eventId,
+    branch_id: 1,
+    state: 'acknowledged',
+    action: 'acknowledged',
+    by_user_id: 7,
+    by_name: 'Ayu',
+    note: null,
+    acknowledged_by: 7,
+    acknowledged_by_name: 'Ayu',
+    acknowledged_at: '2026-01-01T03:05:00.000Z',
+    closed_by: null,
+    closed_by_name: null,
+    closed_at: null,
+    escalated: false,
+    escalated_at: null,
+    ...over,
+  };
+}
+
+const alarmEvent = (id: number, data: AlarmUpdate): RealtimeEvent<'alarm_updated'> => ({ id, type: 'alarm_updated', channel: 'branch:1', ts: '2026-01-01T03:05:00.000Z', data });
+
+beforeEach(() => useEventsStore.getState().reset());
+
+describe('alarm changes in the feed', () => {
+  it('updates the rows concerned in place and leaves the others (and unknown ids) alone', () => {
+    const rows = [row(3), row(2), row(1)];
+    const next = applyAlarmPatches(rows, [update(2), update(99)], new Set([1, 2, 3]));
+    expect(next).not.toBe(rows);
+    expect(next[1]).toMatchObject({ id: 2, alarm_state: 'acknowledged', acknowledged_by_name: 'Ayu' });
+    expect(next[0]).toBe(rows[0]);
+    expect(next[2]).toBe(rows[2]);
+    expect(applyAlarmPatches(rows, [update(99)], new Set([1, 2, 3]))).toBe(rows);
+  });
+
+  it('never moves a state backwards nor clears an escalation', () => {
+    const closed = [row(1, { alarm_state: 'closed', closed_by_name: 'Budi', escalated_at: '2026-01-01T03:04:00.000Z' })];
+    expect(applyAlarmPatches(closed, [update(1)], new Set([1]))).toBe(closed);
+    const escalated = [row(1, { escalated_at: '2026-01-01T03:04:00.000Z' })];
+    expect(applyAlarmPatches(escalated, [update(1, { escalated_at: null })], new Set([1]))[0]!.escalated_at).toBe('2026-01-01T03:04:00.000Z');
+  });
+
+  it('applies alarm_updated from a realtime batch, also to a row raised in the same batch', () => {
+    applyRealtimeBatch([detectionEvent(1), alarmEvent(2, update(1, { state: 'new', action: 'escalated', acknowledged_by: null, acknowledged_by_name: null, acknowledged_at: null, escalated: true, escalated_at: '2026-01-01T03:04:00.000Z' }))]);
+    const [r] = useEventsStore.getState().rows;
+    expect(isOpenEscalation(r!)).toBe(true);
+    expect(countOpenEscalations(useEventsStore.getState().rows)).toBe(1);
+    applyRealtimeBatch([alarmEvent(3, update(1, { escalated: true, escalated_at: '2026-01-01T03:04:00.000Z' }))]);
+    expect(useEventsStore.getState().rows[0]).toMatchObject({ alarm_state: 'acknowledged', acknowledged_by_name: 'Ayu' });
+    expect(countOpenEscalations(useEventsStore.getState().rows)).toBe(0);
+  });
+
+  it('sends only the ticked alarms still new, newest first, at most 500', () => {
+    const rows = [row(4), row(3, { alarm_state: 'acknowledged' }), row(2), row(1)];
+    expect(ackableSelection(new Set([1, 3, 4, 77]), rows)).toEqual([4, 1]);
+    const many = Array.from({ length: 600 }, (_, i) => row(600 - i));
+    expect(ackableSelection(new Set(many.map((r) => r.id)), many)).toHaveLength(500);
+  });
+});
+
+describe('alarm toasts', () => {
+  it('toasts each new alarm while few are shown, sums up the rest, and drops those acknowledged meanwhile', () => {
+    const events: RealtimeEvent[] = [1, 2, 3, 4, 5].map((i) => detectionEvent(i));
+    events.push(alarmEvent(6, update(2)));
+    const plan = planToasts(events, 1);
+    expect(plan.single.map((r) => r.id)).toEqual([1, 3]);
+    expect(plan.burst).toBe(2);
+    expect(plan.dismiss).toEqual([2]);
+    expect(planToasts([detectionEvent(9)], MAX_ALARM_TOASTS).single).toEqual([]);
+  });
+
+  it('raises a lasting toast per escalation, unless it was acknowledged in the same batch', () => {
+    const esc = (id: number) => alarmEvent(id, update(id, { state: 'new', action: 'escalated', escalated: true, escalated_at: '2026-01-01T03:04:00.000Z' }));
+    expect(planToasts([esc(1), esc(2), alarmEvent(3, update(2))], 0).escalated.map((e) => e.event_id)).toEqual([1]);
+  });
+});
+
+describe('escalation siren', () => {
+  function fakeContext() {
+    const tones: number[] = [];
+    const ctx: AudioContextLike = {
+      currentTime: 0,
+      state: 'running',
+      destination: {},
+      resume: () => Promise.resolve(),
+      createOscillator: () => ({ type: '', frequency: { setValueAtTime: (v: number) => tones.push(v) }, connect: () => undefined, start: () => undefined, stop: () => undefined }),
+      createGain: () => ({ gain: { setValueAtTime: () => undefined, linearRampToValueAtTime: () => undefined }, connect: () => undefined }),
+    };
+    return { ctx, tones };
+  }
+
+  it('sounds at once, repeats every interval until stopped, and ignores repeated calls', () => {
+    const { ctx, tones } = fakeContext();
+    const timers: Array<{ fn: () => void; ms: number } | null> = [];
+    const siren = createSiren(() => ctx, {
+      setInterval: (fn, ms) => timers.push({ fn, ms }) - 1,
+      clearInterval: (h) => (timers[h as number] = null),
+    });
+    siren.set(true);
+    siren.set(true);
+    expect(timers).toHaveLength(1);
+    expect(timers[0]!.ms).toBe(SIREN_INTERVAL_MS);
+    expect(tones).toEqual(SIREN_PLAN.map((s) => s.frequencyHz));
+    timers[0]!.fn();
+    expect(tones).toHaveLength(SIREN_PLAN.length * 2);
+    siren.set(false);
+    expect(siren.playing).toBe(false);
+    expect(timers[0]).toBeNull();
+  });
+});
+
+describe('alarm state from the REST feed', () => {
+  it('takes the server state of rows already shown, and keeps the array when nothing changed', () => {
+    const store = useEventsStore.getState();
+    store.addRows([row(1), row(2)], false);
+    const before = useEventsStore.getState().rows;
+    store.applyAlarms(before.map(alarmPatchOfRow));
+    expect(useEventsStore.getState().rows).toBe(before);
+    store.applyAlarms([alarmPatchOfRow(row(2, { alarm_state: 'closed', closed_by_name: 'Budi', closed_at: '2026-01-01T03:09:00.000Z' }))]);
+    expect(useEventsStore.getState().rows[0]).toMatchObject({ id: 2, alarm_state: 'closed', closed_by_name: 'Budi' });
+  });
+});

@@ -1,0 +1,111 @@
+/**
+ * WhatsApp alerts (S4), wired: the dispatcher (events → deliveries + jobs, in the caller's
+ * transaction), the sender (the `notification.whatsapp` job handler), the webhook, the
+ * settings API's service and the daily summary. `createNotifications` builds them from the
+ * server's parts; `container.ts` registers `sender.handler` with the worker.
+ *
+ * Map: notification-repository.ts (SQL) · notification-dispatcher.ts (what to send, cooldown,
+ * escalations) · whatsapp-sender.ts (exactly-once rules, rate, retries, JSON Lines log) ·
+ * webhook-service.ts (signature, statuses) · status-rules.ts (never backwards) ·
+ * provider-settings.ts (encrypted secrets) · providers/* (Cloud API, HTTP gateway) ·
+ * message-format.ts (template, site time) · delivery-summary.ts (daily fold) ·
+ * alert-settings-service.ts (API rules).
+ */
+import crypto from 'node:crypto';
+import path from 'node:path';
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { Database } from '../../db/schema.js';
+import type { SyncExecutor } from '../../db/sync-executor.js';
+import type { JobQueue } from '../../queue/job-queue.js';
+import type { Outbox } from '../../realtime/outbox.js';
+import type { AuditRepository } from '../../repositories/audit-repository.js';
+import { DailyJsonLog } from '../../repositories/request-log.js';
+import { NotificationRepository } from './notification-repository.js';
+import { NotificationDispatcher } from './notification-dispatcher.js';
+import { ProviderSettingsStore } from './provider-settings.js';
+import { WhatsAppSender } from './whatsapp-sender.js';
+import { WebhookService } from './webhook-service.js';
+import { AlertSettingsService } from './alert-settings-service.js';
+import { DeliverySummary } from './delivery-summary.js';
+
+export { NotificationDispatcher, type DetectionForAlert, type WhatsAppJobPayload } from './notification-dispatcher.js';
+export { WhatsAppSender, type WhatsAppLogEntry } from './whatsapp-sender.js';
+
+/** Everything the alerts need from the server. */
+export interface NotificationDeps {
+  db: Kysely<Database>;
+  exec: SyncExecutor;
+  queue: JobQueue;
+  outbox: Outbox;
+  audit: AuditRepository;
+  logger: Logger;
+  dataDir: string;
+  /** The site time zone (daily log files and the summary's days). */
+  timezone: string;
+  /** The key stream passwords are sealed with; the alerts derive their own from it (HKDF). */
+  secretsKey: Buffer;
+  onEvents: () => void;
+  /**
+   * Absolute path of an event's snapshot (the snapshot pipeline's `imagePathOf`); default: the
+   * event's `image_path` under the data directory.
+   */
+  imageOf?: (eventLogId: number) => string | null;
+  /** HTTP for providers (tests may inject). */
+  fetch?: typeof fetch;
+  now?: () => number;
+}
+
+/** The wired alert services. */
+export interface Notifications {
+  repo: NotificationRepository;
+  providers: ProviderSettingsStore;
+  dispatcher: NotificationDispatcher;
+  sender: WhatsAppSender;
+  webhook: WebhookService;
+  settings: AlertSettingsService;
+  summary: DeliverySummary;
+  /** `<dataDir>/logs/whatsapp_messages/YYYY-MM-DD.log`. */
+  log: DailyJsonLog;
+  close(): void;
+}
+
+/** Build the alert services. */
+export function createNotifications(d: NotificationDeps): Notifications {
+  const repo = new NotificationRepository(d.db, d.exec);
+  // a key of their own, so the provider secrets and stream passwords never share ciphertext space
+  const key = Buffer.from(crypto.hkdfSync('sha256', d.secretsKey, Buffer.alloc(0), 'pantau/notification-secrets/v1', 32));
+  const providers = new ProviderSettingsStore(repo, key, d.fetch);
+  // only read when a setting matches, so a branch's new time zone applies at once
+  const imageOf =
+    d.imageOf ??
+    ((id: number) => {
+      const p = repo.eventImagePath(id);
+      return p === null ? null : path.resolve(d.dataDir, p);
+    });
+  const dispatcher = new NotificationDispatcher(repo, d.queue, d.outbox, providers, (id) => repo.branch(id)?.timezone ?? d.timezone, imageOf);
+  const log = new DailyJsonLog(path.join(d.dataDir, 'logs', 'whatsapp_messages'), d.timezone);
+  const sender = new WhatsAppSender({
+    repo,
+    exec: d.exec,
+    queue: d.queue,
+    dispatcher,
+    providers,
+    log,
+    logger: d.logger,
+    onEvents: d.onEvents,
+    imageOf,
+    ...(d.now ? { now: d.now } : {}),
+  });
+  return {
+    repo,
+    providers,
+    dispatcher,
+    sender,
+    webhook: new WebhookService(repo, d.exec, providers, dispatcher, d.onEvents, d.now),
+    settings: new AlertSettingsService(repo, d.exec, d.audit, providers, dispatcher, d.onEvents, d.now),
+    summary: new DeliverySummary(repo, d.exec, d.timezone),
+    log,
+    close: () => log.close(),
+  };
+}
