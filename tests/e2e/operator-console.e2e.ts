@@ -81,9 +81,9 @@ describe('operator console', () => {
     await page.getByTestId('sign-in-password').fill(ADMIN.password);
     await page.getByTestId('sign-in-submit').click();
     await page.getByTestId('video-wall').waitFor({ timeout: 10_000 });
-    const tiles = page.locator('[data-testid^="tile-"]');
+    const tiles = page.locator('[data-testid^="tile-"][data-position]');
     await expect.poll(() => tiles.count(), { timeout: 10_000 }).toBe(4);
-    await expect.poll(() => page.locator('[data-testid^="tile-"][data-status="live"]').count(), { timeout: 30_000 }).toBe(4);
+    await expect.poll(() => page.locator('[data-testid^="tile-"][data-position][data-status="live"]').count(), { timeout: 30_000 }).toBe(4);
     // video time advances on every tile, and no tile shows an error
     const times = () => page.$$eval('[data-testid^="tile-"] video', (vs) => vs.map((v) => (v as HTMLVideoElement).currentTime));
     const t1 = await times();
@@ -143,7 +143,7 @@ describe('operator console', () => {
     console.log(`burst of 500 in ${Date.now() - t0} ms: ${gaps.length} frames, longest frame gap ${worst.toFixed(0)} ms`);
     // frozen = no frame for half a second; headless software decoding of four streams runs at ~30 fps
     expect(worst).toBeLessThan(500);
-    expect(await page.locator('[data-testid^="tile-"][data-status="live"]').count()).toBe(4);
+    expect(await page.locator('[data-testid^="tile-"][data-position][data-status="live"]').count()).toBe(4);
   });
 
   it('maximises a tile on click and restores it with Escape', async () => {
@@ -184,7 +184,7 @@ describe('operator console', () => {
     server = await startServer(port, dataDir);
     await expect.poll(() => status(), { timeout: 20_000 }).toBe('connected');
     // the tiles come back with the server
-    await expect.poll(() => page.locator('[data-testid^="tile-"][data-status="live"]').count(), { timeout: 15_000 }).toBe(4);
+    await expect.poll(() => page.locator('[data-testid^="tile-"][data-position][data-status="live"]').count(), { timeout: 15_000 }).toBe(4);
     for (let i = 0; i < 10; i++) expect(await postAndSee(`e2e-after-${i}`)).toBeLessThanOrEqual(1000);
     // Quiesce: stop the simulator's detections, then compare the feed with the server's log.
     await stop(simulator);
@@ -200,7 +200,7 @@ describe('operator console', () => {
     expect(ids.at(-1)).toBeGreaterThan(before.at(-1)!);
     await shot('06-after-restart');
     // cameras gone (the simulator stopped): every tile says so
-    await expect.poll(() => page.locator('[data-testid^="tile-"][data-status="offline"]').count(), { timeout: 15_000 }).toBe(4);
+    await expect.poll(() => page.locator('[data-testid^="tile-"][data-position][data-status="offline"]').count(), { timeout: 15_000 }).toBe(4);
     await shot('07-cameras-offline');
   });
 

@@ -21,6 +21,8 @@ export interface WhatsAppJobPayload {
   delivery_id: number;
   /** Times this delivery was put back because of a rate limit (not counted as attempts). */
   deferrals?: number;
+  /** Set on the jobs of a delivery held for a provider that is down (see whatsapp-sender.ts). */
+  held?: boolean;
 }
 
 /** A processed detection, as the detection service hands it over. */

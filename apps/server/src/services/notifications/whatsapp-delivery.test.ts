@@ -2,7 +2,7 @@
  * WhatsApp deliveries against a real stand-in provider, with the real queue and worker over a
  * temporary database. The WhatsApp retry schedule (30/60/120/300/600 s) is shrunk to
  * 40..200 ms through the JobQueue's job specs, so "down for the whole retry window" takes
- * half a second. Checks: cooldown, nothing lost or doubled across outages, 5xx, 429 with
+ * half a second (and a held delivery is tried again every 200 ms). Checks: cooldown, nothing lost or doubled across outages, 5xx, 429 with
  * Retry-After (not counted as an attempt), stalls (uncertain, never resent on their own),
  * rejections, per-number rate, images through the media endpoint, the gateway's form, the
  * JSON Lines log and the daily summary.
@@ -139,20 +139,37 @@ describe('WhatsApp deliveries', () => {
     expect(ev.n).toBe(4);
   });
 
-  it('delivers every message once after the provider was down for the whole retry window (failed jobs retried), and recovers on its own from a shorter outage', async () => {
+  it('holds the messages while the provider is down past the whole retry window and delivers each once when it returns, with nobody retrying by hand; gives up on an alert a day old', async () => {
     const r = await setup();
     r.n.settings.create(admin, { branch_id: r.branchId, numbers: NUMBERS, cooldown_seconds: 0 });
     await r.standIn.setMode('down');
     for (let i = 0; i < 5; i++) r.detect(`p-${i}`);
     r.worker.start();
-    await waitFor(() => r.queue.stats().failed === 10, 10_000, 'every job spent its schedule');
-    expect(r.deliveries().every((d) => d.status === 'failed' && d.error?.startsWith('retries exhausted'))).toBe(true);
+    // the whole schedule spent (5 retries + the first attempt), then held: still queued, not failed
+    await waitFor(() => logLines(r).filter((l) => l.outcome === 'held').length >= 10, 10_000, 'every delivery held');
+    expect(r.queue.stats().failed).toBe(0);
+    expect(r.deliveries().every((d) => d.status === 'queued' && d.error?.startsWith('provider unavailable'))).toBe(true);
     expect(r.standIn.requests).toHaveLength(0);
     await r.standIn.setMode('ok');
-    expect(r.queue.retryAllFailed()).toBe(10);
     await settle(r);
     expect(r.deliveries().map((d) => d.status)).toEqual(Array(10).fill('sent'));
     expect(r.standIn.delivered()).toHaveLength(10);
+    expect(r.queue.stats().failed).toBe(0);
+    assertOnce(r);
+
+    // an alert raised a day ago is not held: when its schedule is spent it fails, its job in failed_jobs
+    await r.standIn.setMode('down');
+    const stale = r.detect('p-stale');
+    r.db.sqlite.prepare(`UPDATE notification_deliveries SET queued_at = ? WHERE id IN (${stale.join(',')})`).run(new Date(Date.now() - 25 * 3600_000).toISOString());
+    await waitFor(() => r.queue.stats().failed === 2, 10_000, 'the stale alert given up');
+    expect(r.deliveries().filter((d) => stale.includes(d.id)).map((d) => [d.status, d.error?.startsWith('retries exhausted')])).toEqual([
+      ['failed', true],
+      ['failed', true],
+    ]);
+    await r.standIn.setMode('ok');
+    expect(r.queue.retryAllFailed()).toBe(2);
+    await settle(r);
+    expect(r.deliveries().filter((d) => stale.includes(d.id)).map((d) => d.status)).toEqual(['sent', 'sent']);
     assertOnce(r);
 
     // a shorter outage: 5xx for a while, then up again — delivered without anyone's help
@@ -166,8 +183,9 @@ describe('WhatsApp deliveries', () => {
     expect(late.every((d) => d.attempts >= 2)).toBe(true);
     assertOnce(r);
     const outcomes = logLines(r).map((l) => l.outcome);
-    expect(outcomes.filter((o) => o === 'sent')).toHaveLength(12);
+    expect(outcomes.filter((o) => o === 'sent')).toHaveLength(14);
     expect(outcomes).toContain('retry');
+    expect(outcomes).toContain('held');
     expect(outcomes).toContain('failed');
   });
 

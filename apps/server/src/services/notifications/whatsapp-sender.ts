@@ -13,9 +13,13 @@
  *    with a "resend" action for a person to decide. A duplicate alarm at 3 a.m. is judged worse
  *    than asking; and the webhook still moves an uncertain delivery on if the provider reports it.
  * 4. Failures known to have sent nothing (connection refused, DNS, HTTP 5xx) put it back to
- *    `queued` and retry on the WhatsApp schedule (30/60/120/300/600 s, job-specs.ts); when the
- *    schedule is spent the delivery is `failed` and the job goes to failed_jobs (retrying it
- *    from the queue monitor sends again). A rejection (4xx: bad number, bad token) is `failed`
+ *    `queued` and retry on the WhatsApp schedule (30/60/120/300/600 s, job-specs.ts). When the
+ *    schedule is spent while the provider is still unreachable, the delivery is held: it stays
+ *    `queued` and is tried again every last step of the schedule (600 s) as a new job, until
+ *    it is {@link OUTAGE_HOLD_MS} old — so an alert raised during an outage is delivered, once,
+ *    within 10 minutes of the provider coming back, with nobody retrying it by hand. Past that
+ *    age it is `failed` and the job goes to failed_jobs (retrying it from the queue monitor
+ *    sends again). A rejection (4xx: bad number, bad token) is `failed`
  *    at once. A timeout or a reset mid-call is `uncertain` at once.
  *
  * Rate (per number): at most `rate_per_minute` messages per number per minute in this process
@@ -47,6 +51,8 @@ import { templateParams } from './message-format.js';
 export const MAX_WAIT_MS = 10_000;
 /** Rate-limit re-queues of one delivery before they count as failed attempts. */
 export const MAX_DEFERRALS = 20;
+/** How long an alert is held for a provider that is down before it is given up, ms (24 h). */
+export const OUTAGE_HOLD_MS = 24 * 3600_000;
 
 /** One line of `logs/whatsapp_messages/YYYY-MM-DD.log`. */
 export interface WhatsAppLogEntry {
@@ -60,7 +66,7 @@ export interface WhatsAppLogEntry {
   /** The delivery's attempt number (rate-limit re-queues not counted). */
   attempt: number;
   job_id: number;
-  outcome: 'sent' | 'retry' | 'rate_limited' | 'failed' | 'uncertain' | 'skipped';
+  outcome: 'sent' | 'retry' | 'held' | 'rate_limited' | 'failed' | 'uncertain' | 'skipped';
   http_status: number | null;
   provider_message_id: string | null;
   error: string | null;
@@ -166,9 +172,27 @@ export class WhatsAppSender {
     }
   }
 
-  /** A failure that sent nothing: back to queued (or failed, when the schedule is spent), then throw for the worker's retry. */
-  private retryable(d: DeliveryRow, job: JobRow, e: ProviderError, started: number, attempt: number): never {
-    const last = job.attempts >= job.max_attempts;
+  /**
+   * A failure that sent nothing: back to queued and throw for the worker's retry; when the
+   * schedule is spent, held for the provider's return (a new job after the schedule's last
+   * step) while the delivery is younger than {@link OUTAGE_HOLD_MS}, else `failed`.
+   * @returns the hold's effects (re-queue), when held
+   * @throws Error for the worker's retry or failed_jobs otherwise
+   */
+  private retryable(d: DeliveryRow, job: JobRow, e: ProviderError, started: number, attempt: number): () => void {
+    // a held delivery's job is tried once per step: each failure is its last
+    const last = job.attempts >= job.max_attempts || (JSON.parse(job.payload) as WhatsAppJobPayload).held === true;
+    const holdUntil = Date.parse(d.queued_at) + OUTAGE_HOLD_MS;
+    const stepMs = this.d.queue.specOf(job.type)?.retryDelaysMs.at(-1) ?? 600_000;
+    if (last && e.kind === 'unavailable' && this.now() + stepMs < holdUntil) {
+      const error = `provider unavailable (${e.message}); held, tried again every ${Math.round(stepMs / 1000)} s until ${new Date(holdUntil).toISOString()}`;
+      this.write(d, job, 'held', e.httpStatus, null, e.message, started, attempt);
+      return () => {
+        const cur = this.d.repo.delivery(d.id);
+        if (cur && (cur.status === 'queued' || cur.status === 'sending' || cur.status === 'failed')) this.setStatus(cur, 'queued', { error });
+        this.d.queue.enqueue(JOB_TYPES.whatsapp, { delivery_id: d.id, held: true } satisfies WhatsAppJobPayload, stepMs);
+      };
+    }
     this.write(d, job, last ? 'failed' : 'retry', e.httpStatus, null, e.message, started, attempt);
     this.d.exec.tx(() => {
       const cur = this.d.repo.delivery(d.id);

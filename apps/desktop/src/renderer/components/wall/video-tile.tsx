@@ -201,8 +201,9 @@ export function VideoTile({ position, maximised, onToggle, quality: forced, paus
     if (upstream?.status === 'reconnecting' || upstream?.status === 'offline') setDownSince((d) => d ?? upstream.since);
     else if (upstream?.status !== 'starting') setDownSince(null);
   }, [upstream?.status, upstream?.since]);
-  const gatewayDown =
-    upstream?.status === 'reconnecting' || upstream?.status === 'offline' || (upstream?.status === 'starting' && downSince !== null && state.status !== 'live');
+  // (the player's own "live" is not trusted here: it lingers on the last frames of the dropped
+  // connection; the gateway says live again with the first data of the new one)
+  const gatewayDown = upstream?.status === 'reconnecting' || upstream?.status === 'offline' || (upstream?.status === 'starting' && downSince !== null);
   const deviceDown = device.status === 'offline';
   const shown: TileState = gatewayDown
     ? { status: 'offline', behindS: 0, error: t('tile.notAnswering', { time: fmt.clock(downSince ?? upstream?.since, timeZone) }), cause: 'camera' }
