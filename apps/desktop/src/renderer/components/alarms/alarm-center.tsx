@@ -30,11 +30,11 @@ function ToastBody({ row, onAck, onOpen }: { row: Pick<EventLog, 'id' | 'branch_
   const { t } = useTranslation();
   return (
     <Group justify="space-between" wrap="nowrap" gap="xs">
-      <Text size="sm" style={{ cursor: 'pointer' }} onClick={onOpen} lineClamp={2}>
+      <Text size="sm" style={{ cursor: 'pointer', minWidth: 0 }} onClick={onOpen} lineClamp={2}>
         {row.branch_name} · {row.device_name} · {row.re_id}
       </Text>
       {onAck && (
-        <Button size="compact-xs" color="yellow" onClick={onAck} data-testid="alarm-toast-ack">
+        <Button size="compact-xs" color="yellow" onClick={onAck} data-testid="alarm-toast-ack" style={{ flexShrink: 0 }}>
           {t('alarms.ack')}
         </Button>
       )}
