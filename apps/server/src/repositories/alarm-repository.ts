@@ -8,6 +8,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Alarm, AlarmBranchCount, AlarmState, AlarmTimelineEntry } from '@pantau/shared';
 import type { AlarmActionsTable, Database } from '../db/schema.js';
 import type { SyncExecutor } from '../db/sync-executor.js';
+import { selectEventRows } from './event-rows.js';
 
 /** A stored escalation setting, `numbers` parsed. */
 export interface EscalationRow {
@@ -45,32 +46,7 @@ export class AlarmRepository {
 
   /** Alarm rows with their branch, device and the names of who acknowledged and closed them. */
   private alarms() {
-    return this.db
-      .selectFrom('event_logs as e')
-      .innerJoin('company_branches as b', 'b.id', 'e.branch_id')
-      .leftJoin('device_masters as d', 'd.device_id', 'e.device_id')
-      .leftJoin('users as ua', 'ua.id', 'e.acknowledged_by')
-      .leftJoin('users as uc', 'uc.id', 'e.closed_by')
-      .select([
-        'e.id',
-        'e.event_type',
-        'e.branch_id',
-        'b.branch_name',
-        'e.device_id',
-        sql<string>`COALESCE(d.device_name, e.device_id)`.as('device_name'),
-        'e.re_id',
-        'e.detected_count',
-        'e.event_timestamp',
-        'e.created_at',
-        'e.alarm_state',
-        'e.acknowledged_by',
-        sql<string | null>`ua.name`.as('acknowledged_by_name'),
-        'e.acknowledged_at',
-        'e.closed_by',
-        sql<string | null>`uc.name`.as('closed_by_name'),
-        'e.closed_at',
-        'e.escalated_at',
-      ]);
+    return selectEventRows(this.db);
   }
 
   /** One alarm, or undefined. */

@@ -5,6 +5,7 @@ import { sql, type Kysely } from 'kysely';
 import type { CountingRow, DetectionRecord, EventLog, PageMeta, Person } from '@pantau/shared';
 import type { Database } from '../db/schema.js';
 import type { SyncExecutor } from '../db/sync-executor.js';
+import { selectEventRows } from './event-rows.js';
 
 /** Person and event reads, scope-filtered (scope null = every branch). */
 export class ReadRepository {
@@ -64,35 +65,11 @@ export class ReadRepository {
 
   /** Events newest first, optionally of one branch and before an id (paging). */
   events(q: { branch_id?: number | undefined; limit: number; before_id?: number | undefined; scope: readonly number[] | null }): EventLog[] {
-    let s = this.db
-      .selectFrom('event_logs as e')
-      .innerJoin('company_branches as b', 'b.id', 'e.branch_id')
-      .leftJoin('device_masters as d', 'd.device_id', 'e.device_id')
-      .leftJoin('users as ua', 'ua.id', 'e.acknowledged_by')
-      .leftJoin('users as uc', 'uc.id', 'e.closed_by')
-      .select([
-        'e.id',
-        'e.event_type',
-        'e.branch_id',
-        'b.branch_name',
-        'e.device_id',
-        sql<string>`COALESCE(d.device_name, e.device_id)`.as('device_name'),
-        'e.re_id',
-        'e.detected_count',
-        'e.event_timestamp',
-        'e.created_at',
-        'e.acknowledged_by',
-        'e.acknowledged_at',
-        // the alarm workflow (007)
-        'e.alarm_state',
-        sql<string | null>`ua.name`.as('acknowledged_by_name'),
-        'e.closed_by',
-        sql<string | null>`uc.name`.as('closed_by_name'),
-        'e.closed_at',
-        'e.escalated_at',
+    let s = selectEventRows(this.db)
+      .select(
         // the snapshot (004): ready once the image job set image_path, pending while only the original exists
         sql<'pending' | 'ready' | null>`CASE WHEN e.image_path IS NOT NULL THEN 'ready' WHEN EXISTS (SELECT 1 FROM storage_files f WHERE f.event_log_id = e.id AND f.kind = 'original') THEN 'pending' END`.as('snapshot'),
-      ])
+      )
       .orderBy('e.id', 'desc')
       .limit(q.limit);
     if (q.branch_id !== undefined) s = s.where('e.branch_id', '=', q.branch_id);
