@@ -127,11 +127,11 @@ export async function stopAll(): Promise<void> {
   await Promise.all([...children].map((c) => stop(c, 'SIGKILL')));
 }
 
-/** Chromium (Debian's) with the flags this machine needs. */
+/** Chromium (Debian's) with the flags this machine needs; shared memory in /tmp, since a container's /dev/shm may be as small as 64 MiB and 16 video players fill it. */
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'],
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required', '--disable-dev-shm-usage'],
   });
 }
 

@@ -38,6 +38,16 @@ describe('pantau CLI', () => {
     expect(bad.stderr).toMatch(/expires-at/);
   });
 
+  it('refuses bad simulator options before starting anything', () => {
+    const fps = run('simulate', '--fps', '0', '--data-dir', dir);
+    expect(fps.status).not.toBe(0);
+    expect(fps.stderr).toMatch(/--fps.*whole frames per second, 1–60/);
+    const half = run('simulate', '--fps', '12.5', '--data-dir', dir);
+    expect(half.stderr).toMatch(/--fps/);
+    const size = run('simulate', '--sub-resolution', '320', '--data-dir', dir);
+    expect(size.stderr).toMatch(/--sub-resolution.*WIDTHxHEIGHT/);
+  });
+
   it('reports migrations', () => {
     const r = run('migrate', '--data-dir', dir);
     expect(r.status, r.stderr).toBe(0);

@@ -29,6 +29,11 @@ const nonNegative = (v: string) => {
   if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('a number ≥ 0');
   return n;
 };
+const frameRate = (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 60) throw new InvalidArgumentError('whole frames per second, 1–60');
+  return n;
+};
 const size = (v: string) => {
   const m = /^(\d{2,4})x(\d{2,4})$/.exec(v);
   if (!m || Number(m[1]) < 16 || Number(m[2]) < 16) throw new InvalidArgumentError('WIDTHxHEIGHT in px, e.g. 320x180');
@@ -124,13 +129,14 @@ export function buildCli(): Command {
     .option('--rtsp-port <port>', 'RTSP port of the simulated cameras', port, 8554)
     .option('--resolution <WxH>', 'main-stream picture size (played when a tile is maximised)', size, { width: 640, height: 360 })
     .option('--sub-resolution <WxH>', 'substream picture size (played by the wall\'s tiles)', size, { width: 320, height: 180 })
+    .option('--fps <n>', 'frames per second of every camera stream (NVR substreams commonly run at 10–15)', frameRate, 25)
     .option('--stdin-control', 'read "off N" / "on N" lines on stdin to take camera N offline and back')
     .addOption(dataDirOption())
-    .action(async (o: { cameras: number; rate: number; server: string; email: string; password: string; rtspPort: number; resolution: { width: number; height: number }; subResolution: { width: number; height: number }; stdinControl?: boolean }) => {
+    .action(async (o: { cameras: number; rate: number; server: string; email: string; password: string; rtspPort: number; resolution: { width: number; height: number }; subResolution: { width: number; height: number }; fps: number; stdinControl?: boolean }) => {
       const logger = pino({ level: 'info' });
       const sim = await runSimulate({
         serverUrl: o.server, email: o.email, password: o.password, cameras: Math.round(o.cameras), rate: o.rate, rtspPort: o.rtspPort, logger,
-        width: o.resolution.width, height: o.resolution.height, subWidth: o.subResolution.width, subHeight: o.subResolution.height,
+        width: o.resolution.width, height: o.resolution.height, subWidth: o.subResolution.width, subHeight: o.subResolution.height, fps: o.fps,
       });
       if (o.stdinControl) attachCameraControl(process.stdin, process.stdout, sim.cameraServer);
       onShutdownSignal(async (signal) => {
