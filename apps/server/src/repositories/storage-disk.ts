@@ -90,6 +90,28 @@ export class StorageDisk {
     return fs.existsSync(this.resolve(relative));
   }
 
+  /**
+   * The files directly in a directory (not recursive), with their modification times.
+   * @param relativeDir e.g. `events/2026/11/21`
+   * @returns `{ path (relative, '/'-separated), mtimeMs }` per regular file; [] when the directory does not exist
+   */
+  async listFiles(relativeDir: string): Promise<Array<{ path: string; mtimeMs: number }>> {
+    const dir = this.resolve(relativeDir);
+    let names: string[];
+    try {
+      names = await fsp.readdir(dir);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw err;
+    }
+    const out: Array<{ path: string; mtimeMs: number }> = [];
+    for (const name of names) {
+      const st = await fsp.stat(path.join(dir, name)).catch(() => null);
+      if (st?.isFile()) out.push({ path: `${relativeDir}/${name}`, mtimeMs: st.mtimeMs });
+    }
+    return out;
+  }
+
   /** A read stream of a file (for serving). */
   stream(relative: string): fs.ReadStream {
     return fs.createReadStream(this.resolve(relative));

@@ -41,7 +41,7 @@ export interface SnapshotEvent {
 export class StorageRepository {
   private readonly s: Record<string, SQLite.Statement>;
 
-  constructor(db: SQLite.Database) {
+  constructor(private readonly db: SQLite.Database) {
     this.s = {
       upsert: db.prepare(
         `INSERT INTO storage_files (kind, path, bytes, width, height, mime, branch_id, event_log_id, created_at)
@@ -95,6 +95,20 @@ export class StorageRepository {
   /** Up to `limit` files registered before `isoTime`, oldest first. */
   olderThan(isoTime: string, limit: number): StoredFile[] {
     return this.s.olderThan!.all(isoTime, limit) as StoredFile[];
+  }
+
+  /**
+   * Which of `paths` are registered (for the orphan sweep). Queried in chunks of 500 so a
+   * directory of any size stays under SQLite's bound-parameter limit.
+   */
+  registered(paths: string[]): Set<string> {
+    const found = new Set<string>();
+    for (let i = 0; i < paths.length; i += 500) {
+      const chunk = paths.slice(i, i + 500);
+      const rows = this.db.prepare(`SELECT path FROM storage_files WHERE path IN (${chunk.map(() => '?').join(',')})`).all(...chunk) as Array<{ path: string }>;
+      for (const r of rows) found.add(r.path);
+    }
+    return found;
   }
 
   /** Forget a file; an event whose image it was no longer points at it. */

@@ -12,6 +12,14 @@
  *
  * The job's payload may carry `as_of` (ms since epoch): the instant the retention window is
  * measured from (default: when the job runs), so a run is reproducible and testable.
+ *
+ * Each run also sweeps orphans ({@link StorageRetention.sweepOrphans}): a server that dies
+ * between writing a snapshot's original and committing its detection (or a torn temporary
+ * file of an atomic write) leaves a file that no storage_files row names, so the retention
+ * query above would never find it. Such files in the day directories of the last
+ * {@link ORPHAN_SWEEP_DAYS} days, untouched for {@link ORPHAN_MIN_AGE_MS}, are deleted. The age
+ * guard keeps uploads and image jobs in flight safe (their files are registered well within
+ * it: an accept commits in milliseconds, an image job times out in seconds).
  */
 import type { Logger } from 'pino';
 import type { StorageDisk } from '../repositories/storage-disk.js';
@@ -27,6 +35,11 @@ export const DEFAULT_RETENTION_DAYS = 90;
 export const CLEANUP_CRON = '0 2 * * *';
 /** Files handled per cleanup job. */
 export const CLEANUP_BATCH = 1000;
+
+/** Day directories (events/YYYY/MM/DD) the orphan sweep looks at: today and the days before, by UTC date ± a day. */
+export const ORPHAN_SWEEP_DAYS = 3;
+/** A file unregistered for this long (ms, by its modification time) is an orphan. */
+export const ORPHAN_MIN_AGE_MS = 3600_000;
 
 /** What a cleanup job carries. */
 export interface CleanupJobPayload {
@@ -92,6 +105,7 @@ export class StorageRetention {
    */
   async run(p: CleanupJobPayload, signal?: AbortSignal): Promise<() => void> {
     const asOf = p.as_of ?? this.now();
+    await this.sweepOrphans(signal).catch((err: unknown) => this.logger.warn({ err }, 'retention: orphan sweep failed; the next run tries again'));
     const expired = this.storage.olderThan(this.cutoff(asOf), CLEANUP_BATCH);
     const gone: StoredFile[] = [];
     let kept = 0;
@@ -110,5 +124,36 @@ export class StorageRetention {
       if (expired.length === CLEANUP_BATCH && gone.length > 0) this.queue.enqueue(JOB_TYPES.cleanup, { as_of: asOf });
       if (expired.length > 0) this.logger.info({ removed: gone.length, kept, retention_days: this.retentionDays }, 'retention cleanup');
     };
+  }
+
+  /**
+   * Delete files of the recent day directories that no storage_files row names and that are
+   * older than {@link ORPHAN_MIN_AGE_MS} (see the module comment), temporary files of torn
+   * writes included. Touches no rows.
+   * @returns relative paths deleted
+   * @throws the file system's error for anything but a missing directory or file
+   */
+  async sweepOrphans(signal?: AbortSignal): Promise<string[]> {
+    const now = this.now();
+    const dirs = new Set<string>();
+    // UTC dates from a day ahead (zones east of UTC) back ORPHAN_SWEEP_DAYS: covers the site's calendar
+    for (let d = -1; d <= ORPHAN_SWEEP_DAYS; d++) {
+      const iso = new Date(now - d * 86_400_000).toISOString();
+      dirs.add(`events/${iso.slice(0, 4)}/${iso.slice(5, 7)}/${iso.slice(8, 10)}`);
+    }
+    const removed: string[] = [];
+    for (const dir of dirs) {
+      const old = (await this.disk.listFiles(dir)).filter((f) => now - f.mtimeMs >= ORPHAN_MIN_AGE_MS);
+      if (old.length === 0) continue;
+      const known = this.storage.registered(old.map((f) => f.path));
+      for (const f of old) {
+        if (signal?.aborted) return removed;
+        if (known.has(f.path)) continue;
+        await this.disk.remove(f.path);
+        removed.push(f.path);
+      }
+    }
+    if (removed.length) this.logger.info({ removed: removed.length }, 'retention: orphan files removed (written, never registered)');
+    return removed;
   }
 }
