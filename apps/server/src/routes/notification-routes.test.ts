@@ -165,11 +165,14 @@ describe('from detection to delivered, and the webhook', () => {
     expect((await replay.json()) as unknown).toMatchObject({ success: true, data: { statuses: 1, changed: 0 } });
     const d = (await api<Delivery[]>('GET', `/api/v1/notification-deliveries?event_log_id=${delivery.event_log_id}&status=failed`))[0]!;
     expect(d).toMatchObject({ id: other.id, status: 'failed', error: '131026 Message undeliverable (Message Undeliverable.)' });
-    // a late "delivered" proves it arrived after all; an unknown id is ignored
+    // a late "delivered" proves it arrived after all; an unknown id waits in the park (its send
+    // may not have committed yet) and changes nothing; an unknown kind is ignored
     const late = metaStatus(other.provider_message_id!, 'delivered', 1_750_264_100);
     await postWebhook(late, sign(late));
     const unknown = metaStatus('wamid.unknown', 'read', 1_750_264_100);
-    expect(((await (await postWebhook(unknown, sign(unknown))).json()) as { data: { ignored: number } }).data.ignored).toBe(1);
+    expect(((await (await postWebhook(unknown, sign(unknown))).json()) as { data: unknown }).data).toMatchObject({ statuses: 1, changed: 0, parked: 1, ignored: 0 });
+    const odd = metaStatus(other.provider_message_id!, 'deleted' as 'read', 1_750_264_200);
+    expect(((await (await postWebhook(odd, sign(odd))).json()) as { data: unknown }).data).toMatchObject({ statuses: 1, changed: 0, parked: 0, ignored: 1 });
     expect((await api<Delivery[]>('GET', `/api/v1/notification-deliveries?event_log_id=${delivery.event_log_id}`)).find((x) => x.id === other.id)!.status).toBe('delivered');
   });
 

@@ -41,6 +41,11 @@ export class WhatsAppStandIn {
   private server: http.Server;
   private stalled: http.ServerResponse[] = [];
   port = 0;
+  /**
+   * Awaited after a send (mode `ok`) is given its message id and before it is answered: a
+   * test posts a webhook status for that id here to play Meta's status beating the answer.
+   */
+  beforeAnswer: ((messageId: string) => void | Promise<void>) | null = null;
 
   private constructor() {
     this.server = this.create();
@@ -149,6 +154,7 @@ export class WhatsAppStandIn {
     if (!isSend) return json(404, { error: { message: 'unknown path' } });
     const id = path === '/send' ? String(++this.seq) : `wamid.standin.${++this.seq}`;
     rec.messageId = id;
+    if (this.beforeAnswer) await this.beforeAnswer(id);
     if (path === '/send') return json(200, { status: true, detail: 'success! message in queue', id: [id], process: 'pending' });
     const to = (body as { to?: string } | null)?.to ?? '';
     return json(200, { messaging_product: 'whatsapp', contacts: [{ input: to, wa_id: to }], messages: [{ id }] });

@@ -85,6 +85,7 @@ export function createNotifications(d: NotificationDeps): Notifications {
     });
   const dispatcher = new NotificationDispatcher(repo, d.queue, d.outbox, providers, (id) => repo.branch(id)?.timezone ?? d.timezone, imageOf);
   const log = new DailyJsonLog(path.join(d.dataDir, 'logs', 'whatsapp_messages'), d.timezone);
+  const webhook = new WebhookService(repo, d.exec, providers, dispatcher, d.onEvents, d.now);
   const sender = new WhatsAppSender({
     repo,
     exec: d.exec,
@@ -95,6 +96,7 @@ export function createNotifications(d: NotificationDeps): Notifications {
     logger: d.logger,
     onEvents: d.onEvents,
     imageOf,
+    afterSent: (id) => webhook.applyParked(id),
     ...(d.now ? { now: d.now } : {}),
   });
   return {
@@ -102,7 +104,7 @@ export function createNotifications(d: NotificationDeps): Notifications {
     providers,
     dispatcher,
     sender,
-    webhook: new WebhookService(repo, d.exec, providers, dispatcher, d.onEvents, d.now),
+    webhook,
     settings: new AlertSettingsService(repo, d.exec, d.audit, providers, dispatcher, d.onEvents, d.now),
     summary: new DeliverySummary(repo, d.exec, d.timezone),
     log,

@@ -16,7 +16,13 @@
  * Statuses may come in any order, be skipped or replayed: status-rules.ts decides, so a
  * delivery never goes backwards; each status's own time is kept even when it does not change
  * the status (a `delivered` arriving after `read` fills delivered_at). Replays change nothing.
- * Statuses of unknown message ids are counted and ignored (e.g. sent by another system).
+ * A status can beat our own commit of its message id: Meta often posts `sent` (sometimes
+ * `delivered`) while the send call's answer is still on its way back, before the sender has
+ * stored the id. Statuses of unknown ids are therefore parked in memory for
+ * {@link PARK_TTL_MS} (at most {@link PARK_MAX} ids) and applied, in order, the moment the
+ * sender commits that id ({@link WebhookService.applyParked}, in the same transaction). Ids
+ * nobody claims in that time (sent by another system) are dropped. A server restart loses
+ * the parked ones; the next status of the same message (delivered, read) still applies.
  */
 import crypto from 'node:crypto';
 import { PantauError } from '@pantau/shared';
@@ -35,6 +41,10 @@ interface StatusItem {
 }
 
 const KNOWN: ReadonlySet<string> = new Set(['sent', 'delivered', 'read', 'failed']);
+/** How long a status of a not-yet-known message id waits for its id to be committed, ms. */
+export const PARK_TTL_MS = 10 * 60_000;
+/** At most this many unknown message ids are parked; past it, new unknown ids are ignored. */
+export const PARK_MAX = 10_000;
 
 /** What one webhook call did. */
 export interface WebhookResult {
@@ -42,12 +52,17 @@ export interface WebhookResult {
   statuses: number;
   /** Deliveries whose status changed. */
   changed: number;
-  /** Statuses of unknown message ids or unknown kinds. */
+  /** Statuses of unknown kinds, malformed ones, and unknown ids that could not be parked. */
   ignored: number;
+  /** Statuses of message ids not (yet) known, parked until the sender commits the id. */
+  parked: number;
 }
 
 /** Verifies and applies Cloud API webhooks. */
 export class WebhookService {
+  /** Unknown message id → its statuses in arrival order, and when the first arrived (ms). */
+  private readonly parked = new Map<string, { at: number; items: StatusItem[] }>();
+
   constructor(
     private readonly repo: NotificationRepository,
     private readonly exec: SyncExecutor,
@@ -102,7 +117,8 @@ export class WebhookService {
         items.push(...(asArray((change as { value?: { statuses?: unknown } })?.value?.statuses) as StatusItem[]));
       }
     }
-    const result: WebhookResult = { statuses: items.length, changed: 0, ignored: 0 };
+    const result: WebhookResult = { statuses: items.length, changed: 0, ignored: 0, parked: 0 };
+    this.dropExpired();
     this.exec.tx(() => {
       for (const s of items) {
         if (typeof s.id !== 'string' || typeof s.status !== 'string' || !KNOWN.has(s.status)) {
@@ -111,7 +127,8 @@ export class WebhookService {
         }
         const d = this.repo.deliveryByProviderId('whatsapp_cloud', s.id);
         if (!d) {
-          result.ignored++;
+          if (this.park(s.id, s)) result.parked++;
+          else result.ignored++;
           continue;
         }
         if (this.applyOne(d, s.status as ProviderStatus, s)) result.changed++;
@@ -119,6 +136,50 @@ export class WebhookService {
     });
     if (result.changed) this.onEvents();
     return result;
+  }
+
+  /**
+   * Apply the statuses parked for a message id the sender has just stored (call inside the
+   * transaction that stores it, after the delivery row carries the id).
+   * @returns how many changed the delivery's status
+   */
+  applyParked(providerMessageId: string): number {
+    const entry = this.parked.get(providerMessageId);
+    if (!entry) return 0;
+    this.parked.delete(providerMessageId);
+    let changed = 0;
+    for (const s of entry.items) {
+      const d = this.repo.deliveryByProviderId('whatsapp_cloud', providerMessageId);
+      if (d && this.applyOne(d, s.status as ProviderStatus, s)) changed++;
+    }
+    return changed;
+  }
+
+  /** Message ids with parked statuses now (for tests and /health-style inspection). */
+  parkedIds(): string[] {
+    this.dropExpired();
+    return [...this.parked.keys()];
+  }
+
+  /** @returns false when the park is full and the id is new */
+  private park(id: string, s: StatusItem): boolean {
+    const entry = this.parked.get(id);
+    if (entry) {
+      if (!entry.items.some((i) => i.status === s.status && i.timestamp === s.timestamp)) entry.items.push(s);
+      return true;
+    }
+    if (this.parked.size >= PARK_MAX) return false;
+    this.parked.set(id, { at: this.now(), items: [s] });
+    return true;
+  }
+
+  private dropExpired(): void {
+    const cutoff = this.now() - PARK_TTL_MS;
+    for (const [id, e] of this.parked) {
+      // Map keeps insertion order: the first one young enough ends the scan
+      if (e.at >= cutoff) break;
+      this.parked.delete(id);
+    }
   }
 
   /** @returns whether the status changed */

@@ -238,6 +238,33 @@ describe('WhatsApp deliveries', () => {
     expect(r.queue.stats().failed).toBe(0);
   });
 
+  it('applies a status that arrives before its send has committed the message id, once the id is stored', async () => {
+    const r = await setup();
+    r.n.settings.create(admin, { branch_id: r.branchId, numbers: [NUMBERS[0]!], cooldown_seconds: 0 });
+    const status = (id: string, st: string, ts: number) =>
+      Buffer.from(JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: 'WABA', changes: [{ field: 'messages', value: { statuses: [{ id, status: st, timestamp: String(ts), recipient_id: '6281234567890' }] } }] }] }));
+    const early: Array<{ id: string; result: unknown; storedBefore: boolean }> = [];
+    // Meta's "sent" and "delivered" for the message reach the webhook while the send call's answer is still on its way
+    r.standIn.beforeAnswer = (id) => {
+      const storedBefore = r.deliveries().some((d) => d.provider_message_id === id);
+      early.push({ id, storedBefore, result: r.n.webhook.apply(status(id, 'sent', 1_750_000_000)) });
+      r.n.webhook.apply(status(id, 'delivered', 1_750_000_001));
+    };
+    r.worker.start();
+    r.detect('person-early');
+    await waitFor(() => r.deliveries()[0]?.status === 'delivered', 10_000, 'the early delivered status applied');
+    expect(early).toHaveLength(1);
+    expect(early[0]).toMatchObject({ storedBefore: false, result: { statuses: 1, changed: 0, parked: 1 } });
+    const d = r.db.sqlite.prepare(`SELECT status, provider_message_id, sent_at, delivered_at FROM notification_deliveries`).get() as { status: string; provider_message_id: string; sent_at: string; delivered_at: string };
+    expect(d).toMatchObject({ status: 'delivered', provider_message_id: early[0]!.id });
+    expect(d.delivered_at).toBe(new Date(1_750_000_001_000).toISOString());
+    expect(r.n.webhook.parkedIds()).toEqual([]);
+    // a status for an id nobody has claimed (yet) waits in the park (its time limit: webhook-park.test.ts)
+    r.n.webhook.apply(status('wamid.from-another-system', 'read', 1_750_000_002));
+    expect(r.n.webhook.parkedIds()).toEqual(['wamid.from-another-system']);
+    expect(r.standIn.delivered().map((q) => q.messageId)).toEqual([early[0]!.id]);
+  });
+
   it('keeps to the per-number rate: the message over the limit is re-queued for later', async () => {
     const r = await setup({ rate: 2 });
     r.n.settings.create(admin, { branch_id: r.branchId, numbers: [NUMBERS[0]!], cooldown_seconds: 0 });

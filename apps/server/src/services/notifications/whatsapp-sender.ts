@@ -85,6 +85,11 @@ export interface WhatsAppSenderDeps {
   onEvents: () => void;
   /** Absolute path of an event's best snapshot now (processed, else original), or null. */
   imageOf: (eventLogId: number) => string | null;
+  /**
+   * Called inside the transaction that stores a sent message's provider id, right after it:
+   * the webhook applies statuses that arrived before the id was known (webhook-service.ts).
+   */
+  afterSent?: (providerMessageId: string) => void;
   now?: () => number;
 }
 
@@ -142,9 +147,11 @@ export class WhatsAppSender {
       this.write(d, job, 'sent', r.httpStatus, r.providerMessageId, null, started, attempt);
       return () => {
         const cur = repo.delivery(d.id);
-        // the webhook cannot have moved it (it did not know the id yet); a manual change can
+        // the webhook cannot have moved it (it did not know the id yet: its statuses wait in
+        // the park and apply below); a manual change can
         if (cur?.status !== 'sending') return;
         this.setStatus(cur, 'sent', { provider_message_id: r.providerMessageId });
+        if (r.providerMessageId) this.d.afterSent?.(r.providerMessageId);
         if (d.event_log_id !== null) repo.markEventNotified(d.event_log_id, message.image !== null);
       };
     } catch (err) {
