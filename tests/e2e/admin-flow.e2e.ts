@@ -248,8 +248,8 @@ describe('admin flow', () => {
     await byTestId('sign-in-password').fill(OPERATOR.password);
     await byTestId('sign-in-submit').click();
     await byTestId('wall-view').waitFor({ timeout: 10_000 });
-    // no admin screens: the wall, the fleet board (issue 4) and the alarms only
-    expect(await page.$$eval('[data-testid="nav"] [data-testid^="nav-"]', (ls) => ls.map((l) => (l as HTMLElement).dataset.testid))).toEqual(['nav-wall', 'nav-fleet', 'nav-alarms']);
+    // no admin screens: the wall, the fleet board (issue 4), the alarms and the layout editor (private layouts) only
+    expect(await page.$$eval('[data-testid="nav"] [data-testid^="nav-"]', (ls) => ls.map((l) => (l as HTMLElement).dataset.testid))).toEqual(['nav-wall', 'nav-fleet', 'nav-alarms', 'nav-layouts']);
     await expect.poll(() => page.$$eval('[data-testid="tree-camera"]', (cs) => cs.map((c) => (c as HTMLElement).dataset.deviceId))).toEqual([SITE.camera]);
     expect(await page.locator('[data-testid="tree-branch"]').count()).toBe(1);
 

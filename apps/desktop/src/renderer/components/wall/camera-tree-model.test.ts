@@ -50,10 +50,10 @@ describe('camera tree model', () => {
 });
 
 describe('navigation', () => {
-  it('offers admin screens to admins only; users, credentials, audit and queues to admins of every branch only', () => {
+  it('offers admin screens to admins only; users, credentials, audit and queues to admins of every branch only; the layout editor (private layouts) to everyone', () => {
     expect(allowedViews(null)).toEqual(['wall']);
-    expect(allowedViews({ role: 'operator', scope_all: true })).toEqual(['wall', 'fleet', 'alarms']);
-    expect(allowedViews({ role: 'viewer', scope_all: false })).toEqual(['wall', 'fleet', 'alarms']);
+    expect(allowedViews({ role: 'operator', scope_all: true })).toEqual(['wall', 'fleet', 'alarms', 'layouts']);
+    expect(allowedViews({ role: 'viewer', scope_all: false })).toEqual(['wall', 'fleet', 'alarms', 'layouts']);
     expect(allowedViews({ role: 'admin', scope_all: true })).toEqual(['wall', 'fleet', 'alarms', 'layouts', 'groups', 'branches', 'devices', 'streams', 'users', 'credentials', 'audit', 'alerts', 'queues']);
     expect(allowedViews({ role: 'admin', scope_all: false })).toEqual(['wall', 'fleet', 'alarms', 'layouts', 'groups', 'branches', 'devices', 'streams', 'alerts']);
   });
