@@ -29,9 +29,12 @@ export interface RealtimeEventMap {
   alarm_updated: AlarmUpdate;
   /**
    * A layout was created, changed (also: became or stopped being the default) or deleted.
-   * `visibility` and `owner_user_id` say who can see it: a private layout only its owner.
+   * A private layout's events go to its owner only (channel `user:<id>`, `owner_user_id` set);
+   * a shared layout's to everyone (channel `global`, `owner_user_id` null). `hidden`: a shared
+   * layout became private, so it is gone for everyone but its owner; sent to everyone with
+   * `owner_user_id` null, and followed by an `updated` to the owner alone.
    */
-  layout_updated: { layout_id: number; action: 'created' | 'updated' | 'deleted'; visibility: 'shared' | 'private'; owner_user_id: number | null };
+  layout_updated: { layout_id: number; action: 'created' | 'updated' | 'deleted' | 'hidden'; visibility: 'shared' | 'private'; owner_user_id: number | null };
   group_updated: { group_id: number; action: 'created' | 'updated' | 'deleted' };
   branch_updated: { branch_id: number; group_id: number; action: 'created' | 'updated' | 'deleted' };
   /** A device or one of its streams changed. */
@@ -82,7 +85,11 @@ export const REALTIME_EVENT_TYPES = [
   'snapshot_ready',
 ] as const satisfies readonly RealtimeEventType[];
 
-/** One event frame. `channel` is `branch:<id>` for branch-scoped events, `global` otherwise. */
+/**
+ * One event frame. `channel` says who it was sent to: `branch:<id>` for branch-scoped events,
+ * `group:<id>` for a group's, `admins`, `user:<id>` for one user's own (e.g. their private
+ * layouts), `global` otherwise.
+ */
 export type RealtimeEvent<K extends RealtimeEventType = RealtimeEventType> = {
   [T in K]: { id: number; type: T; channel: string; ts: string; data: RealtimeEventMap[T] };
 }[K];

@@ -1,6 +1,6 @@
 /**
  * The real-time feed over a real socket: auth, live events, replay after a reconnect with
- * no gap, isolation by branch scope, back-pressure and refusal of bad tokens.
+ * no gap, isolation by branch scope and by addressee, back-pressure and refusal of bad tokens.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '@pantau/shared';
@@ -82,6 +82,41 @@ describe('/ws', () => {
     await expect(op.person('iso-jkt-0')).rejects.toMatchObject({ code: 'NOT_FOUND' });
     ws.close();
     adminWs.close();
+  });
+
+  it('sends an event addressed to one user to that user only, live and on replay', async () => {
+    const s = h.server.services;
+    const opId = (await s.auth.createUser({ email: 'addressee@test.local', password: 'addressee-pw', role: 'operator' })).id;
+    const op = new ApiClient({ baseUrl: h.server.url });
+    await op.login('addressee@test.local', 'addressee-pw');
+    const opWs = await connect(op.token!);
+    const adminWs = await connect(h.admin.token!);
+    const start = (adminWs.frames.find((f) => f.type === 'ready') as { last_id: number }).last_id;
+    const [mine, others] = s.exec.tx(() => [
+      s.outbox.appendForUser('user_updated', opId, { user_id: opId, action: 'updated' }),
+      s.outbox.appendForUser('user_updated', opId + 1000, { user_id: opId + 1000, action: 'updated' }),
+    ] as const);
+    // a later event every user sees: once it arrives, everything before it has been considered
+    const fence = s.exec.tx(() => s.outbox.append('stats_updated', null, { fence: 1 }));
+    s.hub.pump();
+    // only the three events above (a timer may commit others, e.g. queue numbers for admins)
+    const ids = (ws: WsRecorder) => ws.events().map((e) => e.id).filter((id) => id === mine || id === others || id === fence);
+    await waitFor(() => ids(opWs).includes(fence) && ids(adminWs).includes(fence), 3000, 'fence');
+    expect(ids(opWs)).toEqual([mine, fence]);
+    expect(opWs.events().find((e) => e.id === mine)).toMatchObject({ type: 'user_updated', channel: `user:${opId}` });
+    // an admin of every branch is not the addressee either
+    expect(ids(adminWs)).toEqual([fence]);
+    opWs.close();
+    adminWs.close();
+
+    // replay after a reconnect applies the same filter
+    const opAgain = await connect(op.token!, start);
+    const adminAgain = await connect(h.admin.token!, start);
+    for (const ws of [opAgain, adminAgain]) await waitFor(() => ws.frames.find((f) => f.type === 'resumed'), 3000, 'resumed');
+    expect(ids(opAgain)).toEqual([mine, fence]);
+    expect(ids(adminAgain)).toEqual([fence]);
+    opAgain.close();
+    adminAgain.close();
   });
 
   it('closes a socket that presents a bad token, and answers bad frames with an error', async () => {

@@ -1,6 +1,7 @@
 /**
  * The real-time hub behind `/ws` (S10, DESIGN §5): authenticates sockets, tails the outbox
- * and fans events out to every socket whose user may see them.
+ * and fans events out to every socket whose user may see them (by the event's branch, group,
+ * or the one user it is addressed to — see {@link visible}).
  *
  * Each socket has a cursor: the id of the last event considered for it. Live delivery and
  * replay after a reconnect are the same operation — send every visible event after the
@@ -283,8 +284,13 @@ export class RealtimeHub {
   }
 }
 
-/** Whether a socket's user may see an event: branch events by branch, group events by group, the rest by all. */
+/**
+ * Whether a socket's user may see an event: events addressed to one user by that user only,
+ * admin events by admins of every branch, branch events by branch, group events by group, the
+ * rest by all. Live delivery and replay both go through here.
+ */
 function visible(c: Client, e: OutboxEvent): boolean {
+  if (e.user_id !== null) return c.user !== null && c.user.id === e.user_id;
   if (e.channel === ADMIN_CHANNEL) return c.user?.role === 'admin' && c.scope === null;
   if (e.branch_id !== null) return c.scope === null || c.scope.has(e.branch_id);
   if (e.group_id !== null) return c.groups === null || c.groups.has(e.group_id);

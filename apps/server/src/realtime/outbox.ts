@@ -6,6 +6,12 @@
  * consume an AUTOINCREMENT value on rollback, so ids are committed in increasing order with
  * no holes: a broadcaster that tails `id > last` never skips one. A restart resumes from the
  * table, so an event committed just before a crash is still delivered to resuming clients.
+ *
+ * Who receives an event is stored with it (so replay after a reconnect, and every server
+ * process tailing the table, filters it the same way): the `channel` column names the
+ * audience — `branch:<id>` (users whose scope holds the branch), `group:<id>` (users who may
+ * see the group), `admins` (admins of every branch), `user:<id>` (that one user only, e.g. a
+ * private layout's owner) or `global` (everyone).
  */
 import type SQLite from 'better-sqlite3';
 import type { RealtimeEventMap, RealtimeEventType } from '@pantau/shared';
@@ -17,8 +23,10 @@ export interface OutboxEvent {
   channel: string;
   /** Branch the event concerns; null = not branch-level. */
   branch_id: number | null;
-  /** Group the event concerns when not branch-level; both null = every user may see it. */
+  /** Group the event concerns when not branch-level; both null = every user may see it (unless addressed to one user or to admins). */
   group_id: number | null;
+  /** The one user the event is addressed to (channel `user:<id>`), or null. */
+  user_id: number | null;
   /** The JSON text frame `{ id, type, channel, ts, data }`. */
   frame: string;
 }
@@ -35,6 +43,9 @@ interface Row {
 
 /** Channel of events only admins whose scope is every branch receive. */
 export const ADMIN_CHANNEL = 'admins';
+
+/** Prefix of the channel of events addressed to one user: `user:<id>`. */
+const USER_CHANNEL_PREFIX = 'user:';
 
 /** Repository of the `realtime_outbox` table (synchronous, for use inside transactions). */
 export class Outbox {
@@ -65,6 +76,18 @@ export class Outbox {
    */
   appendForAdmins<T extends RealtimeEventType>(type: T, data: RealtimeEventMap[T], now: number = Date.now()): number {
     const r = this.insertStmt.run(type, ADMIN_CHANNEL, null, null, JSON.stringify(data), new Date(now).toISOString());
+    return Number(r.lastInsertRowid);
+  }
+
+  /**
+   * Record an event only one user may see (channel `user:<id>`), e.g. a change to their
+   * private layout: the hub sends it live and on replay to that user's sockets only. Call
+   * inside the transaction of the change it reports.
+   * @param userId id of the user (users.id) it is addressed to
+   * @returns the event id
+   */
+  appendForUser<T extends RealtimeEventType>(type: T, userId: number, data: RealtimeEventMap[T], now: number = Date.now()): number {
+    const r = this.insertStmt.run(type, `${USER_CHANNEL_PREFIX}${userId}`, null, null, JSON.stringify(data), new Date(now).toISOString());
     return Number(r.lastInsertRowid);
   }
 
@@ -99,6 +122,15 @@ function toEvent(r: Row): OutboxEvent {
     channel: r.channel,
     branch_id: r.branch_id,
     group_id: r.group_id,
+    user_id: addressee(r.channel),
     frame: `{"id":${r.id},"type":${JSON.stringify(r.type)},"channel":${JSON.stringify(r.channel)},"ts":${JSON.stringify(r.ts)},"data":${r.data}}`,
   };
+}
+
+/** The user a channel addresses (`user:<id>`), or null for every other channel. */
+function addressee(channel: string): number | null {
+  if (!channel.startsWith(USER_CHANNEL_PREFIX)) return null;
+  const id = Number(channel.slice(USER_CHANNEL_PREFIX.length));
+  // a malformed user channel addresses no one rather than everyone
+  return Number.isInteger(id) && id > 0 ? id : -1;
 }

@@ -14,7 +14,11 @@
  * in the same transaction.
  *
  * Every change is audited and written to the outbox as `layout_updated` (layout id, action,
- * visibility, owner) in the same transaction, so every open wall showing it refetches.
+ * visibility, owner) in the same transaction, so every open wall showing it refetches; the
+ * event reaches only who may see the layout (see {@link LayoutService.announce}): a private
+ * layout's changes its owner alone, a shared layout's everyone (without an owner id). A shared
+ * layout made private is announced to everyone as `hidden` (gone unless it is yours), then to
+ * its owner as `updated`.
  */
 import {
   PantauError,
@@ -132,7 +136,7 @@ export class LayoutService {
       this.repo.replacePositions(id, tiles);
       const after = this.get(c.user, id);
       this.audit.record(c.actor, 'update', 'layout', id, before, after);
-      this.announce(after, 'updated');
+      this.announce(after, 'updated', before.visibility === 'shared');
       return after;
     });
   }
@@ -261,12 +265,25 @@ export class LayoutService {
     for (const prev of this.repo.defaults()) {
       this.repo.update(prev.id, { is_default: false });
       this.audit.record(c.actor, 'unset_default', 'layout', prev.id, { is_default: true }, { is_default: false });
-      this.outbox.append('layout_updated', null, { layout_id: prev.id, action: 'updated', visibility: prev.visibility, owner_user_id: prev.owner_user_id });
+      this.announce(prev, 'updated');
     }
   }
 
-  private announce(l: Layout, action: 'created' | 'updated' | 'deleted'): void {
-    this.outbox.append('layout_updated', null, { layout_id: l.id, action, visibility: l.visibility, owner_user_id: l.owner_user_id });
+  /**
+   * Write `layout_updated` for a change, addressed to who may see the layout: a shared
+   * layout's to everyone, with no owner id; a private layout's to its owner only (a private
+   * layout without an owner is seen by no one, so nothing is written). When a shared layout has
+   * just become private (`wasShared`), everyone is first told it is `hidden` — without the
+   * owner's id — so other users' lists and open walls drop it; the owner then gets `updated`.
+   * Call inside the change's transaction.
+   */
+  private announce(l: Pick<LayoutRow, 'id' | 'visibility' | 'owner_user_id'>, action: 'created' | 'updated' | 'deleted', wasShared = false): void {
+    if (l.visibility === 'shared') {
+      this.outbox.append('layout_updated', null, { layout_id: l.id, action, visibility: 'shared', owner_user_id: null });
+      return;
+    }
+    if (wasShared) this.outbox.append('layout_updated', null, { layout_id: l.id, action: 'hidden', visibility: 'private', owner_user_id: null });
+    if (l.owner_user_id !== null) this.outbox.appendForUser('layout_updated', l.owner_user_id, { layout_id: l.id, action, visibility: 'private', owner_user_id: l.owner_user_id });
   }
 
   private write<T>(fn: () => T): T {
