@@ -67,7 +67,10 @@ export class UserService {
       const user = toUser(row);
       if (user.status === 'disabled' && before.status !== 'disabled') this.users.revokeUserSessions(id);
       this.audit.record(actor, user.status !== before.status ? (user.status === 'disabled' ? 'disable' : 'enable') : 'update', 'user', id, before, user);
-      this.outbox.append('user_updated', null, { user_id: id, action: 'updated' });
+      // to the admins who manage users (channel admins) and to the user (their own profile and
+      // scope), not to every console: other users have no business learning user ids
+      this.outbox.appendForAdmins('user_updated', { user_id: id, action: 'updated' });
+      this.outbox.appendForUser('user_updated', id, { user_id: id, action: 'updated' });
       return user;
     });
     this.onEvents();
