@@ -1,30 +1,85 @@
 /**
- * The server's schedule (S3, first part), in the site's time zone with croner: log
- * aggregation at 01:30 for the day before, queue numbers every 2 s (broadcast when they
- * change), the device heartbeat sweep and the alarm escalation tick every 5 s, and the
- * stream health probes (default every 5 minutes), and the retention cleanup of stored files
- * at 02:00 (services/storage-retention.ts; caught up at start when files are past retention).
- * WhatsApp deliveries are folded into whatsapp_delivery_summary at 01:45 for the day before
- * (services/notifications/delivery-summary.ts; missed days of the last 7 caught up at start).
- * Croner's `protect` keeps a run from overlapping the previous one. A missed 01:30 (the
- * server was down) is caught up at start: any of the last 7 days with a request log but no
- * summary is aggregated.
+ * The server's schedule (S3, first part), with croner. Every cron has `protect: true`, so a
+ * run never overlaps the previous one of the same cron.
+ *
+ * Site-local daily work runs once per time zone in use — every branch's zone plus the server's
+ * (`config.timezone`) — because daily figures use the site's local day (DESIGN 1). The zones
+ * are planned by site-schedule.ts and re-planned every minute, so a new branch or a changed
+ * time zone needs no restart; a zone entering the plan (at start, too), or one a branch moved
+ * into or out of, gets its catch-up:
+ * - 01:45 WhatsApp delivery summary: each zone folds its own yesterday for its branches (the
+ *   server's zone also for deliveries without a branch); missed days of the last 7 are caught
+ *   up (services/notifications/delivery-summary.ts).
+ * - (the daily reports at 01:00 join here.)
+ *
+ * Server-wide work runs once, in the server's zone:
+ * - 01:30 API usage aggregation of the day before: usage is per API credential, and a
+ *   credential (global by default) is not bound to one site; the request log it reads is one
+ *   file per server-zone day. A missed run is caught up at start: any of the last 7 days with
+ *   a request log but no summary is aggregated.
+ * - 02:00 retention cleanup of stored files (services/storage-retention.ts): the files are on
+ *   the server's disk and expire by age, not by a site's calendar; caught up at start when
+ *   files are past retention.
+ * - Intervals, where no day is involved: queue numbers every 2 s (broadcast when they change),
+ *   the device heartbeat sweep and the alarm escalation tick every 5 s, the stream health
+ *   probes (default every 5 minutes), and the re-plan of the site zones every minute.
  */
 import fs from 'node:fs';
 import { Cron } from 'croner';
 import type { Logger } from 'pino';
 import type { Services } from './container.js';
-import { localDate } from '../repositories/request-log.js';
+import type { DeliverySummary } from './notifications/delivery-summary.js';
+import { BranchZoneRepository } from '../repositories/branch-zone-repository.js';
 import { CLEANUP_CRON } from './storage-retention.js';
+import { SiteSchedule, type SiteDailyJob } from './site-schedule.js';
+import { previousSiteDay, recentSiteDays } from './site-time.js';
 
-/** The site-local day before today, YYYY-MM-DD. */
+/** 01:45 local time in each zone: the WhatsApp delivery summary of the day before. */
+export const DELIVERY_SUMMARY_CRON = '45 1 * * *';
+/** 01:30 in the server's zone: the API usage aggregation of the day before. */
+export const USAGE_AGGREGATION_CRON = '30 1 * * *';
+/** Every minute: the site zones are read again. */
+export const REPLAN_CRON = '* * * * *';
+
+/**
+ * The local day before today in a zone.
+ * @returns YYYY-MM-DD
+ * @throws RangeError when the zone is unknown
+ */
 export function yesterday(timeZone: string, now: Date = new Date()): string {
-  return localDate(new Date(now.getTime() - 86_400_000), timeZone);
+  return previousSiteDay(timeZone, now);
 }
 
-/** Start the schedule; returns a stop function. */
-export function startScheduler(s: Services, logger: Logger): () => void {
+/**
+ * The delivery summary as a site-local daily job: 01:45 in each zone, folding that zone's
+ * yesterday; its catch-up folds the zone's missed days of the last 7.
+ */
+export function deliverySummaryJob(summary: DeliverySummary, logger: Logger): SiteDailyJob {
+  return {
+    name: 'whatsapp-delivery-summary',
+    pattern: DELIVERY_SUMMARY_CRON,
+    run: (zone, day) => {
+      const r = summary.fold(day, zone);
+      logger.info({ zone, date: day, ...r }, 'WhatsApp deliveries summarised');
+    },
+    catchUp: (zone, now) => {
+      const days = summary.catchUp(zone, 7, now);
+      if (days.length) logger.info({ zone, days }, 'WhatsApp delivery summary caught up');
+    },
+  };
+}
+
+/** The running schedule: call it to stop every cron; `sites` is the per-zone plan. */
+export type RunningSchedule = (() => void) & { readonly sites: SiteSchedule };
+
+/**
+ * Start the schedule.
+ * @param opts.now the clock the daily jobs take their day from (tests); default: system time
+ * @returns a stop function, which also carries the per-zone plan (`sites.plannedZones()`)
+ */
+export function startScheduler(s: Services, logger: Logger, opts: { now?: () => Date } = {}): RunningSchedule {
   const tz = s.config.timezone;
+  const now = opts.now ?? (() => new Date());
   const aggregate = async (date: string) => {
     try {
       const r = await s.usage.aggregate(date);
@@ -33,10 +88,25 @@ export function startScheduler(s: Services, logger: Logger): () => void {
       logger.error({ err, date }, 'API usage aggregation failed');
     }
   };
+  const zones = new BranchZoneRepository(s.db.kysely, s.exec);
+  const sites = new SiteSchedule({
+    jobs: [deliverySummaryJob(s.notifications.summary, logger)],
+    branchZones: () => zones.branchZones(),
+    serverZone: tz,
+    logger,
+    now,
+  });
+  const replan = async () => {
+    try {
+      await sites.replan();
+    } catch (err) {
+      logger.error({ err }, 'site schedule: re-plan failed');
+    }
+  };
   const jobs = [
-    new Cron('30 1 * * *', { timezone: tz, protect: true }, () => aggregate(yesterday(tz))),
-    // WhatsApp deliveries folded into whatsapp_delivery_summary (S4); missed days caught up below
-    new Cron('45 1 * * *', { timezone: tz, protect: true }, () => foldDeliveries(s, logger, yesterday(tz))),
+    // server zone, not per site: usage is per credential, and the request log is split by the server's day
+    new Cron(USAGE_AGGREGATION_CRON, { timezone: tz, protect: true }, () => aggregate(previousSiteDay(tz, now()))),
+    new Cron(REPLAN_CRON, { protect: true }, replan),
     new Cron('*/2 * * * * *', { protect: true }, () => s.queueMonitor.tick()),
     new Cron('*/5 * * * * *', { protect: true }, () => {
       const off = s.deviceStatus.sweep();
@@ -52,38 +122,26 @@ export function startScheduler(s: Services, logger: Logger): () => void {
       const failed = [...r].filter(([, p]) => !p.ok).map(([id]) => id);
       if (failed.length) logger.warn({ streams: failed }, 'stream health: unreadable streams');
     }),
+    // retention cleanup of stored files at 02:00 server time; a missed run is caught up below
+    new Cron(CLEANUP_CRON, { timezone: tz, protect: true }, () => {
+      s.retention.schedule();
+    }),
   ];
-  // retention cleanup of stored files at 02:00 site time; a missed run is caught up at start
-  jobs.push(new Cron(CLEANUP_CRON, { timezone: tz, protect: true }, () => {
-    s.retention.schedule();
-  }));
   if (s.retention.due()) s.retention.schedule();
-  void catchUp(s, tz, aggregate);
-  try {
-    const days = s.notifications.summary.catchUp();
-    if (days.length) logger.info({ days }, 'WhatsApp delivery summary caught up');
-  } catch (err) {
-    logger.error({ err }, 'WhatsApp delivery summary catch-up failed');
-  }
-  return () => jobs.forEach((j) => j.stop());
+  void catchUpUsage(s, tz, now(), aggregate);
+  // plans the site zones and runs their catch-ups (the delivery summary's missed days)
+  void replan();
+  const stop = () => {
+    jobs.forEach((j) => j.stop());
+    sites.stop();
+  };
+  return Object.assign(stop, { sites });
 }
 
-async function catchUp(s: Services, tz: string, aggregate: (date: string) => Promise<void>): Promise<void> {
-  const today = localDate(new Date(), tz);
-  for (let i = 1; i <= 7; i++) {
-    const date = localDate(new Date(Date.now() - i * 86_400_000), tz);
-    if (date === today || !fs.existsSync(s.requestLog.fileFor(date))) continue;
+async function catchUpUsage(s: Services, tz: string, now: Date, aggregate: (date: string) => Promise<void>): Promise<void> {
+  for (const date of recentSiteDays(tz, 7, now)) {
+    if (!fs.existsSync(s.requestLog.fileFor(date))) continue;
     const done = s.exec.first(s.db.kysely.selectFrom('api_usage_summary').select('id').where('date', '=', date).limit(1));
     if (!done) await aggregate(date);
-  }
-}
-
-/** Fold a day of WhatsApp deliveries into whatsapp_delivery_summary (01:45 site time). */
-function foldDeliveries(s: Services, logger: Logger, date: string): void {
-  try {
-    const r = s.notifications.summary.fold(date);
-    logger.info({ date, ...r }, 'WhatsApp deliveries summarised');
-  } catch (err) {
-    logger.error({ err, date }, 'WhatsApp delivery summary failed');
   }
 }

@@ -8,7 +8,8 @@
  * escalations) · whatsapp-sender.ts (exactly-once rules, rate, retries, JSON Lines log) ·
  * webhook-service.ts (signature, statuses) · status-rules.ts (never backwards) ·
  * provider-settings.ts (encrypted secrets) · providers/* (Cloud API, HTTP gateway) ·
- * message-format.ts (template, site time) · delivery-summary.ts (daily fold) ·
+ * message-format.ts (template, site time) · delivery-summary.ts (daily fold per site time zone;
+ * its SQL in delivery-summary-repository.ts) ·
  * alert-settings-service.ts (API rules).
  */
 import crypto from 'node:crypto';
@@ -28,6 +29,7 @@ import { WhatsAppSender } from './whatsapp-sender.js';
 import { WebhookService } from './webhook-service.js';
 import { AlertSettingsService } from './alert-settings-service.js';
 import { DeliverySummary } from './delivery-summary.js';
+import { DeliverySummaryRepository } from './delivery-summary-repository.js';
 
 export { NotificationDispatcher, type DetectionForAlert, type WhatsAppJobPayload } from './notification-dispatcher.js';
 export { WhatsAppSender, type WhatsAppLogEntry } from './whatsapp-sender.js';
@@ -41,7 +43,7 @@ export interface NotificationDeps {
   audit: AuditRepository;
   logger: Logger;
   dataDir: string;
-  /** The site time zone (daily log files and the summary's days). */
+  /** The server's site time zone: the daily log files, and the summary's day of deliveries with no branch. */
   timezone: string;
   /** The key stream passwords are sealed with; the alerts derive their own from it (HKDF). */
   secretsKey: Buffer;
@@ -106,7 +108,8 @@ export function createNotifications(d: NotificationDeps): Notifications {
     sender,
     webhook,
     settings: new AlertSettingsService(repo, d.exec, d.audit, providers, dispatcher, d.onEvents, d.now),
-    summary: new DeliverySummary(repo, d.exec, d.timezone),
+    // per site-local day in each branch's zone; d.timezone is the day of branchless deliveries
+    summary: new DeliverySummary(new DeliverySummaryRepository(d.db, d.exec), d.exec, d.timezone),
     log,
     close: () => log.close(),
   };

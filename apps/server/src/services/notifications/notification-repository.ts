@@ -268,26 +268,7 @@ export class NotificationRepository {
 
   // ---- daily summary ------------------------------------------------------
 
-  /** Deliveries queued between two instants (ISO, half-open), for the daily fold. */
-  deliveriesQueuedBetween(fromIso: string, toIso: string): DeliveryRow[] {
-    return this.exec.all(this.db.selectFrom('notification_deliveries').selectAll().where('queued_at', '>=', fromIso).where('queued_at', '<', toIso));
-  }
-
-  /** Replace one day's summary rows (call inside a transaction). */
-  replaceSummary(date: string, rows: Array<Omit<Selectable<WhatsappDeliverySummaryTable>, 'id'>>): void {
-    this.exec.run(this.db.deleteFrom('whatsapp_delivery_summary').where('date', '=', date));
-    for (const r of rows) this.exec.run(this.db.insertInto('whatsapp_delivery_summary').values(r));
-  }
-
-  hasSummary(date: string): boolean {
-    return this.exec.first(this.db.selectFrom('whatsapp_delivery_summary').select('id').where('date', '=', date).limit(1)) !== undefined;
-  }
-
-  /** Whether any delivery was queued in the range (ISO, half-open). */
-  hasDeliveriesBetween(fromIso: string, toIso: string): boolean {
-    return this.exec.first(this.db.selectFrom('notification_deliveries').select('id').where('queued_at', '>=', fromIso).where('queued_at', '<', toIso).limit(1)) !== undefined;
-  }
-
+  /** One day's rows of whatsapp_delivery_summary, by branch (the fold itself: delivery-summary-repository.ts). */
   summary(date: string): Array<Selectable<WhatsappDeliverySummaryTable>> {
     return this.exec.all(this.db.selectFrom('whatsapp_delivery_summary').selectAll().where('date', '=', date).orderBy('branch_id'));
   }

@@ -1,0 +1,107 @@
+/**
+ * Site-local days (DESIGN 1: every site has a time zone, default Asia/Jakarta, and daily work
+ * uses the site's local day). Pure functions: which zones the schedule must run in, and which
+ * local day an instant falls on. A day is a `YYYY-MM-DD` string; a zone is an IANA name.
+ */
+
+/** One `Intl.DateTimeFormat` per zone: building one costs far more than formatting with it. */
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
+function dayFormat(zone: string): Intl.DateTimeFormat {
+  let f = dayFormats.get(zone);
+  if (!f) {
+    // en-CA formats a date as YYYY-MM-DD
+    f = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    dayFormats.set(zone, f);
+  }
+  return f;
+}
+
+/**
+ * The local day an instant falls on in a zone.
+ * @param instant a Date, epoch ms, or an ISO-8601 string (as stored in the database)
+ * @param zone IANA time zone name
+ * @returns YYYY-MM-DD
+ * @throws RangeError when the zone is unknown or the instant is not a valid time
+ */
+export function siteDay(instant: Date | number | string, zone: string): string {
+  const at = typeof instant === 'string' ? Date.parse(instant) : instant;
+  return dayFormat(zone).format(at);
+}
+
+/**
+ * A calendar day shifted by whole days (no time zone involved, so no 23- or 25-hour days).
+ * @param day YYYY-MM-DD
+ * @param n days, may be negative
+ * @returns YYYY-MM-DD
+ * @throws RangeError when `day` is not YYYY-MM-DD
+ */
+export function addDays(day: string, n: number): string {
+  const t = /^\d{4}-\d{2}-\d{2}$/.test(day) ? Date.parse(`${day}T00:00:00.000Z`) : NaN;
+  if (Number.isNaN(t)) throw new RangeError(`not a day (YYYY-MM-DD): ${day}`);
+  return new Date(t + n * 86_400_000).toISOString().slice(0, 10);
+}
+
+/**
+ * The local day before the one `now` falls on in a zone ("yesterday" for a daily job).
+ * @param zone IANA time zone name
+ * @param now default: the current time
+ * @returns YYYY-MM-DD
+ * @throws RangeError when the zone is unknown
+ */
+export function previousSiteDay(zone: string, now: Date | number = Date.now()): string {
+  return addDays(siteDay(now, zone), -1);
+}
+
+/**
+ * The `days` local days before the one `now` falls on in a zone, newest first (today excluded):
+ * the days a catch-up looks at.
+ * @throws RangeError when the zone is unknown
+ */
+export function recentSiteDays(zone: string, days: number, now: Date | number = Date.now()): string[] {
+  const today = siteDay(now, zone);
+  return Array.from({ length: Math.max(0, days) }, (_, i) => addDays(today, -(i + 1)));
+}
+
+/**
+ * UTC instants that surely enclose a local day in any zone (offsets span UTC−12..UTC+14):
+ * a coarse range for a query on an indexed timestamp, refined with {@link siteDay}.
+ * @param day YYYY-MM-DD
+ * @returns ISO-8601 instants, half-open `[from, to)`, 52 h apart
+ * @throws RangeError when `day` is not YYYY-MM-DD
+ */
+export function dayWindowUtc(day: string): { from: string; to: string } {
+  const start = Date.parse(`${addDays(day, 0)}T00:00:00.000Z`);
+  return { from: new Date(start - 14 * 3600_000).toISOString(), to: new Date(start + 38 * 3600_000).toISOString() };
+}
+
+/** Whether `name` is a time zone this runtime knows (IANA name, e.g. Asia/Jayapura). */
+export function isTimeZone(name: string): boolean {
+  try {
+    dayFormat(name);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The zones site-local daily work must run in: the distinct, known zones of the branches, plus
+ * the server's zone (work that belongs to no site, e.g. deliveries without a branch).
+ * Unknown zone names are left out (the API only accepts known ones; see `invalidZones`).
+ * @param branches branch rows (or just their time zones)
+ * @param serverZone the server's zone (`config.timezone`), always included
+ * @returns IANA names, sorted, no duplicates
+ */
+export function zonesInUse(branches: Iterable<{ timezone: string }>, serverZone: string): string[] {
+  const zones = new Set([serverZone]);
+  for (const b of branches) if (isTimeZone(b.timezone)) zones.add(b.timezone);
+  return [...zones].sort();
+}
+
+/** The branch zones {@link zonesInUse} leaves out because the runtime does not know them. */
+export function invalidZones(branches: Iterable<{ timezone: string }>): string[] {
+  const bad = new Set<string>();
+  for (const b of branches) if (!isTimeZone(b.timezone)) bad.add(b.timezone);
+  return [...bad].sort();
+}
