@@ -158,6 +158,7 @@ export interface RealtimeOutboxTable {
   /** The event id clients see: grows by one per event. */
   id: Generated<number>;
   type: string;
+  /** Who receives it: `branch:<id>`, `group:<id>`, `admins`, `user:<id>` (that user only) or `global` (realtime/outbox.ts). */
   channel: string;
   /** Branch the event is about (null = not branch-level). */
   branch_id: number | null;
@@ -227,7 +228,8 @@ export interface ApiCredentialsTable {
   rate_limit_per_hour: number;
   expires_at: string | null;
   last_used_at: string | null;
-  status: Generated<'active' | 'revoked'>;
+  /** `inactive` = suspended (refused, can be resumed); `revoked` is final. Plain text, no CHECK (001). */
+  status: Generated<'active' | 'inactive' | 'revoked'>;
   created_by: number | null;
   created_at: CreatedAt;
   updated_at: string;

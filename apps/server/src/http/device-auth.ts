@@ -20,7 +20,8 @@ const header = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : 
 
 /**
  * An onRequest hook that authenticates a device request and counts it.
- * @throws PantauError UNAUTHENTICATED, INVALID_CREDENTIALS, CREDENTIAL_EXPIRED, FORBIDDEN (permission), RATE_LIMITED
+ * @throws PantauError UNAUTHENTICATED, INVALID_CREDENTIALS (also a suspended key: `details.reason: 'inactive'`),
+ *   CREDENTIAL_EXPIRED, FORBIDDEN (permission), RATE_LIMITED
  */
 export function deviceAuth(credentials: CredentialService, permission: CredentialPermission): onRequestAsyncHookHandler {
   return async (request: FastifyRequest, reply: FastifyReply) => {

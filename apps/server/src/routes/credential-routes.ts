@@ -1,6 +1,7 @@
 /**
- * `/api/v1/credentials` (S7): admins whose scope is every branch create (the secret is in that answer only), list, edit,
- * revoke, rotate (the new secret in that answer only) and delete API credentials.
+ * `/api/v1/credentials` (S7): admins whose scope is every branch create (the secret is in that answer only; optionally
+ * `inactive`), list, edit (PATCH `status` suspends or resumes; 409 on a revoked one), revoke (final), rotate (the new
+ * secret in that answer only) and delete API credentials.
  */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';

@@ -1,14 +1,16 @@
 /**
- * API credentials for devices and integrators (S7): create, list, edit, revoke, rotate with a
- * grace period, delete; and the check of `X-API-Key` + `X-API-Secret` on every device request.
+ * API credentials for devices and integrators (S7): create, list, edit, suspend and resume
+ * (`inactive` ⇄ `active`), revoke (final), rotate with a grace period, delete; and the check of
+ * `X-API-Key` + `X-API-Secret` on every device request.
  *
  * Keys look like `pantau_live_<24 hex>` (public, unique); secrets are 32 CSPRNG bytes,
  * shown once and stored only as SHA-256. SHA-256 rather than argon2 is deliberate: the
  * secret is 256 random bits (nothing to brute-force), and ingestion must check ≥ 5 000
  * requests/s (DESIGN §7). Comparison is constant-time. Rows are cached for
  * {@link CREDENTIAL_CACHE_MS}; a change made through this process drops the cached row at
- * once, so a revoked or expired key is refused at once here and within that time anywhere
- * (scale mode). `last_used_at` is written in batches off the request path.
+ * once, so a revoked, suspended or expired key is refused at once here and within that time
+ * anywhere (scale mode), and a resumed one accepted likewise. `last_used_at` is written in
+ * batches off the request path.
  */
 import crypto from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
@@ -19,6 +21,8 @@ import {
   type Credential,
   type CredentialCreated,
   type CredentialPermission,
+  type CredentialSettableStatus,
+  type CredentialStatus,
   type CredentialUpdate,
   type PageMeta,
 } from '@pantau/shared';
@@ -59,11 +63,20 @@ export class CredentialService {
   }
 
   /**
-   * Create a credential; the secret is in the answer and nowhere else.
+   * Create a credential; the secret is in the answer and nowhere else. `status` (default
+   * `active`) may be `inactive` to create it suspended. Audited as `create`.
    * @throws PantauError VALIDATION_ERROR (expiry in the past), NOT_FOUND (branch_id, device_id), DEVICE_BRANCH_MISMATCH
    */
   create(
-    input: { credential_name: string; expires_at?: string | undefined; branch_id?: number | undefined; device_id?: string | undefined; permissions?: CredentialPermission[] | undefined; rate_limit_per_hour?: number | undefined },
+    input: {
+      credential_name: string;
+      expires_at?: string | undefined;
+      branch_id?: number | undefined;
+      device_id?: string | undefined;
+      permissions?: CredentialPermission[] | undefined;
+      rate_limit_per_hour?: number | undefined;
+      status?: CredentialSettableStatus | undefined;
+    },
     actor: Actor,
     createdBy: number | null = null,
   ): CredentialCreated {
@@ -83,6 +96,7 @@ export class CredentialService {
           permissions: JSON.stringify(input.permissions ?? DEFAULT_CREDENTIAL_PERMISSIONS),
           rate_limit_per_hour: input.rate_limit_per_hour ?? 10_000,
           expires_at: expires,
+          status: input.status ?? 'active',
           created_by: createdBy,
           created_at: ts,
           updated_at: ts,
@@ -93,10 +107,11 @@ export class CredentialService {
     });
   }
 
-  page(q: { page: number; per_page: number; q?: string | undefined; status?: string | undefined; branch_id?: number | undefined }): { items: Credential[]; meta: PageMeta } {
+  /** One page of credentials, newest first, by name/key text, status and branch. */
+  page(q: { page: number; per_page: number; q?: string | undefined; status?: CredentialStatus | undefined; branch_id?: number | undefined }): { items: Credential[]; meta: PageMeta } {
     let base = this.db.selectFrom('api_credentials');
     if (q.q) base = base.where((eb) => eb.or([eb('credential_name', 'like', `%${q.q}%`), eb('api_key', 'like', `%${q.q}%`)]));
-    if (q.status) base = base.where('status', '=', q.status as CredentialRow['status']);
+    if (q.status) base = base.where('status', '=', q.status);
     if (q.branch_id !== undefined) base = base.where('branch_id', '=', q.branch_id);
     const total = Number(this.exec.first(base.select((eb) => eb.fn.countAll<number>().as('n')))!.n);
     const rows = this.exec.all(base.selectAll().orderBy('id', 'desc').limit(q.per_page).offset((q.page - 1) * q.per_page));
@@ -108,11 +123,22 @@ export class CredentialService {
     return this.toCredential(this.row(id));
   }
 
-  /** @throws PantauError NOT_FOUND, VALIDATION_ERROR, DEVICE_BRANCH_MISMATCH */
+  /**
+   * Edit any subset of a credential. `status` suspends (`inactive`) or resumes (`active`) it:
+   * audited as `disable` / `enable` (the words of a user account's status change), anything
+   * else as `update`. The cached row is dropped, so the change holds at once in this process.
+   * @throws PantauError NOT_FOUND, VALIDATION_ERROR (expiry in the past), NOT_FOUND / DEVICE_BRANCH_MISMATCH (scope),
+   *   CONFLICT (`status` given for a revoked credential: revocation is final; nothing is changed)
+   */
   update(id: number, patch: CredentialUpdate, actor: Actor): Credential {
     const expires = patch.expires_at === undefined ? undefined : patch.expires_at === null ? null : this.checkExpiry(patch.expires_at);
-    return this.change(id, actor, 'update', (before) => {
+    const action = (before: CredentialRow) => (patch.status === undefined || patch.status === before.status ? 'update' : patch.status === 'inactive' ? 'disable' : 'enable');
+    return this.change(id, actor, action, (before) => {
+      if (patch.status !== undefined && before.status === 'revoked') {
+        throw new PantauError('CONFLICT', `credential ${id} is revoked, which is final: it cannot be made ${patch.status}; create a new credential instead`, { field: 'status' });
+      }
       const set: Record<string, unknown> = {};
+      if (patch.status !== undefined) set.status = patch.status;
       if (patch.credential_name !== undefined) set.credential_name = patch.credential_name;
       if (expires !== undefined) set.expires_at = expires;
       if (patch.branch_id !== undefined) set.branch_id = patch.branch_id;
@@ -124,7 +150,7 @@ export class CredentialService {
     });
   }
 
-  /** Refuse the key from now on. @throws PantauError NOT_FOUND */
+  /** Refuse the key from now on, for good (active or inactive alike). @throws PantauError NOT_FOUND */
   revoke(id: number, actor: Actor): Credential {
     return this.change(id, actor, 'revoke', () => ({ status: 'revoked', previous_secret_hash: null, previous_secret_expires_at: null }));
   }
@@ -158,8 +184,9 @@ export class CredentialService {
    * Check a key and secret (constant time), and the address's failed attempts.
    * @param ip caller's address, for the failed-attempt limit
    * @returns the credential row
-   * @throws PantauError UNAUTHENTICATED (missing), INVALID_CREDENTIALS (unknown key, wrong secret, revoked),
-   *   CREDENTIAL_EXPIRED, RATE_LIMITED (too many failures from this address: `details.retry_after_s`)
+   * @throws PantauError UNAUTHENTICATED (missing), INVALID_CREDENTIALS (unknown key, wrong secret, revoked; or
+   *   suspended: `details.reason: 'inactive'`, told only to a caller holding the right secret), CREDENTIAL_EXPIRED,
+   *   RATE_LIMITED (too many failures from this address: `details.retry_after_s`)
    */
   async verify(apiKey: string | undefined, secret: string | undefined, ip: string): Promise<CredentialRow> {
     const blocked = await this.failures.get(ip);
@@ -184,7 +211,11 @@ export class CredentialService {
     if (!ok && row?.previous_secret_hash && row.previous_secret_expires_at && Date.parse(row.previous_secret_expires_at) > now) {
       ok = digestsEqual(given, row.previous_secret_hash);
     }
-    if (!row || !ok || row.status !== 'active') throw new PantauError('INVALID_CREDENTIALS', 'unknown API key, wrong secret or revoked credential');
+    const refused = 'unknown API key, wrong secret or revoked credential';
+    if (!row || !ok) throw new PantauError('INVALID_CREDENTIALS', refused);
+    // the secret is right, so saying why is safe: a suspended device's operator learns what to ask for
+    if (row.status === 'inactive') throw new PantauError('INVALID_CREDENTIALS', 'API credential is inactive (suspended); an administrator can make it active again', { reason: 'inactive' });
+    if (row.status !== 'active') throw new PantauError('INVALID_CREDENTIALS', refused);
     if (row.expires_at !== null && Date.parse(row.expires_at) <= now) throw new PantauError('CREDENTIAL_EXPIRED', 'API credential expired');
     this.used.add(row.id);
     return row;
@@ -219,12 +250,13 @@ export class CredentialService {
     return r;
   }
 
-  private change(id: number, actor: Actor, action: string, patch: (before: CredentialRow) => Record<string, unknown>): Credential {
+  /** Apply `patch` to one row in a transaction, audit it as `action` (or what it names for the row before) and drop the cached row. */
+  private change(id: number, actor: Actor, action: string | ((before: CredentialRow) => string), patch: (before: CredentialRow) => Record<string, unknown>): Credential {
     return this.exec.tx(() => {
       const before = this.row(id);
       this.exec.run(this.db.updateTable('api_credentials').set({ ...patch(before), updated_at: nowIso(this.now()) }).where('id', '=', id));
       const after = this.get(id);
-      this.audit.record(actor, action, 'credential', id, this.toCredential(before), after);
+      this.audit.record(actor, typeof action === 'string' ? action : action(before), 'credential', id, this.toCredential(before), after);
       this.cache.delete(before.api_key);
       return after;
     });

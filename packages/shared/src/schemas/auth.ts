@@ -117,9 +117,19 @@ export type CredentialPermission = z.infer<typeof CredentialPermission>;
 /** The default set: a device's full read/write permissions (DESIGN S7). */
 export const DEFAULT_CREDENTIAL_PERMISSIONS: CredentialPermission[] = ['detections:write', 'detections:read', 'devices:heartbeat', 'reports:read'];
 
-export const CredentialStatus = z.enum(['active', 'revoked']);
+/**
+ * A credential's state. `inactive` is suspended: refused like a revoked key, but it can be made
+ * `active` again; `revoked` is final (POST /api/v1/credentials/:id/revoke, never undone).
+ */
+export const CredentialStatus = z.enum(['active', 'inactive', 'revoked']);
+export type CredentialStatus = z.infer<typeof CredentialStatus>;
+/** The states an admin may set on create or PATCH (suspend / resume); revoking is its own, final action. */
+export const CredentialSettableStatus = z.enum(['active', 'inactive'], {
+  error: 'status must be active or inactive (revoke a credential with POST /api/v1/credentials/:id/revoke)',
+});
+export type CredentialSettableStatus = z.infer<typeof CredentialSettableStatus>;
 
-/** `POST /api/v1/credentials` (admin). Defaults: global scope, every permission, 10 000 requests/hour. */
+/** `POST /api/v1/credentials` (admin). Defaults: global scope, every permission, 10 000 requests/hour, active. */
 export const CredentialCreate = z.object({
   credential_name: z.string().trim().min(1).max(128),
   expires_at: z.iso.datetime({ offset: true }).optional(),
@@ -129,10 +139,15 @@ export const CredentialCreate = z.object({
   device_id: z.string().trim().min(1).max(64).optional(),
   permissions: z.array(CredentialPermission).min(1).max(10).optional(),
   rate_limit_per_hour: z.int().min(1).max(10_000_000).default(10_000),
+  /** `inactive` creates it suspended; `revoked` is refused (400, field `status`). */
+  status: CredentialSettableStatus.default('active'),
 });
 export type CredentialCreate = z.input<typeof CredentialCreate>;
 
-/** `PATCH /api/v1/credentials/:id`: any subset; `null` clears an expiry or a scope. */
+/**
+ * `PATCH /api/v1/credentials/:id`: any subset; `null` clears an expiry or a scope. `status`
+ * suspends (`inactive`) or resumes (`active`); on a revoked credential it is 409 CONFLICT.
+ */
 export const CredentialUpdate = z
   .object({
     credential_name: z.string().trim().min(1).max(128).optional(),
@@ -141,6 +156,7 @@ export const CredentialUpdate = z
     device_id: z.string().trim().min(1).max(64).nullable().optional(),
     permissions: z.array(CredentialPermission).min(1).max(10).optional(),
     rate_limit_per_hour: z.int().min(1).max(10_000_000).optional(),
+    status: CredentialSettableStatus.optional(),
   })
   .strict();
 export type CredentialUpdate = z.infer<typeof CredentialUpdate>;

@@ -1,22 +1,27 @@
 /**
- * Create or edit an API credential: name, expiry, scope (global, a branch or one device),
- * permissions and hourly limit. Creating answers with the secret, handed to `onCreated` to be
- * shown once; editing never touches the secret (rotate does).
+ * Create or edit an API credential: name, expiry, status (active, or inactive = suspended:
+ * refused until resumed), scope (global, a branch or one device), permissions and hourly
+ * limit. A revoked credential's status is shown as final, not offered. Creating answers with
+ * the secret, handed to `onCreated` to be shown once; editing never touches the secret
+ * (rotate does).
+ *
+ * Test hooks: `field-<name>` per field, `status-active` / `status-inactive` (radios),
+ * `status-revoked-final` (the note shown instead for a revoked credential).
  */
 import { useMemo } from 'react';
-import { Checkbox, NumberInput, SegmentedControl, Select, Stack, Text, TextInput } from '@mantine/core';
+import { Checkbox, NumberInput, Radio, SegmentedControl, Select, Stack, Text, TextInput } from '@mantine/core';
 import { DateTimePicker } from '@mantine/dates';
 import { useForm } from '@mantine/form';
 import { useTranslation } from 'react-i18next';
-import { CredentialPermission, type Credential, type CredentialCreated } from '@pantau/shared';
+import { CredentialPermission, type Credential, type CredentialCreated, type CredentialSettableStatus } from '@pantau/shared';
 import { useApi } from '../../data/use-api.js';
 import { useInvalidate } from '../../data/use-invalidate.js';
 import { useBranchOptions } from '../../data/use-options.js';
 import { FormDrawer, useSaveHandler } from '../admin/form-drawer.js';
 import { useAllDevices } from '../fleet/use-fleet.js';
-import { credentialCreateBody, credentialUpdateBody, credentialValues, type CredentialValues, type ScopeKind } from './credential-values.js';
+import { canChangeStatus, credentialCreateBody, credentialUpdateBody, credentialValues, STATUS_CHOICES, type CredentialValues, type ScopeKind } from './credential-values.js';
 
-const FIELDS = ['credential_name', 'expires_at', 'branch_id', 'device_id', 'permissions', 'rate_limit_per_hour'] as const;
+const FIELDS = ['credential_name', 'expires_at', 'status', 'branch_id', 'device_id', 'permissions', 'rate_limit_per_hour'] as const;
 
 /** Props: `credential` to edit, or none for a new one. */
 export interface CredentialFormProps {
@@ -76,6 +81,24 @@ export function CredentialForm({ credential, onClose, onCreated }: CredentialFor
         value={form.values.expires_at || null}
         onChange={(v) => form.setFieldValue('expires_at', v ?? '')}
       />
+      {canChangeStatus(credential) ? (
+        <Radio.Group<CredentialSettableStatus> label={t('fields.status')} description={t('credentials.statusHint')} data-testid="field-status" {...form.getInputProps('status')}>
+          <Stack gap={6} mt={6}>
+            {STATUS_CHOICES.map((s) => (
+              <Radio key={s} value={s} label={t(`credentials.statusChoice.${s}`)} data-testid={`status-${s}`} />
+            ))}
+          </Stack>
+        </Radio.Group>
+      ) : (
+        <Stack gap={4}>
+          <Text size="sm" fw={500}>
+            {t('fields.status')}
+          </Text>
+          <Text size="sm" c="red" data-testid="status-revoked-final">
+            {t('credentials.revokedFinal')}
+          </Text>
+        </Stack>
+      )}
       <Stack gap={4}>
         <Text size="sm" fw={500}>
           {t('credentials.scopeLabel')}

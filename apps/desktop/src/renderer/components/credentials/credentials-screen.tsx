@@ -1,9 +1,10 @@
 /**
  * Admin (scope "all" only): API credentials (S7) for cameras, edge boxes and integrators. A
  * list (search, status and branch filters, paging) with scope, permissions, last use and this
- * hour's requests against the limit; create and edit in a drawer; the secret shown once after
- * a create or a rotate; revoke and delete behind a confirmation. A second tab holds the API
- * test console, prefilled with the last key and secret shown.
+ * hour's requests against the limit, an inactive (suspended) one badged apart; create and edit
+ * (suspend / resume) in a drawer; the secret shown once after a create or a rotate; revoke and
+ * delete behind a confirmation. A second tab holds the API test console, prefilled with the
+ * last key and secret shown.
  *
  * Test hooks (besides the admin list's): `credentials-tabs`, `tab-list`, `tab-console`,
  * `credential-key`, `credential-usage` (`data-used`, `data-limit`), `row-rotate`, `row-revoke`,
@@ -15,7 +16,7 @@ import { modals } from '@mantine/modals';
 import { notifications } from '@mantine/notifications';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import type { Credential } from '@pantau/shared';
+import { CredentialStatus, type Credential } from '@pantau/shared';
 import { useApi } from '../../data/use-api.js';
 import { useInvalidate } from '../../data/use-invalidate.js';
 import { useBranchOptions } from '../../data/use-options.js';
@@ -28,6 +29,7 @@ import { confirmDelete } from '../admin/confirm-delete.js';
 import { relativeTime } from '../fleet/fleet-model.js';
 import { useNow } from '../fleet/use-now.js';
 import { CredentialForm } from './credential-form.js';
+import { shownStatus, STATUS_COLOUR } from './credential-values.js';
 import { SecretModal, type ShownSecret } from './secret-modal.js';
 import { RotateModal } from './rotate-modal.js';
 import { TestConsole } from './test-console.js';
@@ -35,13 +37,6 @@ import './credentials.css';
 
 type Filters = { status?: Credential['status'] | undefined; branch_id?: number | undefined };
 type Tab = 'list' | 'console';
-
-/** active, revoked, or expired (an active one past its expiry). */
-function shownStatus(c: Credential, now: number): 'active' | 'revoked' | 'expired' {
-  if (c.status === 'revoked') return 'revoked';
-  return c.expires_at !== null && Date.parse(c.expires_at) <= now ? 'expired' : 'active';
-}
-const STATUS_COLOUR = { active: 'teal', revoked: 'red', expired: 'gray' } as const;
 
 /** The credentials screen. */
 export function CredentialsScreen() {
@@ -161,7 +156,7 @@ export function CredentialsScreen() {
     },
   ];
 
-  const statusOptions = (['active', 'revoked'] as const).map((v) => ({ value: v, label: t(`credentials.status.${v}`) }));
+  const statusOptions = CredentialStatus.options.map((v) => ({ value: v, label: t(`credentials.status.${v}`) }));
   return (
     <Tabs value={tab} onChange={(v) => setTab((v as Tab | null) ?? 'list')} keepMounted className="credentials" data-testid="credentials-tabs">
       <Tabs.List px="md" pt="xs">
@@ -203,7 +198,7 @@ export function CredentialsScreen() {
               onEdit={() => setEditing(c)}
               onDelete={() => remove(c)}
               extra={
-                c.status === 'active' && (
+                c.status !== 'revoked' && (
                   <Group gap={4} wrap="nowrap">
                     <Button size="compact-xs" variant="subtle" color="orange" onClick={() => setRotating(c)} data-testid="row-rotate">
                       {t('credentials.rotate')}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiClient, CredentialCreate, CredentialUpdate, DetectionLogBody, HeartbeatBody, type Credential } from '@pantau/shared';
-import { credentialCreateBody, credentialUpdateBody, credentialValues, DEFAULT_RATE_LIMIT } from './credential-values.js';
+import { canChangeStatus, credentialCreateBody, credentialUpdateBody, credentialValues, DEFAULT_RATE_LIMIT, shownStatus, STATUS_CHOICES, STATUS_COLOUR } from './credential-values.js';
 import { ENDPOINTS, parseBody, parseQuery, prettyBody, sampleBody, shownHeaders, statusColour } from './test-console-model.js';
 
 const T0 = '2026-11-21T08:00:00.000Z';
@@ -23,12 +23,12 @@ const existing: Credential = {
 };
 
 describe('credential form values', () => {
-  it('starts a new credential with the server defaults: global, every permission, 10 000 per hour, never expiring', () => {
+  it('starts a new credential with the server defaults: global, every permission, 10 000 per hour, never expiring, active', () => {
     const v = credentialValues();
-    expect(v).toMatchObject({ scope: 'global', expires_at: '', rate_limit_per_hour: DEFAULT_RATE_LIMIT });
+    expect(v).toMatchObject({ scope: 'global', expires_at: '', rate_limit_per_hour: DEFAULT_RATE_LIMIT, status: 'active' });
     expect(v.permissions).toEqual(['detections:write', 'detections:read', 'devices:heartbeat', 'reports:read']);
     const body = credentialCreateBody({ ...v, credential_name: '  Lobby cam  ' });
-    expect(body).toEqual({ credential_name: 'Lobby cam', permissions: v.permissions, rate_limit_per_hour: 10_000 });
+    expect(body).toEqual({ credential_name: 'Lobby cam', permissions: v.permissions, rate_limit_per_hour: 10_000, status: 'active' });
     expect(CredentialCreate.safeParse(body).success).toBe(true);
   });
 
@@ -52,6 +52,39 @@ describe('credential form values', () => {
     expect(changed).toEqual({ branch_id: null, expires_at: null, rate_limit_per_hour: 750 });
     expect(CredentialUpdate.safeParse(changed).success).toBe(true);
     expect(credentialUpdateBody({ ...v, scope: 'device', device_id: 'cam-7' }, existing)).toEqual({ branch_id: null, device_id: 'cam-7' });
+  });
+
+  it('creates suspended when asked, and suspends or resumes an existing credential', () => {
+    expect(STATUS_CHOICES).toEqual(['active', 'inactive']);
+    const created = credentialCreateBody({ ...credentialValues(), credential_name: 'spare', status: 'inactive' });
+    expect(created.status).toBe('inactive');
+    expect(CredentialCreate.safeParse(created).success).toBe(true);
+    const suspend = credentialUpdateBody({ ...credentialValues(existing), status: 'inactive' }, existing);
+    expect(suspend).toEqual({ status: 'inactive' });
+    expect(CredentialUpdate.safeParse(suspend).success).toBe(true);
+    const inactive: Credential = { ...existing, status: 'inactive' };
+    expect(credentialValues(inactive).status).toBe('inactive');
+    expect(credentialUpdateBody(credentialValues(inactive), inactive)).toEqual({});
+    expect(credentialUpdateBody({ ...credentialValues(inactive), status: 'active' }, inactive)).toEqual({ status: 'active' });
+  });
+
+  it('never sends a status for a revoked credential, whose status is final', () => {
+    const revoked: Credential = { ...existing, status: 'revoked' };
+    expect([canChangeStatus(), canChangeStatus(existing), canChangeStatus({ ...existing, status: 'inactive' }), canChangeStatus(revoked)]).toEqual([true, true, true, false]);
+    const v = credentialValues(revoked);
+    expect(v.status).toBe('revoked');
+    expect(credentialUpdateBody({ ...v, status: 'active', credential_name: 'renamed' }, revoked)).toEqual({ credential_name: 'renamed' });
+  });
+
+  it('shows an inactive credential as inactive, even past its expiry, with its own badge colour', () => {
+    const now = Date.parse('2027-06-01T00:00:00.000Z'); // after existing.expires_at
+    expect(shownStatus(existing, Date.parse(T0))).toBe('active');
+    expect(shownStatus(existing, now)).toBe('expired');
+    expect(shownStatus({ ...existing, status: 'inactive' }, now)).toBe('inactive');
+    expect(shownStatus({ ...existing, status: 'revoked' }, now)).toBe('revoked');
+    expect(shownStatus({ ...existing, expires_at: null }, now)).toBe('active');
+    expect(new Set(Object.values(STATUS_COLOUR)).size).toBe(4);
+    expect(STATUS_COLOUR.inactive).toBe('yellow');
   });
 });
 
