@@ -22,8 +22,8 @@ import { useListState } from './use-list-state.js';
 import { changedKeys, dayRange } from './audit-model.js';
 
 /** Entity types and actions the server records (free text on the wire; these are the ones offered as filters). */
-const ENTITY_TYPES = ['group', 'branch', 'device', 'stream', 'user'] as const;
-const ACTIONS = ['create', 'update', 'move', 'delete', 'enable', 'disable', 'change_password', 'reset_password', 'revoke_sessions'] as const;
+const ENTITY_TYPES = ['group', 'branch', 'device', 'stream', 'user', 'credential', 'layout', 'alert_setting', 'notification_provider', 'notification_delivery', 'alarm_escalation', 'failed_job'] as const;
+const ACTIONS = ['create', 'update', 'move', 'delete', 'enable', 'disable', 'change_password', 'reset_password', 'revoke_sessions', 'revoke', 'rotate', 'set_default', 'unset_default', 'resend', 'retry', 'retry_all'] as const;
 
 type Filters = { user_id?: number | undefined; entity_type?: string | undefined; action?: string | undefined; from?: string | undefined; to?: string | undefined };
 
