@@ -7,8 +7,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { LiveStream } from '@pantau/shared';
+import { GatewayStream, LiveStream } from '@pantau/shared';
 import { createLiveTicket } from './live-ticket.js';
+import { startFakeHlsSource } from './test-fixtures/hls-source.js';
 import { ffmpegPids, waitFor } from './test-fixtures/processes.js';
 import { startRtspSource } from './test-fixtures/rtsp-source.js';
 import type { RtspTestSource } from './test-fixtures/rtsp-source.js';
@@ -160,7 +161,7 @@ describe('WS /ws/streams/:id', () => {
     expect(s.bytes_in).toBeGreaterThan(300_000);
     expect(s.bitrate_bps).toBeGreaterThan(100_000);
     expect(s.uptime_ms).toBeGreaterThan(0);
-    expect(JSON.stringify(stats)).not.toMatch(/rtsp|admin|s3cr/);
+    expect(JSON.stringify(stats)).not.toMatch(/rtsp:\/\/|admin|s3cr/);
     const status = t.gateway.status(1, 'sub')!;
     expect(status.viewer_status.map((v) => v.state)).toEqual(['playing', 'playing']);
     expect(status.gop_cache_bytes).toBeGreaterThan(0);
@@ -290,16 +291,41 @@ describe('GET /api/v1/gateway/streams', () => {
       [2, 'sub', 1, 'live'],
     ]);
     for (const r of rows) {
+      expect(r.protocol).toBe('rtsp');
       expect(r.bitrate_bps).toBeGreaterThan(100_000);
       expect(r.uptime_ms).toBeGreaterThan(0);
       expect(r.restarts).toBe(0);
     }
-    expect(JSON.stringify(rows)).not.toMatch(/rtsp|admin|s3cr/);
+    expect(JSON.stringify(rows)).not.toMatch(/rtsp:\/\/|admin|s3cr/);
     // stream 2 leaves the user's scope: still pulled (its viewer stays), no longer listed
     sources.delete('2/sub');
     expect((await list()).map((r) => r.stream_id)).toEqual([1]);
     expect(t.gateway.stats().streams).toBe(2);
     expect((await fetch(`${t.http}/api/v1/gateway/streams`)).status).toBe(401);
+  });
+
+  it('lists HLS streams with protocol hls beside the MPEG-TS ones (protocol rtsp), in the same shape', async () => {
+    const hls = await startFakeHlsSource('hls-admin', 'hls-pass');
+    try {
+      const t = await app({ '1/sub': source, '9/sub': { url: hls.url, protocol: 'hls' } });
+      const v = await watch(t, 1);
+      const player = (await getLive(t, '/api/v1/streams/9/live?quality=sub')).body.data!;
+      expect(player.player).toBe('hls');
+      expect((await fetch(`${t.http}${player.url}`)).status).toBe(200);
+      await waitFor('bytes', () => v.bytes() > 50_000, 15_000);
+      const res = await fetch(`${t.http}/api/v1/gateway/streams`, { headers: { authorization: 'Bearer good' } });
+      expect(res.status).toBe(200);
+      const rows = GatewayStream.array().parse(((await res.json()) as { data: unknown }).data);
+      expect(rows.map((r) => [r.stream_id, r.quality, r.protocol, r.state, r.viewers])).toEqual([
+        [1, 'sub', 'rtsp', 'live', 1],
+        [9, 'sub', 'hls', 'live', 1],
+      ]);
+      expect(rows[1]!.bytes_in).toBe(Buffer.byteLength(hls.playlist));
+      expect(JSON.stringify(rows)).not.toMatch(/hls-admin|hls-pass|token|admin|s3cr/);
+      expect(t.gateway.stats()).toMatchObject({ streams: 2, viewers: 2 });
+    } finally {
+      await hls.close();
+    }
   });
 });
 

@@ -8,8 +8,9 @@
  *   from {@link LIVE_CLOSE_CODES} and a reason, because a browser cannot read an HTTP status of
  *   a refused upgrade.
  * - HLS sources instead get `player: 'hls'` and a URL of the HLS proxy (hls-proxy.ts).
- * - `GET /api/v1/gateway/streams` (signed-in user) → what the gateway pulls now, in the user's
- *   scope: viewers, bitrate, uptime per (stream, quality).
+ * - `GET /api/v1/gateway/streams` (signed-in user) → what the gateway carries now, in the user's
+ *   scope: viewers, bitrate, uptime per (stream, quality), MPEG-TS (`protocol: 'rtsp'`) and HLS
+ *   (`protocol: 'hls'`) alike.
  *
  * The console never sees camera credentials: they stay in `resolveSource`'s answer, which only
  * the gateway's ffmpeg gets.
@@ -126,7 +127,11 @@ export async function gatewayRoutes(app: FastifyInstance, deps: GatewayDeps): Pr
       config: { access: 'read' },
       schema: {
         tags: ['streams'],
-        summary: 'What the stream gateway pulls now: viewers, bitrate and uptime per stream and quality (streams in your scope)',
+        summary: 'What the stream gateway carries now: viewers, bitrate and uptime per stream and quality (streams in your scope)',
+        description:
+          '`protocol: rtsp` streams are pulled by one ffmpeg each and played over the WebSocket; their viewers are attached sockets. ' +
+          '`protocol: hls` streams are relayed by the HLS proxy; their viewers are players that fetched the playlist within the last ' +
+          '10 s (or 3 target durations, if longer), and their restarts count failed fetches from the source.',
         response: { 200: envelope(z.array(GatewayStream)) },
       },
       onRequest: async (request) => {
@@ -139,13 +144,13 @@ export async function gatewayRoutes(app: FastifyInstance, deps: GatewayDeps): Pr
       const visible: GatewayStream[] = [];
       for (const s of deps.gateway.stats().perStream) {
         if (!(await deps.resolveSource(s.stream_id, s.quality, user.id))) continue;
-        visible.push({ stream_id: s.stream_id, quality: s.quality, state: s.state, viewers: s.viewers, bitrate_bps: s.bitrate_bps, bytes_in: s.bytes_in, uptime_ms: s.uptime_ms, restarts: s.restarts, last_error: s.last_error });
+        visible.push({ stream_id: s.stream_id, quality: s.quality, protocol: s.protocol, state: s.state, viewers: s.viewers, bitrate_bps: s.bitrate_bps, bytes_in: s.bytes_in, uptime_ms: s.uptime_ms, restarts: s.restarts, last_error: s.last_error });
       }
       return { success: true as const, data: visible };
     },
   );
 
-  await hlsProxyRoutes(app, deps);
+  await hlsProxyRoutes(app, { ...deps, stats: deps.gateway.hls });
 
   app.get('/ws/streams/:id', { websocket: true, schema: { hide: true } }, (socket, request) => {
     attachViewer(socket, request, deps, request.log).catch((err: unknown) => {

@@ -20,6 +20,39 @@ export interface StreamSource {
  */
 export type UpstreamState = 'starting' | 'live' | 'reconnecting' | 'stopped';
 
+/**
+ * How the gateway carries a stream: `rtsp` pulled by one ffmpeg and fanned out as MPEG-TS over
+ * WebSocket (RTSP cameras, and the rare http MPEG-TS/FLV source ffmpeg remuxes the same way);
+ * `hls` relayed playlist by playlist and segment by segment by the HLS proxy (hls-proxy.ts).
+ */
+export type GatewayProtocol = 'rtsp' | 'hls';
+
+/** One (stream, quality) in the gateway's figures, whichever way it is carried. */
+export interface StreamStats {
+  stream_id: number;
+  quality: LiveQuality;
+  protocol: GatewayProtocol;
+  /**
+   * `rtsp`: viewer sockets attached now. `hls`: players (distinct tickets) that fetched a
+   * playlist within the viewer window (hls-stats.ts).
+   */
+  viewers: number;
+  /** Bytes received from the source since the stream started (ffmpeg's output; for HLS every playlist and segment byte fetched). */
+  bytes_in: number;
+  /** Received bits per second over the last 5 s. */
+  bitrate_bps: number;
+  /** ms since the current run went live (ffmpeg's first bytes; HLS: first playlist fetched since the last failure); 0 unless live. */
+  uptime_ms: number;
+  /** `rtsp`: ffmpeg restarts since the stream started. `hls`: failed fetches from the source (each one a player retry). */
+  restarts: number;
+  state: UpstreamState;
+  /** The last upstream error, credentials removed; null while healthy. */
+  last_error: string | null;
+}
+
+/** Told whenever a stream's upstream changes state (e.g. to broadcast `stream_status`). */
+export type StreamStatusListener = (status: { stream_id: number; quality: LiveQuality; state: UpstreamState; viewers: number }) => void;
+
 /** The subset of pino's logger the gateway uses (Fastify's `app.log` fits). */
 export interface GatewayLogger {
   debug(obj: object, msg?: string): void;

@@ -1,7 +1,8 @@
 /**
  * The HLS proxy: pure helpers, then a real HLS source (ffmpeg writing a live playlist into a
  * temporary folder, served by a small HTTP server that demands Basic credentials) played
- * through the gateway's routes.
+ * through the gateway's routes, then the figures it keeps (a fake source with exact byte
+ * counts and a clock the tests move).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -9,9 +10,11 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createLiveTicket } from './live-ticket.js';
-import { isHlsSource, rewritePlaylist, upstreamUrl } from './hls-proxy.js';
+import { isHlsSource, rewritePlaylist, upstreamFailure, upstreamUrl } from './hls-proxy.js';
+import { HLS_MIN_VIEWER_WINDOW_MS } from './hls-stats.js';
+import { FAKE_HLS_TOKEN, startFakeHlsSource, type FakeHlsSource } from './test-fixtures/hls-source.js';
 import { waitFor } from './test-fixtures/processes.js';
 import { TEST_SECRET, getLive, startTestApp, type TestApp } from './test-fixtures/test-app.js';
 
@@ -56,6 +59,13 @@ describe('HLS helpers', () => {
       '#EXTINF:1.0,',
       'http://cdn.example/seg3.ts',
     ]);
+  });
+
+  it('describes a failed fetch by origin and path only: no user info, password or query token', () => {
+    const src = { url: 'http://admin:hunter22@cam:8080/live/index.m3u8?token=abc123', protocol: 'hls' };
+    const target = upstreamUrl(src, 'index.m3u8', '')!;
+    expect(upstreamFailure(src, target, 'answered 503 Service Unavailable')).toBe('http://cam:8080/live/index.m3u8: answered 503 Service Unavailable');
+    expect(upstreamFailure(src, target, 'unreachable (rtsp://admin:hunter22@cam/ said hunter22)')).not.toMatch(/admin|hunter22/);
   });
 });
 
@@ -122,6 +132,9 @@ describe('HLS through the gateway', () => {
     expect(bytes[0]).toBe(0x47);
     expect(requests.at(-1)?.url).toBe(`/live/${segment.replace(/\?.*$/, '')}`);
     expect(requests.every((r) => r.auth?.startsWith('Basic '))).toBe(true);
+    const figures = t.gateway.stats().perStream.find((p) => p.protocol === 'hls');
+    expect(figures).toMatchObject({ stream_id: 5, quality: 'sub', state: 'live', viewers: 1, restarts: 0, last_error: null });
+    expect(figures!.bytes_in).toBeGreaterThan(bytes.length);
   });
 
   it('keeps a ticket in use good past its expiry; refuses an unused expired one, a forged one and paths outside the stream', async () => {
@@ -142,5 +155,105 @@ describe('HLS through the gateway', () => {
     expect((await fetch(`${t.http}/hls/streams/5/sub/..%2F..%2Fsecret.m3u8?${q}`)).status).toBe(404);
     expect((await fetch(`${t.http}/hls/streams/5/sub/nothing.ts?${q}`)).status).toBe(404);
     expect((await fetch(`${t.http}/hls/streams/5/sub/index.m3u8?${q}`)).status).toBe(200);
+  });
+});
+
+describe('HLS figures', () => {
+  const USER = 'hls-admin';
+  const PASSWORD = 'p@ss word';
+  let cam: FakeHlsSource;
+  let t: TestApp;
+  let clock: number;
+  const told: Array<{ stream_id: number; state: string }> = [];
+
+  /** A fresh `/live` URL (a new ticket: a new player) for stream `id`. */
+  const liveUrl = async (id = 7): Promise<string> => (await getLive(t, `/api/v1/streams/${id}/live?quality=sub`)).body.data!.url;
+  const figures = (id = 7) => t.gateway.stats().perStream.find((p) => p.stream_id === id && p.protocol === 'hls');
+
+  beforeAll(async () => {
+    cam = await startFakeHlsSource(USER, PASSWORD);
+  });
+
+  afterEach(async () => {
+    await t?.close();
+    told.length = 0;
+    cam.failWith = null;
+  });
+
+  afterAll(async () => {
+    await cam?.close();
+  });
+
+  async function start(sources: Record<string, { url: string; protocol: string }> = { '7/sub': { url: cam.url, protocol: 'hls' } }): Promise<void> {
+    clock = 5_000_000;
+    t = await startTestApp(new Map(Object.entries(sources)), { idleTimeoutMs: 3000, hls: { now: () => clock }, onStatus: (s) => told.push({ stream_id: s.stream_id, state: s.state }) });
+  }
+
+  it('two players reloading the playlist are 2 viewers; every byte fetched from the source is counted', async () => {
+    await start();
+    const a = await liveUrl();
+    const b = await liveUrl();
+    for (const url of [a, b, a]) expect((await fetch(`${t.http}${url}`)).status).toBe(200);
+    const segment = await fetch(new URL(`seg1.ts?${new URL(a, t.http).search.slice(1)}`, new URL(a, t.http)));
+    expect(segment.status).toBe(200);
+    expect((await segment.arrayBuffer()).byteLength).toBe(cam.segmentBytes);
+    clock += 2500;
+    const f = figures()!;
+    const expected = 3 * Buffer.byteLength(cam.playlist) + cam.segmentBytes;
+    expect(f).toEqual({ stream_id: 7, quality: 'sub', protocol: 'hls', state: 'live', viewers: 2, bytes_in: expected, bitrate_bps: Math.round((expected * 8 * 1000) / 2500), uptime_ms: 2500, restarts: 0, last_error: null });
+    expect(t.gateway.stats()).toMatchObject({ streams: 1, viewers: 2 });
+    expect(told).toEqual([{ stream_id: 7, state: 'starting' }, { stream_id: 7, state: 'live' }]);
+  });
+
+  it('viewers drop to 0 after the viewer window; the stream leaves the list after idleTimeoutMs more', async () => {
+    await start();
+    const a = await liveUrl();
+    expect((await fetch(`${t.http}${a}`)).status).toBe(200);
+    expect(figures()?.viewers).toBe(1);
+    clock += HLS_MIN_VIEWER_WINDOW_MS + 1; // target duration 2 s: the 10 s floor applies
+    expect(figures()).toMatchObject({ viewers: 0, state: 'live' });
+    clock += 3000;
+    expect(figures()).toBeUndefined();
+    expect(t.gateway.stats()).toEqual({ streams: 0, viewers: 0, perStream: [] });
+    expect(told.at(-1)).toEqual({ stream_id: 7, state: 'stopped' });
+    // A player that comes back starts a new run.
+    expect((await fetch(`${t.http}${a}`)).status).toBe(200);
+    expect(figures()).toMatchObject({ viewers: 1, state: 'live', uptime_ms: 0, bytes_in: Buffer.byteLength(cam.playlist) });
+  });
+
+  it('a failing source: reconnecting, failures counted, last_error without credentials; live again when it answers', async () => {
+    const gone = await startFakeHlsSource();
+    await gone.close(); // nothing listens on its port any more
+    const closedPort = gone.port;
+    await start({ '7/sub': { url: cam.url, protocol: 'hls' }, '8/sub': { url: `http://${USER}:${encodeURIComponent(PASSWORD)}@127.0.0.1:${closedPort}/live/index.m3u8?token=${FAKE_HLS_TOKEN}`, protocol: 'hls' } });
+    const a = await liveUrl();
+    expect((await fetch(`${t.http}${a}`)).status).toBe(200);
+    clock += 1000;
+    cam.failWith = 503;
+    expect((await fetch(`${t.http}${a}`)).status).toBe(502);
+    expect((await fetch(`${t.http}${a}`)).status).toBe(502);
+    expect(figures()).toMatchObject({ state: 'reconnecting', viewers: 1, uptime_ms: 0, restarts: 2, last_error: `http://127.0.0.1:${cam.port}/live/index.m3u8: answered 503 Service Unavailable` });
+
+    expect((await fetch(`${t.http}${await liveUrl(8)}`)).status).toBe(502);
+    expect(figures(8)).toMatchObject({ state: 'reconnecting', restarts: 1 });
+    expect(figures(8)!.last_error).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/live\/index\.m3u8: unreachable \(.*ECONNREFUSED/);
+
+    const shown = JSON.stringify(t.gateway.stats());
+    for (const secret of [USER, PASSWORD, encodeURIComponent(PASSWORD), FAKE_HLS_TOKEN]) expect(shown).not.toContain(secret);
+
+    cam.failWith = null;
+    expect((await fetch(`${t.http}${a}`)).status).toBe(200);
+    clock += 700;
+    expect(figures()).toMatchObject({ state: 'live', uptime_ms: 700, restarts: 2, last_error: null });
+    expect(told.filter((s) => s.stream_id === 7).map((s) => s.state)).toEqual(['starting', 'live', 'reconnecting', 'live']);
+  });
+
+  it('a segment the source no longer has (404) is not a failure', async () => {
+    await start();
+    const a = await liveUrl();
+    expect((await fetch(`${t.http}${a}`)).status).toBe(200);
+    const gone = await fetch(new URL(`seg0999.ts?${new URL(a, t.http).search.slice(1)}`, new URL(a, t.http)));
+    expect(gone.status).toBe(404);
+    expect(figures()).toMatchObject({ state: 'live', restarts: 0, last_error: null });
   });
 });

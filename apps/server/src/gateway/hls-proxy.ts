@@ -17,11 +17,18 @@
  * Only paths at or below the source playlist's folder on the source's origin are fetched (no
  * open proxy); absolute URIs in a playlist that point there are rewritten to relative ones so
  * they go through the proxy too, any others are left as they are.
+ *
+ * Figures: every request that passes the checks, every byte read from the source and every
+ * failed fetch are reported to {@link HlsStats} (the gateway's `hls`), which turns them into
+ * viewers, bitrate, uptime and state for `GET /api/v1/gateway/streams` and `/health`.
  */
 import { Readable } from 'node:stream';
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
+import { redactCredentials } from './ffmpeg-upstream.js';
 import type { LiveQuality, StreamSource } from './gateway-types.js';
+import type { HlsStats } from './hls-stats.js';
 import { verifyLiveTicket } from './live-ticket.js';
 
 /** A used ticket stays valid while requests keep coming at most this far apart, ms. */
@@ -120,6 +127,23 @@ function basicAuth(source: StreamSource): string | undefined {
 export interface HlsProxyDeps {
   ticketSecret: Buffer;
   resolveSource(streamId: number, quality: LiveQuality, userId?: number): Promise<StreamSource | null>;
+  /** Where each stream's requests, bytes and failures are counted (the gateway's `hls`). */
+  stats: HlsStats;
+}
+
+/**
+ * A failed fetch from the source, as `last_error` shows it: `<origin><path>: <problem>`, without
+ * the query (it may hold a token), the user info or the password, at most 300 characters.
+ */
+export function upstreamFailure(source: StreamSource, target: URL, problem: string): string {
+  return redactCredentials(`${target.origin}${target.pathname}: ${problem}`, source).slice(0, 300);
+}
+
+/** Why fetch() threw, in a few words: the cause's message (e.g. `connect ECONNREFUSED 10.0.0.7:80`) or the error's. */
+function fetchProblem(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const cause = (err as { cause?: unknown }).cause;
+  return cause instanceof Error && cause.message ? cause.message : err.message;
 }
 
 const Params = z.object({
@@ -137,6 +161,9 @@ function refuse(reply: FastifyReply, status: number, message: string): FastifyRe
  * Registers `GET /hls/streams/:id/:quality/*?ticket=`: 401 for a refused ticket, 404 for an
  * unknown stream, a path outside the source's folder or an upstream 404, 502 when the source
  * cannot be reached or fails, 504 when it does not answer within {@link HLS_UPSTREAM_TIMEOUT_MS}.
+ * Requests that reach the source are counted in `deps.stats`: a playlist request counts its
+ * ticket as a viewer; a source that cannot be reached, times out, answers an error (a segment's
+ * 404 aside) or sends an oversized playlist is a failure.
  */
 export async function hlsProxyRoutes(app: FastifyInstance, deps: HlsProxyDeps): Promise<void> {
   /** ticket → last request, ms. */
@@ -166,6 +193,8 @@ export async function hlsProxyRoutes(app: FastifyInstance, deps: HlsProxyDeps): 
     const target = upstreamUrl(source, rest, search.toString());
     if (!target) return refuse(reply, 404, 'outside the stream');
     active.set(ticket, now);
+    deps.stats.request(id, quality, ticket, isPlaylist);
+    const failed = (problem: string): void => deps.stats.failed(id, quality, upstreamFailure(source, target, problem));
 
     const auth = basicAuth(source);
     let res: Response;
@@ -174,23 +203,47 @@ export async function hlsProxyRoutes(app: FastifyInstance, deps: HlsProxyDeps): 
     } catch (err) {
       const timedOut = err instanceof Error && err.name === 'TimeoutError';
       request.log.info({ streamId: id, quality, timedOut }, 'hls proxy: source unreachable');
+      failed(timedOut ? `no answer within ${HLS_UPSTREAM_TIMEOUT_MS} ms` : `unreachable (${fetchProblem(err)})`);
       return refuse(reply, timedOut ? 504 : 502, timedOut ? 'source timed out' : 'source unreachable');
     }
     if (!res.ok) {
       await res.body?.cancel();
+      // A segment gone from the live window is the player's lateness, not the source's fault.
+      if (isPlaylist || res.status !== 404) failed(`answered ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`);
       return refuse(reply, res.status === 404 ? 404 : 502, `source answered ${res.status}`);
     }
     reply.header('cache-control', 'no-store');
     const type = res.headers.get('content-type');
     if (isPlaylist) {
-      const text = await res.text();
-      if (text.length > MAX_PLAYLIST_BYTES) return refuse(reply, 502, 'playlist too large');
+      let bytes: Buffer;
+      try {
+        bytes = Buffer.from(await res.arrayBuffer());
+      } catch (err) {
+        failed(`playlist cut short (${fetchProblem(err)})`);
+        return refuse(reply, 502, 'source failed');
+      }
+      deps.stats.received(id, quality, bytes.length);
+      if (bytes.length > MAX_PLAYLIST_BYTES) {
+        failed(`playlist of ${bytes.length} bytes, more than ${MAX_PLAYLIST_BYTES}`);
+        return refuse(reply, 502, 'playlist too large');
+      }
+      const text = bytes.toString('utf8');
+      deps.stats.playlistLoaded(id, quality, text);
       return reply.type(type ?? 'application/vnd.apple.mpegurl').send(rewritePlaylist(text, source, ticket));
     }
     if (type) reply.type(type);
     const length = res.headers.get('content-length');
     if (length) reply.header('content-length', length);
     if (!res.body) return reply.send(Buffer.alloc(0));
-    return reply.send(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>));
+    // Count segment bytes as they arrive from the source (a segment the client abandons counts what was read).
+    const counted = res.body.pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        transform(chunk, controller) {
+          deps.stats.received(id, quality, chunk.byteLength);
+          controller.enqueue(chunk);
+        },
+      }),
+    );
+    return reply.send(Readable.fromWeb(counted as NodeReadableStream<Uint8Array>));
   });
 }

@@ -2,10 +2,14 @@
  * The stream gateway (DESIGN S15): one ffmpeg per active (stream, quality), shared by every
  * viewer in every window, started when the first viewer attaches and stopped when nobody has
  * watched for `idleTimeoutMs`. Owns the processes; knows nothing of HTTP, users or tickets.
+ * It also holds the figures of the HLS streams the proxy relays ({@link StreamGateway.hls}),
+ * so that {@link StreamGateway.stats} lists every stream the server carries, either way.
  */
 import { FfmpegUpstream } from './ffmpeg-upstream.js';
 import { silentLogger } from './gateway-types.js';
-import type { GatewayLogger, LiveQuality, StreamSource, UpstreamState } from './gateway-types.js';
+import type { GatewayLogger, LiveQuality, StreamSource, StreamStats, StreamStatusListener } from './gateway-types.js';
+import { HlsStats } from './hls-stats.js';
+import type { HlsStatsOptions } from './hls-stats.js';
 import { StreamSession } from './stream-session.js';
 import type { StreamSessionOptions, ViewerSocket, ViewerStatus } from './stream-session.js';
 
@@ -30,8 +34,10 @@ export interface StreamGatewayOptions extends StreamSessionOptions {
   /** Restart delays, ms (last repeats). Default 1000, 2000, 4000, 8000, 10 000. */
   backoffMs?: readonly number[];
   logger?: GatewayLogger;
-  /** Told whenever a stream's upstream changes state (e.g. to broadcast `stream_status`). */
-  onStatus?(status: { stream_id: number; quality: LiveQuality; state: UpstreamState; viewers: number }): void;
+  /** Told whenever a stream's upstream changes state (e.g. to broadcast `stream_status`), HLS streams included. */
+  onStatus?: StreamStatusListener;
+  /** The HLS figures' clock and viewer window (idle timeout and `onStatus` come from above). */
+  hls?: Pick<HlsStatsOptions, 'now' | 'minViewerWindowMs'>;
 }
 
 /** What {@link StreamGateway.attach} needs. */
@@ -50,32 +56,18 @@ export interface ViewerHandle {
   detach(): void;
 }
 
-/** One (stream, quality) in {@link GatewayStats}. */
-export interface StreamStats {
-  stream_id: number;
-  quality: LiveQuality;
-  viewers: number;
-  /** Bytes received from ffmpeg since the stream started. */
-  bytes_in: number;
-  /** Received bits per second over the last 5 s. */
-  bitrate_bps: number;
-  /** ms since the current ffmpeg delivered its first bytes; 0 unless live. */
-  uptime_ms: number;
-  /** ffmpeg restarts since the stream started. */
-  restarts: number;
-  state: UpstreamState;
-  /** ffmpeg's last error, credentials removed; null while healthy. */
-  last_error: string | null;
-}
+export type { StreamStats } from './gateway-types.js';
 
-/** `gateway.stats()`, for /health. */
+/** `gateway.stats()`, for /health: every stream, MPEG-TS (`protocol: 'rtsp'`) first, then HLS. */
 export interface GatewayStats {
+  /** (stream, quality) pairs carried now. */
   streams: number;
+  /** Sum of their viewers (sockets for MPEG-TS, recent players for HLS). */
   viewers: number;
   perStream: StreamStats[];
 }
 
-/** {@link StreamStats} plus each viewer's status. */
+/** {@link StreamStats} of an MPEG-TS stream plus each viewer's status. */
 export interface StreamStatusReport extends StreamStats {
   /** Bytes of the cached key-frame GOP a joining viewer gets at once (0 if none). */
   gop_cache_bytes: number;
@@ -100,6 +92,8 @@ const keyOf = (streamId: number, quality: LiveQuality): string => `${streamId}/$
  * {@link close} on shutdown.
  */
 export class StreamGateway {
+  /** Figures of the HLS streams; the HLS proxy reports its requests here. */
+  readonly hls: HlsStats;
   private readonly entries = new Map<string, Entry>();
   private readonly stopping = new Set<Promise<void>>();
   private readonly idleTimeoutMs: number;
@@ -109,6 +103,14 @@ export class StreamGateway {
   constructor(private readonly options: StreamGatewayOptions = {}) {
     this.idleTimeoutMs = options.idleTimeoutMs ?? 10_000;
     this.logger = options.logger ?? silentLogger;
+    this.hls = new HlsStats({
+      ...options.hls,
+      idleTimeoutMs: this.idleTimeoutMs,
+      onStatus: (status) => {
+        this.logger.info({ stream: keyOf(status.stream_id, status.quality), state: status.state, protocol: 'hls' }, 'gateway: stream state');
+        options.onStatus?.(status);
+      },
+    });
   }
 
   /**
@@ -143,13 +145,16 @@ export class StreamGateway {
     return { viewerId, detach };
   }
 
-  /** Counts and per-stream figures (no URLs, no credentials): safe for /health. */
+  /**
+   * Counts and per-stream figures of every MPEG-TS and HLS stream carried now (no URLs, no
+   * credentials): safe for /health.
+   */
   stats(): GatewayStats {
-    const perStream = [...this.entries.values()].map((e) => this.statsOf(e));
+    const perStream = [...[...this.entries.values()].map((e) => this.statsOf(e)), ...this.hls.stats()];
     return { streams: perStream.length, viewers: perStream.reduce((n, s) => n + s.viewers, 0), perStream };
   }
 
-  /** One stream's figures with each viewer's status, or null if that stream is not active. */
+  /** One MPEG-TS stream's figures with each viewer's status, or null if that stream is not active (HLS streams: see {@link stats}). */
   status(streamId: number, quality: LiveQuality): StreamStatusReport | null {
     const entry = this.entries.get(keyOf(streamId, quality));
     if (!entry) return null;
@@ -158,10 +163,12 @@ export class StreamGateway {
 
   /**
    * Close every viewer (code 1001), stop every ffmpeg and resolve when all have exited
-   * (each gets SIGTERM, then SIGKILL after 2 s). Later attaches are refused.
+   * (each gets SIGTERM, then SIGKILL after 2 s), and drop the HLS figures. Later attaches are
+   * refused and later HLS requests are not counted.
    */
   async close(): Promise<void> {
     this.closed = true;
+    this.hls.close();
     for (const entry of this.entries.values()) this.stopEntry(entry, 'gateway shutting down');
     await Promise.all([...this.stopping]);
   }
@@ -225,6 +232,7 @@ export class StreamGateway {
     return {
       stream_id: e.streamId,
       quality: e.quality,
+      protocol: 'rtsp',
       viewers: e.session.viewerCount,
       bytes_in: e.session.bytesIn,
       bitrate_bps: e.session.bitrateBps(),

@@ -71,15 +71,19 @@ interface Viewer {
   bytesDropped: number;
 }
 
-/** Sliding-window byte rate over the last `windowMs`. */
-class RateMeter {
+/**
+ * Sliding-window byte rate over the last `windowMs` (default 5000 ms); also used for the HLS
+ * streams' figures (hls-stats.ts), which pass their own clock as `now` (epoch ms).
+ */
+export class RateMeter {
   private samples: Array<{ t: number; bytes: number }> = [];
   constructor(private readonly windowMs = 5000) {}
+  /** Record `bytes` received at `now` (epoch ms). */
   add(bytes: number, now = Date.now()): void {
     this.samples.push({ t: now, bytes });
     this.prune(now);
   }
-  /** Bits per second over the window (0 when empty). */
+  /** Bits per second over the window, the span counted as at least 1 s (0 when empty). */
   bitsPerSecond(now = Date.now()): number {
     this.prune(now);
     const first = this.samples[0];

@@ -12,7 +12,7 @@ import type { Services } from '../services/container.js';
 /** Version reported by /health. */
 export const SERVER_VERSION = '0.1.0';
 
-/** What the gateway reports for /health; the gateway plugs in here. */
+/** What the gateway reports for /health (MPEG-TS and HLS streams); the gateway plugs in here. */
 export interface GatewayStatsSource {
   stats(): { streams: number; viewers: number; perStream: Health['gateway']['per_stream'] };
 }
@@ -41,7 +41,7 @@ export async function systemRoutes(app: FastifyInstance, s: Services, gateway: G
         streams: g.streams,
         viewers: g.viewers,
         bitrate_bps: g.perStream.reduce((sum, p) => sum + p.bitrate_bps, 0),
-        per_stream: g.perStream.map((p) => ({ stream_id: p.stream_id, quality: p.quality, state: p.state, viewers: p.viewers, bitrate_bps: p.bitrate_bps, uptime_ms: p.uptime_ms, restarts: p.restarts })),
+        per_stream: g.perStream.map((p) => ({ stream_id: p.stream_id, quality: p.quality, protocol: p.protocol, state: p.state, viewers: p.viewers, bitrate_bps: p.bitrate_bps, uptime_ms: p.uptime_ms, restarts: p.restarts })),
       },
     };
     if (!dbOk) return reply.status(503).send({ success: false, error: { code: 'UNAVAILABLE', message: 'database unavailable', details: { health: body } } });

@@ -2,6 +2,7 @@
  * `GET /health`.
  */
 import { z } from 'zod';
+import { GatewayProtocol } from './gateway.js';
 
 export const Health = z.object({
   status: z.enum(['ok', 'degraded']),
@@ -12,16 +13,27 @@ export const Health = z.object({
   worker: z.object({ running: z.boolean(), processed: z.int() }),
   websocket: z.object({ clients: z.int(), last_event_id: z.int() }),
   /**
-   * The stream gateway: active (stream, quality) upstreams (one ffmpeg each), viewer sockets,
-   * bits per second received over the last 5 s, and per upstream its state, viewers, bitrate
-   * and uptime (ms). No names, URLs or errors here: those are behind GET /api/v1/gateway/streams.
+   * The stream gateway: active (stream, quality) upstreams, MPEG-TS (one ffmpeg each, protocol
+   * `rtsp`) and HLS (relayed by the proxy, protocol `hls`); their viewers (sockets, or HLS
+   * players seen lately); bits per second received over the last 5 s; and per upstream its
+   * protocol, state, viewers, bitrate and uptime (ms). No names, URLs or errors here: those are
+   * behind GET /api/v1/gateway/streams.
    */
   gateway: z.object({
     streams: z.int(),
     viewers: z.int(),
     bitrate_bps: z.int(),
     per_stream: z.array(
-      z.object({ stream_id: z.int(), quality: z.enum(['main', 'sub']), state: z.string(), viewers: z.int(), bitrate_bps: z.int(), uptime_ms: z.int(), restarts: z.int() }),
+      z.object({
+        stream_id: z.int(),
+        quality: z.enum(['main', 'sub']),
+        protocol: GatewayProtocol,
+        state: z.string(),
+        viewers: z.int(),
+        bitrate_bps: z.int(),
+        uptime_ms: z.int(),
+        restarts: z.int(),
+      }),
     ),
   }),
 });
