@@ -5,7 +5,10 @@
  * by A within 1 s; A acknowledges five at once with the bulk action; with a branch escalating
  * after 2 s, an alarm left alone turns red and pulsing with the siren on both consoles, until A
  * mutes and acknowledges it from its detail drawer, whose timeline tells who did what.
- * Screenshots: artifacts/e2e/alarms-en.png (A) and alarms-id.png (B, Bahasa Indonesia).
+ * Last, A chooses to be toasted for escalated alarms only: a new alarm reaches A's feed without
+ * a toast (B, on the default, gets one) and its escalation still toasts on A.
+ * Screenshots: artifacts/e2e/alarms-en.png (A) and alarms-id.png (B, Bahasa Indonesia),
+ * alarms-toast-mode-en.png (A's toast setting).
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -165,6 +168,28 @@ describe('alarm workflow across two consoles', () => {
     await expect.poll(() => pageB.getByTestId('alarm-branch-count').first().getAttribute('data-count')).toBe('1');
     expect(await pageB.getByTestId('alarm-row').count()).toBe(1);
     await pageB.screenshot({ path: path.join(ARTIFACTS, 'alarms-list-id.png') });
+  });
+
+  it('with "escalated only" chosen, a new alarm shows in the feed without a toast; its escalation still toasts', async () => {
+    await pageB.getByTestId('nav-wall').click();
+    await pageB.getByTestId('event-feed').waitFor();
+    await pageA.getByTestId('alarm-toast-mode').click();
+    await pageA.getByTestId('alarm-toast-mode-options').waitFor();
+    await pageA.getByTestId('alarm-toast-mode-escalated').check();
+    await pageA.waitForTimeout(400); // the dropdown's fade-in
+    await pageA.screenshot({ path: path.join(ARTIFACTS, 'alarms-toast-mode-en.png') });
+    await pageA.keyboard.press('Escape');
+    expect(await pageA.getByTestId('alarm-toast-mode').getAttribute('data-mode')).toBe('escalated');
+    expect(await pageA.evaluate(() => localStorage.getItem('pantau.alarm-toast-mode'))).toBe('"escalated"');
+    const id = await raise();
+    // B kept the default: its toast for the same alarm shows that one would have come
+    await pageB.locator(`[data-testid="alarm-toast"][data-event-id="${id}"]`).waitFor({ timeout: 2000 });
+    expect(await stateOf(pageA, id)).toBe('new');
+    expect(await pageA.locator(`[data-testid="alarm-toast"][data-event-id="${id}"]`).count()).toBe(0);
+    // the branch still escalates after 2 s: the escalation toasts whatever the mode
+    await pageA.locator(`[data-testid="alarm-escalation-toast"][data-event-id="${id}"]`).waitFor({ timeout: 10_000 });
+    await row(pageA, id).getByTestId('alarm-ack').click();
+    await expect.poll(() => stateOf(pageB, id), { timeout: 2000 }).toBe('acknowledged');
   });
 
   it('ran without console errors', () => {

@@ -1,7 +1,8 @@
 /**
  * Cold start from the local cache (issue 6, DESIGN D9): the wall's layout, tile names and
  * camera names appear from cache with the server stopped, marked stale; when the server
- * returns the marker clears and the tiles go live.
+ * returns the marker clears and the tiles go live. A kiosk wall window, which has no header,
+ * shows its own stale badge while the server is away (screenshot cold-start-kiosk-stale.png).
  *
  * The console's page normally comes from the server (`/console/`), so with the server stopped
  * there would be no page at all. Electron loads it from `app://console/` instead; here a tiny
@@ -69,6 +70,8 @@ function startShell(port: number, apiPort: number): Promise<http.Server> {
 
 let browser: Browser;
 let page: Page;
+/** The kiosk wall window opened from the console. */
+let popup: Page;
 let errors: string[];
 let shell: http.Server;
 let shellUrl: string;
@@ -191,7 +194,7 @@ describe('cold start from the local cache', () => {
 
   it('"Open a wall window" opens a kiosk wall that shares its state with the console', async () => {
     await page.getByTestId('wall-windows-menu').click();
-    const [popup] = await Promise.all([page.waitForEvent('popup'), page.getByTestId('walls-open-window').click()]);
+    [popup] = await Promise.all([page.waitForEvent('popup'), page.getByTestId('walls-open-window').click()]);
     await popup.getByTestId('wall-view').and(popup.locator('[data-kiosk="true"]')).waitFor({ timeout: 15_000 });
     expect(new URL(popup.url()).hash).toMatch(/^#\/wall\?layout=\d+&kiosk=1&wall=window-1$/);
     // kiosk: the wall alone, without the console's header and navigation
@@ -204,6 +207,32 @@ describe('cold start from the local cache', () => {
     await popup.screenshot({ path: path.join(ARTIFACTS, 'cold-start-wall-window.png') });
     await popup.getByTestId('tile-2').click({ position: { x: 30, y: 30 } });
     await page.locator('[data-testid="tile-2"][data-maximized="false"]').waitFor({ timeout: 5000 });
+    // connected: no stale badge
+    expect(await popup.getByTestId('kiosk-stale').count()).toBe(0);
+  });
+
+  it('the kiosk wall shows a stale badge while the server is away, and drops it when the server is back', async () => {
+    await stop(server.child);
+    const badge = popup.getByTestId('kiosk-stale');
+    await badge.waitFor({ timeout: 15_000 });
+    // the badge stands in for the header's marker, which the console shows meanwhile
+    await page.getByTestId('stale-marker').waitFor({ timeout: 15_000 });
+    expect(await badge.textContent()).toMatch(/^(Server unreachable — last known state \(since|Server tidak dapat dihubungi — keadaan terakhir \(sejak) \d{2}[:.]\d{2}\)$/);
+    expect(Date.parse((await badge.getAttribute('data-since')) ?? '')).toBeLessThanOrEqual(Date.now());
+    // in the top-right corner, letting clicks through to the tile under it
+    const box = (await badge.boundingBox())!;
+    const view = popup.viewportSize() ?? (await popup.evaluate(() => ({ width: window.innerWidth, height: window.innerHeight })));
+    expect(box.x + box.width).toBeGreaterThan(view.width - 40);
+    expect(box.y).toBeLessThan(80);
+    expect(box.width).toBeLessThan(view.width / 2);
+    expect(await badge.evaluate((el) => getComputedStyle(el).pointerEvents)).toBe('none');
+    const under = await popup.evaluate(([x, y]) => document.elementFromPoint(x!, y!)?.closest('[data-testid^="tile-"][data-position]')?.getAttribute('data-testid') ?? null, [box.x + box.width / 2, box.y + box.height / 2]);
+    expect(under).toMatch(/^tile-\d+$/);
+    await popup.screenshot({ path: path.join(ARTIFACTS, 'cold-start-kiosk-stale.png') });
+
+    server = await startServer(apiPort, dataDir);
+    await badge.waitFor({ state: 'detached', timeout: 30_000 });
+    await page.getByTestId('stale-marker').waitFor({ state: 'detached', timeout: 30_000 });
     await popup.close();
   });
 });

@@ -1,6 +1,7 @@
 /**
  * The console-wide alarm layer, mounted once in the signed-in shell whatever screen is open:
- * toasts for new alarms (with Acknowledge) and for escalations (red, until acknowledged), the
+ * toasts for new alarms (with Acknowledge; which ones is the operator's toast mode, see
+ * toast-mode-control.tsx) and for escalations (red, until acknowledged, whatever the mode), the
  * escalation siren while an escalated alarm is unacknowledged and not muted, and the alarm
  * detail drawer.
  *
@@ -71,8 +72,14 @@ export function AlarmCenter() {
       } as Parameters<typeof notifications.show>[0]);
     };
     const rowOf = (a: RealtimeEventMap['alarm_updated']) => useEventsStore.getState().rows.find((r) => r.id === a.event_id);
-    return realtimeBus.subscribe((events) => {
-      const plan = planToasts(events, singles.size);
+    // Quieting toasts takes away the new-alarm toasts already shown (escalations stay).
+    const unsubscribeMode = useAlarmUiStore.subscribe((state, prev) => {
+      if (state.toastMode === prev.toastMode || state.toastMode === 'all') return;
+      for (const id of singles) notifications.hide(id);
+      notifications.hide(BURST_TOAST_ID);
+    });
+    const unsubscribeBus = realtimeBus.subscribe((events) => {
+      const plan = planToasts(events, singles.size, useAlarmUiStore.getState().toastMode);
       for (const id of plan.dismiss) {
         notifications.hide(toastId(id));
         notifications.hide(escalationToastId(id));
@@ -102,6 +109,10 @@ export function AlarmCenter() {
         else notifications.update(payload);
       }
     });
+    return () => {
+      unsubscribeMode();
+      unsubscribeBus();
+    };
   }, []);
 
   useEscalationSiren();

@@ -1,7 +1,8 @@
 /**
  * The console's alarm rules without a browser: alarm changes applied to the feed in place
  * (never backwards), what a bulk acknowledge sends, which toasts a batch raises, the siren
- * that repeats until stopped, and `alarm_updated` flowing from a realtime batch into the feed.
+ * that repeats until stopped, `alarm_updated` flowing from a realtime batch into the feed, and
+ * which new alarms toast under the operator's toast mode.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { AlarmUpdate, EventLog, RealtimeEvent } from '@pantau/shared';
@@ -9,7 +10,7 @@ import { alarmPatchOfRow, applyAlarmPatches, useEventsStore } from '../../stores
 import { detectionEvent } from '../../realtime/fake-websocket.js';
 import { applyRealtimeBatch } from '../../session/live-session.js';
 import { ackableSelection, countOpenEscalations, isOpenEscalation } from './alarm-model.js';
-import { MAX_ALARM_TOASTS, planToasts } from './alarm-toasts.js';
+import { DEFAULT_ALARM_TOAST_MODE, MAX_ALARM_TOASTS, parseAlarmToastMode, planToasts, shouldToast } from './alarm-toasts.js';
 import { SIREN_INTERVAL_MS, SIREN_PLAN, createSiren } from '../../lib/alarm-sound.js';
 import type { AudioContextLike } from '../../lib/sound.js';
 
@@ -136,5 +137,39 @@ describe('alarm state from the REST feed', () => {
     expect(useEventsStore.getState().rows).toBe(before);
     store.applyAlarms([alarmPatchOfRow(row(2, { alarm_state: 'closed', closed_by_name: 'Budi', closed_at: '2026-01-01T03:09:00.000Z' }))]);
     expect(useEventsStore.getState().rows[0]).toMatchObject({ id: 2, alarm_state: 'closed', closed_by_name: 'Budi' });
+  });
+});
+
+describe('new-alarm toast mode', () => {
+  const escalatedAt = '2026-01-01T03:04:00.000Z';
+  const escalation = (eventId: number) => alarmEvent(100 + eventId, update(eventId, { state: 'new', action: 'escalated', acknowledged_by: null, acknowledged_by_name: null, acknowledged_at: null, escalated: true, escalated_at: escalatedAt }));
+
+  it('toasts every new alarm by default, and only escalated ones under "escalated"', () => {
+    expect(DEFAULT_ALARM_TOAST_MODE).toBe('all');
+    const plain = row(1);
+    const escalated = row(2, { escalated_at: escalatedAt });
+    expect([shouldToast(plain, 'all'), shouldToast(plain, 'escalated')]).toEqual([true, false]);
+    expect([shouldToast(escalated, 'all'), shouldToast(escalated, 'escalated')]).toEqual([true, true]);
+    expect(shouldToast(row(3, { escalated_at: undefined }), 'escalated')).toBe(false);
+  });
+
+  it('leaves quieted new alarms out of the singles and the burst, but keeps every escalation', () => {
+    const events = [detectionEvent(1), detectionEvent(2), detectionEvent(3), detectionEvent(4), detectionEvent(5), escalation(9)];
+    const loud = planToasts(events, 0, 'all');
+    expect([loud.single.length, loud.burst, loud.escalated.length]).toEqual([MAX_ALARM_TOASTS, 2, 1]);
+    const quiet = planToasts(events, 0, 'escalated');
+    expect(quiet.single).toEqual([]);
+    expect(quiet.burst).toBe(0);
+    expect(quiet.escalated.map((e) => e.event_id)).toEqual([9]);
+    // a new alarm that arrives already escalated still gets its toast under "escalated"
+    const late = { ...detectionEvent(6), data: { ...detectionEvent(6).data, escalated_at: escalatedAt } };
+    expect(planToasts([late], 0, 'escalated').single.map((r) => r.id)).toEqual([6]);
+  });
+
+  it('reads the stored mode, falling back to the default for anything unknown or unreadable', () => {
+    expect(parseAlarmToastMode(JSON.stringify('escalated'))).toBe('escalated');
+    expect(parseAlarmToastMode(JSON.stringify('all'))).toBe('all');
+    // anything else reads as the default, "none" included (there is no such mode: escalations always toast)
+    for (const raw of [null, '', 'none', '"none"', '"loud"', '42', '{"mode":"none"}']) expect(parseAlarmToastMode(raw)).toBe('all');
   });
 });

@@ -2,7 +2,8 @@
  * The alarm parts of the live event feed (components/wall/event-feed.tsx): a tick box and a
  * state cell per row (Acknowledge button while new; who acknowledged or closed it after), the
  * header's "tick every new row", the bulk bar (note + "Acknowledge selected"), and the
- * escalation badge with the siren's mute switch.
+ * escalation badge with the siren's mute switch and the new-alarm toast setting
+ * (toast-mode-control.tsx).
  *
  * Test hooks: `alarm-select` (per row), `alarm-select-all`, `alarm-ack` (per row),
  * `alarm-state[data-state=new|acknowledged|closed][data-escalated]`, `alarm-bulk-bar`,
@@ -19,6 +20,7 @@ import { primeAlarmSound } from '../../lib/alarm-sound.js';
 import { useAlarmUiStore } from './alarm-ui-store.js';
 import { ackableSelection, alarmStateOf, countOpenEscalations, isOpenEscalation, stateColour } from './alarm-model.js';
 import { useAlarmActions } from './use-alarm-actions.js';
+import { ToastModeControl } from './toast-mode-control.js';
 import './alarms.css';
 
 /** Whether the signed-in user may act on alarms (operators and admins; viewers watch). */
@@ -148,7 +150,7 @@ function BellIcon({ off }: { off: boolean }) {
   );
 }
 
-/** In the feed's title: how many escalated alarms wait, and the siren's mute switch. */
+/** In the feed's title: how many escalated alarms wait, the siren's mute switch and which new alarms toast. */
 export function EscalationBadge() {
   const { t } = useTranslation();
   const count = useEventsStore((s) => countOpenEscalations(s.rows));
@@ -177,6 +179,7 @@ export function EscalationBadge() {
           <BellIcon off={muted} />
         </ActionIcon>
       </Tooltip>
+      <ToastModeControl />
     </Group>
   );
 }

@@ -14,21 +14,30 @@ export function staleClock(at: number, locale: string): string {
   return new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(at);
 }
 
+/**
+ * Since when the screen shows data the server has not confirmed (ms since the epoch), or null
+ * while it does not ({@link isStale}). The header's stale marker and the kiosk wall's badge
+ * (wall/kiosk-stale-badge.tsx) both show exactly while this is set.
+ */
+export function useStaleSince(): number | null {
+  const status = useConnectionStore((s) => s.status);
+  const dataAsOf = useConnectionStore((s) => s.dataAsOf);
+  return isStale({ status, dataAsOf }) ? dataAsOf : null;
+}
+
 /** Indicator button; `data-status` carries the raw status for tests, `stale-marker[data-since]` the stale time (ISO). */
 export function ConnectionIndicator() {
   const { t } = useTranslation();
   const fmt = useFormat();
   const status = useConnectionStore((s) => s.status);
   const reconnectNow = useConnectionStore((s) => s.reconnectNow);
-  const dataAsOf = useConnectionStore((s) => s.dataAsOf);
-  const stale = isStale({ status, dataAsOf });
-  const since = dataAsOf === null ? null : new Date(dataAsOf).toISOString();
+  const staleSince = useStaleSince();
   return (
     <Group gap="xs" wrap="nowrap">
-      {stale && since && (
+      {staleSince !== null && (
         <Tooltip label={t('cache.staleTooltip')} openDelay={300}>
-          <Badge color="yellow" variant="light" radius="sm" data-testid="stale-marker" data-since={since}>
-            {t('cache.stale', { time: staleClock(dataAsOf ?? 0, fmt.locale) })}
+          <Badge color="yellow" variant="light" radius="sm" data-testid="stale-marker" data-since={new Date(staleSince).toISOString()}>
+            {t('cache.stale', { time: staleClock(staleSince, fmt.locale) })}
           </Badge>
         </Tooltip>
       )}

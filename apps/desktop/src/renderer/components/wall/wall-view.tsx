@@ -2,7 +2,7 @@
  * The wall screen: the camera tree (collapsible, remembered), the layout picker over the video
  * wall, and the live event feed side by side. In a wall-only window (`#/wall?layout=…&kiosk=1`,
  * lib/wall-url.ts) the layout comes from the address and, in kiosk mode, the wall fills the
- * window alone.
+ * window alone, with a badge in its corner while the server is away (kiosk-stale-badge.tsx).
  *
  * The layout shown is read from the layouts query (cached locally, refetched on
  * `layout_updated`) and put in the wall store, where the header, the tree and the window sync
@@ -21,6 +21,7 @@ import { CameraTree } from './camera-tree.js';
 import { VideoWall } from './video-wall.js';
 import { EventFeed } from './event-feed.js';
 import { WallWindowsMenu } from './wall-windows-menu.js';
+import { KioskStaleBadge } from './kiosk-stale-badge.js';
 import '../layouts/layouts.css';
 
 /** This window's wall address, following `hashchange`. */
@@ -103,6 +104,7 @@ export function WallView() {
     return (
       <div className="console__body console__body--kiosk" data-testid="wall-view" data-kiosk="true">
         <VideoWall />
+        <KioskStaleBadge />
       </div>
     );
   }
