@@ -228,6 +228,10 @@ describe('cold start from the local cache', () => {
     expect(await badge.evaluate((el) => getComputedStyle(el).pointerEvents)).toBe('none');
     const under = await popup.evaluate(([x, y]) => document.elementFromPoint(x!, y!)?.closest('[data-testid^="tile-"][data-position]')?.getAttribute('data-testid') ?? null, [box.x + box.width / 2, box.y + box.height / 2]);
     expect(under).toMatch(/^tile-\d+$/);
+    // the tiles blame the server, not each camera (every stream ended with the server)
+    await expect
+      .poll(() => popup.$$eval('[data-testid^="tile-"][data-position] [data-testid="error-overlay"] strong', (els) => [...new Set(els.map((e) => e.textContent))]), { timeout: 15_000 })
+      .toEqual([expect.stringMatching(/^(Server unreachable|Server tidak terjangkau)$/)]);
     await popup.screenshot({ path: path.join(ARTIFACTS, 'cold-start-kiosk-stale.png') });
 
     server = await startServer(apiPort, dataDir);

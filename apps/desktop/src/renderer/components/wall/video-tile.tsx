@@ -13,7 +13,9 @@
  *
  * Status shown: the player's (connecting, live, stalled N s, offline), but offline as soon as
  * the gateway says the camera stopped answering (`stream_status` reconnecting, "since HH:MM"),
- * or the camera device reports itself offline (`camera_status_update`, heartbeats).
+ * or the camera device reports itself offline (`camera_status_update`, heartbeats). While the
+ * console cannot reach the server (reconnecting or offline) an offline tile says "server
+ * unreachable" instead: the streams ended with the server, not with the cameras.
  *
  * Test hooks: `data-testid="tile-<position_number>"`, `data-status` (connecting | live |
  * stalled | offline), `data-position`, `data-stream-id`, `data-device-id`, `data-quality`
@@ -205,12 +207,17 @@ export function VideoTile({ position, maximised, onToggle, quality: forced, paus
   // connection; the gateway says live again with the first data of the new one)
   const gatewayDown = upstream?.status === 'reconnecting' || upstream?.status === 'offline' || (upstream?.status === 'starting' && downSince !== null);
   const deviceDown = device.status === 'offline';
-  const shown: TileState = gatewayDown
+  // While the console cannot reach the server, every stream ends with it: say so rather than
+  // blame each camera ("camera offline" on all sixteen tiles would send someone to the cameras).
+  const serverAway = useConnectionStore((c) => c.status === 'reconnecting' || c.status === 'offline');
+  const shown: TileState = serverAway && (state.status === 'offline' || gatewayDown || deviceDown)
+    ? { ...state, status: 'offline', behindS: 0, cause: 'server' }
+    : gatewayDown
     ? { status: 'offline', behindS: 0, error: t('tile.notAnswering', { time: fmt.clock(downSince ?? upstream?.since, timeZone) }), cause: 'camera' }
     : deviceDown
       ? { status: 'offline', behindS: 0, error: device.since ? t('tiles.deviceOfflineSince', { time: fmt.clock(device.since, timeZone) }) : t('tiles.deviceOffline'), cause: 'camera' }
       : state;
-  const offlineSince = gatewayDown ? (downSince ?? upstream?.since ?? null) : deviceDown ? device.since : null;
+  const offlineSince = serverAway ? null : gatewayDown ? (downSince ?? upstream?.since ?? null) : deviceDown ? device.since : null;
   const name = position.position_name ?? position.stream_name;
 
   return (
