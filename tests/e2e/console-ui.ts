@@ -72,3 +72,20 @@ export async function openView(page: Page, view: 'wall' | 'groups' | 'branches' 
 export function rowIds(page: Page): Promise<number[]> {
   return page.$$eval('[data-testid="admin-row"]', (rows) => rows.map((r) => Number((r as HTMLElement).dataset.id)));
 }
+
+/** A clock of the page's own, beside the burned-in camera clocks, for reading glass-to-glass latency off screenshots. */
+export async function showPageClock(p: Page): Promise<void> {
+  await p.evaluate(() => {
+    const el = document.createElement('div');
+    el.id = 'e2e-clock';
+    el.style.cssText = 'position:fixed;right:8px;bottom:8px;z-index:99999;font:bold 28px monospace;background:#000;color:#0f0;padding:4px 8px';
+    document.body.appendChild(el);
+    const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+    const tick = () => {
+      const d = new Date();
+      el.textContent = `page ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
+      requestAnimationFrame(tick);
+    };
+    tick();
+  });
+}

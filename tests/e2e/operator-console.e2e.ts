@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { ApiClient, type EventLog } from '@pantau/shared';
 import { ADMIN, ARTIFACTS, collectErrors, freePort, launchChromium, prepareDataDir, signIn, startServer, startSimulator, stop, stopAll } from './support.js';
+import { showPageClock } from './console-ui.js';
 
 let browser: Browser;
 let page: Page;
@@ -152,19 +153,7 @@ describe('operator console', () => {
     await expect.poll(() => tile.getAttribute('data-maximized')).toBe('true');
     await expect.poll(() => tile.getAttribute('data-status'), { timeout: 15_000 }).toBe('live');
     // the page's wall clock beside the burned-in camera clock: glass-to-glass latency is read off these
-    await page.evaluate(() => {
-      const el = document.createElement('div');
-      el.id = 'e2e-clock';
-      el.style.cssText = 'position:fixed;right:8px;bottom:8px;z-index:99999;font:bold 28px monospace;background:#000;color:#0f0;padding:4px 8px';
-      document.body.appendChild(el);
-      const pad = (n: number, w = 2) => String(n).padStart(w, '0');
-      const tick = () => {
-        const d = new Date();
-        el.textContent = `page ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
-        requestAnimationFrame(tick);
-      };
-      tick();
-    });
+    await showPageClock(page);
     await page.waitForTimeout(3000);
     for (let i = 0; i < 3; i++) {
       await shot(`04-maximised-latency-${i}`);

@@ -19,6 +19,7 @@ import os from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { ApiClient } from '@pantau/shared';
+import { showPageClock } from './console-ui.js';
 import { waitForCount, wallDiagnostics } from './diagnostics.js';
 import { ADMIN, ARTIFACTS, collectErrors, freePort, launchChromium, prepareDataDir, signIn, startControlledSimulator, startServer, stopAll, type ControlledSimulator } from './support.js';
 
@@ -140,23 +141,6 @@ async function measure(ms: number) {
     cpu_cores: { server: cores('server'), ffmpeg: cores('ffmpeg'), simulator: cores('simulator'), chromium: cores('chromium') },
     ffmpeg_processes: c1.ffmpegCount,
   };
-}
-
-/** A clock of the page's own, beside the burned-in camera clocks, for reading glass-to-glass latency off screenshots. */
-async function showPageClock(p: Page): Promise<void> {
-  await p.evaluate(() => {
-    const el = document.createElement('div');
-    el.id = 'e2e-clock';
-    el.style.cssText = 'position:fixed;right:8px;bottom:8px;z-index:99999;font:bold 28px monospace;background:#000;color:#0f0;padding:4px 8px';
-    document.body.appendChild(el);
-    const pad = (n: number, w = 2) => String(n).padStart(w, '0');
-    const tick = () => {
-      const d = new Date();
-      el.textContent = `page ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
-      requestAnimationFrame(tick);
-    };
-    tick();
-  });
 }
 
 async function openWall(p: Page): Promise<void> {

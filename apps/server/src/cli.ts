@@ -8,7 +8,7 @@ import { PantauError, Role } from '@pantau/shared';
 import { loadConfig, resolveDataDir } from './config.js';
 import { createServices } from './services/container.js';
 import { migrate, openDatabase } from './db/database.js';
-import { yesterday } from './services/scheduler.js';
+import { previousSiteDay } from './services/site-time.js';
 import { startServer } from './server.js';
 import { runSimulate } from './simulator/simulate.js';
 import { attachCameraControl } from './simulator/camera-control.js';
@@ -112,7 +112,7 @@ export function buildCli(): Command {
     .action(async (o: { date?: string; dataDir?: string }) => {
       if (o.date !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(o.date)) throw new PantauError('VALIDATION_ERROR', '--date must be YYYY-MM-DD', { field: 'date' });
       await withServices(o.dataDir, async (s) => {
-        const date = o.date ?? yesterday(s.config.timezone);
+        const date = o.date ?? previousSiteDay(s.config.timezone);
         const r = await s.usage.aggregate(date);
         console.log(JSON.stringify({ date, ...r }));
       });

@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { siteDay } from '../services/site-time.js';
 
 /** One request as logged. */
 export interface ApiRequestLogEntry {
@@ -24,10 +25,6 @@ export interface ApiRequestLogEntry {
 const FLUSH_MS = 1000;
 const FLUSH_BYTES = 64 * 1024;
 
-/** The site-local day of an instant, YYYY-MM-DD. */
-export function localDate(at: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
-}
 
 /** Buffered appender of daily JSON Lines files. */
 export class DailyJsonLog {
@@ -56,7 +53,7 @@ export class DailyJsonLog {
   /** Queue one record (an object with an ISO `time`). */
   append<T extends { time: string }>(entry: T): void {
     const line = JSON.stringify(entry) + '\n';
-    this.buffer.push({ date: localDate(new Date(entry.time), this.timeZone), line });
+    this.buffer.push({ date: siteDay(entry.time, this.timeZone), line });
     this.bytes += line.length;
     if (this.bytes >= FLUSH_BYTES) this.flush();
   }

@@ -13,6 +13,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
+import { siteDay } from '../services/site-time.js';
 
 /** Files under one storage root. */
 export class StorageDisk {
@@ -132,20 +133,13 @@ async function syncDir(dir: string): Promise<void> {
   }
 }
 
-/** Y/M/D parts of an instant in a time zone. */
-export function localDateParts(at: Date, timeZone: string): { y: string; m: string; d: string } {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(at);
-  const get = (t: string) => parts.find((p) => p.type === t)!.value;
-  return { y: get('year'), m: get('month'), d: get('day') };
-}
-
 /**
  * Relative path of a new event snapshot original (DESIGN S5):
  * `events/YYYY/MM/DD/{timestamp}_{uuid}.{ext}` with the site-local day of `at` and
  * `timestamp` = ms since epoch.
  */
 export function originalPath(at: Date, timeZone: string, ext: string, uuid: string = crypto.randomUUID()): string {
-  const { y, m, d } = localDateParts(at, timeZone);
+  const [y, m, d] = siteDay(at, timeZone).split('-');
   return `events/${y}/${m}/${d}/${at.getTime()}_${uuid}.${ext}`;
 }
 

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '@pantau/shared';
 import { startHarness, waitFor, type Harness } from '../test-support/harness.js';
-import { localDate } from '../repositories/request-log.js';
+import { siteDay } from '../services/site-time.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -177,7 +177,7 @@ describe('integrator reads, request log and usage', () => {
       // the log holds every request made with a key (and the refused one), and folds into the summary
       const s = h4.server.services;
       s.requestLog.flush();
-      const today = localDate(new Date(), s.config.timezone);
+      const today = siteDay(Date.now(), s.config.timezone);
       const lines = fs.readFileSync(s.requestLog.fileFor(today), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
       expect(lines.filter((l) => l.route === '/api/v1/detection/log')).toHaveLength(6);
       expect(lines.filter((l) => l.route === '/api/v1/detections')).toHaveLength(4);

@@ -42,15 +42,6 @@ export const USAGE_AGGREGATION_CRON = '30 1 * * *';
 export const REPLAN_CRON = '* * * * *';
 
 /**
- * The local day before today in a zone.
- * @returns YYYY-MM-DD
- * @throws RangeError when the zone is unknown
- */
-export function yesterday(timeZone: string, now: Date = new Date()): string {
-  return previousSiteDay(timeZone, now);
-}
-
-/**
  * The delivery summary as a site-local daily job: 01:45 in each zone, folding that zone's
  * yesterday; its catch-up folds the zone's missed days of the last 7.
  */

@@ -18,7 +18,7 @@ import { JOB_TYPES } from '../../queue/job-specs.js';
 import { Worker } from '../../queue/worker.js';
 import { Outbox } from '../../realtime/outbox.js';
 import { AuditRepository } from '../../repositories/audit-repository.js';
-import { localDate } from '../../repositories/request-log.js';
+import { siteDay } from '../site-time.js';
 import { tempDataDir, waitFor } from '../../test-support/harness.js';
 import { WhatsAppStandIn } from '../../test-support/whatsapp-stand-in.js';
 import { createNotifications, type Notifications } from './index.js';
@@ -98,7 +98,7 @@ const NUMBERS = ['+6281234567890', '+6281298765432'];
 const settle = (r: Rig) => waitFor(() => r.queue.stats().pending + r.queue.stats().running === 0 && r.deliveries().every((d) => d.status !== 'queued' && d.status !== 'sending'), 10_000, 'deliveries settled');
 const logLines = (r: Rig): WhatsAppLogEntry[] => {
   r.n.log.flush();
-  const f = r.n.log.fileFor(localDate(new Date(), 'Asia/Jakarta'));
+  const f = r.n.log.fileFor(siteDay(Date.now(), 'Asia/Jakarta'));
   return fs.existsSync(f) ? fs.readFileSync(f, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as WhatsAppLogEntry) : [];
 };
 /** No message id went out twice, and every delivery that is sent matches one recorded send. */
@@ -315,7 +315,7 @@ describe('WhatsApp deliveries', () => {
     r.detect('p-2');
     r.worker.start();
     await settle(r);
-    const today = localDate(new Date(), 'Asia/Jakarta');
+    const today = siteDay(Date.now(), 'Asia/Jakarta');
     expect(r.n.summary.fold(today)).toEqual({ rows: 1, deliveries: 4 });
     expect(r.n.summary.fold(today)).toEqual({ rows: 1, deliveries: 4 });
     const rows = r.n.repo.summary(today);
