@@ -24,3 +24,5 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   echo "setup: npm ci"
   npm ci --no-audit --no-fund
 fi
+# fixes in dependencies (also run by npm's postinstall; again here for a kept node_modules)
+node scripts/patch-deps.mjs

@@ -135,10 +135,42 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
-/** Console errors and page errors, for asserting a clean run. */
+/**
+ * Console errors and page errors, for asserting a clean run.
+ *
+ * A value thrown or rejected that is not an `Error` (mpegts.js throws its own exception
+ * classes, which minified show up in a page error as just their class name, e.g. "e"), and an
+ * uncaught error of a worker (which reaches the page with no error object), are described too:
+ * a page script reports its `toString()` (or the worker's message) and, for a throw, the
+ * file:line:col of the throw, as one more entry starting "uncaught non-Error:".
+ */
 export function collectErrors(page: Page): string[] {
   const errors: string[] = [];
+  void page.addInitScript(() => {
+    const describe = (value: unknown): string => {
+      try {
+        return `${String(value)} [${Object.prototype.toString.call(value)}]`;
+      } catch {
+        return typeof value;
+      }
+    };
+    window.addEventListener('error', (ev) => {
+      if (ev.error instanceof Error) return;
+      // a worker's uncaught error reaches the page with `error` null and the worker's blob: URL
+      const where = String(ev.filename).startsWith('blob:') ? 'in a worker' : 'at';
+      const what = ev.error === null || ev.error === undefined ? String(ev.message) : describe(ev.error);
+      console.warn(`uncaught non-Error: ${what} (${where} ${String(ev.filename).replace(/^.*\//, '')}:${ev.lineno}:${ev.colno})`);
+    });
+    window.addEventListener('unhandledrejection', (ev) => {
+      if (ev.reason instanceof Error) return;
+      console.warn(`uncaught non-Error: rejection with ${describe(ev.reason)}`);
+    });
+  });
   page.on('console', (m) => {
+    if (m.type() === 'warning' && m.text().startsWith('uncaught non-Error:')) {
+      errors.push(m.text());
+      return;
+    }
     if (m.type() !== 'error') return;
     const at = m.location();
     errors.push(at.url ? `${m.text()} (at ${at.url.replace(/^.*\//, '')}:${at.lineNumber}:${at.columnNumber})` : m.text());
