@@ -2,7 +2,8 @@
  * Who hears about a layout change (issue 6, S9), over real sockets: a private layout's
  * create/update/delete reaches its owner only, live and on replay since 0; making it shared
  * announces it to everyone; making it private again tells everyone else it is gone (`hidden`,
- * without the owner's id); shared layouts' changes reach every user.
+ * without the owner's id); shared layouts' changes reach every user whose scope holds a branch
+ * of its streams before or after the change (everyone while it shows none).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient, type RealtimeEventMap } from '@pantau/shared';
@@ -139,5 +140,40 @@ describe('layout_updated audience', () => {
     expect(op.events().filter((e) => e.type === 'layout_updated').every((e) => [null, operatorId].includes((e.data as LayoutEvent).owner_user_id))).toBe(true);
     admin.close();
     op.close();
+  });
+
+  it("sends a shared layout's changes only to users whose scope holds a branch of its streams, before or after", async () => {
+    const [jakarta, bandung] = h.branches;
+    const scoped = async (email: string, branchId: number) => {
+      const id = (await h.server.services.auth.createUser({ email, password: 'scoped-operator-pw', role: 'operator', scope_branch_ids: [branchId] })).id;
+      const client = new ApiClient({ baseUrl: h.server.url });
+      await client.login(email, 'scoped-operator-pw');
+      return { id, client, ws: await connect(client.token!) };
+    };
+    const opJ = await scoped('jkt-desk@test.local', jakarta!.id);
+    const opB = await scoped('bdg-desk@test.local', bandung!.id);
+    const admin = await connect(h.admin.token!);
+    const lobby = await h.admin.createStream({ branch_id: jakarta!.id, device_id: 'cam-1', stream_name: 'Lobby main', main_url: 'rtsp://127.0.0.1:8554/lobby' });
+    const gate = await h.admin.createStream({ branch_id: bandung!.id, device_id: 'cam-2', stream_name: 'Gate main', main_url: 'rtsp://127.0.0.1:8554/gate' });
+
+    const l = await h.admin.createLayout({ layout_name: 'Jakarta lobby', layout_type: '1', positions: [{ position_number: 1, stream_id: lobby.id }] });
+    await h.admin.updateLayout(l.id, { positions: [{ position_number: 1, stream_id: gate.id }] });
+    await h.admin.deleteLayout(l.id);
+    await fence(admin, opJ.ws, opB.ws);
+    await new Promise((r) => setTimeout(r, 200));
+
+    const shared = (action: string, branchId: number) => ({ layout_id: l.id, action, channel: `branch:${branchId}`, visibility: 'shared', owner_user_id: null });
+    // Jakarta's desk hears it created, and moved away (its wall must drop it); never deleted
+    expect(about(opJ.ws, l.id)).toEqual([shared('created', jakarta!.id), shared('updated', jakarta!.id)]);
+    // Bandung's desk hears nothing until it shows a Bandung camera
+    expect(about(opB.ws, l.id)).toEqual([shared('updated', bandung!.id), shared('deleted', bandung!.id)]);
+    // an admin of every branch hears each branch's copy of the change
+    expect(about(admin, l.id).map((e) => [e.action, e.channel])).toEqual([
+      ['created', `branch:${jakarta!.id}`],
+      ['updated', `branch:${jakarta!.id}`],
+      ['updated', `branch:${bandung!.id}`],
+      ['deleted', `branch:${bandung!.id}`],
+    ]);
+    for (const ws of [opJ.ws, opB.ws, admin]) ws.close();
   });
 });

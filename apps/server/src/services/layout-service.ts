@@ -16,9 +16,11 @@
  * Every change is audited and written to the outbox as `layout_updated` (layout id, action,
  * visibility, owner) in the same transaction, so every open wall showing it refetches; the
  * event reaches only who may see the layout (see {@link LayoutService.announce}): a private
- * layout's changes its owner alone, a shared layout's everyone (without an owner id). A shared
- * layout made private is announced to everyone as `hidden` (gone unless it is yours), then to
- * its owner as `updated`.
+ * layout's changes its owner alone; a shared layout's (without an owner id) the users whose
+ * scope holds a branch of its streams before or after the change (one event per branch, so a
+ * user losing sight of it hears it too), or everyone while it shows no stream. A shared layout
+ * made private is announced the same way as `hidden` (gone unless it is yours), then to its
+ * owner as `updated`.
  */
 import {
   PantauError,
@@ -31,6 +33,7 @@ import {
   type LayoutType,
   type LayoutUpdate,
   type PositionInput,
+  type RealtimeEventMap,
   type TileStream,
 } from '@pantau/shared';
 import type { z } from 'zod';
@@ -123,6 +126,7 @@ export class LayoutService {
       ? this.checkPositions(c.user, type, grid, patch.positions)
       : this.refit(type, grid, before);
     const visibility = patch.visibility ?? before.visibility;
+    const audienceBefore = this.branchesOf(id);
     return this.write(() => {
       this.repo.update(id, {
         ...(patch.layout_name === undefined ? {} : { layout_name: patch.layout_name }),
@@ -136,7 +140,7 @@ export class LayoutService {
       this.repo.replacePositions(id, tiles);
       const after = this.get(c.user, id);
       this.audit.record(c.actor, 'update', 'layout', id, before, after);
-      this.announce(after, 'updated', before.visibility === 'shared');
+      this.announce(after, 'updated', audienceBefore, before.visibility === 'shared');
       return after;
     });
   }
@@ -152,10 +156,11 @@ export class LayoutService {
   /** @throws PantauError NOT_FOUND, FORBIDDEN */
   delete(c: Caller, id: number): void {
     const before = this.editable(c.user, id);
+    const audienceBefore = this.branchesOf(id);
     this.write(() => {
       this.repo.delete(id);
       this.audit.record(c.actor, 'delete', 'layout', id, before, null);
-      this.announce(before, 'deleted');
+      this.announce(before, 'deleted', audienceBefore);
     });
   }
 
@@ -270,20 +275,40 @@ export class LayoutService {
   }
 
   /**
-   * Write `layout_updated` for a change, addressed to who may see the layout: a shared
-   * layout's to everyone, with no owner id; a private layout's to its owner only (a private
-   * layout without an owner is seen by no one, so nothing is written). When a shared layout has
-   * just become private (`wasShared`), everyone is first told it is `hidden` — without the
-   * owner's id — so other users' lists and open walls drop it; the owner then gets `updated`.
+   * Write `layout_updated` for a change, addressed to who may see the layout, before or after
+   * it: a private layout's to its owner only (one without an owner is seen by no one, so
+   * nothing is written); a shared layout's, with no owner id, on the channel of each branch of
+   * its streams before (`audienceBefore`, read before the change) and after it (read now, in
+   * the transaction), so both who gains and who loses sight of it hear it; to everyone
+   * (`global`) when it showed or shows no stream, as everyone sees it then. A user whose scope
+   * holds several of those branches gets one event per branch (a refetch each, harmless). When a
+   * shared layout has just become private (`wasShared`), its former audience is first told it
+   * is `hidden` so their lists and open walls drop it; the owner then gets `updated`.
    * Call inside the change's transaction.
+   * @param audienceBefore branch ids of the layout's streams before the change; omit for a new layout
    */
-  private announce(l: Pick<LayoutRow, 'id' | 'visibility' | 'owner_user_id'>, action: 'created' | 'updated' | 'deleted', wasShared = false): void {
+  private announce(l: Pick<LayoutRow, 'id' | 'visibility' | 'owner_user_id'>, action: 'created' | 'updated' | 'deleted', audienceBefore: readonly number[] | null = null, wasShared = false): void {
+    const toAudience = (branches: readonly number[] | null, data: RealtimeEventMap['layout_updated']) => {
+      if (branches === null || branches.length === 0) this.outbox.append('layout_updated', null, data);
+      else for (const b of branches) this.outbox.append('layout_updated', b, data);
+    };
     if (l.visibility === 'shared') {
-      this.outbox.append('layout_updated', null, { layout_id: l.id, action, visibility: 'shared', owner_user_id: null });
+      const after = action === 'deleted' ? null : this.branchesOf(l.id);
+      const before = audienceBefore;
+      // seen by everyone before (no stream) or after → everyone hears it; else each branch once
+      const everyone = (before !== null && before.length === 0) || (after !== null && after.length === 0) || (before === null && after === null);
+      toAudience(everyone ? null : [...new Set([...(before ?? []), ...(after ?? [])])].sort((a, b) => a - b), { layout_id: l.id, action, visibility: 'shared', owner_user_id: null });
       return;
     }
-    if (wasShared) this.outbox.append('layout_updated', null, { layout_id: l.id, action: 'hidden', visibility: 'private', owner_user_id: null });
+    if (wasShared) toAudience(audienceBefore ?? [], { layout_id: l.id, action: 'hidden', visibility: 'private', owner_user_id: null });
     if (l.owner_user_id !== null) this.outbox.appendForUser('layout_updated', l.owner_user_id, { layout_id: l.id, action, visibility: 'private', owner_user_id: l.owner_user_id });
+  }
+
+  /** Distinct branch ids of the streams a layout shows (tiles and patrols), ascending; [] when none. */
+  private branchesOf(id: number): number[] {
+    const positions = this.repo.positions(id);
+    const streams = this.repo.streams(positions.flatMap((p) => [p.stream_id, ...patrolIds(p)]));
+    return [...new Set(streamBranches(positions, streams))].sort((a, b) => a - b);
   }
 
   private write<T>(fn: () => T): T {
