@@ -11,8 +11,10 @@
  *    leaves when an image job spends its 10/30/60 s retries because its original was not
  *    readable (a storage volume away): a failed_jobs row written the way the queue writes it,
  *    while the original file comes back — the 100 s retry window is not waited out here.
+ * 3. The queue-size alert: 10,050 jobs stuck in a queue raise a toast on the wall (not only on
+ *    the monitor), whose button opens the queue monitor; draining them brings the all-clear.
  * Screenshots: artifacts/e2e/snapshot-feed-en.png, snapshot-modal-en.png,
- * queue-monitor-en.png and queue-monitor-id.png.
+ * queue-monitor-en.png, queue-monitor-id.png and queue-alert-en.png.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -164,6 +166,41 @@ describe('snapshots and the queue monitor', () => {
     await expect.poll(async () => (await admin.listEvents({ limit: 10 })).find((e) => e.id === eventId)?.snapshot, { timeout: 10_000 }).toBe('ready');
     await page.getByTestId('nav-wall').click();
     await thumb(eventId).waitFor({ timeout: 10_000 });
+    expect(errors).toEqual([]);
+  });
+
+  it('raises the queue-size alert on any screen: a toast when a queue passes 10,000 waiting jobs, with the way to the monitor, and one when it drains', async () => {
+    // a backlog as a stuck worker leaves it: 10,050 maintenance jobs due in an hour (so no worker takes them)
+    const db = new SQLite(path.join(dataDir, 'pantau.sqlite'));
+    db.pragma('busy_timeout = 5000');
+    const insert = db.prepare(`INSERT INTO jobs (queue, type, payload, priority, status, attempts, max_attempts, run_at, created_at) VALUES ('maintenance', 'e2e.backlog', '{}', 0, 'pending', 0, 1, ?, ?)`);
+    const due = Date.now() + 3_600_000;
+    db.transaction(() => {
+      for (let i = 0; i < 10_050; i++) insert.run(due, new Date().toISOString());
+    })();
+    db.close();
+
+    // the operator is on the wall, not on the queue monitor
+    expect(await page.getByTestId('nav-wall').getAttribute('aria-current')).toBe('page');
+    const over = page.locator('[data-testid="queue-alert"][data-queue="maintenance"][data-state="over"]');
+    await over.waitFor({ timeout: 10_000 });
+    expect(await over.textContent()).toMatch(/Queue backed up: Maintenance.*10,050 jobs are waiting/);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'queue-alert-en.png') });
+    await over.getByTestId('queue-alert-open').click();
+    await page.getByTestId('queue-monitor').waitFor();
+    const maintenance = page.locator('[data-testid="queue-row"][data-queue="maintenance"]');
+    await expect.poll(() => maintenance.getAttribute('data-health'), { timeout: 10_000 }).toBe('over');
+    await over.waitFor({ state: 'detached' });
+
+    // the backlog drains: the all-clear toast, once
+    const drain = new SQLite(path.join(dataDir, 'pantau.sqlite'));
+    drain.pragma('busy_timeout = 5000');
+    drain.prepare(`DELETE FROM jobs WHERE type = 'e2e.backlog'`).run();
+    drain.close();
+    await page.locator('[data-testid="queue-alert"][data-queue="maintenance"][data-state="under"]').waitFor({ timeout: 10_000 });
+    await expect.poll(() => maintenance.getAttribute('data-health'), { timeout: 10_000 }).not.toBe('over');
+    expect(await page.locator('[data-testid="queue-alert"]').count()).toBe(1);
+    await page.getByTestId('nav-wall').click();
     expect(errors).toEqual([]);
   });
 });

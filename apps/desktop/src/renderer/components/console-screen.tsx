@@ -23,6 +23,7 @@ import { ChangePasswordModal } from './shell/change-password-modal.js';
 import { ScreenSwitch } from './shell/screen-switch.js';
 import { AlarmCenter } from './alarms/alarm-center.js';
 import { DeviceAlerts } from './shell/device-alerts.js';
+import { QueueAlerts } from './shell/queue-alerts.js';
 import { currentWallParams } from '../lib/wall-url.js';
 
 /** Runs the realtime session while the console is shown. */
@@ -114,6 +115,7 @@ export function ConsoleScreen() {
       <ChangePasswordModal opened={passwordOpen} onClose={() => setPasswordOpen(false)} />
       <AlarmCenter />
       <DeviceAlerts />
+      <QueueAlerts />
     </AppShell>
   );
 }

@@ -55,7 +55,7 @@ export function FailedJobs({ queues, queue, setQueue }: { queues: readonly strin
   const [page, setPage] = useState(1);
   const [open, setOpen] = useState<number | null>(null);
   const params = { page, per_page: FAILED_PER_PAGE, ...(queue ? { queue } : {}) };
-  const list = useQuery({ queryKey: queryKeys.page('failed-jobs', params), queryFn: () => api.failedJobsPage(params), placeholderData: keepPreviousData });
+  const list = useQuery({ queryKey: queryKeys.page('failed-jobs', params), queryFn: () => api.failedJobsPage(params), placeholderData: keepPreviousData, refetchOnMount: 'always' });
   const refresh = () => Promise.all([client.invalidateQueries({ queryKey: ['failed-jobs'] }), client.invalidateQueries({ queryKey: ['queues'] })]);
   const failedToast = (err: unknown) => notifications.show({ color: 'red', message: errorText(err, t) });
   const retry = useMutation({

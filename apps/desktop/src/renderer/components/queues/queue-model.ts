@@ -1,10 +1,11 @@
 /**
  * The queue monitor's arithmetic, kept out of the components so it is tested on its own:
  * how old a queue's oldest job is now (the server's figure plus the time since it was
- * fetched), a compact locale-aware age, each queue's state for highlighting, and a one-line
- * summary of a failed job's payload.
+ * fetched), a compact locale-aware age, each queue's state for highlighting, a one-line
+ * summary of a failed job's payload, and the queue-size alert's crossings for the console-wide
+ * toast.
  */
-import type { QueueInfo } from '@pantau/shared';
+import type { QueueInfo, RealtimeEvent } from '@pantau/shared';
 
 /** How a queue row is shown: over its alert threshold, holding failed jobs, working, or idle. */
 export type QueueHealth = 'over' | 'failed' | 'busy' | 'idle';
@@ -47,4 +48,43 @@ export function payloadSummary(payload: unknown, max = 90): string {
       .join(' ');
   } else text = typeof payload === 'string' ? payload : JSON.stringify(payload) ?? '';
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/** A queue passing its alert threshold (`over`) or falling back under it, as the toast tells it. */
+export interface QueueCrossing {
+  queue: string;
+  /** Jobs waiting at the crossing. */
+  pending: number;
+  over: boolean;
+}
+
+/** `queue_stats` older than this are replays after a reconnect, not news: no toast, ms. */
+export const STALE_QUEUE_STATS_MS = 60_000;
+
+/**
+ * The queue-size alert's crossings in a batch of realtime events. `seen` holds each queue's
+ * last known `over_threshold` (a queue not in it counts as under, so one already over when the
+ * console starts is told once) and is updated in place; each queue yields at most one
+ * crossing per batch, its net change. Stale `queue_stats` (older than
+ * {@link STALE_QUEUE_STATS_MS}) update `seen` without a crossing.
+ * @param nowMs the clock, ms since epoch
+ */
+export function thresholdCrossings(seen: Map<string, boolean>, events: readonly RealtimeEvent[], nowMs: number): QueueCrossing[] {
+  const before = new Map<string, boolean>();
+  const latest = new Map<string, { pending: number; over: boolean; fresh: boolean }>();
+  for (const e of events) {
+    if (e.type !== 'queue_stats') continue;
+    const fresh = nowMs - Date.parse(e.ts) <= STALE_QUEUE_STATS_MS;
+    for (const q of e.data.queues) {
+      if (!before.has(q.queue)) before.set(q.queue, seen.get(q.queue) ?? false);
+      const prev = latest.get(q.queue);
+      latest.set(q.queue, { pending: q.pending, over: q.over_threshold, fresh: fresh || (prev?.fresh ?? false) });
+    }
+  }
+  const crossings: QueueCrossing[] = [];
+  for (const [queue, now] of latest) {
+    seen.set(queue, now.over);
+    if (now.fresh && now.over !== before.get(queue)) crossings.push({ queue, pending: now.pending, over: now.over });
+  }
+  return crossings;
 }

@@ -39,7 +39,8 @@ export function QueuesScreen() {
   const { t } = useTranslation();
   const api = useApi();
   useQueueStatsRefresh();
-  const queues = useQuery({ queryKey: ['queues', 'list'], queryFn: () => api.listQueues() });
+  // the numbers move while the screen is closed (its refresh listens only while open): fetch on every opening
+  const queues = useQuery({ queryKey: ['queues', 'list'], queryFn: () => api.listQueues(), refetchOnMount: 'always' });
   const [failedQueue, setFailedQueue] = useState<string | null>(null);
   const threshold = queues.data?.[0]?.threshold;
   return (
