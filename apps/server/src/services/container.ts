@@ -137,7 +137,8 @@ export async function createServices(config: ServerConfig, logger: Logger): Prom
   detections.useAlerts(notifications.dispatcher);
   worker.register(JOB_TYPES.whatsapp, notifications.sender.handler);
   const credentials = new CredentialService(db.kysely, exec, auditLog);
-  const organisation = new OrganisationService(new OrganisationRepository(db.kysely, exec), exec, outbox, auditLog, keys.streamSecrets, pump);
+  // a camera moved to another branch loses its alert overrides there (notifications.settings)
+  const organisation = new OrganisationService(new OrganisationRepository(db.kysely, exec), exec, outbox, auditLog, keys.streamSecrets, pump, notifications.settings);
   const requestLog = new DailyJsonLog(path.join(config.dataDir, 'logs', 'api_requests'), config.timezone);
   return {
     config,

@@ -8,6 +8,10 @@
  * Who may change what (routes check the role, this checks the scope): groups, and creating,
  * moving or deleting branches, need an admin whose scope is every branch; branch details,
  * devices and streams need an admin whose scope holds the branch. Out of scope = 404.
+ *
+ * A camera moved to another branch loses its own WhatsApp alert settings (overrides) held under
+ * any other branch, in the move's transaction; it then follows its new branch's branch-wide
+ * setting (see `updateDevice`).
  */
 import {
   PantauError,
@@ -33,6 +37,7 @@ import type { Outbox } from '../realtime/outbox.js';
 import { decryptSecret, encryptSecret } from '../security/keys.js';
 import { buildCameraTree } from './camera-tree.js';
 import type { AuthUser } from './auth-service.js';
+import type { AlertSettingsService } from './notifications/alert-settings-service.js';
 
 /** The caller: their scope and, for the audit log, who they are. */
 export interface Caller {
@@ -54,6 +59,8 @@ export class OrganisationService {
     private readonly streamKey: Buffer,
     /** Called after a commit that appended events. */
     private readonly onEvents: () => void,
+    /** Drops a moved camera's alert overrides (in the move's transaction). */
+    private readonly alertSettings: Pick<AlertSettingsService, 'removeOverridesOnMove'>,
   ) {}
 
   // ---- groups -------------------------------------------------------------
@@ -197,7 +204,14 @@ export class OrganisationService {
   }
 
   /**
-   * Change a device; moving it to another branch moves its streams too.
+   * Change a device; moving it to another branch moves its streams too, and deletes its own
+   * WhatsApp alert settings (override rows of `branch_event_settings`) held under any branch
+   * but the new one: they would no longer apply and name the old branch's people, so the camera
+   * follows the new branch's branch-wide setting. All in one transaction: a refused change
+   * (unknown branch, out of scope, a conflict) deletes nothing. Each deleted override is audited
+   * as `delete` of `alert_setting`; the device's `move` entry lists their ids in
+   * `after.alert_overrides_removed` (only when there were any). A device that keeps its branch
+   * keeps its overrides.
    * @throws PantauError NOT_FOUND, VALIDATION_ERROR (parent, status), CONFLICT (an NVR with cameras cannot stop being an NVR or move alone)
    */
   updateDevice(c: Caller, id: number, patch: DeviceUpdate): Device {
@@ -216,11 +230,13 @@ export class OrganisationService {
       const set: Record<string, unknown> = { ...patch, parent_device_id: parent };
       if (patch.status === undefined) delete set.status;
       this.repo.updateDevice(id, set);
-      if (branchId !== before.branch_id) this.repo.moveStreams(before.device_id, branchId);
+      const moved = branchId !== before.branch_id;
+      if (moved) this.repo.moveStreams(before.device_id, branchId);
+      const removed = moved ? this.alertSettings.removeOverridesOnMove(c, before.device_id, branchId) : [];
       const after = this.getDevice(c.user, id);
-      this.audit.record(c.actor, branchId !== before.branch_id ? 'move' : 'update', 'device', id, before, after);
+      this.audit.record(c.actor, moved ? 'move' : 'update', 'device', id, before, removed.length > 0 ? { ...after, alert_overrides_removed: removed.map((r) => r.id) } : after);
       this.outbox.append('device_updated', after.branch_id, { device_id: after.device_id, branch_id: after.branch_id, action: 'updated' });
-      if (branchId !== before.branch_id) this.outbox.append('device_updated', before.branch_id, { device_id: after.device_id, branch_id: before.branch_id, action: 'deleted' });
+      if (moved) this.outbox.append('device_updated', before.branch_id, { device_id: after.device_id, branch_id: before.branch_id, action: 'deleted' });
       return after;
     }, { field: 'device_id', what: 'device' });
   }

@@ -139,6 +139,7 @@ export type Device = z.infer<typeof Device>;
 export const DeviceUpdate = z.object({
   device_name: DeviceCreate.shape.device_name.optional(),
   device_type: DeviceType.optional(),
+  /** Moving a camera to another branch moves its streams and deletes its own alert settings (overrides) under the old branch. */
   branch_id: Id.optional(),
   parent_device_id: DeviceExternalId.nullable().optional(),
   /** Only `maintenance` may be set by hand; `online`/`offline` come from heartbeats. */

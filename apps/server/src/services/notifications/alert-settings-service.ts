@@ -2,6 +2,12 @@
  * The alert settings API's rules (S4): alert settings per branch and camera for admins whose
  * scope holds the branch (out of scope = 404); the provider settings, the test message and the
  * delivery list for the scope. Every change is audited (secrets masked) in its transaction.
+ *
+ * A camera's own setting (override) belongs to the camera's branch: when the camera moves to
+ * another branch (OrganisationService.updateDevice), its overrides under any other branch are
+ * deleted in the move's transaction (`removeOverridesOnMove`, audited like `delete`), and the
+ * camera follows its new branch's branch-wide setting. Deleting a setting broadcasts no
+ * real-time event (nothing on the console shows settings live).
  */
 import {
   AlertSettingCreate,
@@ -135,6 +141,27 @@ export class AlertSettingsService {
       this.repo.deleteSetting(id);
       this.audit.record(c.actor, 'delete', 'alert_setting', id, before, null);
     });
+  }
+
+  /**
+   * Delete a moved camera's overrides held under any branch but its new one: they name the old
+   * branch's people and would no longer apply (the dispatcher looks settings up by the
+   * detection's branch). Each deletion is audited as `delete` of `alert_setting`, as `delete`
+   * does. No scope check: called from the device update, which has already checked the caller
+   * may move this camera. Runs inside the caller's transaction when there is one (a savepoint).
+   * @param deviceId the camera's own id (`cam-1`)
+   * @param branchId the branch it now belongs to
+   * @returns the deleted settings as they were, by id (empty when there were none)
+   */
+  removeOverridesOnMove(c: Caller, deviceId: string, branchId: number): AlertSetting[] {
+    return this.exec.tx(() =>
+      this.repo.deviceOverridesOutside(deviceId, branchId).map((r) => {
+        const before = toSetting(r);
+        this.repo.deleteSetting(r.id);
+        this.audit.record(c.actor, 'delete', 'alert_setting', r.id, before, null);
+        return before;
+      }),
+    );
   }
 
   providerSettings(): ProviderSettings {

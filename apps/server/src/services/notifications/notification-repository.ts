@@ -233,6 +233,14 @@ export class NotificationRepository {
     );
   }
 
+  /**
+   * A camera's own settings (override rows, device_id = its string id) held under any branch
+   * but `branchId`: after a move, the ones left under its old branch. By id.
+   */
+  deviceOverridesOutside(deviceId: string, branchId: number): SettingRow[] {
+    return this.exec.all(this.settingsQuery().where('s.device_id', '=', deviceId).where('s.branch_id', '!=', branchId).orderBy('s.id')) as SettingRow[];
+  }
+
   deleteSetting(id: number): void {
     this.exec.run(this.db.deleteFrom('branch_event_settings').where('id', '=', id));
   }
