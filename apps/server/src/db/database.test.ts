@@ -13,15 +13,16 @@ describe('database', () => {
   it('applies, reverts (each one, down to nothing) and re-applies the migrations', async () => {
     const db = openDatabase(tempDataDir());
     const up = await migrate(db);
-    const names = ['001-initial', '002-access-audit', '003-device-api', '004-snapshots', '005-notifications', '006-layouts', '007-alarms'];
+    const names = ['001-initial', '002-access-audit', '003-device-api', '004-snapshots', '005-notifications', '006-layouts', '007-alarms', '008-webhook-parked'];
     expect(up.results?.map((r) => [r.migrationName, r.status])).toEqual(names.map((n) => [n, 'Success']));
     expect(tables(db)).toEqual(
-      expect.arrayContaining(['jobs', 'realtime_outbox', 're_id_masters', 'event_logs', 'detection_idempotency', 'api_credentials', 'storage_files', 'notification_deliveries', 'alarm_actions']),
+      expect.arrayContaining(['jobs', 'realtime_outbox', 're_id_masters', 'event_logs', 'detection_idempotency', 'api_credentials', 'storage_files', 'notification_deliveries', 'alarm_actions', 'notification_status_parked']),
     );
     expect((await migrate(db)).results).toEqual([]);
     for (const name of [...names].reverse()) {
       const down = await migrate(db, 'down');
       expect(down.results?.map((r) => [r.migrationName, r.direction, r.status])).toEqual([[name, 'Down', 'Success']]);
+      if (name === '008-webhook-parked') expect(tables(db)).not.toContain('notification_status_parked');
       if (name === '003-device-api') expect(tables(db)).not.toContain('api_usage_summary');
       if (name === '002-access-audit') {
         expect(tables(db)).not.toContain('audit_logs');

@@ -18,6 +18,7 @@ import * as m004 from './migrations/004-snapshots.js';
 import * as m005 from './migrations/005-notifications.js';
 import * as m006 from './migrations/006-layouts.js';
 import * as m007 from './migrations/007-alarms.js';
+import * as m008 from './migrations/008-webhook-parked.js';
 
 /** The migrations, in order. Names are their numbers; never rename or edit a landed one. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -28,6 +29,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '005-notifications': m005,
   '006-layouts': m006,
   '007-alarms': m007,
+  '008-webhook-parked': m008,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -298,6 +298,26 @@ export interface ApiUsageSummaryTable {
   created_at: string;
 }
 
+/**
+ * A delivery status of a message id no delivery carried yet when it arrived (008), kept until
+ * the sender commits the id or the park's age limit (webhook-service.ts). One row per
+ * (provider, message id, status, status_ts).
+ */
+export interface NotificationStatusParkedTable {
+  id: Generated<number>;
+  /** The delivery provider whose webhook reported it (`whatsapp_cloud`). */
+  provider: string;
+  provider_message_id: string;
+  status: 'sent' | 'delivered' | 'read' | 'failed';
+  /** The provider's time of the status, unix seconds; null when the payload had none. */
+  status_ts: number | null;
+  /** Meta's `recipient_id` (the phone's WhatsApp id, digits), when given. */
+  recipient_id: string | null;
+  /** JSON of the status's first `errors[]` entry as received, else null. */
+  error_json: string | null;
+  /** When we acknowledged it (ISO-8601 UTC); the age limit counts from here. */
+  received_at: string;
+}
 
 export interface Database {
   company_groups: CompanyGroupsTable;
@@ -327,6 +347,7 @@ export interface Database {
   whatsapp_delivery_summary: WhatsappDeliverySummaryTable;
   alarm_actions: AlarmActionsTable;
   alarm_escalation_settings: AlarmEscalationSettingsTable;
+  notification_status_parked: NotificationStatusParkedTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

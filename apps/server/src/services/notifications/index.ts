@@ -6,7 +6,8 @@
  *
  * Map: notification-repository.ts (SQL) · notification-dispatcher.ts (what to send, cooldown,
  * escalations) · whatsapp-sender.ts (exactly-once rules, rate, retries, JSON Lines log) ·
- * webhook-service.ts (signature, statuses) · status-rules.ts (never backwards) ·
+ * webhook-service.ts (signature, statuses, the park of early statuses; its SQL in
+ * parked-status-repository.ts) · status-rules.ts (never backwards) ·
  * provider-settings.ts (encrypted secrets) · providers/* (Cloud API, HTTP gateway) ·
  * message-format.ts (template, site time) · delivery-summary.ts (daily fold per site time zone;
  * its SQL in delivery-summary-repository.ts) ·
@@ -27,6 +28,7 @@ import { NotificationDispatcher } from './notification-dispatcher.js';
 import { ProviderSettingsStore } from './provider-settings.js';
 import { WhatsAppSender } from './whatsapp-sender.js';
 import { WebhookService } from './webhook-service.js';
+import { ParkedStatusRepository } from './parked-status-repository.js';
 import { AlertSettingsService } from './alert-settings-service.js';
 import { DeliverySummary } from './delivery-summary.js';
 import { DeliverySummaryRepository } from './delivery-summary-repository.js';
@@ -72,7 +74,11 @@ export interface Notifications {
   close(): void;
 }
 
-/** Build the alert services. */
+/**
+ * Build the alert services. Call after the migrations: it applies, in a transaction, the
+ * webhook statuses parked before the last stop whose message id a delivery carries by now
+ * (WebhookService.applyClaimed), and drops the expired ones.
+ */
 export function createNotifications(d: NotificationDeps): Notifications {
   const repo = new NotificationRepository(d.db, d.exec);
   // a key of their own, so the provider secrets and stream passwords never share ciphertext space
@@ -87,7 +93,19 @@ export function createNotifications(d: NotificationDeps): Notifications {
     });
   const dispatcher = new NotificationDispatcher(repo, d.queue, d.outbox, providers, (id) => repo.branch(id)?.timezone ?? d.timezone, imageOf);
   const log = new DailyJsonLog(path.join(d.dataDir, 'logs', 'whatsapp_messages'), d.timezone);
-  const webhook = new WebhookService(repo, d.exec, providers, dispatcher, d.onEvents, d.now);
+  const webhook = new WebhookService({
+    repo,
+    parked: new ParkedStatusRepository(d.db, d.exec),
+    exec: d.exec,
+    providers,
+    dispatcher,
+    logger: d.logger,
+    onEvents: d.onEvents,
+    ...(d.now ? { now: d.now } : {}),
+  });
+  // statuses acknowledged before a restart, whose id got stored meanwhile; the sender's commit
+  // (afterSent below) applies the rest as their ids come
+  webhook.applyClaimed();
   const sender = new WhatsAppSender({
     repo,
     exec: d.exec,
