@@ -57,11 +57,15 @@ describe('sign-in limits and sessions', () => {
   });
 
   it('ends sessions when they expire', async () => {
-    const h = await harness({ sessionTtlMs: 300 });
+    // 3 s: long enough that sign-in (argon2) and the first check fit inside it on a loaded
+    // 2-core machine, where a 300 ms lifetime made this test flaky
+    const ttl = 3000;
+    const h = await harness({ sessionTtlMs: ttl });
     const c = new ApiClient({ baseUrl: h.server.url });
     await c.login('admin@test.local', 'admin-password');
+    const signedIn = Date.now();
     expect(await codeOf(c.me())).toBe('OK');
-    await new Promise((r) => setTimeout(r, 400));
+    await new Promise((r) => setTimeout(r, Math.max(0, signedIn + ttl + 100 - Date.now())));
     expect(await codeOf(c.me())).toBe('UNAUTHENTICATED');
   });
 
