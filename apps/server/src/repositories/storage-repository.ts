@@ -4,22 +4,11 @@
  * transaction (the detection accept, the detection job, the image job's effects, cleanup).
  */
 import type SQLite from 'better-sqlite3';
+import type { Selectable } from 'kysely';
+import type { StorageFilesTable } from '../db/schema.js';
 
-/** One registered file. `path` is relative to `<dataDir>/storage`. */
-export interface StoredFile {
-  id: number;
-  kind: 'original' | 'image' | 'thumbnail';
-  path: string;
-  /** Bytes. */
-  bytes: number;
-  /** Pixels. */
-  width: number;
-  height: number;
-  mime: string;
-  branch_id: number;
-  event_log_id: number | null;
-  created_at: string;
-}
+/** One registered file (a row of `storage_files`; see its table type for units). `path` is relative to `<dataDir>/storage`. */
+export type StoredFile = Selectable<StorageFilesTable>;
 
 /** What is registered for a new file. */
 export type NewStoredFile = Omit<StoredFile, 'id'>;

@@ -288,16 +288,16 @@ export class LayoutService {
    * @param audienceBefore branch ids of the layout's streams before the change; omit for a new layout
    */
   private announce(l: Pick<LayoutRow, 'id' | 'visibility' | 'owner_user_id'>, action: 'created' | 'updated' | 'deleted', audienceBefore: readonly number[] | null = null, wasShared = false): void {
-    const toAudience = (branches: readonly number[] | null, data: RealtimeEventMap['layout_updated']) => {
-      if (branches === null || branches.length === 0) this.outbox.append('layout_updated', null, data);
+    // [] = everyone (global): a layout showing no stream is seen by every user
+    const toAudience = (branches: readonly number[], data: RealtimeEventMap['layout_updated']) => {
+      if (branches.length === 0) this.outbox.append('layout_updated', null, data);
       else for (const b of branches) this.outbox.append('layout_updated', b, data);
     };
     if (l.visibility === 'shared') {
-      const after = action === 'deleted' ? null : this.branchesOf(l.id);
-      const before = audienceBefore;
-      // seen by everyone before (no stream) or after → everyone hears it; else each branch once
-      const everyone = (before !== null && before.length === 0) || (after !== null && after.length === 0) || (before === null && after === null);
-      toAudience(everyone ? null : [...new Set([...(before ?? []), ...(after ?? [])])].sort((a, b) => a - b), { layout_id: l.id, action, visibility: 'shared', owner_user_id: null });
+      const audiences = [...(audienceBefore ? [audienceBefore] : []), ...(action === 'deleted' ? [] : [this.branchesOf(l.id)])];
+      // seen by everyone before or after → everyone hears it; else each branch once
+      const branches = audiences.some((a) => a.length === 0) ? [] : [...new Set(audiences.flat())].sort((a, b) => a - b);
+      toAudience(branches, { layout_id: l.id, action, visibility: 'shared', owner_user_id: null });
       return;
     }
     if (wasShared) toAudience(audienceBefore ?? [], { layout_id: l.id, action: 'hidden', visibility: 'private', owner_user_id: null });

@@ -4,32 +4,21 @@
  * whose call was in flight when the server died are `uncertain` (not resent on their own),
  * every other one is sent exactly once. Runs the built CLI (`npm run build` first).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '@pantau/shared';
+import { createCliAdmin, spawnServer } from '../../test-support/cli-server.js';
 import { tempDataDir, waitFor } from '../../test-support/harness.js';
 import { WhatsAppStandIn } from '../../test-support/whatsapp-stand-in.js';
 
-const bin = path.resolve(import.meta.dirname, '../../../bin/pantau.js');
 const dataDir = tempDataDir();
 let proc: ChildProcess | null = null;
 let standIn: WhatsAppStandIn | null = null;
 
-function serve(): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PANTAU_LOG_LEVEL: 'info' } });
-  proc = child;
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(out);
-      if (m) resolve({ url: m[1]!, child });
-    });
-    child.once('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
-  });
-}
+/** The server on this test's data directory, remembered for the final kill. */
+const serve = () => spawnServer(dataDir, (child) => (proc = child));
 
 afterAll(async () => {
   proc?.kill('SIGKILL');
@@ -48,7 +37,7 @@ const rows = <T>(sql: string) => {
 describe('WhatsApp crash recovery', () => {
   it('loses no message and sends none twice across kill -9 with calls in flight', async () => {
     standIn = await WhatsAppStandIn.start();
-    const made = spawnSync(process.execPath, [bin, 'users', 'create', '--email', 'a@test.local', '--password', 'password1', '--role', 'admin', '--data-dir', dataDir], { encoding: 'utf8' });
+    const made = createCliAdmin(dataDir);
     expect(made.status, made.stderr).toBe(0);
     let { url, child } = await serve();
     const admin = new ApiClient({ baseUrl: url });
