@@ -5,7 +5,19 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'data/**', 'artifacts/**', '**/*.js', '**/*.mjs', '**/*.cjs', '**/vite*.config.ts', '**/vitest.config.ts'] },
+  {
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      'data/**',
+      'artifacts/**',
+      '**/*.js',
+      '**/*.mjs',
+      '**/*.cjs',
+      '**/vite*.config.ts',
+      '**/vitest.config.ts',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -21,7 +21,10 @@ const os = await import('node:os');
 const fs = await import('node:fs');
 const path = await import('node:path');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pantau-keybench-'));
-const inproc = await startInProcess({ port: 0, dataDir: dir, consoleDir: null, runWorker: false }, pino({ level: 'silent' }));
+const inproc = await startInProcess(
+  { port: 0, dataDir: dir, consoleDir: null, runWorker: false },
+  pino({ level: 'silent' }),
+);
 const svc = inproc.services.credentials;
 const c = svc.create({ credential_name: 'bench', rate_limit_per_hour: 10_000_000 }, SYSTEM);
 const N = 200_000;
@@ -45,24 +48,24 @@ await inproc.close();
 const srv = await startServer();
 try {
   const { admin, credential } = await seed(srv.url);
-  const big = await admin.request('POST', '/api/v1/credentials', { credential_name: 'bench-http', rate_limit_per_hour: 10_000_000 });
+  const big = await admin.createCredential({ credential_name: 'bench-http', rate_limit_per_hour: 10_000_000 });
   const run = (opts) => autocannon({ connections: 16, duration: DURATION, ...opts });
   const keyed = await run({
     url: `${srv.url}/api/v1/devices/heartbeat`,
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-api-key': big.data.api_key, 'x-api-secret': big.data.api_secret },
+    headers: { 'content-type': 'application/json', 'x-api-key': big.api_key, 'x-api-secret': big.api_secret },
     body: JSON.stringify({ device_id: 'bench-cam-1' }),
   });
   const open = await run({ url: `${srv.url}/health` });
   // revocation
   const dev = new ApiClient({ baseUrl: srv.url, apiKey: { key: credential.api_key, secret: credential.api_secret } });
-  await dev.request('POST', '/api/v1/devices/heartbeat', { device_id: 'bench-cam-1' });
-  await admin.request('POST', `/api/v1/credentials/${credential.id}/revoke`, {});
+  await dev.heartbeat({ device_id: 'bench-cam-1' });
+  await admin.revokeCredential(credential.id);
   const t0 = performance.now();
   let refusedAfter = null;
   for (let k = 0; k < 100 && refusedAfter === null; k++) {
     try {
-      await dev.request('POST', '/api/v1/devices/heartbeat', { device_id: 'bench-cam-1' });
+      await dev.heartbeat({ device_id: 'bench-cam-1' });
     } catch {
       refusedAfter = performance.now() - t0;
     }
@@ -73,8 +76,18 @@ try {
         date: new Date().toISOString(),
         in_process_us_per_check: { cached: Number(cachedUs.toFixed(2)), uncached: Number(uncachedUs.toFixed(2)) },
         http_16_connections: {
-          heartbeat_with_key: { rps: Math.round(keyed.requests.average), p50_ms: keyed.latency.p50, p99_ms: keyed.latency.p99, non_2xx: keyed.non2xx },
-          health_without_key: { rps: Math.round(open.requests.average), p50_ms: open.latency.p50, p99_ms: open.latency.p99, non_2xx: open.non2xx },
+          heartbeat_with_key: {
+            rps: Math.round(keyed.requests.average),
+            p50_ms: keyed.latency.p50,
+            p99_ms: keyed.latency.p99,
+            non_2xx: keyed.non2xx,
+          },
+          health_without_key: {
+            rps: Math.round(open.requests.average),
+            p50_ms: open.latency.p50,
+            p99_ms: open.latency.p99,
+            non_2xx: open.non2xx,
+          },
         },
         revocation_ms_to_first_refusal: refusedAfter === null ? null : Number(refusedAfter.toFixed(1)),
       },

@@ -32,9 +32,16 @@ const SIZES = [
 
 /** A photo-like JPEG (noise + shapes compress like a camera frame, not like a flat colour). */
 async function picture(width, height) {
-  const noise = await sharp({ create: { width, height, channels: 3, noise: { type: 'gaussian', mean: 110, sigma: 30 } } }).png().toBuffer();
+  const noise = await sharp({
+    create: { width, height, channels: 3, noise: { type: 'gaussian', mean: 110, sigma: 30 } },
+  })
+    .png()
+    .toBuffer();
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><circle cx="${width / 2}" cy="${height / 2}" r="${height / 3}" fill="#c84" fill-opacity="0.7"/><rect x="${width / 8}" y="${height / 5}" width="${width / 6}" height="${height / 2}" fill="#3a6"/></svg>`;
-  return sharp(noise).composite([{ input: Buffer.from(svg) }]).jpeg({ quality: 85 }).toBuffer();
+  return sharp(noise)
+    .composite([{ input: Buffer.from(svg) }])
+    .jpeg({ quality: 85 })
+    .toBuffer();
 }
 
 const srv = await startServer();

@@ -47,7 +47,11 @@ const srv = await startServer();
 let result;
 try {
   const { admin, branches, credential } = await seed(srv.url);
-  await admin.saveProviderSettings({ provider: 'whatsapp_cloud', config: { base_url: providerUrl, phone_number_id: '1234567890', message_mode: 'text', rate_per_minute: 600 }, secrets: { token: 'bench-token' } });
+  await admin.saveProviderSettings({
+    provider: 'whatsapp_cloud',
+    config: { base_url: providerUrl, phone_number_id: '1234567890', message_mode: 'text', rate_per_minute: 600 },
+    secrets: { token: 'bench-token' },
+  });
   const numbers = Array.from({ length: NUMBERS }, (_, i) => `+62812000${String(10000 + i)}`);
   await admin.createAlertSetting({ branch_id: branches[0].id, numbers, cooldown_seconds: 0 });
 
@@ -66,20 +70,36 @@ try {
     }
   });
   await new Promise((r) => setTimeout(r, 300));
-  const headers = { 'content-type': 'application/json', 'x-api-key': credential.api_key, 'x-api-secret': credential.api_secret };
+  const headers = {
+    'content-type': 'application/json',
+    'x-api-key': credential.api_key,
+    'x-api-secret': credential.api_secret,
+  };
   const load0 = os.loadavg()[0];
   const t0 = performance.now();
   let accepted = 0;
   const post = async (i) => {
-    const res = await fetch(`${srv.url}/api/v1/detection/log`, { method: 'POST', headers, body: JSON.stringify({ re_id: `bench-${i}`, branch_id: branches[0].id, device_id: 'bench-cam-1', detected_count: 1, event_id: `notif-${i}` }) });
+    const res = await fetch(`${srv.url}/api/v1/detection/log`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({
+        re_id: `bench-${i}`,
+        branch_id: branches[0].id,
+        device_id: 'bench-cam-1',
+        detected_count: 1,
+        event_id: `notif-${i}`,
+      }),
+    });
     if (res.status === 202) accepted++;
     await res.arrayBuffer();
   };
-  for (let i = 0; i < COUNT; i += 8) await Promise.all(Array.from({ length: Math.min(8, COUNT - i) }, (_, k) => post(i + k)));
+  for (let i = 0; i < COUNT; i += 8)
+    await Promise.all(Array.from({ length: Math.min(8, COUNT - i) }, (_, k) => post(i + k)));
   const ingestS = (performance.now() - t0) / 1000;
   const expected = accepted * NUMBERS;
   const deadline = Date.now() + 300_000;
-  while ((seen.sent < expected || seen.detections < accepted) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  while ((seen.sent < expected || seen.detections < accepted) && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 50));
   ws.close();
   if (seen.sent < expected) throw new Error(`only ${seen.sent} of ${expected} messages sent within 300 s`);
   result = {

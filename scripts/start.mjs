@@ -23,7 +23,9 @@ const url = `http://127.0.0.1:${port}`;
 const children = [];
 
 function run(args, name) {
-  const child = spawn(process.execPath, [cli, ...args, '--data-dir', dataDir], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const child = spawn(process.execPath, [cli, ...args, '--data-dir', dataDir], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   child.on('exit', (code, signal) => {
     if (!stopping) {
       console.error(`start: ${name} exited (${signal ?? code}); stopping`);
@@ -44,7 +46,25 @@ process.on('SIGINT', () => stop(0));
 process.on('SIGTERM', () => stop(0));
 
 // First run: an admin to sign in with (a second run finds it and says so).
-const created = spawnSync(process.execPath, [cli, 'users', 'create', '--email', email, '--password', password, '--role', 'admin', '--name', 'Administrator', '--data-dir', dataDir], { encoding: 'utf8' });
+const created = spawnSync(
+  process.execPath,
+  [
+    cli,
+    'users',
+    'create',
+    '--email',
+    email,
+    '--password',
+    password,
+    '--role',
+    'admin',
+    '--name',
+    'Administrator',
+    '--data-dir',
+    dataDir,
+  ],
+  { encoding: 'utf8' },
+);
 if (created.status === 0) console.log(`start: created admin ${email} / ${password}`);
 else if (!/CONFLICT/.test(created.stderr)) {
   console.error(created.stderr);
@@ -64,7 +84,22 @@ for (let i = 0; ; i++) {
   }
   await new Promise((r) => setTimeout(r, 200));
 }
-run(['simulate', '--server', url, '--email', email, '--password', password, '--cameras', process.env.PANTAU_CAMERAS ?? '4', '--rate', process.env.PANTAU_RATE ?? '5'], 'simulator');
+run(
+  [
+    'simulate',
+    '--server',
+    url,
+    '--email',
+    email,
+    '--password',
+    password,
+    '--cameras',
+    process.env.PANTAU_CAMERAS ?? '4',
+    '--rate',
+    process.env.PANTAU_RATE ?? '5',
+  ],
+  'simulator',
+);
 
 // Find Electron's binary without loading the `electron` package: its entry point tries to
 // download the binary when it is missing, which fails where only the npm registry is reachable.
@@ -80,7 +115,10 @@ try {
 }
 if (electronBinary && (process.env.DISPLAY || process.platform !== 'linux')) {
   console.log('start: opening the Electron console');
-  const child = spawn(electronBinary, [path.join(root, 'apps/desktop')], { stdio: 'inherit', env: { ...process.env, PANTAU_SERVER_URL: url } });
+  const child = spawn(electronBinary, [path.join(root, 'apps/desktop')], {
+    stdio: 'inherit',
+    env: { ...process.env, PANTAU_SERVER_URL: url },
+  });
   children.push(child);
 } else {
   console.log(`\nstart: Electron is not available on this machine; open the browser console at ${url}/console/`);

@@ -12,12 +12,29 @@ import fs from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { ApiClient, type Branch } from '@pantau/shared';
-import { ADMIN, ARTIFACTS, collectErrors, emptyDataDir, freePort, launchChromium, startServer, stopAll } from './support.js';
+import {
+  ADMIN,
+  ARTIFACTS,
+  collectErrors,
+  emptyDataDir,
+  freePort,
+  launchChromium,
+  startServer,
+  stopAll,
+} from './support.js';
 import { fieldError, openView, pick, rowIds, setLanguage, shotBoth, shotBothWith } from './console-ui.js';
 
 const OPERATOR = { email: 'operator@e2e.local', password: 'operator-pass-1', name: 'Sari Operator' };
 /** The site made through the screens; its time zone differs from the default on purpose. */
-const SITE = { province: 'JB', group: 'Jawa Barat', branchCode: 'BDG-01', branch: 'Bandung Dago', camera: 'BDG-CAM-01', cameraName: 'Lobby Entrance', timezone: 'Asia/Makassar' };
+const SITE = {
+  province: 'JB',
+  group: 'Jawa Barat',
+  branchCode: 'BDG-01',
+  branch: 'Bandung Dago',
+  camera: 'BDG-CAM-01',
+  cameraName: 'Lobby Entrance',
+  timezone: 'Asia/Makassar',
+};
 
 let browser: Browser;
 let page: Page;
@@ -38,7 +55,10 @@ beforeAll(async () => {
 
 // A failing step leaves a picture of what the console showed.
 afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail') await page?.screenshot({ path: `${ARTIFACTS}/admin-failed-${ctx.task.name.slice(0, 40).replace(/\W+/g, '-')}.png` }).catch(() => undefined);
+  if (ctx.task.result?.state === 'fail')
+    await page
+      ?.screenshot({ path: `${ARTIFACTS}/admin-failed-${ctx.task.name.slice(0, 40).replace(/\W+/g, '-')}.png` })
+      .catch(() => undefined);
 });
 
 afterAll(async () => {
@@ -73,7 +93,7 @@ describe('admin flow', () => {
     await byTestId('wall-view').waitFor({ timeout: 10_000 });
     expect(await byTestId('nav').isVisible()).toBe(true);
     admin = new ApiClient({ baseUrl: server.url });
-    await admin.login(ADMIN.email, ADMIN.password);
+    await admin.login({ email: ADMIN.email, password: ADMIN.password });
   });
 
   it('creates a group; bad input shows the server error beside the field and creates nothing', async () => {
@@ -173,11 +193,20 @@ describe('admin flow', () => {
     await save();
     await drawerClosed();
     const operator = (await admin.usersPage({ q: OPERATOR.email })).items[0]!;
-    expect(operator).toMatchObject({ role: 'operator', scope_all: false, scope_group_ids: [], scope_branch_ids: [branch.id] });
+    expect(operator).toMatchObject({
+      role: 'operator',
+      scope_all: false,
+      scope_group_ids: [],
+      scope_branch_ids: [branch.id],
+    });
   });
 
   it('asks before deleting, and names the branches that block deleting a group', async () => {
-    const spare = await admin.createGroup({ province_code: 'TMP', province_name: 'Temporary', group_name: 'Temporary' });
+    const spare = await admin.createGroup({
+      province_code: 'TMP',
+      province_name: 'Temporary',
+      group_name: 'Temporary',
+    });
     await openView(page, 'groups');
     await expect.poll(() => rowIds(page)).toContain(spare.id);
     const spareRow = page.locator(`[data-testid="admin-row"][data-id="${spare.id}"]`);
@@ -203,14 +232,43 @@ describe('admin flow', () => {
     // branches screen is open: it appears there without a reload
     await openView(page, 'branches');
     const other = await admin.createGroup({ province_code: 'JK', province_name: 'DKI Jakarta', group_name: 'Jakarta' });
-    otherBranch = await admin.createBranch({ group_id: other.id, branch_code: 'JKT-01', branch_name: 'Jakarta Pusat', city: 'Jakarta' });
+    otherBranch = await admin.createBranch({
+      group_id: other.id,
+      branch_code: 'JKT-01',
+      branch_name: 'Jakarta Pusat',
+      city: 'Jakarta',
+    });
     await expect.poll(() => rowIds(page), { timeout: 5000 }).toContain(otherBranch.id);
     // and a wall layout holding both sites' cameras
-    await admin.createDevice({ device_id: 'JKT-NVR-01', device_name: 'Jakarta NVR', device_type: 'nvr', branch_id: otherBranch.id });
-    await admin.createDevice({ device_id: 'JKT-CAM-01', device_name: 'Parking B1', device_type: 'camera', branch_id: otherBranch.id, parent_device_id: 'JKT-NVR-01' });
-    const otherStream = await admin.createStream({ branch_id: otherBranch.id, device_id: 'JKT-CAM-01', stream_name: 'Parking B1 main', main_url: 'rtsp://127.0.0.1:9/jkt' });
+    await admin.createDevice({
+      device_id: 'JKT-NVR-01',
+      device_name: 'Jakarta NVR',
+      device_type: 'nvr',
+      branch_id: otherBranch.id,
+    });
+    await admin.createDevice({
+      device_id: 'JKT-CAM-01',
+      device_name: 'Parking B1',
+      device_type: 'camera',
+      branch_id: otherBranch.id,
+      parent_device_id: 'JKT-NVR-01',
+    });
+    const otherStream = await admin.createStream({
+      branch_id: otherBranch.id,
+      device_id: 'JKT-CAM-01',
+      stream_name: 'Parking B1 main',
+      main_url: 'rtsp://127.0.0.1:9/jkt',
+    });
     const [stream] = (await admin.streamsPage({ branch_id: branch.id })).items;
-    await admin.createLayout({ layout_name: 'Two sites', layout_type: '4', is_default: true, positions: [{ position_number: 1, stream_id: stream!.id }, { position_number: 2, stream_id: otherStream.id }] });
+    await admin.createLayout({
+      layout_name: 'Two sites',
+      layout_type: '4',
+      is_default: true,
+      positions: [
+        { position_number: 1, stream_id: stream!.id },
+        { position_number: 2, stream_id: otherStream.id },
+      ],
+    });
 
     for (const view of ['groups', 'branches', 'devices', 'streams', 'users'] as const) {
       await openView(page, view);
@@ -248,18 +306,51 @@ describe('admin flow', () => {
     await byTestId('sign-in-password').fill(OPERATOR.password);
     await byTestId('sign-in-submit').click();
     await byTestId('wall-view').waitFor({ timeout: 10_000 });
-    // no admin screens: the wall, the fleet board (issue 4), the alarms and the layout editor (private layouts) only
-    expect(await page.$$eval('[data-testid="nav"] [data-testid^="nav-"]', (ls) => ls.map((l) => (l as HTMLElement).dataset.testid))).toEqual(['nav-wall', 'nav-fleet', 'nav-alarms', 'nav-layouts']);
-    await expect.poll(() => page.$$eval('[data-testid="tree-camera"]', (cs) => cs.map((c) => (c as HTMLElement).dataset.deviceId))).toEqual([SITE.camera]);
+    // no admin screens: the wall, the dashboard and persons (issue 12), the fleet board (issue 4), the alarms and the
+    // layout editor (private layouts) only
+    expect(
+      await page.$$eval('[data-testid="nav"] [data-testid^="nav-"]', (ls) =>
+        ls.map((l) => (l as HTMLElement).dataset.testid),
+      ),
+    ).toEqual(['nav-wall', 'nav-dashboard', 'nav-persons', 'nav-fleet', 'nav-alarms', 'nav-layouts']);
+    await expect
+      .poll(() =>
+        page.$$eval('[data-testid="tree-camera"]', (cs) => cs.map((c) => (c as HTMLElement).dataset.deviceId)),
+      )
+      .toEqual([SITE.camera]);
     expect(await page.locator('[data-testid="tree-branch"]').count()).toBe(1);
 
     // three detections at each site, the operator's own with a known time
     const at = ['2026-11-21T03:04:05.000Z', '2026-11-21T03:04:06.000Z', '2026-11-21T03:04:07.000Z'];
     for (let i = 0; i < 3; i++) {
-      expect((await device.logDetection({ re_id: `mine-${i}`, branch_id: branch.id, device_id: SITE.camera, detected_count: 1, event_id: `mine-${i}`, detection_timestamp: at[i] })).status).toBe(202);
-      expect((await device.logDetection({ re_id: `other-${i}`, branch_id: otherBranch.id, device_id: 'JKT-CAM-01', detected_count: 1, event_id: `other-${i}` })).status).toBe(202);
+      expect(
+        (
+          await device.logDetection({
+            re_id: `mine-${i}`,
+            branch_id: branch.id,
+            device_id: SITE.camera,
+            detected_count: 1,
+            event_id: `mine-${i}`,
+            detection_timestamp: at[i],
+          })
+        ).status,
+      ).toBe(202);
+      expect(
+        (
+          await device.logDetection({
+            re_id: `other-${i}`,
+            branch_id: otherBranch.id,
+            device_id: 'JKT-CAM-01',
+            detected_count: 1,
+            event_id: `other-${i}`,
+          })
+        ).status,
+      ).toBe(202);
     }
-    const rows = () => page.$$eval('[data-testid="event-row"]', (rs) => rs.map((r) => ({ branch: Number((r as HTMLElement).dataset.branchId), text: r.textContent ?? '' })));
+    const rows = () =>
+      page.$$eval('[data-testid="event-row"]', (rs) =>
+        rs.map((r) => ({ branch: Number((r as HTMLElement).dataset.branchId), text: r.textContent ?? '' })),
+      );
     await expect.poll(async () => (await rows()).length, { timeout: 10_000 }).toBe(3);
     await page.waitForTimeout(1500); // would the other site's events arrive late?
     const seen = await rows();
@@ -276,7 +367,9 @@ describe('admin flow', () => {
     await page.keyboard.press('Escape');
     await setLanguage(page, 'id');
     expect(seen.length).toBe(3);
-    await expect.poll(() => page.locator('[data-testid="event-row"]', { hasText: 'mine-0' }).textContent()).toContain('11.04.05');
+    await expect
+      .poll(() => page.locator('[data-testid="event-row"]', { hasText: 'mine-0' }).textContent())
+      .toContain('11.04.05');
     await page.screenshot({ path: `${ARTIFACTS}/admin-operator-wall-id.png` });
     await setLanguage(page, 'en');
     await page.screenshot({ path: `${ARTIFACTS}/admin-operator-wall-en.png` });
@@ -307,7 +400,7 @@ describe('admin flow', () => {
     await byTestId('change-password-current').fill(OPERATOR.password);
     await byTestId('change-password-submit').click();
     await byTestId('change-password-form').waitFor({ state: 'detached' });
-    await new ApiClient({ baseUrl: server.url }).login(OPERATOR.email, 'operator-pass-2');
+    await new ApiClient({ baseUrl: server.url }).login({ email: OPERATOR.email, password: 'operator-pass-2' });
   });
 
   it('remembers the language across a reload', async () => {
@@ -321,6 +414,13 @@ describe('admin flow', () => {
 
   it('logged no errors in the page', () => {
     // tiles of cameras that do not exist fail to play; the page itself must not throw
-    expect(errors.filter((e) => !/WebSocket|mpegts|MediaSource|net::ERR|Failed to load resource|\[IOController\]|\[TransmuxingController\]/i.test(e))).toEqual([]);
+    expect(
+      errors.filter(
+        (e) =>
+          !/WebSocket|mpegts|MediaSource|net::ERR|Failed to load resource|\[IOController\]|\[TransmuxingController\]/i.test(
+            e,
+          ),
+      ),
+    ).toEqual([]);
   });
 });

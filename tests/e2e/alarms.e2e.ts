@@ -14,7 +14,16 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ApiClient } from '@pantau/shared';
-import { ARTIFACTS, collectErrors, freePort, launchChromium, prepareDataDir, signIn, startServer, stopAll } from './support.js';
+import {
+  ARTIFACTS,
+  collectErrors,
+  freePort,
+  launchChromium,
+  prepareDataDir,
+  signIn,
+  startServer,
+  stopAll,
+} from './support.js';
 import { setLanguage } from './console-ui.js';
 
 const OPERATORS = {
@@ -50,16 +59,32 @@ async function openConsole(who: keyof typeof OPERATORS): Promise<Page> {
 /** Posts a detection and resolves with its event id once both feeds show it. */
 async function raise(): Promise<number> {
   const reId = `e2e-alarm-${++seq}`;
-  const r = await device.logDetection({ re_id: reId, branch_id: branchId, device_id: 'alarm-cam', detected_count: 1, event_id: reId });
+  const r = await device.logDetection({
+    re_id: reId,
+    branch_id: branchId,
+    device_id: 'alarm-cam',
+    detected_count: 1,
+    event_id: reId,
+  });
   expect(r.status).toBe(202);
   let id = 0;
   await expect
-    .poll(async () => {
-      id = (await admin.listEvents({ limit: 20 })).find((e) => e.re_id === reId)?.id ?? 0;
-      return id;
-    }, { timeout: 5000 })
+    .poll(
+      async () => {
+        id = (await admin.listEvents({ limit: 20 })).find((e) => e.re_id === reId)?.id ?? 0;
+        return id;
+      },
+      { timeout: 5000 },
+    )
     .toBeGreaterThan(0);
-  for (const page of [pageA, pageB]) await row(page, id).waitFor({ timeout: 2000 }).catch(async (e: unknown) => { await page.screenshot({ path: path.join(ARTIFACTS, 'alarms-debug.png') }); console.log(errors); throw e; });
+  for (const page of [pageA, pageB])
+    await row(page, id)
+      .waitFor({ timeout: 2000 })
+      .catch(async (e: unknown) => {
+        await page.screenshot({ path: path.join(ARTIFACTS, 'alarms-debug.png') });
+        console.log(errors);
+        throw e;
+      });
   return id;
 }
 
@@ -72,10 +97,21 @@ beforeAll(async () => {
   url = server.url;
   admin = await signIn(url);
   const group = await admin.createGroup({ province_code: 'JKT', province_name: 'DKI Jakarta', group_name: 'Jakarta' });
-  const branch = await admin.createBranch({ group_id: group.id, branch_code: 'JKT-01', branch_name: 'Jakarta Pusat', city: 'Jakarta' });
+  const branch = await admin.createBranch({
+    group_id: group.id,
+    branch_code: 'JKT-01',
+    branch_name: 'Jakarta Pusat',
+    city: 'Jakarta',
+  });
   branchId = branch.id;
-  await admin.createDevice({ device_id: 'alarm-cam', device_name: 'Lobby', device_type: 'camera', branch_id: branchId });
-  for (const o of Object.values(OPERATORS)) await admin.createUser({ ...o, role: 'operator', scope_branch_ids: [branchId] });
+  await admin.createDevice({
+    device_id: 'alarm-cam',
+    device_name: 'Lobby',
+    device_type: 'camera',
+    branch_id: branchId,
+  });
+  for (const o of Object.values(OPERATORS))
+    await admin.createUser({ ...o, role: 'operator', scope_branch_ids: [branchId] });
   const cred = await admin.createCredential({ credential_name: 'e2e alarms' });
   device = new ApiClient({ baseUrl: url, apiKey: { key: cred.api_key, secret: cred.api_secret } });
   browser = await launchChromium();
@@ -95,7 +131,14 @@ describe('alarm workflow across two consoles', () => {
     expect([await stateOf(pageA, id), await stateOf(pageB, id)]).toEqual(['new', 'new']);
     await row(pageA, id).getByTestId('alarm-ack').click();
     const t0 = Date.now();
-    await pageB.waitForFunction((eventId) => document.querySelector(`[data-testid="event-row"][data-event-id="${eventId}"]`)?.getAttribute('data-alarm-state') === 'acknowledged', id, { timeout: 1000, polling: 'raf' });
+    await pageB.waitForFunction(
+      (eventId) =>
+        document
+          .querySelector(`[data-testid="event-row"][data-event-id="${eventId}"]`)
+          ?.getAttribute('data-alarm-state') === 'acknowledged',
+      id,
+      { timeout: 1000, polling: 'raf' },
+    );
     console.log(`acknowledged on A → shown on B in ${Date.now() - t0} ms`);
     expect(await row(pageB, id).getByTestId('alarm-state').textContent()).toContain(OPERATORS.a.name);
     expect(await stateOf(pageA, id)).toBe('acknowledged');
@@ -112,20 +155,32 @@ describe('alarm workflow across two consoles', () => {
     await pageA.getByTestId('alarm-bulk-note').fill('shift handover: all checked');
     await bulk.click();
     for (const page of [pageA, pageB]) {
-      await expect.poll(async () => Promise.all(ids.map((id) => stateOf(page, id))), { timeout: 2000 }).toEqual(Array(5).fill('acknowledged'));
+      await expect
+        .poll(async () => Promise.all(ids.map((id) => stateOf(page, id))), { timeout: 2000 })
+        .toEqual(Array(5).fill('acknowledged'));
     }
     await pageA.getByTestId('alarm-bulk-result').first().waitFor();
     expect(await pageA.getByTestId('alarm-bulk-bar').count()).toBe(0);
     const timeline = await admin.alarmTimeline(ids[2]!);
-    expect(timeline.at(-1)).toMatchObject({ action: 'acknowledged', user_name: OPERATORS.a.name, note: 'shift handover: all checked' });
+    expect(timeline.at(-1)).toMatchObject({
+      action: 'acknowledged',
+      user_name: OPERATORS.a.name,
+      note: 'shift handover: all checked',
+    });
   });
 
   it('escalates an alarm left unacknowledged: red, pulsing and the siren on both consoles, until acknowledged', async () => {
-    await admin.putEscalationSettings(branchId, { enabled: true, escalate_after_seconds: 2, numbers: ['+628111222333'] });
+    await admin.putEscalationSettings(branchId, {
+      enabled: true,
+      escalate_after_seconds: 2,
+      numbers: ['+628111222333'],
+    });
     const id = await raise();
     // the scheduler's tick runs every 5 s: escalated 2–7 s after the alarm
     for (const page of [pageA, pageB]) {
-      await expect.poll(() => row(page, id).getAttribute('class'), { timeout: 10_000 }).toContain('feed__row--escalated');
+      await expect
+        .poll(() => row(page, id).getAttribute('class'), { timeout: 10_000 })
+        .toContain('feed__row--escalated');
       expect(await page.getByTestId('alarm-escalated').getAttribute('data-count')).toBe('1');
       await expect.poll(() => page.evaluate(() => document.documentElement.dataset.siren)).toBe('on');
       await page.getByTestId('alarm-escalation-toast').first().waitFor();
@@ -142,14 +197,26 @@ describe('alarm workflow across two consoles', () => {
     await pageA.getByTestId('alarm-mute').click();
     await expect.poll(() => pageA.evaluate(() => document.documentElement.dataset.siren)).toBe('off');
     expect(await pageB.evaluate(() => document.documentElement.dataset.siren)).toBe('on');
-    await row(pageA, id).locator('.feed__reid').click();
+    await row(pageA, id).locator('.feed__time').click(); // the row opens the alarm (its re_id opens the person)
     const drawer = pageA.getByTestId('alarm-timeline');
     await drawer.waitFor();
-    await expect.poll(() => pageA.locator('[data-testid="timeline-entry"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-action')))).toEqual(['created', 'escalated']);
+    await expect
+      .poll(() =>
+        pageA
+          .locator('[data-testid="timeline-entry"]')
+          .evaluateAll((els) => els.map((e) => e.getAttribute('data-action'))),
+      )
+      .toEqual(['created', 'escalated']);
     await pageA.getByTestId('alarm-note').fill('guard sent to the lobby');
     await pageA.getByTestId('alarm-drawer-ack').click();
     await expect
-      .poll(() => pageA.locator('[data-testid="timeline-entry"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-action'))), { timeout: 3000 })
+      .poll(
+        () =>
+          pageA
+            .locator('[data-testid="timeline-entry"]')
+            .evaluateAll((els) => els.map((e) => e.getAttribute('data-action'))),
+        { timeout: 3000 },
+      )
       .toEqual(['created', 'escalated', 'acknowledged']);
     expect(await pageA.getByTestId('alarm-timeline').textContent()).toContain('guard sent to the lobby');
     await pageA.screenshot({ path: path.join(ARTIFACTS, 'alarms-drawer-en.png') });

@@ -15,7 +15,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { ApiClient, type Branch } from '@pantau/shared';
 import { WhatsAppStandIn } from '../../apps/server/src/test-support/whatsapp-stand-in.js';
-import { ADMIN, ARTIFACTS, collectErrors, freePort, launchChromium, prepareDataDir, startServer, stopAll } from './support.js';
+import {
+  ADMIN,
+  ARTIFACTS,
+  collectErrors,
+  freePort,
+  launchChromium,
+  prepareDataDir,
+  startServer,
+  stopAll,
+} from './support.js';
 import { pick, shotBoth } from './console-ui.js';
 
 let browser: Browser;
@@ -31,11 +40,30 @@ beforeAll(async () => {
   standIn = await WhatsAppStandIn.start();
   server = await startServer(await freePort(), prepareDataDir());
   admin = new ApiClient({ baseUrl: server.url });
-  await admin.login(ADMIN.email, ADMIN.password);
-  const group = await admin.createGroup({ province_code: 'JK', province_name: 'DKI Jakarta', group_name: 'Alerts Jakarta' });
-  branch = await admin.createBranch({ group_id: group.id, branch_code: 'JKT-A', branch_name: 'Jakarta Alerts', city: 'Jakarta' });
-  await admin.createDevice({ device_id: 'alert-cam', device_name: 'Front Door', device_type: 'camera', branch_id: branch.id });
-  await admin.createDevice({ device_id: 'alert-cam-2', device_name: 'Back Door', device_type: 'camera', branch_id: branch.id });
+  await admin.login({ email: ADMIN.email, password: ADMIN.password });
+  const group = await admin.createGroup({
+    province_code: 'JK',
+    province_name: 'DKI Jakarta',
+    group_name: 'Alerts Jakarta',
+  });
+  branch = await admin.createBranch({
+    group_id: group.id,
+    branch_code: 'JKT-A',
+    branch_name: 'Jakarta Alerts',
+    city: 'Jakarta',
+  });
+  await admin.createDevice({
+    device_id: 'alert-cam',
+    device_name: 'Front Door',
+    device_type: 'camera',
+    branch_id: branch.id,
+  });
+  await admin.createDevice({
+    device_id: 'alert-cam-2',
+    device_name: 'Back Door',
+    device_type: 'camera',
+    branch_id: branch.id,
+  });
   const c = await admin.createCredential({ credential_name: 'alerts e2e' });
   device = new ApiClient({ baseUrl: server.url, apiKey: { key: c.api_key, secret: c.api_secret } });
   browser = await launchChromium();
@@ -80,14 +108,23 @@ describe('WhatsApp alerts', () => {
     await expect.poll(() => byTestId('alert-preview').innerText()).toContain('Jakarta Alerts');
     if (!(await byTestId('alert-enabled').isChecked())) await byTestId('alert-enabled').check({ force: true });
     await byTestId('alert-save').click();
-    await expect.poll(async () => (await admin.listAlertSettings({ branch_id: branch.id })).length, { timeout: 10_000 }).toBe(1);
+    await expect
+      .poll(async () => (await admin.listAlertSettings({ branch_id: branch.id })).length, { timeout: 10_000 })
+      .toBe(1);
     const [saved] = await admin.listAlertSettings({ branch_id: branch.id });
     expect(saved).toMatchObject({ enabled: true, numbers: ['+6281234567890'] });
   });
 
   it('a posted detection is sent through the provider and shows as sent on the screen, live', async () => {
-    await device.logDetection({ re_id: 'alert-person-1', branch_id: branch.id, device_id: 'alert-cam', detected_count: 2 });
-    await expect.poll(() => standIn.requests.filter((r) => r.path.endsWith('/messages')).length, { timeout: 15_000 }).toBe(1);
+    await device.logDetection({
+      re_id: 'alert-person-1',
+      branch_id: branch.id,
+      device_id: 'alert-cam',
+      detected_count: 2,
+    });
+    await expect
+      .poll(() => standIn.requests.filter((r) => r.path.endsWith('/messages')).length, { timeout: 15_000 })
+      .toBe(1);
     const sent = standIn.requests.find((r) => r.path.endsWith('/messages'))!;
     expect(sent.headers.authorization).toBe('Bearer stand-in-token');
     expect(JSON.stringify(sent.body)).toContain('Person alert-person-1 seen 2x at Jakarta Alerts / Front Door');
@@ -98,7 +135,8 @@ describe('WhatsApp alerts', () => {
   });
 
   it('gives a camera its own number (an override), edits it and removes it after the confirm', async () => {
-    const overrideOf = async (deviceId: string) => (await admin.listAlertSettings({ branch_id: branch.id })).find((x) => x.device_id === deviceId);
+    const overrideOf = async (deviceId: string) =>
+      (await admin.listAlertSettings({ branch_id: branch.id })).find((x) => x.device_id === deviceId);
     await byTestId('alert-override-empty').waitFor();
     await pick(page, 'alert-override-device', 'Back Door');
     await byTestId('alert-override-add').click();
@@ -113,7 +151,10 @@ describe('WhatsApp alerts', () => {
     // a bad number is refused beside the field
     await inForm('alert-number-input').fill('+62 812');
     await expect.poll(() => inForm('alert-number-add').isDisabled()).toBe(true);
-    const bad = await inForm('alert-number-input').evaluate((el) => ({ invalid: el.getAttribute('aria-invalid'), text: document.getElementById(`${el.id}-error`)?.textContent ?? null }));
+    const bad = await inForm('alert-number-input').evaluate((el) => ({
+      invalid: el.getAttribute('aria-invalid'),
+      text: document.getElementById(`${el.id}-error`)?.textContent ?? null,
+    }));
     expect(bad).toEqual({ invalid: 'true', text: 'Not a valid international number (e.g. +6281234567890)' });
     await page.waitForTimeout(400);
     await page.screenshot({ path: path.join(ARTIFACTS, 'alerts-override-form.png') });
@@ -123,15 +164,24 @@ describe('WhatsApp alerts', () => {
     await inForm('alert-number-add').click();
     await expect.poll(() => inForm('alert-number').allInnerTexts()).toEqual(['+6281298765432']);
     await inForm('alert-save').click();
-    await expect.poll(() => overrideOf('alert-cam-2'), { timeout: 10_000 }).toMatchObject({ branch_id: branch.id, device_name: 'Back Door', enabled: true, numbers: ['+6281298765432'] });
+    await expect
+      .poll(() => overrideOf('alert-cam-2'), { timeout: 10_000 })
+      .toMatchObject({ branch_id: branch.id, device_name: 'Back Door', enabled: true, numbers: ['+6281298765432'] });
     await form.waitFor({ state: 'detached' });
     const row = page.locator('[data-testid="alert-override-row"][data-device-id="alert-cam-2"]');
     await row.waitFor();
     // the branch-wide setting is untouched
-    expect((await admin.listAlertSettings({ branch_id: branch.id })).find((x) => x.device_id === null)).toMatchObject({ numbers: ['+6281234567890'] });
+    expect((await admin.listAlertSettings({ branch_id: branch.id })).find((x) => x.device_id === null)).toMatchObject({
+      numbers: ['+6281234567890'],
+    });
 
     // the camera's detection goes to its own number only
-    await device.logDetection({ re_id: 'alert-person-2', branch_id: branch.id, device_id: 'alert-cam-2', detected_count: 1 });
+    await device.logDetection({
+      re_id: 'alert-person-2',
+      branch_id: branch.id,
+      device_id: 'alert-cam-2',
+      detected_count: 1,
+    });
     const messages = () => standIn.requests.filter((r) => r.path.endsWith('/messages'));
     await expect.poll(() => messages().length, { timeout: 15_000 }).toBe(2);
     const own = JSON.stringify(messages()[1]!.body);
@@ -146,7 +196,9 @@ describe('WhatsApp alerts', () => {
     await inForm('alert-number-add').click();
     await inForm('alert-cooldown').fill('45');
     await inForm('alert-save').click();
-    await expect.poll(() => overrideOf('alert-cam-2'), { timeout: 10_000 }).toMatchObject({ numbers: ['+6281298765432', '+447911123456'], cooldown_seconds: 45 });
+    await expect
+      .poll(() => overrideOf('alert-cam-2'), { timeout: 10_000 })
+      .toMatchObject({ numbers: ['+6281298765432', '+447911123456'], cooldown_seconds: 45 });
     await form.waitFor({ state: 'detached' });
     await expect.poll(() => row.innerText()).toContain('45 s');
     // the console scrolls inside its shell, so a taller window shows the whole screen

@@ -24,13 +24,34 @@ import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { ADMIN, ARTIFACTS, collectErrors, freePort, launchChromium, prepareDataDir, signIn, startServer, startSimulator, stop, stopAll, waitUntil } from './support.js';
+import {
+  ADMIN,
+  ARTIFACTS,
+  collectErrors,
+  freePort,
+  launchChromium,
+  prepareDataDir,
+  signIn,
+  startServer,
+  startSimulator,
+  stop,
+  stopAll,
+  waitUntil,
+} from './support.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const rendererDir = path.join(root, 'apps/desktop/dist/renderer');
 const RUNS = 7;
 
-const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.json': 'application/json', '.woff2': 'font/woff2', '.png': 'image/png' };
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.svg': 'image/svg+xml',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+  '.png': 'image/png',
+};
 
 /** Serves the built renderer and forwards the API to `127.0.0.1:<apiPort>`. */
 function startShell(port: number, apiPort: number): Promise<http.Server> {
@@ -38,10 +59,13 @@ function startShell(port: number, apiPort: number): Promise<http.Server> {
   const server = http.createServer((req, res) => {
     const url = req.url ?? '/';
     if (forwarded(url)) {
-      const upstream = http.request({ host: '127.0.0.1', port: apiPort, path: url, method: req.method, headers: req.headers }, (up) => {
-        res.writeHead(up.statusCode ?? 502, up.headers);
-        up.pipe(res);
-      });
+      const upstream = http.request(
+        { host: '127.0.0.1', port: apiPort, path: url, method: req.method, headers: req.headers },
+        (up) => {
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          up.pipe(res);
+        },
+      );
       upstream.on('error', () => res.socket?.destroy());
       req.pipe(upstream);
       return;
@@ -57,7 +81,10 @@ function startShell(port: number, apiPort: number): Promise<http.Server> {
   });
   server.on('upgrade', (req, socket, head) => {
     const upstream = net.connect(apiPort, '127.0.0.1', () => {
-      const lines = [`${req.method} ${req.url} HTTP/1.1`, ...Object.entries(req.headers).map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') : v}`)];
+      const lines = [
+        `${req.method} ${req.url} HTTP/1.1`,
+        ...Object.entries(req.headers).map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') : v}`),
+      ];
       upstream.write(`${lines.join('\r\n')}\r\n\r\n`);
       upstream.write(head);
       upstream.pipe(socket).pipe(upstream);
@@ -101,7 +128,9 @@ beforeAll(async () => {
   const admin = await signIn(server.url);
   const layout = await admin.defaultLayout();
   tileNames = layout.positions.map((p) => p.position_name ?? p.stream_name);
-  cameraNames = (await admin.cameraTree()).flatMap((g) => g.branches.flatMap((b) => [...b.nvrs.flatMap((n) => n.cameras), ...b.cameras].map((c) => c.device_name)));
+  cameraNames = (await admin.cameraTree()).flatMap((g) =>
+    g.branches.flatMap((b) => [...b.nvrs.flatMap((n) => n.cameras), ...b.cameras].map((c) => c.device_name)),
+  );
   expect(cameraNames.length).toBeGreaterThanOrEqual(tileNames.length);
   const shellPort = await freePort();
   shell = await startShell(shellPort, apiPort);
@@ -119,7 +148,8 @@ afterAll(async () => {
 });
 
 const shot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
-const tileStatuses = () => page.$$eval('[data-testid^="tile-"][data-position]', (tiles) => tiles.map((t) => t.getAttribute('data-status')));
+const tileStatuses = () =>
+  page.$$eval('[data-testid^="tile-"][data-position]', (tiles) => tiles.map((t) => t.getAttribute('data-status')));
 
 describe('cold start from the local cache', () => {
   it('signs in and lets the wall load (and the cache fill)', async () => {
@@ -127,8 +157,15 @@ describe('cold start from the local cache', () => {
     await page.getByTestId('sign-in-email').fill(ADMIN.email);
     await page.getByTestId('sign-in-password').fill(ADMIN.password);
     await page.getByTestId('sign-in-submit').click();
-    await page.getByTestId('connection-indicator').and(page.locator('[data-status="connected"]')).waitFor({ timeout: 15_000 });
-    await waitUntil(async () => (await tileStatuses()).filter((s) => s === 'live').length === tileNames.length, 30_000, 'four live tiles');
+    await page
+      .getByTestId('connection-indicator')
+      .and(page.locator('[data-status="connected"]'))
+      .waitFor({ timeout: 15_000 });
+    await waitUntil(
+      async () => (await tileStatuses()).filter((s) => s === 'live').length === tileNames.length,
+      30_000,
+      'four live tiles',
+    );
     await page.locator('[data-testid="tree-camera"]').first().waitFor();
     await page.locator('[data-testid="event-row"]').first().waitFor({ timeout: 15_000 });
     await expect(page.getByTestId('stale-marker').count()).resolves.toBe(0);
@@ -144,9 +181,17 @@ describe('cold start from the local cache', () => {
     for (let run = 0; run < RUNS; run++) {
       await page.goto('about:blank');
       await page.goto(shellUrl);
-      await page.waitForFunction(() => (window as unknown as { __wallVisibleAt?: number }).__wallVisibleAt !== undefined, null, { timeout: 10_000 });
+      await page.waitForFunction(
+        () => (window as unknown as { __wallVisibleAt?: number }).__wallVisibleAt !== undefined,
+        null,
+        { timeout: 10_000 },
+      );
       timings.push(await page.evaluate(() => (window as unknown as { __wallVisibleAt: number }).__wallVisibleAt));
-      domReady.push(await page.evaluate(() => (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).domContentLoadedEventEnd));
+      domReady.push(
+        await page.evaluate(
+          () => (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).domContentLoadedEventEnd,
+        ),
+      );
     }
     // Not the sign-in screen: a remembered session opens offline.
     await expect(page.getByTestId('sign-in-form').count()).resolves.toBe(0);
@@ -182,9 +227,16 @@ describe('cold start from the local cache', () => {
 
   it('when the server is back, the marker clears and the tiles go live', async () => {
     server = await startServer(apiPort, dataDir);
-    await page.getByTestId('connection-indicator').and(page.locator('[data-status="connected"]')).waitFor({ timeout: 30_000 });
+    await page
+      .getByTestId('connection-indicator')
+      .and(page.locator('[data-status="connected"]'))
+      .waitFor({ timeout: 30_000 });
     await page.getByTestId('stale-marker').waitFor({ state: 'detached', timeout: 5000 });
-    await waitUntil(async () => (await tileStatuses()).filter((s) => s === 'live').length === tileNames.length, 60_000, 'tiles live again');
+    await waitUntil(
+      async () => (await tileStatuses()).filter((s) => s === 'live').length === tileNames.length,
+      60_000,
+      'tiles live again',
+    );
     await shot('cold-start-live-again');
     // While the server was down the page logged failed requests; after it is back nothing new fails.
     const before = errors.length;
@@ -217,20 +269,36 @@ describe('cold start from the local cache', () => {
     await badge.waitFor({ timeout: 15_000 });
     // the badge stands in for the header's marker, which the console shows meanwhile
     await page.getByTestId('stale-marker').waitFor({ timeout: 15_000 });
-    expect(await badge.textContent()).toMatch(/^(Server unreachable — last known state \(since|Server tidak dapat dihubungi — keadaan terakhir \(sejak) \d{2}[:.]\d{2}\)$/);
+    expect(await badge.textContent()).toMatch(
+      /^(Server unreachable — last known state \(since|Server tidak dapat dihubungi — keadaan terakhir \(sejak) \d{2}[:.]\d{2}\)$/,
+    );
     expect(Date.parse((await badge.getAttribute('data-since')) ?? '')).toBeLessThanOrEqual(Date.now());
     // in the top-right corner, letting clicks through to the tile under it
     const box = (await badge.boundingBox())!;
-    const view = popup.viewportSize() ?? (await popup.evaluate(() => ({ width: window.innerWidth, height: window.innerHeight })));
+    const view =
+      popup.viewportSize() ?? (await popup.evaluate(() => ({ width: window.innerWidth, height: window.innerHeight })));
     expect(box.x + box.width).toBeGreaterThan(view.width - 40);
     expect(box.y).toBeLessThan(80);
     expect(box.width).toBeLessThan(view.width / 2);
     expect(await badge.evaluate((el) => getComputedStyle(el).pointerEvents)).toBe('none');
-    const under = await popup.evaluate(([x, y]) => document.elementFromPoint(x!, y!)?.closest('[data-testid^="tile-"][data-position]')?.getAttribute('data-testid') ?? null, [box.x + box.width / 2, box.y + box.height / 2]);
+    const under = await popup.evaluate(
+      ([x, y]) =>
+        document
+          .elementFromPoint(x!, y!)
+          ?.closest('[data-testid^="tile-"][data-position]')
+          ?.getAttribute('data-testid') ?? null,
+      [box.x + box.width / 2, box.y + box.height / 2],
+    );
     expect(under).toMatch(/^tile-\d+$/);
     // the tiles blame the server, not each camera (every stream ended with the server)
     await expect
-      .poll(() => popup.$$eval('[data-testid^="tile-"][data-position] [data-testid="error-overlay"] strong', (els) => [...new Set(els.map((e) => e.textContent))]), { timeout: 15_000 })
+      .poll(
+        () =>
+          popup.$$eval('[data-testid^="tile-"][data-position] [data-testid="error-overlay"] strong', (els) => [
+            ...new Set(els.map((e) => e.textContent)),
+          ]),
+        { timeout: 15_000 },
+      )
       .toEqual([expect.stringMatching(/^(Server unreachable|Server tidak terjangkau)$/)]);
     await popup.screenshot({ path: path.join(ARTIFACTS, 'cold-start-kiosk-stale.png') });
 

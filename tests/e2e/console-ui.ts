@@ -21,7 +21,10 @@ export async function pick(page: Page, testId: string, label: string): Promise<v
 export async function fieldError(page: Page, testId: string): Promise<{ invalid: boolean; text: string | null }> {
   return page.getByTestId(testId).evaluate((el) => {
     const err = el.id ? document.getElementById(`${el.id}-error`) : null;
-    const invalid = el.getAttribute('aria-invalid') === 'true' || el.getAttribute('data-invalid') === 'true' || el.closest('.mantine-InputWrapper-root')?.getAttribute('data-error') === 'true';
+    const invalid =
+      el.getAttribute('aria-invalid') === 'true' ||
+      el.getAttribute('data-invalid') === 'true' ||
+      el.closest('.mantine-InputWrapper-root')?.getAttribute('data-error') === 'true';
     return { invalid, text: err?.textContent ?? null };
   });
 }
@@ -50,7 +53,12 @@ export async function shotBoth(page: Page, name: string): Promise<void> {
  * language switch): per language, `open()` brings it up, the screenshot is taken, `close()`
  * puts it away.
  */
-export async function shotBothWith(page: Page, name: string, open: () => Promise<void>, close: () => Promise<void>): Promise<void> {
+export async function shotBothWith(
+  page: Page,
+  name: string,
+  open: () => Promise<void>,
+  close: () => Promise<void>,
+): Promise<void> {
   for (const language of ['en', 'id'] as const) {
     await setLanguage(page, language);
     await open();
@@ -62,7 +70,10 @@ export async function shotBothWith(page: Page, name: string, open: () => Promise
 }
 
 /** Clicks a navigation entry and waits for its screen (`admin-screen[data-entity]`, or the wall). */
-export async function openView(page: Page, view: 'wall' | 'groups' | 'branches' | 'devices' | 'streams' | 'users' | 'audit'): Promise<void> {
+export async function openView(
+  page: Page,
+  view: 'wall' | 'groups' | 'branches' | 'devices' | 'streams' | 'users' | 'audit',
+): Promise<void> {
   await page.getByTestId(`nav-${view}`).click();
   if (view === 'wall') await page.getByTestId('wall-view').waitFor();
   else await page.locator(`[data-testid="admin-screen"][data-entity="${view}"]`).waitFor();
@@ -78,7 +89,8 @@ export async function showPageClock(p: Page): Promise<void> {
   await p.evaluate(() => {
     const el = document.createElement('div');
     el.id = 'e2e-clock';
-    el.style.cssText = 'position:fixed;right:8px;bottom:8px;z-index:99999;font:bold 28px monospace;background:#000;color:#0f0;padding:4px 8px';
+    el.style.cssText =
+      'position:fixed;right:8px;bottom:8px;z-index:99999;font:bold 28px monospace;background:#000;color:#0f0;padding:4px 8px';
     document.body.appendChild(el);
     const pad = (n: number, w = 2) => String(n).padStart(w, '0');
     const tick = () => {

@@ -20,7 +20,9 @@ export async function tileSummary(page: Page): Promise<string> {
         return `${(el as HTMLElement).dataset.status ?? '?'}${text ? `: ${text}` : ''}`;
       }),
     )
-    .catch((err: unknown) => [`(tiles unreadable: ${err instanceof Error ? err.message.split('\n')[0] : String(err)})`]);
+    .catch((err: unknown) => [
+      `(tiles unreadable: ${err instanceof Error ? err.message.split('\n')[0] : String(err)})`,
+    ]);
   const counts = new Map<string, number>();
   for (const r of rows) counts.set(r, (counts.get(r) ?? 0) + 1);
   return [...counts].map(([k, n]) => `${n}× ${k}`).join('; ') || '(no tiles)';
@@ -55,8 +57,15 @@ export function machineSummary(): string {
   } catch {
     // no /dev/shm
   }
-  const limits = fs.existsSync('/proc/self/limits') ? (/Max open files\s+(\S+)\s+(\S+)/.exec(fs.readFileSync('/proc/self/limits', 'utf8'))?.slice(1).join('/') ?? '?') : '?';
-  return `load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}, ${os.cpus().length} cores, ${Math.round(os.freemem() / 2 ** 20)} MiB free, /dev/shm ${shm}, open files ${limits}`;
+  const limits = fs.existsSync('/proc/self/limits')
+    ? (/Max open files\s+(\S+)\s+(\S+)/.exec(fs.readFileSync('/proc/self/limits', 'utf8'))?.slice(1).join('/') ?? '?')
+    : '?';
+  return `load ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(
+      ' ',
+    )}, ${os.cpus().length} cores, ${Math.round(os.freemem() / 2 ** 20)} MiB free, /dev/shm ${shm}, open files ${limits}`;
 }
 
 /**
@@ -64,9 +73,18 @@ export function machineSummary(): string {
  * (state, viewers, restarts, last error) from `admin`, the page's console errors, the last
  * warnings of server.log and simulator.log since `sinceMs`, and the machine.
  */
-export async function wallDiagnostics(page: Page, admin: ApiClient, pageErrors: string[] = [], sinceMs = 0): Promise<string> {
+export async function wallDiagnostics(
+  page: Page,
+  admin: ApiClient,
+  pageErrors: string[] = [],
+  sinceMs = 0,
+): Promise<string> {
   const streams = await admin.gatewayStreams().then(
-    (ss) => ss.map((s) => `${s.stream_id}/${s.quality} ${s.state} viewers=${s.viewers} kbps=${Math.round(s.bitrate_bps / 1000)} restarts=${s.restarts}${s.last_error ? ` error=${s.last_error}` : ''}`),
+    (ss) =>
+      ss.map(
+        (s) =>
+          `${s.stream_id}/${s.quality} ${s.state} viewers=${s.viewers} kbps=${Math.round(s.bitrate_bps / 1000)} restarts=${s.restarts}${s.last_error ? ` error=${s.last_error}` : ''}`,
+      ),
     (err: unknown) => [`(gateway unreadable: ${String(err)})`],
   );
   return [
@@ -85,11 +103,16 @@ export async function wallDiagnostics(page: Page, admin: ApiClient, pageErrors: 
  * Waits until `count()` reaches `want` (polled every `intervalMs`, default 500); on timeout throws with `diagnose()` in the message.
  * @throws Error `only N of WANT <what> after T ms` plus the diagnostics
  */
-export async function waitForCount(count: () => Promise<number>, want: number, opts: { timeoutMs: number; intervalMs?: number; what: string; diagnose: () => Promise<string> }): Promise<void> {
+export async function waitForCount(
+  count: () => Promise<number>,
+  want: number,
+  opts: { timeoutMs: number; intervalMs?: number; what: string; diagnose: () => Promise<string> },
+): Promise<void> {
   const end = Date.now() + opts.timeoutMs;
   let n = await count();
   while (n !== want) {
-    if (Date.now() > end) throw new Error(`only ${n} of ${want} ${opts.what} after ${opts.timeoutMs} ms\n${await opts.diagnose()}`);
+    if (Date.now() > end)
+      throw new Error(`only ${n} of ${want} ${opts.what} after ${opts.timeoutMs} ms\n${await opts.diagnose()}`);
     await new Promise((r) => setTimeout(r, opts.intervalMs ?? 500));
     n = await count();
   }

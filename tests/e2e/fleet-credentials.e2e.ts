@@ -15,7 +15,18 @@ import type { ChildProcess } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ApiClient, type Branch } from '@pantau/shared';
-import { ADMIN, ARTIFACTS, collectErrors, freePort, launchChromium, prepareDataDir, signIn, startServer, startSimulator, stopAll } from './support.js';
+import {
+  ADMIN,
+  ARTIFACTS,
+  collectErrors,
+  freePort,
+  launchChromium,
+  prepareDataDir,
+  signIn,
+  startServer,
+  startSimulator,
+  stopAll,
+} from './support.js';
 import { setLanguage } from './console-ui.js';
 
 /** Short enough to watch a device go offline within the test (the server sweeps every 5 s). */
@@ -47,10 +58,13 @@ beforeAll(async () => {
   page = await context.newPage();
   errors = collectErrors(page);
   await page.goto(`${server.url}/console/`);
-  await page.getByTestId('sign-in-email').waitFor({ timeout: 15_000 }).catch(async (err: unknown) => {
-    await page.screenshot({ path: `${ARTIFACTS}/fleet-credentials-failed-sign-in.png` });
-    throw err;
-  });
+  await page
+    .getByTestId('sign-in-email')
+    .waitFor({ timeout: 15_000 })
+    .catch(async (err: unknown) => {
+      await page.screenshot({ path: `${ARTIFACTS}/fleet-credentials-failed-sign-in.png` });
+      throw err;
+    });
   await page.getByTestId('sign-in-email').fill(ADMIN.email);
   await page.getByTestId('sign-in-password').fill(ADMIN.password);
   await page.getByTestId('sign-in-submit').click();
@@ -58,7 +72,12 @@ beforeAll(async () => {
 });
 
 afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail') await page?.screenshot({ path: `${ARTIFACTS}/fleet-credentials-failed-${ctx.task.name.slice(0, 40).replace(/\W+/g, '-')}.png` }).catch(() => undefined);
+  if (ctx.task.result?.state === 'fail')
+    await page
+      ?.screenshot({
+        path: `${ARTIFACTS}/fleet-credentials-failed-${ctx.task.name.slice(0, 40).replace(/\W+/g, '-')}.png`,
+      })
+      .catch(() => undefined);
 });
 
 afterAll(async () => {
@@ -70,20 +89,34 @@ afterAll(async () => {
 const byTestId = (id: string) => page.getByTestId(id);
 const shot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
 const row = (deviceId: string) => page.locator(`[data-testid="fleet-row"][data-device-id="${deviceId}"]`);
-const summary = async (attr: 'nvrs-online' | 'nvrs-offline' | 'cameras-online' | 'cameras-offline') => Number(await byTestId('fleet-summary').getAttribute(`data-${attr}`));
-const alerts = (status: 'online' | 'offline', deviceId: string) => page.locator(`[data-testid="device-alert"][data-status="${status}"][data-device-ids~="${deviceId}"]`);
+const summary = async (attr: 'nvrs-online' | 'nvrs-offline' | 'cameras-online' | 'cameras-offline') =>
+  Number(await byTestId('fleet-summary').getAttribute(`data-${attr}`));
+const alerts = (status: 'online' | 'offline', deviceId: string) =>
+  page.locator(`[data-testid="device-alert"][data-status="${status}"][data-device-ids~="${deviceId}"]`);
 
 /** The test console's answer to one send: its status and the headers it lists. */
 async function sendFromConsole(): Promise<{ status: number; headers: Record<string, string>; body: string }> {
   const before = await byTestId('console-result').count();
   const previous = before ? await byTestId('console-body').textContent() : null;
   await byTestId('console-send').click();
-  await expect.poll(async () => (await byTestId('console-result').count()) > 0 && (await byTestId('console-body').textContent()) !== previous, { timeout: 10_000 }).toBe(true);
+  await expect
+    .poll(
+      async () =>
+        (await byTestId('console-result').count()) > 0 && (await byTestId('console-body').textContent()) !== previous,
+      { timeout: 10_000 },
+    )
+    .toBe(true);
   await expect.poll(async () => byTestId('console-send').getAttribute('data-loading')).toBeNull();
   const headers = Object.fromEntries(
-    await page.$$eval('[data-testid="console-header"]', (rows) => rows.map((r) => [(r as HTMLElement).dataset.name!, r.querySelectorAll('td')[1]!.textContent!.trim()])),
+    await page.$$eval('[data-testid="console-header"]', (rows) =>
+      rows.map((r) => [(r as HTMLElement).dataset.name!, r.querySelectorAll('td')[1]!.textContent!.trim()]),
+    ),
   ) as Record<string, string>;
-  return { status: Number(await byTestId('console-status').getAttribute('data-status')), headers, body: (await byTestId('console-body').textContent()) ?? '' };
+  return {
+    status: Number(await byTestId('console-status').getAttribute('data-status')),
+    headers,
+    body: (await byTestId('console-body').textContent()) ?? '',
+  };
 }
 
 describe('fleet status and API credentials', () => {
@@ -119,14 +152,20 @@ describe('fleet status and API credentials', () => {
   });
 
   it('posts a detection from the test console: 202 with the rate-limit headers', async () => {
-    const body = JSON.parse(await byTestId('console-body-input').inputValue()) as { device_id: string; branch_id: number };
+    const body = JSON.parse(await byTestId('console-body-input').inputValue()) as {
+      device_id: string;
+      branch_id: number;
+    };
     expect(simulatorCameras.concat(GATE.device_id)).toContain(body.device_id);
     const r = await sendFromConsole();
     expect(r.status).toBe(202);
     expect(r.headers['x-ratelimit-limit']).toBe('500');
     expect(Number(r.headers['x-ratelimit-remaining'])).toBe(499);
     expect(Number(r.headers['x-ratelimit-reset'])).toBeGreaterThan(Date.now() / 1000);
-    expect(JSON.parse(r.body)).toMatchObject({ success: true, data: { status: 'processing', job_id: expect.any(Number) } });
+    expect(JSON.parse(r.body)).toMatchObject({
+      success: true,
+      data: { status: 'processing', job_id: expect.any(Number) },
+    });
     // a body that is not JSON is caught before anything is sent
     await byTestId('console-body-input').fill('{ not json');
     await byTestId('console-send').click();
@@ -143,7 +182,9 @@ describe('fleet status and API credentials', () => {
   it('lists the credential with its use this hour, revokes it after asking, and the test console then gets 401', async () => {
     await byTestId('tab-list').click();
     const listRow = page.locator(`[data-testid="admin-row"][data-id="${created.id}"]`);
-    await expect.poll(async () => listRow.getByTestId('credential-usage').getAttribute('data-used'), { timeout: 40_000 }).toBe('1');
+    await expect
+      .poll(async () => listRow.getByTestId('credential-usage').getAttribute('data-used'), { timeout: 40_000 })
+      .toBe('1');
     expect(await listRow.getByTestId('credential-usage').getAttribute('data-limit')).toBe('500');
     await shot('credentials-list');
     // rotate with the preselected hour of grace: a new secret, shown once, and until when the old one works
@@ -224,7 +265,8 @@ describe('fleet status and API credentials', () => {
   });
 
   it('filters the board by branch and status', async () => {
-    const rowIds = () => page.$$eval('[data-testid="fleet-row"]', (rs) => rs.map((r) => (r as HTMLElement).dataset.deviceId!).sort());
+    const rowIds = () =>
+      page.$$eval('[data-testid="fleet-row"]', (rs) => rs.map((r) => (r as HTMLElement).dataset.deviceId!).sort());
     await byTestId('filter-branch').click();
     await page.locator('[role="option"]:visible', { hasText: branch.branch_name }).first().click();
     const jakarta = (await admin.listDevices({ branch_id: branch.id })).map((d) => d.device_id).sort();
@@ -235,7 +277,9 @@ describe('fleet status and API credentials', () => {
     await byTestId('filter-status').click();
     await page.locator('[role="option"]:visible', { hasText: 'Online' }).first().click();
     await expect.poll(rowIds).toEqual(jakarta.filter((id) => id !== GATE.device_id));
-    expect(await page.$$eval('[data-testid="fleet-row"]', (rs) => rs.map((r) => (r as HTMLElement).dataset.status))).toEqual(['online']);
+    expect(
+      await page.$$eval('[data-testid="fleet-row"]', (rs) => rs.map((r) => (r as HTMLElement).dataset.status)),
+    ).toEqual(['online']);
   });
 
   it('logged no errors in the page (but the 401 the revoked key was meant to get)', () => {

@@ -12,7 +12,18 @@ import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { ApiClient, LayoutPosition } from '@pantau/shared';
-import { ADMIN, ARTIFACTS, collectErrors, freePort, launchChromium, prepareDataDir, signIn, startServer, startSimulator, stopAll } from './support.js';
+import {
+  ADMIN,
+  ARTIFACTS,
+  collectErrors,
+  freePort,
+  launchChromium,
+  prepareDataDir,
+  signIn,
+  startServer,
+  startSimulator,
+  stopAll,
+} from './support.js';
 import { fieldError, pick, setLanguage } from './console-ui.js';
 
 const SECOND = { email: 'second-admin@e2e.local', password: 'second-admin-pw' };
@@ -35,7 +46,13 @@ beforeAll(async () => {
   simulator = await startSimulator(server.url, { cameras: 4, rate: 0, rtspPort: await freePort() });
   admin = await signIn(server.url);
   cams = (await admin.defaultLayout()).positions;
-  await admin.createUser({ email: SECOND.email, name: 'Second admin', password: SECOND.password, role: 'admin', scope_all: true });
+  await admin.createUser({
+    email: SECOND.email,
+    name: 'Second admin',
+    password: SECOND.password,
+    role: 'admin',
+    scope_all: true,
+  });
   browser = await launchChromium();
   for (let i = 0; i < 2; i++) contexts.push(await browser.newContext({ viewport: { width: 1600, height: 900 } }));
   first = await contexts[0]!.newPage();
@@ -59,7 +76,8 @@ async function signInAs(page: Page, who: { email: string; password: string }): P
   await page.getByTestId('wall-view').waitFor({ timeout: 15_000 });
 }
 
-const treeCamera = (deviceId: string) => `[data-testid="layouts-screen"] [data-testid="tree-camera"][data-device-id="${deviceId}"]`;
+const treeCamera = (deviceId: string) =>
+  `[data-testid="layouts-screen"] [data-testid="tree-camera"][data-device-id="${deviceId}"]`;
 const tileAt = (page: Page, n: number) => page.getByTestId(`editor-tile-${n}`);
 
 describe('layouts', () => {
@@ -84,7 +102,9 @@ describe('layouts', () => {
     // merge cells: too wide first (it would cover tile 2), shown on the tile; then 2 × 2
     await tileAt(first, 1).click();
     await first.getByTestId('tile-col-span').fill('3');
-    await expect.poll(() => first.getByTestId('editor-tile-error').first().textContent()).toMatch(/overlaps tile 1|ends right/);
+    await expect
+      .poll(() => first.getByTestId('editor-tile-error').first().textContent())
+      .toMatch(/overlaps tile 1|ends right/);
     await first.getByTestId('tile-col-span').fill('2');
     await first.getByTestId('tile-row-span').fill('2');
     await expect.poll(() => first.getByTestId('editor-tile-error').count()).toBe(0);
@@ -127,7 +147,9 @@ describe('layouts', () => {
     expect(await wall.getAttribute('data-cols')).toBe('3');
     const cells = first.locator('[data-testid="wall-cell"]');
     await expect.poll(() => cells.count()).toBe(3);
-    await expect.poll(() => first.locator('[data-testid="wall-cell"] [data-status="live"]').count(), { timeout: 30_000 }).toBe(3);
+    await expect
+      .poll(() => first.locator('[data-testid="wall-cell"] [data-status="live"]').count(), { timeout: 30_000 })
+      .toBe(3);
     const big = first.locator(`[data-testid="wall-cell"][data-key="${cams[0]!.stream_id}/sub"]`);
     expect(await big.getAttribute('data-area')).toBe('1 / 1 / span 2 / span 2');
 
@@ -153,14 +175,21 @@ describe('layouts', () => {
     // the first wall follows: the swapped tiles move, every player element is the same one
     const moved = first.locator(`[data-testid="wall-cell"][data-key="${cams[1]!.stream_id}/sub"]`);
     await expect.poll(() => moved.getAttribute('data-area'), { timeout: 5000 }).toBe('2 / 3 / span 1 / span 1');
-    expect(await first.locator(`[data-testid="wall-cell"][data-key="${cams[2]!.stream_id}/sub"]`).getAttribute('data-area')).toBe('1 / 3 / span 1 / span 1');
+    expect(
+      await first.locator(`[data-testid="wall-cell"][data-key="${cams[2]!.stream_id}/sub"]`).getAttribute('data-area'),
+    ).toBe('1 / 3 / span 1 / span 1');
     await expect.poll(() => first.getByTestId('layout-name').textContent()).toBe(`${NAME} (night)`);
     const marks = await first.evaluate(() =>
-      [...document.querySelectorAll('[data-testid="wall-cell"]')].map((cell) => [(cell as HTMLElement).dataset.key, (cell.querySelector('video') as (HTMLVideoElement & { __mark?: string }) | null)?.__mark ?? null]),
+      [...document.querySelectorAll('[data-testid="wall-cell"]')].map((cell) => [
+        (cell as HTMLElement).dataset.key,
+        (cell.querySelector('video') as (HTMLVideoElement & { __mark?: string }) | null)?.__mark ?? null,
+      ]),
     );
     expect(marks).toHaveLength(3);
     for (const [key, mark] of marks) expect(mark).toBe(key);
-    await expect.poll(() => first.locator('[data-testid="wall-cell"] [data-status="live"]').count(), { timeout: 10_000 }).toBe(3);
+    await expect
+      .poll(() => first.locator('[data-testid="wall-cell"] [data-status="live"]').count(), { timeout: 10_000 })
+      .toBe(3);
     await first.waitForTimeout(500);
     await first.screenshot({ path: path.join(ARTIFACTS, 'layout-wall.png') });
     // the one refused save of the first test is the only failure the page saw

@@ -10,7 +10,19 @@ import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { ApiClient, type EventLog } from '@pantau/shared';
-import { ADMIN, ARTIFACTS, collectErrors, freePort, launchChromium, prepareDataDir, signIn, startServer, startSimulator, stop, stopAll } from './support.js';
+import {
+  ADMIN,
+  ARTIFACTS,
+  collectErrors,
+  freePort,
+  launchChromium,
+  prepareDataDir,
+  signIn,
+  startServer,
+  startSimulator,
+  stop,
+  stopAll,
+} from './support.js';
 import { showPageClock } from './console-ui.js';
 
 let browser: Browser;
@@ -57,7 +69,9 @@ async function feedIds(): Promise<number[]> {
     for (let top = 0; ; top += scroller.clientHeight / 2) {
       scroller.scrollTop = top;
       await frame();
-      document.querySelectorAll('[data-testid="event-row"]').forEach((r) => ids.add(Number((r as HTMLElement).dataset.eventId)));
+      document
+        .querySelectorAll('[data-testid="event-row"]')
+        .forEach((r) => ids.add(Number((r as HTMLElement).dataset.eventId)));
       if (top >= scroller.scrollHeight) break;
     }
     scroller.scrollTop = 0;
@@ -68,9 +82,19 @@ async function feedIds(): Promise<number[]> {
 /** Post a detection and resolve with the ms until its row is on screen. */
 async function postAndSee(reId: string): Promise<number> {
   const t0 = Date.now();
-  const r = await device.logDetection({ re_id: reId, branch_id: branchId, device_id: deviceId, detected_count: 1, event_id: reId });
+  const r = await device.logDetection({
+    re_id: reId,
+    branch_id: branchId,
+    device_id: deviceId,
+    detected_count: 1,
+    event_id: reId,
+  });
   expect(r.status).toBe(202);
-  await page.waitForFunction((id) => [...document.querySelectorAll('[data-testid="event-row"]')].some((row) => row.textContent?.includes(id)), reId, { timeout: 1000, polling: 'raf' });
+  await page.waitForFunction(
+    (id) => [...document.querySelectorAll('[data-testid="event-row"]')].some((row) => row.textContent?.includes(id)),
+    reId,
+    { timeout: 1000, polling: 'raf' },
+  );
   return Date.now() - t0;
 }
 
@@ -84,9 +108,14 @@ describe('operator console', () => {
     await page.getByTestId('video-wall').waitFor({ timeout: 10_000 });
     const tiles = page.locator('[data-testid^="tile-"][data-position]');
     await expect.poll(() => tiles.count(), { timeout: 10_000 }).toBe(4);
-    await expect.poll(() => page.locator('[data-testid^="tile-"][data-position][data-status="live"]').count(), { timeout: 30_000 }).toBe(4);
+    await expect
+      .poll(() => page.locator('[data-testid^="tile-"][data-position][data-status="live"]').count(), {
+        timeout: 30_000,
+      })
+      .toBe(4);
     // video time advances on every tile, and no tile shows an error
-    const times = () => page.$$eval('[data-testid^="tile-"] video', (vs) => vs.map((v) => (v as HTMLVideoElement).currentTime));
+    const times = () =>
+      page.$$eval('[data-testid^="tile-"] video', (vs) => vs.map((v) => (v as HTMLVideoElement).currentTime));
     const t1 = await times();
     await page.waitForTimeout(2000);
     const t2 = await times();
@@ -130,18 +159,30 @@ describe('operator console', () => {
     for (let i = 0; i < 500; i++) {
       const wait = t0 + i * 2 - Date.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      posts.push(device.logDetection({ re_id: `burst-${i}`, branch_id: branchId, device_id: deviceId, detected_count: 1, event_id: `burst-${i}` }));
+      posts.push(
+        device.logDetection({
+          re_id: `burst-${i}`,
+          branch_id: branchId,
+          device_id: deviceId,
+          detected_count: 1,
+          event_id: `burst-${i}`,
+        }),
+      );
     }
     const results = await Promise.all(posts);
     expect(results).toHaveLength(500);
-    await expect.poll(async () => Number(await counter.getAttribute('data-count')) - before, { timeout: 5000 }).toBeGreaterThanOrEqual(500);
+    await expect
+      .poll(async () => Number(await counter.getAttribute('data-count')) - before, { timeout: 5000 })
+      .toBeGreaterThanOrEqual(500);
     const gaps = await page.evaluate(() => {
       const w = window as unknown as { __gaps: number[]; __stop: boolean };
       w.__stop = true;
       return w.__gaps;
     });
     const worst = Math.max(...gaps);
-    console.log(`burst of 500 in ${Date.now() - t0} ms: ${gaps.length} frames, longest frame gap ${worst.toFixed(0)} ms`);
+    console.log(
+      `burst of 500 in ${Date.now() - t0} ms: ${gaps.length} frames, longest frame gap ${worst.toFixed(0)} ms`,
+    );
     // frozen = no frame for half a second; headless software decoding of four streams runs at ~30 fps
     expect(worst).toBeLessThan(500);
     expect(await page.locator('[data-testid^="tile-"][data-position][data-status="live"]').count()).toBe(4);
@@ -173,7 +214,11 @@ describe('operator console', () => {
     server = await startServer(port, dataDir);
     await expect.poll(() => status(), { timeout: 20_000 }).toBe('connected');
     // the tiles come back with the server
-    await expect.poll(() => page.locator('[data-testid^="tile-"][data-position][data-status="live"]').count(), { timeout: 15_000 }).toBe(4);
+    await expect
+      .poll(() => page.locator('[data-testid^="tile-"][data-position][data-status="live"]').count(), {
+        timeout: 15_000,
+      })
+      .toBe(4);
     for (let i = 0; i < 10; i++) expect(await postAndSee(`e2e-after-${i}`)).toBeLessThanOrEqual(1000);
     // Quiesce: stop the simulator's detections, then compare the feed with the server's log.
     await stop(simulator);
@@ -181,21 +226,39 @@ describe('operator console', () => {
     const ids = await feedIds();
     const admin = await signIn(server.url);
     const serverEvents: EventLog[] = [];
-    for (let page = await admin.listEvents({ limit: 500 }); page.length > 0; page = await admin.listEvents({ limit: 500, before_id: page.at(-1)!.id })) {
+    for (
+      let page = await admin.listEvents({ limit: 500 });
+      page.length > 0;
+      page = await admin.listEvents({ limit: 500, before_id: page.at(-1)!.id })
+    ) {
       serverEvents.push(...page);
     }
-    const expected = serverEvents.map((e) => e.id).filter((id) => id >= ids[0]!).sort((a, b) => a - b);
+    const expected = serverEvents
+      .map((e) => e.id)
+      .filter((id) => id >= ids[0]!)
+      .sort((a, b) => a - b);
     expect(ids).toEqual(expected);
     expect(ids.at(-1)).toBeGreaterThan(before.at(-1)!);
     await shot('06-after-restart');
     // cameras gone (the simulator stopped): every tile says so
-    await expect.poll(() => page.locator('[data-testid^="tile-"][data-position][data-status="offline"]').count(), { timeout: 15_000 }).toBe(4);
+    await expect
+      .poll(() => page.locator('[data-testid^="tile-"][data-position][data-status="offline"]').count(), {
+        timeout: 15_000,
+      })
+      .toBe(4);
     await shot('07-cameras-offline');
   });
 
   it('logged no errors in the page', () => {
     // Camera and stream errors after the simulator stops are expected from the players; the
     // page itself must not throw.
-    expect(errors.filter((e) => !/WebSocket|mpegts|MediaSource|net::ERR|Failed to load resource|\[IOController\]|\[TransmuxingController\]/i.test(e))).toEqual([]);
+    expect(
+      errors.filter(
+        (e) =>
+          !/WebSocket|mpegts|MediaSource|net::ERR|Failed to load resource|\[IOController\]|\[TransmuxingController\]/i.test(
+            e,
+          ),
+      ),
+    ).toEqual([]);
   });
 });

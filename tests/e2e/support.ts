@@ -40,14 +40,33 @@ export function emptyDataDir(): string {
 /** A fresh data directory with the e2e admin in it. */
 export function prepareDataDir(): string {
   const dir = emptyDataDir();
-  const r = spawnSync(process.execPath, [bin, 'users', 'create', '--email', ADMIN.email, '--password', ADMIN.password, '--role', 'admin', '--data-dir', dir], { encoding: 'utf8' });
+  const r = spawnSync(
+    process.execPath,
+    [
+      bin,
+      'users',
+      'create',
+      '--email',
+      ADMIN.email,
+      '--password',
+      ADMIN.password,
+      '--role',
+      'admin',
+      '--data-dir',
+      dir,
+    ],
+    { encoding: 'utf8' },
+  );
   if (r.status !== 0) throw new Error(`users create failed: ${r.stderr}`);
   return dir;
 }
 
 function spawnCli(args: string[], logName: string, stdin: 'ignore' | 'pipe' = 'ignore'): ChildProcess {
   const log = fs.createWriteStream(path.join(ARTIFACTS, logName), { flags: 'a' });
-  const child = spawn(process.execPath, [bin, ...args], { stdio: [stdin, 'pipe', 'pipe'], env: { ...process.env, PANTAU_LOG_LEVEL: 'info' } });
+  const child = spawn(process.execPath, [bin, ...args], {
+    stdio: [stdin, 'pipe', 'pipe'],
+    env: { ...process.env, PANTAU_LOG_LEVEL: 'info' },
+  });
   child.stdout!.pipe(log);
   child.stderr!.pipe(log);
   children.add(child);
@@ -64,13 +83,34 @@ export async function startServer(port: number, dataDir: string): Promise<{ url:
 }
 
 /** Start `pantau simulate` against a server and wait until its default layout exists. */
-export async function startSimulator(url: string, opts: { cameras: number; rate: number; rtspPort: number }): Promise<ChildProcess> {
+export async function startSimulator(
+  url: string,
+  opts: { cameras: number; rate: number; rtspPort: number },
+): Promise<ChildProcess> {
   const child = spawnCli(
-    ['simulate', '--server', url, '--email', ADMIN.email, '--password', ADMIN.password, '--cameras', String(opts.cameras), '--rate', String(opts.rate), '--rtsp-port', String(opts.rtspPort)],
+    [
+      'simulate',
+      '--server',
+      url,
+      '--email',
+      ADMIN.email,
+      '--password',
+      ADMIN.password,
+      '--cameras',
+      String(opts.cameras),
+      '--rate',
+      String(opts.rate),
+      '--rtsp-port',
+      String(opts.rtspPort),
+    ],
     'simulator.log',
   );
   const admin = await signIn(url);
-  await waitUntil(async () => (await admin.defaultLayout().catch(() => null))?.positions.length === opts.cameras, 30_000, 'demo layout');
+  await waitUntil(
+    async () => (await admin.defaultLayout().catch(() => null))?.positions.length === opts.cameras,
+    30_000,
+    'demo layout',
+  );
   return child;
 }
 
@@ -85,16 +125,39 @@ export interface ControlledSimulator {
  * Start `pantau simulate --stdin-control` (extra CLI arguments in `extra`, e.g.
  * `['--sub-resolution', '320x180']`) and wait until its default layout holds every camera.
  */
-export async function startControlledSimulator(url: string, opts: { cameras: number; rate: number; rtspPort: number; extra?: string[] }): Promise<ControlledSimulator> {
+export async function startControlledSimulator(
+  url: string,
+  opts: { cameras: number; rate: number; rtspPort: number; extra?: string[] },
+): Promise<ControlledSimulator> {
   const child = spawnCli(
-    ['simulate', '--server', url, '--email', ADMIN.email, '--password', ADMIN.password, '--cameras', String(opts.cameras), '--rate', String(opts.rate), '--rtsp-port', String(opts.rtspPort), '--stdin-control', ...(opts.extra ?? [])],
+    [
+      'simulate',
+      '--server',
+      url,
+      '--email',
+      ADMIN.email,
+      '--password',
+      ADMIN.password,
+      '--cameras',
+      String(opts.cameras),
+      '--rate',
+      String(opts.rate),
+      '--rtsp-port',
+      String(opts.rtspPort),
+      '--stdin-control',
+      ...(opts.extra ?? []),
+    ],
     'simulator.log',
     'pipe',
   );
   let out = '';
   child.stdout!.on('data', (c: Buffer) => (out += c.toString('utf8')));
   const admin = await signIn(url);
-  await waitUntil(async () => (await admin.defaultLayout().catch(() => null))?.positions.length === opts.cameras, 60_000, 'demo layout');
+  await waitUntil(
+    async () => (await admin.defaultLayout().catch(() => null))?.positions.length === opts.cameras,
+    60_000,
+    'demo layout',
+  );
   return {
     child,
     async setCamera(index, online) {
@@ -109,7 +172,7 @@ export async function startControlledSimulator(url: string, opts: { cameras: num
 /** An API client signed in as the e2e admin. */
 export async function signIn(url: string): Promise<ApiClient> {
   const c = new ApiClient({ baseUrl: url });
-  await c.login(ADMIN.email, ADMIN.password);
+  await c.login({ email: ADMIN.email, password: ADMIN.password });
   return c;
 }
 
@@ -131,7 +194,17 @@ export async function stopAll(): Promise<void> {
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required', '--disable-dev-shm-usage'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--autoplay-policy=no-user-gesture-required',
+      '--disable-dev-shm-usage',
+    ],
   });
 }
 
@@ -159,7 +232,9 @@ export function collectErrors(page: Page): string[] {
       // a worker's uncaught error reaches the page with `error` null and the worker's blob: URL
       const where = String(ev.filename).startsWith('blob:') ? 'in a worker' : 'at';
       const what = ev.error === null || ev.error === undefined ? String(ev.message) : describe(ev.error);
-      console.warn(`uncaught non-Error: ${what} (${where} ${String(ev.filename).replace(/^.*\//, '')}:${ev.lineno}:${ev.colno})`);
+      console.warn(
+        `uncaught non-Error: ${what} (${where} ${String(ev.filename).replace(/^.*\//, '')}:${ev.lineno}:${ev.colno})`,
+      );
     });
     window.addEventListener('unhandledrejection', (ev) => {
       if (ev.reason instanceof Error) return;
@@ -173,7 +248,9 @@ export function collectErrors(page: Page): string[] {
     }
     if (m.type() !== 'error') return;
     const at = m.location();
-    errors.push(at.url ? `${m.text()} (at ${at.url.replace(/^.*\//, '')}:${at.lineNumber}:${at.columnNumber})` : m.text());
+    errors.push(
+      at.url ? `${m.text()} (at ${at.url.replace(/^.*\//, '')}:${at.lineNumber}:${at.columnNumber})` : m.text(),
+    );
   });
   page.on('pageerror', (e) => errors.push(String(e)));
   return errors;

@@ -21,7 +21,19 @@ import type { Browser, Page } from 'playwright-core';
 import type { ApiClient } from '@pantau/shared';
 import { showPageClock } from './console-ui.js';
 import { waitForCount, wallDiagnostics } from './diagnostics.js';
-import { ADMIN, ARTIFACTS, collectErrors, freePort, launchChromium, prepareDataDir, signIn, startControlledSimulator, startServer, stopAll, type ControlledSimulator } from './support.js';
+import {
+  ADMIN,
+  ARTIFACTS,
+  collectErrors,
+  freePort,
+  launchChromium,
+  prepareDataDir,
+  signIn,
+  startControlledSimulator,
+  startServer,
+  stopAll,
+  type ControlledSimulator,
+} from './support.js';
 
 const CAMERAS = 16;
 /**
@@ -43,7 +55,12 @@ const startedAt = Date.now();
 beforeAll(async () => {
   const dataDir = prepareDataDir();
   server = await startServer(await freePort(), dataDir);
-  sim = await startControlledSimulator(server.url, { cameras: CAMERAS, rate: 1, rtspPort: await freePort(), extra: ['--sub-resolution', '320x180', '--resolution', '640x360', '--fps', String(FPS)] });
+  sim = await startControlledSimulator(server.url, {
+    cameras: CAMERAS,
+    rate: 1,
+    rtspPort: await freePort(),
+    extra: ['--sub-resolution', '320x180', '--resolution', '640x360', '--fps', String(FPS)],
+  });
   admin = await signIn(server.url);
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
@@ -55,7 +72,10 @@ afterAll(async () => {
   await stopAll();
   fs.mkdirSync(path.join(root, 'artifacts/bench'), { recursive: true });
   const file = path.join(root, 'artifacts/bench/wall16.json');
-  fs.writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), machine: `${os.cpus().length} cores, Node ${process.version}, Chromium headless (software decoding)`, ...figures }, null, 2)}\n`);
+  fs.writeFileSync(
+    file,
+    `${JSON.stringify({ date: new Date().toISOString(), machine: `${os.cpus().length} cores, Node ${process.version}, Chromium headless (software decoding)`, ...figures }, null, 2)}\n`,
+  );
 });
 
 const shot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
@@ -63,7 +83,12 @@ const tiles = (p: Page = page) => p.locator('[data-testid^="tile-"][data-positio
 const liveTiles = (p: Page = page) => p.locator('[data-testid^="tile-"][data-position][data-status="live"]');
 /** Waits for every tile of `p` to be live; on timeout the error says what the tiles, gateway and logs show. */
 const allLive = (timeoutMs: number, p: Page = page) =>
-  waitForCount(() => liveTiles(p).count(), CAMERAS, { timeoutMs, intervalMs: 250, what: 'tiles live', diagnose: () => wallDiagnostics(p, admin, errors, startedAt) });
+  waitForCount(() => liveTiles(p).count(), CAMERAS, {
+    timeoutMs,
+    intervalMs: 250,
+    what: 'tiles live',
+    diagnose: () => wallDiagnostics(p, admin, errors, startedAt),
+  });
 
 // ---- /proc: CPU of process trees -------------------------------------------------------------
 
@@ -112,7 +137,13 @@ function cpuTicks(): { server: number; ffmpeg: number; simulator: number; chromi
   const chromium = descendants(procs, process.pid).filter((p) => /chrom/i.test(p.comm));
   const ffmpeg = serverTree.filter((p) => p.comm === 'ffmpeg');
   const sum = (ps: Proc[]) => ps.reduce((n, p) => n + p.ticks, 0);
-  return { server: sum(serverTree) - sum(ffmpeg), ffmpeg: sum(ffmpeg), simulator: sum(simTree), chromium: sum(chromium), ffmpegCount: ffmpeg.length };
+  return {
+    server: sum(serverTree) - sum(ffmpeg),
+    ffmpeg: sum(ffmpeg),
+    simulator: sum(simTree),
+    chromium: sum(chromium),
+    ffmpegCount: ffmpeg.length,
+  };
 }
 
 /** Frames decoded per tile (the picture shown) over `ms`, and CPU in cores over the same window. */
@@ -122,7 +153,11 @@ async function measure(ms: number) {
       els.map((el) => {
         const v = el.querySelector('video[data-shown="true"]') as HTMLVideoElement | null;
         const q = v?.getVideoPlaybackQuality();
-        return { position: Number((el as HTMLElement).dataset.position), total: q?.totalVideoFrames ?? 0, dropped: q?.droppedVideoFrames ?? 0 };
+        return {
+          position: Number((el as HTMLElement).dataset.position),
+          total: q?.totalVideoFrames ?? 0,
+          dropped: q?.droppedVideoFrames ?? 0,
+        };
       }),
     );
   const f0 = await frames();
@@ -133,12 +168,22 @@ async function measure(ms: number) {
   const c1 = cpuTicks();
   const seconds = (Date.now() - t0) / 1000;
   const hz = 100; // USER_HZ on Linux
-  const cores = (k: 'server' | 'ffmpeg' | 'simulator' | 'chromium') => Number(((c1[k] - c0[k]) / hz / seconds).toFixed(2));
-  const fps = f1.map((f, i) => ({ position: f.position, fps: Number(((f.total - f0[i]!.total) / seconds).toFixed(1)), dropped: f.dropped - f0[i]!.dropped }));
+  const cores = (k: 'server' | 'ffmpeg' | 'simulator' | 'chromium') =>
+    Number(((c1[k] - c0[k]) / hz / seconds).toFixed(2));
+  const fps = f1.map((f, i) => ({
+    position: f.position,
+    fps: Number(((f.total - f0[i]!.total) / seconds).toFixed(1)),
+    dropped: f.dropped - f0[i]!.dropped,
+  }));
   return {
     seconds: Number(seconds.toFixed(1)),
     fps,
-    cpu_cores: { server: cores('server'), ffmpeg: cores('ffmpeg'), simulator: cores('simulator'), chromium: cores('chromium') },
+    cpu_cores: {
+      server: cores('server'),
+      ffmpeg: cores('ffmpeg'),
+      simulator: cores('simulator'),
+      chromium: cores('chromium'),
+    },
     ffmpeg_processes: c1.ffmpegCount,
   };
 }
@@ -151,8 +196,14 @@ async function openWall(p: Page): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     await p.getByTestId('sign-in-submit').click();
     const outcome = await Promise.race([
-      p.getByTestId('video-wall').waitFor({ timeout: 30_000 }).then(() => 'wall'),
-      p.getByTestId('sign-in-error').waitFor({ timeout: 30_000 }).then(() => 'error'),
+      p
+        .getByTestId('video-wall')
+        .waitFor({ timeout: 30_000 })
+        .then(() => 'wall'),
+      p
+        .getByTestId('sign-in-error')
+        .waitFor({ timeout: 30_000 })
+        .then(() => 'error'),
     ]);
     if (outcome === 'wall' || attempt === 3) break;
   }
@@ -169,7 +220,9 @@ describe('16-tile video wall', () => {
     await expect.poll(() => tiles().count(), { timeout: 15_000 }).toBe(CAMERAS);
     await allLive(90_000);
     figures.sign_in_to_16_live_ms = Date.now() - t0;
-    const sizes = await page.$$eval('[data-testid^="tile-"][data-position] > video[data-shown="true"]', (vs) => vs.map((v) => `${(v as HTMLVideoElement).videoWidth}x${(v as HTMLVideoElement).videoHeight}`));
+    const sizes = await page.$$eval('[data-testid^="tile-"][data-position] > video[data-shown="true"]', (vs) =>
+      vs.map((v) => `${(v as HTMLVideoElement).videoWidth}x${(v as HTMLVideoElement).videoHeight}`),
+    );
     expect(sizes).toEqual(Array(CAMERAS).fill('320x180'));
     expect(await page.locator('[data-testid^="tile-"][data-position][data-quality="sub"]').count()).toBe(CAMERAS);
     expect(await page.getByTestId('error-overlay').count()).toBe(0);
@@ -182,7 +235,9 @@ describe('16-tile video wall', () => {
     figures.sixteen_tiles = m;
     await shot('wall-16');
     const rates = m.fps.map((f) => f.fps);
-    console.log(`16 tiles: fps per tile min ${Math.min(...rates)} / median ${[...rates].sort((a, b) => a - b)[8]} / max ${Math.max(...rates)}; CPU cores ${JSON.stringify(m.cpu_cores)}; ffmpeg ${m.ffmpeg_processes}`);
+    console.log(
+      `16 tiles: fps per tile min ${Math.min(...rates)} / median ${[...rates].sort((a, b) => a - b)[8]} / max ${Math.max(...rates)}; CPU cores ${JSON.stringify(m.cpu_cores)}; ffmpeg ${m.ffmpeg_processes}`,
+    );
     // liveness, not a performance target: every tile decodes a moving picture
     for (const f of m.fps) expect(f.fps, `tile ${f.position}`).toBeGreaterThan(5);
     expect(m.ffmpeg_processes).toBe(CAMERAS);
@@ -193,8 +248,16 @@ describe('16-tile video wall', () => {
       expect(s.bitrate_bps).toBeGreaterThan(50_000);
       expect(s.uptime_ms).toBeGreaterThan(5000);
     }
-    figures.gateway_streams = streams.map((s) => ({ stream_id: s.stream_id, quality: s.quality, viewers: s.viewers, bitrate_bps: s.bitrate_bps, uptime_ms: s.uptime_ms }));
-    const health = (await (await fetch(`${server.url}/health`)).json()) as { data: { gateway: { streams: number; viewers: number; bitrate_bps: number } } };
+    figures.gateway_streams = streams.map((s) => ({
+      stream_id: s.stream_id,
+      quality: s.quality,
+      viewers: s.viewers,
+      bitrate_bps: s.bitrate_bps,
+      uptime_ms: s.uptime_ms,
+    }));
+    const health = (await (await fetch(`${server.url}/health`)).json()) as {
+      data: { gateway: { streams: number; viewers: number; bitrate_bps: number } };
+    };
     expect(health.data.gateway).toMatchObject({ streams: CAMERAS, viewers: CAMERAS });
     expect(health.data.gateway.bitrate_bps).toBeGreaterThan(CAMERAS * 50_000);
   });
@@ -206,17 +269,36 @@ describe('16-tile video wall', () => {
     const [second] = await Promise.all([page.waitForEvent('popup'), page.getByTestId('walls-open-window').click()]);
     try {
       await expect.poll(() => tiles(second).count(), { timeout: 15_000 }).toBe(CAMERAS);
-      // Every tile of both windows attached: 2 viewers on each of the same 16 upstreams. (Whether
-      // 32 decoders all play on 2 cores is not the point here; a tile may also be between two
-      // players, a restart after a stall, at any moment.)
-      await expect
-        .poll(async () => (await admin.gatewayStreams()).map((s) => s.viewers).join(), { timeout: 30_000, interval: 250, message: 'viewers per upstream' })
-        .toBe(Array(CAMERAS).fill(2).join());
-      expect(cpuTicks().ffmpegCount).toBe(CAMERAS);
+      // Every upstream serves both windows: each of the 16 is seen with 2 viewers, none with
+      // more, and no second ffmpeg starts. Seen over a window of samples, not all 32 at one
+      // instant: on 2 cores 32 software decoders do not all play at once, and a tile that
+      // stalls is between two players (0 or 1 viewers) for a moment; in CI at load 14 two
+      // tiles of the first window were between players at every sample for 30 s, and the second
+      // window's none attached: the window is 45 s, and a failure prints what the second shows.
+      const most = new Map<number, number>();
+      let mostFfmpeg = 0;
+      const end = Date.now() + 45_000;
+      for (;;) {
+        for (const s of await admin.gatewayStreams())
+          most.set(s.stream_id, Math.max(most.get(s.stream_id) ?? 0, s.viewers));
+        mostFfmpeg = Math.max(mostFfmpeg, cpuTicks().ffmpegCount);
+        const shared = [...most.values()].filter((v) => v >= 2).length;
+        if (shared === CAMERAS && most.size === CAMERAS) break;
+        if (Date.now() > end)
+          throw new Error(
+            `only ${shared} of ${CAMERAS} upstreams seen with 2 viewers in 45 s (most viewers per upstream: ${[...most.values()].join()})\n` +
+              `second window: ${await wallDiagnostics(second, admin, errors, startedAt)}`,
+          );
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      expect(Math.max(...most.values()), 'viewers on one upstream').toBe(2);
+      expect(mostFfmpeg, 'ffmpeg processes while both windows play').toBe(CAMERAS);
     } finally {
       await second.close();
     }
-    await expect.poll(async () => (await admin.gatewayStreams()).map((s) => s.viewers).join(), { timeout: 10_000 }).toBe(Array(CAMERAS).fill(1).join());
+    await expect
+      .poll(async () => (await admin.gatewayStreams()).map((s) => s.viewers).join(), { timeout: 10_000 })
+      .toBe(Array(CAMERAS).fill(1).join());
   });
 
   it('releases the players of a hidden page and plays again at the live edge when it is shown', async () => {
@@ -224,13 +306,25 @@ describe('16-tile video wall', () => {
     // browser tells it (visibilityState + visibilitychange); the release itself is real.
     const setHidden = (hidden: boolean) =>
       page.evaluate((h) => {
-        Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => (h ? 'hidden' : 'visible') });
+        Object.defineProperty(document, 'visibilityState', {
+          configurable: true,
+          get: () => (h ? 'hidden' : 'visible'),
+        });
         document.dispatchEvent(new Event('visibilitychange'));
       }, hidden);
     await setHidden(true);
-    await expect.poll(() => page.locator('[data-testid^="tile-"][data-playing="false"]').count(), { timeout: 10_000 }).toBe(CAMERAS);
-    await expect.poll(async () => (await admin.gatewayStreams()).reduce((n, s) => n + s.viewers, 0), { timeout: 10_000 }).toBe(0);
-    expect(await page.$$eval('[data-testid^="tile-"] video', (vs) => vs.filter((v) => (v as HTMLVideoElement).src !== '').length)).toBe(0);
+    await expect
+      .poll(() => page.locator('[data-testid^="tile-"][data-playing="false"]').count(), { timeout: 10_000 })
+      .toBe(CAMERAS);
+    await expect
+      .poll(async () => (await admin.gatewayStreams()).reduce((n, s) => n + s.viewers, 0), { timeout: 10_000 })
+      .toBe(0);
+    expect(
+      await page.$$eval(
+        '[data-testid^="tile-"] video',
+        (vs) => vs.filter((v) => (v as HTMLVideoElement).src !== '').length,
+      ),
+    ).toBe(0);
     await setHidden(false);
     const t0 = Date.now();
     await allLive(30_000);
@@ -241,7 +335,10 @@ describe('16-tile video wall', () => {
     const tile = page.getByTestId('tile-1');
     // every animation frame, note whether the tile shows a decoded picture and of which quality
     await page.evaluate(() => {
-      const w = window as unknown as { __frames: Array<{ t: number; picture: boolean; quality: string | null; readyState: number; seeking: boolean }>; __stop: boolean };
+      const w = window as unknown as {
+        __frames: Array<{ t: number; picture: boolean; quality: string | null; readyState: number; seeking: boolean }>;
+        __stop: boolean;
+      };
       w.__frames = [];
       w.__stop = false;
       const el = document.querySelector('[data-testid="tile-1"]');
@@ -250,7 +347,13 @@ describe('16-tile video wall', () => {
         const v = tileEl?.querySelector('video[data-shown="true"]') as HTMLVideoElement | null;
         // A seek (the live-edge jump) keeps the last frame on screen while the new one decodes.
         const picture = !!v && v.videoWidth > 0 && (v.readyState >= 2 || v.seeking);
-        w.__frames.push({ t: performance.now(), picture, quality: v?.dataset.quality ?? null, readyState: v?.readyState ?? -1, seeking: v?.seeking ?? false });
+        w.__frames.push({
+          t: performance.now(),
+          picture,
+          quality: v?.dataset.quality ?? null,
+          readyState: v?.readyState ?? -1,
+          seeking: v?.seeking ?? false,
+        });
         if (!w.__stop) requestAnimationFrame(frame);
       };
       requestAnimationFrame(frame);
@@ -261,7 +364,11 @@ describe('16-tile video wall', () => {
     await expect.poll(() => tile.getAttribute('data-quality'), { timeout: 15_000, interval: 100 }).toBe('main');
     figures.maximise_to_main_shown_ms = Date.now() - t0;
     await expect.poll(() => tile.getAttribute('data-status'), { timeout: 15_000 }).toBe('live');
-    expect(await tile.locator('video[data-shown="true"]').evaluate((v) => `${(v as HTMLVideoElement).videoWidth}x${(v as HTMLVideoElement).videoHeight}`)).toBe('640x360');
+    expect(
+      await tile
+        .locator('video[data-shown="true"]')
+        .evaluate((v) => `${(v as HTMLVideoElement).videoWidth}x${(v as HTMLVideoElement).videoHeight}`),
+    ).toBe('640x360');
     await showPageClock(page);
     await page.waitForTimeout(2000);
     for (let i = 0; i < 3; i++) {
@@ -273,13 +380,21 @@ describe('16-tile video wall', () => {
     await expect.poll(() => tile.getAttribute('data-maximized')).toBe('false');
     await expect.poll(() => tile.getAttribute('data-quality'), { timeout: 30_000, interval: 100 }).toBe('sub');
     const frames = await page.evaluate(() => {
-      const w = window as unknown as { __frames: Array<{ t: number; picture: boolean; quality: string | null; readyState: number; seeking: boolean }>; __stop: boolean };
+      const w = window as unknown as {
+        __frames: Array<{ t: number; picture: boolean; quality: string | null; readyState: number; seeking: boolean }>;
+        __stop: boolean;
+      };
       w.__stop = true;
       return w.__frames;
     });
     const blank = frames.filter((f) => !f.picture);
     const qualities = frames.map((f) => f.quality).filter((q, i, all) => q !== all[i - 1]);
-    figures.maximise_restore = { frames: frames.length, frames_without_picture: blank.length, qualities_shown: qualities, blank: blank.slice(0, 10) };
+    figures.maximise_restore = {
+      frames: frames.length,
+      frames_without_picture: blank.length,
+      qualities_shown: qualities,
+      blank: blank.slice(0, 10),
+    };
     expect(qualities).toEqual(['sub', 'main', 'sub']);
     expect(blank).toEqual([]);
     await allLive(30_000);
@@ -307,7 +422,11 @@ describe('16-tile video wall', () => {
     await sim.setCamera(5, true);
     await expect.poll(() => tile.getAttribute('data-status'), { timeout: 30_000, interval: 100 }).toBe('live');
     const backMs = Date.now() - t1;
-    figures.camera_cut = { to_offline_ms: offlineMs, back_to_live_ms: backMs, note: 'back includes the gateway restart backoff (1, 2, 4, 8 s)' };
+    figures.camera_cut = {
+      to_offline_ms: offlineMs,
+      back_to_live_ms: backMs,
+      note: 'back includes the gateway restart backoff (1, 2, 4, 8 s)',
+    };
     console.log(`camera 5 cut: offline after ${offlineMs} ms; back: live after ${backMs} ms`);
     expect(await liveTiles().count()).toBe(CAMERAS);
   });
@@ -324,7 +443,12 @@ describe('16-tile video wall', () => {
 
   it('logged no errors in the page', () => {
     // Player errors while camera 5 was cut are expected; the page itself must not throw.
-    const unexpected = errors.filter((e) => !/WebSocket|mpegts|MediaSource|net::ERR|Failed to load resource|\[IOController\]|\[TransmuxingController\]/i.test(e));
+    const unexpected = errors.filter(
+      (e) =>
+        !/WebSocket|mpegts|MediaSource|net::ERR|Failed to load resource|\[IOController\]|\[TransmuxingController\]/i.test(
+          e,
+        ),
+    );
     expect(unexpected, unexpected.join('\n')).toEqual([]);
   });
 });

@@ -34,7 +34,19 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist
 const TOKEN = 'preview-token';
 const now = () => new Date().toISOString();
 
-const user = { id: 1, email: 'operator@pantau.local', name: 'Sari Operator', role: 'operator', scope_all: true, scope_group_ids: [], scope_branch_ids: [], status: 'active', last_login_at: null, created_at: now(), updated_at: now() };
+const user = {
+  id: 1,
+  email: 'operator@pantau.local',
+  name: 'Sari Operator',
+  role: 'operator',
+  scope_all: true,
+  scope_group_ids: [],
+  scope_branch_ids: [],
+  status: 'active',
+  last_login_at: null,
+  created_at: now(),
+  updated_at: now(),
+};
 const branches = [
   { id: 1, name: 'Jakarta Pusat' },
   { id: 2, name: 'Bandung Dago' },
@@ -88,7 +100,13 @@ function makeDetection() {
     acknowledged_at: null,
   };
   eventLogs.push(log);
-  const event = { id: outbox.length + 1, type: 'detection_update', channel: `branch:${cam.branch.id}`, ts, data: { ...log, person: { total_actual_count: 1, total_detection_branch_count: 1 } } };
+  const event = {
+    id: outbox.length + 1,
+    type: 'detection_update',
+    channel: `branch:${cam.branch.id}`,
+    ts,
+    data: { ...log, person: { total_actual_count: 1, total_detection_branch_count: 1 } },
+  };
   outbox.push(event);
   return event;
 }
@@ -138,7 +156,11 @@ const server = http.createServer(async (req, res) => {
     for await (const chunk of req) raw += chunk;
     const body = JSON.parse(raw || '{}');
     if (body.password !== 'pantau') return fail(res, 401, 'INVALID_CREDENTIALS', 'wrong email or password');
-    return ok(res, { token: TOKEN, expires_at: new Date(Date.now() + 864e5).toISOString(), user: { ...user, email: body.email } });
+    return ok(res, {
+      token: TOKEN,
+      expires_at: new Date(Date.now() + 864e5).toISOString(),
+      user: { ...user, email: body.email },
+    });
   }
   if (p === '/api/v1/auth/logout') return ok(res, { ok: true });
   if (p === '/api/v1/setup') return ok(res, { needs_setup: false });
@@ -150,19 +172,46 @@ const server = http.createServer(async (req, res) => {
       id: b.id,
       group_name: b.id === 1 ? 'DKI Jakarta' : 'Jawa Barat',
       province_code: b.id === 1 ? 'JK' : 'JB',
-      branches: [{ id: b.id, branch_name: b.name, branch_code: `B${b.id}`, timezone: 'Asia/Jakarta', nvrs: [], cameras: cameras.filter((c) => c.branch === b).map((c) => ({ device_id: c.device_id, device_name: c.name, status: 'online', streams: [{ id: c.stream_id, stream_name: c.name, status: 'online' }] })) }],
+      branches: [
+        {
+          id: b.id,
+          branch_name: b.name,
+          branch_code: `B${b.id}`,
+          timezone: 'Asia/Jakarta',
+          nvrs: [],
+          cameras: cameras
+            .filter((c) => c.branch === b)
+            .map((c) => ({
+              device_id: c.device_id,
+              device_name: c.name,
+              status: 'online',
+              streams: [{ id: c.stream_id, stream_name: c.name, status: 'online' }],
+            })),
+        },
+      ],
     }));
     return ok(res, tree);
   }
   const live = p.match(/^\/api\/v1\/streams\/(\d+)\/live$/);
   if (live) {
     const quality = url.searchParams.get('quality') ?? 'sub';
-    return ok(res, { stream_id: Number(live[1]), player: 'mpegts', url: `/ws/streams/${live[1]}?quality=${quality}&ticket=t${Date.now()}`, expires_at: new Date(Date.now() + 60e3).toISOString() });
+    return ok(res, {
+      stream_id: Number(live[1]),
+      player: 'mpegts',
+      url: `/ws/streams/${live[1]}?quality=${quality}&ticket=t${Date.now()}`,
+      expires_at: new Date(Date.now() + 60e3).toISOString(),
+    });
   }
   if (p === '/api/v1/events') {
     const limit = Number(url.searchParams.get('limit') ?? 50);
     const before = Number(url.searchParams.get('before_id') ?? Infinity);
-    return ok(res, eventLogs.filter((e) => e.id < before).slice(-limit).reverse());
+    return ok(
+      res,
+      eventLogs
+        .filter((e) => e.id < before)
+        .slice(-limit)
+        .reverse(),
+    );
   }
   return fail(res, 404, 'NOT_FOUND', `no route ${req.method} ${p}`);
 });
@@ -185,7 +234,8 @@ function feedClient(ws) {
   ws.on('message', (raw) => {
     const msg = JSON.parse(String(raw));
     if (msg.type === 'auth') {
-      if (msg.token !== TOKEN) return ws.send(JSON.stringify({ type: 'error', code: 'UNAUTHENTICATED', message: 'bad token' }));
+      if (msg.token !== TOKEN)
+        return ws.send(JSON.stringify({ type: 'error', code: 'UNAUTHENTICATED', message: 'bad token' }));
       ready = true;
       feedClients.add(ws);
       ws.send(JSON.stringify({ type: 'ready', last_id: outbox.length, user_id: 1 }));
@@ -203,12 +253,37 @@ function streamClient(ws, streamId, quality) {
   if (!cam || !VIDEO) return ws.close(1011, 'no video');
   const size = quality === 'main' ? '1280x720' : '640x360';
   const text = `${cam.name} ${quality}  %{localtime}`;
-  const ff = spawn('ffmpeg', [
-    '-hide_banner', '-loglevel', 'error', '-re', '-f', 'lavfi', '-i', `testsrc2=size=${size}:rate=25`,
-    '-vf', `drawtext=fontfile=/usr/share/fonts/truetype/dejavu/DejaVuSansMono-Bold.ttf:text='${text}':x=20:y=h-60:fontsize=28:fontcolor=white:box=1:boxcolor=black@0.6`,
-    '-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency', '-g', '25', '-keyint_min', '25', '-sc_threshold', '0',
-    '-f', 'mpegts', 'pipe:1',
-  ], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const ff = spawn(
+    'ffmpeg',
+    [
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-re',
+      '-f',
+      'lavfi',
+      '-i',
+      `testsrc2=size=${size}:rate=25`,
+      '-vf',
+      `drawtext=fontfile=/usr/share/fonts/truetype/dejavu/DejaVuSansMono-Bold.ttf:text='${text}':x=20:y=h-60:fontsize=28:fontcolor=white:box=1:boxcolor=black@0.6`,
+      '-c:v',
+      'libx264',
+      '-preset',
+      'veryfast',
+      '-tune',
+      'zerolatency',
+      '-g',
+      '25',
+      '-keyint_min',
+      '25',
+      '-sc_threshold',
+      '0',
+      '-f',
+      'mpegts',
+      'pipe:1',
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   ff.stdout.on('data', (chunk) => {
     if (ws.readyState === ws.OPEN && ws.bufferedAmount < 4 * 1024 * 1024) ws.send(chunk);
   });
@@ -225,4 +300,6 @@ setInterval(() => {
   for (const ws of feedClients) ws.send(JSON.stringify({ type: 'heartbeat', ts: now(), last_id: outbox.length }));
 }, 10_000);
 
-server.listen(PORT, '127.0.0.1', () => console.log(`preview server on http://127.0.0.1:${PORT}/console/ (password "pantau")`));
+server.listen(PORT, '127.0.0.1', () =>
+  console.log(`preview server on http://127.0.0.1:${PORT}/console/ (password "pantau")`),
+);

@@ -2,6 +2,7 @@
  * Builds the Fastify application: schemas from packages/shared validate, type and document
  * every route (OpenAPI at `/api/docs`); one error handler makes the envelope.
  */
+import { ROUTES } from '@pantau/shared';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import fastifyWebsocket from '@fastify/websocket';
 import fastifyCors from '@fastify/cors';
@@ -14,16 +15,18 @@ import { installAccess, type RouteAccess } from './http/access.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { organisationRoutes } from './routes/organisation-routes.js';
 import { deviceApiRoutes } from './routes/device-api-routes.js';
-import { readRoutes } from './routes/read-routes.js';
+import { eventRoutes } from './routes/event-routes.js';
 import { layoutRoutes } from './routes/layout-routes.js';
 import { credentialRoutes } from './routes/credential-routes.js';
 import { userRoutes } from './routes/user-routes.js';
 import { queueRoutes } from './routes/queue-routes.js';
 import { notificationRoutes } from './routes/notification-routes.js';
 import { webhookRoutes } from './routes/webhook-routes.js';
-import { fileRoutes } from './routes/file-routes.js';
+import { dashboardRoutes } from './routes/dashboard-routes.js';
 import { alarmRoutes } from './routes/alarm-routes.js';
 import { SERVER_VERSION, systemRoutes } from './routes/system-routes.js';
+import { RouteRegistrar, tableCoverage } from './http/route.js';
+import { deviceAuth } from './http/device-auth.js';
 import { mountGateway, type MountedGateway } from './gateway-wiring.js';
 
 /** Origin of the Electron console's pages. */
@@ -38,7 +41,12 @@ export interface BuiltApp {
 
 /** Create the app (not yet listening). */
 export async function buildApp(s: Services): Promise<BuiltApp> {
-  const app: FastifyInstance = Fastify({ loggerInstance: s.logger as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }), bodyLimit: 1 << 20, trustProxy: false });
+  const app: FastifyInstance = Fastify({
+    loggerInstance: s.logger as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: 1 << 20,
+    trustProxy: false,
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
@@ -47,7 +55,11 @@ export async function buildApp(s: Services): Promise<BuiltApp> {
   const routes = installAccess(app, s.auth);
   app.addHook('onResponse', async (request, reply) => {
     const ms = reply.elapsedTime;
-    if (ms > s.config.slowRequestMs) request.log.warn({ method: request.method, url: request.url, status: reply.statusCode, response_ms: Math.round(ms) }, 'slow request');
+    if (ms > s.config.slowRequestMs)
+      request.log.warn(
+        { method: request.method, url: request.url, status: reply.statusCode, response_ms: Math.round(ms) },
+        'slow request',
+      );
     const c = request.credential;
     if (c || request.routeOptions.config?.access === 'device') {
       const len = Number(reply.getHeader('content-length') ?? 0);
@@ -65,7 +77,11 @@ export async function buildApp(s: Services): Promise<BuiltApp> {
   });
   await app.register(fastifySwagger, {
     openapi: {
-      info: { title: 'Pantau API', version: SERVER_VERSION, description: 'CCTV control-room server: detections, organisation, real-time feed, stream gateway' },
+      info: {
+        title: 'Pantau API',
+        version: SERVER_VERSION,
+        description: 'CCTV control-room server: detections, organisation, real-time feed, stream gateway',
+      },
       components: {
         securitySchemes: {
           bearer: { type: 'http', scheme: 'bearer' },
@@ -88,19 +104,33 @@ export async function buildApp(s: Services): Promise<BuiltApp> {
   });
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
 
-  await authRoutes(app, s);
-  await organisationRoutes(app, s);
-  await deviceApiRoutes(app, s);
-  await readRoutes(app, s);
-  await layoutRoutes(app, s);
-  await credentialRoutes(app, s);
-  await userRoutes(app, s);
-  await queueRoutes(app, s);
-  await notificationRoutes(app, s);
-  await webhookRoutes(app, s);
-  await fileRoutes(app, s);
-  await alarmRoutes(app, s);
+  // every REST route comes from the shared table (packages/shared/src/routes); the server
+  // refuses to start when one is missing or registered twice
+  const api = new RouteRegistrar(app, (permission) => deviceAuth(s.credentials, permission));
+  authRoutes(api, s);
+  organisationRoutes(api, s);
+  await deviceApiRoutes(app, api, s);
+  eventRoutes(api, s);
+  layoutRoutes(api, s);
+  credentialRoutes(api, s);
+  userRoutes(api, s);
+  queueRoutes(api, s);
+  notificationRoutes(api, s);
+  await webhookRoutes(app, api, s);
+  alarmRoutes(api, s);
+  dashboardRoutes(api, s);
   const gateway = await mountGateway(app, s);
-  await systemRoutes(app, s, gateway);
+  await systemRoutes(app, api, s, gateway);
+  app.addHook('onReady', async () => {
+    const { missing, duplicated } = tableCoverage(
+      ROUTES,
+      routes.map((r) => `${r.method} ${r.url}`),
+    );
+    if (missing.length || duplicated.length) {
+      throw new Error(
+        `route table mismatch: missing ${missing.join(', ') || 'none'}; duplicated ${duplicated.join(', ') || 'none'}`,
+      );
+    }
+  });
   return { app, gateway, routes };
 }

@@ -8,7 +8,8 @@ import { PantauError, Role } from '@pantau/shared';
 import { loadConfig, resolveDataDir } from './config.js';
 import { createServices } from './services/container.js';
 import { migrate, openDatabase } from './db/database.js';
-import { previousSiteDay } from './services/site-time.js';
+import { countingZone, previousSiteDay } from './services/site-time.js';
+import { progressBar } from './cli-progress.js';
 import { startServer } from './server.js';
 import { runSimulate } from './simulator/simulate.js';
 import { attachCameraControl } from './simulator/camera-control.js';
@@ -39,7 +40,8 @@ const size = (v: string) => {
   if (!m || Number(m[1]) < 16 || Number(m[2]) < 16) throw new InvalidArgumentError('WIDTHxHEIGHT in px, e.g. 320x180');
   return { width: Number(m[1]), height: Number(m[2]) };
 };
-const dataDirOption = () => new Option('--data-dir <dir>', 'data directory (database, keys, logs)').env('PANTAU_DATA_DIR');
+const dataDirOption = () =>
+  new Option('--data-dir <dir>', 'data directory (database, keys, logs)').env('PANTAU_DATA_DIR');
 
 /** Build the CLI program (exported for tests). */
 export function buildCli(): Command {
@@ -53,7 +55,10 @@ export function buildCli(): Command {
     .addOption(dataDirOption())
     .action(async (o: { port: number; host: string; dataDir?: string }) => {
       const server = await startServer({ port: o.port, host: o.host, dataDir: resolveDataDir(o.dataDir) });
-      server.services.logger.info({ url: server.url, console: `${server.url}/console/`, docs: `${server.url}/api/docs` }, 'Pantau server listening');
+      server.services.logger.info(
+        { url: server.url, console: `${server.url}/console/`, docs: `${server.url}/api/docs` },
+        'Pantau server listening',
+      );
       onShutdownSignal(async (signal) => {
         server.services.logger.info({ signal }, 'stopping the server');
         await server.close();
@@ -84,7 +89,12 @@ export function buildCli(): Command {
     .addOption(dataDirOption())
     .action(async (o: { email: string; password: string; role: Role; name?: string; dataDir?: string }) => {
       await withServices(o.dataDir, async (s) => {
-        const u = await s.auth.createUser({ email: o.email, password: o.password, role: o.role, ...(o.name ? { name: o.name } : {}) });
+        const u = await s.auth.createUser({
+          email: o.email,
+          password: o.password,
+          role: o.role,
+          ...(o.name ? { name: o.name } : {}),
+        });
         console.log(JSON.stringify({ id: u.id, email: u.email, role: u.role }));
       });
     });
@@ -97,7 +107,8 @@ export function buildCli(): Command {
     .option('--expires-at <iso>', 'ISO-8601 expiry')
     .addOption(dataDirOption())
     .action(async (o: { name: string; expiresAt?: string; dataDir?: string }) => {
-      if (o.expiresAt !== undefined && Number.isNaN(Date.parse(o.expiresAt))) throw new PantauError('VALIDATION_ERROR', '--expires-at must be ISO-8601', { field: 'expires_at' });
+      if (o.expiresAt !== undefined && Number.isNaN(Date.parse(o.expiresAt)))
+        throw new PantauError('VALIDATION_ERROR', '--expires-at must be ISO-8601', { field: 'expires_at' });
       await withServices(o.dataDir, async (s) => {
         const c = s.credentials.create({ credential_name: o.name, expires_at: o.expiresAt }, SYSTEM);
         console.log(JSON.stringify({ id: c.id, api_key: c.api_key, api_secret: c.api_secret }));
@@ -110,11 +121,50 @@ export function buildCli(): Command {
     .option('--date <YYYY-MM-DD>', 'the site-local day')
     .addOption(dataDirOption())
     .action(async (o: { date?: string; dataDir?: string }) => {
-      if (o.date !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(o.date)) throw new PantauError('VALIDATION_ERROR', '--date must be YYYY-MM-DD', { field: 'date' });
+      if (o.date !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(o.date))
+        throw new PantauError('VALIDATION_ERROR', '--date must be YYYY-MM-DD', { field: 'date' });
       await withServices(o.dataDir, async (s) => {
         const date = o.date ?? previousSiteDay(s.config.timezone);
         const r = await s.usage.aggregate(date);
         console.log(JSON.stringify({ date, ...r }));
+      });
+    });
+
+  const rollups = program.command('rollups').description('the dashboard and report rollups');
+  rollups
+    .command('rebuild')
+    .description(
+      'recompute the rollups from the stored detections, one site-local day per transaction (default: every day with detections)',
+    )
+    .option('--from <YYYY-MM-DD>', 'first site-local day')
+    .option('--to <YYYY-MM-DD>', 'last site-local day')
+    .addOption(dataDirOption())
+    .action(async (o: { from?: string; to?: string; dataDir?: string }) => {
+      for (const [field, v] of [
+        ['from', o.from],
+        ['to', o.to],
+      ] as const)
+        if (v !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(v))
+          throw new PantauError('VALIDATION_ERROR', `--${field} must be YYYY-MM-DD`, { field });
+      await withServices(o.dataDir, async (s) => {
+        const span = s.rollups.detectionDays();
+        const from = o.from ?? span?.from;
+        const to = o.to ?? span?.to;
+        if (from === undefined || to === undefined) {
+          console.log(JSON.stringify({ from: null, to: null, detections: 0 }));
+          return;
+        }
+        if (to < from) throw new PantauError('VALIDATION_ERROR', '--to is before --from', { field: 'to' });
+        const zones = new Map(s.branchZones.branchZones().map((b) => [b.id, countingZone(b.timezone)]));
+        const bar = progressBar(`rollups ${from} … ${to}`);
+        const r = s.rollups.rebuild(
+          from,
+          to,
+          (id) => zones.get(id) ?? countingZone(s.config.timezone),
+          (done, days, detections) => bar.update(done, days, { detections }),
+        );
+        bar.stop();
+        console.log(JSON.stringify({ from, to, ...r }));
       });
     });
 
@@ -125,25 +175,59 @@ export function buildCli(): Command {
     .option('--rate <n>', 'detections per second (0 = video only)', nonNegative, 5)
     .option('--server <url>', 'Pantau server', 'http://127.0.0.1:8080')
     .option('--email <email>', 'admin to register the demo organisation with', 'admin@pantau.local')
-    .option('--password <password>', 'that admin\'s password', 'pantau-admin')
+    .option('--password <password>', "that admin's password", 'pantau-admin')
     .option('--rtsp-port <port>', 'RTSP port of the simulated cameras', port, 8554)
-    .option('--resolution <WxH>', 'main-stream picture size (played when a tile is maximised)', size, { width: 640, height: 360 })
-    .option('--sub-resolution <WxH>', 'substream picture size (played by the wall\'s tiles)', size, { width: 320, height: 180 })
-    .option('--fps <n>', 'frames per second of every camera stream (NVR substreams commonly run at 10–15)', frameRate, 25)
+    .option('--resolution <WxH>', 'main-stream picture size (played when a tile is maximised)', size, {
+      width: 640,
+      height: 360,
+    })
+    .option('--sub-resolution <WxH>', "substream picture size (played by the wall's tiles)", size, {
+      width: 320,
+      height: 180,
+    })
+    .option(
+      '--fps <n>',
+      'frames per second of every camera stream (NVR substreams commonly run at 10–15)',
+      frameRate,
+      25,
+    )
     .option('--stdin-control', 'read "off N" / "on N" lines on stdin to take camera N offline and back')
     .addOption(dataDirOption())
-    .action(async (o: { cameras: number; rate: number; server: string; email: string; password: string; rtspPort: number; resolution: { width: number; height: number }; subResolution: { width: number; height: number }; fps: number; stdinControl?: boolean }) => {
-      const logger = pino({ level: 'info' });
-      const sim = await runSimulate({
-        serverUrl: o.server, email: o.email, password: o.password, cameras: Math.round(o.cameras), rate: o.rate, rtspPort: o.rtspPort, logger,
-        width: o.resolution.width, height: o.resolution.height, subWidth: o.subResolution.width, subHeight: o.subResolution.height, fps: o.fps,
-      });
-      if (o.stdinControl) attachCameraControl(process.stdin, process.stdout, sim.cameraServer);
-      onShutdownSignal(async (signal) => {
-        logger.info({ signal }, 'stopping the simulator');
-        await sim.stop();
-      });
-    });
+    .action(
+      async (o: {
+        cameras: number;
+        rate: number;
+        server: string;
+        email: string;
+        password: string;
+        rtspPort: number;
+        resolution: { width: number; height: number };
+        subResolution: { width: number; height: number };
+        fps: number;
+        stdinControl?: boolean;
+      }) => {
+        const logger = pino({ level: 'info' });
+        const sim = await runSimulate({
+          serverUrl: o.server,
+          email: o.email,
+          password: o.password,
+          cameras: Math.round(o.cameras),
+          rate: o.rate,
+          rtspPort: o.rtspPort,
+          logger,
+          width: o.resolution.width,
+          height: o.resolution.height,
+          subWidth: o.subResolution.width,
+          subHeight: o.subResolution.height,
+          fps: o.fps,
+        });
+        if (o.stdinControl) attachCameraControl(process.stdin, process.stdout, sim.cameraServer);
+        onShutdownSignal(async (signal) => {
+          logger.info({ signal }, 'stopping the simulator');
+          await sim.stop();
+        });
+      },
+    );
 
   return program;
 }
@@ -165,8 +249,14 @@ function onShutdownSignal(stop: (signal: NodeJS.Signals) => Promise<void>): void
   for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(s, handler);
 }
 
-async function withServices<T>(dataDir: string | undefined, fn: (s: Awaited<ReturnType<typeof createServices>>) => Promise<T>): Promise<T> {
-  const s = await createServices(loadConfig({ dataDir: resolveDataDir(dataDir), runWorker: false }), pino({ level: 'warn' }));
+async function withServices<T>(
+  dataDir: string | undefined,
+  fn: (s: Awaited<ReturnType<typeof createServices>>) => Promise<T>,
+): Promise<T> {
+  const s = await createServices(
+    loadConfig({ dataDir: resolveDataDir(dataDir), runWorker: false }),
+    pino({ level: 'warn' }),
+  );
   try {
     return await fn(s);
   } finally {

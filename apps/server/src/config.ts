@@ -2,7 +2,27 @@
  * Server configuration: command-line flags over environment over defaults.
  */
 import path from 'node:path';
-import { queueConfigFromEnv, type QueueConfig, type QueueName } from './queue/job-specs.js';
+import { queueConfigFromEnv, type QueueConfig, type QueueName } from './queue/queue-config.js';
+
+/**
+ * Where ingestion says "not now" (503 with `Retry-After`) instead of letting latency grow: past
+ * these, the server is taking detections faster than it commits or applies them (issue 11).
+ */
+export interface IntakeLimits {
+  /** Detections handed to the accept transaction and not yet committed (default 2 000: ≈ 0.5 s of commits). */
+  maxInFlight: number;
+  /** Detection jobs waiting to be applied (default 200 000: about a minute of the pipeline's rate). */
+  maxBacklog: number;
+}
+
+/** The limits from the environment (`PANTAU_MAX_INFLIGHT_DETECTIONS`, `PANTAU_MAX_DETECTION_BACKLOG`) or their defaults. */
+export function intakeLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): IntakeLimits {
+  const num = (v: string | undefined, def: number) => (v !== undefined && Number(v) > 0 ? Number(v) : def);
+  return {
+    maxInFlight: num(env.PANTAU_MAX_INFLIGHT_DETECTIONS, 2_000),
+    maxBacklog: num(env.PANTAU_MAX_DETECTION_BACKLOG, 200_000),
+  };
+}
 
 export interface ServerConfig {
   /** TCP port; 0 picks a free one. Default 8080. */
@@ -21,6 +41,21 @@ export interface ServerConfig {
   logLevel: string;
   /** Start the job worker in this process (tests may turn it off to observe the queue). */
   runWorker: boolean;
+  /**
+   * Run the detection jobs in a thread of their own with its own database connection, so
+   * ingestion and processing use two cores (default on; `PANTAU_DETECTION_THREAD=0` turns it off).
+   * Needs the built server (the thread loads dist/queue/detection-thread.js); without it the jobs
+   * run on the HTTP thread, as they do under the in-process tests.
+   */
+  detectionThread: boolean;
+  /** Where ingestion answers 503 with Retry-After instead of queueing more (services/detection-service.ts). */
+  intakeLimits: IntakeLimits;
+  /**
+   * How long a device's event_id is remembered, days (`PANTAU_IDEMPOTENCY_DAYS`, default 7): a
+   * resend within the window is a duplicate; the keys are pruned hourly past it, so the table
+   * stays the size of the window. Longer than any store-and-forward buffer a device keeps.
+   */
+  idempotencyDays: number;
   /** The server's site time zone: daily files and schedules follow its days (default Asia/Jakarta). */
   timezone: string;
   /** A device silent for longer than this is offline, ms (default 60 000). */
@@ -53,6 +88,9 @@ export function loadConfig(over: Partial<ServerConfig> = {}): ServerConfig {
     gatewayIdleMs: over.gatewayIdleMs ?? 10_000,
     logLevel: over.logLevel ?? process.env.PANTAU_LOG_LEVEL ?? 'info',
     runWorker: over.runWorker ?? true,
+    detectionThread: over.detectionThread ?? process.env.PANTAU_DETECTION_THREAD !== '0',
+    intakeLimits: over.intakeLimits ?? intakeLimitsFromEnv(),
+    idempotencyDays: over.idempotencyDays ?? (Number(process.env.PANTAU_IDEMPOTENCY_DAYS) || 7),
     timezone: over.timezone ?? process.env.PANTAU_TIMEZONE ?? 'Asia/Jakarta',
     heartbeatTimeoutMs: over.heartbeatTimeoutMs ?? Number(process.env.PANTAU_HEARTBEAT_TIMEOUT_MS ?? 60_000),
     memoryWarnBytes: over.memoryWarnBytes ?? 1.5 * 1024 ** 3,

@@ -15,14 +15,8 @@ export async function mountGateway(app: FastifyInstance, s: Services): Promise<M
   const gateway = new StreamGateway({
     idleTimeoutMs: s.config.gatewayIdleMs,
     logger: app.log,
-    onStatus: (st) => {
-      const src = s.organisation.sourceUrl(st.stream_id, st.quality, null);
-      if (!src) return;
-      const status = st.state === 'live' ? 'online' : st.state === 'stopped' ? 'idle' : st.state;
-      const since = new Date().toISOString();
-      s.exec.tx(() => s.outbox.append('stream_status', src.row.branch_id, { stream_id: st.stream_id, quality: st.quality, status, since, source: 'gateway' }));
-      s.hub.pump();
-    },
+    // the upstream's state is the stream's status for the consoles (stream_status)
+    onStatus: (st) => s.streamHealth.upstreamChanged(st.stream_id, st.quality, st.state),
   });
   await app.register(gatewayRoutes, {
     gateway,
@@ -34,6 +28,12 @@ export async function mountGateway(app: FastifyInstance, s: Services): Promise<M
       return src ? { url: src.url, protocol: src.protocol } : null;
     },
   });
-  s.streamHealth.watched = () => new Set(gateway.stats().perStream.filter((p) => p.viewers > 0).map((p) => p.stream_id));
+  s.streamHealth.watched = () =>
+    new Set(
+      gateway
+        .stats()
+        .perStream.filter((p) => p.viewers > 0)
+        .map((p) => p.stream_id),
+    );
   return gateway;
 }

@@ -30,14 +30,18 @@ export async function startServer(over: Partial<ServerConfig> = {}, logger?: Log
   const log = logger ?? pino({ level: config.logLevel });
   const services = await createServices(config, log);
   const { app, gateway, routes } = await buildApp(services);
+  // the detection thread runs the accept transactions: up before the first request
+  await services.detectionThread?.start();
   await app.listen({ port: config.port, host: config.host });
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
   if (config.runWorker) services.worker.start();
+  services.statsTicker.start();
   const stopScheduler = startScheduler(services, log);
   const memoryTimer = setInterval(() => {
     const rss = process.memoryUsage().rss;
-    if (rss > config.memoryWarnBytes) log.warn({ rss_bytes: rss, threshold_bytes: config.memoryWarnBytes }, 'memory above threshold');
+    if (rss > config.memoryWarnBytes)
+      log.warn({ rss_bytes: rss, threshold_bytes: config.memoryWarnBytes }, 'memory above threshold');
   }, 30_000);
   memoryTimer.unref();
   let closed = false;
@@ -50,8 +54,10 @@ export async function startServer(over: Partial<ServerConfig> = {}, logger?: Log
       if (closed) return;
       closed = true;
       stopScheduler();
+      services.statsTicker.stop();
       clearInterval(memoryTimer);
       await services.worker.stop();
+      await services.detectionThread?.stop();
       await gateway?.close();
       services.hub.close();
       await app.close();

@@ -13,7 +13,11 @@ import { z } from 'zod';
 export const WALL_SYNC_CHANNEL = 'pantau.wall-sync';
 
 /** A wall's id: the Electron display id as a string, or `screen-<n>` / `window-<n>` in a browser. */
-export const WallId = z.string().min(1).max(64).regex(/^[\w.:-]+$/, 'letters, digits, . : _ -');
+export const WallId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[\w.:-]+$/, 'letters, digits, . : _ -');
 
 const Source = z.string().min(1).max(64);
 const LayoutIdOrNull = z.number().int().positive().nullable();
@@ -50,8 +54,6 @@ export const WallSyncMessage = z.discriminatedUnion('type', [
 ]);
 /** One shared-state message. */
 export type WallSyncMessage = z.infer<typeof WallSyncMessage>;
-/** The message types. */
-export type WallSyncType = WallSyncMessage['type'];
 
 /** What one wall shows, as last announced. */
 export interface WallState {
@@ -89,10 +91,15 @@ export function applyToSnapshot(snapshot: WallSyncSnapshot, message: WallSyncMes
       return { ...snapshot, walls: { ...snapshot.walls, [message.wallId]: wall } };
     }
     case 'layout-selected':
-      return { ...snapshot, walls: { ...snapshot.walls, [message.wallId]: { layoutId: message.layoutId, maximised: null } } };
+      return {
+        ...snapshot,
+        walls: { ...snapshot.walls, [message.wallId]: { layoutId: message.layoutId, maximised: null } },
+      };
     case 'alarm-acknowledged': {
       const rest = snapshot.acknowledged.filter((a) => a.eventId !== message.eventId);
-      const acknowledged = [...rest, { eventId: message.eventId, by: message.by, at: message.at }].slice(-MAX_ACKNOWLEDGED);
+      const acknowledged = [...rest, { eventId: message.eventId, by: message.by, at: message.at }].slice(
+        -MAX_ACKNOWLEDGED,
+      );
       return { ...snapshot, acknowledged };
     }
   }

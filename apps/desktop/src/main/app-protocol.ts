@@ -68,7 +68,10 @@ export function createAppProtocolHandler(opts: AppProtocolOptions): (request: { 
     try {
       const body = await opts.readFile(abs);
       const type = CONTENT_TYPES[path.extname(abs).toLowerCase()] ?? 'application/octet-stream';
-      return new Response(body as Uint8Array<ArrayBuffer>, { status: 200, headers: { ...headers, 'content-type': type } });
+      return new Response(body as Uint8Array<ArrayBuffer>, {
+        status: 200,
+        headers: { ...headers, 'content-type': type },
+      });
     } catch {
       return new Response('not found', { status: 404, headers });
     }

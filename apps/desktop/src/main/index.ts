@@ -17,7 +17,13 @@ import { createTokenStore } from './token-store.js';
 import { openLocalCache } from './local-cache.js';
 import { createWallSyncHub } from './wall-sync.js';
 import { createWallWindows } from './wall-windows.js';
-import { CONSOLE_ENTRY_URL, guardWebContents, isConsoleUrl, mainWindowOptions, wallWindowOptions } from './window-options.js';
+import {
+  CONSOLE_ENTRY_URL,
+  guardWebContents,
+  isConsoleUrl,
+  mainWindowOptions,
+  wallWindowOptions,
+} from './window-options.js';
 
 // This file is dist/main/main/index.js; the renderer and the preload are built beside dist/main.
 const rendererDir = fileURLToPath(new URL('../../renderer/', import.meta.url));
@@ -53,7 +59,8 @@ void app.whenReady().then(() => {
     store,
     entryUrl: CONSOLE_ENTRY_URL,
     publish: (m) => sync.publish(m),
-    consoleDisplayId: () => (mainWindow && !mainWindow.isDestroyed() ? String(screen.getDisplayMatching(mainWindow.getBounds()).id) : null),
+    consoleDisplayId: () =>
+      mainWindow && !mainWindow.isDestroyed() ? String(screen.getDisplayMatching(mainWindow.getBounds()).id) : null,
     createWindow: ({ bounds }) => {
       const win = new BrowserWindow(wallWindowOptions({ preloadPath, bounds }));
       guardWebContents(win.webContents, win.webContents.session);

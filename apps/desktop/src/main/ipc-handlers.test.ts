@@ -18,7 +18,12 @@ function setup() {
     settings: createSettings(store),
     tokens: createTokenStore(store, new FakeSafeStorage()),
     cache,
-    walls: createWallWindows({ screen, store, entryUrl: 'app://console/index.html', createWindow: ({ displayId, bounds }) => new FakeWindow(displayId, bounds) }),
+    walls: createWallWindows({
+      screen,
+      store,
+      entryUrl: 'app://console/index.html',
+      createWindow: ({ displayId, bounds }) => new FakeWindow(displayId, bounds),
+    }),
     sync: createWallSyncHub({ targets: () => [] }),
     isTrustedSender: isConsoleUrl,
   });
@@ -35,7 +40,9 @@ describe('IPC handlers', () => {
 
   it('serves valid calls', async () => {
     const { ipcMain } = setup();
-    await expect(ipcMain.invoke(IPC.setServerUrl, ['http://10.0.0.5:8080/'])).resolves.toEqual({ serverUrl: 'http://10.0.0.5:8080' });
+    await expect(ipcMain.invoke(IPC.setServerUrl, ['http://10.0.0.5:8080/'])).resolves.toEqual({
+      serverUrl: 'http://10.0.0.5:8080',
+    });
     await expect(ipcMain.invoke(IPC.getSettings, [])).resolves.toEqual({ serverUrl: 'http://10.0.0.5:8080' });
     await expect(ipcMain.invoke(IPC.saveToken, ['tok-1'])).resolves.toEqual({ persisted: true });
     await expect(ipcMain.invoke(IPC.loadToken, [])).resolves.toBe('tok-1');
@@ -47,7 +54,12 @@ describe('IPC handlers', () => {
     const { ipcMain } = setup();
     await ipcMain.invoke(IPC.cacheSet, ['queries', '{"a":1}']);
     await expect(ipcMain.invoke(IPC.cacheGet, ['queries'])).resolves.toBe('{"a":1}');
-    await ipcMain.invoke(IPC.cachePutEvents, [[{ id: 2, re_id: 'P-2' }, { id: 5, re_id: 'P-5' }]]);
+    await ipcMain.invoke(IPC.cachePutEvents, [
+      [
+        { id: 2, re_id: 'P-2' },
+        { id: 5, re_id: 'P-5' },
+      ],
+    ]);
     await expect(ipcMain.invoke(IPC.cacheRecentEvents, [1])).resolves.toEqual([{ id: 5, re_id: 'P-5' }]);
     await ipcMain.invoke(IPC.cacheRemove, ['queries']);
     await expect(ipcMain.invoke(IPC.cacheGet, ['queries'])).resolves.toBeNull();

@@ -5,7 +5,14 @@
  * throws, which `ipcRenderer.invoke` surfaces to the renderer as a rejected promise.
  */
 import { z } from 'zod';
-import { IPC_CHANNELS, type CachedEvent, type IpcArgs, type IpcChannel, type IpcResult, type OpenWallsRequest } from '../common/ipc-channels.js';
+import {
+  IPC_CHANNELS,
+  type CachedEvent,
+  type IpcArgs,
+  type IpcChannel,
+  type IpcResult,
+  type OpenWallsRequest,
+} from '../common/ipc-channels.js';
 import { WallId, WallSyncMessage } from '../common/wall-sync.js';
 import type { LocalCache } from './local-cache.js';
 import type { SettingsService } from './settings.js';
@@ -57,7 +64,13 @@ const CachedEventSchema: z.ZodType<CachedEvent> = z.looseObject({ id: z.number()
 export const IPC_ARGUMENTS: { [C in IpcChannel]: z.ZodType<IpcArgs<C>> } = {
   'settings:get': z.tuple([]),
   'settings:set-server-url': z.tuple([z.string().max(2048)]),
-  'token:save': z.tuple([z.string().min(1).max(MAX_TOKEN_LENGTH).regex(/^[\x21-\x7e]+$/, 'printable ASCII')]),
+  'token:save': z.tuple([
+    z
+      .string()
+      .min(1)
+      .max(MAX_TOKEN_LENGTH)
+      .regex(/^[\x21-\x7e]+$/, 'printable ASCII'),
+  ]),
   'token:load': z.tuple([]),
   'token:clear': z.tuple([]),
   'cache:get': z.tuple([CacheKey]),
@@ -132,7 +145,9 @@ export function dispatchIpc<C extends IpcChannel>(
   const parsed = IPC_ARGUMENTS[channel].safeParse(args);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new Error(`invalid arguments for ${channel}: ${issue ? `${issue.path.join('.') || 'args'}: ${issue.message}` : 'rejected'}`);
+    throw new Error(
+      `invalid arguments for ${channel}: ${issue ? `${issue.path.join('.') || 'args'}: ${issue.message}` : 'rejected'}`,
+    );
   }
   const handler = handlersFor(deps)[channel] as (...a: IpcArgs<C>) => IpcResult<C>;
   return handler(...parsed.data);

@@ -28,7 +28,12 @@ afterEach(() => {
   for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 });
 
-const event = (id: number) => ({ id, device_id: `CAM-${id % 3}`, re_id: `P-${id}`, event_timestamp: new Date(id * 1000).toISOString() });
+const event = (id: number) => ({
+  id,
+  device_id: `CAM-${id % 3}`,
+  re_id: `P-${id}`,
+  event_timestamp: new Date(id * 1000).toISOString(),
+});
 
 describe('local cache (SQLite file)', () => {
   it('keeps key-value text across a restart, and forgets on remove and clear', () => {

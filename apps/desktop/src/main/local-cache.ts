@@ -79,10 +79,16 @@ export function openLocalCache(file: string, opts: { maxEvents?: number } = {}):
     db = openFile(file);
   }
   const getStmt = db.prepare<[string], { value: string }>('SELECT value FROM kv WHERE key = ?');
-  const setStmt = db.prepare('INSERT INTO kv (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at');
+  const setStmt = db.prepare(
+    'INSERT INTO kv (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
+  );
   const removeStmt = db.prepare('DELETE FROM kv WHERE key = ?');
-  const putEventStmt = db.prepare('INSERT INTO recent_events (id, data) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET data = excluded.data');
-  const trimStmt = db.prepare('DELETE FROM recent_events WHERE id NOT IN (SELECT id FROM recent_events ORDER BY id DESC LIMIT ?)');
+  const putEventStmt = db.prepare(
+    'INSERT INTO recent_events (id, data) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET data = excluded.data',
+  );
+  const trimStmt = db.prepare(
+    'DELETE FROM recent_events WHERE id NOT IN (SELECT id FROM recent_events ORDER BY id DESC LIMIT ?)',
+  );
   const recentStmt = db.prepare<[number], { data: string }>('SELECT data FROM recent_events ORDER BY id DESC LIMIT ?');
   const putEvents = db.transaction((rows: readonly CachedEvent[]) => {
     for (const row of rows) putEventStmt.run(row.id, JSON.stringify(row));

@@ -10,7 +10,9 @@ describe('settings', () => {
   it('normalises and stores a valid server URL', () => {
     const store = new MemoryStore();
     const settings = createSettings(store);
-    expect(settings.setServerUrl('  https://CCTV.example.id:8443/pantau/ ')).toEqual({ serverUrl: 'https://cctv.example.id:8443/pantau' });
+    expect(settings.setServerUrl('  https://CCTV.example.id:8443/pantau/ ')).toEqual({
+      serverUrl: 'https://cctv.example.id:8443/pantau',
+    });
     expect(settings.get().serverUrl).toBe('https://cctv.example.id:8443/pantau');
   });
 

@@ -64,13 +64,20 @@ describe('wall state sync through main', () => {
   it('an acknowledged alarm is seen by all and kept once per event in the snapshot', async () => {
     const { ipcMain, walls, received } = setup();
     await ipcMain.invoke(IPC.openWalls, [{ layoutIds: [7], defaultLayoutId: 7 }]);
-    const ack: WallSyncMessage = { type: 'alarm-acknowledged', source: 'console', eventId: 42, by: 1, at: '2025-01-02T03:04:05.000Z' };
+    const ack: WallSyncMessage = {
+      type: 'alarm-acknowledged',
+      source: 'console',
+      eventId: 42,
+      by: 1,
+      at: '2025-01-02T03:04:05.000Z',
+    };
     await ipcMain.invoke(IPC.publishWallSync, [ack]);
     await ipcMain.invoke(IPC.publishWallSync, [{ ...ack, at: '2025-01-02T03:05:00.000Z' }]);
     expect(received(walls[1]!)).toHaveLength(2);
     const snapshot = (await ipcMain.invoke(IPC.wallSyncSnapshot, [])) as { acknowledged: unknown[] };
     expect(snapshot.acknowledged).toEqual([{ eventId: 42, by: 1, at: '2025-01-02T03:05:00.000Z' }]);
-    for (let i = 1; i <= MAX_ACKNOWLEDGED + 5; i++) await ipcMain.invoke(IPC.publishWallSync, [{ ...ack, eventId: 1000 + i }]);
+    for (let i = 1; i <= MAX_ACKNOWLEDGED + 5; i++)
+      await ipcMain.invoke(IPC.publishWallSync, [{ ...ack, eventId: 1000 + i }]);
     const full = (await ipcMain.invoke(IPC.wallSyncSnapshot, [])) as { acknowledged: Array<{ eventId: number }> };
     expect(full.acknowledged).toHaveLength(MAX_ACKNOWLEDGED);
     expect(full.acknowledged.at(-1)?.eventId).toBe(1000 + MAX_ACKNOWLEDGED + 5);
@@ -83,7 +90,10 @@ describe('wall state sync through main', () => {
     await ipcMain.invoke(IPC.publishWallSync, [selected]);
     expect(received(consoleWindow)).toContainEqual(selected);
     expect(store.get('walls')).toMatchObject({ assignments: { '2': { layoutId: 8 } } });
-    await expect(ipcMain.invoke(IPC.listDisplays, [])).resolves.toMatchObject([{ id: '1', layoutId: 7 }, { id: '2', layoutId: 8, open: true }]);
+    await expect(ipcMain.invoke(IPC.listDisplays, [])).resolves.toMatchObject([
+      { id: '1', layoutId: 7 },
+      { id: '2', layoutId: 8, open: true },
+    ]);
   });
 
   it.each([
@@ -101,7 +111,9 @@ describe('wall state sync through main', () => {
 
   it('refuses messages from a page that is not the console, and skips closed windows', async () => {
     const { ipcMain, walls, received } = setup();
-    await expect(ipcMain.invoke(IPC.publishWallSync, [maximised], 'https://evil.example/')).rejects.toThrow(/untrusted sender/);
+    await expect(ipcMain.invoke(IPC.publishWallSync, [maximised], 'https://evil.example/')).rejects.toThrow(
+      /untrusted sender/,
+    );
     await ipcMain.invoke(IPC.openWalls, [{ layoutIds: [7], defaultLayoutId: 7 }]);
     walls[0]!.close();
     await ipcMain.invoke(IPC.publishWallSync, [maximised]);

@@ -1,11 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { parseWallHash } from '../common/wall-url.js';
 import type { WallSyncMessage } from '../common/wall-sync.js';
-import { adoptOrphans, createWallWindows, loadSavedWalls, resolveLayout, WALLS_KEY, type DisplayLike, type SavedWalls } from './wall-windows.js';
+import {
+  adoptOrphans,
+  createWallWindows,
+  loadSavedWalls,
+  resolveLayout,
+  WALLS_KEY,
+  type DisplayLike,
+  type SavedWalls,
+} from './wall-windows.js';
 import { FakeScreen, FakeWindow, MemoryStore } from './testing/stand-ins.js';
 
 const ENTRY = 'app://console/index.html';
-const d = (id: number, x: number, y = 0, width = 1920, height = 1080): DisplayLike => ({ id, bounds: { x, y, width, height } });
+const d = (id: number, x: number, y = 0, width = 1920, height = 1080): DisplayLike => ({
+  id,
+  bounds: { x, y, width, height },
+});
 
 function setup(displays: DisplayLike[], opts: { saved?: SavedWalls; consoleDisplay?: number } = {}) {
   const screen = new FakeScreen(displays);
@@ -27,7 +38,8 @@ function setup(displays: DisplayLike[], opts: { saved?: SavedWalls; consoleDispl
   });
   const open = () => created.filter((w) => !w.isDestroyed());
   /** display id → layout shown, read back from the URL each open window loaded. */
-  const shown = () => Object.fromEntries(open().map((w) => [w.displayId, parseWallHash(new URL(w.urls.at(-1) ?? '').hash).layoutId]));
+  const shown = () =>
+    Object.fromEntries(open().map((w) => [w.displayId, parseWallHash(new URL(w.urls.at(-1) ?? '').hash).layoutId]));
   return { screen, store, walls, created, open, shown, published, saved: () => loadSavedWalls(store) };
 }
 
@@ -39,7 +51,10 @@ describe('wall windows: placement', () => {
     const [win] = open();
     expect(win?.bounds).toEqual({ x: 0, y: 0, width: 1920, height: 1080 });
     expect(win?.urls).toEqual([`${ENTRY}#/wall?layout=7&kiosk=1&wall=1`]);
-    expect(saved()).toEqual({ open: true, assignments: { '1': { layoutId: 7, bounds: { x: 0, y: 0, width: 1920, height: 1080 } } } });
+    expect(saved()).toEqual({
+      open: true,
+      assignments: { '1': { layoutId: 7, bounds: { x: 0, y: 0, width: 1920, height: 1080 } } },
+    });
   });
 
   it('two displays: the console keeps its own display, the other gets the wall', () => {
@@ -56,7 +71,11 @@ describe('wall windows: placement', () => {
   it('four displays in a 2×2 block: one wall each, on each display bounds, in reading order', () => {
     const four = [d(40, 1920, 1080), d(10, 0, 0), d(30, 0, 1080), d(20, 1920, 0)];
     const { walls, open, shown } = setup(four);
-    const placements = walls.open({ layoutIds: [1, 2, 3, 4], defaultLayoutId: 1, assignments: { '10': 1, '20': 2, '30': 3, '40': 4 } });
+    const placements = walls.open({
+      layoutIds: [1, 2, 3, 4],
+      defaultLayoutId: 1,
+      assignments: { '10': 1, '20': 2, '30': 3, '40': 4 },
+    });
     expect(placements.map((p) => p.displayId)).toEqual(['10', '30', '20', '40']);
     expect(open()).toHaveLength(4);
     for (const win of open()) expect(win.bounds).toEqual(four.find((x) => String(x.id) === win.displayId)?.bounds);
@@ -131,12 +150,17 @@ describe('wall windows: remembered and restored', () => {
   });
 
   it('an orphan with no free display stays saved and opens nothing', () => {
-    const saved: SavedWalls = { open: true, assignments: { '1': { layoutId: 5, bounds: d(1, 0).bounds }, '9': { layoutId: 6, bounds: d(9, 1920).bounds } } };
+    const saved: SavedWalls = {
+      open: true,
+      assignments: { '1': { layoutId: 5, bounds: d(1, 0).bounds }, '9': { layoutId: 6, bounds: d(9, 1920).bounds } },
+    };
     const { walls, shown, saved: after } = setup([d(1, 0)], { saved });
     walls.restore();
     expect(shown()).toEqual({ '1': 5 });
     expect(after().assignments['9']?.layoutId).toBe(6);
-    expect(adoptOrphans({ '9': { layoutId: 6, bounds: d(9, 0).bounds } }, [d(1, 0)], new Set(['1']))).toEqual({ '9': { layoutId: 6, bounds: d(9, 0).bounds } });
+    expect(adoptOrphans({ '9': { layoutId: 6, bounds: d(9, 0).bounds } }, [d(1, 0)], new Set(['1']))).toEqual({
+      '9': { layoutId: 6, bounds: d(9, 0).bounds },
+    });
   });
 
   it('ignores a corrupt stored value', () => {

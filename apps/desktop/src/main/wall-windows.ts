@@ -75,7 +75,12 @@ export interface SavedWalls {
 /** Store key of {@link SavedWalls}. */
 export const WALLS_KEY = 'walls';
 
-const RectSchema = z.object({ x: z.number(), y: z.number(), width: z.number().positive(), height: z.number().positive() });
+const RectSchema = z.object({
+  x: z.number(),
+  y: z.number(),
+  width: z.number().positive(),
+  height: z.number().positive(),
+});
 const SavedWallsSchema = z.object({
   open: z.boolean(),
   assignments: z.record(z.string(), z.object({ layoutId: z.number().int().positive().nullable(), bounds: RectSchema })),
@@ -101,16 +106,25 @@ function sameRect(a: Rect, b: Rect): boolean {
  * `excluded`): same bounds first, else the first free display in reading order. Returns the
  * new assignments (the input is not changed).
  */
-export function adoptOrphans(assignments: Record<string, SavedWall>, displays: readonly DisplayLike[], excluded: ReadonlySet<string> = new Set()): Record<string, SavedWall> {
+export function adoptOrphans(
+  assignments: Record<string, SavedWall>,
+  displays: readonly DisplayLike[],
+  excluded: ReadonlySet<string> = new Set(),
+): Record<string, SavedWall> {
   const present = new Set(displays.map((d) => String(d.id)));
   const next = { ...assignments };
   const orphans = Object.entries(assignments)
     .filter(([id]) => !present.has(id))
     .sort(([, a], [, b]) => byPosition(a.bounds, b.bounds));
-  const free = displays.filter((d) => next[String(d.id)] === undefined && !excluded.has(String(d.id))).sort((a, b) => byPosition(a.bounds, b.bounds));
+  const free = displays
+    .filter((d) => next[String(d.id)] === undefined && !excluded.has(String(d.id)))
+    .sort((a, b) => byPosition(a.bounds, b.bounds));
   for (const [oldId, wall] of orphans) {
     if (free.length === 0) break;
-    const index = Math.max(0, free.findIndex((d) => sameRect(d.bounds, wall.bounds)));
+    const index = Math.max(
+      0,
+      free.findIndex((d) => sameRect(d.bounds, wall.bounds)),
+    );
     const [display] = free.splice(index, 1);
     if (!display) break;
     delete next[oldId];
@@ -123,7 +137,11 @@ export function adoptOrphans(assignments: Record<string, SavedWall>, displays: r
  * The layout a wall shows: `wanted` when it exists, else the default, else the first layout.
  * With `existing` undefined (layouts unknown, e.g. at start) `wanted` is kept as it is.
  */
-export function resolveLayout(wanted: number | null | undefined, existing: readonly number[] | undefined, defaultLayoutId: number | null): number | null {
+export function resolveLayout(
+  wanted: number | null | undefined,
+  existing: readonly number[] | undefined,
+  defaultLayoutId: number | null,
+): number | null {
   if (existing === undefined) return wanted ?? defaultLayoutId;
   if (wanted !== null && wanted !== undefined && existing.includes(wanted)) return wanted;
   if (defaultLayoutId !== null && existing.includes(defaultLayoutId)) return defaultLayoutId;
@@ -197,7 +215,11 @@ export function createWallWindows(deps: WallWindowsDeps): WallWindows {
   /** Opens the saved walls of the displays present (after adopting orphans). */
   const openSaved = (): WallPlacement[] => {
     const displays = deps.screen.getAllDisplays();
-    const adopted = adoptOrphans(saved.assignments, displays, new Set([consoleDisplay()].filter((x): x is string => x !== null)));
+    const adopted = adoptOrphans(
+      saved.assignments,
+      displays,
+      new Set([consoleDisplay()].filter((x): x is string => x !== null)),
+    );
     if (JSON.stringify(adopted) !== JSON.stringify(saved.assignments)) {
       saved = { ...saved, assignments: adopted };
       save();
@@ -247,7 +269,10 @@ export function createWallWindows(deps: WallWindowsDeps): WallWindows {
       const wanted = new Set(
         request.displayIds ?? displays.map((d) => String(d.id)).filter((id) => displays.length === 1 || id !== own),
       );
-      const assignments = adoptOrphans(saved.assignments, displays.filter((d) => wanted.has(String(d.id))));
+      const assignments = adoptOrphans(
+        saved.assignments,
+        displays.filter((d) => wanted.has(String(d.id))),
+      );
       const placements: WallPlacement[] = [];
       for (const display of displays) {
         const id = String(display.id);
@@ -255,7 +280,11 @@ export function createWallWindows(deps: WallWindowsDeps): WallWindows {
           closeOn(id);
           continue;
         }
-        const layoutId = resolveLayout(request.assignments?.[id] ?? assignments[id]?.layoutId, request.layoutIds, request.defaultLayoutId);
+        const layoutId = resolveLayout(
+          request.assignments?.[id] ?? assignments[id]?.layoutId,
+          request.layoutIds,
+          request.defaultLayoutId,
+        );
         assignments[id] = { layoutId, bounds: display.bounds };
         placements.push(openOn(display, layoutId));
       }

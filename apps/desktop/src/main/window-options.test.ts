@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { guardWebContents, isConsoleUrl, mainWindowOptions, type SessionLike, type WebContentsLike } from './window-options.js';
+import {
+  guardWebContents,
+  isConsoleUrl,
+  mainWindowOptions,
+  type SessionLike,
+  type WebContentsLike,
+} from './window-options.js';
 
 describe('window options', () => {
   it('are secure', () => {

@@ -58,7 +58,10 @@ export function isConsoleUrl(url: string): boolean {
 /** The subset of Electron's `WebContents` the guard uses. */
 export interface WebContentsLike {
   setWindowOpenHandler(handler: (details: { url: string }) => { action: 'deny' }): void;
-  on(event: 'will-navigate' | 'will-redirect', listener: (event: { preventDefault(): void }, url: string) => void): void;
+  on(
+    event: 'will-navigate' | 'will-redirect',
+    listener: (event: { preventDefault(): void }, url: string) => void,
+  ): void;
 }
 
 /** The subset of Electron's `Session` the guard uses. */
@@ -87,7 +90,10 @@ export function guardWebContents(contents: WebContentsLike, session: SessionLike
  * Options for a wall window: the console window's security settings, placed on `bounds` (px,
  * the display's), kiosk and full screen, no frame.
  */
-export function wallWindowOptions(opts: { preloadPath: string; bounds: { x: number; y: number; width: number; height: number } }): BrowserWindowConstructorOptions {
+export function wallWindowOptions(opts: {
+  preloadPath: string;
+  bounds: { x: number; y: number; width: number; height: number };
+}): BrowserWindowConstructorOptions {
   const base = mainWindowOptions(opts);
   return {
     ...base,

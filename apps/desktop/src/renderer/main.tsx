@@ -26,13 +26,17 @@ const queryClient = createQueryClient();
 /** Date pickers follow the console's language. */
 function LocalisedDates({ children }: { children: ReactNode }) {
   const { i18n } = useTranslation();
-  return <DatesProvider settings={{ locale: i18n.resolvedLanguage ?? 'en', firstDayOfWeek: 1 }}>{children}</DatesProvider>;
+  return (
+    <DatesProvider settings={{ locale: i18n.resolvedLanguage ?? 'en', firstDayOfWeek: 1 }}>{children}</DatesProvider>
+  );
 }
 
 /** Modal texts follow the console's language. */
 function LocalisedModals({ children }: { children: ReactNode }) {
   const { t } = useTranslation();
-  return <ModalsProvider labels={{ confirm: t('common.confirm'), cancel: t('common.cancel') }}>{children}</ModalsProvider>;
+  return (
+    <ModalsProvider labels={{ confirm: t('common.confirm'), cancel: t('common.cancel') }}>{children}</ModalsProvider>
+  );
 }
 
 const root = document.getElementById('root');

@@ -5,7 +5,16 @@
 import { createTheme, type MantineColorsTuple } from '@mantine/core';
 
 const night: MantineColorsTuple = [
-  '#c9d1dc', '#a7b1bf', '#7f8a9a', '#5c6777', '#3d4756', '#2a323e', '#1c232d', '#141a22', '#0f141a', '#0b0f14',
+  '#c9d1dc',
+  '#a7b1bf',
+  '#7f8a9a',
+  '#5c6777',
+  '#3d4756',
+  '#2a323e',
+  '#1c232d',
+  '#141a22',
+  '#0f141a',
+  '#0b0f14',
 ];
 
 /** The theme passed to `MantineProvider`. */

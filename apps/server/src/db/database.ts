@@ -9,7 +9,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
+import {
+  Kysely,
+  Migrator,
+  SqliteDialect,
+  type Migration,
+  type MigrationProvider,
+  type MigrationResultSet,
+} from 'kysely';
 import type { Database } from './schema.js';
 import * as m001 from './migrations/001-initial.js';
 import * as m002 from './migrations/002-access-audit.js';
@@ -19,6 +26,12 @@ import * as m005 from './migrations/005-notifications.js';
 import * as m006 from './migrations/006-layouts.js';
 import * as m007 from './migrations/007-alarms.js';
 import * as m008 from './migrations/008-webhook-parked.js';
+import * as m009 from './migrations/009-job-claim.js';
+import * as m010 from './migrations/010-idempotency-window.js';
+import * as m011 from './migrations/011-detection-times.js';
+import * as m012 from './migrations/012-rollups.js';
+import * as m013 from './migrations/013-person-tracking.js';
+import * as m014 from './migrations/014-person-branches.js';
 
 /** The migrations, in order. Names are their numbers; never rename or edit a landed one. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -30,6 +43,12 @@ const MIGRATIONS: Record<string, Migration> = {
   '006-layouts': m006,
   '007-alarms': m007,
   '008-webhook-parked': m008,
+  '009-job-claim': m009,
+  '010-idempotency-window': m010,
+  '011-detection-times': m011,
+  '012-rollups': m012,
+  '013-person-tracking': m013,
+  '014-person-branches': m014,
 };
 
 class StaticMigrationProvider implements MigrationProvider {
@@ -44,6 +63,12 @@ export interface Db {
   /** Raw handle: only repositories use it, for synchronous prepared statements on hot paths. */
   sqlite: SQLite.Database;
   file: string;
+  /**
+   * Whether the database answers a trivial query (`SELECT 1`): the health check's probe, so
+   * routes need no handle of their own.
+   * @returns false when it does not (closed, file unreadable); never throws
+   */
+  ping(): boolean;
   close(): Promise<void>;
 }
 
@@ -64,6 +89,14 @@ export function openDatabase(dataDir: string): Db {
     kysely,
     sqlite,
     file,
+    ping() {
+      try {
+        sqlite.prepare('SELECT 1').get();
+        return true;
+      } catch {
+        return false;
+      }
+    },
     async close() {
       await kysely.destroy();
     },
@@ -79,7 +112,9 @@ export async function migrate(db: Db, direction: 'up' | 'down' = 'up'): Promise<
   const result = direction === 'up' ? await migrator.migrateToLatest() : await migrator.migrateDown();
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error');
-    throw new Error(`migration ${failed?.migrationName ?? '?'} failed: ${String((result.error as Error).message ?? result.error)}`);
+    throw new Error(
+      `migration ${failed?.migrationName ?? '?'} failed: ${String((result.error as Error).message ?? result.error)}`,
+    );
   }
   return result;
 }

@@ -5,10 +5,29 @@
  * readable, and ordered lexicographically the same as chronologically. Booleans are 0/1.
  * JSON columns hold text.
  */
-import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
-import type { AlarmActionsTable, AlarmEscalationSettingsTable, BranchEventSettingsTable, NotificationProviderSettingsTable, NotificationDeliveriesTable, NotificationCooldownsTable, WhatsappDeliverySummaryTable, StorageFilesTable } from './schema-pipeline.js';
+import type { ColumnType, Generated, Selectable } from 'kysely';
+import type { LayoutVisibility, Role, StreamQuality } from '@pantau/shared';
+import type {
+  AlarmActionsTable,
+  AlarmEscalationSettingsTable,
+  BranchEventSettingsTable,
+  NotificationProviderSettingsTable,
+  NotificationDeliveriesTable,
+  NotificationCooldownsTable,
+  WhatsappDeliverySummaryTable,
+  StorageFilesTable,
+} from './schema-pipeline.js';
 
-export type { AlarmActionsTable, AlarmEscalationSettingsTable, BranchEventSettingsTable, NotificationProviderSettingsTable, NotificationDeliveriesTable, NotificationCooldownsTable, WhatsappDeliverySummaryTable, StorageFilesTable };
+export type {
+  AlarmActionsTable,
+  AlarmEscalationSettingsTable,
+  BranchEventSettingsTable,
+  NotificationProviderSettingsTable,
+  NotificationDeliveriesTable,
+  NotificationCooldownsTable,
+  WhatsappDeliverySummaryTable,
+  StorageFilesTable,
+};
 
 type CreatedAt = ColumnType<string, string | undefined, never>;
 
@@ -82,20 +101,72 @@ export interface ReIdMastersTable {
   total_actual_count: number;
   total_detection_branch_count: number;
   status: Generated<'active' | 'inactive'>;
+  /** an operator's note (migration 013) */
+  note: string | null;
   created_at: CreatedAt;
   updated_at: string;
 }
 
+/**
+ * One detection at one branch. The times are epoch milliseconds (INTEGER, migration 011), not
+ * ISO text as elsewhere: this table grows by a row per detection for as long as the fleet runs,
+ * and 6 bytes instead of 24, twice in the row and once in an index, is ~50 bytes per detection.
+ * The read repository turns them back into ISO-8601 UTC.
+ */
 export interface ReIdBranchDetectionsTable {
   id: Generated<number>;
   re_id: string;
   branch_id: number;
   device_id: string;
   detected_count: number;
-  detection_timestamp: string;
+  /** when the camera saw the person, epoch ms */
+  detection_timestamp: number;
   detection_data: string | null;
   image_path: string | null;
-  created_at: CreatedAt;
+  /** when the server applied the detection, epoch ms */
+  created_at: number;
+  /** the event_logs row it made (migration 013; null before) */
+  event_log_id: number | null;
+}
+
+/** Detections per branch, site-local hour and device (migration 012); written with each detection. */
+export interface DetectionHourlyTable {
+  branch_id: number;
+  /** YYYY-MM-DD in the branch's time zone */
+  local_day: string;
+  /** 0–23 in the branch's time zone */
+  local_hour: number;
+  device_id: string;
+  detections: number;
+  /** sum of detected_count */
+  detected_sum: number;
+}
+
+/** Detections and unique persons per branch and site-local day (migration 012). */
+export interface DetectionDailyTable {
+  branch_id: number;
+  local_day: string;
+  detections: number;
+  detected_sum: number;
+  /** rows of person_days for (branch, day) */
+  unique_persons: number;
+}
+
+/** A person at one branch: their detections there (migration 014; times epoch ms). */
+export interface PersonBranchesTable {
+  re_id: string;
+  branch_id: number;
+  detection_count: number;
+  detected_sum: number;
+  first_detection: number;
+  last_detection: number;
+}
+
+/** A person's first detection of a site-local day at a branch (migration 012). */
+export interface PersonDaysTable {
+  branch_id: number;
+  local_day: string;
+  re_id: string;
 }
 
 export interface EventLogsTable {
@@ -133,7 +204,8 @@ export interface JobsTable {
   type: string;
   payload: string;
   priority: number;
-  status: 'pending' | 'running';
+  /** `pending`: due; `delayed`: waiting for `run_at` (migration 009); `running`: claimed. */
+  status: 'pending' | 'delayed' | 'running';
   attempts: Generated<number>;
   max_attempts: number;
   /** Earliest time to run, ms since epoch. */
@@ -141,6 +213,13 @@ export interface JobsTable {
   locked_at: number | null;
   last_error: string | null;
   created_at: CreatedAt;
+}
+
+/** Jobs per (queue, status), kept by triggers on `jobs` (migration 009). */
+export interface JobCountsTable {
+  queue: string;
+  status: 'pending' | 'delayed' | 'running';
+  n: number;
 }
 
 export interface FailedJobsTable {
@@ -158,7 +237,7 @@ export interface RealtimeOutboxTable {
   /** The event id clients see: grows by one per event. */
   id: Generated<number>;
   type: string;
-  /** Who receives it: `branch:<id>`, `group:<id>`, `admins`, `user:<id>` (that user only) or `global` (realtime/outbox.ts). */
+  /** Who receives it: `branch:<id>`, `group:<id>`, `admins`, `user:<id>` (that user only) or `global` (repositories/outbox-repository.ts). */
   channel: string;
   /** Branch the event is about (null = not branch-level). */
   branch_id: number | null;
@@ -173,7 +252,7 @@ export interface UsersTable {
   email: string;
   name: string;
   password_hash: string;
-  role: 'admin' | 'operator' | 'viewer';
+  role: Role;
   /** 1 = every branch. */
   scope_all: Generated<number>;
   /** JSON array of group ids whose branches (present and future) the user may see. */
@@ -247,7 +326,7 @@ export interface CctvLayoutSettingsTable {
   /** Custom grids: rows and columns (006); null for the fixed types. */
   grid_rows: number | null;
   grid_cols: number | null;
-  visibility: Generated<'shared' | 'private'>;
+  visibility: Generated<LayoutVisibility>;
   /** Owner of a private layout (006); null when shared. */
   owner_user_id: number | null;
 }
@@ -258,7 +337,7 @@ export interface CctvPositionSettingsTable {
   position_number: number;
   stream_id: number;
   position_name: string | null;
-  quality: 'main' | 'sub';
+  quality: StreamQuality;
   is_enabled: number;
   auto_switch: Generated<number>;
   switch_interval_s: number | null;
@@ -326,6 +405,10 @@ export interface Database {
   cctv_streams: CctvStreamsTable;
   re_id_masters: ReIdMastersTable;
   re_id_branch_detections: ReIdBranchDetectionsTable;
+  detection_hourly: DetectionHourlyTable;
+  detection_daily: DetectionDailyTable;
+  person_days: PersonDaysTable;
+  person_branches: PersonBranchesTable;
   event_logs: EventLogsTable;
   detection_idempotency: DetectionIdempotencyTable;
   jobs: JobsTable;
@@ -348,9 +431,8 @@ export interface Database {
   alarm_actions: AlarmActionsTable;
   alarm_escalation_settings: AlarmEscalationSettingsTable;
   notification_status_parked: NotificationStatusParkedTable;
+  job_counts: JobCountsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
 export type JobRow = Selectable<JobsTable>;
-export type NewJob = Insertable<JobsTable>;
-export type StreamRow = Selectable<CctvStreamsTable>;

@@ -6,9 +6,14 @@
  * transaction. Every write path here therefore runs as a synchronous better-sqlite3
  * transaction (which cannot interleave with anything), and keeps Kysely as the typed query
  * builder: `exec.all(db.selectFrom(...))`. Prepared statements are cached by SQL text.
+ *
+ * Commit hooks: `onCommit` listeners run right after an outermost transaction of `tx` commits
+ * (not after a savepoint, not after a rollback). The real-time hub is woken this way, so no
+ * service has to remember to "pump" after its writes.
  */
 import type SQLite from 'better-sqlite3';
 import type { Compilable, InferResult } from 'kysely';
+import type { WriteLock } from './write-lock.js';
 
 /** Runs compiled Kysely queries synchronously; owns the statement cache. */
 export class SyncExecutor {
@@ -16,9 +21,26 @@ export class SyncExecutor {
 
   /** One reusable transaction wrapper: better-sqlite3 builds a function per `transaction()` call. */
   private readonly runInTx: (fn: () => unknown) => unknown;
+  private readonly commitListeners: Array<() => void> = [];
+  /** Reports what a commit listener threw (it cannot undo the commit). Default: rethrown on the next tick. */
+  onListenerError: (err: unknown) => void = (err) => {
+    queueMicrotask(() => {
+      throw err;
+    });
+  };
 
-  constructor(readonly sqlite: SQLite.Database) {
-    this.runInTx = sqlite.transaction((fn: () => unknown) => fn());
+  /**
+   * @param lock the process's write lock, shared with the detection thread's connection when
+   *   there is one (db/write-lock.ts); outermost transactions then begin IMMEDIATE under it
+   */
+  constructor(
+    readonly sqlite: SQLite.Database,
+    private readonly lock: WriteLock | null = null,
+  ) {
+    const run = sqlite.transaction((fn: () => unknown) => fn());
+    // IMMEDIATE when a second connection writes: a deferred transaction that reads, then writes
+    // after the other connection committed, fails with SQLITE_BUSY instead of waiting
+    this.runInTx = lock ? run.immediate : run;
   }
 
   private stmt(sql: string): SQLite.Statement {
@@ -51,9 +73,49 @@ export class SyncExecutor {
     return { changes: r.changes, lastInsertRowid: Number(r.lastInsertRowid) };
   }
 
-  /** Run `fn` in one transaction (nested calls become savepoints). */
+  /**
+   * Run `fn` in one transaction (nested calls become savepoints); after the outermost one
+   * commits, the commit listeners run.
+   */
   tx<T>(fn: () => T): T {
-    return this.runInTx(fn) as T;
+    const outermost = !this.sqlite.inTransaction;
+    let result: T;
+    if (outermost && this.lock) {
+      this.lock.acquire();
+      try {
+        result = this.runInTx(fn) as T;
+      } finally {
+        this.lock.release();
+      }
+    } else result = this.runInTx(fn) as T;
+    if (outermost) {
+      for (const l of this.commitListeners) {
+        try {
+          l();
+        } catch (err) {
+          this.onListenerError(err);
+        }
+      }
+    }
+    return result;
+  }
+
+  /** Whether a transaction is open on the connection. */
+  get inTransaction(): boolean {
+    return this.sqlite.inTransaction;
+  }
+
+  /**
+   * Run `listener` after every outermost transaction of {@link tx} commits. Listeners should be
+   * cheap and must not write (the commit is over); what one throws goes to `onListenerError`.
+   * @returns a function that removes the listener
+   */
+  onCommit(listener: () => void): () => void {
+    this.commitListeners.push(listener);
+    return () => {
+      const i = this.commitListeners.indexOf(listener);
+      if (i >= 0) this.commitListeners.splice(i, 1);
+    };
   }
 }
 

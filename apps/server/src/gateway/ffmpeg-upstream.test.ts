@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FfmpegUpstream, buildFfmpegArgs, redactCredentials } from './ffmpeg-upstream.js';
-import type { UpstreamState } from './gateway-types.js';
+import type { GatewayUpstreamState } from '@pantau/shared';
 import { waitFor } from './test-fixtures/processes.js';
 
 const source = { url: 'rtsp://admin:p%40ss-w0rd@10.0.0.7:554/Streaming/Channels/102', protocol: 'rtsp' };
@@ -19,7 +19,7 @@ function fakeFfmpeg(name: string, body: string): string {
 }
 
 function upstream(ffmpegPath: string, extra: Partial<ConstructorParameters<typeof FfmpegUpstream>[0]> = {}) {
-  const states: UpstreamState[] = [];
+  const states: GatewayUpstreamState[] = [];
   const errors: Array<string | null> = [];
   let bytes = 0;
   const u: FfmpegUpstream = new FfmpegUpstream({
@@ -57,7 +57,10 @@ describe('buildFfmpegArgs', () => {
   });
 
   it('uses a generic I/O timeout for http sources', () => {
-    const joined = buildFfmpegArgs({ url: 'http://cam/live.m3u8', protocol: 'hls' }, { tsOffsetS: 0, ioTimeoutMs: 3000 }).join(' ');
+    const joined = buildFfmpegArgs(
+      { url: 'http://cam/live.m3u8', protocol: 'hls' },
+      { tsOffsetS: 0, ioTimeoutMs: 3000 },
+    ).join(' ');
     expect(joined).toContain('-rw_timeout 3000000');
     expect(joined).not.toContain('rtsp_transport');
   });
@@ -67,7 +70,9 @@ describe('redactCredentials', () => {
   it('removes user info from URLs and the password wherever it appears', () => {
     const line = `${source.url}: Server returned 401 Unauthorized; password p@ss-w0rd`;
     const clean = redactCredentials(line, source);
-    expect(clean).toBe('rtsp://***@10.0.0.7:554/Streaming/Channels/102: Server returned 401 Unauthorized; password ***');
+    expect(clean).toBe(
+      'rtsp://***@10.0.0.7:554/Streaming/Channels/102: Server returned 401 Unauthorized; password ***',
+    );
     expect(redactCredentials('rtsp://u:p@ss@cam/x failed')).toBe('rtsp://***@cam/x failed');
   });
 });

@@ -6,7 +6,8 @@ import { spawn } from 'node:child_process';
 import type { ChildProcessByStdio } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { silentLogger } from './gateway-types.js';
-import type { GatewayLogger, StreamSource, UpstreamState } from './gateway-types.js';
+import type { GatewayUpstreamState } from '@pantau/shared';
+import type { GatewayLogger, StreamSource } from './gateway-types.js';
 
 /** Restart delays after consecutive failures, ms: 1, 2, 4, 8 s, then 10 s for ever. */
 export const DEFAULT_BACKOFF_MS: readonly number[] = [1000, 2000, 4000, 8000, 10_000];
@@ -18,7 +19,7 @@ export interface FfmpegUpstreamOptions {
   /** Called when a new ffmpeg is spawned (the byte stream starts over: reset parsers and caches). */
   onRunStart?(): void;
   /** Called on every state change. */
-  onState?(state: UpstreamState): void;
+  onState?(state: GatewayUpstreamState): void;
   /** For log lines, e.g. `stream 3/sub`. Never the URL. */
   label: string;
   /** ffmpeg binary. Default `ffmpeg` (on PATH). */
@@ -49,15 +50,37 @@ export function buildFfmpegArgs(source: StreamSource, opts: { tsOffsetS: number;
   const isRtsp = /^rtsps?:/i.test(source.url) || source.protocol === 'rtsp';
   const transport = isRtsp ? ['-rtsp_transport', 'tcp', '-timeout', ioTimeoutUs] : ['-rw_timeout', ioTimeoutUs];
   return [
-    '-hide_banner', '-loglevel', 'error', '-nostdin',
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-nostdin',
     ...transport,
     // Measured on the test source: default probing took 2.1 s to first bytes, these 1.1 s
     // (the rest is waiting for the camera's next key frame).
-    '-fflags', 'nobuffer', '-flags', 'low_delay', '-analyzeduration', '500000', '-probesize', '500000',
-    '-i', source.url,
-    '-map', '0:v:0', '-c', 'copy',
-    '-output_ts_offset', opts.tsOffsetS.toFixed(3),
-    '-f', 'mpegts', '-muxdelay', '0', '-muxpreload', '0', '-flush_packets', '1',
+    '-fflags',
+    'nobuffer',
+    '-flags',
+    'low_delay',
+    '-analyzeduration',
+    '500000',
+    '-probesize',
+    '500000',
+    '-i',
+    source.url,
+    '-map',
+    '0:v:0',
+    '-c',
+    'copy',
+    '-output_ts_offset',
+    opts.tsOffsetS.toFixed(3),
+    '-f',
+    'mpegts',
+    '-muxdelay',
+    '0',
+    '-muxpreload',
+    '0',
+    '-flush_packets',
+    '1',
     'pipe:1',
   ];
 }
@@ -90,8 +113,8 @@ type FfmpegChild = ChildProcessByStdio<null, Readable, Readable>;
  * in between it restarts ffmpeg after an exit or a stall, waiting per {@link FfmpegUpstreamOptions.backoffMs}.
  */
 export class FfmpegUpstream {
-  /** Current state; see {@link UpstreamState}. */
-  state: UpstreamState = 'stopped';
+  /** Current state; see {@link GatewayUpstreamState}. */
+  state: GatewayUpstreamState = 'stopped';
   /** ffmpeg processes spawned after the first one. */
   restarts = 0;
   /** Last error (ffmpeg's stderr or the reason it was killed), credentials removed; null while healthy. */
@@ -170,7 +193,7 @@ export class FfmpegUpstream {
     this.setState('stopped');
   }
 
-  private setState(state: UpstreamState): void {
+  private setState(state: GatewayUpstreamState): void {
     if (this.state === state) return;
     this.state = state;
     if (state !== 'live') this.liveSince = null;
@@ -241,7 +264,10 @@ export class FfmpegUpstream {
     const delay = backoff[Math.min(this.failures, backoff.length - 1)] ?? 1000;
     this.failures++;
     if (this.lastError === null) this.lastError = `ffmpeg ${why}`;
-    this.o.logger.info({ stream: this.o.label, why, retryInMs: delay, lastError: this.lastError }, 'gateway: upstream down, will retry');
+    this.o.logger.info(
+      { stream: this.o.label, why, retryInMs: delay, lastError: this.lastError },
+      'gateway: upstream down, will retry',
+    );
     this.setState('reconnecting');
     this.restartTimer = setTimeout(() => {
       this.restartTimer = null;

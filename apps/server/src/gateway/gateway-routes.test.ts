@@ -69,10 +69,22 @@ function ffprobe(bytes: Buffer, name: string): { codec: string; width: number; f
   writeFileSync(file, bytes);
   const r = spawnSync(
     'ffprobe',
-    ['-v', 'error', '-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=codec_name,width,nb_read_frames', '-of', 'json', file],
+    [
+      '-v',
+      'error',
+      '-count_frames',
+      '-select_streams',
+      'v:0',
+      '-show_entries',
+      'stream=codec_name,width,nb_read_frames',
+      '-of',
+      'json',
+      file,
+    ],
     { encoding: 'utf8' },
   );
-  const s = (JSON.parse(r.stdout) as { streams: Array<{ codec_name: string; width: number; nb_read_frames: string }> }).streams[0];
+  const s = (JSON.parse(r.stdout) as { streams: Array<{ codec_name: string; width: number; nb_read_frames: string }> })
+    .streams[0];
   return { codec: s?.codec_name ?? '', width: s?.width ?? 0, frames: Number(s?.nb_read_frames ?? 0) };
 }
 
@@ -136,7 +148,9 @@ describe('WS /ws/streams/:id', () => {
     await waitFor('first viewer bytes', () => a.bytes() > 50_000, 15_000);
     const b = await watch(t, 1);
     await waitFor('second viewer bytes', () => b.firstMessageMs !== null);
-    console.info(`gateway: first bytes after connect: cold ${a.firstMessageMs} ms (ffmpeg start + RTSP + next key frame), warm ${b.firstMessageMs} ms (cached GOP ${b.messages[0]!.length} bytes)`);
+    console.info(
+      `gateway: first bytes after connect: cold ${a.firstMessageMs} ms (ffmpeg start + RTSP + next key frame), warm ${b.firstMessageMs} ms (cached GOP ${b.messages[0]!.length} bytes)`,
+    );
     expect(startsAtKeyFrame(a.messages[0])).toBe(true);
     expect(startsAtKeyFrame(b.messages[0])).toBe(true);
     expect(b.firstMessageMs!).toBeLessThan(500);
@@ -148,7 +162,8 @@ describe('WS /ws/streams/:id', () => {
     for (const v of [a, b]) {
       const data = v.data();
       for (const m of v.messages) expect(m.length % TS_PACKET_SIZE).toBe(0);
-      for (let off = 0; off < data.length; off += TS_PACKET_SIZE) if (data[off] !== 0x47) throw new Error(`no sync byte at ${off}`);
+      for (let off = 0; off < data.length; off += TS_PACKET_SIZE)
+        if (data[off] !== 0x47) throw new Error(`no sync byte at ${off}`);
     }
     expect(ffprobe(a.data(), 'a.ts')).toMatchObject({ codec: 'h264', width: 640 });
     const probedB = ffprobe(b.data(), 'b.ts');
@@ -263,7 +278,14 @@ describe('WS /ws/streams/:id', () => {
     expect((await sub.closed).code).toBe(1001);
     expect((await main.closed).code).toBe(1001);
     // A closed gateway refuses newcomers instead of starting ffmpeg.
-    const late = { closed: null as number | null, readyState: 1, bufferedAmount: 0, send: () => undefined, once: () => undefined, close: (code?: number) => void (late.closed = code ?? null) };
+    const late = {
+      closed: null as number | null,
+      readyState: 1,
+      bufferedAmount: 0,
+      send: () => undefined,
+      once: () => undefined,
+      close: (code?: number) => void (late.closed = code ?? null),
+    };
     t.gateway.attach({ streamId: 1, quality: 'sub', source, socket: late });
     expect(late.closed).toBe(1001);
     expect(ffmpegsFor(camera)).toEqual([]);
@@ -272,13 +294,20 @@ describe('WS /ws/streams/:id', () => {
 
 describe('GET /api/v1/gateway/streams', () => {
   it('lists viewers, bitrate and uptime of the streams the user may see, and refuses strangers', async () => {
-    const sources = new Map([['1/sub', source], ['2/sub', source]]);
+    const sources = new Map([
+      ['1/sub', source],
+      ['2/sub', source],
+    ]);
     const t = await startTestApp(sources, FAST);
     apps.push(t);
     const a = await watch(t, 1);
     const b = await watch(t, 1);
     const c = await watch(t, 2);
-    await waitFor('bytes on every viewer', () => a.bytes() > 100_000 && b.bytes() > 100_000 && c.bytes() > 100_000, 20_000);
+    await waitFor(
+      'bytes on every viewer',
+      () => a.bytes() > 100_000 && b.bytes() > 100_000 && c.bytes() > 100_000,
+      20_000,
+    );
     const list = async () => {
       const res = await fetch(`${t.http}/api/v1/gateway/streams`, { headers: { authorization: 'Bearer good' } });
       const body = (await res.json()) as { data: Array<Record<string, unknown>> };
@@ -332,7 +361,11 @@ describe('GET /api/v1/gateway/streams', () => {
 describe('slow viewers over a real socket', () => {
   it('skips a viewer that stops reading to the next key frame instead of queueing; the others keep playing', async () => {
     const threshold = 64 * 1024;
-    const t = await app({ '1/sub': source }, { ...FAST, maxViewerBufferedBytes: threshold, slowViewerTimeoutMs: 60_000 } as typeof FAST);
+    const t = await app({ '1/sub': source }, {
+      ...FAST,
+      maxViewerBufferedBytes: threshold,
+      slowViewerTimeoutMs: 60_000,
+    } as typeof FAST);
     const fast = await watch(t, 1);
     const slow = await watch(t, 1);
     await waitFor('both playing', () => fast.bytes() > 50_000 && slow.bytes() > 50_000, 15_000);
@@ -365,6 +398,9 @@ describe('slow viewers over a real socket', () => {
     await waitFor('fresh bytes', () => slow.messages.length > received + 5, 10_000);
     const resumedAt = slow.messages.findIndex((m, i) => i >= received && startsAtKeyFrame(m));
     expect(resumedAt).toBeGreaterThanOrEqual(received);
-    expect(ffprobe(Buffer.concat(slow.messages.slice(resumedAt)), 'resumed.ts')).toMatchObject({ codec: 'h264', width: 640 });
+    expect(ffprobe(Buffer.concat(slow.messages.slice(resumedAt)), 'resumed.ts')).toMatchObject({
+      codec: 'h264',
+      width: 640,
+    });
   }, 90_000);
 });

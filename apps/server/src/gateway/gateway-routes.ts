@@ -16,11 +16,11 @@
  * the gateway's ffmpeg gets.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { WebSocket } from 'ws';
 import { z } from 'zod';
-import { GatewayStream, LiveStream, LiveStreamQuery, PantauError, envelope } from '@pantau/shared';
-import type { GatewayLogger, LiveQuality, StreamSource } from './gateway-types.js';
+import { IdParams, LiveStreamQuery, PantauError, ROUTES, type GatewayStream, type StreamQuality } from '@pantau/shared';
+import { implementRoute } from '../http/route.js';
+import type { GatewayLogger, StreamSource } from './gateway-types.js';
 import { hlsPlaylistPath, hlsProxyRoutes, isHlsSource } from './hls-proxy.js';
 import { DEFAULT_TICKET_TTL_MS, createLiveTicket, verifyLiveTicket } from './live-ticket.js';
 import type { StreamGateway } from './stream-gateway.js';
@@ -51,11 +51,9 @@ export interface GatewayDeps {
   /** Returns the signed-in user or throws a PantauError('UNAUTHENTICATED'). */
   authenticate(request: FastifyRequest): Promise<{ id: number }>;
   /** The source URL WITH credentials for a stream and quality, or null if no such stream / not visible to the user. */
-  resolveSource(streamId: number, quality: LiveQuality, userId?: number): Promise<StreamSource | null>;
+  resolveSource(streamId: number, quality: StreamQuality, userId?: number): Promise<StreamSource | null>;
 }
 
-/** `:id` of a stream: a positive integer. */
-const StreamIdParams = z.object({ id: z.coerce.number().int().positive() });
 /** Query of the viewer WebSocket. */
 const ViewerQuery = LiveStreamQuery.extend({ ticket: z.string().min(1).max(512) });
 
@@ -81,73 +79,67 @@ export async function gatewayRoutes(app: FastifyInstance, deps: GatewayDeps): Pr
   // Authenticate before validating, so strangers get 401 and learn nothing about inputs.
   const users = new WeakMap<FastifyRequest, { id: number }>();
 
-  app.withTypeProvider<ZodTypeProvider>().get(
-    '/api/v1/streams/:id/live',
-    {
-      config: { access: 'read' },
-      schema: {
-        tags: ['streams'],
-        summary: 'Where to play a stream: a WebSocket URL with a short-lived ticket (never camera credentials)',
-        description:
-          'Connect mpegts.js to `url` (`type: mpegts`, `isLive: true`) before `expires_at`. The socket carries binary MPEG-TS ' +
-          'starting at the last key frame. Refusals close it with 4400 (bad request), 4401 (ticket), 4404 (stream), ' +
-          '4408 (viewer too slow, reconnect) or 1001 (server going away).',
-        params: StreamIdParams,
-        querystring: LiveStreamQuery,
-        response: { 200: envelope(LiveStream) },
-      },
-      onRequest: async (request) => {
-        users.set(request, await deps.authenticate(request));
-      },
-    },
+  const authenticate = async (request: FastifyRequest) => {
+    users.set(request, await deps.authenticate(request));
+  };
+  const userOfRequest = (request: FastifyRequest) => {
+    const user = users.get(request);
+    if (!user) throw new PantauError('UNAUTHENTICATED', 'sign in first');
+    return user;
+  };
+
+  implementRoute(
+    app,
+    ROUTES.liveStream,
     async (request) => {
-      const user = users.get(request);
-      if (!user) throw new PantauError('UNAUTHENTICATED', 'sign in first');
+      const user = userOfRequest(request);
       const { id } = request.params;
       const { quality } = request.query;
       const source = await deps.resolveSource(id, quality, user.id);
       if (!source) throw new PantauError('NOT_FOUND', `stream ${id} not found`, { field: 'id' });
-      const { ticket, expiresAt } = createLiveTicket(deps.ticketSecret, { streamId: id, quality, userId: user.id, ttlMs });
+      const { ticket, expiresAt } = createLiveTicket(deps.ticketSecret, {
+        streamId: id,
+        quality,
+        userId: user.id,
+        ttlMs,
+      });
       const hls = isHlsSource(source);
       return {
-        success: true as const,
-        data: {
-          stream_id: id,
-          player: hls ? ('hls' as const) : ('mpegts' as const),
-          url: hls ? hlsPlaylistPath(id, quality, ticket, source) : `/ws/streams/${id}?quality=${quality}&ticket=${encodeURIComponent(ticket)}`,
-          expires_at: new Date(expiresAt).toISOString(),
-        },
+        stream_id: id,
+        player: hls ? ('hls' as const) : ('mpegts' as const),
+        url: hls
+          ? hlsPlaylistPath(id, quality, ticket, source)
+          : `/ws/streams/${id}?quality=${quality}&ticket=${encodeURIComponent(ticket)}`,
+        expires_at: new Date(expiresAt).toISOString(),
       };
     },
+    { onRequest: authenticate },
   );
 
-  app.withTypeProvider<ZodTypeProvider>().get(
-    '/api/v1/gateway/streams',
-    {
-      config: { access: 'read' },
-      schema: {
-        tags: ['streams'],
-        summary: 'What the stream gateway carries now: viewers, bitrate and uptime per stream and quality (streams in your scope)',
-        description:
-          '`protocol: rtsp` streams are pulled by one ffmpeg each and played over the WebSocket; their viewers are attached sockets. ' +
-          '`protocol: hls` streams are relayed by the HLS proxy; their viewers are players that fetched the playlist within the last ' +
-          '10 s (or 3 target durations, if longer), and their restarts count failed fetches from the source.',
-        response: { 200: envelope(z.array(GatewayStream)) },
-      },
-      onRequest: async (request) => {
-        users.set(request, await deps.authenticate(request));
-      },
-    },
+  implementRoute(
+    app,
+    ROUTES.gatewayStreams,
     async (request) => {
-      const user = users.get(request);
-      if (!user) throw new PantauError('UNAUTHENTICATED', 'sign in first');
+      const user = userOfRequest(request);
       const visible: GatewayStream[] = [];
       for (const s of deps.gateway.stats().perStream) {
         if (!(await deps.resolveSource(s.stream_id, s.quality, user.id))) continue;
-        visible.push({ stream_id: s.stream_id, quality: s.quality, protocol: s.protocol, state: s.state, viewers: s.viewers, bitrate_bps: s.bitrate_bps, bytes_in: s.bytes_in, uptime_ms: s.uptime_ms, restarts: s.restarts, last_error: s.last_error });
+        visible.push({
+          stream_id: s.stream_id,
+          quality: s.quality,
+          protocol: s.protocol,
+          state: s.state,
+          viewers: s.viewers,
+          bitrate_bps: s.bitrate_bps,
+          bytes_in: s.bytes_in,
+          uptime_ms: s.uptime_ms,
+          restarts: s.restarts,
+          last_error: s.last_error,
+        });
       }
-      return { success: true as const, data: visible };
+      return visible;
     },
+    { onRequest: authenticate },
   );
 
   await hlsProxyRoutes(app, { ...deps, stats: deps.gateway.hls });
@@ -161,8 +153,13 @@ export async function gatewayRoutes(app: FastifyInstance, deps: GatewayDeps): Pr
 }
 
 /** Check the viewer's ticket, find the stream's source and hand the socket to the gateway. */
-async function attachViewer(socket: WebSocket, request: FastifyRequest, deps: GatewayDeps, log: GatewayLogger): Promise<void> {
-  const params = StreamIdParams.safeParse(request.params);
+async function attachViewer(
+  socket: WebSocket,
+  request: FastifyRequest,
+  deps: GatewayDeps,
+  log: GatewayLogger,
+): Promise<void> {
+  const params = IdParams.safeParse(request.params);
   const query = ViewerQuery.safeParse(request.query);
   if (!params.success || !query.success) {
     const issue = (params.error ?? query.error)?.issues[0];

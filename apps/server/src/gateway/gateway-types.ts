@@ -1,9 +1,9 @@
 /**
- * Types shared by the gateway's modules.
+ * Types shared by the gateway's modules. The upstream states and protocols are the shared
+ * contract's (packages/shared/src/schemas/gateway.ts), since /health and the statistics route
+ * report them.
  */
-
-/** Which of a camera's two streams: `main` (full resolution) or `sub` (the grid's substream). */
-export type LiveQuality = 'main' | 'sub';
+import type { GatewayProtocol, GatewayUpstreamState, StreamQuality } from '@pantau/shared';
 
 /** Where ffmpeg pulls a stream from: the camera URL WITH credentials. Never leaves the server. */
 export interface StreamSource {
@@ -13,24 +13,10 @@ export interface StreamSource {
   protocol: string;
 }
 
-/**
- * State of one (stream, quality) upstream:
- * `starting` ffmpeg spawned, no bytes yet; `live` bytes flowing; `reconnecting` ffmpeg exited
- * or stalled and a restart is scheduled (backoff); `stopped` for good (idle or shut down).
- */
-export type UpstreamState = 'starting' | 'live' | 'reconnecting' | 'stopped';
-
-/**
- * How the gateway carries a stream: `rtsp` pulled by one ffmpeg and fanned out as MPEG-TS over
- * WebSocket (RTSP cameras, and the rare http MPEG-TS/FLV source ffmpeg remuxes the same way);
- * `hls` relayed playlist by playlist and segment by segment by the HLS proxy (hls-proxy.ts).
- */
-export type GatewayProtocol = 'rtsp' | 'hls';
-
 /** One (stream, quality) in the gateway's figures, whichever way it is carried. */
 export interface StreamStats {
   stream_id: number;
-  quality: LiveQuality;
+  quality: StreamQuality;
   protocol: GatewayProtocol;
   /**
    * `rtsp`: viewer sockets attached now. `hls`: players (distinct tickets) that fetched a
@@ -45,13 +31,18 @@ export interface StreamStats {
   uptime_ms: number;
   /** `rtsp`: ffmpeg restarts since the stream started. `hls`: failed fetches from the source (each one a player retry). */
   restarts: number;
-  state: UpstreamState;
+  state: GatewayUpstreamState;
   /** The last upstream error, credentials removed; null while healthy. */
   last_error: string | null;
 }
 
 /** Told whenever a stream's upstream changes state (e.g. to broadcast `stream_status`). */
-export type StreamStatusListener = (status: { stream_id: number; quality: LiveQuality; state: UpstreamState; viewers: number }) => void;
+export type StreamStatusListener = (status: {
+  stream_id: number;
+  quality: StreamQuality;
+  state: GatewayUpstreamState;
+  viewers: number;
+}) => void;
 
 /** The subset of pino's logger the gateway uses (Fastify's `app.log` fits). */
 export interface GatewayLogger {

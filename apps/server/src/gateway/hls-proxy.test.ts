@@ -64,8 +64,12 @@ describe('HLS helpers', () => {
   it('describes a failed fetch by origin and path only: no user info, password or query token', () => {
     const src = { url: 'http://admin:hunter22@cam:8080/live/index.m3u8?token=abc123', protocol: 'hls' };
     const target = upstreamUrl(src, 'index.m3u8', '')!;
-    expect(upstreamFailure(src, target, 'answered 503 Service Unavailable')).toBe('http://cam:8080/live/index.m3u8: answered 503 Service Unavailable');
-    expect(upstreamFailure(src, target, 'unreachable (rtsp://admin:hunter22@cam/ said hunter22)')).not.toMatch(/admin|hunter22/);
+    expect(upstreamFailure(src, target, 'answered 503 Service Unavailable')).toBe(
+      'http://cam:8080/live/index.m3u8: answered 503 Service Unavailable',
+    );
+    expect(upstreamFailure(src, target, 'unreachable (rtsp://admin:hunter22@cam/ said hunter22)')).not.toMatch(
+      /admin|hunter22/,
+    );
   });
 });
 
@@ -79,11 +83,40 @@ describe('HLS through the gateway', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'pantau-hls-'));
-    ffmpeg = spawn('ffmpeg', [
-      '-v', 'error', '-re', '-f', 'lavfi', '-i', 'testsrc=size=320x180:rate=25',
-      '-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency', '-g', '25', '-keyint_min', '25', '-sc_threshold', '0',
-      '-f', 'hls', '-hls_time', '1', '-hls_list_size', '4', '-hls_flags', 'delete_segments+independent_segments', path.join(dir, 'index.m3u8'),
-    ], { stdio: 'ignore' });
+    ffmpeg = spawn(
+      'ffmpeg',
+      [
+        '-v',
+        'error',
+        '-re',
+        '-f',
+        'lavfi',
+        '-i',
+        'testsrc=size=320x180:rate=25',
+        '-c:v',
+        'libx264',
+        '-preset',
+        'veryfast',
+        '-tune',
+        'zerolatency',
+        '-g',
+        '25',
+        '-keyint_min',
+        '25',
+        '-sc_threshold',
+        '0',
+        '-f',
+        'hls',
+        '-hls_time',
+        '1',
+        '-hls_list_size',
+        '4',
+        '-hls_flags',
+        'delete_segments+independent_segments',
+        path.join(dir, 'index.m3u8'),
+      ],
+      { stdio: 'ignore' },
+    );
     camera = http.createServer((req, res) => {
       requests.push({ url: req.url ?? '', auth: req.headers.authorization });
       if (req.headers.authorization !== `Basic ${Buffer.from('viewer:p@ss word').toString('base64')}`) {
@@ -95,13 +128,21 @@ describe('HLS through the gateway', () => {
         res.writeHead(404).end();
         return;
       }
-      res.writeHead(200, { 'content-type': file.endsWith('.m3u8') ? 'application/vnd.apple.mpegurl' : 'video/mp2t' }).end(readFileSync(file));
+      res
+        .writeHead(200, { 'content-type': file.endsWith('.m3u8') ? 'application/vnd.apple.mpegurl' : 'video/mp2t' })
+        .end(readFileSync(file));
     });
     await new Promise<void>((r) => camera.listen(0, '127.0.0.1', r));
     cameraPort = (camera.address() as AddressInfo).port;
     const url = `http://viewer:${encodeURIComponent('p@ss word')}@127.0.0.1:${cameraPort}/live/index.m3u8`;
     t = await startTestApp(new Map([['5/sub', { url, protocol: 'hls' }]]), {}, { ticketTtlMs: 1500 });
-    await waitFor('ffmpeg playlist with 2 segments', () => existsSync(path.join(dir, 'index.m3u8')) && (readFileSync(path.join(dir, 'index.m3u8'), 'utf8').match(/\.ts/g)?.length ?? 0) >= 2, 20_000);
+    await waitFor(
+      'ffmpeg playlist with 2 segments',
+      () =>
+        existsSync(path.join(dir, 'index.m3u8')) &&
+        (readFileSync(path.join(dir, 'index.m3u8'), 'utf8').match(/\.ts/g)?.length ?? 0) >= 2,
+      20_000,
+    );
   }, 30_000);
 
   afterAll(async () => {
@@ -133,7 +174,14 @@ describe('HLS through the gateway', () => {
     expect(requests.at(-1)?.url).toBe(`/live/${segment.replace(/\?.*$/, '')}`);
     expect(requests.every((r) => r.auth?.startsWith('Basic '))).toBe(true);
     const figures = t.gateway.stats().perStream.find((p) => p.protocol === 'hls');
-    expect(figures).toMatchObject({ stream_id: 5, quality: 'sub', state: 'live', viewers: 1, restarts: 0, last_error: null });
+    expect(figures).toMatchObject({
+      stream_id: 5,
+      quality: 'sub',
+      state: 'live',
+      viewers: 1,
+      restarts: 0,
+      last_error: null,
+    });
     expect(figures!.bytes_in).toBeGreaterThan(bytes.length);
   });
 
@@ -146,8 +194,15 @@ describe('HLS through the gateway', () => {
       await new Promise((r) => setTimeout(r, 600));
     }
     expect((await fetch(`${t.http}${unused}`)).status).toBe(401);
-    const other = createLiveTicket(Buffer.from('another secret of 32 bytes......'), { streamId: 5, quality: 'sub', userId: 7, ttlMs: 60_000 });
-    expect((await fetch(`${t.http}/hls/streams/5/sub/index.m3u8?ticket=${encodeURIComponent(other.ticket)}`)).status).toBe(401);
+    const other = createLiveTicket(Buffer.from('another secret of 32 bytes......'), {
+      streamId: 5,
+      quality: 'sub',
+      userId: 7,
+      ttlMs: 60_000,
+    });
+    expect(
+      (await fetch(`${t.http}/hls/streams/5/sub/index.m3u8?ticket=${encodeURIComponent(other.ticket)}`)).status,
+    ).toBe(401);
     expect((await fetch(`${t.http}/hls/streams/5/sub/index.m3u8`)).status).toBe(401);
     const good = createLiveTicket(TEST_SECRET, { streamId: 5, quality: 'sub', userId: 7, ttlMs: 60_000 });
     const q = `ticket=${encodeURIComponent(good.ticket)}`;
@@ -167,7 +222,8 @@ describe('HLS figures', () => {
   const told: Array<{ stream_id: number; state: string }> = [];
 
   /** A fresh `/live` URL (a new ticket: a new player) for stream `id`. */
-  const liveUrl = async (id = 7): Promise<string> => (await getLive(t, `/api/v1/streams/${id}/live?quality=sub`)).body.data!.url;
+  const liveUrl = async (id = 7): Promise<string> =>
+    (await getLive(t, `/api/v1/streams/${id}/live?quality=sub`)).body.data!.url;
   const figures = (id = 7) => t.gateway.stats().perStream.find((p) => p.stream_id === id && p.protocol === 'hls');
 
   beforeAll(async () => {
@@ -184,9 +240,15 @@ describe('HLS figures', () => {
     await cam?.close();
   });
 
-  async function start(sources: Record<string, { url: string; protocol: string }> = { '7/sub': { url: cam.url, protocol: 'hls' } }): Promise<void> {
+  async function start(
+    sources: Record<string, { url: string; protocol: string }> = { '7/sub': { url: cam.url, protocol: 'hls' } },
+  ): Promise<void> {
     clock = 5_000_000;
-    t = await startTestApp(new Map(Object.entries(sources)), { idleTimeoutMs: 3000, hls: { now: () => clock }, onStatus: (s) => told.push({ stream_id: s.stream_id, state: s.state }) });
+    t = await startTestApp(new Map(Object.entries(sources)), {
+      idleTimeoutMs: 3000,
+      hls: { now: () => clock },
+      onStatus: (s) => told.push({ stream_id: s.stream_id, state: s.state }),
+    });
   }
 
   it('two players reloading the playlist are 2 viewers; every byte fetched from the source is counted', async () => {
@@ -200,9 +262,23 @@ describe('HLS figures', () => {
     clock += 2500;
     const f = figures()!;
     const expected = 3 * Buffer.byteLength(cam.playlist) + cam.segmentBytes;
-    expect(f).toEqual({ stream_id: 7, quality: 'sub', protocol: 'hls', state: 'live', viewers: 2, bytes_in: expected, bitrate_bps: Math.round((expected * 8 * 1000) / 2500), uptime_ms: 2500, restarts: 0, last_error: null });
+    expect(f).toEqual({
+      stream_id: 7,
+      quality: 'sub',
+      protocol: 'hls',
+      state: 'live',
+      viewers: 2,
+      bytes_in: expected,
+      bitrate_bps: Math.round((expected * 8 * 1000) / 2500),
+      uptime_ms: 2500,
+      restarts: 0,
+      last_error: null,
+    });
     expect(t.gateway.stats()).toMatchObject({ streams: 1, viewers: 2 });
-    expect(told).toEqual([{ stream_id: 7, state: 'starting' }, { stream_id: 7, state: 'live' }]);
+    expect(told).toEqual([
+      { stream_id: 7, state: 'starting' },
+      { stream_id: 7, state: 'live' },
+    ]);
   });
 
   it('viewers drop to 0 after the viewer window; the stream leaves the list after idleTimeoutMs more', async () => {
@@ -218,34 +294,59 @@ describe('HLS figures', () => {
     expect(told.at(-1)).toEqual({ stream_id: 7, state: 'stopped' });
     // A player that comes back starts a new run.
     expect((await fetch(`${t.http}${a}`)).status).toBe(200);
-    expect(figures()).toMatchObject({ viewers: 1, state: 'live', uptime_ms: 0, bytes_in: Buffer.byteLength(cam.playlist) });
+    expect(figures()).toMatchObject({
+      viewers: 1,
+      state: 'live',
+      uptime_ms: 0,
+      bytes_in: Buffer.byteLength(cam.playlist),
+    });
   });
 
   it('a failing source: reconnecting, failures counted, last_error without credentials; live again when it answers', async () => {
     const gone = await startFakeHlsSource();
     await gone.close(); // nothing listens on its port any more
     const closedPort = gone.port;
-    await start({ '7/sub': { url: cam.url, protocol: 'hls' }, '8/sub': { url: `http://${USER}:${encodeURIComponent(PASSWORD)}@127.0.0.1:${closedPort}/live/index.m3u8?token=${FAKE_HLS_TOKEN}`, protocol: 'hls' } });
+    await start({
+      '7/sub': { url: cam.url, protocol: 'hls' },
+      '8/sub': {
+        url: `http://${USER}:${encodeURIComponent(PASSWORD)}@127.0.0.1:${closedPort}/live/index.m3u8?token=${FAKE_HLS_TOKEN}`,
+        protocol: 'hls',
+      },
+    });
     const a = await liveUrl();
     expect((await fetch(`${t.http}${a}`)).status).toBe(200);
     clock += 1000;
     cam.failWith = 503;
     expect((await fetch(`${t.http}${a}`)).status).toBe(502);
     expect((await fetch(`${t.http}${a}`)).status).toBe(502);
-    expect(figures()).toMatchObject({ state: 'reconnecting', viewers: 1, uptime_ms: 0, restarts: 2, last_error: `http://127.0.0.1:${cam.port}/live/index.m3u8: answered 503 Service Unavailable` });
+    expect(figures()).toMatchObject({
+      state: 'reconnecting',
+      viewers: 1,
+      uptime_ms: 0,
+      restarts: 2,
+      last_error: `http://127.0.0.1:${cam.port}/live/index.m3u8: answered 503 Service Unavailable`,
+    });
 
     expect((await fetch(`${t.http}${await liveUrl(8)}`)).status).toBe(502);
     expect(figures(8)).toMatchObject({ state: 'reconnecting', restarts: 1 });
-    expect(figures(8)!.last_error).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/live\/index\.m3u8: unreachable \(.*ECONNREFUSED/);
+    expect(figures(8)!.last_error).toMatch(
+      /^http:\/\/127\.0\.0\.1:\d+\/live\/index\.m3u8: unreachable \(.*ECONNREFUSED/,
+    );
 
     const shown = JSON.stringify(t.gateway.stats());
-    for (const secret of [USER, PASSWORD, encodeURIComponent(PASSWORD), FAKE_HLS_TOKEN]) expect(shown).not.toContain(secret);
+    for (const secret of [USER, PASSWORD, encodeURIComponent(PASSWORD), FAKE_HLS_TOKEN])
+      expect(shown).not.toContain(secret);
 
     cam.failWith = null;
     expect((await fetch(`${t.http}${a}`)).status).toBe(200);
     clock += 700;
     expect(figures()).toMatchObject({ state: 'live', uptime_ms: 700, restarts: 2, last_error: null });
-    expect(told.filter((s) => s.stream_id === 7).map((s) => s.state)).toEqual(['starting', 'live', 'reconnecting', 'live']);
+    expect(told.filter((s) => s.stream_id === 7).map((s) => s.state)).toEqual([
+      'starting',
+      'live',
+      'reconnecting',
+      'live',
+    ]);
   });
 
   it('a segment the source no longer has (404) is not a failure', async () => {

@@ -26,8 +26,9 @@ import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
+import { StreamQuality } from '@pantau/shared';
 import { redactCredentials } from './ffmpeg-upstream.js';
-import type { LiveQuality, StreamSource } from './gateway-types.js';
+import type { StreamSource } from './gateway-types.js';
 import type { HlsStats } from './hls-stats.js';
 import { verifyLiveTicket } from './live-ticket.js';
 
@@ -51,7 +52,12 @@ export function isHlsSource(source: StreamSource): boolean {
 }
 
 /** The console's URL for a stream's playlist (server-relative path with the ticket). */
-export function hlsPlaylistPath(streamId: number, quality: LiveQuality, ticket: string, source: StreamSource): string {
+export function hlsPlaylistPath(
+  streamId: number,
+  quality: StreamQuality,
+  ticket: string,
+  source: StreamSource,
+): string {
   const name = new URL(source.url).pathname.split('/').pop() || 'index.m3u8';
   return `/hls/streams/${streamId}/${quality}/${name}?ticket=${encodeURIComponent(ticket)}`;
 }
@@ -89,7 +95,8 @@ export function upstreamUrl(source: StreamSource, rest: string, query: string): 
  */
 export function rewritePlaylist(text: string, source: StreamSource, ticket: string): string {
   const { dir } = sourceBase(source);
-  const withTicket = (uri: string): string => `${uri}${uri.includes('?') ? '&' : '?'}ticket=${encodeURIComponent(ticket)}`;
+  const withTicket = (uri: string): string =>
+    `${uri}${uri.includes('?') ? '&' : '?'}ticket=${encodeURIComponent(ticket)}`;
   const relative = (uri: string): string => {
     if (!/^[a-z][a-z0-9+.-]*:/i.test(uri)) return uri.startsWith('/') ? uri : withTicket(uri);
     let u: URL;
@@ -126,7 +133,7 @@ function basicAuth(source: StreamSource): string | undefined {
 /** What {@link hlsProxyRoutes} needs (a subset of the gateway's deps). */
 export interface HlsProxyDeps {
   ticketSecret: Buffer;
-  resolveSource(streamId: number, quality: LiveQuality, userId?: number): Promise<StreamSource | null>;
+  resolveSource(streamId: number, quality: StreamQuality, userId?: number): Promise<StreamSource | null>;
   /** Where each stream's requests, bytes and failures are counted (the gateway's `hls`). */
   stats: HlsStats;
 }
@@ -148,7 +155,7 @@ function fetchProblem(err: unknown): string {
 
 const Params = z.object({
   id: z.coerce.number().int().positive(),
-  quality: z.enum(['main', 'sub']),
+  quality: StreamQuality,
   '*': z.string().min(1).max(1024),
 });
 
@@ -177,7 +184,9 @@ export async function hlsProxyRoutes(app: FastifyInstance, deps: HlsProxyDeps): 
     if (!parsed.success) return refuse(reply, 400, 'bad request');
     const { id, quality } = parsed.data;
     const rest = parsed.data['*'];
-    const search = new URLSearchParams(request.url.includes('?') ? request.url.slice(request.url.indexOf('?') + 1) : '');
+    const search = new URLSearchParams(
+      request.url.includes('?') ? request.url.slice(request.url.indexOf('?') + 1) : '',
+    );
     const ticket = search.get('ticket') ?? '';
     search.delete('ticket');
     if (ticket === '' || ticket.length > 512) return refuse(reply, 401, 'ticket required');
@@ -185,7 +194,8 @@ export async function hlsProxyRoutes(app: FastifyInstance, deps: HlsProxyDeps): 
     prune(now);
     let verdict = verifyLiveTicket(deps.ticketSecret, ticket, now, { streamId: id, quality });
     // A ticket in use stays good (see the module comment): check everything but its expiry.
-    if (!verdict.ok && verdict.error === 'EXPIRED' && active.has(ticket)) verdict = verifyLiveTicket(deps.ticketSecret, ticket, 0, { streamId: id, quality });
+    if (!verdict.ok && verdict.error === 'EXPIRED' && active.has(ticket))
+      verdict = verifyLiveTicket(deps.ticketSecret, ticket, 0, { streamId: id, quality });
     if (!verdict.ok) return refuse(reply, 401, verdict.message);
     const isPlaylist = rest.toLowerCase().endsWith('.m3u8');
     const source = await deps.resolveSource(id, quality, verdict.claims.userId);
@@ -199,7 +209,11 @@ export async function hlsProxyRoutes(app: FastifyInstance, deps: HlsProxyDeps): 
     const auth = basicAuth(source);
     let res: Response;
     try {
-      res = await fetch(target, { headers: auth ? { authorization: auth } : {}, signal: AbortSignal.timeout(HLS_UPSTREAM_TIMEOUT_MS), redirect: 'error' });
+      res = await fetch(target, {
+        headers: auth ? { authorization: auth } : {},
+        signal: AbortSignal.timeout(HLS_UPSTREAM_TIMEOUT_MS),
+        redirect: 'error',
+      });
     } catch (err) {
       const timedOut = err instanceof Error && err.name === 'TimeoutError';
       request.log.info({ streamId: id, quality, timedOut }, 'hls proxy: source unreachable');
@@ -209,7 +223,8 @@ export async function hlsProxyRoutes(app: FastifyInstance, deps: HlsProxyDeps): 
     if (!res.ok) {
       await res.body?.cancel();
       // A segment gone from the live window is the player's lateness, not the source's fault.
-      if (isPlaylist || res.status !== 404) failed(`answered ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`);
+      if (isPlaylist || res.status !== 404)
+        failed(`answered ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`);
       return refuse(reply, res.status === 404 ? 404 : 502, `source answered ${res.status}`);
     }
     reply.header('cache-control', 'no-store');

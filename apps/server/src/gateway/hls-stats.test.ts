@@ -12,7 +12,12 @@ const made: HlsStats[] = [];
 const told: Array<{ stream_id: number; state: string; viewers: number }> = [];
 
 function stats(options: HlsStatsOptions = {}): HlsStats {
-  const s = new HlsStats({ now: () => clock, idleTimeoutMs: 5000, onStatus: (st) => told.push({ stream_id: st.stream_id, state: st.state, viewers: st.viewers }), ...options });
+  const s = new HlsStats({
+    now: () => clock,
+    idleTimeoutMs: 5000,
+    onStatus: (st) => told.push({ stream_id: st.stream_id, state: st.state, viewers: st.viewers }),
+    ...options,
+  });
   made.push(s);
   return s;
 }
@@ -67,7 +72,13 @@ describe('HlsStats', () => {
     s.failed(3, 'main', 'http://cam/live/index.m3u8: answered 503 Service Unavailable');
     s.request(3, 'main', 't', true);
     s.failed(3, 'main', 'http://cam/live/index.m3u8: unreachable (connect ECONNREFUSED)');
-    expect(s.stats()[0]).toMatchObject({ state: 'reconnecting', uptime_ms: 0, restarts: 2, last_error: 'http://cam/live/index.m3u8: unreachable (connect ECONNREFUSED)', viewers: 1 });
+    expect(s.stats()[0]).toMatchObject({
+      state: 'reconnecting',
+      uptime_ms: 0,
+      restarts: 2,
+      last_error: 'http://cam/live/index.m3u8: unreachable (connect ECONNREFUSED)',
+      viewers: 1,
+    });
 
     clock += 1000;
     s.request(3, 'main', 't', true);
@@ -87,7 +98,7 @@ describe('HlsStats', () => {
     // 250 000 bytes over 2 s
     expect(s.stats()[0]).toMatchObject({ bytes_in: 250_000, bitrate_bps: 1_000_000 });
     clock += 4000; // the first sample left the 5 s window
-    expect(s.stats()[0]).toMatchObject({ bytes_in: 250_000, bitrate_bps: 150_000 * 8 * 1000 / 4000 });
+    expect(s.stats()[0]).toMatchObject({ bytes_in: 250_000, bitrate_bps: (150_000 * 8 * 1000) / 4000 });
     clock += 1001;
     expect(s.stats()[0]).toMatchObject({ bytes_in: 250_000, bitrate_bps: 0 });
     s.received(2, 'sub', 1000); // not asked for: ignored
@@ -101,7 +112,10 @@ describe('HlsStats', () => {
     clock += HLS_MIN_VIEWER_WINDOW_MS;
     s.request(2, 'sub', 'b', true);
     clock += 5000;
-    expect(s.stats().map((e) => [e.stream_id, e.viewers])).toEqual([[1, 0], [2, 1]]);
+    expect(s.stats().map((e) => [e.stream_id, e.viewers])).toEqual([
+      [1, 0],
+      [2, 1],
+    ]);
     clock += 1;
     expect(s.stats().map((e) => e.stream_id)).toEqual([2]);
     expect(told.at(-1)).toEqual({ stream_id: 1, state: 'stopped', viewers: 0 });

@@ -30,7 +30,8 @@
  *
  * Time comes from the `now` option (epoch ms), so tests move a clock instead of sleeping.
  */
-import type { LiveQuality, StreamStats, StreamStatusListener, UpstreamState } from './gateway-types.js';
+import type { GatewayUpstreamState, StreamQuality } from '@pantau/shared';
+import type { StreamStats, StreamStatusListener } from './gateway-types.js';
 import { RateMeter } from './stream-session.js';
 
 /** Smallest viewer window, ms (see the module comment). */
@@ -54,8 +55,8 @@ export interface HlsStatsOptions {
 
 interface Entry {
   streamId: number;
-  quality: LiveQuality;
-  state: UpstreamState;
+  quality: StreamQuality;
+  state: GatewayUpstreamState;
   /** ticket → its last playlist request, ms. */
   players: Map<string, number>;
   /** Last request of any kind, ms. */
@@ -69,7 +70,7 @@ interface Entry {
   lastError: string | null;
 }
 
-const keyOf = (streamId: number, quality: LiveQuality): string => `${streamId}/${quality}`;
+const keyOf = (streamId: number, quality: StreamQuality): string => `${streamId}/${quality}`;
 
 /** `#EXT-X-TARGETDURATION:<s>` of a media playlist, in ms, or null (master playlists have none). */
 export function targetDurationMs(playlist: string): number | null {
@@ -105,7 +106,7 @@ export class HlsStats {
    * @param player the request's ticket: one per player
    * @param playlist true for a playlist (`.m3u8`): only those count the player as a viewer
    */
-  request(streamId: number, quality: LiveQuality, player: string, playlist: boolean): void {
+  request(streamId: number, quality: StreamQuality, player: string, playlist: boolean): void {
     if (this.closed) return;
     const now = this.now();
     this.sweep(now);
@@ -133,7 +134,7 @@ export class HlsStats {
   }
 
   /** `bytes` of a playlist or segment arrived from the source (ignored for a stream not tracked). */
-  received(streamId: number, quality: LiveQuality, bytes: number): void {
+  received(streamId: number, quality: StreamQuality, bytes: number): void {
     const entry = this.entries.get(keyOf(streamId, quality));
     if (!entry || bytes <= 0) return;
     const now = this.now();
@@ -147,7 +148,7 @@ export class HlsStats {
    * viewer window.
    * @param text the playlist as the source sent it
    */
-  playlistLoaded(streamId: number, quality: LiveQuality, text: string): void {
+  playlistLoaded(streamId: number, quality: StreamQuality, text: string): void {
     const entry = this.entries.get(keyOf(streamId, quality));
     if (!entry) return;
     const now = this.now();
@@ -164,7 +165,7 @@ export class HlsStats {
    * reason kept as `last_error`, the stream `reconnecting` until the next playlist arrives.
    * @param reason why, already without credentials (it is shown to every user in scope)
    */
-  failed(streamId: number, quality: LiveQuality, reason: string): void {
+  failed(streamId: number, quality: StreamQuality, reason: string): void {
     const entry = this.entries.get(keyOf(streamId, quality));
     if (!entry) return;
     const now = this.now();
@@ -232,6 +233,11 @@ export class HlsStats {
   }
 
   private tell(entry: Entry, now: number): void {
-    this.onStatus?.({ stream_id: entry.streamId, quality: entry.quality, state: entry.state, viewers: this.viewers(entry, now) });
+    this.onStatus?.({
+      stream_id: entry.streamId,
+      quality: entry.quality,
+      state: entry.state,
+      viewers: this.viewers(entry, now),
+    });
   }
 }

@@ -32,21 +32,35 @@ describe('live tickets', () => {
     expect(verifyLiveTicket(randomBytes(32), ticket)).toMatchObject({ ok: false, error: 'BAD_SIGNATURE' });
     const [v, payload, sig] = ticket.split('.') as [string, string, string];
     // Same signature, payload claiming another stream.
-    const forged = Buffer.from(JSON.stringify({ s: 13, q: 'sub', u: 3, e: Date.now() + 60_000, n: 'x' })).toString('base64url');
+    const forged = Buffer.from(JSON.stringify({ s: 13, q: 'sub', u: 3, e: Date.now() + 60_000, n: 'x' })).toString(
+      'base64url',
+    );
     expect(verifyLiveTicket(secret, `${v}.${forged}.${sig}`)).toMatchObject({ ok: false, error: 'BAD_SIGNATURE' });
     // Truncated signature (different length must not throw in timingSafeEqual).
-    expect(verifyLiveTicket(secret, `${v}.${payload}.${sig.slice(0, 10)}`)).toMatchObject({ ok: false, error: 'BAD_SIGNATURE' });
+    expect(verifyLiveTicket(secret, `${v}.${payload}.${sig.slice(0, 10)}`)).toMatchObject({
+      ok: false,
+      error: 'BAD_SIGNATURE',
+    });
   });
 
   it('refuses a ticket for another stream or quality', () => {
     const { ticket } = createLiveTicket(secret, input);
-    expect(verifyLiveTicket(secret, ticket, Date.now(), { streamId: 13, quality: 'sub' })).toMatchObject({ ok: false, error: 'WRONG_STREAM' });
-    expect(verifyLiveTicket(secret, ticket, Date.now(), { streamId: 12, quality: 'main' })).toMatchObject({ ok: false, error: 'WRONG_STREAM' });
+    expect(verifyLiveTicket(secret, ticket, Date.now(), { streamId: 13, quality: 'sub' })).toMatchObject({
+      ok: false,
+      error: 'WRONG_STREAM',
+    });
+    expect(verifyLiveTicket(secret, ticket, Date.now(), { streamId: 12, quality: 'main' })).toMatchObject({
+      ok: false,
+      error: 'WRONG_STREAM',
+    });
   });
 
-  it.each(['', 'x', 'v1.a', 'v2.a.b', 'v1..b', 'v1.a.', '.'.repeat(600), `v1.${'a'.repeat(600)}.b`])('refuses malformed %j', (bad) => {
-    expect(verifyLiveTicket(secret, bad)).toMatchObject({ ok: false, error: 'MALFORMED' });
-  });
+  it.each(['', 'x', 'v1.a', 'v2.a.b', 'v1..b', 'v1.a.', '.'.repeat(600), `v1.${'a'.repeat(600)}.b`])(
+    'refuses malformed %j',
+    (bad) => {
+      expect(verifyLiveTicket(secret, bad)).toMatchObject({ ok: false, error: 'MALFORMED' });
+    },
+  );
 
   it('refuses a correctly signed payload of the wrong shape', () => {
     // Sign garbage with the real key, the way live-ticket.ts signs.

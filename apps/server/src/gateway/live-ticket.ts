@@ -10,12 +10,12 @@
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import type { LiveQuality } from './gateway-types.js';
+import { StreamQuality } from '@pantau/shared';
 
 /** What a valid ticket grants. */
 export interface LiveTicketClaims {
   streamId: number;
-  quality: LiveQuality;
+  quality: StreamQuality;
   userId: number;
   /** Epoch ms after which the ticket no longer opens a connection. */
   expiresAt: number;
@@ -26,8 +26,7 @@ export type LiveTicketError = 'MALFORMED' | 'BAD_SIGNATURE' | 'EXPIRED' | 'WRONG
 
 /** Result of {@link verifyLiveTicket}: the claims, or a reason as a value. */
 export type LiveTicketResult =
-  | { ok: true; claims: LiveTicketClaims }
-  | { ok: false; error: LiveTicketError; message: string };
+  { ok: true; claims: LiveTicketClaims } | { ok: false; error: LiveTicketError; message: string };
 
 /** Default time a ticket gives the player to connect, ms. */
 export const DEFAULT_TICKET_TTL_MS = 60_000;
@@ -40,7 +39,7 @@ const CONTEXT = 'pantau-live-ticket.v1.';
 
 const Payload = z.object({
   s: z.int().positive(),
-  q: z.enum(['main', 'sub']),
+  q: StreamQuality,
   u: z.int().positive(),
   e: z.int().positive(),
   n: z.string().max(32),
@@ -65,13 +64,19 @@ function checkSecret(secret: Buffer): void {
  */
 export function createLiveTicket(
   secret: Buffer,
-  input: { streamId: number; quality: LiveQuality; userId: number; ttlMs?: number; now?: number },
+  input: { streamId: number; quality: StreamQuality; userId: number; ttlMs?: number; now?: number },
 ): { ticket: string; expiresAt: number } {
   checkSecret(secret);
   const ttlMs = input.ttlMs ?? DEFAULT_TICKET_TTL_MS;
   if (!(ttlMs > 0) || !Number.isFinite(ttlMs)) throw new RangeError('ttlMs must be a positive number of ms');
   const expiresAt = Math.floor((input.now ?? Date.now()) + ttlMs);
-  const body = { s: input.streamId, q: input.quality, u: input.userId, e: expiresAt, n: randomBytes(9).toString('base64url') };
+  const body = {
+    s: input.streamId,
+    q: input.quality,
+    u: input.userId,
+    e: expiresAt,
+    n: randomBytes(9).toString('base64url'),
+  };
   const payload = Buffer.from(JSON.stringify(body)).toString('base64url');
   return { ticket: `${VERSION}.${payload}.${sign(secret, payload).toString('base64url')}`, expiresAt };
 }
@@ -89,7 +94,7 @@ export function verifyLiveTicket(
   secret: Buffer,
   ticket: string,
   now: number = Date.now(),
-  expected?: { streamId: number; quality: LiveQuality },
+  expected?: { streamId: number; quality: StreamQuality },
 ): LiveTicketResult {
   checkSecret(secret);
   const parts = ticket.length <= MAX_TICKET_LENGTH ? ticket.split('.') : [];
@@ -110,7 +115,12 @@ export function verifyLiveTicket(
   }
   const parsed = Payload.safeParse(body);
   if (!parsed.success) return { ok: false, error: 'MALFORMED', message: 'malformed ticket payload' };
-  const claims: LiveTicketClaims = { streamId: parsed.data.s, quality: parsed.data.q, userId: parsed.data.u, expiresAt: parsed.data.e };
+  const claims: LiveTicketClaims = {
+    streamId: parsed.data.s,
+    quality: parsed.data.q,
+    userId: parsed.data.u,
+    expiresAt: parsed.data.e,
+  };
   if (now >= claims.expiresAt) return { ok: false, error: 'EXPIRED', message: 'ticket expired' };
   if (expected && (expected.streamId !== claims.streamId || expected.quality !== claims.quality)) {
     return { ok: false, error: 'WRONG_STREAM', message: 'ticket is for another stream or quality' };

@@ -7,7 +7,8 @@
  */
 import { FfmpegUpstream } from './ffmpeg-upstream.js';
 import { silentLogger } from './gateway-types.js';
-import type { GatewayLogger, LiveQuality, StreamSource, StreamStats, StreamStatusListener } from './gateway-types.js';
+import type { StreamQuality } from '@pantau/shared';
+import type { GatewayLogger, StreamSource, StreamStats, StreamStatusListener } from './gateway-types.js';
 import { HlsStats } from './hls-stats.js';
 import type { HlsStatsOptions } from './hls-stats.js';
 import { StreamSession } from './stream-session.js';
@@ -43,7 +44,7 @@ export interface StreamGatewayOptions extends StreamSessionOptions {
 /** What {@link StreamGateway.attach} needs. */
 export interface AttachRequest {
   streamId: number;
-  quality: LiveQuality;
+  quality: StreamQuality;
   /** Camera URL with credentials; used to start ffmpeg (or for its next restart if one runs). */
   source: StreamSource;
   socket: GatewaySocket;
@@ -76,7 +77,7 @@ export interface StreamStatusReport extends StreamStats {
 
 interface Entry {
   streamId: number;
-  quality: LiveQuality;
+  quality: StreamQuality;
   session: StreamSession;
   upstream: FfmpegUpstream;
   idleTimer: NodeJS.Timeout | null;
@@ -85,7 +86,7 @@ interface Entry {
 /** ws readyState CLOSING. */
 const CLOSING = 2;
 
-const keyOf = (streamId: number, quality: LiveQuality): string => `${streamId}/${quality}`;
+const keyOf = (streamId: number, quality: StreamQuality): string => `${streamId}/${quality}`;
 
 /**
  * Shares one ffmpeg per (stream, quality) among its viewers. Create one per server and call
@@ -107,7 +108,10 @@ export class StreamGateway {
       ...options.hls,
       idleTimeoutMs: this.idleTimeoutMs,
       onStatus: (status) => {
-        this.logger.info({ stream: keyOf(status.stream_id, status.quality), state: status.state, protocol: 'hls' }, 'gateway: stream state');
+        this.logger.info(
+          { stream: keyOf(status.stream_id, status.quality), state: status.state, protocol: 'hls' },
+          'gateway: stream state',
+        );
         options.onStatus?.(status);
       },
     });
@@ -141,7 +145,10 @@ export class StreamGateway {
       }
     };
     socket.once('close', detach);
-    this.logger.debug({ stream: keyOf(entry.streamId, entry.quality), viewerId, viewers: entry.session.viewerCount }, 'gateway: viewer attached');
+    this.logger.debug(
+      { stream: keyOf(entry.streamId, entry.quality), viewerId, viewers: entry.session.viewerCount },
+      'gateway: viewer attached',
+    );
     return { viewerId, detach };
   }
 
@@ -155,10 +162,14 @@ export class StreamGateway {
   }
 
   /** One MPEG-TS stream's figures with each viewer's status, or null if that stream is not active (HLS streams: see {@link stats}). */
-  status(streamId: number, quality: LiveQuality): StreamStatusReport | null {
+  status(streamId: number, quality: StreamQuality): StreamStatusReport | null {
     const entry = this.entries.get(keyOf(streamId, quality));
     if (!entry) return null;
-    return { ...this.statsOf(entry), gop_cache_bytes: entry.session.cachedGopBytes, viewer_status: entry.session.viewerStatus() };
+    return {
+      ...this.statsOf(entry),
+      gop_cache_bytes: entry.session.cachedGopBytes,
+      viewer_status: entry.session.viewerStatus(),
+    };
   }
 
   /**

@@ -42,7 +42,12 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function startsAtKeyFrame(msg: Buffer | undefined): boolean {
   if (!msg || msg.length < 3 * TS_PACKET_SIZE) return false;
   const at = 2 * TS_PACKET_SIZE;
-  return packetPid(msg, 0) === 0 && packetPid(msg, TS_PACKET_SIZE) !== 0 && payloadUnitStart(msg, at) && randomAccess(msg, at);
+  return (
+    packetPid(msg, 0) === 0 &&
+    packetPid(msg, TS_PACKET_SIZE) !== 0 &&
+    payloadUnitStart(msg, at) &&
+    randomAccess(msg, at)
+  );
 }
 
 /** ffprobe's complaints when decoding `bytes` (empty when clean) and the frame count. */
@@ -51,7 +56,18 @@ function probe(bytes: Buffer, name: string): { errors: string; frames: number } 
   writeFileSync(file, bytes);
   const r = spawnSync(
     'ffprobe',
-    ['-v', 'error', '-count_frames', '-select_streams', 'v', '-show_entries', 'stream=nb_read_frames', '-of', 'csv=p=0', file],
+    [
+      '-v',
+      'error',
+      '-count_frames',
+      '-select_streams',
+      'v',
+      '-show_entries',
+      'stream=nb_read_frames',
+      '-of',
+      'csv=p=0',
+      file,
+    ],
     { encoding: 'utf8' },
   );
   return { errors: r.stderr.trim(), frames: Number.parseInt(r.stdout.trim(), 10) };

@@ -161,7 +161,8 @@ export class StreamSession {
     };
     this.viewers.set(viewer.id, viewer);
     const psi = this.inspector.psi();
-    if (psi && this.gop.length > 0 && socket.readyState === OPEN) this.startViewer(viewer, Buffer.concat([psi, ...this.gop]));
+    if (psi && this.gop.length > 0 && socket.readyState === OPEN)
+      this.startViewer(viewer, Buffer.concat([psi, ...this.gop]));
     return viewer.id;
   }
 

@@ -119,7 +119,7 @@ function pmtPidFromPat(section: Buffer): number | null {
 function videoFromPmt(section: Buffer): { pid: number; streamType: number } | null {
   if (section[0] !== 0x02) return null;
   const programInfoLength = ((section[10]! & 0x0f) << 8) | section[11]!;
-  for (let i = 12 + programInfoLength; i + 5 <= section.length - 4; ) {
+  for (let i = 12 + programInfoLength; i + 5 <= section.length - 4;) {
     const streamType = section[i]!;
     const pid = ((section[i + 1]! & 0x1f) << 8) | section[i + 2]!;
     const esInfoLength = ((section[i + 3]! & 0x0f) << 8) | section[i + 4]!;

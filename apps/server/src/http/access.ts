@@ -17,11 +17,9 @@
  * 404, exactly like a record that does not exist, so no other site's data leaks.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { PantauError } from '@pantau/shared';
-import type { AuthService, AuthUser } from '../services/auth-service.js';
-
-/** Who may call a route. */
-export type Access = 'public' | 'device' | 'read' | 'operate' | 'admin' | 'user-admin';
+import { PantauError, type Access } from '@pantau/shared';
+import type { AuthService } from '../services/auth-service.js';
+import type { AuthUser } from '../domain/caller.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {

@@ -2,8 +2,7 @@
  * The audit actor of a request: the signed-in user, their address and browser.
  */
 import type { FastifyRequest } from 'fastify';
-import type { Actor } from '../repositories/audit-repository.js';
-import type { Caller } from '../services/organisation-service.js';
+import type { Actor, Caller } from '../domain/caller.js';
 import { userOf } from './access.js';
 
 /** Actor of a request (user may be absent on public routes). */

@@ -16,19 +16,30 @@ describe('CORS', () => {
   it('lets app://console send device headers and read the rate-limit headers', async () => {
     const pre = await fetch(`${h.server.url}/api/v1/detection/log`, {
       method: 'OPTIONS',
-      headers: { origin: 'app://console', 'access-control-request-method': 'POST', 'access-control-request-headers': 'x-api-key,x-api-secret,content-type' },
+      headers: {
+        origin: 'app://console',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'x-api-key,x-api-secret,content-type',
+      },
     });
     expect(pre.status).toBe(204);
     expect(pre.headers.get('access-control-allow-origin')).toBe('app://console');
     expect(pre.headers.get('access-control-allow-headers')).toContain('x-api-secret');
     const res = await fetch(`${h.server.url}/api/v1/detection/log`, {
       method: 'POST',
-      headers: { origin: 'app://console', 'content-type': 'application/json', 'x-api-key': h.credential.key, 'x-api-secret': h.credential.secret },
+      headers: {
+        origin: 'app://console',
+        'content-type': 'application/json',
+        'x-api-key': h.credential.key,
+        'x-api-secret': h.credential.secret,
+      },
       body: JSON.stringify({ re_id: 'cors-1', branch_id: h.branches[0]!.id, device_id: 'cam-1', detected_count: 1 }),
     });
     expect(res.status).toBe(202);
     const exposed = (res.headers.get('access-control-expose-headers') ?? '').split(',').map((x) => x.trim());
-    expect(exposed).toEqual(expect.arrayContaining(['x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset', 'retry-after']));
+    expect(exposed).toEqual(
+      expect.arrayContaining(['x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset', 'retry-after']),
+    );
     expect(res.headers.get('x-ratelimit-remaining')).not.toBeNull();
   });
 

@@ -7,7 +7,8 @@
  */
 import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import { PantauError, type CredentialPermission } from '@pantau/shared';
-import type { CredentialRow, CredentialService } from '../services/credential-service.js';
+import type { CredentialRow } from '../repositories/credential-repository.js';
+import type { CredentialService } from '../services/credential-service.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -23,13 +24,21 @@ const header = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : 
  * @throws PantauError UNAUTHENTICATED, INVALID_CREDENTIALS (also a suspended key: `details.reason: 'inactive'`),
  *   CREDENTIAL_EXPIRED, FORBIDDEN (permission), RATE_LIMITED
  */
-export function deviceAuth(credentials: CredentialService, permission: CredentialPermission): onRequestAsyncHookHandler {
+export function deviceAuth(
+  credentials: CredentialService,
+  permission: CredentialPermission,
+): onRequestAsyncHookHandler {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     let row: CredentialRow;
     try {
-      row = await credentials.verify(header(request.headers['x-api-key']), header(request.headers['x-api-secret']), request.ip);
+      row = await credentials.verify(
+        header(request.headers['x-api-key']),
+        header(request.headers['x-api-secret']),
+        request.ip,
+      );
     } catch (err) {
-      if (err instanceof PantauError && err.code === 'RATE_LIMITED') void reply.header('retry-after', String(err.details?.retry_after_s ?? 60));
+      if (err instanceof PantauError && err.code === 'RATE_LIMITED')
+        void reply.header('retry-after', String(err.details?.retry_after_s ?? 60));
       throw err;
     }
     request.credential = row;
@@ -40,7 +49,11 @@ export function deviceAuth(credentials: CredentialService, permission: Credentia
     void reply.header('x-ratelimit-reset', String(rate.resetEpochS));
     if (rate.limited) {
       void reply.header('retry-after', String(rate.retryAfterS));
-      throw new PantauError('RATE_LIMITED', `rate limit of ${rate.limit} requests per hour reached; retry in ${rate.retryAfterS} s`, { retry_after_s: rate.retryAfterS });
+      throw new PantauError(
+        'RATE_LIMITED',
+        `rate limit of ${rate.limit} requests per hour reached; retry in ${rate.retryAfterS} s`,
+        { retry_after_s: rate.retryAfterS },
+      );
     }
   };
 }

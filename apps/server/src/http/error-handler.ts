@@ -15,7 +15,12 @@ function fieldOf(instancePath: string): string {
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | PantauError, request, reply) => {
     if (err instanceof PantauError) {
-      if (err.status >= 500) request.log.error({ err }, err.message);
+      // a refusal that says when to come back says it the HTTP way too (RFC 9110 §10.2.3)
+      const retryAfter = err.details?.retry_after_s;
+      if (typeof retryAfter === 'number' && !reply.hasHeader('retry-after'))
+        void reply.header('retry-after', String(Math.max(1, Math.ceil(retryAfter))));
+      // back-pressure is the server working as meant, not an error to log at every request
+      if (err.status >= 500 && err.code !== 'UNAVAILABLE') request.log.error({ err }, err.message);
       return reply.status(err.status).send({ success: false, error: err.toBody() });
     }
     if (hasZodFastifySchemaValidationErrors(err)) {
@@ -25,13 +30,18 @@ export function installErrorHandler(app: FastifyInstance): void {
         let path = fieldOf(v.instancePath);
         const keys = (v.params as { keys?: unknown })?.keys;
         // an unknown field: name it
-        if (v.keyword === 'unrecognized_keys' && Array.isArray(keys) && typeof keys[0] === 'string') path = path ? `${path}.${keys[0]}` : keys[0];
+        if (v.keyword === 'unrecognized_keys' && Array.isArray(keys) && typeof keys[0] === 'string')
+          path = path ? `${path}.${keys[0]}` : keys[0];
         return { field: path || where, message: v.message ?? 'invalid' };
       });
       const first = issues[0] ?? { field: where, message: 'invalid' };
       return reply.status(400).send({
         success: false,
-        error: { code: 'VALIDATION_ERROR', message: `${first.field}: ${first.message}`, details: { field: first.field, location: where, issues } },
+        error: {
+          code: 'VALIDATION_ERROR',
+          message: `${first.field}: ${first.message}`,
+          details: { field: first.field, location: where, issues },
+        },
       });
     }
     if (isResponseSerializationError(err)) {
@@ -42,23 +52,39 @@ export function installErrorHandler(app: FastifyInstance): void {
     switch (e.code) {
       case 'FST_ERR_CTP_INVALID_JSON_BODY':
       case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-        return reply.status(400).send({ success: false, error: { code: 'INVALID_JSON', message: 'body is not valid JSON', details: { field: 'body' } } });
+        return reply.status(400).send({
+          success: false,
+          error: { code: 'INVALID_JSON', message: 'body is not valid JSON', details: { field: 'body' } },
+        });
       case 'FST_ERR_CTP_BODY_TOO_LARGE':
-        return reply.status(413).send({ success: false, error: { code: 'PAYLOAD_TOO_LARGE', message: 'body too large', details: { field: 'body' } } });
+        return reply.status(413).send({
+          success: false,
+          error: { code: 'PAYLOAD_TOO_LARGE', message: 'body too large', details: { field: 'body' } },
+        });
       case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-        return reply
-          .status(415)
-          .send({ success: false, error: { code: 'UNSUPPORTED_MEDIA_TYPE', message: `unsupported content-type ${request.headers['content-type'] ?? ''}`, details: { field: 'content-type' } } });
+        return reply.status(415).send({
+          success: false,
+          error: {
+            code: 'UNSUPPORTED_MEDIA_TYPE',
+            message: `unsupported content-type ${request.headers['content-type'] ?? ''}`,
+            details: { field: 'content-type' },
+          },
+        });
       default:
         break;
     }
     if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
-      return reply.status(e.statusCode).send({ success: false, error: { code: 'VALIDATION_ERROR', message: e.message } });
+      return reply
+        .status(e.statusCode)
+        .send({ success: false, error: { code: 'VALIDATION_ERROR', message: e.message } });
     }
     request.log.error({ err }, 'unhandled error');
     return reply.status(500).send({ success: false, error: { code: 'INTERNAL_ERROR', message: 'internal error' } });
   });
   app.setNotFoundHandler((request, reply) => {
-    reply.status(404).send({ success: false, error: { code: 'NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` } });
+    reply.status(404).send({
+      success: false,
+      error: { code: 'NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` },
+    });
   });
 }

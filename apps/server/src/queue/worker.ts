@@ -2,7 +2,12 @@
  * The job worker: claims due jobs queue by queue and runs each handler so that a job's
  * effects and its removal commit together.
  *
- * Two kinds of handler (see `JobHandler`):
+ * Jobs are declared beside their services (queue/job-definition.ts) and registered here; each
+ * claimed job's payload is decoded with its type's schema (queue/job-payloads.ts) before its
+ * handler sees it, and a payload that does not decode fails the job at once (to failed_jobs:
+ * retrying cannot mend it).
+ *
+ * Two kinds of handler (see `JobDefinition`):
  * - synchronous handlers (detections) run inside the completing transaction. Their queues
  *   share one batch lane: up to `batchSize` jobs per commit, each in its own savepoint,
  *   queues taken by priority. Grouping the commit is what lets the pipeline pass
@@ -19,28 +24,15 @@
  * committing "sending" before the call (see the notification service).
  *
  * The worker wakes when a job is enqueued and when the next delayed job falls due, and
- * yields to the event loop between batches so HTTP keeps answering under load.
+ * yields to the event loop between batches so HTTP keeps answering under load. Its commits
+ * wake the real-time hub through the executor's commit hook (db/sync-executor.ts).
  */
-import type SQLite from 'better-sqlite3';
 import type { Logger } from 'pino';
 import type { JobRow } from '../db/schema.js';
-import type { JobQueue } from './job-queue.js';
-
-/** A synchronous handler: runs inside the completing transaction. Throw to fail the attempt. */
-export type SyncJobHandler = (payload: unknown, job: JobRow) => void;
-
-/**
- * An asynchronous handler. `run` does the slow work outside any transaction and resolves
- * with an optional function of database effects, committed together with the job's
- * removal; reject (or throw from the effects) to fail the attempt. `signal` aborts when
- * the attempt times out or the worker stops.
- */
-export interface AsyncJobHandler {
-  kind: 'async';
-  run(payload: unknown, job: JobRow, signal: AbortSignal): Promise<void | (() => void)>;
-}
-
-export type JobHandler = SyncJobHandler | AsyncJobHandler;
+import type { SyncExecutor } from '../db/sync-executor.js';
+import type { JobQueue } from '../repositories/job-queue.js';
+import type { AsyncJobDefinition, JobDefinition } from './job-definition.js';
+import type { JobMap, PayloadSchemas } from './job-payloads.js';
 
 /** Per-queue settings the worker needs. */
 export interface WorkerQueueConfig {
@@ -48,32 +40,46 @@ export interface WorkerQueueConfig {
   concurrency: number;
 }
 
-export interface WorkerOptions {
-  db: SQLite.Database;
-  queue: JobQueue;
-  handlers: Readonly<Record<string, JobHandler>>;
+export interface WorkerOptions<M = JobMap> {
+  /** Runs each batch and each job's completion in one transaction (nested calls become savepoints). */
+  exec: SyncExecutor;
+  queue: JobQueue<M>;
+  /** The payload schema of every job type: a claimed job's payload is decoded with its type's. */
+  payloads: PayloadSchemas<M>;
+  /** Jobs to register at once (more with `register`). */
+  jobs?: ReadonlyArray<JobDefinition<M>>;
   logger: Logger;
   /** Queue settings by name; queues not listed run with concurrency 1 after the listed ones. */
   queues?: Readonly<Record<string, WorkerQueueConfig>>;
-  /** Called after each batch or async job that committed something (e.g. pump the real-time outbox). */
-  afterBatch?: () => void;
-  /** Jobs claimed per synchronous batch, one commit each (default 64). */
+  /** Most jobs per synchronous batch, one commit each (default 64). */
   batchSize?: number;
+  /**
+   * Time a synchronous batch may take before it commits what it has, ms (default 5): the batch
+   * holds the write lock, which the HTTP thread waits for.
+   */
+  batchBudgetMs?: number;
   /** Longest sleep between checks for delayed jobs, ms (default 1 000). */
   maxIdleMs?: number;
-  /** Timeout of an async attempt whose job type names none, ms (default 60 000). */
-  defaultTimeoutMs?: number;
 }
 
-const isAsync = (h: JobHandler | undefined): h is AsyncJobHandler => typeof h === 'object' && h !== null && h.kind === 'async';
+const isAsync = <M>(d: JobDefinition<M> | undefined): d is AsyncJobDefinition<M, keyof M & string> =>
+  d?.kind === 'async';
 
-/** Runs jobs until stopped. */
-export class Worker {
+/** A payload that does not decode: retrying cannot help, so the job fails at once. */
+class UndecodablePayload extends Error {}
+
+/** Runs jobs until stopped; `M` is the job map (type → payload). */
+export class Worker<M = JobMap> {
   private running = false;
   private timer: NodeJS.Timeout | null = null;
   private scheduled = false;
   private unsubscribe: (() => void) | null = null;
-  private readonly handlers = new Map<string, JobHandler>();
+  private readonly handlers = new Map<string, JobDefinition<M>>();
+  /**
+   * Queues that may have due jobs: marked when a job is enqueued, given back or promoted, and on
+   * every timer wake; cleared when a claim comes back short. An idle pass claims nothing.
+   */
+  private readonly maybeWork = new Set<string>();
   /** In-flight async attempts: job id → abort controller and settle promise. */
   private readonly inFlight = new Map<number, { ctl: AbortController; done: Promise<void>; queue: string }>();
   /** Jobs completed since start. */
@@ -81,12 +87,8 @@ export class Worker {
   /** Attempts that threw since start. */
   failures = 0;
 
-  private readonly inTx: (fn: () => unknown) => unknown;
-
-  constructor(private readonly opts: WorkerOptions) {
-    // one reusable wrapper (nested calls become savepoints)
-    this.inTx = opts.db.transaction((fn: () => unknown) => fn());
-    for (const [type, h] of Object.entries(opts.handlers)) this.handlers.set(type, h);
+  constructor(private readonly opts: WorkerOptions<M>) {
+    for (const def of opts.jobs ?? []) this.register(def);
   }
 
   get isRunning(): boolean {
@@ -94,19 +96,44 @@ export class Worker {
   }
 
   /**
-   * Register (or replace) the handler of a job type. Services wire their handlers here.
-   * @throws Error when the job type's queue mixes sync and async handlers
+   * Register (or replace) a job: its handler runs here, and the queue learns its settings.
+   * Services declare their jobs (`defineJob`); the container registers them.
+   * @throws Error when the job's queue would mix sync and async handlers
    */
-  register(type: string, handler: JobHandler): void {
-    const queue = this.opts.queue.specOf(type)?.queue;
-    if (queue) {
-      for (const [other, h] of this.handlers) {
-        if (other !== type && this.opts.queue.specOf(other)?.queue === queue && isAsync(h) !== isAsync(handler)) {
-          throw new Error(`queue ${queue} would mix synchronous (${isAsync(h) ? type : other}) and asynchronous handlers`);
-        }
+  register(def: JobDefinition<M>): void {
+    for (const [other, h] of this.handlers) {
+      if (other !== def.type && h.queue === def.queue && isAsync(h) !== isAsync(def)) {
+        throw new Error(
+          `queue ${def.queue} would mix synchronous (${isAsync(h) ? def.type : other}) and asynchronous handlers`,
+        );
       }
     }
-    this.handlers.set(type, handler);
+    this.handlers.set(def.type, def);
+    this.laneCache = null;
+    this.opts.queue.define(def.type, def);
+  }
+
+  /**
+   * A claimed job's payload, decoded with its type's schema.
+   * @throws UndecodablePayload naming the job type and the first field off the schema
+   */
+  private decode(job: JobRow): M[keyof M] {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(job.payload);
+    } catch {
+      throw new UndecodablePayload(`payload of ${job.type} job ${job.id} is not JSON`);
+    }
+    const schema = (this.opts.payloads as Record<string, PayloadSchemas<M>[keyof M] | undefined>)[job.type];
+    if (!schema) throw new UndecodablePayload(`no payload schema for job type ${job.type}`);
+    const r = schema.safeParse(raw);
+    if (!r.success) {
+      const issue = r.error.issues[0];
+      throw new UndecodablePayload(
+        `payload of ${job.type} job ${job.id} does not match its schema: ${issue?.path.join('.') || 'payload'}: ${issue?.message ?? 'invalid'}`,
+      );
+    }
+    return r.data;
   }
 
   /** Async attempts running now, per queue. */
@@ -120,9 +147,11 @@ export class Worker {
   start(): void {
     if (this.running) return;
     this.running = true;
-    const recovered = this.opts.queue.recover();
+    // only this worker's queues: another worker (the detection thread) may be running its own
+    const recovered = this.opts.queue.recover([...new Set([...this.handlers.values()].map((h) => h.queue))]);
     if (recovered > 0) this.opts.logger.warn({ recovered }, 'recovered jobs left running by a previous process');
-    this.unsubscribe = this.opts.queue.onEnqueue(() => this.wake());
+    this.unsubscribe = this.opts.queue.onEnqueue((queue) => this.notify(queue));
+    this.markAll();
     this.wake();
   }
 
@@ -142,6 +171,12 @@ export class Worker {
     await Promise.all(pending.map((f) => f.done));
   }
 
+  /** A queue has new due jobs (enqueued here, or by another thread that told us): claim there soon. */
+  notify(queue: string): void {
+    this.maybeWork.add(queue);
+    this.wake();
+  }
+
   /** Ask for a drain soon (coalesced). */
   wake(): void {
     if (!this.running || this.scheduled) return;
@@ -156,30 +191,54 @@ export class Worker {
     });
   }
 
-  /** The queues in claim order, split by lane. */
+  /**
+   * The queues this worker runs (those with a registered handler: another worker, e.g. the
+   * detection thread, may run the rest), in claim order, split by lane; computed on `register`.
+   */
   private lanes(): { syncQueues: string[]; asyncQueues: Array<{ name: string; concurrency: number }> } {
+    return (this.laneCache ??= this.computeLanes());
+  }
+
+  private laneCache: { syncQueues: string[]; asyncQueues: Array<{ name: string; concurrency: number }> } | null = null;
+
+  private computeLanes(): { syncQueues: string[]; asyncQueues: Array<{ name: string; concurrency: number }> } {
     const config = this.opts.queues ?? {};
-    const names = new Set<string>(Object.keys(config));
+    const names = new Set<string>();
     const asyncNames = new Set<string>();
-    for (const [type, h] of this.handlers) {
-      const q = this.opts.queue.specOf(type)?.queue;
-      if (!q) continue;
-      names.add(q);
-      if (isAsync(h)) asyncNames.add(q);
+    for (const h of this.handlers.values()) {
+      names.add(h.queue);
+      if (isAsync(h)) asyncNames.add(h.queue);
     }
-    const ordered = [...names].sort((a, b) => (config[a]?.priority ?? 1e9) - (config[b]?.priority ?? 1e9) || a.localeCompare(b));
+    const ordered = [...names].sort(
+      (a, b) => (config[a]?.priority ?? 1e9) - (config[b]?.priority ?? 1e9) || a.localeCompare(b),
+    );
     return {
       syncQueues: ordered.filter((q) => !asyncNames.has(q)),
-      asyncQueues: ordered.filter((q) => asyncNames.has(q)).map((name) => ({ name, concurrency: Math.max(1, config[name]?.concurrency ?? 1) })),
+      asyncQueues: ordered
+        .filter((q) => asyncNames.has(q))
+        .map((name) => ({ name, concurrency: Math.max(1, config[name]?.concurrency ?? 1) })),
     };
+  }
+
+  /** Every queue with a handler may have work (start, timer wakes). */
+  private markAll(): void {
+    for (const h of this.handlers.values()) this.maybeWork.add(h.queue);
+  }
+
+  /** Promote due delayed jobs (a read when none is due), marking their queues. */
+  private promote(): void {
+    const due = this.opts.queue.nextDueInMs();
+    if (due === null || due > 0) return;
+    for (const q of this.opts.exec.tx(() => this.opts.queue.promoteDue())) this.maybeWork.add(q);
   }
 
   private tick(): void {
     if (!this.running) return;
+    this.promote();
     const { syncQueues, asyncQueues } = this.lanes();
     let claimed = 0;
-    for (const q of asyncQueues) claimed += this.startAsync(q.name, q.concurrency);
-    claimed += this.drainSync(syncQueues);
+    for (const q of asyncQueues) if (this.maybeWork.has(q.name)) claimed += this.startAsync(q.name, q.concurrency);
+    claimed += this.drainSync(syncQueues.filter((q) => this.maybeWork.has(q)));
     if (claimed > 0) this.wake();
     else this.sleep();
   }
@@ -195,6 +254,7 @@ export class Worker {
    */
   drainOnce(): number {
     if (!this.running) return 0;
+    this.promote();
     const n = this.drainSync(this.lanes().syncQueues);
     if (n > 0) this.wake();
     else this.sleep();
@@ -206,30 +266,61 @@ export class Worker {
     const { queue, logger } = this.opts;
     const failed: Array<{ job: JobRow; message: string; outcome: string }> = [];
     let processed = 0;
-    const jobs = this.inTx(() => {
-      const claimed = queue.claimFrom(queues, this.opts.batchSize ?? 64);
-      for (const job of claimed) {
-        const handler = this.handlers.get(job.type);
-        try {
-          if (!handler || isAsync(handler)) throw new Error(`no synchronous handler for job type ${job.type}`);
-          const payload: unknown = JSON.parse(job.payload);
-          this.inTx(() => {
-            handler(payload, job);
-            queue.complete(job.id);
-          });
-          processed++;
-        } catch (err) {
-          const message = err instanceof Error ? err.message : String(err);
-          failed.push({ job, message, outcome: queue.fail(job, message).outcome });
+    const limit = this.opts.batchSize ?? 64;
+    const budgetMs = this.opts.batchBudgetMs ?? 5;
+    const chunk = Math.min(16, limit);
+    let short = false;
+    const jobs = this.opts.exec.tx(() => {
+      // taken in chunks, so a batch stops at its time budget without taking what it cannot run
+      const started = performance.now();
+      const all: JobRow[] = [];
+      while (all.length < limit) {
+        // taken, not claimed: they complete or fail in this transaction (JobQueue.takeFrom)
+        const taken = queue.takeFrom(queues, Math.min(chunk, limit - all.length));
+        all.push(...taken);
+        this.runSyncJobs(taken, failed, () => processed++);
+        if (taken.length < chunk) {
+          short = true;
+          break;
         }
+        if (performance.now() - started > budgetMs) break;
       }
-      return claimed;
-    }) as JobRow[];
+      return all;
+    });
+    // a short take emptied these queues: until something is enqueued, claiming there is waste
+    if (short) for (const q of queues) this.maybeWork.delete(q);
     this.processed += processed;
     this.failures += failed.length;
-    for (const f of failed) logger.warn({ job_id: f.job.id, type: f.job.type, attempt: f.job.attempts, outcome: f.outcome, err: f.message }, 'job attempt failed');
-    if (jobs.length > 0) this.opts.afterBatch?.();
+    for (const f of failed)
+      logger.warn(
+        { job_id: f.job.id, type: f.job.type, attempt: f.job.attempts, outcome: f.outcome, err: f.message },
+        'job attempt failed',
+      );
     return jobs.length;
+  }
+
+  /** Run taken synchronous jobs, each in its own savepoint (inside the batch's transaction). */
+  private runSyncJobs(
+    taken: readonly JobRow[],
+    failed: Array<{ job: JobRow; message: string; outcome: string }>,
+    done: () => void,
+  ): void {
+    const { queue } = this.opts;
+    for (const job of taken) {
+      const def = this.handlers.get(job.type);
+      try {
+        if (!def || isAsync(def)) throw new Error(`no synchronous handler for job type ${job.type}`);
+        const payload = this.decode(job);
+        this.opts.exec.tx(() => {
+          def.handle(payload as never, job);
+          queue.complete(job.id);
+        });
+        done();
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        failed.push({ job, message, outcome: queue.fail(job, message, err instanceof UndecodablePayload).outcome });
+      }
+    }
   }
 
   /** Fill a queue's free async slots; returns how many jobs were claimed. */
@@ -238,7 +329,8 @@ export class Worker {
     for (const f of this.inFlight.values()) if (f.queue === queueName) active++;
     const free = concurrency - active;
     if (free <= 0) return 0;
-    const jobs = this.inTx(() => this.opts.queue.claimFrom([queueName], free)) as JobRow[];
+    const jobs = this.opts.exec.tx(() => this.opts.queue.claimFrom([queueName], free));
+    if (jobs.length < free) this.maybeWork.delete(queueName);
     for (const job of jobs) this.runAsync(job);
     return jobs.length;
   }
@@ -246,38 +338,39 @@ export class Worker {
   private runAsync(job: JobRow): void {
     const { queue, logger } = this.opts;
     const ctl = new AbortController();
-    const timeoutMs = queue.specOf(job.type)?.timeoutMs ?? this.opts.defaultTimeoutMs ?? 60_000;
+    const def = this.handlers.get(job.type);
+    const timeoutMs = isAsync(def) ? def.timeoutMs : 60_000;
     const timer = setTimeout(() => ctl.abort(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
     const attempt = async (): Promise<void | (() => void)> => {
-      const handler = this.handlers.get(job.type);
-      if (!handler) throw new Error(`no handler for job type ${job.type}`);
-      const payload: unknown = JSON.parse(job.payload);
-      if (!isAsync(handler)) return () => handler(payload, job);
+      if (!def) throw new Error(`no handler for job type ${job.type}`);
+      const payload = this.decode(job);
+      if (!isAsync(def)) return () => def.handle(payload as never, job);
       // the abort wins the race even when a handler ignores its signal
       const aborted = new Promise<never>((_, reject) => {
         if (ctl.signal.aborted) reject(ctl.signal.reason as Error);
         ctl.signal.addEventListener('abort', () => reject(ctl.signal.reason as Error), { once: true });
       });
       aborted.catch(() => undefined);
-      return Promise.race([handler.run(payload, job, ctl.signal), aborted]);
+      return Promise.race([def.run(payload as never, job, ctl.signal), aborted]);
     };
     const done = attempt()
       .then((effects) => {
-        if (!this.running && ctl.signal.aborted) return queue.release(job.id);
-        this.inTx(() => {
+        if (!this.running && ctl.signal.aborted) return queue.release(job.id, job.queue);
+        this.opts.exec.tx(() => {
           effects?.();
           queue.complete(job.id);
         });
         this.processed++;
-        this.opts.afterBatch?.();
       })
       .catch((err: unknown) => {
-        if (!this.running && ctl.signal.aborted) return queue.release(job.id);
+        if (!this.running && ctl.signal.aborted) return queue.release(job.id, job.queue);
         const message = err instanceof Error ? err.message : String(err);
         this.failures++;
-        const outcome = this.inTx(() => queue.fail(job, message).outcome) as string;
-        logger.warn({ job_id: job.id, type: job.type, attempt: job.attempts, outcome, err: message }, 'job attempt failed');
-        this.opts.afterBatch?.();
+        const outcome = this.opts.exec.tx(() => queue.fail(job, message, err instanceof UndecodablePayload).outcome);
+        logger.warn(
+          { job_id: job.id, type: job.type, attempt: job.attempts, outcome, err: message },
+          'job attempt failed',
+        );
       })
       .catch((err: unknown) => logger.error({ err, job_id: job.id }, 'job bookkeeping failed'))
       .finally(() => {
@@ -290,16 +383,17 @@ export class Worker {
 
   private sleep(): void {
     if (!this.running) return;
-    // a full async queue is woken by its own completions, not by the clock
-    const { asyncQueues } = this.lanes();
-    const active = this.activeByQueue();
-    const busy = asyncQueues.filter((q) => (active[q.name] ?? 0) >= q.concurrency).map((q) => q.name);
-    const due = this.opts.queue.nextDueInMs(busy);
+    // the next delayed job, or a periodic look at every queue (a safety net for work nobody announced)
+    const due = this.opts.queue.nextDueInMs();
     const wait = Math.min(due ?? Infinity, this.opts.maxIdleMs ?? 1000);
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.wake();
-    }, Math.max(5, wait));
+    this.timer = setTimeout(
+      () => {
+        this.timer = null;
+        this.markAll();
+        this.wake();
+      },
+      Math.max(5, wait),
+    );
     this.timer.unref();
   }
 }

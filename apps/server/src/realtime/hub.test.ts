@@ -25,7 +25,13 @@ async function connect(token: string, since?: number): Promise<WsRecorder> {
 const post = (n: number, branchIdx = 0, prefix = 'rt') =>
   Promise.all(
     Array.from({ length: n }, (_, i) =>
-      h.device.logDetection({ re_id: `${prefix}-${i}`, branch_id: h.branches[branchIdx]!.id, device_id: branchIdx === 0 ? 'cam-1' : 'cam-2', detected_count: 1, event_id: `${prefix}-${branchIdx}-${i}` }),
+      h.device.logDetection({
+        re_id: `${prefix}-${i}`,
+        branch_id: h.branches[branchIdx]!.id,
+        device_id: branchIdx === 0 ? 'cam-1' : 'cam-2',
+        detected_count: 1,
+        event_id: `${prefix}-${branchIdx}-${i}`,
+      }),
     ),
   );
 
@@ -37,12 +43,19 @@ describe('/ws', () => {
     const detections = () => ws.events().filter((e) => e.type === 'detection_update');
     await waitFor(() => detections().length >= 20, 5000, '20 events');
     // every event committed since ready, in order, with no gap (system events the admin may see included)
-    const committed = (h.server.services.db.sqlite.prepare('SELECT id FROM realtime_outbox WHERE id > ? AND id <= ? ORDER BY id').all(ready.last_id, ws.events().at(-1)!.id) as Array<{ id: number }>).map((r) => r.id);
+    const committed = (
+      h.server.services.db.sqlite
+        .prepare('SELECT id FROM realtime_outbox WHERE id > ? AND id <= ? ORDER BY id')
+        .all(ready.last_id, ws.events().at(-1)!.id) as Array<{ id: number }>
+    ).map((r) => r.id);
     expect(ws.events().map((e) => e.id)).toEqual(committed);
     expect(committed[0]).toBe(ready.last_id + 1);
     const evs = detections();
     const first = evs[0]!;
-    expect(first).toMatchObject({ channel: `branch:${h.branches[0]!.id}`, data: { branch_name: 'Jakarta Pusat', device_id: 'cam-1', detected_count: 1 } });
+    expect(first).toMatchObject({
+      channel: `branch:${h.branches[0]!.id}`,
+      data: { branch_name: 'Jakarta Pusat', device_id: 'cam-1', detected_count: 1 },
+    });
     ws.close();
   });
 
@@ -53,30 +66,55 @@ describe('/ws', () => {
     const lastSeen = ws.events().at(-1)!.id;
     ws.close();
     await post(30, 1, 'missed');
-    await waitFor(() => h.server.services.queue.stats().pending === 0 && h.server.services.hub.lastEventId >= lastSeen + 30, 5000, 'processed');
+    await waitFor(
+      () => h.server.services.queue.stats().pending === 0 && h.server.services.hub.lastEventId >= lastSeen + 30,
+      5000,
+      'processed',
+    );
     const again = await connect(h.admin.token!, lastSeen);
     // every event committed after lastSeen, in order: the 30 detections (and any system event the admin may see)
-    const committed = (h.server.services.db.sqlite.prepare('SELECT id FROM realtime_outbox WHERE id > ? ORDER BY id').all(lastSeen) as Array<{ id: number }>).map((r) => r.id);
-    const evs = await waitFor(() => (again.events().length >= committed.length ? again.events() : null), 5000, 'replay');
+    const committed = (
+      h.server.services.db.sqlite
+        .prepare('SELECT id FROM realtime_outbox WHERE id > ? ORDER BY id')
+        .all(lastSeen) as Array<{ id: number }>
+    ).map((r) => r.id);
+    const evs = await waitFor(
+      () => (again.events().length >= committed.length ? again.events() : null),
+      5000,
+      'replay',
+    );
     expect(evs.map((e) => e.id)).toEqual(committed);
     expect(evs.filter((e) => e.type === 'detection_update')).toHaveLength(30);
-    expect(again.frames.find((f) => f.type === 'resumed')).toMatchObject({ since: lastSeen, replayed: committed.length });
+    expect(again.frames.find((f) => f.type === 'resumed')).toMatchObject({
+      since: lastSeen,
+      replayed: committed.length,
+    });
     again.close();
   });
 
-  it("never sends a user an event of a branch outside their scope", async () => {
-    await h.server.services.auth.createUser({ email: 'bdg@test.local', password: 'operator-pw', role: 'operator', scope_branch_ids: [h.branches[1]!.id] });
+  it('never sends a user an event of a branch outside their scope', async () => {
+    await h.server.services.auth.createUser({
+      email: 'bdg@test.local',
+      password: 'operator-pw',
+      role: 'operator',
+      scope_branch_ids: [h.branches[1]!.id],
+    });
     const op = new ApiClient({ baseUrl: h.server.url });
-    await op.login('bdg@test.local', 'operator-pw');
+    await op.login({ email: 'bdg@test.local', password: 'operator-pw' });
     const ws = await connect(op.token!);
     const adminWs = await connect(h.admin.token!);
     await post(10, 0, 'iso-jkt');
     await post(10, 1, 'iso-bdg');
-    await waitFor(() => adminWs.events().length >= 20, 5000, 'admin sees all');
-    await waitFor(() => ws.events().length >= 10, 5000, 'operator sees own');
-    await new Promise((r) => setTimeout(r, 300));
-    expect(ws.events()).toHaveLength(10);
+    // the detections' events (a stats_updated of each branch may come too, on the same channels)
+    const detections = (r: typeof ws) => r.events().filter((e) => e.type === 'detection_update');
+    await waitFor(() => detections(adminWs).length >= 20, 5000, 'admin sees all');
+    await waitFor(() => detections(ws).length >= 10, 5000, 'operator sees own');
+    await new Promise((r) => setTimeout(r, 1300));
+    expect(detections(ws)).toHaveLength(10);
     expect(ws.events().every((e) => e.channel === `branch:${h.branches[1]!.id}`)).toBe(true);
+    expect(adminWs.events().some((e) => e.type === 'stats_updated' && e.data.branch_id === h.branches[0]!.id)).toBe(
+      true,
+    );
     // REST reads obey the same scope
     expect((await op.listEvents({ limit: 500 })).every((e) => e.branch_id === h.branches[1]!.id)).toBe(true);
     await expect(op.person('iso-jkt-0')).rejects.toMatchObject({ code: 'NOT_FOUND' });
@@ -86,21 +124,30 @@ describe('/ws', () => {
 
   it('sends an event addressed to one user to that user only, live and on replay', async () => {
     const s = h.server.services;
-    const opId = (await s.auth.createUser({ email: 'addressee@test.local', password: 'addressee-pw', role: 'operator' })).id;
+    const opId = (
+      await s.auth.createUser({ email: 'addressee@test.local', password: 'addressee-pw', role: 'operator' })
+    ).id;
     const op = new ApiClient({ baseUrl: h.server.url });
-    await op.login('addressee@test.local', 'addressee-pw');
+    await op.login({ email: 'addressee@test.local', password: 'addressee-pw' });
     const opWs = await connect(op.token!);
     const adminWs = await connect(h.admin.token!);
     const start = (adminWs.frames.find((f) => f.type === 'ready') as { last_id: number }).last_id;
-    const [mine, others] = s.exec.tx(() => [
-      s.outbox.appendForUser('user_updated', opId, { user_id: opId, action: 'updated' }),
-      s.outbox.appendForUser('user_updated', opId + 1000, { user_id: opId + 1000, action: 'updated' }),
-    ] as const);
+    const [mine, others] = s.exec.tx(
+      () =>
+        [
+          s.outbox.appendForUser('user_updated', opId, { user_id: opId, action: 'updated' }),
+          s.outbox.appendForUser('user_updated', opId + 1000, { user_id: opId + 1000, action: 'updated' }),
+        ] as const,
+    );
     // a later event every user sees: once it arrives, everything before it has been considered
-    const fence = s.exec.tx(() => s.outbox.append('stats_updated', null, { fence: 1 }));
+    const fence = s.exec.tx(() => s.outbox.append('stats_updated', null, { branch_id: 1 }));
     s.hub.pump();
     // only the three events above (a timer may commit others, e.g. queue numbers for admins)
-    const ids = (ws: WsRecorder) => ws.events().map((e) => e.id).filter((id) => id === mine || id === others || id === fence);
+    const ids = (ws: WsRecorder) =>
+      ws
+        .events()
+        .map((e) => e.id)
+        .filter((id) => id === mine || id === others || id === fence);
     await waitFor(() => ids(opWs).includes(fence) && ids(adminWs).includes(fence), 3000, 'fence');
     expect(ids(opWs)).toEqual([mine, fence]);
     expect(opWs.events().find((e) => e.id === mine)).toMatchObject({ type: 'user_updated', channel: `user:${opId}` });
@@ -112,7 +159,8 @@ describe('/ws', () => {
     // replay after a reconnect applies the same filter
     const opAgain = await connect(op.token!, start);
     const adminAgain = await connect(h.admin.token!, start);
-    for (const ws of [opAgain, adminAgain]) await waitFor(() => ws.frames.find((f) => f.type === 'resumed'), 3000, 'resumed');
+    for (const ws of [opAgain, adminAgain])
+      await waitFor(() => ws.frames.find((f) => f.type === 'resumed'), 3000, 'resumed');
     expect(ids(opAgain)).toEqual([mine, fence]);
     expect(ids(adminAgain)).toEqual([fence]);
     opAgain.close();
@@ -137,6 +185,27 @@ describe('/ws', () => {
     const ws = await connect(h.admin.token!, 1);
     const f = await waitFor(() => ws.frames.find((x) => x.type === 'resync_required'), 2000, 'resync_required');
     expect(f).toMatchObject({ since: 1 });
+    ws.close();
+  });
+
+  it('drops events older than the age window, oldest first, and keeps the younger ones for replay', async () => {
+    const s = h.server.services;
+    await post(3, 0, 'age');
+    await waitFor(() => s.queue.stats().pending === 0, 5000, 'drain');
+    const db = s.db.sqlite;
+    const ids = (db.prepare(`SELECT id FROM realtime_outbox ORDER BY id`).pluck().all() as number[]).slice(-3);
+    // the two oldest of them written two hours ago (and everything before them older still)
+    db.prepare(`UPDATE realtime_outbox SET ts = ? WHERE id <= ?`).run(
+      new Date(Date.now() - 7_200_000).toISOString(),
+      ids[1],
+    );
+    const dropped = s.hub.prune(1_000_000, 3_600_000);
+    expect(dropped).toBeGreaterThanOrEqual(2);
+    expect(db.prepare(`SELECT id FROM realtime_outbox ORDER BY id`).pluck().all()).toEqual([ids[2]]);
+    // a client that saw the first of them replays nothing older: it is told to resync
+    const ws = await connect(h.admin.token!, ids[0]!);
+    const f = await waitFor(() => ws.frames.find((x) => x.type === 'resync_required'), 2000, 'resync_required');
+    expect(f).toMatchObject({ since: ids[0] });
     ws.close();
   });
 });

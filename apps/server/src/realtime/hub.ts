@@ -14,20 +14,8 @@
 import type { WebSocket } from 'ws';
 import type { Logger } from 'pino';
 import { ClientMessage, HEARTBEAT_INTERVAL_MS, type ServerControlMessage } from '@pantau/shared';
-import { ADMIN_CHANNEL, type Outbox, type OutboxEvent } from './outbox.js';
-
-/** Who is on the other end of a socket. */
-export interface SocketUser {
-  id: number;
-  role: 'admin' | 'operator' | 'viewer';
-  /** null = every branch. */
-  branchScope: readonly number[] | null;
-  /** null = every group. */
-  groupScope: readonly number[] | null;
-  sessionId: number;
-  /** ISO-8601 end of the session: the socket closes then. */
-  expiresAt: string;
-}
+import type { SocketUser } from '../domain/caller.js';
+import { ADMIN_CHANNEL, type Outbox, type OutboxEvent } from '../repositories/outbox-repository.js';
 
 export interface HubOptions {
   outbox: Outbox;
@@ -45,6 +33,11 @@ export interface HubOptions {
   heartbeatMs?: number;
   /** Events kept in the outbox table for replay (default 200 000); pruned every minute. */
   retainEvents?: number;
+  /**
+   * And no event older than this, ms (default 1 h): a console away for longer reloads its feed
+   * (`resync_required`) instead of replaying it, and a quiet site's outbox does not keep a day.
+   */
+  retainMs?: number;
 }
 
 interface Client {
@@ -55,6 +48,9 @@ interface Client {
   cursor: number;
   alive: boolean;
 }
+
+/** How long an event stays in the outbox for replay by default, ms. */
+const DEFAULT_RETAIN_MS = 3_600_000;
 
 /** Fan-out of outbox events to authenticated WebSocket clients. */
 export class RealtimeHub {
@@ -73,7 +69,9 @@ export class RealtimeHub {
     this.timers.push(setInterval(() => this.heartbeat(), hb));
     // Safety net and back-pressure catch-up: pick up anything committed without a pump() call.
     this.timers.push(setInterval(() => this.pump(), 250));
-    this.timers.push(setInterval(() => this.prune(opts.retainEvents ?? 200_000), 60_000));
+    this.timers.push(
+      setInterval(() => this.prune(opts.retainEvents ?? 200_000, opts.retainMs ?? DEFAULT_RETAIN_MS), 60_000),
+    );
     for (const t of this.timers) t.unref();
   }
 
@@ -101,14 +99,19 @@ export class RealtimeHub {
     });
     ws.on('message', (raw, isBinary) => {
       client.alive = true;
-      if (isBinary) return this.control(client, { type: 'error', code: 'VALIDATION_ERROR', message: 'text frames only' });
+      if (isBinary)
+        return this.control(client, { type: 'error', code: 'VALIDATION_ERROR', message: 'text frames only' });
       let msg: ClientMessage;
       try {
         const parsed = ClientMessage.safeParse(JSON.parse(String(raw)));
         if (!parsed.success) throw new Error(parsed.error.issues[0]?.message ?? 'invalid');
         msg = parsed.data;
       } catch (err) {
-        return this.control(client, { type: 'error', code: 'VALIDATION_ERROR', message: `bad frame: ${(err as Error).message}` });
+        return this.control(client, {
+          type: 'error',
+          code: 'VALIDATION_ERROR',
+          message: `bad frame: ${(err as Error).message}`,
+        });
       }
       void this.onMessage(client, msg, authTimer);
     });
@@ -143,7 +146,8 @@ export class RealtimeHub {
         return;
       }
       case 'resume': {
-        if (!client.user) return this.control(client, { type: 'error', code: 'UNAUTHENTICATED', message: 'send auth first' });
+        if (!client.user)
+          return this.control(client, { type: 'error', code: 'UNAUTHENTICATED', message: 'send auth first' });
         client.cursor = Math.min(msg.since, this.head);
         this.catchUp(client, true);
         return;
@@ -266,12 +270,14 @@ export class RealtimeHub {
   }
 
   /**
-   * Keep only the newest `keep` events for replay (table and memory); clients further
-   * behind get `resync_required`. @returns events dropped from the table
+   * Keep only the newest `keep` events for replay, none older than `maxAgeMs` (table and
+   * memory); clients further behind get `resync_required`. @returns events dropped from the table
    */
-  prune(keep: number): number {
-    const dropped = this.opts.outbox.prune(keep);
-    const cutoff = this.head - keep;
+  prune(keep: number, maxAgeMs?: number): number {
+    const before = maxAgeMs === undefined ? undefined : new Date(Date.now() - maxAgeMs).toISOString();
+    const dropped = this.opts.outbox.prune(keep, before);
+    const oldest = this.opts.outbox.oldestId();
+    const cutoff = Math.max(this.head - keep, oldest === 0 ? this.head : oldest - 1);
     this.ring = this.ring.filter((e) => e.id > cutoff);
     return dropped;
   }

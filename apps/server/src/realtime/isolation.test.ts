@@ -14,12 +14,26 @@ let jktUserId: number;
 beforeAll(async () => {
   h = await startHarness();
   const [b1, b2] = h.branches;
-  jktUserId = (await h.server.services.auth.createUser({ email: 'jkt@test.local', password: 'jakarta-pw', role: 'operator', scope_all: false, scope_group_ids: [b1!.group_id] })).id;
-  await h.server.services.auth.createUser({ email: 'bdg@test.local', password: 'bandung-pw', role: 'operator', scope_all: false, scope_group_ids: [b2!.group_id] });
+  jktUserId = (
+    await h.server.services.auth.createUser({
+      email: 'jkt@test.local',
+      password: 'jakarta-pw',
+      role: 'operator',
+      scope_all: false,
+      scope_group_ids: [b1!.group_id],
+    })
+  ).id;
+  await h.server.services.auth.createUser({
+    email: 'bdg@test.local',
+    password: 'bandung-pw',
+    role: 'operator',
+    scope_all: false,
+    scope_group_ids: [b2!.group_id],
+  });
   jkt = new ApiClient({ baseUrl: h.server.url });
   bdg = new ApiClient({ baseUrl: h.server.url });
-  await jkt.login('jkt@test.local', 'jakarta-pw');
-  await bdg.login('bdg@test.local', 'bandung-pw');
+  await jkt.login({ email: 'jkt@test.local', password: 'jakarta-pw' });
+  await bdg.login({ email: 'bdg@test.local', password: 'bandung-pw' });
 });
 afterAll(async () => {
   await h?.stop();
@@ -42,13 +56,26 @@ describe('real-time isolation', () => {
     const posts = [];
     for (let i = 0; i < 100; i++) {
       const inJkt = i % 2 === 0;
-      posts.push(h.device.logDetection({ re_id: `iso-${i}`, branch_id: (inJkt ? b1 : b2)!.id, device_id: inJkt ? 'cam-1' : 'cam-2', detected_count: 1, event_id: `iso-${i}` }));
+      posts.push(
+        h.device.logDetection({
+          re_id: `iso-${i}`,
+          branch_id: (inJkt ? b1 : b2)!.id,
+          device_id: inJkt ? 'cam-1' : 'cam-2',
+          detected_count: 1,
+          event_id: `iso-${i}`,
+        }),
+      );
     }
     await Promise.all(posts);
     await h.admin.updateBranch(b1!.id, { city: 'Jakarta Selatan' });
     await h.admin.updateBranch(b2!.id, { city: 'Bandung Barat' });
     await h.admin.updateGroup(b2!.group_id, { phone: '022-1234' });
-    await h.admin.createDevice({ device_id: 'cam-bdg-9', device_name: 'New Bandung camera', device_type: 'camera', branch_id: b2!.id });
+    await h.admin.createDevice({
+      device_id: 'cam-bdg-9',
+      device_name: 'New Bandung camera',
+      device_type: 'camera',
+      branch_id: b2!.id,
+    });
     await waitFor(() => all.events().length >= 104, 5000, 'admin sees everything');
     await new Promise((r) => setTimeout(r, 300));
     const channels = (ws: WsRecorder) => new Set(ws.events().map((e) => e.channel));
@@ -74,7 +101,11 @@ describe('real-time isolation', () => {
     const a = await connect(jkt.token!);
     await h.admin.updateUser(jktUserId, { scope_group_ids: [b2!.group_id] });
     await h.device.logDetection({ re_id: 'moved-1', branch_id: b2!.id, device_id: 'cam-2', detected_count: 1 });
-    await waitFor(() => a.events().some((e) => e.type === 'detection_update'), 3000, 'Bandung event after the scope change');
+    await waitFor(
+      () => a.events().some((e) => e.type === 'detection_update'),
+      3000,
+      'Bandung event after the scope change',
+    );
     expect((await jkt.listEvents({ limit: 5 }))[0]!.branch_id).toBe(b2!.id);
     a.close();
   });

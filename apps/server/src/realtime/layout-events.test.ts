@@ -17,9 +17,15 @@ let operatorId: number;
 let adminId: number;
 beforeAll(async () => {
   h = await startHarness();
-  operatorId = (await h.server.services.auth.createUser({ email: 'desk@test.local', password: 'desk-operator-pw', role: 'operator' })).id;
+  operatorId = (
+    await h.server.services.auth.createUser({
+      email: 'desk@test.local',
+      password: 'desk-operator-pw',
+      role: 'operator',
+    })
+  ).id;
   operator = new ApiClient({ baseUrl: h.server.url });
-  await operator.login('desk@test.local', 'desk-operator-pw');
+  await operator.login({ email: 'desk@test.local', password: 'desk-operator-pw' });
   adminId = (await h.admin.me()).id;
 });
 afterAll(async () => {
@@ -59,7 +65,11 @@ describe('layout_updated audience', () => {
     const op = await connect(operator.token!);
     const mine = await operator.createLayout({ layout_name: 'My desk', layout_type: '4', visibility: 'private' });
     await operator.updateLayout(mine.id, { layout_name: 'My desk 2' });
-    const adminDesk = await h.admin.createLayout({ layout_name: 'Admin desk', layout_type: '1', visibility: 'private' });
+    const adminDesk = await h.admin.createLayout({
+      layout_name: 'Admin desk',
+      layout_type: '1',
+      visibility: 'private',
+    });
     await h.admin.updateLayout(adminDesk.id, { layout_type: '4' });
     await operator.deleteLayout(mine.id);
     await fence(admin, op);
@@ -122,7 +132,10 @@ describe('layout_updated audience', () => {
     const hidden = { layout_id: l.id, action: 'hidden', channel: 'global', visibility: 'private', owner_user_id: null };
     await waitFor(() => about(op, l.id).length === 4 && about(admin, l.id).length === 7, 5000, 'made private');
     expect(about(op, l.id)[3]).toEqual(hidden);
-    expect(about(admin, l.id).slice(5)).toEqual([hidden, { layout_id: l.id, action: 'updated', channel: `user:${adminId}`, visibility: 'private', owner_user_id: adminId }]);
+    expect(about(admin, l.id).slice(5)).toEqual([
+      hidden,
+      { layout_id: l.id, action: 'updated', channel: `user:${adminId}`, visibility: 'private', owner_user_id: adminId },
+    ]);
     expect((await operator.listLayouts()).map((x) => x.id)).not.toContain(l.id);
     expect((await h.admin.getLayout(l.id)).is_default).toBe(false);
 
@@ -132,12 +145,21 @@ describe('layout_updated audience', () => {
     await fence(admin, op);
     await new Promise((r) => setTimeout(r, 200));
     expect(about(op, l.id)).toHaveLength(4);
-    expect(about(admin, l.id).slice(7).map((e) => [e.action, e.channel])).toEqual([
+    expect(
+      about(admin, l.id)
+        .slice(7)
+        .map((e) => [e.action, e.channel]),
+    ).toEqual([
       ['updated', `user:${adminId}`],
       ['deleted', `user:${adminId}`],
     ]);
     // nothing the operator was sent names another user as owner
-    expect(op.events().filter((e) => e.type === 'layout_updated').every((e) => [null, operatorId].includes((e.data as LayoutEvent).owner_user_id))).toBe(true);
+    expect(
+      op
+        .events()
+        .filter((e) => e.type === 'layout_updated')
+        .every((e) => [null, operatorId].includes((e.data as LayoutEvent).owner_user_id)),
+    ).toBe(true);
     admin.close();
     op.close();
   });
@@ -145,24 +167,51 @@ describe('layout_updated audience', () => {
   it("sends a shared layout's changes only to users whose scope holds a branch of its streams, before or after", async () => {
     const [jakarta, bandung] = h.branches;
     const scoped = async (email: string, branchId: number) => {
-      const id = (await h.server.services.auth.createUser({ email, password: 'scoped-operator-pw', role: 'operator', scope_branch_ids: [branchId] })).id;
+      const id = (
+        await h.server.services.auth.createUser({
+          email,
+          password: 'scoped-operator-pw',
+          role: 'operator',
+          scope_branch_ids: [branchId],
+        })
+      ).id;
       const client = new ApiClient({ baseUrl: h.server.url });
-      await client.login(email, 'scoped-operator-pw');
+      await client.login({ email: email, password: 'scoped-operator-pw' });
       return { id, client, ws: await connect(client.token!) };
     };
     const opJ = await scoped('jkt-desk@test.local', jakarta!.id);
     const opB = await scoped('bdg-desk@test.local', bandung!.id);
     const admin = await connect(h.admin.token!);
-    const lobby = await h.admin.createStream({ branch_id: jakarta!.id, device_id: 'cam-1', stream_name: 'Lobby main', main_url: 'rtsp://127.0.0.1:8554/lobby' });
-    const gate = await h.admin.createStream({ branch_id: bandung!.id, device_id: 'cam-2', stream_name: 'Gate main', main_url: 'rtsp://127.0.0.1:8554/gate' });
+    const lobby = await h.admin.createStream({
+      branch_id: jakarta!.id,
+      device_id: 'cam-1',
+      stream_name: 'Lobby main',
+      main_url: 'rtsp://127.0.0.1:8554/lobby',
+    });
+    const gate = await h.admin.createStream({
+      branch_id: bandung!.id,
+      device_id: 'cam-2',
+      stream_name: 'Gate main',
+      main_url: 'rtsp://127.0.0.1:8554/gate',
+    });
 
-    const l = await h.admin.createLayout({ layout_name: 'Jakarta lobby', layout_type: '1', positions: [{ position_number: 1, stream_id: lobby.id }] });
+    const l = await h.admin.createLayout({
+      layout_name: 'Jakarta lobby',
+      layout_type: '1',
+      positions: [{ position_number: 1, stream_id: lobby.id }],
+    });
     await h.admin.updateLayout(l.id, { positions: [{ position_number: 1, stream_id: gate.id }] });
     await h.admin.deleteLayout(l.id);
     await fence(admin, opJ.ws, opB.ws);
     await new Promise((r) => setTimeout(r, 200));
 
-    const shared = (action: string, branchId: number) => ({ layout_id: l.id, action, channel: `branch:${branchId}`, visibility: 'shared', owner_user_id: null });
+    const shared = (action: string, branchId: number) => ({
+      layout_id: l.id,
+      action,
+      channel: `branch:${branchId}`,
+      visibility: 'shared',
+      owner_user_id: null,
+    });
     // Jakarta's desk hears it created, and moved away (its wall must drop it); never deleted
     expect(about(opJ.ws, l.id)).toEqual([shared('created', jakarta!.id), shared('updated', jakarta!.id)]);
     // Bandung's desk hears nothing until it shows a Bandung camera

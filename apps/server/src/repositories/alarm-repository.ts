@@ -35,7 +35,8 @@ export interface EscalationValues {
   enabled_since: string | null;
 }
 
-const inScope = (scope: readonly number[] | null): number[] | null => (scope === null ? null : scope.length ? [...scope] : [-1]);
+const inScope = (scope: readonly number[] | null): number[] | null =>
+  scope === null ? null : scope.length ? [...scope] : [-1];
 
 /** Reads and writes alarms, their timeline and the escalation settings. */
 export class AlarmRepository {
@@ -55,7 +56,14 @@ export class AlarmRepository {
   }
 
   /** A page of alarms newest first, and how many match. */
-  page(q: { state?: AlarmState | undefined; branch_id?: number | undefined; escalated?: boolean | undefined; page: number; per_page: number; scope: readonly number[] | null }): { items: Alarm[]; total: number } {
+  page(q: {
+    state?: AlarmState | undefined;
+    branch_id?: number | undefined;
+    escalated?: boolean | undefined;
+    page: number;
+    per_page: number;
+    scope: readonly number[] | null;
+  }): { items: Alarm[]; total: number } {
     let base = this.db.selectFrom('event_logs as e');
     if (q.state !== undefined) base = base.where('e.alarm_state', '=', q.state);
     if (q.branch_id !== undefined) base = base.where('e.branch_id', '=', q.branch_id);
@@ -68,7 +76,12 @@ export class AlarmRepository {
     if (q.branch_id !== undefined) s = s.where('e.branch_id', '=', q.branch_id);
     if (q.escalated !== undefined) s = s.where('e.escalated_at', q.escalated ? 'is not' : 'is', null);
     if (scope !== null) s = s.where('e.branch_id', 'in', scope);
-    const items = this.exec.all(s.orderBy('e.id', 'desc').limit(q.per_page).offset((q.page - 1) * q.per_page));
+    const items = this.exec.all(
+      s
+        .orderBy('e.id', 'desc')
+        .limit(q.per_page)
+        .offset((q.page - 1) * q.per_page),
+    );
     return { items, total };
   }
 
@@ -77,7 +90,12 @@ export class AlarmRepository {
     let s = this.db
       .selectFrom('event_logs as e')
       .innerJoin('company_branches as b', 'b.id', 'e.branch_id')
-      .select(['e.branch_id', 'b.branch_name', sql<number>`COUNT(*)`.as('unacknowledged'), sql<number>`COUNT(e.escalated_at)`.as('escalated')])
+      .select([
+        'e.branch_id',
+        'b.branch_name',
+        sql<number>`COUNT(*)`.as('unacknowledged'),
+        sql<number>`COUNT(e.escalated_at)`.as('escalated'),
+      ])
       .where('e.alarm_state', '=', 'new')
       .groupBy(['e.branch_id', 'b.branch_name'])
       .orderBy('e.branch_id');
@@ -89,23 +107,54 @@ export class AlarmRepository {
   /** `new` → `acknowledged`. @returns whether the row changed (false: it was no longer new) */
   acknowledge(id: number, userId: number, at: string): boolean {
     return (
-      this.exec.run(this.db.updateTable('event_logs').set({ alarm_state: 'acknowledged', acknowledged_by: userId, acknowledged_at: at }).where('id', '=', id).where('alarm_state', '=', 'new')).changes === 1
+      this.exec.run(
+        this.db
+          .updateTable('event_logs')
+          .set({ alarm_state: 'acknowledged', acknowledged_by: userId, acknowledged_at: at })
+          .where('id', '=', id)
+          .where('alarm_state', '=', 'new'),
+      ).changes === 1
     );
   }
 
   /** `acknowledged` → `closed`. @returns whether the row changed */
   close(id: number, userId: number, at: string): boolean {
-    return this.exec.run(this.db.updateTable('event_logs').set({ alarm_state: 'closed', closed_by: userId, closed_at: at }).where('id', '=', id).where('alarm_state', '=', 'acknowledged')).changes === 1;
+    return (
+      this.exec.run(
+        this.db
+          .updateTable('event_logs')
+          .set({ alarm_state: 'closed', closed_by: userId, closed_at: at })
+          .where('id', '=', id)
+          .where('alarm_state', '=', 'acknowledged'),
+      ).changes === 1
+    );
   }
 
   /** Marks a `new`, not yet escalated alarm escalated. @returns whether the row changed */
   markEscalated(id: number, at: string): boolean {
-    return this.exec.run(this.db.updateTable('event_logs').set({ escalated_at: at }).where('id', '=', id).where('alarm_state', '=', 'new').where('escalated_at', 'is', null)).changes === 1;
+    return (
+      this.exec.run(
+        this.db
+          .updateTable('event_logs')
+          .set({ escalated_at: at })
+          .where('id', '=', id)
+          .where('alarm_state', '=', 'new')
+          .where('escalated_at', 'is', null),
+      ).changes === 1
+    );
   }
 
   /** Appends one timeline entry. */
-  addAction(eventLogId: number, action: AlarmActionsTable['action'], userId: number | null, note: string | null, at: string): void {
-    this.exec.run(this.db.insertInto('alarm_actions').values({ event_log_id: eventLogId, action, user_id: userId, note, at }));
+  addAction(
+    eventLogId: number,
+    action: AlarmActionsTable['action'],
+    userId: number | null,
+    note: string | null,
+    at: string,
+  ): void {
+    this.exec.run(
+      this.db.insertInto('alarm_actions').values({ event_log_id: eventLogId, action, user_id: userId, note, at }),
+    );
   }
 
   /** The stored timeline of an alarm, in the order it happened (without the `created` entry). */
@@ -154,12 +203,22 @@ export class AlarmRepository {
     let s = this.db
       .selectFrom('alarm_escalation_settings as s')
       .innerJoin('company_branches as b', 'b.id', 's.branch_id')
-      .select(['s.branch_id', 'b.branch_name', 's.enabled', 's.escalate_after_seconds', 's.numbers', 's.enabled_since', 's.updated_at'])
+      .select([
+        's.branch_id',
+        'b.branch_name',
+        's.enabled',
+        's.escalate_after_seconds',
+        's.numbers',
+        's.enabled_since',
+        's.updated_at',
+      ])
       .orderBy('s.branch_id');
     const ids = inScope(scope);
     if (ids !== null) s = s.where('s.branch_id', 'in', ids);
     if (onlyEnabled) s = s.where('s.enabled', '=', 1);
-    return this.exec.all(s).map((r) => ({ ...r, enabled: r.enabled === 1, numbers: JSON.parse(r.numbers) as string[] }));
+    return this.exec
+      .all(s)
+      .map((r) => ({ ...r, enabled: r.enabled === 1, numbers: JSON.parse(r.numbers) as string[] }));
   }
 
   /** One branch's stored setting, or undefined. */
@@ -177,7 +236,13 @@ export class AlarmRepository {
 
   /** Creates or replaces a branch's setting. */
   upsertSetting(branchId: number, v: EscalationValues, at: string): void {
-    const values = { enabled: v.enabled ? 1 : 0, escalate_after_seconds: v.escalate_after_seconds, numbers: JSON.stringify(v.numbers), enabled_since: v.enabled_since, updated_at: at };
+    const values = {
+      enabled: v.enabled ? 1 : 0,
+      escalate_after_seconds: v.escalate_after_seconds,
+      numbers: JSON.stringify(v.numbers),
+      enabled_since: v.enabled_since,
+      updated_at: at,
+    };
     this.exec.run(
       this.db
         .insertInto('alarm_escalation_settings')
@@ -188,6 +253,8 @@ export class AlarmRepository {
 
   /** @returns whether a setting was there */
   deleteSetting(branchId: number): boolean {
-    return this.exec.run(this.db.deleteFrom('alarm_escalation_settings').where('branch_id', '=', branchId)).changes === 1;
+    return (
+      this.exec.run(this.db.deleteFrom('alarm_escalation_settings').where('branch_id', '=', branchId)).changes === 1
+    );
   }
 }

@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 import type { AuditEntry, PageMeta } from '@pantau/shared';
 import type { Database } from '../db/schema.js';
 import type { SyncExecutor } from '../db/sync-executor.js';
+import type { Actor } from '../domain/caller.js';
 import { nowIso } from '../db/database.js';
 
 /** Keys whose values never reach the audit log. */
@@ -16,19 +17,13 @@ export function maskSecrets(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(maskSecrets);
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = SECRET_KEY.test(k) ? (v === null || v === undefined ? v : '***') : maskSecrets(v);
+    for (const [k, v] of Object.entries(value))
+      out[k] = SECRET_KEY.test(k) ? (v === null || v === undefined ? v : '***') : maskSecrets(v);
     return out;
   }
-  if (typeof value === 'string' && /^[a-z][a-z0-9+.-]*:\/\/[^/@\s]*:[^/@\s]*@/i.test(value)) return value.replace(/\/\/[^/@\s]*@/, '//***@');
+  if (typeof value === 'string' && /^[a-z][a-z0-9+.-]*:\/\/[^/@\s]*:[^/@\s]*@/i.test(value))
+    return value.replace(/\/\/[^/@\s]*@/, '//***@');
   return value;
-}
-
-/** Who acts, as the audit log records it. */
-export interface Actor {
-  id: number | null;
-  email: string | null;
-  ip: string | null;
-  userAgent: string | null;
 }
 
 /** Appends and reads audit records. */
@@ -39,7 +34,14 @@ export class AuditRepository {
   ) {}
 
   /** Record one change; call inside its transaction. */
-  record(actor: Actor, action: string, entityType: string, entityId: string | number | null, before: unknown, after: unknown): void {
+  record(
+    actor: Actor,
+    action: string,
+    entityType: string,
+    entityId: string | number | null,
+    before: unknown,
+    after: unknown,
+  ): void {
     this.exec.run(
       this.db.insertInto('audit_logs').values({
         user_id: actor.id,
@@ -75,9 +77,23 @@ export class AuditRepository {
     if (q.action) base = base.where('action', '=', q.action);
     if (q.from) base = base.where('created_at', '>=', new Date(q.from).toISOString());
     if (q.to) base = base.where('created_at', '<=', new Date(q.to).toISOString());
-    if (q.q) base = base.where((eb) => eb.or([eb('user_email', 'like', `%${q.q}%`), eb('entity_id', 'like', `%${q.q}%`), eb('after', 'like', `%${q.q}%`), eb('before', 'like', `%${q.q}%`)]));
+    if (q.q)
+      base = base.where((eb) =>
+        eb.or([
+          eb('user_email', 'like', `%${q.q}%`),
+          eb('entity_id', 'like', `%${q.q}%`),
+          eb('after', 'like', `%${q.q}%`),
+          eb('before', 'like', `%${q.q}%`),
+        ]),
+      );
     const total = Number(this.exec.first(base.select((eb) => eb.fn.countAll<number>().as('n')))!.n);
-    const rows = this.exec.all(base.selectAll().orderBy('id', 'desc').limit(q.per_page).offset((q.page - 1) * q.per_page));
+    const rows = this.exec.all(
+      base
+        .selectAll()
+        .orderBy('id', 'desc')
+        .limit(q.per_page)
+        .offset((q.page - 1) * q.per_page),
+    );
     return {
       items: rows.map((r) => ({
         id: r.id,

@@ -1,55 +1,49 @@
 /**
- * The detection hot path's SQL: idempotency keys, persons, detections and the event log.
+ * The detection hot path's SQL: idempotency keys, persons, detections, the event log and the
+ * rollups (through RollupRepository).
  * Raw prepared statements (synchronous) because every call runs inside a transaction at
- * thousands per second (DESIGN §7); the shapes mirror db/schema.ts.
+ * thousands per second (DESIGN §7); the row shapes are picked from db/schema.ts.
  */
 import type SQLite from 'better-sqlite3';
+import type { Selectable } from 'kysely';
+import type { ReIdMastersTable } from '../db/schema.js';
+import type { BranchRow, DeviceRow } from './organisation-repository.js';
+import type { DetectionJobPayload } from '../queue/job-payloads.js';
+import { RollupRepository } from './rollup-repository.js';
 
-/** What the detection job carries. Timestamps are ISO-8601 UTC with ms. */
-export interface DetectionJobPayload {
-  re_id: string;
-  branch_id: number;
-  device_id: string;
-  detected_count: number;
-  detection_timestamp: string;
-  detection_data: Record<string, unknown> | null;
-  event_id: string | null;
-  received_at: string;
-  /** The posted image's stored original (multipart posts only; absent for JSON). */
-  snapshot?: SnapshotRef;
-}
-
-/** A stored snapshot original: `path` relative to `<dataDir>/storage`, bytes, pixels, type by content. */
-export interface SnapshotRef {
-  path: string;
-  bytes: number;
-  width: number;
-  height: number;
-  mime: 'image/jpeg' | 'image/png' | 'image/webp';
-}
-
-export interface PersonCounters {
-  total_actual_count: number;
-  total_detection_branch_count: number;
-  first_detected_at: string;
-  last_detected_at: string;
-}
+/** A person's counters in re_id_masters after a detection (times ISO-8601 UTC). */
+export type PersonCounters = Pick<
+  Selectable<ReIdMastersTable>,
+  'total_actual_count' | 'total_detection_branch_count' | 'first_detected_at' | 'last_detected_at'
+>;
 
 /** Prepared statements of the detection path. */
 export class DetectionRepository {
   private readonly s: Record<string, SQLite.Statement>;
+  private readonly rollups: RollupRepository;
 
-  constructor(db: SQLite.Database) {
+  constructor(private readonly db: SQLite.Database) {
+    this.rollups = new RollupRepository(db);
     this.s = {
       idemGet: db.prepare(`SELECT job_id FROM detection_idempotency WHERE device_id = ? AND event_id = ?`),
-      idemPut: db.prepare(`INSERT INTO detection_idempotency (device_id, event_id, job_id, created_at) VALUES (?, ?, ?, ?)`),
-      branch: db.prepare(`SELECT id, branch_name FROM company_branches WHERE id = ?`),
+      idemPut: db.prepare(
+        `INSERT INTO detection_idempotency (device_id, event_id, job_id, created_at) VALUES (?, ?, ?, ?)`,
+      ),
+      branch: db.prepare(`SELECT id, branch_name, timezone FROM company_branches WHERE id = ?`),
       device: db.prepare(`SELECT device_id, device_name, branch_id FROM device_masters WHERE device_id = ?`),
-      seenAtBranch: db.prepare(`SELECT 1 FROM re_id_branch_detections WHERE re_id = ? AND branch_id = ? LIMIT 1`),
+      // the person at this branch (migration 014); detection_count 1 = their first time here
+      personBranch: db.prepare(
+        `INSERT INTO person_branches (re_id, branch_id, detection_count, detected_sum, first_detection, last_detection)
+         VALUES (?, ?, 1, ?, ?, ?)
+         ON CONFLICT DO UPDATE SET detection_count = detection_count + 1, detected_sum = detected_sum + excluded.detected_sum,
+           first_detection = MIN(first_detection, excluded.first_detection), last_detection = MAX(last_detection, excluded.last_detection)
+         RETURNING detection_count`,
+      ),
       upsertPerson: db.prepare(
-        `INSERT INTO re_id_masters (re_id, first_detected_at, last_detected_at, total_actual_count, total_detection_branch_count, created_at, updated_at)
-         VALUES (@re_id, @ts, @ts, @count, 1, @now, @now)
+        `INSERT INTO re_id_masters (re_id, appearance_features, first_detected_at, last_detected_at, total_actual_count, total_detection_branch_count, created_at, updated_at)
+         VALUES (@re_id, @features, @ts, @ts, @count, 1, @now, @now)
          ON CONFLICT (re_id) DO UPDATE SET
+           appearance_features = COALESCE(excluded.appearance_features, appearance_features),
            first_detected_at = MIN(first_detected_at, excluded.first_detected_at),
            last_detected_at = MAX(last_detected_at, excluded.last_detected_at),
            total_actual_count = total_actual_count + excluded.total_actual_count,
@@ -58,7 +52,7 @@ export class DetectionRepository {
          RETURNING total_actual_count, total_detection_branch_count, first_detected_at, last_detected_at`,
       ),
       insertDetection: db.prepare(
-        `INSERT INTO re_id_branch_detections (re_id, branch_id, device_id, detected_count, detection_timestamp, detection_data, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO re_id_branch_detections (re_id, branch_id, device_id, detected_count, detection_timestamp, detection_data, created_at, event_log_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       insertEvent: db.prepare(
         `INSERT INTO event_logs (branch_id, device_id, re_id, event_type, detected_count, event_timestamp, created_at) VALUES (?, ?, ?, 'person_detected', ?, ?, ?)`,
@@ -75,23 +69,65 @@ export class DetectionRepository {
     this.s.idemPut!.run(deviceId, eventId, jobId, now);
   }
 
-  branch(id: number): { id: number; branch_name: string } | undefined {
-    return this.s.branch!.get(id) as { id: number; branch_name: string } | undefined;
+  /**
+   * Forget up to `limit` idempotency keys stored before `before` (ISO time), oldest first
+   * (`detection_idempotency_created_idx`, migration 010). Call inside a transaction.
+   * @returns keys deleted
+   */
+  forgetIdempotentBefore(before: string, limit: number): number {
+    return this.db
+      .prepare(
+        `DELETE FROM detection_idempotency WHERE (device_id, event_id) IN (
+           SELECT device_id, event_id FROM detection_idempotency WHERE created_at < ? ORDER BY created_at LIMIT ?)`,
+      )
+      .run(before, limit).changes;
   }
 
-  device(deviceId: string): { device_id: string; device_name: string; branch_id: number } | undefined {
-    return this.s.device!.get(deviceId) as { device_id: string; device_name: string; branch_id: number } | undefined;
+  /** A branch's id, name and time zone, or undefined when there is no such branch. */
+  branch(id: number): Pick<BranchRow, 'id' | 'branch_name' | 'timezone'> | undefined {
+    return this.s.branch!.get(id) as Pick<BranchRow, 'id' | 'branch_name' | 'timezone'> | undefined;
+  }
+
+  /** A device's string id, name and branch, or undefined when there is no such device. */
+  device(deviceId: string): Pick<DeviceRow, 'device_id' | 'device_name' | 'branch_id'> | undefined {
+    return this.s.device!.get(deviceId) as Pick<DeviceRow, 'device_id' | 'device_name' | 'branch_id'> | undefined;
   }
 
   /**
-   * Apply one detection: upsert the person, insert the detection and the event.
+   * Apply one detection: upsert the person and the person at this branch (migration 014), insert
+   * the detection (its times as epoch ms,
+   * migration 011) and the event, and count it in the rollups (migration 012) in the hour and
+   * day its own timestamp falls on in `zone`. `now` and `p.detection_timestamp` are ISO-8601 UTC.
+   * @param zone the branch's IANA time zone
    * @returns the event id and the person's counters after it
+   * @throws RangeError when the zone is unknown
    */
-  apply(p: DetectionJobPayload, now: string): { eventId: number; person: PersonCounters } {
-    const newBranch = this.s.seenAtBranch!.get(p.re_id, p.branch_id) === undefined ? 1 : 0;
-    const person = this.s.upsertPerson!.get({ re_id: p.re_id, ts: p.detection_timestamp, count: p.detected_count, now, new_branch: newBranch }) as PersonCounters;
-    this.s.insertDetection!.run(p.re_id, p.branch_id, p.device_id, p.detected_count, p.detection_timestamp, p.detection_data ? JSON.stringify(p.detection_data) : null, now);
+  apply(p: DetectionJobPayload, now: string, zone: string): { eventId: number; person: PersonCounters } {
+    const at = Date.parse(p.detection_timestamp);
+    const here = this.s.personBranch!.get(p.re_id, p.branch_id, p.detected_count, at, at) as {
+      detection_count: number;
+    };
+    const newBranch = here.detection_count === 1 ? 1 : 0;
+    const person = this.s.upsertPerson!.get({
+      re_id: p.re_id,
+      features: p.appearance_features ? JSON.stringify(p.appearance_features) : null,
+      ts: p.detection_timestamp,
+      count: p.detected_count,
+      now,
+      new_branch: newBranch,
+    }) as PersonCounters;
     const ev = this.s.insertEvent!.run(p.branch_id, p.device_id, p.re_id, p.detected_count, p.detection_timestamp, now);
+    this.s.insertDetection!.run(
+      p.re_id,
+      p.branch_id,
+      p.device_id,
+      p.detected_count,
+      at,
+      p.detection_data ? JSON.stringify(p.detection_data) : null,
+      Date.parse(now),
+      ev.lastInsertRowid,
+    );
+    this.rollups.add(p.branch_id, p.device_id, p.re_id, p.detected_count, at, zone);
     return { eventId: Number(ev.lastInsertRowid), person };
   }
 }

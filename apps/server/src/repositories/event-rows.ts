@@ -1,10 +1,12 @@
 /**
- * The one query behind every event row the API answers with (`GET /events`, the alarm routes):
- * the event with its branch and device names and its alarm workflow columns (migration 007),
- * including the names of who acknowledged and closed it. Callers add their filters, order and
- * extra columns.
+ * The one query behind every event row the server hands out (`GET /events`, the alarm routes,
+ * and the `detection_update` frames of the real-time feed): the event with its branch and device
+ * names and its alarm workflow columns (migration 007), including the names of who acknowledged
+ * and closed it. Callers add their filters, order and extra columns.
  */
+import type SQLite from 'better-sqlite3';
 import { sql, type Kysely } from 'kysely';
+import type { EventLog } from '@pantau/shared';
 import type { Database } from '../db/schema.js';
 
 /** `SELECT` of event rows (alias `e`) with branch, device and user names joined. */
@@ -35,4 +37,34 @@ export function selectEventRows(db: Kysely<Database>) {
       'e.closed_at',
       'e.escalated_at',
     ]);
+}
+
+/**
+ * The state of an event's snapshot (migration 004), as the column `snapshot`: `ready` once the
+ * image job set `image_path`, `pending` while only the original is stored, null without one.
+ */
+export const snapshotState = sql<
+  'pending' | 'ready' | null
+>`CASE WHEN e.image_path IS NOT NULL THEN 'ready' WHEN EXISTS (SELECT 1 FROM storage_files f WHERE f.event_log_id = e.id AND f.kind = 'original') THEN 'pending' END`.as(
+  'snapshot',
+);
+
+/**
+ * One event row by id, through {@link selectEventRows} with its snapshot state: what the
+ * real-time publisher sends as a `detection_update`, exactly as `GET /events` would list it.
+ * The statement is compiled and prepared once, since it runs for every detection.
+ */
+export class EventRowRepository {
+  private readonly byIdStmt: SQLite.Statement;
+
+  constructor(db: Kysely<Database>, sqlite: SQLite.Database) {
+    const c = selectEventRows(db).select(snapshotState).where('e.id', '=', 0).compile();
+    if (c.parameters.length !== 1) throw new Error('event row query: expected the id as its only parameter');
+    this.byIdStmt = sqlite.prepare(c.sql);
+  }
+
+  /** The event row, or undefined when there is no such event. */
+  byId(id: number): EventLog | undefined {
+    return this.byIdStmt.get(id) as EventLog | undefined;
+  }
 }

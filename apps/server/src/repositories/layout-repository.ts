@@ -3,30 +3,28 @@
  * `cctv_position_settings`. Synchronous, for use inside the service's transactions.
  */
 import type { Kysely, Selectable } from 'kysely';
-import type { TileStream } from '@pantau/shared';
+import type { LayoutVisibility, StreamQuality } from '@pantau/shared';
 import type { CctvLayoutSettingsTable, CctvPositionSettingsTable, Database } from '../db/schema.js';
 import type { SyncExecutor } from '../db/sync-executor.js';
 import { nowIso } from '../db/database.js';
+import type { BranchRow, StreamRow } from './organisation-repository.js';
 
 export type LayoutRow = Selectable<CctvLayoutSettingsTable>;
 export type PositionRow = Selectable<CctvPositionSettingsTable>;
 
-/** A stream as a tile needs it, with its branch. */
-export interface TileStreamRow {
-  stream_id: number;
-  stream_name: string;
-  protocol: TileStream['protocol'];
-  device_id: string;
-  branch_id: number;
-  branch_name: string;
-}
+/** A stream as a tile needs it (cctv_streams columns, `id` as `stream_id`), with its branch's name. */
+export type TileStreamRow = { stream_id: StreamRow['id'] } & Pick<
+  StreamRow,
+  'stream_name' | 'protocol' | 'device_id' | 'branch_id'
+> &
+  Pick<BranchRow, 'branch_name'>;
 
 /** One tile to store. */
 export interface PositionValues {
   position_number: number;
   stream_id: number;
   position_name: string | null;
-  quality: 'main' | 'sub';
+  quality: StreamQuality;
   is_enabled: boolean;
   grid_row: number | null;
   grid_col: number | null;
@@ -41,7 +39,7 @@ export interface LayoutValues {
   layout_type: string;
   grid_rows: number | null;
   grid_cols: number | null;
-  visibility: 'shared' | 'private';
+  visibility: LayoutVisibility;
   owner_user_id: number | null;
 }
 
@@ -54,24 +52,41 @@ export class LayoutRepository {
 
   /** Every active layout, oldest first. */
   listActive(): LayoutRow[] {
-    return this.exec.all(this.db.selectFrom('cctv_layout_settings').selectAll().where('is_active', '=', 1).orderBy('id'));
+    return this.exec.all(
+      this.db.selectFrom('cctv_layout_settings').selectAll().where('is_active', '=', 1).orderBy('id'),
+    );
   }
 
   /** One active layout, or undefined. */
   get(id: number): LayoutRow | undefined {
-    return this.exec.first(this.db.selectFrom('cctv_layout_settings').selectAll().where('id', '=', id).where('is_active', '=', 1));
+    return this.exec.first(
+      this.db.selectFrom('cctv_layout_settings').selectAll().where('id', '=', id).where('is_active', '=', 1),
+    );
   }
 
   /** The tiles of a layout, by position number. */
   positions(layoutId: number): PositionRow[] {
-    return this.exec.all(this.db.selectFrom('cctv_position_settings').selectAll().where('layout_id', '=', layoutId).orderBy('position_number'));
+    return this.exec.all(
+      this.db
+        .selectFrom('cctv_position_settings')
+        .selectAll()
+        .where('layout_id', '=', layoutId)
+        .orderBy('position_number'),
+    );
   }
 
   /** The tiles of several layouts, grouped by layout id. */
   positionsOf(layoutIds: readonly number[]): Map<number, PositionRow[]> {
     const out = new Map<number, PositionRow[]>();
     if (layoutIds.length === 0) return out;
-    const rows = this.exec.all(this.db.selectFrom('cctv_position_settings').selectAll().where('layout_id', 'in', [...layoutIds]).orderBy('layout_id').orderBy('position_number'));
+    const rows = this.exec.all(
+      this.db
+        .selectFrom('cctv_position_settings')
+        .selectAll()
+        .where('layout_id', 'in', [...layoutIds])
+        .orderBy('layout_id')
+        .orderBy('position_number'),
+    );
     for (const r of rows) {
       const list = out.get(r.layout_id);
       if (list) list.push(r);
@@ -98,7 +113,11 @@ export class LayoutRepository {
   /** @returns the new layout's id */
   insert(v: LayoutValues, isDefault: boolean, createdBy: number | null): number {
     const now = nowIso();
-    return this.exec.run(this.db.insertInto('cctv_layout_settings').values({ ...v, is_default: isDefault ? 1 : 0, created_by: createdBy, created_at: now, updated_at: now })).lastInsertRowid;
+    return this.exec.run(
+      this.db
+        .insertInto('cctv_layout_settings')
+        .values({ ...v, is_default: isDefault ? 1 : 0, created_by: createdBy, created_at: now, updated_at: now }),
+    ).lastInsertRowid;
   }
 
   /** Changes columns of a layout and stamps `updated_at`. */
@@ -148,7 +167,12 @@ export class LayoutRepository {
 
   /** Clears the default flag everywhere. @returns how many layouts had it */
   clearDefault(): number {
-    return this.exec.run(this.db.updateTable('cctv_layout_settings').set({ is_default: 0, updated_at: nowIso() }).where('is_default', '=', 1)).changes;
+    return this.exec.run(
+      this.db
+        .updateTable('cctv_layout_settings')
+        .set({ is_default: 0, updated_at: nowIso() })
+        .where('is_default', '=', 1),
+    ).changes;
   }
 
   /** Deletes a layout and (cascade) its tiles. */

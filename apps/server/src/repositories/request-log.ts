@@ -25,7 +25,6 @@ export interface ApiRequestLogEntry {
 const FLUSH_MS = 1000;
 const FLUSH_BYTES = 64 * 1024;
 
-
 /** Buffered appender of daily JSON Lines files. */
 export class DailyJsonLog {
   private buffer: Array<{ date: string; line: string }> = [];

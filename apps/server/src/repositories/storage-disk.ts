@@ -30,7 +30,8 @@ export class StorageDisk {
    */
   resolve(relative: string): string {
     const abs = path.resolve(this.root, relative);
-    if (path.isAbsolute(relative) || !abs.startsWith(this.root + path.sep)) throw new Error(`storage path outside the root: ${relative}`);
+    if (path.isAbsolute(relative) || !abs.startsWith(this.root + path.sep))
+      throw new Error(`storage path outside the root: ${relative}`);
     return abs;
   }
 

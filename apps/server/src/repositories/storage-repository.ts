@@ -5,7 +5,8 @@
  */
 import type SQLite from 'better-sqlite3';
 import type { Selectable } from 'kysely';
-import type { StorageFilesTable } from '../db/schema.js';
+import type { EventLogsTable, StorageFilesTable } from '../db/schema.js';
+import type { BranchRow, DeviceRow } from './organisation-repository.js';
 
 /** One registered file (a row of `storage_files`; see its table type for units). `path` is relative to `<dataDir>/storage`. */
 export type StoredFile = Selectable<StorageFilesTable>;
@@ -13,18 +14,16 @@ export type StoredFile = Selectable<StorageFilesTable>;
 /** What is registered for a new file. */
 export type NewStoredFile = Omit<StoredFile, 'id'>;
 
-/** The event a snapshot belongs to, for access checks and the stamp. */
-export interface SnapshotEvent {
-  id: number;
-  branch_id: number;
-  branch_name: string;
-  /** The branch's IANA time zone. */
-  timezone: string;
-  device_id: string;
-  device_name: string;
-  event_timestamp: string;
-  image_path: string | null;
-}
+/**
+ * The event a snapshot belongs to, for access checks and the stamp: event_logs columns with its
+ * branch's name and IANA time zone, and its camera's name (the device id when the camera is gone).
+ */
+export type SnapshotEvent = Pick<
+  Selectable<EventLogsTable>,
+  'id' | 'branch_id' | 'device_id' | 'event_timestamp' | 'image_path'
+> &
+  Pick<BranchRow, 'branch_name' | 'timezone'> &
+  Pick<DeviceRow, 'device_name'>;
 
 /** Prepared statements of the file registry. */
 export class StorageRepository {
@@ -94,7 +93,9 @@ export class StorageRepository {
     const found = new Set<string>();
     for (let i = 0; i < paths.length; i += 500) {
       const chunk = paths.slice(i, i + 500);
-      const rows = this.db.prepare(`SELECT path FROM storage_files WHERE path IN (${chunk.map(() => '?').join(',')})`).all(...chunk) as Array<{ path: string }>;
+      const rows = this.db
+        .prepare(`SELECT path FROM storage_files WHERE path IN (${chunk.map(() => '?').join(',')})`)
+        .all(...chunk) as Array<{ path: string }>;
       for (const r of rows) found.add(r.path);
     }
     return found;

@@ -60,18 +60,38 @@ export class UserRepository {
   }
 
   /** A page of users, newest first, searched by name or email. */
-  page(q: { page: number; per_page: number; q?: string | undefined; role?: string | undefined; status?: string | undefined }): { rows: UserRow[]; meta: PageMeta } {
+  page(q: {
+    page: number;
+    per_page: number;
+    q?: string | undefined;
+    role?: string | undefined;
+    status?: string | undefined;
+  }): { rows: UserRow[]; meta: PageMeta } {
     let base = this.db.selectFrom('users');
     if (q.q) base = base.where((eb) => eb.or([eb('email', 'like', `%${q.q}%`), eb('name', 'like', `%${q.q}%`)]));
     if (q.role) base = base.where('role', '=', q.role as UserRow['role']);
     if (q.status) base = base.where('status', '=', q.status as UserRow['status']);
     const total = Number(this.exec.first(base.select((eb) => eb.fn.countAll<number>().as('n')))!.n);
-    const rows = this.exec.all(base.selectAll().orderBy('id').limit(q.per_page).offset((q.page - 1) * q.per_page));
+    const rows = this.exec.all(
+      base
+        .selectAll()
+        .orderBy('id')
+        .limit(q.per_page)
+        .offset((q.page - 1) * q.per_page),
+    );
     return { rows, meta: { page: q.page, per_page: q.per_page, total } };
   }
 
   /** @throws SqliteError SQLITE_CONSTRAINT_UNIQUE when the email exists */
-  insert(u: { email: string; name: string; password_hash: string; role: UserRow['role']; scope_all: boolean; scope_group_ids: number[]; scope_branch_ids: number[] }): UserRow {
+  insert(u: {
+    email: string;
+    name: string;
+    password_hash: string;
+    role: UserRow['role'];
+    scope_all: boolean;
+    scope_group_ids: number[];
+    scope_branch_ids: number[];
+  }): UserRow {
     const now = nowIso();
     return this.exec.first(
       this.db
@@ -107,12 +127,21 @@ export class UserRepository {
     this.exec.run(this.db.updateTable('users').set({ last_login_at: nowIso() }).where('id', '=', id));
   }
 
-  insertSession(s: { token_hash: string; user_id: number; expires_at: string; ip: string | null; user_agent: string | null }): number {
+  insertSession(s: {
+    token_hash: string;
+    user_id: number;
+    expires_at: string;
+    ip: string | null;
+    user_agent: string | null;
+  }): number {
     return this.exec.run(this.db.insertInto('sessions').values(s)).lastInsertRowid;
   }
 
   /** The active (not expired, not revoked) session for a token hash, with its active user. */
-  findSession(tokenHash: string, now: string): (UserRow & { session_id: number; session_expires_at: string }) | undefined {
+  findSession(
+    tokenHash: string,
+    now: string,
+  ): (UserRow & { session_id: number; session_expires_at: string }) | undefined {
     return this.exec.first(
       this.db
         .selectFrom('sessions')
@@ -128,12 +157,22 @@ export class UserRepository {
 
   /** End one session. */
   revokeSession(tokenHash: string): void {
-    this.exec.run(this.db.updateTable('sessions').set({ revoked_at: nowIso() }).where('token_hash', '=', tokenHash).where('revoked_at', 'is', null));
+    this.exec.run(
+      this.db
+        .updateTable('sessions')
+        .set({ revoked_at: nowIso() })
+        .where('token_hash', '=', tokenHash)
+        .where('revoked_at', 'is', null),
+    );
   }
 
   /** End every session of a user but `keepSessionId`. @returns how many ended */
   revokeUserSessions(userId: number, keepSessionId?: number): number {
-    let q = this.db.updateTable('sessions').set({ revoked_at: nowIso() }).where('user_id', '=', userId).where('revoked_at', 'is', null);
+    let q = this.db
+      .updateTable('sessions')
+      .set({ revoked_at: nowIso() })
+      .where('user_id', '=', userId)
+      .where('revoked_at', 'is', null);
     if (keepSessionId !== undefined) q = q.where('id', '!=', keepSessionId);
     return this.exec.run(q).changes;
   }
@@ -141,19 +180,43 @@ export class UserRepository {
   /** Branch ids of the given groups. */
   branchesOfGroups(groupIds: readonly number[]): number[] {
     if (groupIds.length === 0) return [];
-    return this.exec.all(this.db.selectFrom('company_branches').select('id').where('group_id', 'in', [...groupIds])).map((r) => r.id);
+    return this.exec
+      .all(
+        this.db
+          .selectFrom('company_branches')
+          .select('id')
+          .where('group_id', 'in', [...groupIds]),
+      )
+      .map((r) => r.id);
   }
 
   /** Group ids of the given branches. */
   groupsOfBranches(branchIds: readonly number[]): number[] {
     if (branchIds.length === 0) return [];
-    return this.exec.all(this.db.selectFrom('company_branches').select('group_id').distinct().where('id', 'in', [...branchIds])).map((r) => r.group_id);
+    return this.exec
+      .all(
+        this.db
+          .selectFrom('company_branches')
+          .select('group_id')
+          .distinct()
+          .where('id', 'in', [...branchIds]),
+      )
+      .map((r) => r.group_id);
   }
 
   /** Ids among `ids` that do not exist in `table`. */
   missingIds(table: 'company_groups' | 'company_branches', ids: readonly number[]): number[] {
     if (ids.length === 0) return [];
-    const found = new Set(this.exec.all(this.db.selectFrom(table).select('id').where('id', 'in', [...ids])).map((r) => r.id));
+    const found = new Set(
+      this.exec
+        .all(
+          this.db
+            .selectFrom(table)
+            .select('id')
+            .where('id', 'in', [...ids]),
+        )
+        .map((r) => r.id),
+    );
     return ids.filter((id) => !found.has(id));
   }
 }

@@ -19,10 +19,22 @@ beforeAll(async () => {
   h = await startHarness();
   [jakarta, bandung] = [h.branches[0]!.id, h.branches[1]!.id];
   const auth = h.server.services.auth;
-  const make = async (key: keyof typeof u, name: string, role: 'operator' | 'viewer' | 'admin', scope: { scope_branch_ids?: number[]; scope_group_ids?: number[] }) => {
-    await auth.createUser({ email: `${key}@test.local`, name, password: `${key}-password`, role, scope_all: false, ...scope });
+  const make = async (
+    key: keyof typeof u,
+    name: string,
+    role: 'operator' | 'viewer' | 'admin',
+    scope: { scope_branch_ids?: number[]; scope_group_ids?: number[] },
+  ) => {
+    await auth.createUser({
+      email: `${key}@test.local`,
+      name,
+      password: `${key}-password`,
+      role,
+      scope_all: false,
+      ...scope,
+    });
     u[key] = new ApiClient({ baseUrl: h.server.url });
-    await u[key].login(`${key}@test.local`, `${key}-password`);
+    await u[key].login({ email: `${key}@test.local`, password: `${key}-password` });
   };
   await make('opJ', 'Ayu', 'operator', { scope_branch_ids: [jakarta] });
   await make('opJ2', 'Budi', 'operator', { scope_branch_ids: [jakarta] });
@@ -37,12 +49,22 @@ afterAll(async () => {
 /** Posts `n` detections at a branch and resolves with their event ids, oldest first. */
 async function raise(branch: 'jakarta' | 'bandung', n = 1): Promise<number[]> {
   const reIds = Array.from({ length: n }, () => `alarm-${branch}-${++seq}`);
-  for (const re_id of reIds) await h.device.logDetection({ re_id, branch_id: branch === 'jakarta' ? jakarta : bandung, device_id: branch === 'jakarta' ? 'cam-1' : 'cam-2', detected_count: 1 });
-  return waitFor(async () => {
-    const events = await h.admin.listEvents({ limit: 500 });
-    const ids = reIds.map((r) => events.find((e) => e.re_id === r)?.id);
-    return ids.every((id) => id !== undefined) ? (ids as number[]) : null;
-  }, 5000, 'events');
+  for (const re_id of reIds)
+    await h.device.logDetection({
+      re_id,
+      branch_id: branch === 'jakarta' ? jakarta : bandung,
+      device_id: branch === 'jakarta' ? 'cam-1' : 'cam-2',
+      detected_count: 1,
+    });
+  return waitFor(
+    async () => {
+      const events = await h.admin.listEvents({ limit: 500 });
+      const ids = reIds.map((r) => events.find((e) => e.re_id === r)?.id);
+      return ids.every((id) => id !== undefined) ? (ids as number[]) : null;
+    },
+    5000,
+    'events',
+  );
 }
 
 /** The error a call fails with. */
@@ -55,7 +77,8 @@ async function failure(p: Promise<unknown>): Promise<PantauError> {
   return err as PantauError;
 }
 
-const alarmEvents = (ws: WsRecorder) => ws.events().filter((e): e is RealtimeEvent<'alarm_updated'> => e.type === 'alarm_updated');
+const alarmEvents = (ws: WsRecorder) =>
+  ws.events().filter((e): e is RealtimeEvent<'alarm_updated'> => e.type === 'alarm_updated');
 
 async function socket(client: ApiClient): Promise<WsRecorder> {
   const ws = new WsRecorder(h.server.url);
@@ -69,7 +92,7 @@ describe('alarm transitions', () => {
   it('starts new, acknowledges with a note, refuses a second acknowledge with 409, then closes', async () => {
     const [id] = await raise('jakarta');
     expect((await u.opJ.getAlarm(id!)).alarm_state).toBe('new');
-    const acked = await u.opJ.acknowledgeAlarm(id!, '  checked the lobby camera  ');
+    const acked = await u.opJ.acknowledgeAlarm(id!, { note: '  checked the lobby camera  ' });
     expect(acked).toMatchObject({ id, alarm_state: 'acknowledged', acknowledged_by_name: 'Ayu', closed_at: null });
     expect(Date.parse(acked.acknowledged_at!)).toBeGreaterThan(Date.now() - 5000);
 
@@ -78,7 +101,7 @@ describe('alarm transitions', () => {
     expect(again.details).toMatchObject({ field: 'event_id', state: 'acknowledged', acknowledged_by_name: 'Ayu' });
     expect((await u.opJ.getAlarm(id!)).acknowledged_by_name).toBe('Ayu');
 
-    const closed = await u.opJ2.closeAlarm(id!, 'false alarm: cleaner');
+    const closed = await u.opJ2.closeAlarm(id!, { note: 'false alarm: cleaner' });
     expect(closed).toMatchObject({ alarm_state: 'closed', acknowledged_by_name: 'Ayu', closed_by_name: 'Budi' });
     for (const call of [() => u.opJ.closeAlarm(id!), () => u.opJ.acknowledgeAlarm(id!)]) {
       const e = await failure(call());
@@ -97,11 +120,16 @@ describe('alarm transitions', () => {
 
   it('closes a new alarm in one step, acknowledging it implicitly, and keeps notes in the timeline', async () => {
     const [id] = await raise('jakarta');
-    await u.opJ.noteAlarm(id!, 'person left through the side door');
+    await u.opJ.noteAlarm(id!, { note: 'person left through the side door' });
     const closed = await u.opJ.closeAlarm(id!);
     expect(closed).toMatchObject({ alarm_state: 'closed', acknowledged_by_name: 'Ayu', closed_by_name: 'Ayu' });
     expect(closed.acknowledged_at).toBe(closed.closed_at);
-    expect((await u.opJ.alarmTimeline(id!)).map((t) => t.action)).toEqual(['created', 'note', 'acknowledged', 'closed']);
+    expect((await u.opJ.alarmTimeline(id!)).map((t) => t.action)).toEqual([
+      'created',
+      'note',
+      'acknowledged',
+      'closed',
+    ]);
   });
 
   it('refuses bad bodies with 400 and changes nothing', async () => {
@@ -125,7 +153,13 @@ describe('alarm transitions', () => {
 describe('alarm scope', () => {
   it('hides Jakarta alarms from a Bandung operator (404, like an unknown alarm) and refuses viewers (403)', async () => {
     const [id] = await raise('jakarta');
-    for (const call of [() => u.opB.acknowledgeAlarm(id!), () => u.opB.closeAlarm(id!), () => u.opB.noteAlarm(id!, 'x'), () => u.opB.getAlarm(id!), () => u.opB.alarmTimeline(id!)]) {
+    for (const call of [
+      () => u.opB.acknowledgeAlarm(id!),
+      () => u.opB.closeAlarm(id!),
+      () => u.opB.noteAlarm(id!, { note: 'x' }),
+      () => u.opB.getAlarm(id!),
+      () => u.opB.alarmTimeline(id!),
+    ]) {
       const e = await failure(call());
       expect([e.status, e.code]).toEqual([404, 'NOT_FOUND']);
     }
@@ -142,7 +176,7 @@ describe('bulk acknowledge', () => {
     const [a, b, taken] = await raise('jakarta', 3);
     const [other] = await raise('bandung');
     await u.opJ2.acknowledgeAlarm(taken!);
-    const r = await u.opJ.acknowledgeAlarms([a!, other!, taken!, 9_999_999, b!], 'shift handover');
+    const r = await u.opJ.acknowledgeAlarms({ event_ids: [a!, other!, taken!, 9_999_999, b!], note: 'shift handover' });
     expect(r.acknowledged).toBe(2);
     expect(r.rejected).toBe(3);
     expect(r.results.map((x) => [x.event_id, x.status, x.error?.code])).toEqual([
@@ -161,7 +195,7 @@ describe('bulk acknowledge', () => {
   it('refuses repeated ids and more than 500 with 400, changing nothing', async () => {
     const [a] = await raise('jakarta');
     for (const ids of [[a!, a!], Array.from({ length: 501 }, (_, i) => i + 1), []]) {
-      const e = await failure(u.opJ.acknowledgeAlarms(ids));
+      const e = await failure(u.opJ.acknowledgeAlarms({ event_ids: ids }));
       expect([e.status, e.code]).toEqual([400, 'VALIDATION_ERROR']);
     }
     expect((await u.opJ.getAlarm(a!)).alarm_state).toBe('new');
@@ -172,9 +206,13 @@ describe('alarm events and lists', () => {
   it('sends alarm_updated to every console of the branch, and not beyond its scope', async () => {
     const [wsJ2, wsB] = [await socket(u.opJ2), await socket(u.opB)];
     const [id] = await raise('jakarta');
-    const detection = await waitFor(() => wsJ2.events().find((e) => e.type === 'detection_update' && e.data.id === id), 3000, 'detection_update');
+    const detection = await waitFor(
+      () => wsJ2.events().find((e) => e.type === 'detection_update' && e.data.id === id),
+      3000,
+      'detection_update',
+    );
     expect(detection.data).toMatchObject({ alarm_state: 'new', escalated_at: null });
-    await u.opJ.acknowledgeAlarm(id!, 'on it');
+    await u.opJ.acknowledgeAlarm(id!, { note: 'on it' });
     const ev = await waitFor(() => alarmEvents(wsJ2).find((e) => e.data.event_id === id), 3000, 'alarm_updated');
     expect(ev.channel).toBe(`branch:${jakarta}`);
     expect(ev.data).toMatchObject({
@@ -188,7 +226,11 @@ describe('alarm events and lists', () => {
       escalated: false,
     });
     await u.opJ.closeAlarm(id!);
-    await waitFor(() => alarmEvents(wsJ2).find((e) => e.data.event_id === id && e.data.state === 'closed'), 3000, 'closed event');
+    await waitFor(
+      () => alarmEvents(wsJ2).find((e) => e.data.event_id === id && e.data.state === 'closed'),
+      3000,
+      'closed event',
+    );
     // the committed outbox holds both; Bandung's socket got neither
     await new Promise((r) => setTimeout(r, 200));
     expect(alarmEvents(wsB)).toEqual([]);
@@ -215,7 +257,10 @@ describe('alarm events and lists', () => {
     const acked = await u.opB.alarmsPage({ state: 'acknowledged' });
     expect(acked.items.map((a) => a.id)).toContain(ids[0]);
     const events = await u.opB.listEvents({ limit: 10 });
-    expect(events.find((e) => e.id === ids[0])).toMatchObject({ alarm_state: 'acknowledged', acknowledged_by_name: 'Citra' });
+    expect(events.find((e) => e.id === ids[0])).toMatchObject({
+      alarm_state: 'acknowledged',
+      acknowledged_by_name: 'Citra',
+    });
     expect(events.find((e) => e.id === ids[1])).toMatchObject({ alarm_state: 'new', acknowledged_by_name: null });
   });
 });
@@ -225,16 +270,35 @@ describe('escalation settings', () => {
     const list = await h.admin.escalationSettings();
     expect(list.map((s) => s.branch_id)).toEqual([jakarta, bandung]);
     expect(list[0]).toMatchObject({ enabled: false, escalate_after_seconds: 300, numbers: [], updated_at: null });
-    const saved = await u.saB.putEscalationSettings(bandung, { enabled: true, escalate_after_seconds: 120, numbers: ['+628111222333'] });
-    expect(saved).toMatchObject({ branch_id: bandung, branch_name: 'Bandung Kota', enabled: true, escalate_after_seconds: 120, numbers: ['+628111222333'] });
+    const saved = await u.saB.putEscalationSettings(bandung, {
+      enabled: true,
+      escalate_after_seconds: 120,
+      numbers: ['+628111222333'],
+    });
+    expect(saved).toMatchObject({
+      branch_id: bandung,
+      branch_name: 'Bandung Kota',
+      enabled: true,
+      escalate_after_seconds: 120,
+      numbers: ['+628111222333'],
+    });
     expect(saved.enabled_since).not.toBeNull();
     // changing an enabled setting keeps when it was enabled; switching off clears it
-    const changed = await u.saB.putEscalationSettings(bandung, { enabled: true, escalate_after_seconds: 60, numbers: [] });
+    const changed = await u.saB.putEscalationSettings(bandung, {
+      enabled: true,
+      escalate_after_seconds: 60,
+      numbers: [],
+    });
     expect(changed.enabled_since).toBe(saved.enabled_since);
-    expect((await u.saB.putEscalationSettings(bandung, { enabled: false, escalate_after_seconds: 60, numbers: [] })).enabled_since).toBeNull();
+    expect(
+      (await u.saB.putEscalationSettings(bandung, { enabled: false, escalate_after_seconds: 60, numbers: [] }))
+        .enabled_since,
+    ).toBeNull();
     expect((await u.saB.escalationSettings()).map((s) => s.branch_id)).toEqual([bandung]);
 
-    const out = await failure(u.saB.putEscalationSettings(jakarta, { enabled: true, escalate_after_seconds: 60, numbers: [] }));
+    const out = await failure(
+      u.saB.putEscalationSettings(jakarta, { enabled: true, escalate_after_seconds: 60, numbers: [] }),
+    );
     expect([out.status, out.code]).toEqual([404, 'NOT_FOUND']);
     expect((await failure(u.opJ.escalationSettings())).status).toBe(403);
     for (const body of [

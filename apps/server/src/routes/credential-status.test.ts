@@ -5,7 +5,7 @@
  * row was cached.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiClient, type Credential, type CredentialCreated } from '@pantau/shared';
+import { ApiClient, type Credential, type CredentialCreated, type CredentialStatus } from '@pantau/shared';
 import { startHarness, waitFor, type Harness } from '../test-support/harness.js';
 
 let h: Harness;
@@ -20,19 +20,35 @@ afterAll(async () => {
 let seq = 0;
 /** A device posting one detection with the credential: the raw answer. */
 const post = (c: { api_key: string; api_secret: string }) =>
-  new ApiClient({ baseUrl: h.server.url, apiKey: { key: c.api_key, secret: c.api_secret } }).raw('POST', '/api/v1/detection/log', {
-    re_id: 'status-1',
-    branch_id: h.branches[0]!.id,
-    device_id: 'cam-1',
-    detected_count: 1,
-    event_id: `status-${++seq}`,
-  });
-type Failure = { success: false; error: { code: string; message: string; details?: { field?: string; reason?: string } } };
+  new ApiClient({ baseUrl: h.server.url, apiKey: { key: c.api_key, secret: c.api_secret } }).raw(
+    'POST',
+    '/api/v1/detection/log',
+    {
+      re_id: 'status-1',
+      branch_id: h.branches[0]!.id,
+      device_id: 'cam-1',
+      detected_count: 1,
+      event_id: `status-${++seq}`,
+    },
+  );
+type Failure = {
+  success: false;
+  error: { code: string; message: string; details?: { field?: string; reason?: string } };
+};
 const errorOf = (body: unknown) => (body as Failure).error;
-const create = async (body: Record<string, unknown>) => (await h.admin.request<CredentialCreated>('POST', '/api/v1/credentials', body)).data;
-const row = (id: number) => h.server.services.db.sqlite.prepare('SELECT status, updated_at FROM api_credentials WHERE id = ?').get(id) as { status: string; updated_at: string };
+const create = async (body: Record<string, unknown>) =>
+  (await h.admin.request<CredentialCreated>('POST', '/api/v1/credentials', body)).data;
+const row = (id: number) =>
+  h.server.services.db.sqlite.prepare('SELECT status, updated_at FROM api_credentials WHERE id = ?').get(id) as {
+    status: string;
+    updated_at: string;
+  };
 const actions = (id: number) =>
-  (h.server.services.db.sqlite.prepare("SELECT action FROM audit_logs WHERE entity_type = 'credential' AND entity_id = ? ORDER BY id").all(String(id)) as Array<{ action: string }>).map((r) => r.action);
+  (
+    h.server.services.db.sqlite
+      .prepare("SELECT action FROM audit_logs WHERE entity_type = 'credential' AND entity_id = ? ORDER BY id")
+      .all(String(id)) as Array<{ action: string }>
+  ).map((r) => r.action);
 
 describe('credential status', () => {
   it('creates a credential inactive: devices get 401 with the reason; PATCH to active lets them in (202)', async () => {
@@ -89,7 +105,8 @@ describe('credential status', () => {
   });
 
   it('refuses status revoked on create and on PATCH with a 400 naming the field', async () => {
-    const count = () => (h.server.services.db.sqlite.prepare('SELECT COUNT(*) AS n FROM api_credentials').get() as { n: number }).n;
+    const count = () =>
+      (h.server.services.db.sqlite.prepare('SELECT COUNT(*) AS n FROM api_credentials').get() as { n: number }).n;
     const n = count();
     const r = await h.admin.raw('POST', '/api/v1/credentials', { credential_name: 'born revoked', status: 'revoked' });
     expect(r.status).toBe(400);
@@ -106,7 +123,8 @@ describe('credential status', () => {
     const inactive = await create({ credential_name: 'filter inactive', status: 'inactive' });
     const revoked = await create({ credential_name: 'filter revoked' });
     await h.admin.revokeCredential(revoked.id);
-    const ids = async (status: string) => (await h.admin.credentialsPage({ status, per_page: 100 })).items.map((c) => [c.id, c.status] as const);
+    const ids = async (status: CredentialStatus) =>
+      (await h.admin.credentialsPage({ status, per_page: 100 })).items.map((c) => [c.id, c.status] as const);
     const [a, i, r] = await Promise.all([ids('active'), ids('inactive'), ids('revoked')]);
     expect(i.every(([, s]) => s === 'inactive')).toBe(true);
     expect(i.map(([id]) => id)).toContain(inactive.id);

@@ -18,14 +18,25 @@ afterAll(async () => {
 const counts = () => {
   const db = h.server.services.db.sqlite;
   const n = (t: string) => (db.prepare(`SELECT COUNT(*) AS n FROM ${t}`).get() as { n: number }).n;
-  return { jobs: n('jobs'), detections: n('re_id_branch_detections'), events: n('event_logs'), idem: n('detection_idempotency') };
+  return {
+    jobs: n('jobs'),
+    detections: n('re_id_branch_detections'),
+    events: n('event_logs'),
+    idem: n('detection_idempotency'),
+  };
 };
 const drained = () => waitFor(() => counts().jobs === 0, 5000, 'queue drained');
 
 describe('POST /api/v1/detection/log', () => {
   it('answers 202 with a job id, and the worker applies the detection with correct counters', async () => {
     const [jkt, bdg] = h.branches;
-    const post = (branch_id: number, device_id: string, detected_count: number, detection_timestamp: string, event_id: string) =>
+    const post = (
+      branch_id: number,
+      device_id: string,
+      detected_count: number,
+      detection_timestamp: string,
+      event_id: string,
+    ) =>
       h.device.logDetection({ re_id: 'person-A', branch_id, device_id, detected_count, detection_timestamp, event_id });
     const r1 = await post(jkt!.id, 'cam-1', 2, '2026-11-20T10:00:00.000+07:00', 'e-1');
     expect(r1.status).toBe(202);
@@ -40,8 +51,22 @@ describe('POST /api/v1/detection/log', () => {
     expect(p.first_detected_at).toBe('2026-11-20T01:30:00.000Z');
     expect(p.last_detected_at).toBe('2026-11-20T05:00:00.000Z');
     expect(p.branches).toEqual([
-      { branch_id: jkt!.id, branch_name: 'Jakarta Pusat', detection_count: 2, total_detected_count: 3, first_detection: '2026-11-20T03:00:00.000Z', last_detection: '2026-11-20T05:00:00.000Z' },
-      { branch_id: bdg!.id, branch_name: 'Bandung Kota', detection_count: 1, total_detected_count: 3, first_detection: '2026-11-20T01:30:00.000Z', last_detection: '2026-11-20T01:30:00.000Z' },
+      {
+        branch_id: jkt!.id,
+        branch_name: 'Jakarta Pusat',
+        detection_count: 2,
+        total_detected_count: 3,
+        first_detection: '2026-11-20T03:00:00.000Z',
+        last_detection: '2026-11-20T05:00:00.000Z',
+      },
+      {
+        branch_id: bdg!.id,
+        branch_name: 'Bandung Kota',
+        detection_count: 1,
+        total_detected_count: 3,
+        first_detection: '2026-11-20T01:30:00.000Z',
+        last_detection: '2026-11-20T01:30:00.000Z',
+      },
     ]);
     const events = await h.admin.listEvents({ limit: 10 });
     expect(events.map((e) => e.re_id)).toEqual(['person-A', 'person-A', 'person-A']);
@@ -50,7 +75,13 @@ describe('POST /api/v1/detection/log', () => {
   });
 
   it('answers a repeated event_id with 200 duplicate and the same job, counting it once', async () => {
-    const body = { re_id: 'person-B', branch_id: h.branches[0]!.id, device_id: 'cam-1', detected_count: 4, event_id: 'dup-1' };
+    const body = {
+      re_id: 'person-B',
+      branch_id: h.branches[0]!.id,
+      device_id: 'cam-1',
+      detected_count: 4,
+      event_id: 'dup-1',
+    };
     const first = await h.device.logDetection(body);
     const again = await h.device.logDetection({ ...body, detected_count: 9 });
     expect(first.status).toBe(202);
@@ -67,7 +98,9 @@ describe('POST /api/v1/detection/log', () => {
     const b = h.branches[0]!.id;
     const results = await Promise.all([
       h.device.logDetection({ re_id: 'group-1', branch_id: b, device_id: 'cam-1', detected_count: 1, event_id: 'g-1' }),
-      h.device.logDetection({ re_id: 'group-2', branch_id: 999, device_id: 'cam-1', detected_count: 1, event_id: 'g-2' }).catch((e: PantauError) => e.code),
+      h.device
+        .logDetection({ re_id: 'group-2', branch_id: 999, device_id: 'cam-1', detected_count: 1, event_id: 'g-2' })
+        .catch((e: PantauError) => e.code),
       h.device.logDetection({ re_id: 'group-1', branch_id: b, device_id: 'cam-1', detected_count: 1, event_id: 'g-1' }),
       h.device.logDetection({ re_id: 'group-3', branch_id: b, device_id: 'cam-1', detected_count: 2, event_id: 'g-3' }),
     ]);
@@ -85,11 +118,31 @@ describe('POST /api/v1/detection/log', () => {
     ['detected_count 1.5', () => ({ ...valid(), detected_count: 1.5 }), 'VALIDATION_ERROR', 'detected_count'],
     ['detected_count as string', () => ({ ...valid(), detected_count: '2' }), 'VALIDATION_ERROR', 'detected_count'],
     ['branch_id as string', () => ({ ...valid(), branch_id: 'one' }), 'VALIDATION_ERROR', 'branch_id'],
-    ['timestamp not ISO', () => ({ ...valid(), detection_timestamp: 'yesterday' }), 'VALIDATION_ERROR', 'detection_timestamp'],
-    ['timestamp in the future', () => ({ ...valid(), detection_timestamp: new Date(Date.now() + 3600_000).toISOString() }), 'VALIDATION_ERROR', 'detection_timestamp'],
+    [
+      'timestamp not ISO',
+      () => ({ ...valid(), detection_timestamp: 'yesterday' }),
+      'VALIDATION_ERROR',
+      'detection_timestamp',
+    ],
+    [
+      'timestamp in the future',
+      () => ({ ...valid(), detection_timestamp: new Date(Date.now() + 3600_000).toISOString() }),
+      'VALIDATION_ERROR',
+      'detection_timestamp',
+    ],
     ['event_id longer than 128', () => ({ ...valid(), event_id: 'e'.repeat(129) }), 'VALIDATION_ERROR', 'event_id'],
-    ['detection_data too big', () => ({ ...valid(), detection_data: { blob: 'x'.repeat(17_000) } }), 'VALIDATION_ERROR', 'detection_data'],
-    ['detection_data not an object', () => ({ ...valid(), detection_data: [1, 2] }), 'VALIDATION_ERROR', 'detection_data'],
+    [
+      'detection_data too big',
+      () => ({ ...valid(), detection_data: { blob: 'x'.repeat(17_000) } }),
+      'VALIDATION_ERROR',
+      'detection_data',
+    ],
+    [
+      'detection_data not an object',
+      () => ({ ...valid(), detection_data: [1, 2] }),
+      'VALIDATION_ERROR',
+      'detection_data',
+    ],
     ['unknown branch', () => ({ ...valid(), branch_id: 999 }), 'UNKNOWN_BRANCH', 'branch_id'],
     ['unknown device', () => ({ ...valid(), device_id: 'cam-x' }), 'UNKNOWN_DEVICE', 'device_id'],
     ['device of another branch', () => ({ ...valid(), device_id: 'cam-2' }), 'DEVICE_BRANCH_MISMATCH', 'device_id'],
@@ -108,13 +161,25 @@ describe('POST /api/v1/detection/log', () => {
     const url = `${h.server.url}/api/v1/detection/log`;
     const headers = { 'x-api-key': h.credential.key, 'x-api-secret': h.credential.secret };
     const before = counts();
-    const bad = await fetch(url, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: '{"re_id": ' });
+    const bad = await fetch(url, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: '{"re_id": ',
+    });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('INVALID_JSON');
-    const xml = await fetch(url, { method: 'POST', headers: { ...headers, 'content-type': 'application/xml' }, body: '<x/>' });
+    const xml = await fetch(url, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/xml' },
+      body: '<x/>',
+    });
     expect(xml.status).toBe(415);
     expect(((await xml.json()) as { error: { code: string } }).error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
-    const big = await fetch(url, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ pad: 'x'.repeat(70_000) }) });
+    const big = await fetch(url, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: JSON.stringify({ pad: 'x'.repeat(70_000) }),
+    });
     expect(big.status).toBe(413);
     expect(counts()).toEqual(before);
   });
@@ -122,17 +187,51 @@ describe('POST /api/v1/detection/log', () => {
   it('refuses missing, unknown, wrong and expired credentials with 401', async () => {
     const url = `${h.server.url}/api/v1/detection/log`;
     const body = JSON.stringify(valid());
-    const post = (headers: Record<string, string>) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+    const post = (headers: Record<string, string>) =>
+      fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
     const none = await post({});
     expect(none.status).toBe(401);
-    expect(((await none.json()) as { error: unknown }).error).toMatchObject({ code: 'UNAUTHENTICATED', details: { field: 'X-API-Key' } });
+    expect(((await none.json()) as { error: unknown }).error).toMatchObject({
+      code: 'UNAUTHENTICATED',
+      details: { field: 'X-API-Key' },
+    });
     expect((await post({ 'x-api-key': 'pantau_live_nope', 'x-api-secret': 'x' })).status).toBe(401);
     expect((await post({ 'x-api-key': h.credential.key, 'x-api-secret': 'wrong' })).status).toBe(401);
-    const expiring = h.server.services.credentials.create({ credential_name: 'short', expires_at: new Date(Date.now() + 300).toISOString() }, SYSTEM);
+    const expiring = h.server.services.credentials.create(
+      { credential_name: 'short', expires_at: new Date(Date.now() + 300).toISOString() },
+      SYSTEM,
+    );
     expect((await post({ 'x-api-key': expiring.api_key, 'x-api-secret': expiring.api_secret })).status).toBe(202);
     await new Promise((r) => setTimeout(r, 400));
     const expired = await post({ 'x-api-key': expiring.api_key, 'x-api-secret': expiring.api_secret });
     expect(expired.status).toBe(401);
     expect(((await expired.json()) as { error: { code: string } }).error.code).toBe('CREDENTIAL_EXPIRED');
+  });
+});
+
+describe('idempotency window', () => {
+  it('forgets event_ids older than the window, oldest first, and keeps the younger ones as duplicates', async () => {
+    const branch_id = h.branches[0]!.id;
+    const body = (event_id: string) => ({
+      re_id: 'person-W',
+      branch_id,
+      device_id: 'cam-1',
+      detected_count: 1,
+      event_id,
+    });
+    expect((await h.device.logDetection(body('w-old'))).status).toBe(202);
+    expect((await h.device.logDetection(body('w-new'))).status).toBe(202);
+    await drained();
+    const db = h.server.services.db.sqlite;
+    db.prepare(`UPDATE detection_idempotency SET created_at = ? WHERE event_id = 'w-old'`).run(
+      new Date(Date.now() - 8 * 86_400_000).toISOString(),
+    );
+    expect(h.server.services.detections.pruneIdempotency(7)).toBe(1);
+    expect(db.prepare(`SELECT event_id FROM detection_idempotency WHERE event_id LIKE 'w-%'`).pluck().all()).toEqual([
+      'w-new',
+    ]);
+    // within the window a resend is still a duplicate
+    expect((await h.device.logDetection(body('w-new'))).data.status).toBe('duplicate');
+    expect(h.server.services.detections.pruneIdempotency(7)).toBe(0);
   });
 });

@@ -19,16 +19,51 @@ let bandungAdmin: ApiClient; // admin scoped to Bandung's group
 beforeAll(async () => {
   h = await startHarness();
   const [jkt, bdg] = h.branches;
-  s1 = (await h.admin.createStream({ branch_id: jkt!.id, device_id: 'cam-1', stream_name: 'Lobby', main_url: 'rtsp://127.0.0.1:9/a' })).id;
-  s2 = (await h.admin.createStream({ branch_id: jkt!.id, device_id: 'cam-1', stream_name: 'Lobby wide', main_url: 'rtsp://127.0.0.1:9/b' })).id;
-  s3 = (await h.admin.createStream({ branch_id: bdg!.id, device_id: 'cam-2', stream_name: 'Gate', main_url: 'rtsp://127.0.0.1:9/c' })).id;
+  s1 = (
+    await h.admin.createStream({
+      branch_id: jkt!.id,
+      device_id: 'cam-1',
+      stream_name: 'Lobby',
+      main_url: 'rtsp://127.0.0.1:9/a',
+    })
+  ).id;
+  s2 = (
+    await h.admin.createStream({
+      branch_id: jkt!.id,
+      device_id: 'cam-1',
+      stream_name: 'Lobby wide',
+      main_url: 'rtsp://127.0.0.1:9/b',
+    })
+  ).id;
+  s3 = (
+    await h.admin.createStream({
+      branch_id: bdg!.id,
+      device_id: 'cam-2',
+      stream_name: 'Gate',
+      main_url: 'rtsp://127.0.0.1:9/c',
+    })
+  ).id;
   const auth = h.server.services.auth;
-  operatorId = (await auth.createUser({ email: 'op@test.local', password: 'operator-pw1', role: 'operator', scope_all: false, scope_branch_ids: [jkt!.id] })).id;
-  await auth.createUser({ email: 'sa@test.local', password: 'scoped-admin-pw', role: 'admin', scope_all: false, scope_group_ids: [bdg!.group_id] });
+  operatorId = (
+    await auth.createUser({
+      email: 'op@test.local',
+      password: 'operator-pw1',
+      role: 'operator',
+      scope_all: false,
+      scope_branch_ids: [jkt!.id],
+    })
+  ).id;
+  await auth.createUser({
+    email: 'sa@test.local',
+    password: 'scoped-admin-pw',
+    role: 'admin',
+    scope_all: false,
+    scope_group_ids: [bdg!.group_id],
+  });
   operator = new ApiClient({ baseUrl: h.server.url });
-  await operator.login('op@test.local', 'operator-pw1');
+  await operator.login({ email: 'op@test.local', password: 'operator-pw1' });
   bandungAdmin = new ApiClient({ baseUrl: h.server.url });
-  await bandungAdmin.login('sa@test.local', 'scoped-admin-pw');
+  await bandungAdmin.login({ email: 'sa@test.local', password: 'scoped-admin-pw' });
 });
 afterAll(async () => {
   await h?.stop();
@@ -43,14 +78,23 @@ const failure = async (p: Promise<unknown>) => {
   const err = e as PantauError;
   return { status: err.status, code: err.code, field: err.details?.field };
 };
-const count = (table: string) => (h.server.services.db.sqlite.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+const count = (table: string) =>
+  (h.server.services.db.sqlite.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
 const snapshot = () => ({
   layouts: JSON.stringify(h.server.services.db.sqlite.prepare('SELECT * FROM cctv_layout_settings ORDER BY id').all()),
-  positions: JSON.stringify(h.server.services.db.sqlite.prepare('SELECT * FROM cctv_position_settings ORDER BY id').all()),
-  outbox: count('realtime_outbox'),
+  positions: JSON.stringify(
+    h.server.services.db.sqlite.prepare('SELECT * FROM cctv_position_settings ORDER BY id').all(),
+  ),
+  // layout events only: the scheduler's queue numbers and stream probes may land meanwhile
+  outbox: (
+    h.server.services.db.sqlite
+      .prepare(`SELECT COUNT(*) AS n FROM realtime_outbox WHERE type = 'layout_updated'`)
+      .get() as { n: number }
+  ).n,
   audit: count('audit_logs'),
 });
-const tiles = (l: Layout) => l.positions.map((p) => [p.position_number, p.stream_id, p.row, p.col, p.row_span, p.col_span]);
+const tiles = (l: Layout) =>
+  l.positions.map((p) => [p.position_number, p.stream_id, p.row, p.col, p.row_span, p.col_span]);
 
 describe('layouts', () => {
   it('stores a custom grid with spanning tiles and a patrol, and places fixed tiles from their template', async () => {
@@ -60,23 +104,55 @@ describe('layouts', () => {
       grid_rows: 3,
       grid_cols: 3,
       positions: [
-        { position_number: 1, stream_id: s1, row: 1, col: 1, row_span: 2, col_span: 2, position_name: 'Entrance', quality: 'main' },
+        {
+          position_number: 1,
+          stream_id: s1,
+          row: 1,
+          col: 1,
+          row_span: 2,
+          col_span: 2,
+          position_name: 'Entrance',
+          quality: 'main',
+        },
         { position_number: 2, stream_id: s2, row: 1, col: 3, patrol: { stream_ids: [s1], interval_s: 5 } },
         { position_number: 3, stream_id: s2, row: 3, col: 1, col_span: 3, is_enabled: false },
       ],
     });
-    expect(custom).toMatchObject({ layout_type: 'custom', grid_rows: 3, grid_cols: 3, visibility: 'shared', owner_user_id: null, editable: true });
+    expect(custom).toMatchObject({
+      layout_type: 'custom',
+      grid_rows: 3,
+      grid_cols: 3,
+      visibility: 'shared',
+      owner_user_id: null,
+      editable: true,
+    });
     expect(tiles(custom)).toEqual([
       [1, s1, 1, 1, 2, 2],
       [2, s2, 1, 3, 1, 1],
       [3, s2, 3, 1, 1, 3],
     ]);
-    expect(custom.positions[0]).toMatchObject({ position_name: 'Entrance', quality: 'main', stream_name: 'Lobby', branch_id: h.branches[0]!.id, patrol: null });
-    expect(custom.positions[1]!.patrol).toEqual({ interval_s: 5, streams: [expect.objectContaining({ stream_id: s1, stream_name: 'Lobby' })] });
+    expect(custom.positions[0]).toMatchObject({
+      position_name: 'Entrance',
+      quality: 'main',
+      stream_name: 'Lobby',
+      branch_id: h.branches[0]!.id,
+      patrol: null,
+    });
+    expect(custom.positions[1]!.patrol).toEqual({
+      interval_s: 5,
+      streams: [expect.objectContaining({ stream_id: s1, stream_name: 'Lobby' })],
+    });
     expect(custom.positions[2]!.is_enabled).toBe(false);
     expect(await h.admin.getLayout(custom.id)).toEqual(custom);
 
-    const six = await h.admin.createLayout({ layout_name: 'NVR 6', layout_type: '6', positions: [{ position_number: 1, stream_id: s1 }, { position_number: 6, stream_id: s2 }] });
+    const six = await h.admin.createLayout({
+      layout_name: 'NVR 6',
+      layout_type: '6',
+      positions: [
+        { position_number: 1, stream_id: s1 },
+        { position_number: 6, stream_id: s2 },
+      ],
+    });
     expect(six).toMatchObject({ grid_rows: 3, grid_cols: 3 });
     expect(tiles(six)).toEqual([
       [1, s1, 1, 1, 2, 2],
@@ -85,46 +161,144 @@ describe('layouts', () => {
   });
 
   it('answers bad tiles with the field and changes nothing', async () => {
-    const base = await h.admin.createLayout({ layout_name: 'Base', layout_type: 'custom', grid_rows: 2, grid_cols: 2, positions: [{ position_number: 1, stream_id: s1, row: 1, col: 1 }] });
+    const base = await h.admin.createLayout({
+      layout_name: 'Base',
+      layout_type: 'custom',
+      grid_rows: 2,
+      grid_cols: 2,
+      positions: [{ position_number: 1, stream_id: s1, row: 1, col: 1 }],
+    });
     const before = snapshot();
     const grid = { layout_name: 'Bad', layout_type: 'custom' as const, grid_rows: 2, grid_cols: 2 };
-    expect(await failure(h.admin.createLayout({ ...grid, positions: [{ position_number: 1, stream_id: s1, row: 1, col: 1, row_span: 2, col_span: 2 }, { position_number: 2, stream_id: s2, row: 2, col: 2 }] }))).toEqual({
+    expect(
+      await failure(
+        h.admin.createLayout({
+          ...grid,
+          positions: [
+            { position_number: 1, stream_id: s1, row: 1, col: 1, row_span: 2, col_span: 2 },
+            { position_number: 2, stream_id: s2, row: 2, col: 2 },
+          ],
+        }),
+      ),
+    ).toEqual({
       status: 400,
       code: 'VALIDATION_ERROR',
       field: 'positions.1.row',
     });
-    expect(await failure(h.admin.createLayout({ ...grid, positions: [{ position_number: 1, stream_id: s1, row: 2, col: 2, col_span: 2 }] }))).toMatchObject({ code: 'VALIDATION_ERROR', field: 'positions.0.col_span' });
-    expect(await failure(h.admin.createLayout({ ...grid, positions: [{ position_number: 1, stream_id: s1, row: 9, col: 1 }] }))).toMatchObject({ code: 'VALIDATION_ERROR', field: 'positions.0.row' });
-    expect(await failure(h.admin.createLayout({ layout_name: 'No size', layout_type: 'custom', grid_cols: 2 }))).toMatchObject({ code: 'VALIDATION_ERROR', field: 'grid_rows' });
-    expect(await failure(h.admin.createLayout({ ...grid, positions: [{ position_number: 1, stream_id: s1, patrol: { stream_ids: [s2], interval_s: 4 } }] }))).toMatchObject({ code: 'VALIDATION_ERROR', field: 'positions.0.patrol.interval_s' });
-    expect(await failure(h.admin.createLayout({ ...grid, positions: [{ position_number: 1, stream_id: s1, quality: 'hd' as 'main' }] }))).toMatchObject({ code: 'VALIDATION_ERROR', field: 'positions.0.quality' });
-    expect(await failure(h.admin.createLayout({ ...grid, positions: [{ position_number: 1, stream_id: 999 }] }))).toMatchObject({ status: 404, code: 'NOT_FOUND', field: 'positions.0.stream_id' });
-    expect(await failure(h.admin.createLayout({ ...grid, positions: [{ position_number: 1, stream_id: s1, patrol: { stream_ids: [s2, 999], interval_s: 10 } }] }))).toMatchObject({ code: 'NOT_FOUND', field: 'positions.0.patrol.stream_ids.1' });
-    expect(await failure(h.admin.updateLayout(base.id, { layout_name: 'x', colour: 'red' } as never))).toMatchObject({ code: 'VALIDATION_ERROR' });
-    expect(await failure(h.admin.updateLayout(base.id, { layout_name: '  ' }))).toMatchObject({ code: 'VALIDATION_ERROR', field: 'layout_name' });
-    expect(await failure(h.admin.replacePositions(base.id, { positions: [{ position_number: 1, stream_id: s1 }, { position_number: 1, stream_id: s2 }] }))).toMatchObject({ code: 'VALIDATION_ERROR', field: 'positions.1.position_number' });
-    expect(await failure(h.admin.updateLayout(base.id, { grid_rows: 1, grid_cols: 1, positions: [{ position_number: 1, stream_id: s1, row: 1, col: 2 }] }))).toMatchObject({ code: 'VALIDATION_ERROR', field: 'positions.0.col' });
+    expect(
+      await failure(
+        h.admin.createLayout({
+          ...grid,
+          positions: [{ position_number: 1, stream_id: s1, row: 2, col: 2, col_span: 2 }],
+        }),
+      ),
+    ).toMatchObject({ code: 'VALIDATION_ERROR', field: 'positions.0.col_span' });
+    expect(
+      await failure(
+        h.admin.createLayout({ ...grid, positions: [{ position_number: 1, stream_id: s1, row: 9, col: 1 }] }),
+      ),
+    ).toMatchObject({ code: 'VALIDATION_ERROR', field: 'positions.0.row' });
+    expect(
+      await failure(h.admin.createLayout({ layout_name: 'No size', layout_type: 'custom', grid_cols: 2 })),
+    ).toMatchObject({ code: 'VALIDATION_ERROR', field: 'grid_rows' });
+    expect(
+      await failure(
+        h.admin.createLayout({
+          ...grid,
+          positions: [{ position_number: 1, stream_id: s1, patrol: { stream_ids: [s2], interval_s: 4 } }],
+        }),
+      ),
+    ).toMatchObject({ code: 'VALIDATION_ERROR', field: 'positions.0.patrol.interval_s' });
+    expect(
+      await failure(
+        h.admin.createLayout({ ...grid, positions: [{ position_number: 1, stream_id: s1, quality: 'hd' as 'main' }] }),
+      ),
+    ).toMatchObject({ code: 'VALIDATION_ERROR', field: 'positions.0.quality' });
+    expect(
+      await failure(h.admin.createLayout({ ...grid, positions: [{ position_number: 1, stream_id: 999 }] })),
+    ).toMatchObject({ status: 404, code: 'NOT_FOUND', field: 'positions.0.stream_id' });
+    expect(
+      await failure(
+        h.admin.createLayout({
+          ...grid,
+          positions: [{ position_number: 1, stream_id: s1, patrol: { stream_ids: [s2, 999], interval_s: 10 } }],
+        }),
+      ),
+    ).toMatchObject({ code: 'NOT_FOUND', field: 'positions.0.patrol.stream_ids.1' });
+    expect(await failure(h.admin.updateLayout(base.id, { layout_name: 'x', colour: 'red' } as never))).toMatchObject({
+      code: 'VALIDATION_ERROR',
+    });
+    expect(await failure(h.admin.updateLayout(base.id, { layout_name: '  ' }))).toMatchObject({
+      code: 'VALIDATION_ERROR',
+      field: 'layout_name',
+    });
+    expect(
+      await failure(
+        h.admin.replacePositions(base.id, {
+          positions: [
+            { position_number: 1, stream_id: s1 },
+            { position_number: 1, stream_id: s2 },
+          ],
+        }),
+      ),
+    ).toMatchObject({ code: 'VALIDATION_ERROR', field: 'positions.1.position_number' });
+    expect(
+      await failure(
+        h.admin.updateLayout(base.id, {
+          grid_rows: 1,
+          grid_cols: 1,
+          positions: [{ position_number: 1, stream_id: s1, row: 1, col: 2 }],
+        }),
+      ),
+    ).toMatchObject({ code: 'VALIDATION_ERROR', field: 'positions.0.col' });
     expect(snapshot()).toEqual(before);
   });
 
   it('replaces every tile in one call and refits tiles when only the type changes', async () => {
-    const l = await h.admin.createLayout({ layout_name: 'Four', layout_type: '4', positions: [{ position_number: 1, stream_id: s1 }, { position_number: 4, stream_id: s2 }] });
-    const replaced = await h.admin.replacePositions(l.id, { positions: [{ position_number: 2, stream_id: s2, position_name: 'Wide' }] });
+    const l = await h.admin.createLayout({
+      layout_name: 'Four',
+      layout_type: '4',
+      positions: [
+        { position_number: 1, stream_id: s1 },
+        { position_number: 4, stream_id: s2 },
+      ],
+    });
+    const replaced = await h.admin.replacePositions(l.id, {
+      positions: [{ position_number: 2, stream_id: s2, position_name: 'Wide' }],
+    });
     expect(tiles(replaced)).toEqual([[2, s2, 1, 2, 1, 1]]);
     const nine = await h.admin.updateLayout(l.id, { layout_type: '9', layout_name: 'Nine' });
     expect(nine).toMatchObject({ layout_name: 'Nine', layout_type: '9', grid_rows: 3 });
     expect(tiles(nine)).toEqual([[2, s2, 1, 2, 1, 1]]);
     expect(nine.positions[0]!.position_name).toBe('Wide');
     await h.admin.replacePositions(l.id, { positions: [{ position_number: 9, stream_id: s1 }] });
-    expect(await failure(h.admin.updateLayout(l.id, { layout_type: '4' }))).toMatchObject({ code: 'VALIDATION_ERROR', field: 'layout_type' });
+    expect(await failure(h.admin.updateLayout(l.id, { layout_type: '4' }))).toMatchObject({
+      code: 'VALIDATION_ERROR',
+      field: 'layout_type',
+    });
     const custom = await h.admin.updateLayout(l.id, { layout_type: 'custom', grid_rows: 3, grid_cols: 3 });
     expect(tiles(custom)).toEqual([[9, s1, 3, 3, 1, 1]]);
   });
 
   it('keeps layouts and streams outside the caller’s scope out of reach (404)', async () => {
-    const jakarta = await h.admin.createLayout({ layout_name: 'Jakarta only', layout_type: '4', positions: [{ position_number: 1, stream_id: s1 }] });
-    const mixed = await h.admin.createLayout({ layout_name: 'Both', layout_type: '4', positions: [{ position_number: 1, stream_id: s1 }, { position_number: 2, stream_id: s3 }] });
-    const bandung = await h.admin.createLayout({ layout_name: 'Bandung only', layout_type: '1', positions: [{ position_number: 1, stream_id: s3 }] });
+    const jakarta = await h.admin.createLayout({
+      layout_name: 'Jakarta only',
+      layout_type: '4',
+      positions: [{ position_number: 1, stream_id: s1 }],
+    });
+    const mixed = await h.admin.createLayout({
+      layout_name: 'Both',
+      layout_type: '4',
+      positions: [
+        { position_number: 1, stream_id: s1 },
+        { position_number: 2, stream_id: s3 },
+      ],
+    });
+    const bandung = await h.admin.createLayout({
+      layout_name: 'Bandung only',
+      layout_type: '1',
+      positions: [{ position_number: 1, stream_id: s3 }],
+    });
 
     const opSees = (await operator.listLayouts()).map((l) => l.id);
     expect(opSees).toContain(jakarta.id);
@@ -138,21 +312,47 @@ describe('layouts', () => {
     const saSees = (await bandungAdmin.listLayouts()).map((l) => l.id);
     expect(saSees).toEqual(expect.arrayContaining([mixed.id, bandung.id]));
     expect(saSees).not.toContain(jakarta.id);
-    expect(await failure(bandungAdmin.updateLayout(jakarta.id, { layout_name: 'Mine now' }))).toMatchObject({ status: 404 });
+    expect(await failure(bandungAdmin.updateLayout(jakarta.id, { layout_name: 'Mine now' }))).toMatchObject({
+      status: 404,
+    });
     // …and only an admin whose scope holds all of it may change it (a change would drop the tiles they cannot see)
     expect((await bandungAdmin.getLayout(mixed.id)).editable).toBe(false);
-    expect(await failure(bandungAdmin.replacePositions(mixed.id, { positions: [] }))).toMatchObject({ status: 403, code: 'FORBIDDEN' });
+    expect(await failure(bandungAdmin.replacePositions(mixed.id, { positions: [] }))).toMatchObject({
+      status: 403,
+      code: 'FORBIDDEN',
+    });
     expect(tiles(await h.admin.getLayout(mixed.id))).toHaveLength(2);
-    expect(await failure(bandungAdmin.createLayout({ layout_name: 'Reach', layout_type: '4', positions: [{ position_number: 1, stream_id: s1 }] }))).toMatchObject({ status: 404, field: 'positions.0.stream_id' });
-    expect(await failure(bandungAdmin.replacePositions(bandung.id, { positions: [{ position_number: 1, stream_id: s3, patrol: { stream_ids: [s1], interval_s: 5 } }] }))).toMatchObject({
+    expect(
+      await failure(
+        bandungAdmin.createLayout({
+          layout_name: 'Reach',
+          layout_type: '4',
+          positions: [{ position_number: 1, stream_id: s1 }],
+        }),
+      ),
+    ).toMatchObject({ status: 404, field: 'positions.0.stream_id' });
+    expect(
+      await failure(
+        bandungAdmin.replacePositions(bandung.id, {
+          positions: [{ position_number: 1, stream_id: s3, patrol: { stream_ids: [s1], interval_s: 5 } }],
+        }),
+      ),
+    ).toMatchObject({
       status: 404,
       field: 'positions.0.patrol.stream_ids.0',
     });
-    expect((await bandungAdmin.updateLayout(bandung.id, { layout_name: 'Bandung gate' })).layout_name).toBe('Bandung gate');
+    expect((await bandungAdmin.updateLayout(bandung.id, { layout_name: 'Bandung gate' })).layout_name).toBe(
+      'Bandung gate',
+    );
   });
 
   it('shows a private layout to its owner only; only admins share or change shared ones', async () => {
-    const mine = await operator.createLayout({ layout_name: 'My lobby', layout_type: '1', visibility: 'private', positions: [{ position_number: 1, stream_id: s1 }] });
+    const mine = await operator.createLayout({
+      layout_name: 'My lobby',
+      layout_type: '1',
+      visibility: 'private',
+      positions: [{ position_number: 1, stream_id: s1 }],
+    });
     expect(mine).toMatchObject({ visibility: 'private', owner_user_id: operatorId, editable: true });
     expect((await operator.listLayouts()).map((l) => l.id)).toContain(mine.id);
     expect((await h.admin.listLayouts()).map((l) => l.id)).not.toContain(mine.id);
@@ -160,16 +360,42 @@ describe('layouts', () => {
     expect(await failure(h.admin.deleteLayout(mine.id))).toMatchObject({ status: 404 });
     expect((await operator.updateLayout(mine.id, { layout_name: 'My lobby 2' })).layout_name).toBe('My lobby 2');
 
-    expect(await failure(operator.createLayout({ layout_name: 'Everyone', layout_type: '1' }))).toEqual({ status: 403, code: 'FORBIDDEN', field: 'visibility' });
-    expect(await failure(operator.updateLayout(mine.id, { visibility: 'shared' }))).toMatchObject({ status: 403, field: 'visibility' });
-    const shared = await h.admin.createLayout({ layout_name: 'Shared lobby', layout_type: '1', positions: [{ position_number: 1, stream_id: s1 }] });
-    expect(await failure(operator.updateLayout(shared.id, { layout_name: 'Hijack' }))).toMatchObject({ status: 403, code: 'FORBIDDEN' });
+    expect(await failure(operator.createLayout({ layout_name: 'Everyone', layout_type: '1' }))).toEqual({
+      status: 403,
+      code: 'FORBIDDEN',
+      field: 'visibility',
+    });
+    expect(await failure(operator.updateLayout(mine.id, { visibility: 'shared' }))).toMatchObject({
+      status: 403,
+      field: 'visibility',
+    });
+    const shared = await h.admin.createLayout({
+      layout_name: 'Shared lobby',
+      layout_type: '1',
+      positions: [{ position_number: 1, stream_id: s1 }],
+    });
+    expect(await failure(operator.updateLayout(shared.id, { layout_name: 'Hijack' }))).toMatchObject({
+      status: 403,
+      code: 'FORBIDDEN',
+    });
     expect(await failure(operator.deleteLayout(shared.id))).toMatchObject({ status: 403 });
     expect(await failure(h.admin.setDefaultLayout(mine.id))).toMatchObject({ status: 404 });
 
-    const adminPrivate = await h.admin.createLayout({ layout_name: 'Admin desk', layout_type: '1', visibility: 'private' });
-    expect(await failure(h.admin.setDefaultLayout(adminPrivate.id))).toMatchObject({ status: 400, code: 'VALIDATION_ERROR', field: 'visibility' });
-    expect(await failure(h.admin.createLayout({ layout_name: 'x', layout_type: '1', visibility: 'private', is_default: true }))).toMatchObject({ status: 400, field: 'is_default' });
+    const adminPrivate = await h.admin.createLayout({
+      layout_name: 'Admin desk',
+      layout_type: '1',
+      visibility: 'private',
+    });
+    expect(await failure(h.admin.setDefaultLayout(adminPrivate.id))).toMatchObject({
+      status: 400,
+      code: 'VALIDATION_ERROR',
+      field: 'visibility',
+    });
+    expect(
+      await failure(
+        h.admin.createLayout({ layout_name: 'x', layout_type: '1', visibility: 'private', is_default: true }),
+      ),
+    ).toMatchObject({ status: 400, field: 'is_default' });
 
     await operator.deleteLayout(mine.id);
     expect(await failure(operator.getLayout(mine.id))).toMatchObject({ status: 404 });
@@ -182,7 +408,12 @@ describe('layouts', () => {
     await waitFor(() => rec.frames.some((f) => f.type === 'ready'));
     const a = await h.admin.createLayout({ layout_name: 'Day', layout_type: '4', is_default: true });
     const b = await h.admin.createLayout({ layout_name: 'Night', layout_type: '4' });
-    const defaults = () => (h.server.services.db.sqlite.prepare('SELECT id FROM cctv_layout_settings WHERE is_default = 1').all() as Array<{ id: number }>).map((r) => r.id);
+    const defaults = () =>
+      (
+        h.server.services.db.sqlite.prepare('SELECT id FROM cctv_layout_settings WHERE is_default = 1').all() as Array<{
+          id: number;
+        }>
+      ).map((r) => r.id);
     expect(defaults()).toEqual([a.id]);
 
     expect((await h.admin.setDefaultLayout(b.id)).is_default).toBe(true);
@@ -192,7 +423,9 @@ describe('layouts', () => {
     expect((await h.admin.defaultLayout()).id).toBe(b.id);
 
     // A failure after the old default was unset rolls everything back.
-    h.server.services.db.sqlite.exec(`CREATE TRIGGER refuse_default BEFORE UPDATE OF is_default ON cctv_layout_settings WHEN NEW.is_default = 1 AND NEW.id = ${a.id} BEGIN SELECT RAISE(ABORT, 'refused'); END`);
+    h.server.services.db.sqlite.exec(
+      `CREATE TRIGGER refuse_default BEFORE UPDATE OF is_default ON cctv_layout_settings WHEN NEW.is_default = 1 AND NEW.id = ${a.id} BEGIN SELECT RAISE(ABORT, 'refused'); END`,
+    );
     const before = snapshot();
     await expect(h.admin.setDefaultLayout(a.id)).rejects.toBeInstanceOf(PantauError);
     h.server.services.db.sqlite.exec('DROP TRIGGER refuse_default');
@@ -201,7 +434,11 @@ describe('layouts', () => {
 
     await h.admin.updateLayout(a.id, { layout_name: 'Day shift' });
     await h.admin.deleteLayout(a.id);
-    const layoutEvents = () => rec.events().filter((e) => e.type === 'layout_updated').map((e) => e.data as { layout_id: number; action: string; visibility: string });
+    const layoutEvents = () =>
+      rec
+        .events()
+        .filter((e) => e.type === 'layout_updated')
+        .map((e) => e.data as { layout_id: number; action: string; visibility: string });
     await waitFor(() => layoutEvents().some((e) => e.action === 'deleted'), 5000, 'delete event');
     expect(layoutEvents()).toEqual([
       { layout_id: a.id, action: 'created', visibility: 'shared', owner_user_id: null },
@@ -211,12 +448,11 @@ describe('layouts', () => {
       { layout_id: a.id, action: 'updated', visibility: 'shared', owner_user_id: null },
       { layout_id: a.id, action: 'deleted', visibility: 'shared', owner_user_id: null },
     ]);
-    expect(h.server.services.db.sqlite.prepare(`SELECT action FROM audit_logs WHERE entity_type = 'layout' AND entity_id = ? ORDER BY id`).all(String(a.id))).toEqual([
-      { action: 'create' },
-      { action: 'unset_default' },
-      { action: 'update' },
-      { action: 'delete' },
-    ]);
+    expect(
+      h.server.services.db.sqlite
+        .prepare(`SELECT action FROM audit_logs WHERE entity_type = 'layout' AND entity_id = ? ORDER BY id`)
+        .all(String(a.id)),
+    ).toEqual([{ action: 'create' }, { action: 'unset_default' }, { action: 'update' }, { action: 'delete' }]);
     rec.close();
   });
 });

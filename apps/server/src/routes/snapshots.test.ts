@@ -12,8 +12,6 @@ import SQLite from 'better-sqlite3';
 import { ApiClient, PantauError, type SnapshotLinks } from '@pantau/shared';
 import { startHarness, tempDataDir, waitFor, WsRecorder, type Harness } from '../test-support/harness.js';
 import { pngBomb, testPicture } from '../test-support/images.js';
-import { JOB_TYPES } from '../queue/job-specs.js';
-import type { ImageJobPayload } from '../services/snapshot-pipeline.js';
 import { CLEANUP_CRON } from '../services/storage-retention.js';
 
 let h: Harness;
@@ -27,14 +25,36 @@ afterAll(async () => {
 });
 
 type Fields = Record<string, string | number>;
-const fields = (over: Fields = {}): Fields => ({ re_id: 'snap-person', branch_id: h.branches[0]!.id, device_id: 'cam-1', detected_count: 1, ...over });
+const fields = (over: Fields = {}): Fields => ({
+  re_id: 'snap-person',
+  branch_id: h.branches[0]!.id,
+  device_id: 'cam-1',
+  detected_count: 1,
+  ...over,
+});
 
 /** POST a multipart detection; `file` as [bytes, file name, declared type]. */
-async function postForm(target: Harness, f: Fields, file?: [Buffer, string, string], field = 'snapshot'): Promise<{ status: number; body: { success: boolean; data?: { job_id: number; status: string }; error?: { code: string; message: string; details?: { field?: string } } } }> {
+async function postForm(
+  target: Harness,
+  f: Fields,
+  file?: [Buffer, string, string],
+  field = 'snapshot',
+): Promise<{
+  status: number;
+  body: {
+    success: boolean;
+    data?: { job_id: number; status: string };
+    error?: { code: string; message: string; details?: { field?: string } };
+  };
+}> {
   const form = new FormData();
   for (const [k, v] of Object.entries(f)) form.append(k, String(v));
   if (file) form.append(field, new Blob([file[0]], { type: file[2] }), file[1]);
-  const res = await fetch(`${target.server.url}/api/v1/detection/log`, { method: 'POST', headers: { 'x-api-key': target.credential.key, 'x-api-secret': target.credential.secret }, body: form });
+  const res = await fetch(`${target.server.url}/api/v1/detection/log`, {
+    method: 'POST',
+    headers: { 'x-api-key': target.credential.key, 'x-api-secret': target.credential.secret },
+    body: form,
+  });
   return { status: res.status, body: (await res.json()) as never };
 }
 
@@ -42,7 +62,9 @@ async function postForm(target: Harness, f: Fields, file?: [Buffer, string, stri
 function storedFiles(dataDir: string): string[] {
   const root = path.join(dataDir, 'storage');
   if (!fs.existsSync(root)) return [];
-  return (fs.readdirSync(root, { recursive: true }) as string[]).filter((p) => fs.statSync(path.join(root, p)).isFile()).sort();
+  return (fs.readdirSync(root, { recursive: true }) as string[])
+    .filter((p) => fs.statSync(path.join(root, p)).isFile())
+    .sort();
 }
 
 const state = (target: Harness = h) => {
@@ -60,10 +82,16 @@ const drained = (target: Harness = h) => waitFor(() => state(target).jobs === 0,
 
 /** Post a JPEG detection and wait for its snapshot; returns the event id. */
 async function snapshotEvent(target: Harness, reId: string, branch = 0, device = 'cam-1'): Promise<number> {
-  const r = await postForm(target, { re_id: reId, branch_id: target.branches[branch]!.id, device_id: device, detected_count: 1 }, [jpeg, 'cam.jpg', 'image/jpeg']);
+  const r = await postForm(
+    target,
+    { re_id: reId, branch_id: target.branches[branch]!.id, device_id: device, detected_count: 1 },
+    [jpeg, 'cam.jpg', 'image/jpeg'],
+  );
   expect(r.status).toBe(202);
   await drained(target);
-  const row = target.server.services.db.sqlite.prepare(`SELECT id, image_path FROM event_logs WHERE re_id = ?`).get(reId) as { id: number; image_path: string | null };
+  const row = target.server.services.db.sqlite
+    .prepare(`SELECT id, image_path FROM event_logs WHERE re_id = ?`)
+    .get(reId) as { id: number; image_path: string | null };
   expect(row.image_path).not.toBeNull();
   return row.id;
 }
@@ -75,19 +103,62 @@ describe('multipart detection with a snapshot', () => {
     ws.send({ type: 'auth', token: h.admin.token });
     await waitFor(() => ws.frames.find((f) => f.type === 'ready'), 3000, 'ready');
     await h.server.services.worker.stop(); // hold the jobs: the 202 must already mean "on disk and queued"
-    const r = await postForm(h, fields({ re_id: 'snap-1', event_id: 'snap-e1', detection_timestamp: '2026-11-21T03:00:00.000Z', detection_data: JSON.stringify({ confidence: 0.93 }) }), [jpeg, 'x.bin', 'application/octet-stream']);
+    const r = await postForm(
+      h,
+      fields({
+        re_id: 'snap-1',
+        event_id: 'snap-e1',
+        detection_timestamp: '2026-11-21T03:00:00.000Z',
+        detection_data: JSON.stringify({ confidence: 0.93 }),
+      }),
+      [jpeg, 'x.bin', 'application/octet-stream'],
+    );
     expect(r).toMatchObject({ status: 202, body: { success: true, data: { status: 'processing' } } });
-    const original = h.server.services.db.sqlite.prepare(`SELECT * FROM storage_files WHERE kind = 'original'`).get() as { path: string; bytes: number; width: number; height: number; mime: string; event_log_id: number | null };
+    const original = h.server.services.db.sqlite
+      .prepare(`SELECT * FROM storage_files WHERE kind = 'original'`)
+      .get() as {
+      path: string;
+      bytes: number;
+      width: number;
+      height: number;
+      mime: string;
+      event_log_id: number | null;
+    };
     expect(original.path).toMatch(/^events\/\d{4}\/\d{2}\/\d{2}\/\d{13}_[0-9a-f-]{36}\.jpg$/);
-    expect(original).toMatchObject({ bytes: jpeg.length, width: 2560, height: 1440, mime: 'image/jpeg', event_log_id: null });
+    expect(original).toMatchObject({
+      bytes: jpeg.length,
+      width: 2560,
+      height: 1440,
+      mime: 'image/jpeg',
+      event_log_id: null,
+    });
     expect(fs.readFileSync(path.join(h.dataDir, 'storage', original.path)).equals(jpeg)).toBe(true);
-    const job = h.server.services.db.sqlite.prepare(`SELECT payload FROM jobs WHERE type = ?`).get(JOB_TYPES.detection) as { payload: string };
-    expect(JSON.parse(job.payload)).toMatchObject({ re_id: 'snap-1', detection_data: { confidence: 0.93 }, snapshot: { path: original.path } });
+    const job = h.server.services.db.sqlite
+      .prepare(`SELECT payload FROM jobs WHERE type = ?`)
+      .get('detection.process') as { payload: string };
+    expect(JSON.parse(job.payload)).toMatchObject({
+      re_id: 'snap-1',
+      detection_data: { confidence: 0.93 },
+      snapshot: { path: original.path },
+    });
 
     h.server.services.worker.start();
     await drained();
-    const event = h.server.services.db.sqlite.prepare(`SELECT id, image_path FROM event_logs WHERE re_id = 'snap-1'`).get() as { id: number; image_path: string };
-    const files = h.server.services.db.sqlite.prepare(`SELECT kind, path, width, height, mime, bytes, event_log_id FROM storage_files WHERE event_log_id = ? ORDER BY id`).all(event.id) as Array<{ kind: string; path: string; width: number; height: number; mime: string; bytes: number }>;
+    const event = h.server.services.db.sqlite
+      .prepare(`SELECT id, image_path FROM event_logs WHERE re_id = 'snap-1'`)
+      .get() as { id: number; image_path: string };
+    const files = h.server.services.db.sqlite
+      .prepare(
+        `SELECT kind, path, width, height, mime, bytes, event_log_id FROM storage_files WHERE event_log_id = ? ORDER BY id`,
+      )
+      .all(event.id) as Array<{
+      kind: string;
+      path: string;
+      width: number;
+      height: number;
+      mime: string;
+      bytes: number;
+    }>;
     expect(files.map((f) => [f.kind, f.width, f.height, f.mime])).toEqual([
       ['original', 2560, 1440, 'image/jpeg'],
       ['image', 1920, 1080, 'image/jpeg'],
@@ -95,46 +166,127 @@ describe('multipart detection with a snapshot', () => {
     ]);
     expect(event.image_path).toBe(files[1]!.path);
     for (const f of files) expect(fs.statSync(path.join(h.dataDir, 'storage', f.path)).size).toBe(f.bytes);
-    expect(await sharp(path.join(h.dataDir, 'storage', files[2]!.path)).metadata()).toMatchObject({ format: 'jpeg', width: 320, height: 240 });
+    expect(await sharp(path.join(h.dataDir, 'storage', files[2]!.path)).metadata()).toMatchObject({
+      format: 'jpeg',
+      width: 320,
+      height: 240,
+    });
     await waitFor(() => ws.events().find((e) => e.type === 'snapshot_ready'), 3000, 'snapshot_ready');
-    expect(ws.events().find((e) => e.type === 'snapshot_ready')).toMatchObject({ channel: `branch:${h.branches[0]!.id}`, data: { event_log_id: event.id, branch_id: h.branches[0]!.id } });
-    expect(ws.events().find((e) => e.type === 'detection_update')).toMatchObject({ data: { id: event.id, snapshot: 'pending' } });
-    expect((await h.admin.listEvents({ limit: 5 })).find((e) => e.id === event.id)).toMatchObject({ snapshot: 'ready' });
+    expect(ws.events().find((e) => e.type === 'snapshot_ready')).toMatchObject({
+      channel: `branch:${h.branches[0]!.id}`,
+      data: { event_log_id: event.id, branch_id: h.branches[0]!.id },
+    });
+    expect(ws.events().find((e) => e.type === 'detection_update')).toMatchObject({
+      data: { id: event.id, snapshot: 'pending' },
+    });
+    expect((await h.admin.listEvents({ limit: 5 })).find((e) => e.id === event.id)).toMatchObject({
+      snapshot: 'ready',
+    });
     expect(h.server.services.snapshots.imagePathOf(event.id)).toBe(path.join(h.dataDir, 'storage', files[1]!.path));
     ws.close();
   });
 
   it('names the stored file by its real type (a PNG called .jpg is stored as .png) and keeps a repeated event_id to its first file', async () => {
     const png = await testPicture(640, 480, 'png');
-    const first = await postForm(h, fields({ re_id: 'snap-png', event_id: 'png-1' }), [png, 'camera.jpg', 'image/jpeg']);
+    const first = await postForm(h, fields({ re_id: 'snap-png', event_id: 'png-1' }), [
+      png,
+      'camera.jpg',
+      'image/jpeg',
+    ]);
     expect(first.status).toBe(202);
     await drained();
     const before = state();
     expect(before.files.filter((f) => f.endsWith('.png'))).toHaveLength(1);
-    const again = await postForm(h, fields({ re_id: 'snap-png', event_id: 'png-1' }), [png, 'camera.jpg', 'image/jpeg']);
-    expect(again).toMatchObject({ status: 200, body: { data: { status: 'duplicate', job_id: first.body.data!.job_id } } });
+    const again = await postForm(h, fields({ re_id: 'snap-png', event_id: 'png-1' }), [
+      png,
+      'camera.jpg',
+      'image/jpeg',
+    ]);
+    expect(again).toMatchObject({
+      status: 200,
+      body: { data: { status: 'duplicate', job_id: first.body.data!.job_id } },
+    });
     expect(state()).toEqual(before);
   });
 
-  const refusals: Array<[string, () => Promise<{ f: Fields; file: [Buffer, string, string]; field?: string }>, number, string, string]> = [
-    ['a file over 10 MB', async () => ({ f: fields(), file: [Buffer.concat([jpeg, Buffer.alloc(10 * 1024 * 1024)]), 'big.jpg', 'image/jpeg'] }), 413, 'PAYLOAD_TOO_LARGE', 'snapshot'],
-    ['a text file named .jpg and declared image/jpeg', async () => ({ f: fields(), file: [Buffer.from('GET / HTTP/1.1\r\nnot a picture at all'), 'photo.jpg', 'image/jpeg'] }), 415, 'UNSUPPORTED_MEDIA_TYPE', 'snapshot'],
-    ['a truncated JPEG', async () => ({ f: fields(), file: [jpeg.subarray(0, Math.floor(jpeg.length / 2)), 'cut.jpg', 'image/jpeg'] }), 400, 'VALIDATION_ERROR', 'snapshot'],
-    ['a decompression bomb (8000×8000 PNG)', async () => ({ f: fields(), file: [pngBomb(8000, 8000), 'bomb.png', 'image/png'] }), 413, 'PAYLOAD_TOO_LARGE', 'snapshot'],
-    ['a bad field beside a good image', async () => ({ f: fields({ detected_count: 0 }), file: [jpeg, 'a.jpg', 'image/jpeg'] }), 400, 'VALIDATION_ERROR', 'detected_count'],
-    ['an unknown branch beside a good image', async () => ({ f: fields({ branch_id: 999 }), file: [jpeg, 'a.jpg', 'image/jpeg'] }), 404, 'UNKNOWN_BRANCH', 'branch_id'],
-    ['a device of another branch beside a good image', async () => ({ f: fields({ device_id: 'cam-2' }), file: [jpeg, 'a.jpg', 'image/jpeg'] }), 400, 'DEVICE_BRANCH_MISMATCH', 'device_id'],
-    ['the image under another field name', async () => ({ f: fields(), file: [jpeg, 'a.jpg', 'image/jpeg'], field: 'photo' }), 400, 'VALIDATION_ERROR', 'photo'],
+  const refusals: Array<
+    [string, () => Promise<{ f: Fields; file: [Buffer, string, string]; field?: string }>, number, string, string]
+  > = [
+    [
+      'a file over 10 MB',
+      async () => ({
+        f: fields(),
+        file: [Buffer.concat([jpeg, Buffer.alloc(10 * 1024 * 1024)]), 'big.jpg', 'image/jpeg'],
+      }),
+      413,
+      'PAYLOAD_TOO_LARGE',
+      'snapshot',
+    ],
+    [
+      'a text file named .jpg and declared image/jpeg',
+      async () => ({
+        f: fields(),
+        file: [Buffer.from('GET / HTTP/1.1\r\nnot a picture at all'), 'photo.jpg', 'image/jpeg'],
+      }),
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+      'snapshot',
+    ],
+    [
+      'a truncated JPEG',
+      async () => ({ f: fields(), file: [jpeg.subarray(0, Math.floor(jpeg.length / 2)), 'cut.jpg', 'image/jpeg'] }),
+      400,
+      'VALIDATION_ERROR',
+      'snapshot',
+    ],
+    [
+      'a decompression bomb (8000×8000 PNG)',
+      async () => ({ f: fields(), file: [pngBomb(8000, 8000), 'bomb.png', 'image/png'] }),
+      413,
+      'PAYLOAD_TOO_LARGE',
+      'snapshot',
+    ],
+    [
+      'a bad field beside a good image',
+      async () => ({ f: fields({ detected_count: 0 }), file: [jpeg, 'a.jpg', 'image/jpeg'] }),
+      400,
+      'VALIDATION_ERROR',
+      'detected_count',
+    ],
+    [
+      'an unknown branch beside a good image',
+      async () => ({ f: fields({ branch_id: 999 }), file: [jpeg, 'a.jpg', 'image/jpeg'] }),
+      404,
+      'UNKNOWN_BRANCH',
+      'branch_id',
+    ],
+    [
+      'a device of another branch beside a good image',
+      async () => ({ f: fields({ device_id: 'cam-2' }), file: [jpeg, 'a.jpg', 'image/jpeg'] }),
+      400,
+      'DEVICE_BRANCH_MISMATCH',
+      'device_id',
+    ],
+    [
+      'the image under another field name',
+      async () => ({ f: fields(), file: [jpeg, 'a.jpg', 'image/jpeg'], field: 'photo' }),
+      400,
+      'VALIDATION_ERROR',
+      'photo',
+    ],
   ];
-  it.each(refusals)('refuses %s with a clear error and stores nothing (no file, job, row or idempotency key)', async (_name, make, status, code, field) => {
-    await drained();
-    const before = state();
-    const { f, file, field: name } = await make();
-    const r = await postForm(h, { ...f, event_id: `refused-${code}-${field}` }, file, name);
-    expect(r.status).toBe(status);
-    expect(r.body.error).toMatchObject({ code, details: { field } });
-    expect(state()).toEqual(before);
-  });
+  it.each(refusals)(
+    'refuses %s with a clear error and stores nothing (no file, job, row or idempotency key)',
+    async (_name, make, status, code, field) => {
+      await drained();
+      const before = state();
+      const { f, file, field: name } = await make();
+      const r = await postForm(h, { ...f, event_id: `refused-${code}-${field}` }, file, name);
+      expect(r.status).toBe(status);
+      expect(r.body.error).toMatchObject({ code, details: { field } });
+      expect(state()).toEqual(before);
+    },
+  );
 });
 
 describe('an image job killed halfway', () => {
@@ -145,15 +297,26 @@ describe('an image job killed halfway', () => {
     try {
       // the first attempt writes both files, then the process "dies" before its effects commit
       let wroteFiles = false;
-      first.server.services.worker.register(JOB_TYPES.image, {
-        kind: 'async',
+      const dying: typeof first.server.services.snapshots.job = {
+        ...first.server.services.snapshots.job,
         run: async (payload, _job, signal) => {
-          await first.server.services.snapshots.process(payload as ImageJobPayload, signal);
+          await first.server.services.snapshots.process(payload, signal);
           wroteFiles = true;
-          return new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true }));
+          return new Promise<never>((_, reject) =>
+            signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true }),
+          );
         },
-      });
-      expect((await postForm(first, { re_id: 'killed', branch_id: first.branches[0]!.id, device_id: 'cam-1', detected_count: 1 }, [jpeg, 'k.jpg', 'image/jpeg'])).status).toBe(202);
+      };
+      first.server.services.worker.register(dying);
+      expect(
+        (
+          await postForm(
+            first,
+            { re_id: 'killed', branch_id: first.branches[0]!.id, device_id: 'cam-1', detected_count: 1 },
+            [jpeg, 'k.jpg', 'image/jpeg'],
+          )
+        ).status,
+      ).toBe(202);
       await waitFor(() => wroteFiles, 15_000, 'first attempt wrote its files');
       // what a kill -9 leaves: the committed database (image job still `running`) and the files on disk
       await first.server.services.db.sqlite.backup(path.join(crashDir, 'pantau.sqlite'));
@@ -162,17 +325,30 @@ describe('an image job killed halfway', () => {
       await first.stop();
 
       const snap = new SQLite(path.join(crashDir, 'pantau.sqlite'), { readonly: true });
-      expect(snap.prepare(`SELECT type, status FROM jobs`).all()).toEqual([{ type: JOB_TYPES.image, status: 'running' }]);
+      expect(snap.prepare(`SELECT type, status FROM jobs`).all()).toEqual([
+        { type: 'image.process', status: 'running' },
+      ]);
       expect(snap.prepare(`SELECT kind FROM storage_files`).all()).toEqual([{ kind: 'original' }]);
       snap.close();
       const crashed = storedFiles(crashDir);
-      expect(crashed.map((f) => f.replace(/^.*_/, ''))).toEqual(expect.arrayContaining([expect.stringMatching(/\.jpg$/), 'image.jpg', 'thumb.jpg']));
+      expect(crashed.map((f) => f.replace(/^.*_/, ''))).toEqual(
+        expect.arrayContaining([expect.stringMatching(/\.jpg$/), 'image.jpg', 'thumb.jpg']),
+      );
       second = await startHarness({ dataDir: crashDir });
       const s2 = second;
       const db = s2.server.services.db.sqlite;
-      await waitFor(() => (db.prepare(`SELECT COUNT(*) AS n FROM jobs`).get() as { n: number }).n === 0, 15_000, 're-run');
-      const event = db.prepare(`SELECT id, image_path FROM event_logs WHERE re_id = 'killed'`).get() as { id: number; image_path: string };
-      const rows = db.prepare(`SELECT kind, path FROM storage_files WHERE event_log_id = ? ORDER BY kind`).all(event.id) as Array<{ kind: string; path: string }>;
+      await waitFor(
+        () => (db.prepare(`SELECT COUNT(*) AS n FROM jobs`).get() as { n: number }).n === 0,
+        15_000,
+        're-run',
+      );
+      const event = db.prepare(`SELECT id, image_path FROM event_logs WHERE re_id = 'killed'`).get() as {
+        id: number;
+        image_path: string;
+      };
+      const rows = db
+        .prepare(`SELECT kind, path FROM storage_files WHERE event_log_id = ? ORDER BY kind`)
+        .all(event.id) as Array<{ kind: string; path: string }>;
       expect(rows.map((r) => r.kind)).toEqual(['image', 'original', 'thumbnail']);
       expect(event.image_path).toBe(rows[0]!.path);
       expect(storedFiles(crashDir)).toEqual(rows.map((r) => r.path).sort());
@@ -195,7 +371,8 @@ describe('signed file links', () => {
     links = await h.admin.eventSnapshot(eventId);
   });
   const get = (p: string) => fetch(`${h.server.url}${p}`);
-  const code = async (res: Response) => ((await res.json()) as { error: { code: string; details?: { reason?: string } } }).error;
+  const code = async (res: Response) =>
+    ((await res.json()) as { error: { code: string; details?: { reason?: string } } }).error;
 
   it('serves the file a valid link names, with its type and a cache lifetime no longer than the link', async () => {
     expect(Date.parse(links.expires_at) - Date.now()).toBeGreaterThan(9 * 60_000);
@@ -211,7 +388,11 @@ describe('signed file links', () => {
 
   it('refuses an expired link and a tampered one with 403', async () => {
     const access = h.server.services.snapshotAccess;
-    const fileId = (h.server.services.db.sqlite.prepare(`SELECT id FROM storage_files WHERE event_log_id = ? AND kind = 'image'`).get(eventId) as { id: number }).id;
+    const fileId = (
+      h.server.services.db.sqlite
+        .prepare(`SELECT id FROM storage_files WHERE event_log_id = ? AND kind = 'image'`)
+        .get(eventId) as { id: number }
+    ).id;
     const expired = await get(`/files/${access.sign(fileId, 1, Date.now() - 1000)}`);
     expect(expired.status).toBe(403);
     expect(await code(expired)).toMatchObject({ code: 'FORBIDDEN', details: { reason: 'expired' } });
@@ -219,7 +400,11 @@ describe('signed file links', () => {
     const token = links.image_url.replace('/files/', '');
     const [body, sig] = token.split('.') as [string, string];
     const flipped = sig.slice(0, 10) + (sig[10] === 'A' ? 'B' : 'A') + sig.slice(11);
-    const other = Buffer.from(Buffer.from(body, 'base64url').toString().replace(/^v1\.\d+/, `v1.${fileId + 1}`)).toString('base64url');
+    const other = Buffer.from(
+      Buffer.from(body, 'base64url')
+        .toString()
+        .replace(/^v1\.\d+/, `v1.${fileId + 1}`),
+    ).toString('base64url');
     for (const t of [`${body}.${flipped}`, `${other}.${sig}`, 'not-a-token', `${body}.${sig}x`]) {
       const r = await get(`/files/${t}`);
       expect(r.status).toBe(403);
@@ -229,16 +414,33 @@ describe('signed file links', () => {
 
   it('gives links only to users whose scope holds the branch (others: 404, like a missing event)', async () => {
     const users = h.server.services.auth;
-    await users.createUser({ email: 'bdg-viewer@test.local', password: 'bdg-viewer-pw', role: 'viewer', scope_all: false, scope_branch_ids: [h.branches[1]!.id] });
+    await users.createUser({
+      email: 'bdg-viewer@test.local',
+      password: 'bdg-viewer-pw',
+      role: 'viewer',
+      scope_all: false,
+      scope_branch_ids: [h.branches[1]!.id],
+    });
     const viewer = new ApiClient({ baseUrl: h.server.url });
-    await viewer.login('bdg-viewer@test.local', 'bdg-viewer-pw');
+    await viewer.login({ email: 'bdg-viewer@test.local', password: 'bdg-viewer-pw' });
     await expect(viewer.eventSnapshot(eventId)).rejects.toMatchObject({ code: 'NOT_FOUND', status: 404 });
     expect((await viewer.eventSnapshot(otherEventId)).thumbnail_url).toMatch(/^\/files\//);
     await expect(h.admin.eventSnapshot(999_999)).rejects.toBeInstanceOf(PantauError);
-    const noImage = (await h.device.logDetection({ re_id: 'plain-json', branch_id: h.branches[0]!.id, device_id: 'cam-1', detected_count: 1 })).data.job_id;
+    const noImage = (
+      await h.device.logDetection({
+        re_id: 'plain-json',
+        branch_id: h.branches[0]!.id,
+        device_id: 'cam-1',
+        detected_count: 1,
+      })
+    ).data.job_id;
     expect(noImage).toBeGreaterThan(0);
     await drained();
-    const plainId = (h.server.services.db.sqlite.prepare(`SELECT id FROM event_logs WHERE re_id = 'plain-json'`).get() as { id: number }).id;
+    const plainId = (
+      h.server.services.db.sqlite.prepare(`SELECT id FROM event_logs WHERE re_id = 'plain-json'`).get() as {
+        id: number;
+      }
+    ).id;
     await expect(h.admin.eventSnapshot(plainId)).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect((await fetch(`${h.server.url}/api/v1/events/${eventId}/snapshot`)).status).toBe(401);
   });
@@ -250,11 +452,25 @@ describe('signed file links', () => {
         .readdirSync(dir)
         .flatMap((f) => fs.readFileSync(path.join(dir, f), 'utf8').trim().split('\n'))
         .filter(Boolean)
-        .map((l) => JSON.parse(l) as { outcome: string; user_id: number | null; file_id: number | null; time: string; event_log_id: number | null });
+        .map(
+          (l) =>
+            JSON.parse(l) as {
+              outcome: string;
+              user_id: number | null;
+              file_id: number | null;
+              time: string;
+              event_log_id: number | null;
+            },
+        );
     // lines are buffered and written at least every second
-    const lines = await waitFor(() => (read().some((l) => l.outcome === 'no_snapshot') ? read() : null), 3000, 'access log written');
+    const lines = await waitFor(
+      () => (read().some((l) => l.outcome === 'no_snapshot') ? read() : null),
+      3000,
+      'access log written',
+    );
     const outcomes = new Set(lines.map((l) => l.outcome));
-    for (const o of ['granted', 'served', 'expired', 'invalid', 'out_of_scope', 'not_found', 'no_snapshot']) expect(outcomes).toContain(o);
+    for (const o of ['granted', 'served', 'expired', 'invalid', 'out_of_scope', 'not_found', 'no_snapshot'])
+      expect(outcomes).toContain(o);
     const served = lines.find((l) => l.outcome === 'served')!;
     expect(served).toMatchObject({ user_id: expect.any(Number), file_id: expect.any(Number), event_log_id: eventId });
     expect(Date.parse(served.time)).toBeGreaterThan(Date.now() - 60_000);
@@ -263,7 +479,9 @@ describe('signed file links', () => {
 
 describe('retention', () => {
   it('is enqueued daily at 02:00 site time', () => {
-    const next = new Cron(CLEANUP_CRON, { timezone: 'Asia/Jakarta', paused: true }).nextRun(new Date('2026-11-21T00:00:00.000Z'));
+    const next = new Cron(CLEANUP_CRON, { timezone: 'Asia/Jakarta', paused: true }).nextRun(
+      new Date('2026-11-21T00:00:00.000Z'),
+    );
     expect(next?.toISOString()).toBe('2026-11-21T19:00:00.000Z'); // 02:00 on 22 November in Jakarta (UTC+7)
   });
 
@@ -276,18 +494,17 @@ describe('retention', () => {
     const total = count();
     expect(total).toBeGreaterThan(6);
     // one file is already gone from disk: its row must still go
-    const lost = db.prepare(`SELECT path FROM storage_files WHERE kind = 'thumbnail' LIMIT 1`).get() as { path: string };
+    const lost = db.prepare(`SELECT path FROM storage_files WHERE kind = 'thumbnail' LIMIT 1`).get() as {
+      path: string;
+    };
     fs.rmSync(path.join(h.dataDir, 'storage', lost.path));
     // an old file registered 100 days ago; everything else is from today
     const oldPath = 'events/2026/08/01/old_snapshot.jpg';
     fs.mkdirSync(path.join(h.dataDir, 'storage', 'events/2026/08/01'), { recursive: true });
     fs.writeFileSync(path.join(h.dataDir, 'storage', oldPath), jpeg);
-    db.prepare(`INSERT INTO storage_files (kind, path, bytes, width, height, mime, branch_id, event_log_id, created_at) VALUES ('original', ?, ?, 2560, 1440, 'image/jpeg', ?, NULL, ?)`).run(
-      oldPath,
-      jpeg.length,
-      h.branches[0]!.id,
-      new Date(Date.now() - 100 * 86_400_000).toISOString(),
-    );
+    db.prepare(
+      `INSERT INTO storage_files (kind, path, bytes, width, height, mime, branch_id, event_log_id, created_at) VALUES ('original', ?, ?, 2560, 1440, 'image/jpeg', ?, NULL, ?)`,
+    ).run(oldPath, jpeg.length, h.branches[0]!.id, new Date(Date.now() - 100 * 86_400_000).toISOString());
 
     const day = 86_400_000;
     retention.schedule({ as_of: Date.now() });

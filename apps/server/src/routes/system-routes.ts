@@ -5,9 +5,9 @@
 import fs from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import fastifyStatic from '@fastify/static';
-import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { ErrorEnvelope, Health, envelope } from '@pantau/shared';
+import { PantauError, ROUTES, type Health } from '@pantau/shared';
 import type { Services } from '../services/container.js';
+import type { RouteRegistrar } from '../http/route.js';
 
 /** Version reported by /health. */
 export const SERVER_VERSION = '0.1.0';
@@ -17,35 +17,59 @@ export interface GatewayStatsSource {
   stats(): { streams: number; viewers: number; perStream: Health['gateway']['per_stream'] };
 }
 
-/** Register /health, /ws and /console. */
-export async function systemRoutes(app: FastifyInstance, s: Services, gateway: GatewayStatsSource | null): Promise<void> {
+/** Register /health (declared in packages/shared/src/routes/system.ts), /ws and /console. */
+export async function systemRoutes(
+  app: FastifyInstance,
+  api: RouteRegistrar,
+  s: Services,
+  gateway: GatewayStatsSource | null,
+): Promise<void> {
   const started = Date.now();
-  app.withTypeProvider<ZodTypeProvider>().get('/health', { schema: { tags: ['system'], response: { 200: envelope(Health), 503: ErrorEnvelope } } }, async (_req, reply) => {
+  api.implement(ROUTES.health, () => {
     let dbOk = true;
     try {
-      s.db.sqlite.prepare('SELECT 1').get();
+      dbOk = s.db.ping();
     } catch {
       dbOk = false;
     }
     const q = dbOk ? s.queue.stats() : { pending: 0, running: 0, failed: 0, oldest_pending_age_ms: null };
     const g = gateway?.stats() ?? { streams: 0, viewers: 0, perStream: [] };
     const body: Health = {
-      status: dbOk && s.worker.isRunning ? 'ok' : 'degraded',
+      status: dbOk && s.worker.isRunning && (s.detectionThread?.running ?? true) ? 'ok' : 'degraded',
       version: SERVER_VERSION,
       uptime_s: Math.round((Date.now() - started) / 1000),
       database: { ok: dbOk, driver: 'sqlite' },
-      queue: { pending: q.pending, running: q.running, failed: q.failed, oldest_pending_age_ms: q.oldest_pending_age_ms },
-      worker: { running: s.worker.isRunning, processed: s.worker.processed },
+      queue: {
+        pending: q.pending,
+        running: q.running,
+        failed: q.failed,
+        oldest_pending_age_ms: q.oldest_pending_age_ms,
+      },
+      worker: {
+        running: s.worker.isRunning && (s.detectionThread?.running ?? true),
+        processed: s.worker.processed + (s.detectionThread?.processed ?? 0),
+        detection_thread: s.detectionThread !== null,
+      },
       websocket: { clients: s.hub.clientCount, last_event_id: s.hub.lastEventId },
       gateway: {
         streams: g.streams,
         viewers: g.viewers,
         bitrate_bps: g.perStream.reduce((sum, p) => sum + p.bitrate_bps, 0),
-        per_stream: g.perStream.map((p) => ({ stream_id: p.stream_id, quality: p.quality, protocol: p.protocol, state: p.state, viewers: p.viewers, bitrate_bps: p.bitrate_bps, uptime_ms: p.uptime_ms, restarts: p.restarts })),
+        per_stream: g.perStream.map((p) => ({
+          stream_id: p.stream_id,
+          quality: p.quality,
+          protocol: p.protocol,
+          state: p.state,
+          viewers: p.viewers,
+          bitrate_bps: p.bitrate_bps,
+          uptime_ms: p.uptime_ms,
+          restarts: p.restarts,
+        })),
       },
     };
-    if (!dbOk) return reply.status(503).send({ success: false, error: { code: 'UNAVAILABLE', message: 'database unavailable', details: { health: body } } });
-    return reply.send({ success: true, data: body });
+    // the same numbers, in the failure envelope: a load balancer takes the process out
+    if (!dbOk) throw new PantauError('UNAVAILABLE', 'database unavailable', { health: body });
+    return body;
   });
 
   app.get('/ws', { websocket: true }, (socket) => s.hub.attach(socket));
@@ -57,7 +81,9 @@ export async function systemRoutes(app: FastifyInstance, s: Services, gateway: G
     app.get('/', (_req, reply) => reply.redirect('/console/'));
   } else {
     app.get('/console', (_req, reply) =>
-      reply.status(404).send({ success: false, error: { code: 'NOT_FOUND', message: 'console not built: run `npm run build`' } }),
+      reply
+        .status(404)
+        .send({ success: false, error: { code: 'NOT_FOUND', message: 'console not built: run `npm run build`' } }),
     );
   }
 }

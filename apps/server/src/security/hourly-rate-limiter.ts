@@ -42,7 +42,13 @@ export class HourlyRateLimiter {
     const resetMs = (window + 1) * HOUR_MS;
     const limited = c.count >= limit;
     if (!limited) c.count++;
-    return { limit, remaining: Math.max(0, limit - c.count), resetEpochS: Math.ceil(resetMs / 1000), limited, retryAfterS: Math.max(1, Math.ceil((resetMs - now) / 1000)) };
+    return {
+      limit,
+      remaining: Math.max(0, limit - c.count),
+      resetEpochS: Math.ceil(resetMs / 1000),
+      limited,
+      retryAfterS: Math.max(1, Math.ceil((resetMs - now) / 1000)),
+    };
   }
 
   /** Requests counted for `key` in the current window. */

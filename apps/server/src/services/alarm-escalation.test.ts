@@ -17,14 +17,16 @@ let bandung: number;
 /** Starts a little before the real clock: detections get real timestamps from the worker. */
 let clock = Date.now() - 1000;
 const sent: Array<{ eventLogId: number; numbers: readonly string[]; now: number }> = [];
-const sender: EscalationSender = { enqueueEscalation: (eventLogId, numbers, now) => void sent.push({ eventLogId, numbers, now }) };
+const sender: EscalationSender = {
+  enqueueEscalation: (eventLogId, numbers, now) => void sent.push({ eventLogId, numbers, now }),
+};
 let svc: AlarmService;
 let seq = 0;
 
 /** An alarm service over the running server's database, on the test's clock. */
 function service(): AlarmService {
   const s = h.server.services;
-  return new AlarmService(new AlarmRepository(s.db.kysely, s.exec), s.exec, s.outbox, s.auditLog, sender, () => s.hub.pump(), () => clock);
+  return new AlarmService(new AlarmRepository(s.db.kysely, s.exec), s.exec, s.events, s.auditLog, sender, () => clock);
 }
 
 beforeAll(async () => {
@@ -36,11 +38,28 @@ afterAll(async () => {
   await h?.stop();
 });
 
-const caller = () => ({ user: { id: 1, email: 'admin@test.local', role: 'admin' as const, scopeAll: true, branchScope: null, groupScope: null, sessionId: 0, expiresAt: '' }, actor: { id: 1, email: 'admin@test.local', ip: null, userAgent: null } });
+const caller = () => ({
+  user: {
+    id: 1,
+    email: 'admin@test.local',
+    role: 'admin' as const,
+    scopeAll: true,
+    branchScope: null,
+    groupScope: null,
+    sessionId: 0,
+    expiresAt: '',
+  },
+  actor: { id: 1, email: 'admin@test.local', ip: null, userAgent: null },
+});
 
 async function raise(branch: number): Promise<number> {
   const re_id = `esc-${++seq}`;
-  await h.device.logDetection({ re_id, branch_id: branch, device_id: branch === jakarta ? 'cam-1' : 'cam-2', detected_count: 1 });
+  await h.device.logDetection({
+    re_id,
+    branch_id: branch,
+    device_id: branch === jakarta ? 'cam-1' : 'cam-2',
+    detected_count: 1,
+  });
   return waitFor(async () => (await h.admin.listEvents({ limit: 50 })).find((e) => e.re_id === re_id)?.id, 5000, re_id);
 }
 
@@ -48,7 +67,11 @@ describe('alarm escalation', () => {
   it('leaves alarms raised before escalation was switched on alone', async () => {
     const before = await raise(jakarta);
     clock = Date.now();
-    svc.putSettings(caller(), jakarta, { enabled: true, escalate_after_seconds: 60, numbers: ['+628111000111', '+628111000222'] });
+    svc.putSettings(caller(), jakarta, {
+      enabled: true,
+      escalate_after_seconds: 60,
+      numbers: ['+628111000111', '+628111000222'],
+    });
     clock += 3_600_000;
     expect(svc.escalateDue()).toEqual([]);
     expect((await h.admin.getAlarm(before)).escalated_at).toBeNull();
@@ -85,8 +108,21 @@ describe('alarm escalation', () => {
       ['created', null],
       ['escalated', null],
     ]);
-    const ev = await waitFor(() => ws.events().find((e): e is RealtimeEvent<'alarm_updated'> => e.type === 'alarm_updated' && e.data.event_id === id), 3000, 'alarm_updated');
-    expect(ev.data).toMatchObject({ state: 'new', action: 'escalated', escalated: true, by_user_id: null, branch_id: jakarta });
+    const ev = await waitFor(
+      () =>
+        ws
+          .events()
+          .find((e): e is RealtimeEvent<'alarm_updated'> => e.type === 'alarm_updated' && e.data.event_id === id),
+      3000,
+      'alarm_updated',
+    );
+    expect(ev.data).toMatchObject({
+      state: 'new',
+      action: 'escalated',
+      escalated: true,
+      by_user_id: null,
+      branch_id: jakarta,
+    });
     expect(ws.events().filter((e) => e.type === 'alarm_updated' && e.data.event_id === id)).toHaveLength(1);
     const counts = await h.admin.alarmsPage({ escalated: 'true' });
     expect(counts.items.map((a) => a.id)).toEqual([id]);
@@ -115,7 +151,14 @@ describe('alarm escalation', () => {
 
   it('queues the escalation message through the WhatsApp alerts, in the escalation transaction', async () => {
     const s = h.server.services;
-    const real = new AlarmService(new AlarmRepository(s.db.kysely, s.exec), s.exec, s.outbox, s.auditLog, s.notifications.dispatcher, () => s.hub.pump(), () => clock);
+    const real = new AlarmService(
+      new AlarmRepository(s.db.kysely, s.exec),
+      s.exec,
+      s.events,
+      s.auditLog,
+      s.notifications.dispatcher,
+      () => clock,
+    );
     clock = Date.now();
     real.putSettings(caller(), bandung, { enabled: true, escalate_after_seconds: 5, numbers: ['+628111000444'] });
     const id = await raise(bandung);
@@ -124,7 +167,9 @@ describe('alarm escalation', () => {
     const rows = s.db.sqlite.prepare('SELECT kind, phone FROM notification_deliveries WHERE event_log_id = ?').all(id);
     expect(rows).toEqual([{ kind: 'escalation', phone: '+628111000444' }]);
     expect(real.escalateDue()).toEqual([]);
-    expect(s.db.sqlite.prepare('SELECT COUNT(*) FROM notification_deliveries WHERE event_log_id = ?').pluck().get(id)).toBe(1);
+    expect(
+      s.db.sqlite.prepare('SELECT COUNT(*) FROM notification_deliveries WHERE event_log_id = ?').pluck().get(id),
+    ).toBe(1);
   });
 
   it('escalates once across a restart: the database says what already escalated', async () => {

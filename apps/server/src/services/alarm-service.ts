@@ -10,8 +10,9 @@
  *   Anything else is 409 CONFLICT with `details.state` and `details.acknowledged_by_name`.
  * - A bulk acknowledge answers per alarm (like the detection batch): each in its own savepoint
  *   of one transaction, so one taken alarm does not hold back the rest.
- * - Every change appends its timeline row and an `alarm_updated` event on the alarm's branch
- *   channel in the same transaction, then pumps, so every console updates at once.
+ * - Every change appends its timeline row and says `alarm.updated` (a domain event: the
+ *   real-time publisher sends it as `alarm_updated` to the alarm's branch) in the same
+ *   transaction, so every console updates as soon as it commits.
  * - Escalation ({@link AlarmService.escalateDue}, the scheduler's 5-second tick): an alarm
  *   still `new`, raised since its branch enabled escalation and longer ago than the branch's
  *   `escalate_after_seconds`, gets `escalated_at`, an `escalated` timeline row, an
@@ -21,14 +22,23 @@
  *   Alarms raised before escalation was switched on never escalate (no flood of old alarms).
  * - Escalation settings are for admins of the branch (else 404); every change is audited.
  */
-import { PantauError, type Alarm, type AlarmBulkResult, type AlarmFilter, type AlarmPageMeta, type AlarmTimelineEntry, type AlarmUpdate, type EscalationSettings, type EscalationSettingsBody } from '@pantau/shared';
+import {
+  PantauError,
+  type Alarm,
+  type AlarmBulkResult,
+  type AlarmFilter,
+  type AlarmPageMeta,
+  type AlarmTimelineEntry,
+  type AlarmUpdate,
+  type EscalationSettings,
+  type EscalationSettingsBody,
+} from '@pantau/shared';
 import type { z } from 'zod';
 import type { SyncExecutor } from '../db/sync-executor.js';
-import type { Outbox } from '../realtime/outbox.js';
+import type { DomainEvents } from '../domain/domain-events.js';
 import type { AuditRepository } from '../repositories/audit-repository.js';
 import type { AlarmRepository } from '../repositories/alarm-repository.js';
-import type { AuthUser } from './auth-service.js';
-import type { Caller } from './organisation-service.js';
+import type { AuthUser, Caller } from '../domain/caller.js';
 
 /**
  * Sends an escalation to the branch's second list of numbers (in the server: the WhatsApp
@@ -61,11 +71,9 @@ export class AlarmService {
   constructor(
     private readonly repo: AlarmRepository,
     private readonly exec: SyncExecutor,
-    private readonly outbox: Outbox,
+    private readonly events: DomainEvents,
     private readonly audit: AuditRepository,
     private readonly sender: EscalationSender,
-    /** Called after a commit that appended events. */
-    private readonly onEvents: () => void,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -73,13 +81,17 @@ export class AlarmService {
   list(user: AuthUser, q: ParsedAlarmFilter): { items: Alarm[]; meta: AlarmPageMeta } {
     const scope = user.branchScope;
     const { items, total } = this.repo.page({ ...q, scope });
-    return { items, meta: { page: q.page, per_page: q.per_page, total, unacknowledged: this.repo.unacknowledged(scope) } };
+    return {
+      items,
+      meta: { page: q.page, per_page: q.per_page, total, unacknowledged: this.repo.unacknowledged(scope) },
+    };
   }
 
   /** @throws PantauError NOT_FOUND (unknown or out of scope) */
   get(user: AuthUser, id: number): Alarm {
     const alarm = this.repo.get(id);
-    if (!alarm || !inScope(user, alarm.branch_id)) throw new PantauError('NOT_FOUND', `alarm ${id} not found`, { field: 'event_id' });
+    if (!alarm || !inScope(user, alarm.branch_id))
+      throw new PantauError('NOT_FOUND', `alarm ${id} not found`, { field: 'event_id' });
     return alarm;
   }
 
@@ -89,7 +101,10 @@ export class AlarmService {
    */
   timeline(user: AuthUser, id: number): AlarmTimelineEntry[] {
     const alarm = this.get(user, id);
-    return [{ action: 'created', user_id: null, user_name: null, note: null, at: alarm.created_at }, ...this.repo.actions(id)];
+    return [
+      { action: 'created', user_id: null, user_name: null, note: null, at: alarm.created_at },
+      ...this.repo.actions(id),
+    ];
   }
 
   /**
@@ -164,17 +179,21 @@ export class AlarmService {
       for (const s of this.repo.settings(null, true)) {
         if (s.enabled_since === null || done.length >= ESCALATION_BATCH) continue;
         const cutoff = new Date(now - s.escalate_after_seconds * 1000).toISOString();
-        for (const due of this.repo.dueForEscalation(s.branch_id, s.enabled_since, cutoff, ESCALATION_BATCH - done.length)) {
+        for (const due of this.repo.dueForEscalation(
+          s.branch_id,
+          s.enabled_since,
+          cutoff,
+          ESCALATION_BATCH - done.length,
+        )) {
           if (!this.repo.markEscalated(due.id, at)) continue;
           this.repo.addAction(due.id, 'escalated', null, null, at);
           if (s.numbers.length > 0) this.sender.enqueueEscalation(due.id, s.numbers, now);
-          this.append(this.repo.get(due.id)!, 'escalated', null, null, null);
+          this.say(this.repo.get(due.id)!, 'escalated', null, null, null);
           done.push(due.id);
         }
       }
       return done;
     });
-    if (escalated.length > 0) this.onEvents();
     return escalated;
   }
 
@@ -218,7 +237,8 @@ export class AlarmService {
     this.branchInScope(c.user, branchId);
     this.exec.tx(() => {
       const before = this.repo.setting(branchId);
-      if (!before) throw new PantauError('NOT_FOUND', `branch ${branchId} has no escalation setting`, { field: 'branch_id' });
+      if (!before)
+        throw new PantauError('NOT_FOUND', `branch ${branchId} has no escalation setting`, { field: 'branch_id' });
       this.repo.deleteSetting(branchId);
       this.audit.record(c.actor, 'delete', 'alarm_escalation', branchId, before, null);
     });
@@ -230,7 +250,12 @@ export class AlarmService {
   private acknowledgeOne(c: Caller, id: number, note: string | null): Alarm {
     const before = this.get(c.user, id);
     if (before.alarm_state !== 'new') {
-      throw conflict(before, before.alarm_state === 'closed' ? 'this alarm is already closed' : `already acknowledged by ${before.acknowledged_by_name ?? 'someone else'}`);
+      throw conflict(
+        before,
+        before.alarm_state === 'closed'
+          ? 'this alarm is already closed'
+          : `already acknowledged by ${before.acknowledged_by_name ?? 'someone else'}`,
+      );
     }
     const at = this.iso();
     this.repo.acknowledge(id, c.user.id, at);
@@ -238,41 +263,43 @@ export class AlarmService {
     return this.announce(c, id, 'acknowledged', note);
   }
 
-  /** Reads the alarm after a change and appends its `alarm_updated`. */
+  /** Reads the alarm after a change and says `alarm.updated`. */
   private announce(c: Caller, id: number, action: AlarmUpdate['action'], note: string | null): Alarm {
     const after = this.repo.get(id)!;
-    this.append(after, action, c.user.id, this.repo.userName(c.user.id), note);
+    this.say(after, action, c.user.id, this.repo.userName(c.user.id), note);
     return after;
   }
 
-  private append(a: Alarm, action: AlarmUpdate['action'], byUserId: number | null, byName: string | null, note: string | null): void {
-    this.outbox.append(
-      'alarm_updated',
-      a.branch_id,
-      {
-        event_id: a.id,
-        branch_id: a.branch_id,
-        state: a.alarm_state,
-        action,
-        by_user_id: byUserId,
-        by_name: byName,
-        note,
-        acknowledged_by: a.acknowledged_by,
-        acknowledged_by_name: a.acknowledged_by_name,
-        acknowledged_at: a.acknowledged_at,
-        closed_by: a.closed_by,
-        closed_by_name: a.closed_by_name,
-        closed_at: a.closed_at,
-        escalated: a.escalated_at !== null,
-        escalated_at: a.escalated_at,
-      },
-      this.now(),
-    );
+  private say(
+    a: Alarm,
+    action: AlarmUpdate['action'],
+    byUserId: number | null,
+    byName: string | null,
+    note: string | null,
+  ): void {
+    this.events.emit('alarm.updated', {
+      event_id: a.id,
+      branch_id: a.branch_id,
+      state: a.alarm_state,
+      action,
+      by_user_id: byUserId,
+      by_name: byName,
+      note,
+      acknowledged_by: a.acknowledged_by,
+      acknowledged_by_name: a.acknowledged_by_name,
+      acknowledged_at: a.acknowledged_at,
+      closed_by: a.closed_by,
+      closed_by_name: a.closed_by_name,
+      closed_at: a.closed_at,
+      escalated: a.escalated_at !== null,
+      escalated_at: a.escalated_at,
+    });
   }
 
   private branchInScope(user: AuthUser, branchId: number): { id: number; branch_name: string } {
     const branch = this.repo.branch(branchId);
-    if (!branch || !inScope(user, branchId)) throw new PantauError('NOT_FOUND', `branch ${branchId} not found`, { field: 'branch_id' });
+    if (!branch || !inScope(user, branchId))
+      throw new PantauError('NOT_FOUND', `branch ${branchId} not found`, { field: 'branch_id' });
     return branch;
   }
 
@@ -281,18 +308,27 @@ export class AlarmService {
   }
 
   private write<T>(fn: () => T): T {
-    const r = this.exec.tx(fn);
-    this.onEvents();
-    return r;
+    return this.exec.tx(fn);
   }
 }
 
 /** The 409 of a transition the alarm's state does not allow. */
 function conflict(a: Alarm, message: string): PantauError {
-  return new PantauError('CONFLICT', message, { field: 'event_id', state: a.alarm_state, acknowledged_by_name: a.acknowledged_by_name });
+  return new PantauError('CONFLICT', message, {
+    field: 'event_id',
+    state: a.alarm_state,
+    acknowledged_by_name: a.acknowledged_by_name,
+  });
 }
 
 function defaults(branchId: number, branchName: string): EscalationSettings {
-  return { branch_id: branchId, branch_name: branchName, enabled: false, escalate_after_seconds: DEFAULT_ESCALATE_AFTER_S, numbers: [], enabled_since: null, updated_at: null };
+  return {
+    branch_id: branchId,
+    branch_name: branchName,
+    enabled: false,
+    escalate_after_seconds: DEFAULT_ESCALATE_AFTER_S,
+    numbers: [],
+    enabled_since: null,
+    updated_at: null,
+  };
 }
-

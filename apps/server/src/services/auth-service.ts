@@ -9,28 +9,13 @@ import argon2 from 'argon2';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { PantauError, type LoginResult, type Role, type User } from '@pantau/shared';
 import { toUser, type UserRepository } from '../repositories/user-repository.js';
-import type { Actor, AuditRepository } from '../repositories/audit-repository.js';
+import type { AuditRepository } from '../repositories/audit-repository.js';
+import type { Actor, AuthUser } from '../domain/caller.js';
 import type { SyncExecutor } from '../db/sync-executor.js';
 import type { UserRow } from '../db/schema.js';
 import { isUniqueViolation } from '../db/sync-executor.js';
 import { sha256Hex } from '../security/keys.js';
 import { nowIso } from '../db/database.js';
-
-/** The signed-in user as routes, services and sockets see it. */
-export interface AuthUser {
-  id: number;
-  email: string;
-  role: Role;
-  /** Every branch. */
-  scopeAll: boolean;
-  /** Branch ids the user may see (from chosen groups and branches); null = every branch. */
-  branchScope: number[] | null;
-  /** Group ids the user may see (chosen groups and the groups of chosen branches); null = every group. */
-  groupScope: number[] | null;
-  sessionId: number;
-  /** ISO-8601 end of the session. */
-  expiresAt: string;
-}
 
 /** Failed sign-ins allowed per account, and per address, within {@link LOGIN_WINDOW_S}. */
 export const LOGIN_FAILURES_PER_ACCOUNT = 5;
@@ -62,12 +47,21 @@ export class AuthService {
    * @throws PantauError VALIDATION_ERROR (weak password, unknown scope ids), CONFLICT (email exists)
    */
   async createUser(
-    input: { email: string; password: string; role: Role; name?: string | undefined; scope_all?: boolean; scope_group_ids?: number[]; scope_branch_ids?: number[] },
+    input: {
+      email: string;
+      password: string;
+      role: Role;
+      name?: string | undefined;
+      scope_all?: boolean;
+      scope_group_ids?: number[];
+      scope_branch_ids?: number[];
+    },
     actor: Actor | null = null,
     /** First-run setup: refuse if any user exists by the time of the insert (two setups racing). */
     requireNoUsers = false,
   ): Promise<User> {
-    if (input.password.length < 8) throw new PantauError('VALIDATION_ERROR', 'password must have at least 8 characters', { field: 'password' });
+    if (input.password.length < 8)
+      throw new PantauError('VALIDATION_ERROR', 'password must have at least 8 characters', { field: 'password' });
     const scope = {
       scope_all: input.scope_all ?? (input.scope_group_ids === undefined && input.scope_branch_ids === undefined),
       scope_group_ids: input.scope_group_ids ?? [],
@@ -77,14 +71,22 @@ export class AuthService {
     const password_hash = await this.hashPassword(input.password);
     try {
       return this.exec.tx(() => {
-        if (requireNoUsers && this.users.count() > 0) throw new PantauError('CONFLICT', 'setup is done: a user exists already');
-        const row = this.users.insert({ email: input.email, name: input.name ?? input.email.split('@')[0]!, password_hash, role: input.role, ...scope });
+        if (requireNoUsers && this.users.count() > 0)
+          throw new PantauError('CONFLICT', 'setup is done: a user exists already');
+        const row = this.users.insert({
+          email: input.email,
+          name: input.name ?? input.email.split('@')[0]!,
+          password_hash,
+          role: input.role,
+          ...scope,
+        });
         const user = toUser(row);
         this.audit.record(actor ?? SYSTEM, 'create', 'user', row.id, null, user);
         return user;
       });
     } catch (err) {
-      if (isUniqueViolation(err)) throw new PantauError('CONFLICT', `a user with email ${input.email.toLowerCase()} exists`, { field: 'email' });
+      if (isUniqueViolation(err))
+        throw new PantauError('CONFLICT', `a user with email ${input.email.toLowerCase()} exists`, { field: 'email' });
       throw err;
     }
   }
@@ -112,11 +114,15 @@ export class AuthService {
       const r = await limiter.get(key);
       if (r && r.consumedPoints >= points) {
         const retry = Math.max(1, Math.ceil(r.msBeforeNext / 1000));
-        throw new PantauError('RATE_LIMITED', `too many failed sign-ins; try again in ${retry} s`, { retry_after_s: retry });
+        throw new PantauError('RATE_LIMITED', `too many failed sign-ins; try again in ${retry} s`, {
+          retry_after_s: retry,
+        });
       }
     }
     const row = this.users.findByEmail(email);
-    const ok = row ? await argon2.verify(row.password_hash, password) : (await argon2.verify(await this.dummyHash, password), false);
+    const ok = row
+      ? await argon2.verify(row.password_hash, password)
+      : (await argon2.verify(await this.dummyHash, password), false);
     if (!row || !ok || row.status !== 'active') {
       await Promise.all([this.perAccount.penalty(accountKey, 1), this.perAddress.penalty(addressKey, 1)]);
       throw new PantauError('INVALID_CREDENTIALS', 'wrong email or password');
@@ -125,7 +131,13 @@ export class AuthService {
     const token = crypto.randomBytes(32).toString('base64url');
     const expires_at = nowIso(Date.now() + this.sessionTtlMs);
     this.exec.tx(() => {
-      this.users.insertSession({ token_hash: sha256Hex(token), user_id: row.id, expires_at, ip, user_agent: userAgent?.slice(0, 256) ?? null });
+      this.users.insertSession({
+        token_hash: sha256Hex(token),
+        user_id: row.id,
+        expires_at,
+        ip,
+        user_agent: userAgent?.slice(0, 256) ?? null,
+      });
       this.users.touchLogin(row.id);
     });
     return { token, expires_at, user: toUser(this.users.findById(row.id)!) };
@@ -176,7 +188,10 @@ export class AuthService {
     if (!row || !(await argon2.verify(row.password_hash, current))) {
       throw new PantauError('INVALID_CREDENTIALS', 'the current password is wrong', { field: 'current_password' });
     }
-    if (current === next) throw new PantauError('VALIDATION_ERROR', 'the new password must differ from the current one', { field: 'new_password' });
+    if (current === next)
+      throw new PantauError('VALIDATION_ERROR', 'the new password must differ from the current one', {
+        field: 'new_password',
+      });
     const password_hash = await this.hashPassword(next);
     this.exec.tx(() => {
       this.users.update(user.id, { password_hash });
@@ -194,7 +209,11 @@ export class AuthService {
    * Create the first admin (scope: every branch) and sign in as them.
    * @throws PantauError CONFLICT once any user exists
    */
-  async setup(input: { email: string; name: string; password: string }, ip: string | null, userAgent: string | null): Promise<LoginResult> {
+  async setup(
+    input: { email: string; name: string; password: string },
+    ip: string | null,
+    userAgent: string | null,
+  ): Promise<LoginResult> {
     if (!this.needsSetup()) throw new PantauError('CONFLICT', 'setup is done: a user exists already');
     await this.createUser({ ...input, role: 'admin', scope_all: true }, { id: null, email: null, ip, userAgent }, true);
     return this.login(input.email, input.password, ip, userAgent);

@@ -6,7 +6,12 @@ import type { CameraTreeCamera, CameraTreeGroup } from '@pantau/shared';
 import type { BranchRow, DeviceRow, GroupRow, StreamRow } from '../repositories/organisation-repository.js';
 
 /** Assemble the tree; children keep the order of the given rows. */
-export function buildCameraTree(rows: { groups: GroupRow[]; branches: BranchRow[]; devices: DeviceRow[]; streams: StreamRow[] }): CameraTreeGroup[] {
+export function buildCameraTree(rows: {
+  groups: GroupRow[];
+  branches: BranchRow[];
+  devices: DeviceRow[];
+  streams: StreamRow[];
+}): CameraTreeGroup[] {
   const { groups, branches, devices, streams } = rows;
   const streamsOf = new Map<string, CameraTreeCamera['streams']>();
   for (const s of streams) {
@@ -14,7 +19,12 @@ export function buildCameraTree(rows: { groups: GroupRow[]; branches: BranchRow[
     list.push({ id: s.id, stream_name: s.stream_name, status: s.status });
     streamsOf.set(s.device_id, list);
   }
-  const camera = (d: DeviceRow): CameraTreeCamera => ({ device_id: d.device_id, device_name: d.device_name, status: d.status, streams: streamsOf.get(d.device_id) ?? [] });
+  const camera = (d: DeviceRow): CameraTreeCamera => ({
+    device_id: d.device_id,
+    device_name: d.device_name,
+    status: d.status,
+    streams: streamsOf.get(d.device_id) ?? [],
+  });
   return groups.map((g) => ({
     id: g.id,
     group_name: g.group_name,
@@ -36,7 +46,9 @@ export function buildCameraTree(rows: { groups: GroupRow[]; branches: BranchRow[
             status: n.status,
             cameras: here.filter((d) => d.parent_device_id === n.device_id && d.device_type !== 'nvr').map(camera),
           })),
-          cameras: here.filter((d) => d.device_type !== 'nvr' && (d.parent_device_id === null || !nvrIds.has(d.parent_device_id))).map(camera),
+          cameras: here
+            .filter((d) => d.device_type !== 'nvr' && (d.parent_device_id === null || !nvrIds.has(d.parent_device_id)))
+            .map(camera),
         };
       }),
   }));

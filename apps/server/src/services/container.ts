@@ -7,20 +7,30 @@ import type { Logger } from 'pino';
 import type { ServerConfig } from '../config.js';
 import { migrate, openDatabase, type Db } from '../db/database.js';
 import { SyncExecutor } from '../db/sync-executor.js';
-import { JobQueue } from '../queue/job-queue.js';
+import { JobQueue } from '../repositories/job-queue.js';
 import { Worker } from '../queue/worker.js';
-import { JOB_SPECS, JOB_TYPES } from '../queue/job-specs.js';
-import { Outbox } from '../realtime/outbox.js';
-import { RealtimeHub, type SocketUser } from '../realtime/hub.js';
+import { JOB_PAYLOADS } from '../queue/job-payloads.js';
+import { Outbox } from '../repositories/outbox-repository.js';
+import { RealtimeHub } from '../realtime/hub.js';
+import type { AuthUser, SocketUser } from '../domain/caller.js';
 import { AuditRepository } from '../repositories/audit-repository.js';
-import { DetectionRepository, type DetectionJobPayload } from '../repositories/detection-repository.js';
+import { DetectionRepository } from '../repositories/detection-repository.js';
+import { EventRowRepository } from '../repositories/event-rows.js';
+import { DomainEvents } from '../domain/domain-events.js';
+import { RealtimePublisher } from '../realtime/realtime-publisher.js';
 import { OrganisationRepository } from '../repositories/organisation-repository.js';
 import { ReadRepository } from '../repositories/read-repository.js';
+import { ReadService } from './read-service.js';
 import { UserRepository } from '../repositories/user-repository.js';
 import { LayoutRepository } from '../repositories/layout-repository.js';
 import { AlarmRepository } from '../repositories/alarm-repository.js';
+import { BranchZoneRepository } from '../repositories/branch-zone-repository.js';
+import { CredentialRepository } from '../repositories/credential-repository.js';
+import { DeviceStatusRepository } from '../repositories/device-status-repository.js';
+import { StreamHealthRepository } from '../repositories/stream-health-repository.js';
+import { UsageRepository } from '../repositories/usage-repository.js';
 import { loadKeys, type ServerKeys } from '../security/keys.js';
-import { AuthService, type AuthUser } from './auth-service.js';
+import { AuthService } from './auth-service.js';
 import { CredentialService } from './credential-service.js';
 import { DetectionService } from './detection-service.js';
 import { LayoutService } from './layout-service.js';
@@ -30,6 +40,12 @@ import { UserService } from './user-service.js';
 import { DeviceStatusService } from './device-status-service.js';
 import { UsageAggregation } from './usage-aggregation.js';
 import { StreamHealthService } from './stream-health-service.js';
+import { DashboardService } from './dashboard-service.js';
+import { DashboardRepository, StatsRepository } from '../repositories/dashboard-repository.js';
+import { StatsTicker } from './stats-ticker.js';
+import { PersonService } from './person-service.js';
+import { PersonRepository } from '../repositories/person-repository.js';
+import { RollupRepository } from '../repositories/rollup-repository.js';
 import { QueueMonitor } from './queue-monitor.js';
 import { DailyJsonLog } from '../repositories/request-log.js';
 import { StorageRepository } from '../repositories/storage-repository.js';
@@ -39,7 +55,11 @@ import { SnapshotIntake } from './snapshot-intake.js';
 import { SnapshotAccess, fileUrlKey } from './snapshot-access.js';
 import { StorageRetention, snapshotSettingsFromEnv } from './storage-retention.js';
 import { createNotifications, type Notifications } from './notifications/index.js';
+import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DetectionThreadHost } from '../queue/detection-thread-host.js';
+import { WriteLock } from '../db/write-lock.js';
 
 export interface Services {
   config: ServerConfig;
@@ -49,6 +69,10 @@ export interface Services {
   exec: SyncExecutor;
   queue: JobQueue;
   worker: Worker;
+  /** The detection thread, when the detection jobs run in one (config.detectionThread and a built server). */
+  detectionThread: DetectionThreadHost | null;
+  /** The domain events services say and the realtime publisher, snapshots and alerts follow. */
+  events: DomainEvents;
   outbox: Outbox;
   hub: RealtimeHub;
   auth: AuthService;
@@ -60,13 +84,24 @@ export interface Services {
   layouts: LayoutService;
   /** The alarm workflow and its escalation (issue 5). */
   alarms: AlarmService;
-  reads: ReadRepository;
+  /** Persons, events, and integrators' detections and counts, scope-checked. */
+  reads: ReadService;
   deviceStatus: DeviceStatusService;
   /** `<dataDir>/logs/api_requests/YYYY-MM-DD.log`. */
   requestLog: DailyJsonLog;
   usage: UsageAggregation;
+  /** Each branch's time zone, for the scheduler's per-zone plan. */
+  branchZones: BranchZoneRepository;
   streamHealth: StreamHealthService;
   queueMonitor: QueueMonitor;
+  /** Person tracking (S8): list, detail, history, journey, label and note. */
+  persons: PersonService;
+  /** The dashboard (D5): KPIs and series from the rollups. */
+  dashboard: DashboardService;
+  /** `stats_updated` once a second for branches with new detections. */
+  statsTicker: StatsTicker;
+  /** The rollups' rebuild (`pantau rollups rebuild`). */
+  rollups: RollupRepository;
   /** Snapshots (S5): bookkeeping, the image job, and each event's files (`filesOf`, `imagePathOf`). */
   snapshots: SnapshotPipeline;
   /** Stores a posted image's original and accepts its detection. */
@@ -81,20 +116,57 @@ export interface Services {
   close(): Promise<void>;
 }
 
-const toSocketUser = (u: AuthUser): SocketUser => ({ id: u.id, role: u.role, branchScope: u.branchScope, groupScope: u.groupScope, sessionId: u.sessionId, expiresAt: u.expiresAt });
+const toSocketUser = (u: AuthUser): SocketUser => ({
+  id: u.id,
+  role: u.role,
+  branchScope: u.branchScope,
+  groupScope: u.groupScope,
+  sessionId: u.sessionId,
+  expiresAt: u.expiresAt,
+});
 
 /**
- * Open the database, run migrations and wire every service. The worker is created but
- * started by the caller (`services.worker.start()`), after the HTTP server listens.
+ * Open the database, run migrations and wire every service, in named phases:
+ *
+ * 1. storage: the database (migrated), the executor, the keys, the files on disk;
+ * 2. queue: the job queue and the worker (jobs are registered as their services are built);
+ * 3. services: the rules, each with its repositories; they say what happened as domain events;
+ * 4. realtime: who follows the domain events, in order (the snapshot pipeline, the real-time
+ *    publisher, the WhatsApp alerts), and the executor's commit hook that wakes the hub;
+ * 5. start-up: work left by the previous process that needs every subscriber in place.
+ *
+ * The worker and the scheduler are started by the caller (server.ts), after the HTTP server
+ * listens.
  */
 export async function createServices(config: ServerConfig, logger: Logger): Promise<Services> {
+  // ---- 1. storage -------------------------------------------------------------------------
   const db = openDatabase(config.dataDir);
   await migrate(db);
   const keys = loadKeys(config.dataDir);
-  const exec = new SyncExecutor(db.sqlite);
-  const queueConfig = config.queues;
-  const queue = new JobQueue(db.sqlite, JOB_SPECS, Date.now, Object.fromEntries(Object.entries(queueConfig).map(([name, q]) => [name, q.priority])));
+  // the detection thread, when there is one, writes on a connection of its own: the two take turns
+  const threadFile = new URL('../queue/detection-thread.js', import.meta.url);
+  const useThread = config.detectionThread && fs.existsSync(fileURLToPath(threadFile));
+  const lock = useThread ? new WriteLock() : null;
+  const exec = new SyncExecutor(db.sqlite, lock);
+  exec.onListenerError = (err) => logger.error({ err }, 'commit listener failed');
+  const disk = new StorageDisk(config.dataDir);
+  const storage = new StorageRepository(db.sqlite);
   const outbox = new Outbox(db.sqlite);
+  const requestLog = new DailyJsonLog(path.join(config.dataDir, 'logs', 'api_requests'), config.timezone);
+  const fileAccessLog = new DailyJsonLog(path.join(config.dataDir, 'logs', 'file_access'), config.timezone);
+
+  // ---- 2. queue ---------------------------------------------------------------------------
+  const queueConfig = config.queues;
+  const queue = new JobQueue(
+    db.sqlite,
+    {},
+    Date.now,
+    Object.fromEntries(Object.entries(queueConfig).map(([name, q]) => [name, q.priority])),
+  );
+  const worker = new Worker({ exec, queue, payloads: JOB_PAYLOADS, logger, queues: queueConfig });
+  const events = new DomainEvents(() => exec.inTransaction);
+
+  // ---- 3. services ------------------------------------------------------------------------
   const userRepo = new UserRepository(db.kysely, exec);
   const auditLog = new AuditRepository(db.kysely, exec);
   const auth = new AuthService(userRepo, exec, auditLog, config.sessionTtlMs);
@@ -112,34 +184,94 @@ export async function createServices(config: ServerConfig, logger: Logger): Prom
       return { id: u.id, role: u.role, branchScope: u.branchScope, groupScope: u.groupScope, sessionId };
     },
   });
-  const pump = () => hub.pump();
-  const detections = new DetectionService(new DetectionRepository(db.sqlite), exec, queue, outbox);
-  const worker = new Worker({
-    db: db.sqlite,
-    queue,
-    logger,
-    afterBatch: pump,
-    queues: queueConfig,
-    handlers: { [JOB_TYPES.detection]: (payload) => detections.process(payload as DetectionJobPayload) },
+  // the detection thread (when there is one) runs the accept transactions and the detection jobs
+  const detectionThread =
+    useThread && lock
+      ? new DetectionThreadHost({
+          file: threadFile,
+          data: () => ({
+            dataDir: config.dataDir,
+            lock: lock.buffer,
+            logLevel: config.logLevel,
+            timezone: config.timezone,
+            specs: queue.specsSnapshot(),
+            queuePriority: Object.fromEntries(Object.entries(queueConfig).map(([name, q]) => [name, q.priority])),
+            runWorker: config.runWorker,
+          }),
+          logger,
+          onFrames: () => hub.pump(),
+          onEnqueued: (q) => worker.notify(q),
+        })
+      : null;
+  const detections = new DetectionService(new DetectionRepository(db.sqlite), exec, queue, events, {
+    remote: detectionThread,
+    limits: config.intakeLimits,
   });
-  // snapshots (S5): the detection job links the original and enqueues the image job
+  // in the thread, or here: the queue knows its settings either way (a retried failed job is enqueued here)
+  if (detectionThread) {
+    queue.define(detections.job.type, detections.job);
+    queue.onEnqueue((q) => {
+      if (q === detections.job.queue) detectionThread.wake();
+    });
+  } else worker.register(detections.job);
   const snapshotSettings = snapshotSettingsFromEnv();
-  const storage = new StorageRepository(db.sqlite);
-  const disk = new StorageDisk(config.dataDir);
-  const snapshots = new SnapshotPipeline(storage, disk, queue, outbox, logger);
-  detections.useSnapshots(snapshots);
-  worker.register(JOB_TYPES.image, snapshots.imageJob);
+  const snapshots = new SnapshotPipeline(storage, disk, queue, events, logger);
+  worker.register(snapshots.job);
   const retention = new StorageRetention(storage, disk, exec, queue, logger, snapshotSettings.retentionDays);
-  worker.register(JOB_TYPES.cleanup, retention.cleanupJob);
-  const fileAccessLog = new DailyJsonLog(path.join(config.dataDir, 'logs', 'file_access'), config.timezone);
-  // WhatsApp alerts (S4): deliveries and their jobs are queued in the detection job's transaction
-  const notifications = createNotifications({ db: db.kysely, exec, queue, outbox, audit: auditLog, logger, dataDir: config.dataDir, timezone: config.timezone, secretsKey: keys.streamSecrets, onEvents: pump, imageOf: (id) => snapshots.imagePathOf(id) });
-  detections.useAlerts(notifications.dispatcher);
-  worker.register(JOB_TYPES.whatsapp, notifications.sender.handler);
-  const credentials = new CredentialService(db.kysely, exec, auditLog);
+  worker.register(retention.job);
+  const notifications = createNotifications({
+    db,
+    exec,
+    queue,
+    events,
+    audit: auditLog,
+    logger,
+    dataDir: config.dataDir,
+    timezone: config.timezone,
+    secretsKey: keys.streamSecrets,
+    imageOf: (id) => snapshots.imagePathOf(id),
+  });
+  worker.register(notifications.sender.job);
+  const credentials = new CredentialService(new CredentialRepository(db.kysely, exec), exec, auditLog);
   // a camera moved to another branch loses its alert overrides there (notifications.settings)
-  const organisation = new OrganisationService(new OrganisationRepository(db.kysely, exec), exec, outbox, auditLog, keys.streamSecrets, pump, notifications.settings);
-  const requestLog = new DailyJsonLog(path.join(config.dataDir, 'logs', 'api_requests'), config.timezone);
+  const organisation = new OrganisationService(
+    new OrganisationRepository(db.kysely, exec),
+    exec,
+    events,
+    auditLog,
+    keys.streamSecrets,
+    notifications.settings,
+  );
+  const streamHealth = new StreamHealthService(
+    new StreamHealthRepository(db.kysely, exec),
+    exec,
+    events,
+    (row) => organisation.sourceUrl(row.id, 'main', null)?.url ?? row.main_url,
+  );
+
+  // ---- 4. realtime ------------------------------------------------------------------------
+  // Order matters for a detection: its snapshot is linked before the publisher reads its row for
+  // the feed (so the first frame says the snapshot is pending), and its WhatsApp deliveries are
+  // queued after its frame (so a console hears of the event before its deliveries).
+  snapshots.follow();
+  const publisher = new RealtimePublisher(outbox, new EventRowRepository(db.kysely, db.sqlite), events);
+  notifications.dispatcher.follow();
+  // a commit that wrote frames wakes the hub (no service pumps by hand)
+  exec.onCommit(() => {
+    if (publisher.takeAppended()) hub.pump();
+  });
+
+  // ---- 5. start-up ------------------------------------------------------------------------
+  // webhook statuses acknowledged before a restart whose message id was stored meanwhile (the
+  // sender's commits apply the rest as their ids come)
+  notifications.webhook.applyClaimed();
+
+  const reads = new ReadService(new ReadRepository(db.kysely, exec), (deviceId) =>
+    organisation.branchOfDevice(deviceId),
+  );
+  const dashboardRepo = new DashboardRepository(db.kysely, exec);
+  const statsTicker = new StatsTicker(new StatsRepository(db.kysely, exec), exec, events, logger);
+  const queueMonitor = new QueueMonitor(queue, exec, events, auditLog, logger, config.queueAlertThreshold, queueConfig);
   return {
     config,
     logger,
@@ -148,30 +280,56 @@ export async function createServices(config: ServerConfig, logger: Logger): Prom
     exec,
     queue,
     worker,
+    detectionThread,
+    events,
     outbox,
     hub,
     auth,
-    users: new UserService(userRepo, auth, exec, auditLog, outbox, hub, pump),
+    users: new UserService(userRepo, auth, exec, auditLog, events, hub),
     auditLog,
     credentials,
     organisation,
     detections,
-    layouts: new LayoutService(new LayoutRepository(db.kysely, exec), exec, outbox, auditLog, pump),
+    layouts: new LayoutService(new LayoutRepository(db.kysely, exec), exec, events, auditLog),
     // escalation messages go out through the WhatsApp alerts (notifications.dispatcher.enqueueEscalation)
-    alarms: new AlarmService(new AlarmRepository(db.kysely, exec), exec, outbox, auditLog, notifications.dispatcher, pump),
-    reads: new ReadRepository(db.kysely, exec),
-    deviceStatus: new DeviceStatusService(db.kysely, exec, outbox, config.heartbeatTimeoutMs, pump),
+    alarms: new AlarmService(new AlarmRepository(db.kysely, exec), exec, events, auditLog, notifications.dispatcher),
+    reads,
+    deviceStatus: new DeviceStatusService(
+      new DeviceStatusRepository(db.kysely, exec),
+      exec,
+      events,
+      config.heartbeatTimeoutMs,
+    ),
     requestLog,
-    usage: new UsageAggregation(db.kysely, exec, requestLog),
-    queueMonitor: new QueueMonitor(queue, exec, outbox, auditLog, logger, config.queueAlertThreshold, pump, queueConfig),
+    usage: new UsageAggregation(new UsageRepository(db.kysely, exec), exec, requestLog),
+    branchZones: new BranchZoneRepository(db.kysely, exec),
+    queueMonitor,
+    dashboard: new DashboardService(dashboardRepo, queueMonitor, config.timezone),
+    persons: new PersonService(
+      new PersonRepository(db.kysely, exec),
+      reads,
+      (scope, filter) => dashboardRepo.branches(scope, filter),
+      exec,
+      auditLog,
+    ),
+    statsTicker,
+    rollups: new RollupRepository(db.sqlite),
     notifications,
     snapshots,
     snapshotIntake: new SnapshotIntake(disk, detections, config.timezone),
-    snapshotAccess: new SnapshotAccess(storage, disk, fileUrlKey(keys.liveTicket), fileAccessLog, snapshotSettings.fileUrlTtlMs),
+    snapshotAccess: new SnapshotAccess(
+      storage,
+      disk,
+      fileUrlKey(keys.liveTicket),
+      fileAccessLog,
+      snapshotSettings.fileUrlTtlMs,
+    ),
     retention,
-    streamHealth: new StreamHealthService(db.kysely, exec, outbox, (row) => organisation.sourceUrl(row.id, 'main', null)?.url ?? row.main_url, pump),
+    streamHealth,
     async close() {
+      statsTicker.stop();
       await worker.stop();
+      await detectionThread?.stop();
       hub.close();
       credentials.close();
       requestLog.close();

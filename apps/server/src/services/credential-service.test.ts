@@ -10,6 +10,7 @@ import { PantauError } from '@pantau/shared';
 import { migrate, openDatabase, type Db } from '../db/database.js';
 import { SyncExecutor } from '../db/sync-executor.js';
 import { AuditRepository } from '../repositories/audit-repository.js';
+import { CredentialRepository } from '../repositories/credential-repository.js';
 import { tempDataDir } from '../test-support/harness.js';
 import { CREDENTIAL_CACHE_MS, CredentialService } from './credential-service.js';
 import { SYSTEM } from './auth-service.js';
@@ -25,7 +26,12 @@ beforeAll(async () => {
   db = openDatabase(dir);
   await migrate(db);
   exec = new SyncExecutor(db.sqlite);
-  svc = new CredentialService(db.kysely, exec, new AuditRepository(db.kysely, exec), () => clock);
+  svc = new CredentialService(
+    new CredentialRepository(db.kysely, exec),
+    exec,
+    new AuditRepository(db.kysely, exec),
+    () => clock,
+  );
 });
 afterAll(async () => {
   svc?.close();
@@ -73,10 +79,14 @@ describe('CredentialService status', () => {
     svc.update(c.id, { status: 'inactive', rate_limit_per_hour: 5 }, SYSTEM);
     svc.revoke(c.id, SYSTEM);
     const before = svc.get(c.id);
-    expect(() => svc.update(c.id, { status: 'active', credential_name: 'back' }, SYSTEM)).toThrow(expect.objectContaining({ code: 'CONFLICT', details: { field: 'status' } }));
+    expect(() => svc.update(c.id, { status: 'active', credential_name: 'back' }, SYSTEM)).toThrow(
+      expect.objectContaining({ code: 'CONFLICT', details: { field: 'status' } }),
+    );
     expect(svc.get(c.id)).toEqual(before);
     expect(await outcome(c.api_key, c.api_secret)).toBe('INVALID_CREDENTIALS');
-    const actions = db.sqlite.prepare("SELECT action FROM audit_logs WHERE entity_type = 'credential' AND entity_id = ? ORDER BY id").all(String(c.id)) as Array<{ action: string }>;
+    const actions = db.sqlite
+      .prepare("SELECT action FROM audit_logs WHERE entity_type = 'credential' AND entity_id = ? ORDER BY id")
+      .all(String(c.id)) as Array<{ action: string }>;
     expect(actions.map((a) => a.action)).toEqual(['create', 'enable', 'disable', 'update', 'revoke']);
   });
 });

@@ -13,7 +13,6 @@
  * batches off the request path.
  */
 import crypto from 'node:crypto';
-import type { Kysely, Selectable } from 'kysely';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import {
   DEFAULT_CREDENTIAL_PERMISSIONS,
@@ -26,9 +25,10 @@ import {
   type CredentialUpdate,
   type PageMeta,
 } from '@pantau/shared';
-import type { ApiCredentialsTable, Database } from '../db/schema.js';
 import type { SyncExecutor } from '../db/sync-executor.js';
-import type { Actor, AuditRepository } from '../repositories/audit-repository.js';
+import type { CredentialChanges, CredentialRepository, CredentialRow } from '../repositories/credential-repository.js';
+import type { AuditRepository } from '../repositories/audit-repository.js';
+import type { Actor } from '../domain/caller.js';
 import { nowIso } from '../db/database.js';
 import { digestsEqual, sha256Hex } from '../security/keys.js';
 import { HourlyRateLimiter, type RateState } from '../security/hourly-rate-limiter.js';
@@ -39,20 +39,21 @@ export const CREDENTIAL_CACHE_MS = 5_000;
 export const FAILED_AUTH_PER_ADDRESS = 30;
 export const FAILED_AUTH_WINDOW_S = 300;
 
-export type CredentialRow = Selectable<ApiCredentialsTable>;
-
 /** Create, manage and verify API credentials. */
 export class CredentialService {
   private readonly cache = new Map<string, { row: CredentialRow | null; at: number }>();
   private readonly used = new Set<number>();
   private readonly flushTimer: NodeJS.Timeout;
   private readonly dummyHash = sha256Hex(crypto.randomBytes(32).toString('hex'));
-  private readonly failures = new RateLimiterMemory({ points: FAILED_AUTH_PER_ADDRESS, duration: FAILED_AUTH_WINDOW_S });
+  private readonly failures = new RateLimiterMemory({
+    points: FAILED_AUTH_PER_ADDRESS,
+    duration: FAILED_AUTH_WINDOW_S,
+  });
   /** Per-credential hourly request limits. */
   readonly limiter: HourlyRateLimiter;
 
   constructor(
-    private readonly db: Kysely<Database>,
+    private readonly repo: CredentialRepository,
     private readonly exec: SyncExecutor,
     private readonly audit: AuditRepository,
     private readonly now: () => number = Date.now,
@@ -86,35 +87,34 @@ export class CredentialService {
     const ts = nowIso(this.now());
     return this.exec.tx(() => {
       this.checkScope(input.branch_id ?? null, input.device_id ?? null);
-      const id = this.exec.run(
-        this.db.insertInto('api_credentials').values({
-          credential_name: input.credential_name,
-          api_key: apiKey,
-          secret_hash: sha256Hex(secret),
-          branch_id: input.branch_id ?? null,
-          device_id: input.device_id ?? null,
-          permissions: JSON.stringify(input.permissions ?? DEFAULT_CREDENTIAL_PERMISSIONS),
-          rate_limit_per_hour: input.rate_limit_per_hour ?? 10_000,
-          expires_at: expires,
-          status: input.status ?? 'active',
-          created_by: createdBy,
-          created_at: ts,
-          updated_at: ts,
-        }),
-      ).lastInsertRowid;
+      const id = this.repo.insert({
+        credential_name: input.credential_name,
+        api_key: apiKey,
+        secret_hash: sha256Hex(secret),
+        branch_id: input.branch_id ?? null,
+        device_id: input.device_id ?? null,
+        permissions: JSON.stringify(input.permissions ?? DEFAULT_CREDENTIAL_PERMISSIONS),
+        rate_limit_per_hour: input.rate_limit_per_hour ?? 10_000,
+        expires_at: expires,
+        status: input.status ?? 'active',
+        created_by: createdBy,
+        created_at: ts,
+        updated_at: ts,
+      });
       this.audit.record(actor, 'create', 'credential', id, null, this.get(id));
       return { id, credential_name: input.credential_name, api_key: apiKey, api_secret: secret, expires_at: expires };
     });
   }
 
   /** One page of credentials, newest first, by name/key text, status and branch. */
-  page(q: { page: number; per_page: number; q?: string | undefined; status?: CredentialStatus | undefined; branch_id?: number | undefined }): { items: Credential[]; meta: PageMeta } {
-    let base = this.db.selectFrom('api_credentials');
-    if (q.q) base = base.where((eb) => eb.or([eb('credential_name', 'like', `%${q.q}%`), eb('api_key', 'like', `%${q.q}%`)]));
-    if (q.status) base = base.where('status', '=', q.status);
-    if (q.branch_id !== undefined) base = base.where('branch_id', '=', q.branch_id);
-    const total = Number(this.exec.first(base.select((eb) => eb.fn.countAll<number>().as('n')))!.n);
-    const rows = this.exec.all(base.selectAll().orderBy('id', 'desc').limit(q.per_page).offset((q.page - 1) * q.per_page));
+  page(q: {
+    page: number;
+    per_page: number;
+    q?: string | undefined;
+    status?: CredentialStatus | undefined;
+    branch_id?: number | undefined;
+  }): { items: Credential[]; meta: PageMeta } {
+    const { rows, total } = this.repo.page(q);
     return { items: rows.map((r) => this.toCredential(r)), meta: { page: q.page, per_page: q.per_page, total } };
   }
 
@@ -131,13 +131,27 @@ export class CredentialService {
    *   CONFLICT (`status` given for a revoked credential: revocation is final; nothing is changed)
    */
   update(id: number, patch: CredentialUpdate, actor: Actor): Credential {
-    const expires = patch.expires_at === undefined ? undefined : patch.expires_at === null ? null : this.checkExpiry(patch.expires_at);
-    const action = (before: CredentialRow) => (patch.status === undefined || patch.status === before.status ? 'update' : patch.status === 'inactive' ? 'disable' : 'enable');
+    const expires =
+      patch.expires_at === undefined
+        ? undefined
+        : patch.expires_at === null
+          ? null
+          : this.checkExpiry(patch.expires_at);
+    const action = (before: CredentialRow) =>
+      patch.status === undefined || patch.status === before.status
+        ? 'update'
+        : patch.status === 'inactive'
+          ? 'disable'
+          : 'enable';
     return this.change(id, actor, action, (before) => {
       if (patch.status !== undefined && before.status === 'revoked') {
-        throw new PantauError('CONFLICT', `credential ${id} is revoked, which is final: it cannot be made ${patch.status}; create a new credential instead`, { field: 'status' });
+        throw new PantauError(
+          'CONFLICT',
+          `credential ${id} is revoked, which is final: it cannot be made ${patch.status}; create a new credential instead`,
+          { field: 'status' },
+        );
       }
-      const set: Record<string, unknown> = {};
+      const set: CredentialChanges = {};
       if (patch.status !== undefined) set.status = patch.status;
       if (patch.credential_name !== undefined) set.credential_name = patch.credential_name;
       if (expires !== undefined) set.expires_at = expires;
@@ -145,14 +159,18 @@ export class CredentialService {
       if (patch.device_id !== undefined) set.device_id = patch.device_id;
       if (patch.permissions !== undefined) set.permissions = JSON.stringify(patch.permissions);
       if (patch.rate_limit_per_hour !== undefined) set.rate_limit_per_hour = patch.rate_limit_per_hour;
-      this.checkScope((set.branch_id ?? before.branch_id) as number | null, (set.device_id ?? before.device_id) as string | null);
+      this.checkScope(set.branch_id ?? before.branch_id, set.device_id ?? before.device_id);
       return set;
     });
   }
 
   /** Refuse the key from now on, for good (active or inactive alike). @throws PantauError NOT_FOUND */
   revoke(id: number, actor: Actor): Credential {
-    return this.change(id, actor, 'revoke', () => ({ status: 'revoked', previous_secret_hash: null, previous_secret_expires_at: null }));
+    return this.change(id, actor, 'revoke', () => ({
+      status: 'revoked',
+      previous_secret_hash: null,
+      previous_secret_expires_at: null,
+    }));
   }
 
   /**
@@ -162,9 +180,14 @@ export class CredentialService {
   rotate(id: number, graceSeconds: number, actor: Actor): CredentialCreated {
     const secret = crypto.randomBytes(32).toString('base64url');
     const c = this.change(id, actor, 'rotate', (before) => {
-      if (before.status === 'revoked') throw new PantauError('CONFLICT', 'a revoked credential cannot be rotated', { field: 'id' });
+      if (before.status === 'revoked')
+        throw new PantauError('CONFLICT', 'a revoked credential cannot be rotated', { field: 'id' });
       return graceSeconds > 0
-        ? { secret_hash: sha256Hex(secret), previous_secret_hash: before.secret_hash, previous_secret_expires_at: nowIso(this.now() + graceSeconds * 1000) }
+        ? {
+            secret_hash: sha256Hex(secret),
+            previous_secret_hash: before.secret_hash,
+            previous_secret_expires_at: nowIso(this.now() + graceSeconds * 1000),
+          }
         : { secret_hash: sha256Hex(secret), previous_secret_hash: null, previous_secret_expires_at: null };
     });
     return { id, credential_name: c.credential_name, api_key: c.api_key, api_secret: secret, expires_at: c.expires_at };
@@ -174,7 +197,7 @@ export class CredentialService {
   delete(id: number, actor: Actor): void {
     this.exec.tx(() => {
       const before = this.get(id);
-      this.exec.run(this.db.deleteFrom('api_credentials').where('id', '=', id));
+      this.repo.delete(id);
       this.audit.record(actor, 'delete', 'credential', id, before, null);
       this.cache.delete(before.api_key);
     });
@@ -192,7 +215,9 @@ export class CredentialService {
     const blocked = await this.failures.get(ip);
     if (blocked && blocked.consumedPoints >= FAILED_AUTH_PER_ADDRESS) {
       const retry = Math.max(1, Math.ceil(blocked.msBeforeNext / 1000));
-      throw new PantauError('RATE_LIMITED', `too many failed authentications from this address; retry in ${retry} s`, { retry_after_s: retry });
+      throw new PantauError('RATE_LIMITED', `too many failed authentications from this address; retry in ${retry} s`, {
+        retry_after_s: retry,
+      });
     }
     try {
       return this.check(apiKey, secret);
@@ -203,20 +228,34 @@ export class CredentialService {
   }
 
   private check(apiKey: string | undefined, secret: string | undefined): CredentialRow {
-    if (!apiKey || !secret) throw new PantauError('UNAUTHENTICATED', 'X-API-Key and X-API-Secret headers are required', { field: !apiKey ? 'X-API-Key' : 'X-API-Secret' });
+    if (!apiKey || !secret)
+      throw new PantauError('UNAUTHENTICATED', 'X-API-Key and X-API-Secret headers are required', {
+        field: !apiKey ? 'X-API-Key' : 'X-API-Secret',
+      });
     const row = this.lookup(apiKey);
     const given = sha256Hex(secret);
     const now = this.now();
     let ok = digestsEqual(given, row?.secret_hash ?? this.dummyHash);
-    if (!ok && row?.previous_secret_hash && row.previous_secret_expires_at && Date.parse(row.previous_secret_expires_at) > now) {
+    if (
+      !ok &&
+      row?.previous_secret_hash &&
+      row.previous_secret_expires_at &&
+      Date.parse(row.previous_secret_expires_at) > now
+    ) {
       ok = digestsEqual(given, row.previous_secret_hash);
     }
     const refused = 'unknown API key, wrong secret or revoked credential';
     if (!row || !ok) throw new PantauError('INVALID_CREDENTIALS', refused);
     // the secret is right, so saying why is safe: a suspended device's operator learns what to ask for
-    if (row.status === 'inactive') throw new PantauError('INVALID_CREDENTIALS', 'API credential is inactive (suspended); an administrator can make it active again', { reason: 'inactive' });
+    if (row.status === 'inactive')
+      throw new PantauError(
+        'INVALID_CREDENTIALS',
+        'API credential is inactive (suspended); an administrator can make it active again',
+        { reason: 'inactive' },
+      );
     if (row.status !== 'active') throw new PantauError('INVALID_CREDENTIALS', refused);
-    if (row.expires_at !== null && Date.parse(row.expires_at) <= now) throw new PantauError('CREDENTIAL_EXPIRED', 'API credential expired');
+    if (row.expires_at !== null && Date.parse(row.expires_at) <= now)
+      throw new PantauError('CREDENTIAL_EXPIRED', 'API credential expired');
     this.used.add(row.id);
     return row;
   }
@@ -238,25 +277,37 @@ export class CredentialService {
     const hit = this.cache.get(apiKey);
     if (hit && now - hit.at < CREDENTIAL_CACHE_MS) return hit.row;
     if (apiKey.length > 128) return null;
-    const row = this.exec.first(this.db.selectFrom('api_credentials').selectAll().where('api_key', '=', apiKey)) ?? null;
+    const row = this.repo.byApiKey(apiKey) ?? null;
     if (this.cache.size > 10_000) this.cache.clear();
     this.cache.set(apiKey, { row, at: now });
     return row;
   }
 
   private row(id: number): CredentialRow {
-    const r = this.exec.first(this.db.selectFrom('api_credentials').selectAll().where('id', '=', id));
+    const r = this.repo.byId(id);
     if (!r) throw new PantauError('NOT_FOUND', `credential ${id} not found`, { field: 'id' });
     return r;
   }
 
   /** Apply `patch` to one row in a transaction, audit it as `action` (or what it names for the row before) and drop the cached row. */
-  private change(id: number, actor: Actor, action: string | ((before: CredentialRow) => string), patch: (before: CredentialRow) => Record<string, unknown>): Credential {
+  private change(
+    id: number,
+    actor: Actor,
+    action: string | ((before: CredentialRow) => string),
+    patch: (before: CredentialRow) => CredentialChanges,
+  ): Credential {
     return this.exec.tx(() => {
       const before = this.row(id);
-      this.exec.run(this.db.updateTable('api_credentials').set({ ...patch(before), updated_at: nowIso(this.now()) }).where('id', '=', id));
+      this.repo.update(id, { ...patch(before), updated_at: nowIso(this.now()) });
       const after = this.get(id);
-      this.audit.record(actor, typeof action === 'string' ? action : action(before), 'credential', id, this.toCredential(before), after);
+      this.audit.record(
+        actor,
+        typeof action === 'string' ? action : action(before),
+        'credential',
+        id,
+        this.toCredential(before),
+        after,
+      );
       this.cache.delete(before.api_key);
       return after;
     });
@@ -265,18 +316,23 @@ export class CredentialService {
   private checkExpiry(iso: string | undefined): string | null {
     if (iso === undefined) return null;
     const t = Date.parse(iso);
-    if (t <= this.now()) throw new PantauError('VALIDATION_ERROR', 'expires_at is in the past', { field: 'expires_at' });
+    if (t <= this.now())
+      throw new PantauError('VALIDATION_ERROR', 'expires_at is in the past', { field: 'expires_at' });
     return new Date(t).toISOString();
   }
 
   private checkScope(branchId: number | null, deviceId: string | null): void {
-    if (branchId !== null && !this.exec.first(this.db.selectFrom('company_branches').select('id').where('id', '=', branchId))) {
+    if (branchId !== null && !this.repo.branchExists(branchId)) {
       throw new PantauError('NOT_FOUND', `branch ${branchId} does not exist`, { field: 'branch_id' });
     }
     if (deviceId !== null) {
-      const d = this.exec.first(this.db.selectFrom('device_masters').select(['branch_id']).where('device_id', '=', deviceId));
-      if (!d) throw new PantauError('NOT_FOUND', `device ${deviceId} does not exist`, { field: 'device_id' });
-      if (branchId !== null && d.branch_id !== branchId) throw new PantauError('DEVICE_BRANCH_MISMATCH', `device ${deviceId} is not in branch ${branchId}`, { field: 'device_id' });
+      const deviceBranch = this.repo.deviceBranchId(deviceId);
+      if (deviceBranch === undefined)
+        throw new PantauError('NOT_FOUND', `device ${deviceId} does not exist`, { field: 'device_id' });
+      if (branchId !== null && deviceBranch !== branchId)
+        throw new PantauError('DEVICE_BRANCH_MISMATCH', `device ${deviceId} is not in branch ${branchId}`, {
+          field: 'device_id',
+        });
     }
   }
 
@@ -305,7 +361,7 @@ export class CredentialService {
     if (this.used.size === 0) return;
     const ids = [...this.used];
     this.used.clear();
-    this.exec.run(this.db.updateTable('api_credentials').set({ last_used_at: nowIso(this.now()) }).where('id', 'in', ids));
+    this.repo.touchLastUsed(ids, nowIso(this.now()));
   }
 
   /** Stop the flush timer (after a final flush). */

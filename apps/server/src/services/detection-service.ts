@@ -1,63 +1,120 @@
 /**
  * Detection ingestion (S2): validate against the organisation, then commit the job and the
- * idempotency key together, and only then answer 202. The job handler applies the detection
- * in the worker's transaction and reports it through the outbox in that same transaction.
+ * idempotency key together, and only then answer 202. The detection job applies the detection
+ * in the worker's transaction and says so (`detection.applied`) in that same transaction; the
+ * real-time publisher, the snapshot pipeline and the WhatsApp alerts follow from there.
  */
-import { PantauError, type DetectionAccepted, type DetectionLogBody, type RealtimeEventMap } from '@pantau/shared';
+import {
+  BatchItem,
+  PantauError,
+  type DetectionAccepted,
+  type DetectionBatchResult,
+  type DetectionLogBody,
+} from '@pantau/shared';
+import { intakeLimitsFromEnv, type IntakeLimits } from '../config.js';
 import type { SyncExecutor } from '../db/sync-executor.js';
-import type { DetectionJobPayload, DetectionRepository, SnapshotRef } from '../repositories/detection-repository.js';
-import type { JobQueue } from '../queue/job-queue.js';
-import { JOB_TYPES } from '../queue/job-specs.js';
-import type { Outbox } from '../realtime/outbox.js';
-import type { CredentialRow } from './credential-service.js';
+import type { DetectionRepository } from '../repositories/detection-repository.js';
+import type { JobQueue } from '../repositories/job-queue.js';
+import type { CredentialRow } from '../repositories/credential-repository.js';
+import type { DomainEvents } from '../domain/domain-events.js';
+import { defineJob } from '../queue/job-definition.js';
+import { countingZone } from './site-time.js';
+import type { DetectionJobPayload, SnapshotRef } from '../queue/job-payloads.js';
 
 /** Detections timestamped further than this in the future are refused, ms (device clock skew allowance). */
 export const MAX_FUTURE_SKEW_MS = 5 * 60_000;
 
-/** Job type name of a detection. */
-export const DETECTION_JOB = JOB_TYPES.detection;
-
-/**
- * What the snapshot pipeline (services/snapshot-pipeline.ts) does inside the detection
- * transactions, so a snapshot's bookkeeping commits or rolls back with its detection.
- */
-export interface DetectionSnapshotHooks {
-  /** Inside the accept transaction, after the job is enqueued: register the stored original. */
-  accepted(payload: DetectionJobPayload & { snapshot: SnapshotRef }): void;
-  /** Inside the detection job's transaction: link the original to its event, enqueue the image job. */
-  applied(payload: DetectionJobPayload & { snapshot: SnapshotRef }, eventLogId: number): void;
+/** Runs the accept transaction elsewhere (the detection thread, queue/detection-thread-host.ts). */
+export interface RemoteDetectionStore {
+  /** Store a group of detections' jobs in one commit; one outcome per payload, in order. */
+  store(payloads: readonly DetectionJobPayload[]): Promise<Array<DetectionAccepted | PantauError>>;
+  /** Detections handed over and not answered yet. */
+  readonly inFlight: number;
 }
 
-/** WhatsApp alerts (services/notifications): queues deliveries for a processed detection inside its transaction. */
-export interface DetectionAlertHook {
-  onDetection(
-    d: { event_log_id: number; branch_id: number; branch_name: string; device_id: string; device_name: string; re_id: string; detected_count: number; event_timestamp: string },
-    now: number,
-  ): unknown;
+/** How long the backlog figure is reused before it is read again, ms (a read per request would cost more than it tells). */
+const BACKLOG_READ_EVERY_MS = 250;
+
+/** Optional collaborators of {@link DetectionService}. */
+export interface DetectionServiceOptions {
+  now?: () => number;
+  /** Where the accept transaction runs when not on this connection (the detection thread). */
+  remote?: RemoteDetectionStore | null;
+  /** Back-pressure limits (default: {@link intakeLimitsFromEnv}). */
+  limits?: IntakeLimits;
 }
 
 /** Accepts detections and applies them. */
 export class DetectionService {
-  private snapshots: DetectionSnapshotHooks | null = null;
+  /**
+   * The detection job: applies one posted detection inside the completing transaction (batched
+   * with others of the batch lane). Retries after 10, 30 and 60 s (DESIGN S3): a detection fails
+   * only when its branch or device was deleted after it was accepted.
+   */
+  readonly job = defineJob({
+    type: 'detection.process',
+    kind: 'sync',
+    queue: 'detections',
+    retryDelaysMs: [10_000, 30_000, 60_000],
+    handle: (payload) => this.process(payload),
+  });
 
   constructor(
     private readonly repo: DetectionRepository,
     private readonly exec: SyncExecutor,
     private readonly queue: JobQueue,
-    private readonly outbox: Outbox,
-    private readonly now: () => number = Date.now,
-  ) {}
-
-  /** Wire the snapshot pipeline (container.ts). */
-  useSnapshots(hooks: DetectionSnapshotHooks): void {
-    this.snapshots = hooks;
+    private readonly events: DomainEvents,
+    opts: DetectionServiceOptions = {},
+  ) {
+    this.now = opts.now ?? Date.now;
+    this.remote = opts.remote ?? null;
+    this.limits = opts.limits ?? intakeLimitsFromEnv();
   }
 
-  private alerts: DetectionAlertHook | null = null;
+  private readonly now: () => number;
+  private readonly remote: RemoteDetectionStore | null;
+  private readonly limits: IntakeLimits;
+  private backlog = { n: 0, readAt: -Infinity };
 
-  /** Wire the WhatsApp alerts (container.ts): called in the detection job's transaction, after the event and its snapshot are stored. */
-  useAlerts(hook: DetectionAlertHook): void {
-    this.alerts = hook;
+  /**
+   * Forget idempotency keys older than `days` (the window in which a resend is a duplicate), in
+   * transactions of up to 10 000 keys so the write lock is never held for long.
+   * @param days the window, days (config.idempotencyDays)
+   * @returns keys forgotten
+   */
+  pruneIdempotency(days: number): number {
+    const before = new Date(this.now() - days * 86_400_000).toISOString();
+    let total = 0;
+    for (;;) {
+      const n = this.exec.tx(() => this.repo.forgetIdempotentBefore(before, 10_000));
+      total += n;
+      if (n < 10_000) return total;
+    }
+  }
+
+  /**
+   * Whether `n` more detections may be taken now: the UNAVAILABLE error to answer (503, with
+   * `details.retry_after_s`, which the error handler sends as `Retry-After`) when the accept
+   * transactions are behind by more than `maxInFlight` detections or the detection queue holds
+   * more than `maxBacklog` jobs; null when they may. Nothing is stored for a refused detection,
+   * so the device keeps it and sends it again.
+   */
+  overloaded(n = 1): PantauError | null {
+    const inFlight = this.pending.length + (this.remote?.inFlight ?? 0);
+    if (inFlight > 0 && inFlight + n > this.limits.maxInFlight)
+      return new PantauError('UNAVAILABLE', 'the server is taking detections faster than it can store them', {
+        retry_after_s: 1,
+        reason: 'in_flight',
+      });
+    const now = this.now();
+    if (now - this.backlog.readAt >= BACKLOG_READ_EVERY_MS)
+      this.backlog = { n: this.queue.depth(this.job.queue), readAt: now };
+    if (this.backlog.n + n > this.limits.maxBacklog)
+      return new PantauError('UNAVAILABLE', 'the detection queue is full: send it again later', {
+        retry_after_s: 10,
+        reason: 'backlog',
+      });
+    return null;
   }
 
   /**
@@ -70,20 +127,38 @@ export class DetectionService {
    * pass 5 000 detections/s (DESIGN §7) while every answer still follows a durable commit.
    * @param snapshot the posted image's original, already stored (multipart posts); registered in the same transaction as the job
    * @returns `{ status: 'processing', job_id }` (new) or `{ status: 'duplicate', job_id }` (event_id seen before for this device)
-   * @throws PantauError UNKNOWN_BRANCH, UNKNOWN_DEVICE, DEVICE_BRANCH_MISMATCH, OUT_OF_SCOPE, VALIDATION_ERROR (timestamp in the future)
+   * @param admitted the caller checked {@link overloaded} for this detection already (a batch checks once for all)
+   * @throws PantauError UNKNOWN_BRANCH, UNKNOWN_DEVICE, DEVICE_BRANCH_MISMATCH, OUT_OF_SCOPE, VALIDATION_ERROR (timestamp in the future),
+   *   UNAVAILABLE (overloaded: see {@link overloaded})
    */
-  accept(body: DetectionLogBody, credential: Pick<CredentialRow, 'branch_id' | 'device_id'>, snapshot?: SnapshotRef): Promise<DetectionAccepted> {
+  accept(
+    body: DetectionLogBody,
+    credential: Pick<CredentialRow, 'branch_id' | 'device_id'>,
+    snapshot?: SnapshotRef,
+    admitted = false,
+  ): Promise<DetectionAccepted> {
+    if (!admitted) {
+      const busy = this.overloaded();
+      if (busy) return Promise.reject(busy);
+    }
     const now = this.now();
     if (credential.branch_id !== null && credential.branch_id !== body.branch_id) {
-      return Promise.reject(new PantauError('OUT_OF_SCOPE', 'this API credential may not post for that branch', { field: 'branch_id' }));
+      return Promise.reject(
+        new PantauError('OUT_OF_SCOPE', 'this API credential may not post for that branch', { field: 'branch_id' }),
+      );
     }
     if (credential.device_id !== null && credential.device_id !== body.device_id) {
-      return Promise.reject(new PantauError('OUT_OF_SCOPE', 'this API credential may not post for that device', { field: 'device_id' }));
+      return Promise.reject(
+        new PantauError('OUT_OF_SCOPE', 'this API credential may not post for that device', { field: 'device_id' }),
+      );
     }
     let ts = new Date(now).toISOString();
     if (body.detection_timestamp !== undefined) {
       const t = Date.parse(body.detection_timestamp);
-      if (t > now + MAX_FUTURE_SKEW_MS) return Promise.reject(new PantauError('VALIDATION_ERROR', 'detection_timestamp is in the future', { field: 'detection_timestamp' }));
+      if (t > now + MAX_FUTURE_SKEW_MS)
+        return Promise.reject(
+          new PantauError('VALIDATION_ERROR', 'detection_timestamp is in the future', { field: 'detection_timestamp' }),
+        );
       ts = new Date(t).toISOString();
     }
     const payload: DetectionJobPayload = {
@@ -97,95 +172,163 @@ export class DetectionService {
       received_at: new Date(now).toISOString(),
     };
     if (snapshot) payload.snapshot = snapshot;
+    if (body.appearance_features) payload.appearance_features = body.appearance_features;
     return new Promise((resolve, reject) => {
       this.pending.push({ payload, resolve, reject });
       if (this.pending.length === 1) setImmediate(() => this.flush());
     });
   }
 
-  private pending: Array<{ payload: DetectionJobPayload; resolve: (r: DetectionAccepted) => void; reject: (e: unknown) => void }> = [];
+  /**
+   * Accept a store-and-forward batch (`POST /detection/batch`). Items are checked one by one, so a
+   * bad one is rejected with its field and the rest go through; the good ones are accepted in the
+   * same turn of the event loop, so they share one group commit.
+   * @param items the raw items (the batch schema checks only their number)
+   * @returns one result per item, in order, with the counts
+   * @throws PantauError UNAVAILABLE when the server is overloaded (the whole batch is refused and nothing stored)
+   */
+  async acceptBatch(
+    items: readonly unknown[],
+    credential: Pick<CredentialRow, 'branch_id' | 'device_id'>,
+  ): Promise<DetectionBatchResult> {
+    const busy = this.overloaded(items.length);
+    if (busy) throw busy;
+    const results = await Promise.all(
+      items.map(async (raw, i): Promise<DetectionBatchResult['results'][number]> => {
+        const parsed = BatchItem.safeParse(raw);
+        if (!parsed.success) {
+          const issue = parsed.error.issues[0]!;
+          const field =
+            issue.path.join('.') ||
+            (issue.code === 'unrecognized_keys' ? String((issue as { keys?: string[] }).keys?.[0]) : 'detections');
+          return {
+            status: 'rejected',
+            error: { code: 'VALIDATION_ERROR', message: `detections.${i}.${field}: ${issue.message}`, field },
+          };
+        }
+        try {
+          const a = await this.accept(parsed.data, credential, undefined, true);
+          return { status: a.status === 'processing' ? 'accepted' : 'duplicate', job_id: a.job_id };
+        } catch (err) {
+          if (!(err instanceof PantauError)) throw err;
+          const field = err.details?.field;
+          return { status: 'rejected', error: { code: err.code, message: err.message, ...(field ? { field } : {}) } };
+        }
+      }),
+    );
+    const count = (st: string) => results.filter((x) => x.status === st).length;
+    return { accepted: count('accepted'), duplicate: count('duplicate'), rejected: count('rejected'), results };
+  }
 
-  /** Store every pending detection in one transaction, then settle each one's promise. */
+  private pending: Array<{
+    payload: DetectionJobPayload;
+    resolve: (r: DetectionAccepted) => void;
+    reject: (e: unknown) => void;
+  }> = [];
+
+  /**
+   * Store every pending detection, then settle each one's promise: in this connection's
+   * transaction, or through the detection thread when the container gave one (`remote`), so the
+   * HTTP thread never waits for the database write lock on the ingestion path.
+   */
   private flush(): void {
     const batch = this.pending;
     this.pending = [];
-    const outcomes: Array<DetectionAccepted | PantauError> = [];
-    try {
-      this.exec.tx(() => {
-        for (const item of batch) {
-          try {
-            outcomes.push(this.exec.tx(() => this.store(item.payload)));
-          } catch (err) {
-            if (!(err instanceof PantauError)) throw err;
-            outcomes.push(err);
-          }
-        }
+    const payloads = batch.map((b) => b.payload);
+    const settle = (outcomes: ReadonlyArray<DetectionAccepted | PantauError>) =>
+      batch.forEach((item, i) => {
+        const o = outcomes[i]!;
+        if (o instanceof PantauError) item.reject(o);
+        else item.resolve(o);
       });
+    if (this.remote) {
+      this.remote.store(payloads).then(settle, (err: unknown) => batch.forEach((item) => item.reject(err)));
+      return;
+    }
+    let outcomes: Array<DetectionAccepted | PantauError>;
+    try {
+      outcomes = this.storeBatch(payloads);
     } catch (err) {
       for (const item of batch) item.reject(err);
       return;
     }
-    batch.forEach((item, i) => {
-      const o = outcomes[i]!;
-      if (o instanceof PantauError) item.reject(o);
-      else item.resolve(o);
-    });
+    settle(outcomes);
   }
 
-  /** Check one detection against the organisation and store its job (inside a transaction). */
-  private store(p: DetectionJobPayload): DetectionAccepted {
-    if (!this.repo.branch(p.branch_id)) throw new PantauError('UNKNOWN_BRANCH', `branch ${p.branch_id} does not exist`, { field: 'branch_id' });
+  /**
+   * Check and store detections' jobs in one transaction (one commit for all): a refused one
+   * (unknown branch or device, wrong branch) is found before it writes anything, so it changes
+   * nothing and the rest go through. This is the accept transaction, run here or in the detection thread.
+   * @returns one outcome per payload, in order: accepted (or duplicate), or the PantauError that refused it
+   * @throws whatever goes wrong while storing (the whole batch then fails: nothing was stored)
+   */
+  storeBatch(payloads: readonly DetectionJobPayload[]): Array<DetectionAccepted | PantauError> {
+    const outcomes: Array<DetectionAccepted | PantauError> = [];
+    this.exec.tx(() => {
+      for (const p of payloads) {
+        // every refusal is found by reads before anything is written, so a refused detection
+        // needs no savepoint of its own: two statements less per detection on the hot path
+        const refused = this.refusal(p);
+        outcomes.push(refused ?? this.store(p));
+      }
+    });
+    return outcomes;
+  }
+
+  /**
+   * Why the organisation refuses a detection (unknown branch or device, a device of another
+   * branch), or null when it may be stored. Reads only.
+   */
+  private refusal(p: DetectionJobPayload): PantauError | null {
+    if (!this.repo.branch(p.branch_id))
+      return new PantauError('UNKNOWN_BRANCH', `branch ${p.branch_id} does not exist`, { field: 'branch_id' });
     const device = this.repo.device(p.device_id);
-    if (!device) throw new PantauError('UNKNOWN_DEVICE', `device ${p.device_id} does not exist`, { field: 'device_id' });
-    if (device.branch_id !== p.branch_id) {
-      throw new PantauError('DEVICE_BRANCH_MISMATCH', `device ${p.device_id} belongs to branch ${device.branch_id}, not ${p.branch_id}`, { field: 'device_id' });
-    }
+    if (!device)
+      return new PantauError('UNKNOWN_DEVICE', `device ${p.device_id} does not exist`, { field: 'device_id' });
+    if (device.branch_id !== p.branch_id)
+      return new PantauError(
+        'DEVICE_BRANCH_MISMATCH',
+        `device ${p.device_id} belongs to branch ${device.branch_id}, not ${p.branch_id}`,
+        { field: 'device_id' },
+      );
+    return null;
+  }
+
+  /** Store a detection {@link refusal} let through: its job and idempotency key (inside a transaction), or its earlier job for a repeated event_id. */
+  private store(p: DetectionJobPayload): DetectionAccepted {
     if (p.event_id !== null) {
       const seen = this.repo.findIdempotent(p.device_id, p.event_id);
       if (seen !== undefined) return { status: 'duplicate', job_id: seen };
     }
-    const jobId = this.queue.enqueue(DETECTION_JOB, p);
+    const jobId = this.queue.enqueue('detection.process', p);
     if (p.event_id !== null) this.repo.rememberIdempotent(p.device_id, p.event_id, jobId, p.received_at);
-    if (p.snapshot) this.snapshots?.accepted({ ...p, snapshot: p.snapshot });
+    this.events.emit('detection.accepted', { payload: p });
     return { status: 'processing', job_id: jobId };
   }
 
   /**
-   * Job handler: apply a detection and append its `detection_update` event. Runs inside the
-   * worker's transaction, which also completes the job.
+   * Apply a detection (the detection job's handler) and say so: `detection.applied`. Runs inside
+   * the worker's transaction, which also completes the job.
    * @throws Error when the branch or device vanished since acceptance (the job then retries, then fails)
    */
   process(payload: DetectionJobPayload): void {
-    const now = new Date(this.now()).toISOString();
+    const at = this.now();
     const branch = this.repo.branch(payload.branch_id);
     const device = this.repo.device(payload.device_id);
-    if (!branch || !device) throw new Error(`branch ${payload.branch_id} or device ${payload.device_id} no longer exists`);
-    const { eventId, person } = this.repo.apply(payload, now);
-    if (payload.snapshot) this.snapshots?.applied({ ...payload, snapshot: payload.snapshot }, eventId);
-    const data: RealtimeEventMap['detection_update'] = {
-      id: eventId,
-      event_type: 'person_detected',
-      branch_id: payload.branch_id,
+    if (!branch || !device)
+      throw new Error(`branch ${payload.branch_id} or device ${payload.device_id} no longer exists`);
+    // an unknown zone counts in DESIGN's default rather than failing the detection
+    const { eventId, person } = this.repo.apply(payload, new Date(at).toISOString(), countingZone(branch.timezone));
+    this.events.emit('detection.applied', {
+      event_log_id: eventId,
+      payload,
       branch_name: branch.branch_name,
-      device_id: payload.device_id,
       device_name: device.device_name,
-      re_id: payload.re_id,
-      detected_count: payload.detected_count,
-      event_timestamp: payload.detection_timestamp,
-      created_at: now,
-      acknowledged_by: null,
-      acknowledged_at: null,
-      // every event is a new alarm (schemas/alarms.ts); alarm_updated carries its changes
-      alarm_state: 'new',
-      acknowledged_by_name: null,
-      closed_by: null,
-      closed_by_name: null,
-      closed_at: null,
-      escalated_at: null,
-      person: { total_actual_count: person.total_actual_count, total_detection_branch_count: person.total_detection_branch_count },
-    };
-    if (payload.snapshot) data.snapshot = 'pending';
-    this.outbox.append('detection_update', payload.branch_id, data, this.now());
-    this.alerts?.onDetection({ event_log_id: eventId, branch_id: payload.branch_id, branch_name: branch.branch_name, device_id: payload.device_id, device_name: device.device_name, re_id: payload.re_id, detected_count: payload.detected_count, event_timestamp: payload.detection_timestamp }, this.now());
+      person: {
+        total_actual_count: person.total_actual_count,
+        total_detection_branch_count: person.total_detection_branch_count,
+      },
+      at,
+    });
   }
 }

@@ -13,9 +13,9 @@
  * field). Only a shared layout can be the default; making one default unsets the previous one
  * in the same transaction.
  *
- * Every change is audited and written to the outbox as `layout_updated` (layout id, action,
- * visibility, owner) in the same transaction, so every open wall showing it refetches; the
- * event reaches only who may see the layout (see {@link LayoutService.announce}): a private
+ * Every change is audited and said (`layout.changed`, with the branches that could see it before
+ * and after) in the same transaction; the real-time publisher sends it as `layout_updated` so
+ * every open wall showing it refetches, to only who may see the layout: a private
  * layout's changes its owner alone; a shared layout's (without an owner id) the users whose
  * scope holds a branch of its streams before or after the change (one event per branch, so a
  * user losing sight of it hears it too), or everyone while it shows no stream. A shared layout
@@ -33,16 +33,21 @@ import {
   type LayoutType,
   type LayoutUpdate,
   type PositionInput,
-  type RealtimeEventMap,
   type TileStream,
 } from '@pantau/shared';
 import type { z } from 'zod';
 import type { SyncExecutor } from '../db/sync-executor.js';
-import type { Outbox } from '../realtime/outbox.js';
+import type { DomainEvents } from '../domain/domain-events.js';
 import type { AuditRepository } from '../repositories/audit-repository.js';
-import { patrolIds, type LayoutRepository, type LayoutRow, type PositionRow, type PositionValues, type TileStreamRow } from '../repositories/layout-repository.js';
-import type { Caller } from './organisation-service.js';
-import type { AuthUser } from './auth-service.js';
+import {
+  patrolIds,
+  type LayoutRepository,
+  type LayoutRow,
+  type PositionRow,
+  type PositionValues,
+  type TileStreamRow,
+} from '../repositories/layout-repository.js';
+import type { AuthUser, Caller } from '../domain/caller.js';
 
 /** A tile as parsed (the schema's defaults applied). */
 export type ParsedPosition = z.output<typeof PositionInput>;
@@ -58,10 +63,8 @@ export class LayoutService {
   constructor(
     private readonly repo: LayoutRepository,
     private readonly exec: SyncExecutor,
-    private readonly outbox: Outbox,
+    private readonly events: DomainEvents,
     private readonly audit: AuditRepository,
-    /** Called after a commit that appended events. */
-    private readonly onEvents: () => void,
   ) {}
 
   /** Every layout the user may see, oldest first. */
@@ -69,7 +72,9 @@ export class LayoutService {
     const rows = this.repo.listActive();
     const positions = this.repo.positionsOf(rows.map((r) => r.id));
     const streams = this.repo.streams([...positions.values()].flat().flatMap((p) => [p.stream_id, ...patrolIds(p)]));
-    return rows.filter((r) => this.visible(user, r, positions.get(r.id) ?? [], streams)).map((r) => this.assemble(user, r, positions.get(r.id) ?? [], streams));
+    return rows
+      .filter((r) => this.visible(user, r, positions.get(r.id) ?? [], streams))
+      .map((r) => this.assemble(user, r, positions.get(r.id) ?? [], streams));
   }
 
   /** @throws PantauError NOT_FOUND (unknown, or not visible to the user) */
@@ -91,14 +96,22 @@ export class LayoutService {
    * @throws PantauError FORBIDDEN (shared by a non-admin), VALIDATION_ERROR (grid, tiles, a private default), NOT_FOUND (stream unknown or out of scope)
    */
   create(c: Caller, input: ParsedCreate): Layout {
-    if (input.visibility === 'shared' && c.user.role !== 'admin') throw new PantauError('FORBIDDEN', 'only admins create shared layouts: make it private', { field: 'visibility' });
-    if (input.is_default && input.visibility !== 'shared') throw new PantauError('VALIDATION_ERROR', 'only a shared layout can be the default', { field: 'is_default' });
+    if (input.visibility === 'shared' && c.user.role !== 'admin')
+      throw new PantauError('FORBIDDEN', 'only admins create shared layouts: make it private', { field: 'visibility' });
+    if (input.is_default && input.visibility !== 'shared')
+      throw new PantauError('VALIDATION_ERROR', 'only a shared layout can be the default', { field: 'is_default' });
     const grid = checkGrid(input.layout_type, input.grid_rows, input.grid_cols);
     const tiles = this.checkPositions(c.user, input.layout_type, grid, input.positions);
     return this.write(() => {
       if (input.is_default) this.unsetDefaults(c);
       const id = this.repo.insert(
-        { layout_name: input.layout_name, layout_type: input.layout_type, ...grid, visibility: input.visibility, owner_user_id: input.visibility === 'private' ? c.user.id : null },
+        {
+          layout_name: input.layout_name,
+          layout_type: input.layout_type,
+          ...grid,
+          visibility: input.visibility,
+          owner_user_id: input.visibility === 'private' ? c.user.id : null,
+        },
         input.is_default,
         c.user.id,
       );
@@ -121,7 +134,11 @@ export class LayoutService {
       throw new PantauError('FORBIDDEN', 'only admins share layouts', { field: 'visibility' });
     }
     const type = patch.layout_type ?? before.layout_type;
-    const grid = checkGrid(type, patch.grid_rows ?? (type === 'custom' && before.layout_type === 'custom' ? before.grid_rows : undefined), patch.grid_cols ?? (type === 'custom' && before.layout_type === 'custom' ? before.grid_cols : undefined));
+    const grid = checkGrid(
+      type,
+      patch.grid_rows ?? (type === 'custom' && before.layout_type === 'custom' ? before.grid_rows : undefined),
+      patch.grid_cols ?? (type === 'custom' && before.layout_type === 'custom' ? before.grid_cols : undefined),
+    );
     const tiles = patch.positions
       ? this.checkPositions(c.user, type, grid, patch.positions)
       : this.refit(type, grid, before);
@@ -171,7 +188,8 @@ export class LayoutService {
   setDefault(c: Caller, id: number): Layout {
     const before = this.get(c.user, id);
     if (c.user.role !== 'admin') throw new PantauError('FORBIDDEN', 'only admins choose the default layout');
-    if (before.visibility !== 'shared') throw new PantauError('VALIDATION_ERROR', 'only a shared layout can be the default', { field: 'visibility' });
+    if (before.visibility !== 'shared')
+      throw new PantauError('VALIDATION_ERROR', 'only a shared layout can be the default', { field: 'visibility' });
     if (before.is_default) return before;
     return this.write(() => {
       this.unsetDefaults(c);
@@ -185,11 +203,15 @@ export class LayoutService {
 
   // ---- rules --------------------------------------------------------------
 
-  private load(user: AuthUser, id: number): { row: LayoutRow; positions: PositionRow[]; streams: Map<number, TileStreamRow> } {
+  private load(
+    user: AuthUser,
+    id: number,
+  ): { row: LayoutRow; positions: PositionRow[]; streams: Map<number, TileStreamRow> } {
     const row = this.repo.get(id);
     const positions = row ? this.repo.positions(id) : [];
     const streams = this.repo.streams(positions.flatMap((p) => [p.stream_id, ...patrolIds(p)]));
-    if (!row || !this.visible(user, row, positions, streams)) throw new PantauError('NOT_FOUND', `layout ${id} not found`, { field: 'id' });
+    if (!row || !this.visible(user, row, positions, streams))
+      throw new PantauError('NOT_FOUND', `layout ${id} not found`, { field: 'id' });
     return { row, positions, streams };
   }
 
@@ -197,26 +219,41 @@ export class LayoutService {
   private editable(user: AuthUser, id: number): Layout {
     const layout = this.get(user, id);
     if (!layout.editable) {
-      if (layout.visibility === 'private') throw new PantauError('FORBIDDEN', 'only its owner changes a private layout');
-      throw new PantauError('FORBIDDEN', user.role === 'admin' ? 'this layout shows cameras outside your scope' : 'only admins change shared layouts');
+      if (layout.visibility === 'private')
+        throw new PantauError('FORBIDDEN', 'only its owner changes a private layout');
+      throw new PantauError(
+        'FORBIDDEN',
+        user.role === 'admin' ? 'this layout shows cameras outside your scope' : 'only admins change shared layouts',
+      );
     }
     return layout;
   }
 
-  private visible(user: AuthUser, row: LayoutRow, positions: readonly PositionRow[], streams: Map<number, TileStreamRow>): boolean {
+  private visible(
+    user: AuthUser,
+    row: LayoutRow,
+    positions: readonly PositionRow[],
+    streams: Map<number, TileStreamRow>,
+  ): boolean {
     if (row.visibility === 'private') return row.owner_user_id === user.id;
     const branches = streamBranches(positions, streams);
     return user.branchScope === null || branches.length === 0 || branches.some((b) => inScope(user, b));
   }
 
   /** Tiles checked against the grid and the caller's scope, ready to store. */
-  private checkPositions(user: AuthUser, type: LayoutType, grid: Grid, positions: readonly ParsedPosition[]): PositionValues[] {
+  private checkPositions(
+    user: AuthUser,
+    type: LayoutType,
+    grid: Grid,
+    positions: readonly ParsedPosition[],
+  ): PositionValues[] {
     const problem = checkTiles(type, grid.grid_rows, grid.grid_cols, positions);
     if (problem) throw new PantauError('VALIDATION_ERROR', problem.message, { field: problem.field });
     const streams = this.repo.streams(positions.flatMap((p) => [p.stream_id, ...(p.patrol?.stream_ids ?? [])]));
     const reachable = (id: number, field: string) => {
       const s = streams.get(id);
-      if (!s || !inScope(user, s.branch_id)) throw new PantauError('NOT_FOUND', `stream ${id} does not exist`, { field });
+      if (!s || !inScope(user, s.branch_id))
+        throw new PantauError('NOT_FOUND', `stream ${id} does not exist`, { field });
     };
     return positions.map((p, i) => {
       reachable(p.stream_id, `positions.${i}.stream_id`);
@@ -243,14 +280,22 @@ export class LayoutService {
     const custom = type === 'custom';
     const tiles = before.positions.map((p) => ({
       position_number: p.position_number,
-      ...(custom && before.layout_type === 'custom' ? { row: p.row, col: p.col, row_span: p.row_span, col_span: p.col_span } : {}),
+      ...(custom && before.layout_type === 'custom'
+        ? { row: p.row, col: p.col, row_span: p.row_span, col_span: p.col_span }
+        : {}),
     }));
     const problem = checkTiles(type, grid.grid_rows, grid.grid_cols, tiles);
     if (problem) {
-      throw new PantauError('VALIDATION_ERROR', `the current tiles do not fit: ${problem.message}`, { field: custom ? 'grid_rows' : 'layout_type' });
+      throw new PantauError('VALIDATION_ERROR', `the current tiles do not fit: ${problem.message}`, {
+        field: custom ? 'grid_rows' : 'layout_type',
+      });
     }
     return before.positions.map((p) => {
-      const rect = tileRect(type, grid.grid_cols ?? 1, tiles.find((t) => t.position_number === p.position_number)!);
+      const rect = tileRect(
+        type,
+        grid.grid_cols ?? 1,
+        tiles.find((t) => t.position_number === p.position_number)!,
+      );
       return {
         position_number: p.position_number,
         stream_id: p.stream_id,
@@ -261,7 +306,9 @@ export class LayoutService {
         grid_col: custom ? rect.col : null,
         row_span: custom ? rect.row_span : 1,
         col_span: custom ? rect.col_span : 1,
-        patrol: p.patrol ? { stream_ids: p.patrol.streams.map((s) => s.stream_id), interval_s: p.patrol.interval_s } : null,
+        patrol: p.patrol
+          ? { stream_ids: p.patrol.streams.map((s) => s.stream_id), interval_s: p.patrol.interval_s }
+          : null,
       };
     });
   }
@@ -275,33 +322,29 @@ export class LayoutService {
   }
 
   /**
-   * Write `layout_updated` for a change, addressed to who may see the layout, before or after
-   * it: a private layout's to its owner only (one without an owner is seen by no one, so
-   * nothing is written); a shared layout's, with no owner id, on the channel of each branch of
-   * its streams before (`audienceBefore`, read before the change) and after it (read now, in
-   * the transaction), so both who gains and who loses sight of it hear it; to everyone
-   * (`global`) when it showed or shows no stream, as everyone sees it then. A user whose scope
-   * holds several of those branches gets one event per branch (a refetch each, harmless). When a
-   * shared layout has just become private (`wasShared`), its former audience is first told it
-   * is `hidden` so their lists and open walls drop it; the owner then gets `updated`.
-   * Call inside the change's transaction.
-   * @param audienceBefore branch ids of the layout's streams before the change; omit for a new layout
+   * Say a layout changed (`layout.changed`), with who could see it: the branches of its streams
+   * before the change (`audienceBefore`, read before it; null for a new layout) and after it
+   * (read now, in the transaction; none for a deleted one). The real-time publisher addresses
+   * it from there (realtime/realtime-publisher.ts, `layoutAudience`). Call inside the change's
+   * transaction.
+   * @param wasShared it was shared before this change (and is private now)
    */
-  private announce(l: Pick<LayoutRow, 'id' | 'visibility' | 'owner_user_id'>, action: 'created' | 'updated' | 'deleted', audienceBefore: readonly number[] | null = null, wasShared = false): void {
-    // [] = everyone (global): a layout showing no stream is seen by every user
-    const toAudience = (branches: readonly number[], data: RealtimeEventMap['layout_updated']) => {
-      if (branches.length === 0) this.outbox.append('layout_updated', null, data);
-      else for (const b of branches) this.outbox.append('layout_updated', b, data);
-    };
-    if (l.visibility === 'shared') {
-      const audiences = [...(audienceBefore ? [audienceBefore] : []), ...(action === 'deleted' ? [] : [this.branchesOf(l.id)])];
-      // seen by everyone before or after → everyone hears it; else each branch once
-      const branches = audiences.some((a) => a.length === 0) ? [] : [...new Set(audiences.flat())].sort((a, b) => a - b);
-      toAudience(branches, { layout_id: l.id, action, visibility: 'shared', owner_user_id: null });
-      return;
-    }
-    if (wasShared) toAudience(audienceBefore ?? [], { layout_id: l.id, action: 'hidden', visibility: 'private', owner_user_id: null });
-    if (l.owner_user_id !== null) this.outbox.appendForUser('layout_updated', l.owner_user_id, { layout_id: l.id, action, visibility: 'private', owner_user_id: l.owner_user_id });
+  private announce(
+    l: Pick<LayoutRow, 'id' | 'visibility' | 'owner_user_id'>,
+    action: 'created' | 'updated' | 'deleted',
+    audienceBefore: readonly number[] | null = null,
+    wasShared = false,
+  ): void {
+    this.events.emit('layout.changed', {
+      layout_id: l.id,
+      action,
+      visibility: l.visibility,
+      owner_user_id: l.owner_user_id,
+      was_shared: wasShared,
+      branches_before: audienceBefore,
+      // only a shared layout's audience depends on its streams
+      branches_after: action === 'deleted' || l.visibility !== 'shared' ? null : this.branchesOf(l.id),
+    });
   }
 
   /** Distinct branch ids of the streams a layout shows (tiles and patrols), ascending; [] when none. */
@@ -312,12 +355,15 @@ export class LayoutService {
   }
 
   private write<T>(fn: () => T): T {
-    const r = this.exec.tx(fn);
-    this.onEvents();
-    return r;
+    return this.exec.tx(fn);
   }
 
-  private assemble(user: AuthUser, r: LayoutRow, positions: readonly PositionRow[], streams: Map<number, TileStreamRow>): Layout {
+  private assemble(
+    user: AuthUser,
+    r: LayoutRow,
+    positions: readonly PositionRow[],
+    streams: Map<number, TileStreamRow>,
+  ): Layout {
     const type = r.layout_type as LayoutType;
     const { rows, cols } = layoutGrid(type, r.grid_rows, r.grid_cols);
     const shown = (id: number): TileStream | undefined => {
@@ -328,8 +374,16 @@ export class LayoutService {
     for (const p of positions) {
       const s = shown(p.stream_id);
       if (!s) continue;
-      const rect = tileRect(type, cols, { position_number: p.position_number, row: p.grid_row, col: p.grid_col, row_span: p.row_span, col_span: p.col_span });
-      const patrol = patrolIds(p).map(shown).filter((x): x is TileStream => x !== undefined);
+      const rect = tileRect(type, cols, {
+        position_number: p.position_number,
+        row: p.grid_row,
+        col: p.grid_col,
+        row_span: p.row_span,
+        col_span: p.col_span,
+      });
+      const patrol = patrolIds(p)
+        .map(shown)
+        .filter((x): x is TileStream => x !== undefined);
       tiles.push({
         position_number: p.position_number,
         position_name: p.position_name,
@@ -337,7 +391,8 @@ export class LayoutService {
         is_enabled: p.is_enabled === 1,
         ...s,
         ...rect,
-        patrol: p.auto_switch === 1 && patrol.length > 0 ? { interval_s: p.switch_interval_s ?? 10, streams: patrol } : null,
+        patrol:
+          p.auto_switch === 1 && patrol.length > 0 ? { interval_s: p.switch_interval_s ?? 10, streams: patrol } : null,
       });
     }
     const owner = r.visibility === 'private';
@@ -350,7 +405,9 @@ export class LayoutService {
       visibility: r.visibility,
       owner_user_id: owner ? r.owner_user_id : null,
       is_default: r.is_default === 1,
-      editable: owner ? r.owner_user_id === user.id : user.role === 'admin' && streamBranches(positions, streams).every((b) => inScope(user, b)),
+      editable: owner
+        ? r.owner_user_id === user.id
+        : user.role === 'admin' && streamBranches(positions, streams).every((b) => inScope(user, b)),
       positions: tiles,
       created_by: r.created_by,
       created_at: r.created_at,
@@ -362,10 +419,11 @@ export class LayoutService {
 /** Branches of every stream a layout's tiles show (tiles and patrols; streams gone are ignored). */
 function streamBranches(positions: readonly PositionRow[], streams: Map<number, TileStreamRow>): number[] {
   const out: number[] = [];
-  for (const p of positions) for (const id of [p.stream_id, ...patrolIds(p)]) {
-    const s = streams.get(id);
-    if (s) out.push(s.branch_id);
-  }
+  for (const p of positions)
+    for (const id of [p.stream_id, ...patrolIds(p)]) {
+      const s = streams.get(id);
+      if (s) out.push(s.branch_id);
+    }
   return out;
 }
 

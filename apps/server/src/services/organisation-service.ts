@@ -2,8 +2,8 @@
  * Organisation rules (S1): unique codes, references that must exist and be in the caller's
  * scope, no orphans (a group with branches, a branch with devices or an NVR with cameras is
  * not deleted: 409 naming what blocks it), stream passwords encrypted at rest. Every change is
- * audited and broadcast (`group_updated`, `branch_updated`, `device_updated`) in the same
- * transaction as the change.
+ * audited and said (`group.changed`, `branch.changed`, `device.changed`: domain events, which the
+ * real-time publisher sends to the consoles) in the same transaction as the change.
  *
  * Who may change what (routes check the role, this checks the scope): groups, and creating,
  * moving or deleting branches, need an admin whose scope is every branch; branch details,
@@ -28,22 +28,23 @@ import {
   type PageMeta,
   type Stream,
   type StreamCreate,
+  type StreamQuality,
   type StreamUpdate,
 } from '@pantau/shared';
 import { isUniqueViolation, type SyncExecutor } from '../db/sync-executor.js';
-import { stripCredentials, toStream, type OrganisationRepository, type Scope, type StreamRow } from '../repositories/organisation-repository.js';
-import type { Actor, AuditRepository } from '../repositories/audit-repository.js';
-import type { Outbox } from '../realtime/outbox.js';
+import {
+  stripCredentials,
+  toStream,
+  type OrganisationRepository,
+  type Scope,
+  type StreamRow,
+} from '../repositories/organisation-repository.js';
+import type { AuditRepository } from '../repositories/audit-repository.js';
+import type { AuthUser, Caller } from '../domain/caller.js';
+import type { DomainEvents } from '../domain/domain-events.js';
 import { decryptSecret, encryptSecret } from '../security/keys.js';
 import { buildCameraTree } from './camera-tree.js';
-import type { AuthUser } from './auth-service.js';
 import type { AlertSettingsService } from './notifications/alert-settings-service.js';
-
-/** The caller: their scope and, for the audit log, who they are. */
-export interface Caller {
-  user: AuthUser;
-  actor: Actor;
-}
 
 const scopeOf = (u: AuthUser): Scope => ({ branches: u.branchScope, groups: u.groupScope });
 /** How many blocking rows a 409 lists. */
@@ -54,18 +55,19 @@ export class OrganisationService {
   constructor(
     private readonly repo: OrganisationRepository,
     private readonly exec: SyncExecutor,
-    private readonly outbox: Outbox,
+    private readonly events: DomainEvents,
     private readonly audit: AuditRepository,
     private readonly streamKey: Buffer,
-    /** Called after a commit that appended events. */
-    private readonly onEvents: () => void,
     /** Drops a moved camera's alert overrides (in the move's transaction). */
     private readonly alertSettings: Pick<AlertSettingsService, 'removeOverridesOnMove'>,
   ) {}
 
   // ---- groups -------------------------------------------------------------
 
-  pageGroups(user: AuthUser, f: { page: number; per_page: number; q?: string | undefined; status?: string | undefined }): { items: Group[]; meta: PageMeta } {
+  pageGroups(
+    user: AuthUser,
+    f: { page: number; per_page: number; q?: string | undefined; status?: string | undefined },
+  ): { items: Group[]; meta: PageMeta } {
     return this.repo.pageGroups(scopeOf(user), f);
   }
 
@@ -78,44 +80,66 @@ export class OrganisationService {
 
   /** @throws PantauError CONFLICT (province_code taken) */
   createGroup(c: Caller, input: GroupCreate): Group {
-    return this.write(() => {
-      const id = this.repo.insertGroup(input);
-      const g = this.getGroup(c.user, id);
-      this.audit.record(c.actor, 'create', 'group', id, null, g);
-      this.outbox.append('group_updated', null, { group_id: id, action: 'created' }, Date.now(), id);
-      return g;
-    }, { field: 'province_code', what: `province_code ${input.province_code}` });
+    return this.write(
+      () => {
+        const id = this.repo.insertGroup(input);
+        const g = this.getGroup(c.user, id);
+        this.audit.record(c.actor, 'create', 'group', id, null, g);
+        this.events.emit('group.changed', { group_id: id, action: 'created' });
+        return g;
+      },
+      { field: 'province_code', what: `province_code ${input.province_code}` },
+    );
   }
 
   /** @throws PantauError NOT_FOUND, CONFLICT (province_code taken) */
   updateGroup(c: Caller, id: number, patch: GroupUpdate): Group {
-    return this.write(() => {
-      const before = this.getGroup(c.user, id);
-      this.repo.updateGroup(id, patch);
-      const after = this.getGroup(c.user, id);
-      this.audit.record(c.actor, 'update', 'group', id, before, after);
-      this.outbox.append('group_updated', null, { group_id: id, action: 'updated' }, Date.now(), id);
-      return after;
-    }, { field: 'province_code', what: `province_code ${patch.province_code ?? ''}` });
+    return this.write(
+      () => {
+        const before = this.getGroup(c.user, id);
+        this.repo.updateGroup(id, patch);
+        const after = this.getGroup(c.user, id);
+        this.audit.record(c.actor, 'update', 'group', id, before, after);
+        this.events.emit('group.changed', { group_id: id, action: 'updated' });
+        return after;
+      },
+      { field: 'province_code', what: `province_code ${patch.province_code ?? ''}` },
+    );
   }
 
   /** @throws PantauError NOT_FOUND, CONFLICT (the group still has branches: `details.branches`) */
   deleteGroup(c: Caller, id: number): void {
-    this.write(() => {
-      const before = this.getGroup(c.user, id);
-      const branches = this.repo.branchesOfGroup(id, BLOCKERS_SHOWN);
-      if (branches.length > 0) {
-        throw new PantauError('CONFLICT', `group ${before.group_name} still has ${before.branch_count} branch(es): move or delete them first`, { field: 'id', branches });
-      }
-      this.repo.deleteGroup(id);
-      this.audit.record(c.actor, 'delete', 'group', id, before, null);
-      this.outbox.append('group_updated', null, { group_id: id, action: 'deleted' }, Date.now(), id);
-    }, { field: 'id', what: 'group' });
+    this.write(
+      () => {
+        const before = this.getGroup(c.user, id);
+        const branches = this.repo.branchesOfGroup(id, BLOCKERS_SHOWN);
+        if (branches.length > 0) {
+          throw new PantauError(
+            'CONFLICT',
+            `group ${before.group_name} still has ${before.branch_count} branch(es): move or delete them first`,
+            { field: 'id', branches },
+          );
+        }
+        this.repo.deleteGroup(id);
+        this.audit.record(c.actor, 'delete', 'group', id, before, null);
+        this.events.emit('group.changed', { group_id: id, action: 'deleted' });
+      },
+      { field: 'id', what: 'group' },
+    );
   }
 
   // ---- branches -----------------------------------------------------------
 
-  pageBranches(user: AuthUser, f: { page: number; per_page: number; q?: string | undefined; status?: string | undefined; group_id?: number | undefined }): { items: Branch[]; meta: PageMeta } {
+  pageBranches(
+    user: AuthUser,
+    f: {
+      page: number;
+      per_page: number;
+      q?: string | undefined;
+      status?: string | undefined;
+      group_id?: number | undefined;
+    },
+  ): { items: Branch[]; meta: PageMeta } {
     return this.repo.pageBranches(scopeOf(user), f);
   }
 
@@ -129,56 +153,81 @@ export class OrganisationService {
   /** @throws PantauError FORBIDDEN (scope not every branch), NOT_FOUND (group_id), CONFLICT (branch_code taken) */
   createBranch(c: Caller, input: BranchCreate & { timezone: string }): Branch {
     this.requireFullScope(c.user, 'create branches');
-    return this.write(() => {
-      if (!this.repo.groupExists(input.group_id)) throw new PantauError('NOT_FOUND', `group ${input.group_id} does not exist`, { field: 'group_id' });
-      const id = this.repo.insertBranch(input);
-      const b = this.getBranch(c.user, id);
-      this.audit.record(c.actor, 'create', 'branch', id, null, b);
-      this.outbox.append('branch_updated', id, { branch_id: id, group_id: b.group_id, action: 'created' });
-      return b;
-    }, { field: 'branch_code', what: `branch_code ${input.branch_code}` });
+    return this.write(
+      () => {
+        if (!this.repo.groupExists(input.group_id))
+          throw new PantauError('NOT_FOUND', `group ${input.group_id} does not exist`, { field: 'group_id' });
+        const id = this.repo.insertBranch(input);
+        const b = this.getBranch(c.user, id);
+        this.audit.record(c.actor, 'create', 'branch', id, null, b);
+        this.events.emit('branch.changed', { branch_id: id, group_id: b.group_id, action: 'created' });
+        return b;
+      },
+      { field: 'branch_code', what: `branch_code ${input.branch_code}` },
+    );
   }
 
   /** @throws PantauError NOT_FOUND, FORBIDDEN (moving needs every branch in scope), CONFLICT (branch_code taken) */
   updateBranch(c: Caller, id: number, patch: BranchUpdate): Branch {
-    return this.write(() => {
-      const before = this.getBranch(c.user, id);
-      if (patch.group_id !== undefined && patch.group_id !== before.group_id) {
-        this.requireFullScope(c.user, 'move branches between groups');
-        if (!this.repo.groupExists(patch.group_id)) throw new PantauError('NOT_FOUND', `group ${patch.group_id} does not exist`, { field: 'group_id' });
-      }
-      this.repo.updateBranch(id, patch);
-      const after = this.getBranch(c.user, id);
-      this.audit.record(c.actor, before.group_id !== after.group_id ? 'move' : 'update', 'branch', id, before, after);
-      this.outbox.append('branch_updated', id, { branch_id: id, group_id: after.group_id, action: 'updated' });
-      if (before.group_id !== after.group_id) {
-        this.outbox.append('group_updated', null, { group_id: before.group_id, action: 'updated' }, Date.now(), before.group_id);
-        this.outbox.append('group_updated', null, { group_id: after.group_id, action: 'updated' }, Date.now(), after.group_id);
-      }
-      return after;
-    }, { field: 'branch_code', what: `branch_code ${patch.branch_code ?? ''}` });
+    return this.write(
+      () => {
+        const before = this.getBranch(c.user, id);
+        if (patch.group_id !== undefined && patch.group_id !== before.group_id) {
+          this.requireFullScope(c.user, 'move branches between groups');
+          if (!this.repo.groupExists(patch.group_id))
+            throw new PantauError('NOT_FOUND', `group ${patch.group_id} does not exist`, { field: 'group_id' });
+        }
+        this.repo.updateBranch(id, patch);
+        const after = this.getBranch(c.user, id);
+        this.audit.record(c.actor, before.group_id !== after.group_id ? 'move' : 'update', 'branch', id, before, after);
+        this.events.emit('branch.changed', {
+          branch_id: id,
+          group_id: after.group_id,
+          action: 'updated',
+          ...(before.group_id !== after.group_id ? { previous_group_id: before.group_id } : {}),
+        });
+        return after;
+      },
+      { field: 'branch_code', what: `branch_code ${patch.branch_code ?? ''}` },
+    );
   }
 
   /** @throws PantauError NOT_FOUND, FORBIDDEN, CONFLICT (the branch still has devices: `details.devices`) */
   deleteBranch(c: Caller, id: number): void {
     this.requireFullScope(c.user, 'delete branches');
-    this.write(() => {
-      const before = this.getBranch(c.user, id);
-      const devices = this.repo.devicesOfBranch(id, BLOCKERS_SHOWN);
-      if (devices.length > 0) {
-        throw new PantauError('CONFLICT', `branch ${before.branch_name} still has ${before.device_count} device(s): move or delete them first`, { field: 'id', devices });
-      }
-      this.repo.deleteBranch(id);
-      this.audit.record(c.actor, 'delete', 'branch', id, before, null);
-      this.outbox.append('branch_updated', id, { branch_id: id, group_id: before.group_id, action: 'deleted' });
-    }, { field: 'id', what: 'branch' });
+    this.write(
+      () => {
+        const before = this.getBranch(c.user, id);
+        const devices = this.repo.devicesOfBranch(id, BLOCKERS_SHOWN);
+        if (devices.length > 0) {
+          throw new PantauError(
+            'CONFLICT',
+            `branch ${before.branch_name} still has ${before.device_count} device(s): move or delete them first`,
+            { field: 'id', devices },
+          );
+        }
+        this.repo.deleteBranch(id);
+        this.audit.record(c.actor, 'delete', 'branch', id, before, null);
+        this.events.emit('branch.changed', { branch_id: id, group_id: before.group_id, action: 'deleted' });
+      },
+      { field: 'id', what: 'branch' },
+    );
   }
 
   // ---- devices ------------------------------------------------------------
 
   pageDevices(
     user: AuthUser,
-    f: { page: number; per_page: number; q?: string | undefined; status?: string | undefined; branch_id?: number | undefined; group_id?: number | undefined; device_type?: string | undefined; parent_device_id?: string | undefined },
+    f: {
+      page: number;
+      per_page: number;
+      q?: string | undefined;
+      status?: string | undefined;
+      branch_id?: number | undefined;
+      group_id?: number | undefined;
+      device_type?: string | undefined;
+      parent_device_id?: string | undefined;
+    },
   ): { items: Device[]; meta: PageMeta } {
     return this.repo.pageDevices(scopeOf(user), f);
   }
@@ -192,15 +241,22 @@ export class OrganisationService {
 
   /** @throws PantauError NOT_FOUND (branch_id, parent_device_id), VALIDATION_ERROR (parent not an NVR of the branch), CONFLICT (device_id taken) */
   createDevice(c: Caller, input: DeviceCreate): Device {
-    return this.write(() => {
-      this.requireBranchInScope(c.user, input.branch_id, 'branch_id');
-      this.checkParent(input.parent_device_id, input.branch_id, input.device_id);
-      const id = this.repo.insertDevice(input);
-      const d = this.getDevice(c.user, id);
-      this.audit.record(c.actor, 'create', 'device', id, null, d);
-      this.outbox.append('device_updated', d.branch_id, { device_id: d.device_id, branch_id: d.branch_id, action: 'created' });
-      return d;
-    }, { field: 'device_id', what: `device_id ${input.device_id}` });
+    return this.write(
+      () => {
+        this.requireBranchInScope(c.user, input.branch_id, 'branch_id');
+        this.checkParent(input.parent_device_id, input.branch_id, input.device_id);
+        const id = this.repo.insertDevice(input);
+        const d = this.getDevice(c.user, id);
+        this.audit.record(c.actor, 'create', 'device', id, null, d);
+        this.events.emit('device.changed', {
+          device_id: d.device_id,
+          branch_id: d.branch_id,
+          action: 'created',
+        });
+        return d;
+      },
+      { field: 'device_id', what: `device_id ${input.device_id}` },
+    );
   }
 
   /**
@@ -215,47 +271,102 @@ export class OrganisationService {
    * @throws PantauError NOT_FOUND, VALIDATION_ERROR (parent, status), CONFLICT (an NVR with cameras cannot stop being an NVR or move alone)
    */
   updateDevice(c: Caller, id: number, patch: DeviceUpdate): Device {
-    return this.write(() => {
-      const before = this.getDevice(c.user, id);
-      const branchId = patch.branch_id ?? before.branch_id;
-      if (patch.branch_id !== undefined) this.requireBranchInScope(c.user, patch.branch_id, 'branch_id');
-      if (patch.status === 'online' || patch.status === 'offline') {
-        throw new PantauError('VALIDATION_ERROR', 'only maintenance can be set by hand; online and offline come from heartbeats', { field: 'status' });
-      }
-      if (before.child_count > 0 && ((patch.device_type && patch.device_type !== 'nvr') || branchId !== before.branch_id)) {
-        throw new PantauError('CONFLICT', `${before.device_name} has ${before.child_count} camera(s) under it: move them first`, { field: patch.device_type ? 'device_type' : 'branch_id', devices: this.repo.childrenOf(before.device_id, BLOCKERS_SHOWN) });
-      }
-      const parent = patch.parent_device_id === undefined ? (branchId !== before.branch_id ? null : before.parent_device_id) : patch.parent_device_id;
-      if (parent !== null) this.checkParent(parent, branchId, before.device_id);
-      const set: Record<string, unknown> = { ...patch, parent_device_id: parent };
-      if (patch.status === undefined) delete set.status;
-      this.repo.updateDevice(id, set);
-      const moved = branchId !== before.branch_id;
-      if (moved) this.repo.moveStreams(before.device_id, branchId);
-      const removed = moved ? this.alertSettings.removeOverridesOnMove(c, before.device_id, branchId) : [];
-      const after = this.getDevice(c.user, id);
-      this.audit.record(c.actor, moved ? 'move' : 'update', 'device', id, before, removed.length > 0 ? { ...after, alert_overrides_removed: removed.map((r) => r.id) } : after);
-      this.outbox.append('device_updated', after.branch_id, { device_id: after.device_id, branch_id: after.branch_id, action: 'updated' });
-      if (moved) this.outbox.append('device_updated', before.branch_id, { device_id: after.device_id, branch_id: before.branch_id, action: 'deleted' });
-      return after;
-    }, { field: 'device_id', what: 'device' });
+    return this.write(
+      () => {
+        const before = this.getDevice(c.user, id);
+        const branchId = patch.branch_id ?? before.branch_id;
+        if (patch.branch_id !== undefined) this.requireBranchInScope(c.user, patch.branch_id, 'branch_id');
+        if (patch.status === 'online' || patch.status === 'offline') {
+          throw new PantauError(
+            'VALIDATION_ERROR',
+            'only maintenance can be set by hand; online and offline come from heartbeats',
+            { field: 'status' },
+          );
+        }
+        if (
+          before.child_count > 0 &&
+          ((patch.device_type && patch.device_type !== 'nvr') || branchId !== before.branch_id)
+        ) {
+          throw new PantauError(
+            'CONFLICT',
+            `${before.device_name} has ${before.child_count} camera(s) under it: move them first`,
+            {
+              field: patch.device_type ? 'device_type' : 'branch_id',
+              devices: this.repo.childrenOf(before.device_id, BLOCKERS_SHOWN),
+            },
+          );
+        }
+        const parent =
+          patch.parent_device_id === undefined
+            ? branchId !== before.branch_id
+              ? null
+              : before.parent_device_id
+            : patch.parent_device_id;
+        if (parent !== null) this.checkParent(parent, branchId, before.device_id);
+        const set: Record<string, unknown> = { ...patch, parent_device_id: parent };
+        if (patch.status === undefined) delete set.status;
+        this.repo.updateDevice(id, set);
+        const moved = branchId !== before.branch_id;
+        if (moved) this.repo.moveStreams(before.device_id, branchId);
+        const removed = moved ? this.alertSettings.removeOverridesOnMove(c, before.device_id, branchId) : [];
+        const after = this.getDevice(c.user, id);
+        this.audit.record(
+          c.actor,
+          moved ? 'move' : 'update',
+          'device',
+          id,
+          before,
+          removed.length > 0 ? { ...after, alert_overrides_removed: removed.map((r) => r.id) } : after,
+        );
+        this.events.emit('device.changed', {
+          device_id: after.device_id,
+          branch_id: after.branch_id,
+          action: 'updated',
+          ...(moved ? { previous_branch_id: before.branch_id } : {}),
+        });
+        return after;
+      },
+      { field: 'device_id', what: 'device' },
+    );
   }
 
   /** Delete a device and its streams. @throws PantauError NOT_FOUND, CONFLICT (an NVR with cameras: `details.devices`) */
   deleteDevice(c: Caller, id: number): void {
-    this.write(() => {
-      const before = this.getDevice(c.user, id);
-      const children = this.repo.childrenOf(before.device_id, BLOCKERS_SHOWN);
-      if (children.length > 0) throw new PantauError('CONFLICT', `${before.device_name} has ${before.child_count} camera(s) under it: move or delete them first`, { field: 'id', devices: children });
-      this.repo.deleteDevice(id);
-      this.audit.record(c.actor, 'delete', 'device', id, before, null);
-      this.outbox.append('device_updated', before.branch_id, { device_id: before.device_id, branch_id: before.branch_id, action: 'deleted' });
-    }, { field: 'id', what: 'device' });
+    this.write(
+      () => {
+        const before = this.getDevice(c.user, id);
+        const children = this.repo.childrenOf(before.device_id, BLOCKERS_SHOWN);
+        if (children.length > 0)
+          throw new PantauError(
+            'CONFLICT',
+            `${before.device_name} has ${before.child_count} camera(s) under it: move or delete them first`,
+            { field: 'id', devices: children },
+          );
+        this.repo.deleteDevice(id);
+        this.audit.record(c.actor, 'delete', 'device', id, before, null);
+        this.events.emit('device.changed', {
+          device_id: before.device_id,
+          branch_id: before.branch_id,
+          action: 'deleted',
+        });
+      },
+      { field: 'id', what: 'device' },
+    );
   }
 
   // ---- streams ------------------------------------------------------------
 
-  pageStreams(user: AuthUser, f: { page: number; per_page: number; q?: string | undefined; status?: string | undefined; branch_id?: number | undefined; device_id?: string | undefined }): { items: Stream[]; meta: PageMeta } {
+  pageStreams(
+    user: AuthUser,
+    f: {
+      page: number;
+      per_page: number;
+      q?: string | undefined;
+      status?: string | undefined;
+      branch_id?: number | undefined;
+      device_id?: string | undefined;
+    },
+  ): { items: Stream[]; meta: PageMeta } {
     const r = this.repo.pageStreams(scopeOf(user), f);
     return { items: r.items.map(toStream), meta: r.meta };
   }
@@ -281,69 +392,105 @@ export class OrganisationService {
     const sub = input.sub_url ? splitCredentials(input.sub_url) : null;
     const username = input.username ?? main.username ?? sub?.username ?? null;
     const password = input.password ?? main.password ?? sub?.password ?? null;
-    return this.write(() => {
-      this.requireBranchInScope(c.user, input.branch_id, 'branch_id');
-      const device = this.repo.findDevice(input.device_id);
-      if (!device) throw new PantauError('NOT_FOUND', `device ${input.device_id} does not exist`, { field: 'device_id' });
-      if (device.branch_id !== input.branch_id) {
-        throw new PantauError('DEVICE_BRANCH_MISMATCH', `device ${input.device_id} belongs to branch ${device.branch_id}`, { field: 'device_id' });
-      }
-      const id = this.repo.insertStream({
-        branch_id: input.branch_id,
-        device_id: input.device_id,
-        stream_name: input.stream_name,
-        protocol: input.protocol ?? 'rtsp',
-        main_url: main.url,
-        sub_url: sub?.url ?? null,
-        username,
-        password_enc: password === null ? null : encryptSecret(this.streamKey, password),
-        resolution: input.resolution ?? null,
-        fps: input.fps ?? null,
-      });
-      const row = this.streamRow(c.user, id);
-      this.audit.record(c.actor, 'create', 'stream', id, null, row);
-      this.outbox.append('device_updated', row.branch_id, { device_id: row.device_id, branch_id: row.branch_id, action: 'updated', stream_id: id });
-      return toStream(row);
-    }, { field: 'stream_name', what: 'stream' });
+    return this.write(
+      () => {
+        this.requireBranchInScope(c.user, input.branch_id, 'branch_id');
+        const device = this.repo.findDevice(input.device_id);
+        if (!device)
+          throw new PantauError('NOT_FOUND', `device ${input.device_id} does not exist`, { field: 'device_id' });
+        if (device.branch_id !== input.branch_id) {
+          throw new PantauError(
+            'DEVICE_BRANCH_MISMATCH',
+            `device ${input.device_id} belongs to branch ${device.branch_id}`,
+            { field: 'device_id' },
+          );
+        }
+        const id = this.repo.insertStream({
+          branch_id: input.branch_id,
+          device_id: input.device_id,
+          stream_name: input.stream_name,
+          protocol: input.protocol ?? 'rtsp',
+          main_url: main.url,
+          sub_url: sub?.url ?? null,
+          username,
+          password_enc: password === null ? null : encryptSecret(this.streamKey, password),
+          resolution: input.resolution ?? null,
+          fps: input.fps ?? null,
+        });
+        const row = this.streamRow(c.user, id);
+        this.audit.record(c.actor, 'create', 'stream', id, null, row);
+        this.events.emit('device.changed', {
+          device_id: row.device_id,
+          branch_id: row.branch_id,
+          action: 'updated',
+          stream_id: id,
+        });
+        return toStream(row);
+      },
+      { field: 'stream_name', what: 'stream' },
+    );
   }
 
   /** Change a stream; `password: null` clears it. @throws PantauError NOT_FOUND */
   updateStream(c: Caller, id: number, patch: StreamUpdate): Stream {
-    return this.write(() => {
-      const before = this.streamRow(c.user, id);
-      const set: Record<string, unknown> = {};
-      for (const k of ['stream_name', 'protocol', 'resolution', 'fps', 'username'] as const) if (patch[k] !== undefined) set[k] = patch[k];
-      if (patch.main_url !== undefined) {
-        const m = splitCredentials(patch.main_url);
-        set.main_url = m.url;
-        if (m.username && patch.username === undefined) set.username = m.username;
-        if (m.password && patch.password === undefined) set.password_enc = encryptSecret(this.streamKey, m.password);
-      }
-      if (patch.sub_url !== undefined) set.sub_url = patch.sub_url === null ? null : splitCredentials(patch.sub_url).url;
-      if (patch.password !== undefined) set.password_enc = patch.password === null ? null : encryptSecret(this.streamKey, patch.password);
-      this.repo.updateStream(id, set);
-      const after = this.streamRow(c.user, id);
-      this.audit.record(c.actor, 'update', 'stream', id, before, after);
-      this.outbox.append('device_updated', after.branch_id, { device_id: after.device_id, branch_id: after.branch_id, action: 'updated', stream_id: id });
-      return toStream(after);
-    }, { field: 'stream_name', what: 'stream' });
+    return this.write(
+      () => {
+        const before = this.streamRow(c.user, id);
+        const set: Record<string, unknown> = {};
+        for (const k of ['stream_name', 'protocol', 'resolution', 'fps', 'username'] as const)
+          if (patch[k] !== undefined) set[k] = patch[k];
+        if (patch.main_url !== undefined) {
+          const m = splitCredentials(patch.main_url);
+          set.main_url = m.url;
+          if (m.username && patch.username === undefined) set.username = m.username;
+          if (m.password && patch.password === undefined) set.password_enc = encryptSecret(this.streamKey, m.password);
+        }
+        if (patch.sub_url !== undefined)
+          set.sub_url = patch.sub_url === null ? null : splitCredentials(patch.sub_url).url;
+        if (patch.password !== undefined)
+          set.password_enc = patch.password === null ? null : encryptSecret(this.streamKey, patch.password);
+        this.repo.updateStream(id, set);
+        const after = this.streamRow(c.user, id);
+        this.audit.record(c.actor, 'update', 'stream', id, before, after);
+        this.events.emit('device.changed', {
+          device_id: after.device_id,
+          branch_id: after.branch_id,
+          action: 'updated',
+          stream_id: id,
+        });
+        return toStream(after);
+      },
+      { field: 'stream_name', what: 'stream' },
+    );
   }
 
   /** Delete a stream (and the wall positions showing it). @throws PantauError NOT_FOUND */
   deleteStream(c: Caller, id: number): void {
-    this.write(() => {
-      const before = this.streamRow(c.user, id);
-      this.repo.deleteStream(id);
-      this.audit.record(c.actor, 'delete', 'stream', id, before, null);
-      this.outbox.append('device_updated', before.branch_id, { device_id: before.device_id, branch_id: before.branch_id, action: 'updated', stream_id: id });
-    }, { field: 'id', what: 'stream' });
+    this.write(
+      () => {
+        const before = this.streamRow(c.user, id);
+        this.repo.deleteStream(id);
+        this.audit.record(c.actor, 'delete', 'stream', id, before, null);
+        this.events.emit('device.changed', {
+          device_id: before.device_id,
+          branch_id: before.branch_id,
+          action: 'updated',
+          stream_id: id,
+        });
+      },
+      { field: 'id', what: 'stream' },
+    );
   }
 
   /**
    * The URL to pull a stream from, WITH its credentials: only for the gateway's ffmpeg.
    * @returns null when the stream does not exist or the scope does not hold its branch
    */
-  sourceUrl(streamId: number, quality: 'main' | 'sub', scope: readonly number[] | null): { url: string; protocol: string; row: StreamRow } | null {
+  sourceUrl(
+    streamId: number,
+    quality: StreamQuality,
+    scope: readonly number[] | null,
+  ): { url: string; protocol: string; row: StreamRow } | null {
     const row = this.repo.getStream(streamId, { branches: scope, groups: null });
     if (!row) return null;
     const base = quality === 'sub' && row.sub_url ? row.sub_url : row.main_url;
@@ -379,22 +526,25 @@ export class OrganisationService {
 
   private checkParent(parentId: string | undefined | null, branchId: number, selfId: string): void {
     if (parentId === undefined || parentId === null) return;
-    if (parentId === selfId) throw new PantauError('VALIDATION_ERROR', 'a device cannot be its own parent', { field: 'parent_device_id' });
+    if (parentId === selfId)
+      throw new PantauError('VALIDATION_ERROR', 'a device cannot be its own parent', { field: 'parent_device_id' });
     const parent = this.repo.findDevice(parentId);
-    if (!parent) throw new PantauError('NOT_FOUND', `parent device ${parentId} does not exist`, { field: 'parent_device_id' });
+    if (!parent)
+      throw new PantauError('NOT_FOUND', `parent device ${parentId} does not exist`, { field: 'parent_device_id' });
     if (parent.device_type !== 'nvr' || parent.branch_id !== branchId) {
-      throw new PantauError('VALIDATION_ERROR', 'parent_device_id must be an NVR of the same branch', { field: 'parent_device_id' });
+      throw new PantauError('VALIDATION_ERROR', 'parent_device_id must be an NVR of the same branch', {
+        field: 'parent_device_id',
+      });
     }
   }
 
-  /** Run a write in a transaction, turning UNIQUE violations into 409, and pump events after commit. */
+  /** Run a write in a transaction, turning UNIQUE violations into 409. */
   private write<T>(fn: () => T, conflict: { field: string; what: string }): T {
     try {
-      const r = this.exec.tx(fn);
-      this.onEvents();
-      return r;
+      return this.exec.tx(fn);
     } catch (err) {
-      if (isUniqueViolation(err)) throw new PantauError('CONFLICT', `${conflict.what} already exists`, { field: conflict.field });
+      if (isUniqueViolation(err))
+        throw new PantauError('CONFLICT', `${conflict.what} already exists`, { field: conflict.field });
       throw err;
     }
   }

@@ -6,11 +6,12 @@
  */
 import type { Logger } from 'pino';
 import { PantauError, type FailedJob, type PageMeta, type QueueInfo } from '@pantau/shared';
-import type { JobQueue } from '../queue/job-queue.js';
-import { QUEUES, type QueueConfig } from '../queue/job-specs.js';
-import type { Outbox } from '../realtime/outbox.js';
+import type { JobQueue } from '../repositories/job-queue.js';
+import { QUEUES, type QueueConfig } from '../queue/queue-config.js';
+import type { DomainEvents } from '../domain/domain-events.js';
 import type { SyncExecutor } from '../db/sync-executor.js';
-import type { Actor, AuditRepository } from '../repositories/audit-repository.js';
+import type { AuditRepository } from '../repositories/audit-repository.js';
+import type { Actor } from '../domain/caller.js';
 
 /** Queue depths, failed jobs and the alert. */
 export class QueueMonitor {
@@ -20,11 +21,10 @@ export class QueueMonitor {
   constructor(
     private readonly queue: JobQueue,
     private readonly exec: SyncExecutor,
-    private readonly outbox: Outbox,
+    private readonly events: DomainEvents,
     private readonly audit: AuditRepository,
     private readonly logger: Logger,
     readonly threshold: number,
-    private readonly onEvents: () => void,
     /** Priority and concurrency per named queue, shown with the numbers. */
     private readonly config: Readonly<Record<string, QueueConfig>> = {},
   ) {}
@@ -36,11 +36,24 @@ export class QueueMonitor {
     const names = [...new Set<string>([...QUEUES, ...Object.keys(s.by_queue), ...Object.keys(failed)])];
     return names.map((queue) => {
       const q = s.by_queue[queue] ?? { pending: 0, running: 0, oldest_pending_age_ms: null };
-      return { queue, pending: q.pending, running: q.running, failed: failed[queue] ?? 0, oldest_pending_age_ms: q.oldest_pending_age_ms, threshold: this.threshold, over_threshold: q.pending > this.threshold, priority: this.config[queue]?.priority ?? QUEUES.length, concurrency: this.config[queue]?.concurrency ?? 1 };
+      return {
+        queue,
+        pending: q.pending,
+        running: q.running,
+        failed: failed[queue] ?? 0,
+        oldest_pending_age_ms: q.oldest_pending_age_ms,
+        threshold: this.threshold,
+        over_threshold: q.pending > this.threshold,
+        priority: this.config[queue]?.priority ?? QUEUES.length,
+        concurrency: this.config[queue]?.concurrency ?? 1,
+      };
     });
   }
 
-  failedPage(q: { page: number; per_page: number; queue?: string | undefined; type?: string | undefined }): { items: FailedJob[]; meta: PageMeta } {
+  failedPage(q: { page: number; per_page: number; queue?: string | undefined; type?: string | undefined }): {
+    items: FailedJob[];
+    meta: PageMeta;
+  } {
     const r = this.queue.failedPage(q);
     return {
       items: r.rows.map((f) => ({ ...f, payload: safeJson(f.payload) })),
@@ -74,7 +87,8 @@ export class QueueMonitor {
   /** @throws PantauError NOT_FOUND */
   delete(id: number, actor: Actor): void {
     this.exec.tx(() => {
-      if (!this.queue.deleteFailed(id)) throw new PantauError('NOT_FOUND', `failed job ${id} not found`, { field: 'id' });
+      if (!this.queue.deleteFailed(id))
+        throw new PantauError('NOT_FOUND', `failed job ${id} not found`, { field: 'id' });
       this.audit.record(actor, 'delete', 'failed_job', id, null, null);
     });
     this.tick();
@@ -82,11 +96,20 @@ export class QueueMonitor {
 
   /** Broadcast `queue_stats` if the numbers changed, and raise or clear the alert. */
   tick(): void {
-    const queues = this.list().map((q) => ({ queue: q.queue, pending: q.pending, running: q.running, failed: q.failed, over_threshold: q.over_threshold }));
+    const queues = this.list().map((q) => ({
+      queue: q.queue,
+      pending: q.pending,
+      running: q.running,
+      failed: q.failed,
+      over_threshold: q.over_threshold,
+    }));
     for (const q of queues) {
       if (q.over_threshold && !this.alerted.has(q.queue)) {
         this.alerted.add(q.queue);
-        this.logger.warn({ queue: q.queue, pending: q.pending, threshold: this.threshold }, 'queue-size alert: queue passed its threshold');
+        this.logger.warn(
+          { queue: q.queue, pending: q.pending, threshold: this.threshold },
+          'queue-size alert: queue passed its threshold',
+        );
       } else if (!q.over_threshold && this.alerted.delete(q.queue)) {
         this.logger.info({ queue: q.queue, pending: q.pending }, 'queue back under its threshold');
       }
@@ -94,8 +117,7 @@ export class QueueMonitor {
     const json = JSON.stringify(queues);
     if (json === this.last) return;
     this.last = json;
-    this.exec.tx(() => this.outbox.appendForAdmins('queue_stats', { queues }));
-    this.onEvents();
+    this.exec.tx(() => this.events.emit('queues.changed', { queues }));
   }
 }
 

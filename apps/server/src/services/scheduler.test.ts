@@ -25,13 +25,25 @@ afterEach(async () => {
 });
 
 /** A rig with Jakarta and Jayapura branches and a schedule on a settable clock. */
-async function setup(): Promise<{ r: SiteZoneRig; sites: SiteSchedule; clock: { now: Date }; jakarta: number; jayapura: number }> {
+async function setup(): Promise<{
+  r: SiteZoneRig;
+  sites: SiteSchedule;
+  clock: { now: Date };
+  jakarta: number;
+  jayapura: number;
+}> {
   const r = await siteZoneRig(JKT);
   cleanups.push(() => r.close());
   const jakarta = r.addBranch('JKT-01', JKT);
   const jayapura = r.addBranch('DJJ-01', JAP);
   const clock = { now: new Date('2026-11-21T00:00:00.000Z') };
-  const sites = new SiteSchedule({ jobs: [deliverySummaryJob(r.summary, r.logger)], branchZones: () => r.zones.branchZones(), serverZone: JKT, logger: r.logger, now: () => clock.now });
+  const sites = new SiteSchedule({
+    jobs: [deliverySummaryJob(r.summary, r.logger)],
+    branchZones: () => r.zones.branchZones(),
+    serverZone: JKT,
+    logger: r.logger,
+    now: () => clock.now,
+  });
   cleanups.push(() => sites.stop());
   return { r, sites, clock, jakarta, jayapura };
 }
@@ -64,7 +76,9 @@ describe('site schedule', () => {
     expect(sites.plannedZones()).toEqual([JKT, JAP]);
     // the server's zone stays planned with no branch in it (deliveries without a branch)
     r.deleteBranch(bogor);
-    r.deleteBranch(r.db.sqlite.prepare(`SELECT id FROM company_branches WHERE timezone = ?`).pluck().get(JKT) as number);
+    r.deleteBranch(
+      r.db.sqlite.prepare(`SELECT id FROM company_branches WHERE timezone = ?`).pluck().get(JKT) as number,
+    );
     await sites.replan();
     expect(sites.plannedZones()).toEqual([JKT, JAP]);
     r.setZone(r.db.sqlite.prepare(`SELECT id FROM company_branches`).pluck().get() as number, MKS);
@@ -72,7 +86,7 @@ describe('site schedule', () => {
     expect(sites.plannedZones()).toEqual([JKT, MKS]);
   });
 
-  it('folds each zone\'s own yesterday when its 01:45 comes', async () => {
+  it("folds each zone's own yesterday when its 01:45 comes", async () => {
     const { r, sites, clock, jakarta, jayapura } = await setup();
     await sites.replan();
     r.deliver(jakarta, AT);
@@ -105,7 +119,10 @@ describe('site schedule', () => {
     r.setZone(jakarta, MKS);
     expect(await sites.replan()).toMatchObject({ added: [MKS] });
     expect(r.rows('2026-11-20')).toEqual([]);
-    expect(r.rows('2026-11-21')).toMatchObject([{ branch_id: jakarta, total: 1 }, { branch_id: jayapura, total: 1 }]);
+    expect(r.rows('2026-11-21')).toMatchObject([
+      { branch_id: jakarta, total: 1 },
+      { branch_id: jayapura, total: 1 },
+    ]);
   });
 
   it('does nothing once stopped', async () => {
@@ -118,21 +135,43 @@ describe('site schedule', () => {
 });
 
 describe('scheduler', () => {
-  it('starts on the server\'s services with the branch zones planned and their days caught up', async () => {
-    const s: Services = await createServices(loadConfig({ dataDir: tempDataDir(), timezone: JKT, logLevel: 'silent' }), pino({ level: 'silent' }));
+  it("starts on the server's services with the branch zones planned and their days caught up", async () => {
+    const s: Services = await createServices(
+      loadConfig({ dataDir: tempDataDir(), timezone: JKT, logLevel: 'silent' }),
+      pino({ level: 'silent' }),
+    );
     cleanups.push(() => s.close());
     const now = new Date().toISOString();
-    s.db.sqlite.prepare(`INSERT INTO company_groups (province_code, province_name, group_name, updated_at) VALUES ('PA', 'Papua', 'Papua', ?)`).run(now);
-    const branch = Number(s.db.sqlite.prepare(`INSERT INTO company_branches (group_id, branch_code, branch_name, city, timezone, updated_at) VALUES (1, 'DJJ-01', 'Jayapura', 'Jayapura', ?, ?)`).run(JAP, now).lastInsertRowid);
     s.db.sqlite
-      .prepare(`INSERT INTO notification_deliveries (branch_id, kind, phone, provider, status, attempts, message, queued_at, updated_at) VALUES (?, 'alert', '+6281234567890', 'whatsapp_cloud', 'failed', 3, 'm', ?, ?)`)
+      .prepare(
+        `INSERT INTO company_groups (province_code, province_name, group_name, updated_at) VALUES ('PA', 'Papua', 'Papua', ?)`,
+      )
+      .run(now);
+    const branch = Number(
+      s.db.sqlite
+        .prepare(
+          `INSERT INTO company_branches (group_id, branch_code, branch_name, city, timezone, updated_at) VALUES (1, 'DJJ-01', 'Jayapura', 'Jayapura', ?, ?)`,
+        )
+        .run(JAP, now).lastInsertRowid,
+    );
+    s.db.sqlite
+      .prepare(
+        `INSERT INTO notification_deliveries (branch_id, kind, phone, provider, status, attempts, message, queued_at, updated_at) VALUES (?, 'alert', '+6281234567890', 'whatsapp_cloud', 'failed', 3, 'm', ?, ?)`,
+      )
       .run(branch, AT, AT);
-    const stop: RunningSchedule = startScheduler(s, pino({ level: 'silent' }), { now: () => new Date('2026-11-22T03:00:00.000Z') });
+    const stop: RunningSchedule = startScheduler(s, pino({ level: 'silent' }), {
+      now: () => new Date('2026-11-22T03:00:00.000Z'),
+    });
     cleanups.push(stop);
     await waitFor(() => stop.sites.plannedZones().length === 2, 2000, 'zones planned');
     expect(stop.sites.plannedZones()).toEqual([JKT, JAP]);
     await waitFor(() => s.notifications.repo.summary('2026-11-21').length === 1, 2000, 'Jayapura day caught up');
-    expect(s.notifications.repo.summary('2026-11-21')[0]).toMatchObject({ branch_id: branch, total: 1, failed: 1, attempts: 3 });
+    expect(s.notifications.repo.summary('2026-11-21')[0]).toMatchObject({
+      branch_id: branch,
+      total: 1,
+      failed: 1,
+      attempts: 3,
+    });
     stop();
     expect(stop.sites.plannedZones()).toEqual([]);
   });

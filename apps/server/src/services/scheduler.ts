@@ -29,7 +29,6 @@ import { Cron } from 'croner';
 import type { Logger } from 'pino';
 import type { Services } from './container.js';
 import type { DeliverySummary } from './notifications/delivery-summary.js';
-import { BranchZoneRepository } from '../repositories/branch-zone-repository.js';
 import { CLEANUP_CRON } from './storage-retention.js';
 import { SiteSchedule, type SiteDailyJob } from './site-schedule.js';
 import { previousSiteDay, recentSiteDays } from './site-time.js';
@@ -79,10 +78,9 @@ export function startScheduler(s: Services, logger: Logger, opts: { now?: () => 
       logger.error({ err, date }, 'API usage aggregation failed');
     }
   };
-  const zones = new BranchZoneRepository(s.db.kysely, s.exec);
   const sites = new SiteSchedule({
     jobs: [deliverySummaryJob(s.notifications.summary, logger)],
-    branchZones: () => zones.branchZones(),
+    branchZones: () => s.branchZones.branchZones(),
     serverZone: tz,
     logger,
     now,
@@ -99,6 +97,11 @@ export function startScheduler(s: Services, logger: Logger, opts: { now?: () => 
     new Cron(USAGE_AGGREGATION_CRON, { timezone: tz, protect: true }, () => aggregate(previousSiteDay(tz, now()))),
     new Cron(REPLAN_CRON, { protect: true }, replan),
     new Cron('*/2 * * * * *', { protect: true }, () => s.queueMonitor.tick()),
+    // idempotency keys past their window (config.idempotencyDays): the table stays the window's size
+    new Cron('17 * * * *', { protect: true }, () => {
+      const n = s.detections.pruneIdempotency(s.config.idempotencyDays);
+      if (n) logger.info({ forgotten: n, days: s.config.idempotencyDays }, 'idempotency keys past their window pruned');
+    }),
     new Cron('*/5 * * * * *', { protect: true }, () => {
       const off = s.deviceStatus.sweep();
       if (off.length) logger.info({ devices: off }, 'devices offline: no heartbeat');
@@ -129,10 +132,14 @@ export function startScheduler(s: Services, logger: Logger, opts: { now?: () => 
   return Object.assign(stop, { sites });
 }
 
-async function catchUpUsage(s: Services, tz: string, now: Date, aggregate: (date: string) => Promise<void>): Promise<void> {
+async function catchUpUsage(
+  s: Services,
+  tz: string,
+  now: Date,
+  aggregate: (date: string) => Promise<void>,
+): Promise<void> {
   for (const date of recentSiteDays(tz, 7, now)) {
     if (!fs.existsSync(s.requestLog.fileFor(date))) continue;
-    const done = s.exec.first(s.db.kysely.selectFrom('api_usage_summary').select('id').where('date', '=', date).limit(1));
-    if (!done) await aggregate(date);
+    if (!s.usage.isAggregated(date)) await aggregate(date);
   }
 }

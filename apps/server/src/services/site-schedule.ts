@@ -85,7 +85,11 @@ export class SiteSchedule {
     }
     this.lastZones = current;
     const bad = invalidZones(branches).join(',');
-    if (bad && bad !== this.warned) this.o.logger.warn({ zones: bad.split(',') }, 'branches with an unknown time zone: their daily work is not scheduled');
+    if (bad && bad !== this.warned)
+      this.o.logger.warn(
+        { zones: bad.split(',') },
+        'branches with an unknown time zone: their daily work is not scheduled',
+      );
     this.warned = bad;
     const zones = zonesInUse(branches, this.o.serverZone);
     const removed = [...this.crons.keys()].filter((z) => !zones.includes(z)).sort();
@@ -98,10 +102,14 @@ export class SiteSchedule {
     for (const z of added) {
       this.crons.set(
         z,
-        this.o.jobs.map((job) => ({ job, cron: new Cron(job.pattern, { timezone: z, protect: true }, () => this.fire(z, job)) })),
+        this.o.jobs.map((job) => ({
+          job,
+          cron: new Cron(job.pattern, { timezone: z, protect: true }, () => this.fire(z, job)),
+        })),
       );
     }
-    if (added.length || removed.length) this.o.logger.info({ added, removed, zones }, 'site schedule: time zones planned');
+    if (added.length || removed.length)
+      this.o.logger.info({ added, removed, zones }, 'site schedule: time zones planned');
     const caughtUp = zones.filter((z) => added.includes(z) || moved.has(z));
     for (const z of caughtUp) {
       for (const job of this.o.jobs) {
@@ -127,7 +135,9 @@ export class SiteSchedule {
    * @returns one entry per zone and job, sorted by zone then job order
    */
   plan(after?: Date): Array<{ zone: string; job: string; next: Date | null }> {
-    return this.plannedZones().flatMap((zone) => (this.crons.get(zone) ?? []).map(({ job, cron }) => ({ zone, job: job.name, next: cron.nextRun(after ?? null) })));
+    return this.plannedZones().flatMap((zone) =>
+      (this.crons.get(zone) ?? []).map(({ job, cron }) => ({ zone, job: job.name, next: cron.nextRun(after ?? null) })),
+    );
   }
 
   /**

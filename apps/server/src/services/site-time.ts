@@ -105,3 +105,83 @@ export function invalidZones(branches: Iterable<{ timezone: string }>): string[]
   for (const b of branches) if (!isTimeZone(b.timezone)) bad.add(b.timezone);
   return [...bad].sort();
 }
+
+/** Formats giving a zone's wall clock (for {@link utcOffsetMs}), one per zone. */
+const clockFormats = new Map<string, Intl.DateTimeFormat>();
+/** Offsets already worked out: `zone|quarter-hour number` → ms ahead of UTC. */
+const offsetCache = new Map<string, number>();
+const QUARTER_HOUR_MS = 900_000;
+
+/**
+ * How far a zone's wall clock is ahead of UTC at an instant, in ms (Asia/Jakarta: 25 200 000).
+ * Cached per zone and UTC quarter hour: every offset change in the tz database falls on a
+ * quarter hour of UTC (zones are whole, half or three-quarter hours from UTC and switch at a
+ * local hh:00 or hh:30), so one lookup serves the 15 minutes around it. This is on the detection
+ * path (the rollups), where `Intl.DateTimeFormat#formatToParts` per detection would cost ~5 µs.
+ * @throws RangeError when the zone is unknown
+ */
+export function utcOffsetMs(zone: string, at: number): number {
+  const key = `${zone}|${Math.floor(at / QUARTER_HOUR_MS)}`;
+  const hit = offsetCache.get(key);
+  if (hit !== undefined) return hit;
+  let f = clockFormats.get(zone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    clockFormats.set(zone, f);
+  }
+  const p: Record<string, number> = {};
+  for (const part of f.formatToParts(at)) if (part.type !== 'literal') p[part.type] = Number(part.value);
+  const wall = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!);
+  const offset = wall - (at - (((at % 1000) + 1000) % 1000));
+  if (offsetCache.size > 50_000) offsetCache.clear();
+  offsetCache.set(key, offset);
+  return offset;
+}
+
+/**
+ * The local day and hour an instant falls on in a zone: the rollups' bucket.
+ * @param at epoch ms
+ * @param zone IANA time zone name
+ * @returns `{ day: 'YYYY-MM-DD', hour: 0–23 }`
+ * @throws RangeError when the zone is unknown or `at` is not a valid time
+ */
+export function siteHour(at: number, zone: string): { day: string; hour: number } {
+  const local = new Date(at + utcOffsetMs(zone, at)).toISOString();
+  return { day: local.slice(0, 10), hour: Number(local.slice(11, 13)) };
+}
+
+/**
+ * The instant a local day starts in a zone (local midnight; where a DST change skips midnight,
+ * the first instant of the day).
+ * @param day YYYY-MM-DD
+ * @returns epoch ms
+ * @throws RangeError when `day` is not YYYY-MM-DD or the zone is unknown
+ */
+export function dayStartUtc(day: string, zone: string): number {
+  const wall = Date.parse(`${addDays(day, 0)}T00:00:00.000Z`);
+  // two steps: the offset just before midnight can differ from the one after it
+  const guess = wall - utcOffsetMs(zone, wall);
+  return wall - utcOffsetMs(zone, guess);
+}
+
+/** DESIGN §1's default site zone. */
+export const DEFAULT_ZONE = 'Asia/Jakarta';
+
+/**
+ * The zone a branch's site-local days are counted in: its own, or {@link DEFAULT_ZONE} when the
+ * runtime does not know it (a database edited by hand; the API only accepts known zones, and the
+ * site schedule warns of such branches). The rollups and their readers both go through here, so
+ * they agree.
+ */
+export function countingZone(zone: string): string {
+  return isTimeZone(zone) ? zone : DEFAULT_ZONE;
+}

@@ -25,7 +25,8 @@ import type { StorageRepository, StoredFile } from '../repositories/storage-repo
 export const DEFAULT_FILE_URL_TTL_MS = 10 * 60_000;
 
 /** What happened to one request for a file. */
-export type FileAccessOutcome = 'granted' | 'served' | 'not_found' | 'out_of_scope' | 'no_snapshot' | 'expired' | 'invalid' | 'missing';
+export type FileAccessOutcome =
+  'granted' | 'served' | 'not_found' | 'out_of_scope' | 'no_snapshot' | 'expired' | 'invalid' | 'missing';
 
 /** One line of the file access log. */
 export interface FileAccessLogEntry {
@@ -79,7 +80,8 @@ export class SnapshotAccess {
    *   (the same answer, so other sites' events do not leak), or has no processed snapshot (yet)
    */
   links(eventLogId: number, viewer: SnapshotViewer, ip: string | null = null): SnapshotLinks {
-    const entry = (outcome: FileAccessOutcome, f: StoredFile | null = null) => this.record({ user_id: viewer.id, event_log_id: eventLogId, file: f, outcome, ip });
+    const entry = (outcome: FileAccessOutcome, f: StoredFile | null = null) =>
+      this.record({ user_id: viewer.id, event_log_id: eventLogId, file: f, outcome, ip });
     const event = this.storage.event(eventLogId);
     if (!event) {
       entry('not_found');
@@ -94,7 +96,11 @@ export class SnapshotAccess {
     const thumbnail = files.find((f) => f.kind === 'thumbnail');
     if (!image || !thumbnail) {
       entry('no_snapshot');
-      throw new PantauError('NOT_FOUND', `event ${eventLogId} has no snapshot${files.some((f) => f.kind === 'original') ? ' yet (processing)' : ''}`, { field: 'id' });
+      throw new PantauError(
+        'NOT_FOUND',
+        `event ${eventLogId} has no snapshot${files.some((f) => f.kind === 'original') ? ' yet (processing)' : ''}`,
+        { field: 'id' },
+      );
     }
     const expires = this.now() + this.ttlMs;
     entry('granted', image);
@@ -128,7 +134,10 @@ export class SnapshotAccess {
     const left = claim.expiresMs - this.now();
     if (left <= 0) {
       this.record({ ...base, outcome: 'expired' });
-      throw new PantauError('FORBIDDEN', 'this file link has expired: ask for a new one', { field: 'token', reason: 'expired' });
+      throw new PantauError('FORBIDDEN', 'this file link has expired: ask for a new one', {
+        field: 'token',
+        reason: 'expired',
+      });
     }
     const bytes = file ? await this.disk.size(file.path) : null;
     if (!file || bytes === null) {
@@ -136,7 +145,12 @@ export class SnapshotAccess {
       throw new PantauError('NOT_FOUND', 'file not found (removed by retention?)', { field: 'token' });
     }
     this.record({ ...base, outcome: 'served' });
-    return { stream: this.disk.stream(file.path), mime: file.mime, bytes, maxAgeS: Math.max(0, Math.floor(left / 1000)) };
+    return {
+      stream: this.disk.stream(file.path),
+      mime: file.mime,
+      bytes,
+      maxAgeS: Math.max(0, Math.floor(left / 1000)),
+    };
   }
 
   /** The claim of a well-signed token (expired or not), or null. */
@@ -155,7 +169,13 @@ export class SnapshotAccess {
     return crypto.createHmac('sha256', this.key).update(body).digest('base64url');
   }
 
-  private record(e: { user_id: number | null; event_log_id: number | null; file: StoredFile | null; outcome: FileAccessOutcome; ip: string | null }): void {
+  private record(e: {
+    user_id: number | null;
+    event_log_id: number | null;
+    file: StoredFile | null;
+    outcome: FileAccessOutcome;
+    ip: string | null;
+  }): void {
     const line: FileAccessLogEntry = {
       time: new Date(this.now()).toISOString(),
       user_id: e.user_id,

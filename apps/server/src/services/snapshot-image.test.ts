@@ -30,7 +30,9 @@ describe('inspectImage', () => {
   it('refuses what is not an image whatever it is called (415), and a GIF too', async () => {
     expect(sniffImageType(Buffer.from('<html>not a picture</html>'))).toBeNull();
     expect((await refusal(inspectImage(Buffer.from('%PDF-1.7 a document')))).code).toBe('UNSUPPORTED_MEDIA_TYPE');
-    const gif = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#f00' } }).gif().toBuffer();
+    const gif = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#f00' } })
+      .gif()
+      .toBuffer();
     expect((await refusal(inspectImage(gif))).status).toBe(415);
   });
 
@@ -62,7 +64,10 @@ describe('inspectImage', () => {
 describe('renderSnapshot', () => {
   it('fits a large picture inside 1920×1080, makes a 320×240 thumbnail, both JPEG, and stamps the corner', async () => {
     const src = await testPicture(3000, 2000, 'png');
-    const { image, thumbnail } = await renderSnapshot(src, { time: '2026-11-21 10:00:00 GMT+7', place: 'Jakarta Pusat · Lobby' });
+    const { image, thumbnail } = await renderSnapshot(src, {
+      time: '2026-11-21 10:00:00 GMT+7',
+      place: 'Jakarta Pusat · Lobby',
+    });
     expect([image.width, image.height]).toEqual([1620, 1080]);
     expect(await sharp(image.data).metadata()).toMatchObject({ format: 'jpeg', width: 1620, height: 1080 });
     expect(await sharp(thumbnail.data).metadata()).toMatchObject({ format: 'jpeg', width: 320, height: 240 });
@@ -85,9 +90,19 @@ describe('renderSnapshot', () => {
 describe('storage paths', () => {
   it('puts originals under the site-local day and derives fixed image/thumbnail paths from them', () => {
     // 2026-11-21T20:00Z is already 22 November in Jakarta (UTC+7)
-    const p = originalPath(new Date('2026-11-21T20:00:00.000Z'), 'Asia/Jakarta', 'png', '0b8c1d9e-0000-4000-8000-000000000001');
-    expect(p).toBe(`events/2026/11/22/${Date.parse('2026-11-21T20:00:00.000Z')}_0b8c1d9e-0000-4000-8000-000000000001.png`);
-    expect(derivedPaths(p)).toEqual({ image: p.replace(/\.png$/, '_image.jpg'), thumbnail: p.replace(/\.png$/, '_thumb.jpg') });
+    const p = originalPath(
+      new Date('2026-11-21T20:00:00.000Z'),
+      'Asia/Jakarta',
+      'png',
+      '0b8c1d9e-0000-4000-8000-000000000001',
+    );
+    expect(p).toBe(
+      `events/2026/11/22/${Date.parse('2026-11-21T20:00:00.000Z')}_0b8c1d9e-0000-4000-8000-000000000001.png`,
+    );
+    expect(derivedPaths(p)).toEqual({
+      image: p.replace(/\.png$/, '_image.jpg'),
+      thumbnail: p.replace(/\.png$/, '_thumb.jpg'),
+    });
     expect(stampTime('2026-11-21T03:00:00.000Z', 'Asia/Jakarta')).toBe('2026-11-21 10:00:00 GMT+7');
   });
 });

@@ -12,7 +12,18 @@
  *   composited by sharp), encode JPEG quality 85; and a 320×240 thumbnail (cover crop) of the
  *   unstamped picture, JPEG quality 85.
  */
-import sharp from 'sharp';
+import type SharpModule from 'sharp';
+
+type Sharp = typeof SharpModule;
+let sharpLoading: Promise<Sharp> | null = null;
+/**
+ * sharp, loaded at the first image rather than at start: libvips costs ≈ 28 MiB of resident memory
+ * in each thread that loads it (measured), and most servers and the detection thread never decode
+ * an image. The load is shared by concurrent first callers.
+ */
+function loadSharp(): Promise<Sharp> {
+  return (sharpLoading ??= import('sharp').then((m) => m.default));
+}
 import { PantauError } from '@pantau/shared';
 
 /** Largest accepted upload, bytes (DESIGN S5: 10 MB). */
@@ -46,9 +57,12 @@ export interface InspectedImage {
  * @returns null for anything else
  */
 export function sniffImageType(data: Buffer): Pick<InspectedImage, 'mime' | 'ext'> | null {
-  if (data.length >= 3 && data[0] === 0xff && data[1] === 0xd8 && data[2] === 0xff) return { mime: 'image/jpeg', ext: 'jpg' };
-  if (data.length >= 8 && data.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return { mime: 'image/png', ext: 'png' };
-  if (data.length >= 12 && data.toString('latin1', 0, 4) === 'RIFF' && data.toString('latin1', 8, 12) === 'WEBP') return { mime: 'image/webp', ext: 'webp' };
+  if (data.length >= 3 && data[0] === 0xff && data[1] === 0xd8 && data[2] === 0xff)
+    return { mime: 'image/jpeg', ext: 'jpg' };
+  if (data.length >= 8 && data.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])))
+    return { mime: 'image/png', ext: 'png' };
+  if (data.length >= 12 && data.toString('latin1', 0, 4) === 'RIFF' && data.toString('latin1', 8, 12) === 'WEBP')
+    return { mime: 'image/webp', ext: 'webp' };
   return null;
 }
 
@@ -61,11 +75,21 @@ export function sniffImageType(data: Buffer): Pick<InspectedImage, 'mime' | 'ext
  */
 export async function inspectImage(data: Buffer, field = 'snapshot'): Promise<InspectedImage> {
   if (data.length === 0) throw new PantauError('VALIDATION_ERROR', `${field}: the file is empty`, { field });
-  if (data.length > SNAPSHOT_MAX_BYTES) throw new PantauError('PAYLOAD_TOO_LARGE', `${field}: larger than ${SNAPSHOT_MAX_BYTES} bytes`, { field, limit_bytes: SNAPSHOT_MAX_BYTES });
+  if (data.length > SNAPSHOT_MAX_BYTES)
+    throw new PantauError('PAYLOAD_TOO_LARGE', `${field}: larger than ${SNAPSHOT_MAX_BYTES} bytes`, {
+      field,
+      limit_bytes: SNAPSHOT_MAX_BYTES,
+    });
   const type = sniffImageType(data);
-  if (!type) throw new PantauError('UNSUPPORTED_MEDIA_TYPE', `${field}: not a JPEG, PNG or WebP image (judged by content, not by name)`, { field });
+  if (!type)
+    throw new PantauError(
+      'UNSUPPORTED_MEDIA_TYPE',
+      `${field}: not a JPEG, PNG or WebP image (judged by content, not by name)`,
+      { field },
+    );
   let width: number;
   let height: number;
+  const sharp = await loadSharp();
   try {
     const meta = await sharp(data, { limitInputPixels: false }).metadata();
     width = meta.width ?? 0;
@@ -73,13 +97,21 @@ export async function inspectImage(data: Buffer, field = 'snapshot'): Promise<In
   } catch (err) {
     throw corrupt(field, err);
   }
-  if (width <= 0 || height <= 0) throw new PantauError('VALIDATION_ERROR', `${field}: the image has no dimensions`, { field });
+  if (width <= 0 || height <= 0)
+    throw new PantauError('VALIDATION_ERROR', `${field}: the image has no dimensions`, { field });
   if (width * height > SNAPSHOT_MAX_PIXELS) {
-    throw new PantauError('PAYLOAD_TOO_LARGE', `${field}: ${width}×${height} px is more than ${SNAPSHOT_MAX_PIXELS / 1e6} megapixels`, { field, limit_pixels: SNAPSHOT_MAX_PIXELS });
+    throw new PantauError(
+      'PAYLOAD_TOO_LARGE',
+      `${field}: ${width}×${height} px is more than ${SNAPSHOT_MAX_PIXELS / 1e6} megapixels`,
+      { field, limit_pixels: SNAPSHOT_MAX_PIXELS },
+    );
   }
   try {
     // a full decode at reduced size (JPEG shrink-on-load still reads every scan): catches truncation and corruption
-    await sharp(data, { failOn: 'truncated', limitInputPixels: SNAPSHOT_MAX_PIXELS }).resize(64, 64, { fit: 'inside' }).raw().toBuffer();
+    await sharp(data, { failOn: 'truncated', limitInputPixels: SNAPSHOT_MAX_PIXELS })
+      .resize(64, 64, { fit: 'inside' })
+      .raw()
+      .toBuffer();
   } catch (err) {
     throw corrupt(field, err);
   }
@@ -107,14 +139,18 @@ export interface Stamp {
   place: string;
 }
 
-const xmlEscape = (s: string) => s.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!);
+const xmlEscape = (s: string) =>
+  s.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!);
 
 /** An SVG band with the stamp's two lines, sized to the image width (font ≈ 2.2 % of the width, at least 12 px). */
 export function stampSvg(stamp: Stamp, imageWidth: number): { svg: Buffer; height: number } {
   const font = Math.max(12, Math.round(imageWidth * 0.022));
   const pad = Math.round(font * 0.5);
   const height = font * 2 + pad * 3;
-  const width = Math.min(imageWidth, Math.round(font * 0.68 * Math.max(stamp.time.length, stamp.place.length) + pad * 2));
+  const width = Math.min(
+    imageWidth,
+    Math.round(font * 0.68 * Math.max(stamp.time.length, stamp.place.length) + pad * 2),
+  );
   const text = (y: number, s: string, weight: number) =>
     `<text x="${pad}" y="${y}" font-family="DejaVu Sans, Arial, sans-serif" font-size="${font}" font-weight="${weight}" fill="#ffffff">${xmlEscape(s)}</text>`;
   const svg =
@@ -132,7 +168,11 @@ export function stampSvg(stamp: Stamp, imageWidth: number): { svg: Buffer; heigh
  * @returns JPEG buffers with their pixel sizes
  * @throws Error from sharp when the original cannot be decoded
  */
-export async function renderSnapshot(original: Buffer, stamp: Stamp): Promise<{ image: EncodedImage; thumbnail: EncodedImage }> {
+export async function renderSnapshot(
+  original: Buffer,
+  stamp: Stamp,
+): Promise<{ image: EncodedImage; thumbnail: EncodedImage }> {
+  const sharp = await loadSharp();
   // decode once: auto-orient (EXIF), fit inside 1920×1080, flatten any alpha onto black
   const { data, info } = await sharp(original, { failOn: 'truncated', limitInputPixels: SNAPSHOT_MAX_PIXELS })
     .rotate()
@@ -149,7 +189,13 @@ export async function renderSnapshot(original: Buffer, stamp: Stamp): Promise<{ 
       .composite(band.height <= info.height ? [{ input: band.svg, left: 0, top: info.height - band.height }] : [])
       .jpeg({ quality: JPEG_QUALITY, mozjpeg: false })
       .toBuffer(),
-    sharp(data, raw).resize(THUMBNAIL.width, THUMBNAIL.height, { fit: 'cover', position: 'attention' }).jpeg({ quality: JPEG_QUALITY }).toBuffer(),
+    sharp(data, raw)
+      .resize(THUMBNAIL.width, THUMBNAIL.height, { fit: 'cover', position: 'attention' })
+      .jpeg({ quality: JPEG_QUALITY })
+      .toBuffer(),
   ]);
-  return { image: { data: image, width: info.width, height: info.height }, thumbnail: { data: thumbnail, width: THUMBNAIL.width, height: THUMBNAIL.height } };
+  return {
+    image: { data: image, width: info.width, height: info.height },
+    thumbnail: { data: thumbnail, width: THUMBNAIL.width, height: THUMBNAIL.height },
+  };
 }

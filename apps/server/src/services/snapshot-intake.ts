@@ -13,17 +13,23 @@
  * named {@link SNAPSHOT_FIELD}.
  */
 import type { MultipartFile, Multipart } from '@fastify/multipart';
-import { PantauError, type DetectionAccepted, type DetectionLogBody } from '@pantau/shared';
-import type { SnapshotRef } from '../repositories/detection-repository.js';
+import { PantauError, SNAPSHOT_FIELD, type DetectionAccepted, type DetectionLogBody } from '@pantau/shared';
+import type { SnapshotRef } from '../queue/job-payloads.js';
 import { originalPath, type StorageDisk } from '../repositories/storage-disk.js';
-import type { CredentialRow } from './credential-service.js';
+import type { CredentialRow } from '../repositories/credential-repository.js';
 import type { DetectionService } from './detection-service.js';
 import { SNAPSHOT_MAX_BYTES, inspectImage, type InspectedImage } from './snapshot-image.js';
 
-/** Name of the image's form field. */
-export const SNAPSHOT_FIELD = 'snapshot';
 /** Limits handed to the multipart parser: one file ≤ 10 MB, a few small text fields. */
-export const MULTIPART_LIMITS = { fileSize: SNAPSHOT_MAX_BYTES, files: 1, fields: 16, fieldSize: 32 * 1024, parts: 17, fieldNameSize: 64, headerPairs: 50 } as const;
+export const MULTIPART_LIMITS = {
+  fileSize: SNAPSHOT_MAX_BYTES,
+  files: 1,
+  fields: 16,
+  fieldSize: 32 * 1024,
+  parts: 17,
+  fieldNameSize: 64,
+  headerPairs: 50,
+} as const;
 
 /** A checked upload waiting to be stored. */
 export interface SnapshotUpload extends InspectedImage {
@@ -41,7 +47,9 @@ const NUMERIC_FIELDS = new Set(['branch_id', 'detected_count']);
  * @throws PantauError PAYLOAD_TOO_LARGE (file > 10 MB, too many parts or fields, image > 50 megapixels),
  *   UNSUPPORTED_MEDIA_TYPE (not JPEG/PNG/WebP by content), VALIDATION_ERROR (unknown file field, truncated or corrupt image, malformed form)
  */
-export async function readDetectionForm(parts: AsyncIterableIterator<Multipart>): Promise<{ body: Record<string, unknown>; upload: SnapshotUpload | null }> {
+export async function readDetectionForm(
+  parts: AsyncIterableIterator<Multipart>,
+): Promise<{ body: Record<string, unknown>; upload: SnapshotUpload | null }> {
   const body: Record<string, unknown> = {};
   let file: Buffer | null = null;
   try {
@@ -49,12 +57,21 @@ export async function readDetectionForm(parts: AsyncIterableIterator<Multipart>)
       if (part.type === 'file') {
         if (part.fieldname !== SNAPSHOT_FIELD) {
           await (part as MultipartFile).toBuffer();
-          throw new PantauError('VALIDATION_ERROR', `unknown file field "${part.fieldname}": send the image as "${SNAPSHOT_FIELD}"`, { field: part.fieldname });
+          throw new PantauError(
+            'VALIDATION_ERROR',
+            `unknown file field "${part.fieldname}": send the image as "${SNAPSHOT_FIELD}"`,
+            { field: part.fieldname },
+          );
         }
         file = await (part as MultipartFile).toBuffer();
         continue;
       }
-      if (part.valueTruncated) throw new PantauError('PAYLOAD_TOO_LARGE', `${part.fieldname}: longer than ${MULTIPART_LIMITS.fieldSize} bytes`, { field: part.fieldname });
+      if (part.valueTruncated)
+        throw new PantauError(
+          'PAYLOAD_TOO_LARGE',
+          `${part.fieldname}: longer than ${MULTIPART_LIMITS.fieldSize} bytes`,
+          { field: part.fieldname },
+        );
       const raw = typeof part.value === 'string' ? part.value : String(part.value);
       body[part.fieldname] = formValue(part.fieldname, raw);
     }
@@ -82,14 +99,21 @@ function multipartError(err: unknown): PantauError {
   const code = (err as { code?: string }).code ?? '';
   switch (code) {
     case 'FST_REQ_FILE_TOO_LARGE':
-      return new PantauError('PAYLOAD_TOO_LARGE', `${SNAPSHOT_FIELD}: larger than ${SNAPSHOT_MAX_BYTES} bytes`, { field: SNAPSHOT_FIELD, limit_bytes: SNAPSHOT_MAX_BYTES });
+      return new PantauError('PAYLOAD_TOO_LARGE', `${SNAPSHOT_FIELD}: larger than ${SNAPSHOT_MAX_BYTES} bytes`, {
+        field: SNAPSHOT_FIELD,
+        limit_bytes: SNAPSHOT_MAX_BYTES,
+      });
     case 'FST_FILES_LIMIT':
       return new PantauError('PAYLOAD_TOO_LARGE', `at most one file (${SNAPSHOT_FIELD})`, { field: SNAPSHOT_FIELD });
     case 'FST_PARTS_LIMIT':
     case 'FST_FIELDS_LIMIT':
       return new PantauError('PAYLOAD_TOO_LARGE', 'too many form fields', { field: 'body' });
     default:
-      return new PantauError('VALIDATION_ERROR', `malformed multipart form: ${err instanceof Error ? err.message : String(err)}`, { field: 'body' });
+      return new PantauError(
+        'VALIDATION_ERROR',
+        `malformed multipart form: ${err instanceof Error ? err.message : String(err)}`,
+        { field: 'body' },
+      );
   }
 }
 
@@ -97,7 +121,7 @@ function multipartError(err: unknown): PantauError {
 export class SnapshotIntake {
   constructor(
     private readonly disk: StorageDisk,
-    private readonly detections: Pick<DetectionService, 'accept'>,
+    private readonly detections: Pick<DetectionService, 'accept' | 'overloaded'>,
     /** Site time zone: the day directories follow its calendar. */
     private readonly timeZone: string,
     private readonly now: () => number = Date.now,
@@ -109,13 +133,26 @@ export class SnapshotIntake {
    * @returns as {@link DetectionService.accept}
    * @throws whatever accept throws (the stored file is removed first), or the file system's error
    */
-  async accept(body: DetectionLogBody, credential: Pick<CredentialRow, 'branch_id' | 'device_id'>, upload: SnapshotUpload): Promise<DetectionAccepted> {
+  async accept(
+    body: DetectionLogBody,
+    credential: Pick<CredentialRow, 'branch_id' | 'device_id'>,
+    upload: SnapshotUpload,
+  ): Promise<DetectionAccepted> {
+    // refused before the file is written: an overloaded server writes nothing
+    const busy = this.detections.overloaded();
+    if (busy) throw busy;
     const path = originalPath(new Date(this.now()), this.timeZone, upload.ext);
-    const ref: SnapshotRef = { path, bytes: upload.data.length, width: upload.width, height: upload.height, mime: upload.mime };
+    const ref: SnapshotRef = {
+      path,
+      bytes: upload.data.length,
+      width: upload.width,
+      height: upload.height,
+      mime: upload.mime,
+    };
     await this.disk.writeAtomic(path, upload.data);
     let result: DetectionAccepted;
     try {
-      result = await this.detections.accept(body, credential, ref);
+      result = await this.detections.accept(body, credential, ref, true);
     } catch (err) {
       await this.disk.remove(path);
       throw err;

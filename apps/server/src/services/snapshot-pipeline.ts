@@ -12,22 +12,13 @@
  * same two rows (path is unique), so there is exactly one set whatever happened before.
  */
 import type { Logger } from 'pino';
-import type { DetectionJobPayload, SnapshotRef } from '../repositories/detection-repository.js';
 import { derivedPaths, type StorageDisk } from '../repositories/storage-disk.js';
 import type { StorageRepository, SnapshotEvent } from '../repositories/storage-repository.js';
-import type { JobQueue } from '../queue/job-queue.js';
-import { JOB_TYPES } from '../queue/job-specs.js';
-import type { AsyncJobHandler } from '../queue/worker.js';
-import type { Outbox } from '../realtime/outbox.js';
-import type { DetectionSnapshotHooks } from './detection-service.js';
+import type { JobQueue } from '../repositories/job-queue.js';
+import type { DomainEvents } from '../domain/domain-events.js';
+import { defineJob } from '../queue/job-definition.js';
+import type { DetectionJobPayload, ImageJobPayload, SnapshotRef } from '../queue/job-payloads.js';
 import { renderSnapshot, type Stamp } from './snapshot-image.js';
-
-/** What the image job carries. `original` is relative to `<dataDir>/storage`. */
-export interface ImageJobPayload {
-  event_log_id: number;
-  branch_id: number;
-  original: string;
-}
 
 /** Absolute paths of an event's snapshot files (null where there is none). */
 export interface EventSnapshotFiles {
@@ -42,7 +33,17 @@ export interface EventSnapshotFiles {
  * @param iso ISO-8601 instant
  */
 export function stampTime(iso: string, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23', timeZoneName: 'shortOffset' }).formatToParts(new Date(iso));
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+    timeZoneName: 'shortOffset',
+  }).formatToParts(new Date(iso));
   const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
   return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}:${get('second')} ${get('timeZoneName')}`;
 }
@@ -53,31 +54,70 @@ export function stampOf(e: Pick<SnapshotEvent, 'event_timestamp' | 'timezone' | 
 }
 
 /** Snapshot bookkeeping in the detection transactions, and the image job. */
-export class SnapshotPipeline implements DetectionSnapshotHooks {
+export class SnapshotPipeline {
+  /**
+   * The image job: stamp and thumbnail one event's original (sharp), outside any transaction;
+   * the rows commit with the job's removal. Retries after 10, 30 and 60 s (DESIGN S3); one
+   * attempt may take 60 s.
+   */
+  readonly job = defineJob({
+    type: 'image.process',
+    kind: 'async',
+    queue: 'images',
+    retryDelaysMs: [10_000, 30_000, 60_000],
+    timeoutMs: 60_000,
+    run: (payload, _job, signal) => this.process(payload, signal),
+  });
+
   constructor(
     private readonly storage: StorageRepository,
     private readonly disk: StorageDisk,
     private readonly queue: JobQueue,
-    private readonly outbox: Outbox,
+    private readonly events: DomainEvents,
     private readonly logger: Logger,
     private readonly now: () => number = Date.now,
   ) {}
 
+  /**
+   * Follow the detections: register a posted original when its detection is accepted, and link
+   * it to its event (and queue its image job) when the detection is applied, each in that
+   * detection's transaction. Call before the real-time publisher subscribes, so the feed's
+   * first frame of the event already says its snapshot is pending.
+   */
+  follow(): void {
+    this.events.on('detection.accepted', ({ payload }) => {
+      if (payload.snapshot) this.accepted({ ...payload, snapshot: payload.snapshot });
+    });
+    this.events.on('detection.applied', ({ payload, event_log_id }) => {
+      if (payload.snapshot) this.applied({ ...payload, snapshot: payload.snapshot }, event_log_id);
+    });
+  }
+
   /** Inside the accept transaction: register the original (no event yet). */
-  accepted(p: DetectionJobPayload & { snapshot: SnapshotRef }): void {
+  private accepted(p: DetectionJobPayload & { snapshot: SnapshotRef }): void {
     const s = p.snapshot;
-    this.storage.upsert({ kind: 'original', path: s.path, bytes: s.bytes, width: s.width, height: s.height, mime: s.mime, branch_id: p.branch_id, event_log_id: null, created_at: p.received_at });
+    this.storage.upsert({
+      kind: 'original',
+      path: s.path,
+      bytes: s.bytes,
+      width: s.width,
+      height: s.height,
+      mime: s.mime,
+      branch_id: p.branch_id,
+      event_log_id: null,
+      created_at: p.received_at,
+    });
   }
 
   /** Inside the detection job's transaction: link the original to the event and enqueue its image job. */
-  applied(p: DetectionJobPayload & { snapshot: SnapshotRef }, eventLogId: number): void {
+  private applied(p: DetectionJobPayload & { snapshot: SnapshotRef }, eventLogId: number): void {
     this.storage.linkToEvent(p.snapshot.path, eventLogId);
-    const job: ImageJobPayload = { event_log_id: eventLogId, branch_id: p.branch_id, original: p.snapshot.path };
-    this.queue.enqueue(JOB_TYPES.image, job);
+    this.queue.enqueue('image.process', {
+      event_log_id: eventLogId,
+      branch_id: p.branch_id,
+      original: p.snapshot.path,
+    });
   }
-
-  /** The image job's handler (register on JOB_TYPES.image). */
-  readonly imageJob: AsyncJobHandler = { kind: 'async', run: (payload, _job, signal) => this.process(payload as ImageJobPayload, signal) };
 
   /**
    * Render and write the processed image and thumbnail; resolve with the database effects.
@@ -97,10 +137,24 @@ export class SnapshotPipeline implements DetectionSnapshotHooks {
     return () => {
       const created_at = new Date(this.now()).toISOString();
       const base = { branch_id: event.branch_id, event_log_id: event.id, mime: 'image/jpeg', created_at };
-      this.storage.upsert({ ...base, kind: 'image', path: paths.image, bytes: out.image.data.length, width: out.image.width, height: out.image.height });
-      this.storage.upsert({ ...base, kind: 'thumbnail', path: paths.thumbnail, bytes: out.thumbnail.data.length, width: out.thumbnail.width, height: out.thumbnail.height });
+      this.storage.upsert({
+        ...base,
+        kind: 'image',
+        path: paths.image,
+        bytes: out.image.data.length,
+        width: out.image.width,
+        height: out.image.height,
+      });
+      this.storage.upsert({
+        ...base,
+        kind: 'thumbnail',
+        path: paths.thumbnail,
+        bytes: out.thumbnail.data.length,
+        width: out.thumbnail.width,
+        height: out.thumbnail.height,
+      });
       this.storage.setEventImage(event.id, paths.image);
-      this.outbox.append('snapshot_ready', event.branch_id, { event_log_id: event.id, branch_id: event.branch_id }, this.now());
+      this.events.emit('snapshot.ready', { event_log_id: event.id, branch_id: event.branch_id });
       this.logger.debug({ event_log_id: event.id, image: paths.image }, 'snapshot ready');
     };
   }

@@ -10,8 +10,7 @@ import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { migrate, openDatabase, type Db } from '../db/database.js';
 import { SyncExecutor } from '../db/sync-executor.js';
-import { JobQueue } from '../queue/job-queue.js';
-import { JOB_SPECS } from '../queue/job-specs.js';
+import { JobQueue } from '../repositories/job-queue.js';
 import { StorageDisk } from '../repositories/storage-disk.js';
 import { StorageRepository } from '../repositories/storage-repository.js';
 import { tempDataDir } from '../test-support/harness.js';
@@ -31,8 +30,9 @@ async function setup() {
   const disk = new StorageDisk(dir);
   const storage = new StorageRepository(db.sqlite);
   const exec = new SyncExecutor(db.sqlite);
-  const queue = new JobQueue(db.sqlite, JOB_SPECS, () => NOW);
+  const queue = new JobQueue(db.sqlite, {}, () => NOW);
   const retention = new StorageRetention(storage, disk, exec, queue, pino({ level: 'silent' }), 90, () => NOW);
+  queue.define(retention.job.type, retention.job);
   /** Writes a file and sets its modification time `ageMs` before NOW. */
   const put = async (rel: string, ageMs: number) => {
     await disk.writeAtomic(rel, Buffer.from('jpeg bytes'));
@@ -40,7 +40,17 @@ async function setup() {
     fs.utimesSync(disk.resolve(rel), t, t);
   };
   const register = (rel: string) =>
-    storage.upsert({ kind: 'original', path: rel, bytes: 10, width: 1, height: 1, mime: 'image/jpeg', branch_id: 1, event_log_id: null, created_at: new Date(NOW).toISOString() });
+    storage.upsert({
+      kind: 'original',
+      path: rel,
+      bytes: 10,
+      width: 1,
+      height: 1,
+      mime: 'image/jpeg',
+      branch_id: 1,
+      event_log_id: null,
+      created_at: new Date(NOW).toISOString(),
+    });
   return { disk, retention, put, register, exists: (rel: string) => fs.existsSync(path.join(disk.root, rel)) };
 }
 

@@ -2,7 +2,7 @@
  * Retention cleanup of stored files (S5): files registered more than `retentionDays` ago
  * (default 90, `PANTAU_RETENTION_DAYS`) are deleted from disk and from storage_files together.
  *
- * It runs as a JOB_TYPES.cleanup job on the maintenance queue, enqueued daily at 02:00 site
+ * It runs as a `maintenance.cleanup` job on the maintenance queue, enqueued daily at 02:00 site
  * time by the scheduler (and at start when a run was missed). The handler deletes the files
  * first, outside any transaction, and returns the effects that delete the rows of exactly
  * the files that are now gone (deleted, or already missing); a file that could not be
@@ -25,9 +25,9 @@ import type { Logger } from 'pino';
 import type { StorageDisk } from '../repositories/storage-disk.js';
 import type { StorageRepository, StoredFile } from '../repositories/storage-repository.js';
 import type { SyncExecutor } from '../db/sync-executor.js';
-import type { JobQueue } from '../queue/job-queue.js';
-import { JOB_TYPES } from '../queue/job-specs.js';
-import type { AsyncJobHandler } from '../queue/worker.js';
+import type { JobQueue } from '../repositories/job-queue.js';
+import { defineJob } from '../queue/job-definition.js';
+import type { CleanupJobPayload } from '../queue/job-payloads.js';
 
 /** Default retention of stored files, days (DESIGN S5). */
 export const DEFAULT_RETENTION_DAYS = 90;
@@ -40,12 +40,6 @@ export const CLEANUP_BATCH = 1000;
 export const ORPHAN_SWEEP_DAYS = 3;
 /** A file unregistered for this long (ms, by its modification time) is an orphan. */
 export const ORPHAN_MIN_AGE_MS = 3600_000;
-
-/** What a cleanup job carries. */
-export interface CleanupJobPayload {
-  /** The instant retention is measured from, ms since epoch (default: now at run time). */
-  as_of?: number;
-}
 
 /** Snapshot settings from the environment. */
 export interface SnapshotSettings {
@@ -66,11 +60,28 @@ export function snapshotSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): S
     if (!Number.isInteger(n) || n < 1) throw new Error(`${key} must be a whole number ≥ 1, got "${raw}"`);
     return n;
   };
-  return { retentionDays: read('PANTAU_RETENTION_DAYS', DEFAULT_RETENTION_DAYS), fileUrlTtlMs: read('PANTAU_FILE_URL_TTL_S', 600) * 1000 };
+  return {
+    retentionDays: read('PANTAU_RETENTION_DAYS', DEFAULT_RETENTION_DAYS),
+    fileUrlTtlMs: read('PANTAU_FILE_URL_TTL_S', 600) * 1000,
+  };
 }
 
 /** Deletes expired files and their rows. */
 export class StorageRetention {
+  /**
+   * The cleanup job: one batch of {@link CLEANUP_BATCH} expired files (and the orphan sweep),
+   * outside any transaction; the rows go with the job's removal. Retries after 60 and 300 s;
+   * one attempt may take 10 minutes.
+   */
+  readonly job = defineJob({
+    type: 'maintenance.cleanup',
+    kind: 'async',
+    queue: 'maintenance',
+    retryDelaysMs: [60_000, 300_000],
+    timeoutMs: 600_000,
+    run: (payload, _job, signal) => this.run(payload, signal),
+  });
+
   constructor(
     private readonly storage: StorageRepository,
     private readonly disk: StorageDisk,
@@ -93,11 +104,8 @@ export class StorageRetention {
 
   /** Enqueue a cleanup run. @returns the job id */
   schedule(payload: CleanupJobPayload = {}): number {
-    return this.exec.tx(() => this.queue.enqueue(JOB_TYPES.cleanup, payload));
+    return this.exec.tx(() => this.queue.enqueue('maintenance.cleanup', payload));
   }
-
-  /** The cleanup job's handler (register on JOB_TYPES.cleanup). */
-  readonly cleanupJob: AsyncJobHandler = { kind: 'async', run: (payload, _job, signal) => this.run((payload ?? {}) as CleanupJobPayload, signal) };
 
   /**
    * Delete one batch of expired files; resolve with the effects that delete their rows.
@@ -105,7 +113,9 @@ export class StorageRetention {
    */
   async run(p: CleanupJobPayload, signal?: AbortSignal): Promise<() => void> {
     const asOf = p.as_of ?? this.now();
-    await this.sweepOrphans(signal).catch((err: unknown) => this.logger.warn({ err }, 'retention: orphan sweep failed; the next run tries again'));
+    await this.sweepOrphans(signal).catch((err: unknown) =>
+      this.logger.warn({ err }, 'retention: orphan sweep failed; the next run tries again'),
+    );
     const expired = this.storage.olderThan(this.cutoff(asOf), CLEANUP_BATCH);
     const gone: StoredFile[] = [];
     let kept = 0;
@@ -121,8 +131,10 @@ export class StorageRetention {
     }
     return () => {
       for (const f of gone) this.storage.remove(f);
-      if (expired.length === CLEANUP_BATCH && gone.length > 0) this.queue.enqueue(JOB_TYPES.cleanup, { as_of: asOf });
-      if (expired.length > 0) this.logger.info({ removed: gone.length, kept, retention_days: this.retentionDays }, 'retention cleanup');
+      if (expired.length === CLEANUP_BATCH && gone.length > 0)
+        this.queue.enqueue('maintenance.cleanup', { as_of: asOf });
+      if (expired.length > 0)
+        this.logger.info({ removed: gone.length, kept, retention_days: this.retentionDays }, 'retention cleanup');
     };
   }
 
@@ -153,7 +165,8 @@ export class StorageRetention {
         removed.push(f.path);
       }
     }
-    if (removed.length) this.logger.info({ removed: removed.length }, 'retention: orphan files removed (written, never registered)');
+    if (removed.length)
+      this.logger.info({ removed: removed.length }, 'retention: orphan files removed (written, never registered)');
     return removed;
   }
 }

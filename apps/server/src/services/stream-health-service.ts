@@ -6,10 +6,11 @@
  * Streams being watched through the gateway are skipped: the gateway reports them live.
  */
 import { spawn } from 'node:child_process';
-import type { Kysely, Selectable } from 'kysely';
-import type { CctvStreamsTable, Database } from '../db/schema.js';
+import type { GatewayUpstreamState, StreamQuality } from '@pantau/shared';
 import type { SyncExecutor } from '../db/sync-executor.js';
-import type { Outbox } from '../realtime/outbox.js';
+import type { StreamRow } from '../repositories/organisation-repository.js';
+import type { StreamHealthRepository, StreamProbeChanges } from '../repositories/stream-health-repository.js';
+import type { DomainEvents } from '../domain/domain-events.js';
 import { nowIso } from '../db/database.js';
 
 /** What one probe found. */
@@ -32,7 +33,22 @@ export interface ProbeResult {
 export function probeStream(url: string, timeoutMs = 10_000, ffprobe = 'ffprobe'): Promise<ProbeResult> {
   const started = Date.now();
   const rtsp = /^rtsps?:/i.test(url);
-  const args = ['-v', 'error', ...(rtsp ? ['-rtsp_transport', 'tcp'] : []), '-timeout', String(Math.round(timeoutMs * 1000 * 0.8)), '-select_streams', 'v:0', '-read_intervals', '%+#1', '-show_entries', 'stream=codec_name,width,height,avg_frame_rate,r_frame_rate', '-of', 'json', url];
+  const args = [
+    '-v',
+    'error',
+    ...(rtsp ? ['-rtsp_transport', 'tcp'] : []),
+    '-timeout',
+    String(Math.round(timeoutMs * 1000 * 0.8)),
+    '-select_streams',
+    'v:0',
+    '-read_intervals',
+    '%+#1',
+    '-show_entries',
+    'stream=codec_name,width,height,avg_frame_rate,r_frame_rate',
+    '-of',
+    'json',
+    url,
+  ];
   return new Promise((resolve) => {
     const child = spawn(ffprobe, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -46,10 +62,24 @@ export function probeStream(url: string, timeoutMs = 10_000, ffprobe = 'ffprobe'
     };
     child.once('error', (e) => done({ ok: false, error: `ffprobe: ${e.message}` }));
     child.once('close', (code, signal) => {
-      const scrub = (s: string) => s.replace(/\/\/[^/@\s]*@/g, '//').trim().split('\n').slice(-1)[0]?.slice(0, 300);
+      const scrub = (s: string) =>
+        s
+          .replace(/\/\/[^/@\s]*@/g, '//')
+          .trim()
+          .split('\n')
+          .slice(-1)[0]
+          ?.slice(0, 300);
       if (signal) return done({ ok: false, error: `no answer within ${timeoutMs} ms` });
       try {
-        const info = JSON.parse(out) as { streams?: Array<{ codec_name?: string; width?: number; height?: number; avg_frame_rate?: string; r_frame_rate?: string }> };
+        const info = JSON.parse(out) as {
+          streams?: Array<{
+            codec_name?: string;
+            width?: number;
+            height?: number;
+            avg_frame_rate?: string;
+            r_frame_rate?: string;
+          }>;
+        };
         const v = info.streams?.[0];
         if (code === 0 && v?.width) {
           const rate = (f?: string) => {
@@ -57,7 +87,13 @@ export function probeStream(url: string, timeoutMs = 10_000, ffprobe = 'ffprobe'
             return d ? n! / d : 0;
           };
           const fps = rate(v.avg_frame_rate) || rate(v.r_frame_rate);
-          return done({ ok: true, width: v.width, height: v.height!, fps: Math.round(fps * 100) / 100, codec: v.codec_name ?? 'unknown' });
+          return done({
+            ok: true,
+            width: v.width,
+            height: v.height!,
+            fps: Math.round(fps * 100) / 100,
+            codec: v.codec_name ?? 'unknown',
+          });
         }
       } catch {
         /* not JSON: fall through to the error */
@@ -67,8 +103,6 @@ export function probeStream(url: string, timeoutMs = 10_000, ffprobe = 'ffprobe'
   });
 }
 
-type StreamRow = Selectable<CctvStreamsTable>;
-
 /** Scheduled probing of every stream. */
 export class StreamHealthService {
   private running = false;
@@ -76,12 +110,11 @@ export class StreamHealthService {
   watched: () => Set<number> = () => new Set();
 
   constructor(
-    private readonly db: Kysely<Database>,
+    private readonly repo: StreamHealthRepository,
     private readonly exec: SyncExecutor,
-    private readonly outbox: Outbox,
+    private readonly events: DomainEvents,
     /** The pull URL with credentials, for ffprobe only. */
     private readonly sourceUrl: (row: StreamRow) => string,
-    private readonly onEvents: () => void,
     private readonly opts: { concurrency?: number; timeoutMs?: number; probe?: typeof probeStream } = {},
   ) {}
 
@@ -95,7 +128,7 @@ export class StreamHealthService {
     this.running = true;
     try {
       const skip = this.watched();
-      const rows = this.exec.all(this.db.selectFrom('cctv_streams').selectAll().orderBy('id')).filter((r) => !skip.has(r.id));
+      const rows = this.repo.all().filter((r) => !skip.has(r.id));
       const probe = this.opts.probe ?? probeStream;
       let next = 0;
       const lane = async () => {
@@ -113,22 +146,50 @@ export class StreamHealthService {
     }
   }
 
+  /**
+   * The gateway's upstream of a stream changed state (`starting`, `live`, `reconnecting`,
+   * `stopped`): say it as the stream's status (`online` while live, `idle` once stopped).
+   * A stream deleted meanwhile is ignored.
+   */
+  upstreamChanged(streamId: number, quality: StreamQuality, state: GatewayUpstreamState): void {
+    const status = state === 'live' ? 'online' : state === 'stopped' ? 'idle' : state;
+    const since = nowIso();
+    this.exec.tx(() => {
+      const row = this.repo.statusOf(streamId);
+      if (!row) return;
+      this.events.emit('stream.status_changed', {
+        stream_id: streamId,
+        branch_id: row.branch_id,
+        quality,
+        status,
+        since,
+        source: 'gateway',
+      });
+    });
+  }
+
   private record(row: StreamRow, r: ProbeResult): void {
     const status = r.ok ? 'online' : 'offline';
     const now = nowIso();
-    const changed = this.exec.tx(() => {
-      const fresh = this.exec.first(this.db.selectFrom('cctv_streams').select(['status', 'branch_id']).where('id', '=', row.id));
-      if (!fresh) return false; // deleted meanwhile
-      const set: Record<string, unknown> = { status, last_checked_at: now };
+    this.exec.tx(() => {
+      const fresh = this.repo.statusOf(row.id);
+      if (!fresh) return; // deleted meanwhile
+      const set: StreamProbeChanges = { status, last_checked_at: now };
       if (r.ok) {
         set.resolution = `${r.width}x${r.height}`;
         set.fps = Math.round(r.fps ?? 0) || null;
       }
-      this.exec.run(this.db.updateTable('cctv_streams').set(set).where('id', '=', row.id));
-      if (fresh.status === status) return false;
-      this.outbox.append('stream_status', fresh.branch_id, { stream_id: row.id, quality: 'main', status, since: now, source: 'probe', ...(r.error ? { error: r.error } : {}) });
-      return true;
+      this.repo.recordProbe(row.id, set);
+      if (fresh.status === status) return;
+      this.events.emit('stream.status_changed', {
+        stream_id: row.id,
+        branch_id: fresh.branch_id,
+        quality: 'main',
+        status,
+        since: now,
+        source: 'probe',
+        ...(r.error ? { error: r.error } : {}),
+      });
     });
-    if (changed) this.onEvents();
   }
 }

@@ -29,8 +29,18 @@ describe('stream health', () => {
 
   it('records online and offline streams and broadcasts the change', async () => {
     const b1 = h.branches[0]!.id;
-    const live = await h.admin.createStream({ branch_id: b1, device_id: 'cam-1', stream_name: 'Live', main_url: cams.urls[0]! });
-    const dead = await h.admin.createStream({ branch_id: b1, device_id: 'cam-1', stream_name: 'Dead', main_url: 'rtsp://user:secret@127.0.0.1:9/nothing' });
+    const live = await h.admin.createStream({
+      branch_id: b1,
+      device_id: 'cam-1',
+      stream_name: 'Live',
+      main_url: cams.urls[0]!,
+    });
+    const dead = await h.admin.createStream({
+      branch_id: b1,
+      device_id: 'cam-1',
+      stream_name: 'Dead',
+      main_url: 'rtsp://user:secret@127.0.0.1:9/nothing',
+    });
     const ws = new WsRecorder(h.server.url);
     await ws.opened;
     ws.send({ type: 'auth', token: h.admin.token });
@@ -39,11 +49,28 @@ describe('stream health', () => {
     expect(results.get(live.id)).toMatchObject({ ok: true });
     expect(results.get(dead.id)).toMatchObject({ ok: false });
     expect(results.get(dead.id)!.error).not.toContain('secret');
-    expect(await h.admin.getStream(live.id)).toMatchObject({ status: 'online', resolution: '640x360', fps: 25, last_checked_at: expect.any(String) });
+    expect(await h.admin.getStream(live.id)).toMatchObject({
+      status: 'online',
+      resolution: '640x360',
+      fps: 25,
+      last_checked_at: expect.any(String),
+    });
     expect(await h.admin.getStream(dead.id)).toMatchObject({ status: 'offline', last_checked_at: expect.any(String) });
-    await waitFor(() => ws.events().filter((e) => e.type === 'stream_status').length >= 2, 3000, 'stream_status events');
-    const statuses = ws.events().filter((e) => e.type === 'stream_status').map((e) => e.data as { stream_id: number; status: string; source: string });
-    expect(statuses).toEqual(expect.arrayContaining([expect.objectContaining({ stream_id: dead.id, status: 'offline', source: 'probe' }), expect.objectContaining({ stream_id: live.id, status: 'online' })]));
+    await waitFor(
+      () => ws.events().filter((e) => e.type === 'stream_status').length >= 2,
+      3000,
+      'stream_status events',
+    );
+    const statuses = ws
+      .events()
+      .filter((e) => e.type === 'stream_status')
+      .map((e) => e.data as { stream_id: number; status: string; source: string });
+    expect(statuses).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ stream_id: dead.id, status: 'offline', source: 'probe' }),
+        expect.objectContaining({ stream_id: live.id, status: 'online' }),
+      ]),
+    );
     // a second round with no change broadcasts nothing new
     const before = ws.events().length;
     await h.server.services.streamHealth.probeAll();

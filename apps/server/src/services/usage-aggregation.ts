@@ -5,10 +5,9 @@
  */
 import fs from 'node:fs';
 import readline from 'node:readline';
-import type { Kysely } from 'kysely';
-import type { Database } from '../db/schema.js';
 import type { SyncExecutor } from '../db/sync-executor.js';
 import type { ApiRequestLogEntry, DailyJsonLog } from '../repositories/request-log.js';
+import type { UsageRepository } from '../repositories/usage-repository.js';
 import { nowIso } from '../db/database.js';
 
 interface Acc {
@@ -27,7 +26,7 @@ interface Acc {
 /** Daily aggregation of the request log. */
 export class UsageAggregation {
   constructor(
-    private readonly db: Kysely<Database>,
+    private readonly repo: UsageRepository,
     private readonly exec: SyncExecutor,
     private readonly log: DailyJsonLog,
   ) {}
@@ -57,7 +56,22 @@ export class UsageAggregation {
         }
         const key = `${e.credential_id}|${e.method}|${e.route}`;
         let a = acc.get(key);
-        if (!a) acc.set(key, (a = { credential_id: e.credential_id, route: e.route, method: e.method, n: 0, ok: 0, err: 0, sum: 0, min: Infinity, max: 0, bytes: 0 }));
+        if (!a)
+          acc.set(
+            key,
+            (a = {
+              credential_id: e.credential_id,
+              route: e.route,
+              method: e.method,
+              n: 0,
+              ok: 0,
+              err: 0,
+              sum: 0,
+              min: Infinity,
+              max: 0,
+              bytes: 0,
+            }),
+          );
         a.n++;
         if (e.status < 400) a.ok++;
         else a.err++;
@@ -68,27 +82,31 @@ export class UsageAggregation {
       }
     }
     const created = nowIso();
-    this.exec.tx(() => {
-      this.exec.run(this.db.deleteFrom('api_usage_summary').where('date', '=', date));
-      for (const a of acc.values()) {
-        this.exec.run(
-          this.db.insertInto('api_usage_summary').values({
-            date,
-            credential_id: a.credential_id,
-            route: a.route,
-            method: a.method,
-            request_count: a.n,
-            success_count: a.ok,
-            error_count: a.err,
-            avg_response_ms: Math.round((a.sum / a.n) * 100) / 100,
-            min_response_ms: a.min,
-            max_response_ms: a.max,
-            bytes: a.bytes,
-            created_at: created,
-          }),
-        );
-      }
-    });
+    const rows = [...acc.values()].map((a) => ({
+      date,
+      credential_id: a.credential_id,
+      route: a.route,
+      method: a.method,
+      request_count: a.n,
+      success_count: a.ok,
+      error_count: a.err,
+      avg_response_ms: Math.round((a.sum / a.n) * 100) / 100,
+      min_response_ms: a.min,
+      max_response_ms: a.max,
+      bytes: a.bytes,
+      created_at: created,
+    }));
+    // one transaction: a re-run replaces the day whole, never half
+    this.exec.tx(() => this.repo.replaceDay(date, rows));
     return { rows: acc.size, lines, skipped };
+  }
+
+  /**
+   * Whether a site-local day has been aggregated (has summary rows); the scheduler's catch-up
+   * skips those days.
+   * @param date YYYY-MM-DD
+   */
+  isAggregated(date: string): boolean {
+    return this.repo.hasDay(date);
   }
 }

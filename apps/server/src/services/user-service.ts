@@ -6,9 +6,10 @@
  */
 import { PantauError, type PageMeta, type User, type UserCreate, type UserUpdate } from '@pantau/shared';
 import { toUser, type UserRepository } from '../repositories/user-repository.js';
-import type { Actor, AuditRepository } from '../repositories/audit-repository.js';
+import type { AuditRepository } from '../repositories/audit-repository.js';
+import type { Actor } from '../domain/caller.js';
 import type { SyncExecutor } from '../db/sync-executor.js';
-import type { Outbox } from '../realtime/outbox.js';
+import type { DomainEvents } from '../domain/domain-events.js';
 import type { AuthService } from './auth-service.js';
 
 /** What the real-time hub must do after a user changed. */
@@ -26,12 +27,17 @@ export class UserService {
     private readonly auth: AuthService,
     private readonly exec: SyncExecutor,
     private readonly audit: AuditRepository,
-    private readonly outbox: Outbox,
+    private readonly events: DomainEvents,
     private readonly listener: UserChangeListener,
-    private readonly onEvents: () => void,
   ) {}
 
-  page(q: { page: number; per_page: number; q?: string | undefined; role?: string | undefined; status?: string | undefined }): { items: User[]; meta: PageMeta } {
+  page(q: {
+    page: number;
+    per_page: number;
+    q?: string | undefined;
+    role?: string | undefined;
+    status?: string | undefined;
+  }): { items: User[]; meta: PageMeta } {
     const r = this.users.page(q);
     return { items: r.rows.map(toUser), meta: r.meta };
   }
@@ -57,23 +63,34 @@ export class UserService {
     const before = this.get(id);
     this.auth.checkScopeIds(patch.scope_group_ids ?? [], patch.scope_branch_ids ?? []);
     const stillFullAdmin =
-      (patch.role ?? before.role) === 'admin' && (patch.scope_all ?? before.scope_all) && (patch.status ?? before.status) === 'active';
+      (patch.role ?? before.role) === 'admin' &&
+      (patch.scope_all ?? before.scope_all) &&
+      (patch.status ?? before.status) === 'active';
     const wasFullAdmin = before.role === 'admin' && before.scope_all && before.status === 'active';
     const after = this.exec.tx(() => {
       if (wasFullAdmin && !stillFullAdmin && this.users.countFullAdmins(id) === 0) {
-        throw new PantauError('CONFLICT', 'this is the last active admin with every branch in scope; make another one first', { field: patch.role ? 'role' : patch.status ? 'status' : 'scope_all' });
+        throw new PantauError(
+          'CONFLICT',
+          'this is the last active admin with every branch in scope; make another one first',
+          { field: patch.role ? 'role' : patch.status ? 'status' : 'scope_all' },
+        );
       }
       const row = this.users.update(id, patch);
       const user = toUser(row);
       if (user.status === 'disabled' && before.status !== 'disabled') this.users.revokeUserSessions(id);
-      this.audit.record(actor, user.status !== before.status ? (user.status === 'disabled' ? 'disable' : 'enable') : 'update', 'user', id, before, user);
-      // to the admins who manage users (channel admins) and to the user (their own profile and
-      // scope), not to every console: other users have no business learning user ids
-      this.outbox.appendForAdmins('user_updated', { user_id: id, action: 'updated' });
-      this.outbox.appendForUser('user_updated', id, { user_id: id, action: 'updated' });
+      this.audit.record(
+        actor,
+        user.status !== before.status ? (user.status === 'disabled' ? 'disable' : 'enable') : 'update',
+        'user',
+        id,
+        before,
+        user,
+      );
+      // the publisher tells the admins who manage users and the user (their own profile and
+      // scope), not every console: other users have no business learning user ids
+      this.events.emit('user.changed', { user_id: id });
       return user;
     });
-    this.onEvents();
     if (after.status === 'disabled') this.listener.userSignedOut(id, 'user disabled');
     else this.listener.userChanged(id);
     return after;

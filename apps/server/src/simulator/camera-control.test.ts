@@ -34,7 +34,13 @@ describe('attachCameraControl', () => {
     input.write('off 2\non 2\nbogus\n\noff 9\n');
     await new Promise((r) => setTimeout(r, 150));
     expect(applied).toEqual(['2:false', '2:true']);
-    expect(answer.split('\n')).toEqual(['camera 2 offline', 'camera 2 online', 'error: expected "off N" or "on N", got "bogus"', 'error: camera must be 1..4, got 9', '']);
+    expect(answer.split('\n')).toEqual([
+      'camera 2 offline',
+      'camera 2 online',
+      'error: expected "off N" or "on N", got "bogus"',
+      'error: camera must be 1..4, got 9',
+      '',
+    ]);
     detach();
     input.write('off 1\n');
     await new Promise((r) => setTimeout(r, 20));

@@ -33,7 +33,11 @@ export function parseCameraCommand(line: string): CameraCommand | null {
  * Reads commands from `input` until it ends and applies them to `cameras`, one at a time, in
  * order. @returns a function that stops reading (the input is left open)
  */
-export function attachCameraControl(input: Readable, out: Writable, cameras: Pick<CameraServer, 'setOnline'>): () => void {
+export function attachCameraControl(
+  input: Readable,
+  out: Writable,
+  cameras: Pick<CameraServer, 'setOnline'>,
+): () => void {
   const lines = readline.createInterface({ input, crlfDelay: Infinity, terminal: false });
   let queue = Promise.resolve();
   lines.on('line', (line) => {

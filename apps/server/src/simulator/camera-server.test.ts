@@ -7,18 +7,53 @@ const run = promisify(execFile);
 
 /** ffprobe's view of the first video stream at `url` (over RTSP/TCP). */
 async function probe(url: string) {
-  const { stdout } = await run('ffprobe', [
-    '-v', 'error', '-rtsp_transport', 'tcp', '-select_streams', 'v:0',
-    '-show_entries', 'stream=codec_name,width,height,r_frame_rate', '-of', 'json', url,
-  ], { timeout: 15_000 });
-  return (JSON.parse(stdout) as { streams: Array<{ codec_name: string; width: number; height: number; r_frame_rate: string }> }).streams[0];
+  const { stdout } = await run(
+    'ffprobe',
+    [
+      '-v',
+      'error',
+      '-rtsp_transport',
+      'tcp',
+      '-select_streams',
+      'v:0',
+      '-show_entries',
+      'stream=codec_name,width,height,r_frame_rate',
+      '-of',
+      'json',
+      url,
+    ],
+    { timeout: 15_000 },
+  );
+  return (
+    JSON.parse(stdout) as {
+      streams: Array<{ codec_name: string; width: number; height: number; r_frame_rate: string }>;
+    }
+  ).streams[0];
 }
 
 /** Decodes `frames` frames over RTSP/TCP; resolves with ffmpeg's frame count. */
 async function decode(url: string, frames: number): Promise<number> {
-  const { stderr } = await run('ffmpeg', ['-hide_banner', '-nostats', '-v', 'info', '-rtsp_transport', 'tcp', '-i', url, '-frames:v', String(frames), '-f', 'null', '-'], {
-    timeout: 20_000,
-  });
+  const { stderr } = await run(
+    'ffmpeg',
+    [
+      '-hide_banner',
+      '-nostats',
+      '-v',
+      'info',
+      '-rtsp_transport',
+      'tcp',
+      '-i',
+      url,
+      '-frames:v',
+      String(frames),
+      '-f',
+      'null',
+      '-',
+    ],
+    {
+      timeout: 20_000,
+    },
+  );
   const m = /frame=\s*(\d+)/g;
   let last = 0;
   for (const hit of stderr.matchAll(m)) last = Number(hit[1]);
@@ -38,7 +73,15 @@ describe('startCameraServer', () => {
   let server: CameraServer;
 
   beforeAll(async () => {
-    server = await startCameraServer({ cameras: 2, names: ['Jakarta Lobby', 'Bandung Gate'], port: 0, width: 640, height: 360, fps: 25, logger: { error: (o, m) => console.error(m, o) } });
+    server = await startCameraServer({
+      cameras: 2,
+      names: ['Jakarta Lobby', 'Bandung Gate'],
+      port: 0,
+      width: 640,
+      height: 360,
+      fps: 25,
+      logger: { error: (o, m) => console.error(m, o) },
+    });
   }, 20_000);
   afterAll(async () => {
     await server?.stop();
@@ -63,7 +106,11 @@ describe('startCameraServer', () => {
 
   it('keeps serving other viewers when one is killed mid-stream, and serves the next one', async () => {
     const url = server.urls[1] as string;
-    const rude = spawn('ffmpeg', ['-v', 'error', '-rtsp_transport', 'tcp', '-i', url, '-c', 'copy', '-f', 'mpegts', '-'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const rude = spawn(
+      'ffmpeg',
+      ['-v', 'error', '-rtsp_transport', 'tcp', '-i', url, '-c', 'copy', '-f', 'mpegts', '-'],
+      { stdio: ['ignore', 'pipe', 'ignore'] },
+    );
     let bytes = 0;
     rude.stdout.on('data', (c: Buffer) => (bytes += c.length));
     let politeDone = false;
@@ -87,14 +134,26 @@ describe('startCameraServer', () => {
   }, 60_000);
 
   it('serves a 320×180 substream beside each main stream, several viewers at once', async () => {
-    expect(server.subUrls).toEqual([`rtsp://127.0.0.1:${server.port}/cam1/sub`, `rtsp://127.0.0.1:${server.port}/cam2/sub`]);
-    expect(await probe(server.subUrls[1] as string)).toEqual({ codec_name: 'h264', width: 320, height: 180, r_frame_rate: '25/1' });
+    expect(server.subUrls).toEqual([
+      `rtsp://127.0.0.1:${server.port}/cam1/sub`,
+      `rtsp://127.0.0.1:${server.port}/cam2/sub`,
+    ]);
+    expect(await probe(server.subUrls[1] as string)).toEqual({
+      codec_name: 'h264',
+      width: 320,
+      height: 180,
+      r_frame_rate: '25/1',
+    });
     const sub = server.subUrls[0] as string;
     expect(await Promise.all([decode(sub, 5), decode(sub, 5), decode(server.urls[0] as string, 5)])).toEqual([5, 5, 5]);
   }, 30_000);
 
   it('takes one camera offline (its viewers dropped, new ones refused) and brings it back', async () => {
-    const watcher = spawn('ffmpeg', ['-v', 'error', '-rtsp_transport', 'tcp', '-i', server.subUrls[0] as string, '-c', 'copy', '-f', 'mpegts', '-'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const watcher = spawn(
+      'ffmpeg',
+      ['-v', 'error', '-rtsp_transport', 'tcp', '-i', server.subUrls[0] as string, '-c', 'copy', '-f', 'mpegts', '-'],
+      { stdio: ['ignore', 'pipe', 'ignore'] },
+    );
     let bytes = 0;
     watcher.stdout.on('data', (c: Buffer) => (bytes += c.length));
     const exited = new Promise<number | null>((r) => watcher.once('exit', (code) => r(code)));
@@ -117,7 +176,9 @@ describe('startCameraServer', () => {
 
   it('refuses a port in use with a clear error', async () => {
     expect(alive(server.pid)).toBe(true);
-    await expect(startCameraServer({ cameras: 1, port: server.port })).rejects.toThrow(/cannot listen on 127\.0\.0\.1:\d+/);
+    await expect(startCameraServer({ cameras: 1, port: server.port })).rejects.toThrow(
+      /cannot listen on 127\.0\.0\.1:\d+/,
+    );
   }, 20_000);
 });
 
@@ -134,12 +195,16 @@ describe('startCameraServer lifecycle', () => {
   }, 30_000);
 
   it('names the apt packages when Python cannot be started', async () => {
-    await expect(startCameraServer({ cameras: 1, port: 0, python: '/nonexistent/python3' })).rejects.toThrow(/GStreamer RTSP server not installed.*apt-get install.*gir1\.2-gst-rtsp-server-1\.0/);
+    await expect(startCameraServer({ cameras: 1, port: 0, python: '/nonexistent/python3' })).rejects.toThrow(
+      /GStreamer RTSP server not installed.*apt-get install.*gir1\.2-gst-rtsp-server-1\.0/,
+    );
   });
 
   it('includes the stderr of a child that exits before it is ready', async () => {
     // /bin/sleep rejects the script's arguments and says so on stderr.
-    await expect(startCameraServer({ cameras: 1, port: 0, python: '/bin/sleep' })).rejects.toThrow(/failed to start: .*sleep: /);
+    await expect(startCameraServer({ cameras: 1, port: 0, python: '/bin/sleep' })).rejects.toThrow(
+      /failed to start: .*sleep: /,
+    );
   });
 
   it('finds rtsp-server.py beside the module when running from src', () => {

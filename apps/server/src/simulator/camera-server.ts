@@ -7,7 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { SimulatorLogger } from './simulate.js';
+import type { SimulatorLogger } from './simulator-logger.js';
 
 /** Default RTSP port: fixed so camera URLs (stored as stream URLs) stay the same across runs. */
 export const DEFAULT_RTSP_PORT = 8554;
@@ -78,7 +78,10 @@ export interface CameraServer {
  * @throws Error when neither exists
  */
 export function rtspServerScriptPath(): string {
-  const candidates = [new URL('./rtsp-server.py', import.meta.url), new URL('../../src/simulator/rtsp-server.py', import.meta.url)];
+  const candidates = [
+    new URL('./rtsp-server.py', import.meta.url),
+    new URL('../../src/simulator/rtsp-server.py', import.meta.url),
+  ];
   for (const url of candidates) {
     const path = fileURLToPath(url);
     if (existsSync(path)) return path;
@@ -105,21 +108,33 @@ export async function startCameraServer(opts: CameraServerOptions): Promise<Came
   const subWidth = opts.subWidth ?? 320;
   const subHeight = opts.subHeight ?? 180;
   const fps = opts.fps ?? 25;
-  if (!Number.isInteger(cameras) || cameras < 1 || cameras > 64) throw new RangeError(`cameras must be 1..64, got ${cameras}`);
+  if (!Number.isInteger(cameras) || cameras < 1 || cameras > 64)
+    throw new RangeError(`cameras must be 1..64, got ${cameras}`);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`port must be 0..65535, got ${port}`);
-  const names = Array.from({ length: cameras }, (_, i) => (opts.names?.[i] ?? `Camera ${i + 1}`).replace(/,/g, ' ').trim());
+  const names = Array.from({ length: cameras }, (_, i) =>
+    (opts.names?.[i] ?? `Camera ${i + 1}`).replace(/,/g, ' ').trim(),
+  );
   const python = opts.python ?? '/usr/bin/python3';
   const args = [
     rtspServerScriptPath(),
-    '--host', host,
-    '--port', String(port),
-    '--cameras', String(cameras),
-    '--names', names.join(','),
-    '--width', String(width),
-    '--height', String(height),
-    '--sub-width', String(subWidth),
-    '--sub-height', String(subHeight),
-    '--fps', String(fps),
+    '--host',
+    host,
+    '--port',
+    String(port),
+    '--cameras',
+    String(cameras),
+    '--names',
+    names.join(','),
+    '--width',
+    String(width),
+    '--height',
+    String(height),
+    '--sub-width',
+    String(subWidth),
+    '--sub-height',
+    String(subHeight),
+    '--fps',
+    String(fps),
     '--watch-stdin',
   ];
   const child = spawn(python, args, { stdio: ['pipe', 'pipe', 'pipe'] });
@@ -135,7 +150,8 @@ export async function startCameraServer(opts: CameraServerOptions): Promise<Came
   });
   let stopping = false;
   child.once('close', (code, signal) => {
-    if (!stopping) opts.logger?.error({ code, signal, stderr: stderr.trim() }, 'simulated RTSP cameras exited unexpectedly');
+    if (!stopping)
+      opts.logger?.error({ code, signal, stderr: stderr.trim() }, 'simulated RTSP cameras exited unexpectedly');
   });
 
   let stopped: Promise<void> | undefined;
@@ -153,7 +169,8 @@ export async function startCameraServer(opts: CameraServerOptions): Promise<Came
 
   const online = names.map(() => true);
   const setOnline = async (index: number, up: boolean): Promise<void> => {
-    if (!Number.isInteger(index) || index < 1 || index > cameras) throw new RangeError(`camera must be 1..${cameras}, got ${index}`);
+    if (!Number.isInteger(index) || index < 1 || index > cameras)
+      throw new RangeError(`camera must be 1..${cameras}, got ${index}`);
     if (stopped || !child.stdin || child.exitCode !== null) throw new Error('simulated RTSP cameras have stopped');
     const command = `${up ? 'online' : 'offline'} ${index}`;
     await new Promise<void>((resolve, reject) => {
@@ -188,7 +205,12 @@ export async function startCameraServer(opts: CameraServerOptions): Promise<Came
 }
 
 /** Resolves with the port from the child's `READY <port>` line; rejects (and kills it) otherwise. */
-function waitForReady(child: ChildProcess, python: string, stderrTail: () => string, timeoutMs: number): Promise<number> {
+function waitForReady(
+  child: ChildProcess,
+  python: string,
+  stderrTail: () => string,
+  timeoutMs: number,
+): Promise<number> {
   return new Promise((resolve, reject) => {
     let stdout = '';
     let settled = false;

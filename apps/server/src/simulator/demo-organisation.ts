@@ -9,14 +9,21 @@
  */
 import { PantauError } from '@pantau/shared';
 import type { ApiClient, Branch, CredentialCreated, Device, Group, Layout, Stream } from '@pantau/shared';
-import type { SimulatorLogger } from './simulate.js';
+import type { SimulatorLogger } from './simulator-logger.js';
 
 /** Most cameras the demo lays out on one wall (a 4×4 layout). */
 export const MAX_DEMO_CAMERAS = 16;
 
 interface DemoSite {
   group: { province_code: string; province_name: string; group_name: string };
-  branch: { branch_code: string; branch_name: string; city: string; timezone: string; latitude: number; longitude: number };
+  branch: {
+    branch_code: string;
+    branch_name: string;
+    city: string;
+    timezone: string;
+    latitude: number;
+    longitude: number;
+  };
   /** Short code used in device ids, e.g. `jkt` → `cam-jkt-01`. */
   short: string;
 }
@@ -25,12 +32,26 @@ interface DemoSite {
 const SITES: readonly DemoSite[] = [
   {
     group: { province_code: 'JK', province_name: 'DKI Jakarta', group_name: 'Pantau Demo DKI Jakarta' },
-    branch: { branch_code: 'JKT-01', branch_name: 'Jakarta Sudirman', city: 'Jakarta', timezone: 'Asia/Jakarta', latitude: -6.2088, longitude: 106.8456 },
+    branch: {
+      branch_code: 'JKT-01',
+      branch_name: 'Jakarta Sudirman',
+      city: 'Jakarta',
+      timezone: 'Asia/Jakarta',
+      latitude: -6.2088,
+      longitude: 106.8456,
+    },
     short: 'jkt',
   },
   {
     group: { province_code: 'JB', province_name: 'Jawa Barat', group_name: 'Pantau Demo Jawa Barat' },
-    branch: { branch_code: 'BDG-01', branch_name: 'Bandung Dago', city: 'Bandung', timezone: 'Asia/Jakarta', latitude: -6.9175, longitude: 107.6191 },
+    branch: {
+      branch_code: 'BDG-01',
+      branch_name: 'Bandung Dago',
+      city: 'Bandung',
+      timezone: 'Asia/Jakarta',
+      latitude: -6.9175,
+      longitude: 107.6191,
+    },
     short: 'bdg',
   },
 ];
@@ -76,7 +97,8 @@ export interface DemoOrganisation {
  * @throws RangeError unless 1 ≤ n ≤ {@link MAX_DEMO_CAMERAS}
  */
 export function planDemoCameras(n: number): DemoCameraPlan[] {
-  if (!Number.isInteger(n) || n < 1 || n > MAX_DEMO_CAMERAS) throw new RangeError(`cameras must be 1..${MAX_DEMO_CAMERAS}, got ${n}`);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_DEMO_CAMERAS)
+    throw new RangeError(`cameras must be 1..${MAX_DEMO_CAMERAS}, got ${n}`);
   const perSite = [Math.ceil(n / 2), Math.floor(n / 2)];
   const plans: DemoCameraPlan[] = [];
   SITES.forEach((site, s) => {
@@ -124,7 +146,8 @@ export interface RegisterDemoOptions {
 export async function registerDemoOrganisation(opts: RegisterDemoOptions): Promise<DemoOrganisation> {
   const { client, plan, urls, logger } = opts;
   const subUrls = opts.subUrls ?? urls;
-  if (urls.length !== plan.length || subUrls.length !== plan.length) throw new RangeError(`need ${plan.length} camera URLs, got ${urls.length} and ${subUrls.length} substreams`);
+  if (urls.length !== plan.length || subUrls.length !== plan.length)
+    throw new RangeError(`need ${plan.length} camera URLs, got ${urls.length} and ${subUrls.length} substreams`);
   const sites = SITES.filter((site) => plan.some((c) => c.branch_code === site.branch.branch_code));
 
   const groups: Group[] = [];
@@ -152,9 +175,19 @@ export async function registerDemoOrganisation(opts: RegisterDemoOptions): Promi
     const device: Device = await ensure(
       () => client.listDevices(),
       (d) => d.device_id === cam.device_id,
-      () => client.createDevice({ device_id: cam.device_id, device_name: cam.device_name, device_type: 'camera', branch_id: branch.id }),
+      () =>
+        client.createDevice({
+          device_id: cam.device_id,
+          device_name: cam.device_name,
+          device_type: 'camera',
+          branch_id: branch.id,
+        }),
     );
-    if (device.branch_id !== branch.id) logger?.warn({ device_id: device.device_id, branch_id: device.branch_id }, 'demo camera belongs to another branch; using it there');
+    if (device.branch_id !== branch.id)
+      logger?.warn(
+        { device_id: device.device_id, branch_id: device.branch_id },
+        'demo camera belongs to another branch; using it there',
+      );
     const stream: Stream = await ensure(
       () => client.listStreams({ branch_id: device.branch_id }),
       (s) => s.device_id === cam.device_id,
@@ -169,7 +202,10 @@ export async function registerDemoOrganisation(opts: RegisterDemoOptions): Promi
         }),
     );
     if (stream.main_url !== url) {
-      logger?.warn({ stream_id: stream.id, stored: stream.main_url, serving: url }, 'demo stream points at another URL (no update endpoint yet); keep the RTSP port fixed across runs');
+      logger?.warn(
+        { stream_id: stream.id, stored: stream.main_url, serving: url },
+        'demo stream points at another URL (no update endpoint yet); keep the RTSP port fixed across runs',
+      );
     }
     cameras.push({ ...cam, branch_id: device.branch_id, stream_id: stream.id, url });
   }
@@ -182,13 +218,24 @@ export async function registerDemoOrganisation(opts: RegisterDemoOptions): Promi
         layout_name: DEMO_LAYOUT_NAME,
         layout_type: demoLayoutType(cameras.length),
         is_default: true,
-        positions: cameras.map((c) => ({ position_number: c.index, stream_id: c.stream_id, position_name: c.device_name, quality: 'sub' })),
+        positions: cameras.map((c) => ({
+          position_number: c.index,
+          stream_id: c.stream_id,
+          position_name: c.device_name,
+          quality: 'sub',
+        })),
       }),
   );
 
   const credential = await client.createCredential({ credential_name: `pantau simulate ${new Date().toISOString()}` });
   logger?.info(
-    { groups: groups.length, branches: branches.length, cameras: cameras.length, layout_id: layout.id, api_key: credential.api_key },
+    {
+      groups: groups.length,
+      branches: branches.length,
+      cameras: cameras.length,
+      layout_id: layout.id,
+      api_key: credential.api_key,
+    },
     'demo organisation ready',
   );
   return { groups, branches, cameras, layout, credential };

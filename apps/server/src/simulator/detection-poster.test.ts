@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApiClient, DetectionLogBody } from '@pantau/shared';
 import { personReId, startDetectionPoster, type DetectionPoster } from './detection-poster.js';
 
@@ -8,20 +8,29 @@ interface Call {
 }
 
 /** A fetch that answers detection posts like the server; `fail(n)` makes the n-th call throw. */
-function fakeFetch(opts: { throwOn?: (n: number) => boolean; answer?: (body: DetectionLogBody) => { status: number; json: unknown } } = {}) {
+function fakeFetch(
+  opts: {
+    throwOn?: (n: number) => boolean;
+    answer?: (body: DetectionLogBody) => { status: number; json: unknown };
+  } = {},
+) {
   const calls: Call[] = [];
   const seen = new Set<string>();
-  const fn = (async (_url: string | URL | Request, init?: RequestInit) => {
-    const body = DetectionLogBody.parse(JSON.parse(String(init?.body)));
+  // a fetch is called with a Request (axios's fetch adapter) or with a URL and options
+  const fn = (async (input: string | URL | Request, init?: RequestInit) => {
+    const body = DetectionLogBody.parse(JSON.parse(await new Request(input, init).text()));
     calls.push({ at: performance.now(), body });
     if (opts.throwOn?.(calls.length)) throw new TypeError('fetch failed');
     const custom = opts.answer?.(body);
     if (custom) return new Response(JSON.stringify(custom.json), { status: custom.status });
     const dup = seen.has(body.event_id ?? '');
     seen.add(body.event_id ?? '');
-    return new Response(JSON.stringify({ success: true, data: { status: dup ? 'duplicate' : 'processing', job_id: calls.length } }), {
-      status: dup ? 200 : 202,
-    });
+    return new Response(
+      JSON.stringify({ success: true, data: { status: dup ? 'duplicate' : 'processing', job_id: calls.length } }),
+      {
+        status: dup ? 200 : 202,
+      },
+    );
   }) as typeof fetch;
   return { fn, calls };
 }
@@ -30,7 +39,8 @@ const targets = [
   { branch_id: 1, device_id: 'cam-jkt-01' },
   { branch_id: 2, device_id: 'cam-bdg-01' },
 ];
-const client = (fetch: typeof globalThis.fetch) => new ApiClient({ baseUrl: 'http://127.0.0.1:1', apiKey: { key: 'k', secret: 's' }, fetch });
+const client = (fetch: typeof globalThis.fetch) =>
+  new ApiClient({ baseUrl: 'http://127.0.0.1:1', apiKey: { key: 'k', secret: 's' }, fetch });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let poster: DetectionPoster | undefined;
@@ -41,10 +51,21 @@ afterEach(async () => {
 
 describe('startDetectionPoster', () => {
   it('posts valid detections evenly spread at the given rate', async () => {
-    const { fn, calls } = fakeFetch();
-    poster = startDetectionPoster({ client: client(fn), targets, rate: 20 });
-    await sleep(1_020);
-    await poster.stop();
+    // on the test's own clock: a busy CI machine delays real timers (5 gaps under 10 ms once,
+    // the poster catching up), which says nothing about how the poster spreads its posts
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'performance', 'Date'] });
+    try {
+      const { fn, calls } = fakeFetch();
+      poster = startDetectionPoster({ client: client(fn), targets, rate: 20 });
+      await vi.advanceTimersByTimeAsync(1_020);
+      await poster.stop();
+      checkEvenlySpread(calls);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  function checkEvenlySpread(calls: Call[]): void {
     // 20/s over ~1 s: the first is sent at once, then one every 50 ms.
     expect(calls.length).toBeGreaterThanOrEqual(17);
     expect(calls.length).toBeLessThanOrEqual(23);
@@ -63,8 +84,8 @@ describe('startDetectionPoster', () => {
       expect(body.detection_data).toMatchObject({ confidence: expect.any(Number), bbox: expect.any(Array) });
     }
     expect(new Set(calls.map((c) => c.body.event_id)).size).toBe(calls.length);
-    expect(poster.stats()).toMatchObject({ posted: calls.length, accepted: calls.length, failed: 0, duplicate: 0 });
-  });
+    expect(poster!.stats()).toMatchObject({ posted: calls.length, accepted: calls.length, failed: 0, duplicate: 0 });
+  }
 
   it('retries a post once with the same event_id when the server is unreachable', async () => {
     const { fn, calls } = fakeFetch({ throwOn: (n) => n === 1 });
@@ -76,13 +97,49 @@ describe('startDetectionPoster', () => {
     expect(poster.stats()).toMatchObject({ posted: 1, retried: 1, accepted: 1, failed: 0 });
   });
 
+  it('sends a post refused as overloaded (503, retry_after_s) again after the time the server asked for', async () => {
+    let n = 0;
+    const times: number[] = [];
+    const { fn, calls } = fakeFetch({
+      answer: () => {
+        n++;
+        times.push(Date.now());
+        if (n <= 2)
+          return {
+            status: 503,
+            json: {
+              success: false,
+              error: { code: 'UNAVAILABLE', message: 'busy', details: { retry_after_s: 0.05, reason: 'in_flight' } },
+            },
+          };
+        return { status: 202, json: { success: true, data: { status: 'processing', job_id: 1 } } };
+      },
+    });
+    poster = startDetectionPoster({ client: client(fn), targets, rate: 2, retryDelayMs: 1_000 });
+    await sleep(300);
+    await poster.stop();
+    expect(calls.length).toBe(3);
+    expect(new Set(calls.map((c) => c.body.event_id)).size).toBe(1);
+    // waited the 50 ms asked for, not the 1 s of an unreachable server
+    expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(45);
+    expect(times[2]! - times[0]!).toBeLessThan(900);
+    expect(poster.stats()).toMatchObject({ posted: 1, retried: 2, accepted: 1, failed: 0 });
+  });
+
   it('counts a duplicate answer and keeps going after refusals', async () => {
     let n = 0;
     const { fn, calls } = fakeFetch({
       answer: () => {
         n++;
         if (n === 1) return { status: 200, json: { success: true, data: { status: 'duplicate', job_id: 7 } } };
-        if (n === 2) return { status: 404, json: { success: false, error: { code: 'UNKNOWN_DEVICE', message: 'no such device', details: { field: 'device_id' } } } };
+        if (n === 2)
+          return {
+            status: 404,
+            json: {
+              success: false,
+              error: { code: 'UNKNOWN_DEVICE', message: 'no such device', details: { field: 'device_id' } },
+            },
+          };
         return { status: 202, json: { success: true, data: { status: 'processing', job_id: n } } };
       },
     });
@@ -104,7 +161,8 @@ describe('startDetectionPoster', () => {
     await sleep(300);
     await poster.stop();
     const branchesOf = new Map<string, Set<number>>();
-    for (const { body } of calls) branchesOf.set(body.re_id, (branchesOf.get(body.re_id) ?? new Set()).add(body.branch_id));
+    for (const { body } of calls)
+      branchesOf.set(body.re_id, (branchesOf.get(body.re_id) ?? new Set()).add(body.branch_id));
     const everywhere = [...branchesOf.values()].filter((b) => b.size === 2).length;
     expect(everywhere).toBeGreaterThanOrEqual(5);
   });
@@ -123,7 +181,9 @@ describe('startDetectionPoster', () => {
     const gate = new Promise<void>((r) => (release = r));
     const slow = (async () => {
       await gate;
-      return new Response(JSON.stringify({ success: true, data: { status: 'processing', job_id: 1 } }), { status: 202 });
+      return new Response(JSON.stringify({ success: true, data: { status: 'processing', job_id: 1 } }), {
+        status: 202,
+      });
     }) as typeof fetch;
     poster = startDetectionPoster({ client: client(slow), targets, rate: 1 });
     await sleep(20);

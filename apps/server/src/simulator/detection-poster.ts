@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { PantauError } from '@pantau/shared';
 import type { ApiClient, DetectionLogBody } from '@pantau/shared';
-import type { SimulatorLogger } from './simulate.js';
+import type { SimulatorLogger } from './simulator-logger.js';
 
 /** Where a detection can come from: a camera's own id and its branch's numeric id. */
 export interface DetectionTarget {
@@ -27,6 +27,11 @@ export interface DetectionPosterOptions {
   maxInFlight?: number | undefined;
   /** Delay before the one retry of a post that found the server unreachable, ms (default 500). */
   retryDelayMs?: number | undefined;
+  /**
+   * Retries of a post the server refused as overloaded (503 with `Retry-After`), each after the
+   * time it asked for (default 5): a real device keeps the detection and sends it again.
+   */
+  maxOverloadRetries?: number | undefined;
   /** Random source in [0, 1) (default Math.random); inject a seeded one in tests. */
   random?: (() => number) | undefined;
   logger?: Pick<SimulatorLogger, 'warn'> | undefined;
@@ -55,6 +60,20 @@ export interface DetectionPoster {
   stop(): Promise<void>;
 }
 
+const COLOURS = ['black', 'white', 'grey', 'navy', 'red', 'green', 'beige', 'brown'];
+
+/**
+ * The i-th person's appearance as a re-identification model reports it (the same every time for
+ * one person): `{ upper_colour, lower_colour, carrying }`.
+ */
+export function appearanceOf(i: number): { upper_colour: string; lower_colour: string; carrying: string } {
+  return {
+    upper_colour: COLOURS[i % COLOURS.length]!,
+    lower_colour: COLOURS[(i * 3 + 1) % COLOURS.length]!,
+    carrying: ['nothing', 'backpack', 'handbag', 'parcel'][i % 4]!,
+  };
+}
+
 /** The i-th re-id of the pool, e.g. `person-0007` for i = 6. */
 export function personReId(i: number): string {
   return `person-${String(i + 1).padStart(4, '0')}`;
@@ -64,10 +83,12 @@ export function personReId(i: number): string {
  * Starts posting detections: the k-th post is due at start + k·(1000/rate) ms, so they are
  * spread evenly; after a stall of more than a second the backlog is dropped rather than burst.
  * Each post has a unique `event_id` (so a retry is idempotent), a re-id from the pool,
- * `detected_count` 1–3, a random target, `detection_timestamp` now and `detection_data`
- * `{ confidence, bbox: [x, y, w, h] (px of a 640×360 frame), source }`.
+ * `detected_count` 1–3, a random target, `detection_timestamp` now, `detection_data`
+ * `{ confidence, bbox: [x, y, w, h] (px of a 640×360 frame), source }` and the person's
+ * `appearance_features` ({@link appearanceOf}).
  * Errors are logged (at most once a second per code) and counted; an UNAVAILABLE post is
- * retried once with the same event_id.
+ * retried with the same event_id: once after `retryDelayMs` when the server was unreachable, and
+ * up to `maxOverloadRetries` times after the `retry_after_s` it asked for when it was overloaded.
  * @throws RangeError when rate is negative or not finite, or there are no targets
  */
 export function startDetectionPoster(opts: DetectionPosterOptions): DetectionPoster {
@@ -77,6 +98,7 @@ export function startDetectionPoster(opts: DetectionPosterOptions): DetectionPos
   const pool = opts.personPool ?? 40;
   const maxInFlight = opts.maxInFlight ?? 256;
   const retryDelayMs = opts.retryDelayMs ?? 500;
+  const maxOverloadRetries = opts.maxOverloadRetries ?? 5;
   const random = opts.random ?? Math.random;
   const runId = randomUUID().slice(0, 8);
   const stats: DetectionPosterStats = { posted: 0, accepted: 0, duplicate: 0, failed: 0, retried: 0, skipped: 0 };
@@ -92,15 +114,19 @@ export function startDetectionPoster(opts: DetectionPosterOptions): DetectionPos
     const now = Date.now();
     if (now - (lastWarnAt.get(code) ?? 0) < 1_000) return;
     lastWarnAt.set(code, now);
-    opts.logger?.warn({ code, event_id: body.event_id, err: (err as Error).message, failed: stats.failed }, 'simulated detection not accepted');
+    opts.logger?.warn(
+      { code, event_id: body.event_id, err: (err as Error).message, failed: stats.failed },
+      'simulated detection not accepted',
+    );
   };
 
   const makeBody = (seq: number): DetectionLogBody => {
     const target = targets[pick(targets.length)] as DetectionTarget;
     const w = 40 + pick(80);
     const h = Math.round(w * 2.2);
+    const person = pick(pool);
     return {
-      re_id: personReId(pick(pool)),
+      re_id: personReId(person),
       branch_id: target.branch_id,
       device_id: target.device_id,
       detected_count: 1 + pick(3),
@@ -110,6 +136,8 @@ export function startDetectionPoster(opts: DetectionPosterOptions): DetectionPos
         bbox: [pick(640 - w), pick(Math.max(1, 360 - h)), w, h],
         source: 'pantau-simulate',
       },
+      // what a re-identification model reports of a person, as the edge boxes send it
+      appearance_features: appearanceOf(person),
       event_id: `sim-${runId}-${seq}`,
     };
   };
@@ -122,10 +150,15 @@ export function startDetectionPoster(opts: DetectionPosterOptions): DetectionPos
         else stats.accepted++;
         return;
       } catch (err) {
-        if (attempt === 0 && err instanceof PantauError && err.code === 'UNAVAILABLE' && running) {
-          stats.retried++;
-          await new Promise((r) => setTimeout(r, retryDelayMs));
-          continue;
+        if (err instanceof PantauError && err.code === 'UNAVAILABLE' && running) {
+          // the server's back-pressure says when to come back; an unreachable server gets one retry
+          const after = err.details?.retry_after_s;
+          const asked = typeof after === 'number';
+          if (asked ? attempt < maxOverloadRetries : attempt === 0) {
+            stats.retried++;
+            await new Promise((r) => setTimeout(r, asked ? after * 1000 : retryDelayMs));
+            continue;
+          }
         }
         stats.failed++;
         warn(err, body);

@@ -17,7 +17,8 @@ afterAll(async () => {
   await h?.stop();
 });
 
-const statusOf = async (deviceId: string) => (await h.admin.listDevices()).find((d) => d.device_id === deviceId)?.status;
+const statusOf = async (deviceId: string) =>
+  (await h.admin.listDevices()).find((d) => d.device_id === deviceId)?.status;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('startHeartbeatSender', () => {
@@ -45,11 +46,24 @@ describe('startHeartbeatSender', () => {
   it('asks a report function every round, so a camera switched off falls silent and goes offline', async () => {
     const cams = h.devices.filter((d) => d.device_type === 'camera');
     const on = new Set(cams.map((c) => c.device_id));
-    const sender = startHeartbeatSender({ client: h.device, reports: () => cameraHeartbeats(cams.filter((c) => on.has(c.device_id))), intervalMs: 500 });
+    const sender = startHeartbeatSender({
+      client: h.device,
+      reports: () => cameraHeartbeats(cams.filter((c) => on.has(c.device_id))),
+      intervalMs: 500,
+    });
     try {
-      await waitFor(async () => (await statusOf(cams[0]!.device_id)) === 'online' && (await statusOf(cams[1]!.device_id)) === 'online', 5_000, 'both online');
+      await waitFor(
+        async () =>
+          (await statusOf(cams[0]!.device_id)) === 'online' && (await statusOf(cams[1]!.device_id)) === 'online',
+        5_000,
+        'both online',
+      );
       on.delete(cams[0]!.device_id);
-      await waitFor(async () => (await statusOf(cams[0]!.device_id)) === 'offline', 10_000, 'the silent camera offline');
+      await waitFor(
+        async () => (await statusOf(cams[0]!.device_id)) === 'offline',
+        10_000,
+        'the silent camera offline',
+      );
       expect(await statusOf(cams[1]!.device_id)).toBe('online');
       on.add(cams[0]!.device_id);
       await waitFor(async () => (await statusOf(cams[0]!.device_id)) === 'online', 5_000, 'back online');
@@ -61,7 +75,12 @@ describe('startHeartbeatSender', () => {
   it('counts refused heartbeats and keeps going', async () => {
     const bad = new ApiClient({ baseUrl: h.server.url, apiKey: { key: 'pantau_live_nope', secret: 'wrong' } });
     const warnings: object[] = [];
-    const sender = startHeartbeatSender({ client: bad, reports: [{ device_id: 'cam-1' }], intervalMs: MIN_HEARTBEAT_INTERVAL_MS, logger: { warn: (o) => warnings.push(o) } });
+    const sender = startHeartbeatSender({
+      client: bad,
+      reports: [{ device_id: 'cam-1' }],
+      intervalMs: MIN_HEARTBEAT_INTERVAL_MS,
+      logger: { warn: (o) => warnings.push(o) },
+    });
     try {
       await waitFor(() => sender.stats().rounds >= 2, 5_000, 'two rounds');
       expect(sender.stats()).toMatchObject({ sent: 0, intervalMs: MIN_HEARTBEAT_INTERVAL_MS });
@@ -74,6 +93,8 @@ describe('startHeartbeatSender', () => {
 
   it('refuses an empty report list or a bad interval', () => {
     expect(() => startHeartbeatSender({ client: h.device, reports: [] })).toThrow(RangeError);
-    expect(() => startHeartbeatSender({ client: h.device, reports: [{ device_id: 'cam-1' }], intervalMs: 0 })).toThrow(RangeError);
+    expect(() => startHeartbeatSender({ client: h.device, reports: [{ device_id: 'cam-1' }], intervalMs: 0 })).toThrow(
+      RangeError,
+    );
   });
 });

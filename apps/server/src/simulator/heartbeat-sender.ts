@@ -9,7 +9,7 @@
  * `PANTAU_HEARTBEAT_TIMEOUT_MS` still sees the demo cameras online.
  */
 import { PantauError, type ApiClient, type HeartbeatBody } from '@pantau/shared';
-import type { SimulatorLogger } from './simulate.js';
+import type { SimulatorLogger } from './simulator-logger.js';
 
 /** Default time between rounds, ms. */
 export const HEARTBEAT_INTERVAL_MS = 15_000;
@@ -63,10 +63,12 @@ export function cameraHeartbeats(cameras: ReadonlyArray<{ device_id: string }>):
  * @throws RangeError when there is nothing to report or the interval is not a positive number of ms
  */
 export function startHeartbeatSender(opts: HeartbeatSenderOptions): HeartbeatSender {
-  if (Array.isArray(opts.reports) && opts.reports.length === 0) throw new RangeError('no devices to send heartbeats for');
+  if (Array.isArray(opts.reports) && opts.reports.length === 0)
+    throw new RangeError('no devices to send heartbeats for');
   const reportsNow = (): HeartbeatBody[] => (typeof opts.reports === 'function' ? opts.reports() : opts.reports);
   let intervalMs = opts.intervalMs ?? HEARTBEAT_INTERVAL_MS;
-  if (!Number.isFinite(intervalMs) || intervalMs <= 0) throw new RangeError(`intervalMs must be > 0 ms, got ${intervalMs}`);
+  if (!Number.isFinite(intervalMs) || intervalMs <= 0)
+    throw new RangeError(`intervalMs must be > 0 ms, got ${intervalMs}`);
   const stats = { rounds: 0, sent: 0, failed: 0 };
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
@@ -88,8 +90,14 @@ export function startHeartbeatSender(opts: HeartbeatSenderOptions): HeartbeatSen
     }
     stats.rounds++;
     if (firstError !== undefined) {
-      const e = firstError instanceof PantauError ? { code: firstError.code, message: firstError.message } : { message: String(firstError) };
-      opts.logger?.warn({ err: e, failed: results.filter((r) => r.status === 'rejected').length }, 'device heartbeats failed');
+      const e =
+        firstError instanceof PantauError
+          ? { code: firstError.code, message: firstError.message }
+          : { message: String(firstError) };
+      opts.logger?.warn(
+        { err: e, failed: results.filter((r) => r.status === 'rejected').length },
+        'device heartbeats failed',
+      );
     }
   };
 

@@ -19,7 +19,8 @@ import {
 import type { z } from 'zod';
 import { planDemoCameras, registerDemoOrganisation } from './demo-organisation.js';
 import { startDetectionPoster } from './detection-poster.js';
-import { runSimulate, type Simulation, type SimulatorLogger } from './simulate.js';
+import { runSimulate, type Simulation } from './simulate.js';
+import type { SimulatorLogger } from './simulator-logger.js';
 
 const ADMIN = { email: 'admin@example.test', password: 'correct horse' };
 
@@ -39,7 +40,14 @@ type Row = Record<string, unknown> & { id: number };
  */
 class FakePantau {
   readonly requests: Recorded[] = [];
-  readonly rows = { groups: [] as Row[], branches: [] as Row[], devices: [] as Row[], streams: [] as Row[], layouts: [] as Row[], credentials: [] as Row[] };
+  readonly rows = {
+    groups: [] as Row[],
+    branches: [] as Row[],
+    devices: [] as Row[],
+    streams: [] as Row[],
+    layouts: [] as Row[],
+    credentials: [] as Row[],
+  };
   readonly detections: Array<z.infer<typeof DetectionLogBody> & { at: number }> = [];
   /** Device ids of the heartbeats received, in order. */
   readonly heartbeats: string[] = [];
@@ -79,33 +87,59 @@ class FakePantau {
     const fail = (err: PantauError) => send(err.status, { success: false, error: err.toBody() });
     const parse = <S extends z.ZodType>(schema: S): z.infer<S> => {
       const r = schema.safeParse(body);
-      if (!r.success) throw new PantauError('VALIDATION_ERROR', r.error.message, { field: r.error.issues[0]?.path.join('.') });
+      if (!r.success)
+        throw new PantauError('VALIDATION_ERROR', r.error.message, { field: r.error.issues[0]?.path.join('.') });
       return r.data;
     };
-    const stamp = () => ({ id: this.nextId++, created_at: new Date().toISOString(), updated_at: new Date().toISOString() });
+    const stamp = () => ({
+      id: this.nextId++,
+      created_at: new Date().toISOString(),
+      updated_at: new Date().toISOString(),
+    });
     const list = (name: keyof FakePantau['rows'], filter?: string) => {
       if (this.hideOnce.delete(url.pathname)) return ok(200, []);
       const v = filter ? url.searchParams.get(filter) : null;
-      ok(200, this.rows[name].filter((r) => v === null || String(r[filter as string]) === v));
+      ok(
+        200,
+        this.rows[name].filter((r) => v === null || String(r[filter as string]) === v),
+      );
     };
     const unique = (name: keyof FakePantau['rows'], key: string, value: unknown) => {
-      if (this.rows[name].some((r) => r[key] === value)) throw new PantauError('CONFLICT', `${key} ${String(value)} exists`, { field: key });
+      if (this.rows[name].some((r) => r[key] === value))
+        throw new PantauError('CONFLICT', `${key} ${String(value)} exists`, { field: key });
     };
     try {
       const route = `${req.method} ${url.pathname}`;
       if (route === 'POST /api/v1/auth/login') {
         const b = parse(LoginBody);
-        if (b.email !== ADMIN.email || b.password !== ADMIN.password) throw new PantauError('INVALID_CREDENTIALS', 'wrong email or password');
-        return ok(200, { token: 'tok', expires_at: new Date(Date.now() + 3_600_000).toISOString(), user: { id: 1, email: b.email, name: 'Admin', role: 'admin', branch_scope: null, status: 'active', created_at: new Date().toISOString() } });
+        if (b.email !== ADMIN.email || b.password !== ADMIN.password)
+          throw new PantauError('INVALID_CREDENTIALS', 'wrong email or password');
+        return ok(200, {
+          token: 'tok',
+          expires_at: new Date(Date.now() + 3_600_000).toISOString(),
+          user: {
+            id: 1,
+            email: b.email,
+            name: 'Admin',
+            role: 'admin',
+            branch_scope: null,
+            status: 'active',
+            created_at: new Date().toISOString(),
+          },
+        });
       }
       if (route === 'POST /api/v1/detection/log') {
-        const cred = this.rows.credentials.find((c) => c.api_key === req.headers['x-api-key'] && c.api_secret === req.headers['x-api-secret']);
+        const cred = this.rows.credentials.find(
+          (c) => c.api_key === req.headers['x-api-key'] && c.api_secret === req.headers['x-api-secret'],
+        );
         if (!cred) throw new PantauError('UNAUTHENTICATED', 'unknown API key');
         const b = parse(DetectionLogBody);
         const device = this.rows.devices.find((d) => d.device_id === b.device_id);
-        if (!this.rows.branches.some((r) => r.id === b.branch_id)) throw new PantauError('UNKNOWN_BRANCH', 'no branch', { field: 'branch_id' });
+        if (!this.rows.branches.some((r) => r.id === b.branch_id))
+          throw new PantauError('UNKNOWN_BRANCH', 'no branch', { field: 'branch_id' });
         if (!device) throw new PantauError('UNKNOWN_DEVICE', 'no device', { field: 'device_id' });
-        if (device.branch_id !== b.branch_id) throw new PantauError('DEVICE_BRANCH_MISMATCH', 'other branch', { field: 'device_id' });
+        if (device.branch_id !== b.branch_id)
+          throw new PantauError('DEVICE_BRANCH_MISMATCH', 'other branch', { field: 'device_id' });
         const key = `${b.device_id}/${b.event_id}`;
         if (b.event_id && this.events.has(key)) return ok(200, { status: 'duplicate', job_id: 1 });
         this.events.add(key);
@@ -113,9 +147,15 @@ class FakePantau {
         return ok(202, { status: 'processing', job_id: this.detections.length });
       }
       if (route === 'POST /api/v1/devices/heartbeat') {
-        if (!this.rows.credentials.some((c) => c.api_key === req.headers['x-api-key'] && c.api_secret === req.headers['x-api-secret'])) throw new PantauError('UNAUTHENTICATED', 'unknown API key');
+        if (
+          !this.rows.credentials.some(
+            (c) => c.api_key === req.headers['x-api-key'] && c.api_secret === req.headers['x-api-secret'],
+          )
+        )
+          throw new PantauError('UNAUTHENTICATED', 'unknown API key');
         const b = parse(HeartbeatBody);
-        if (!this.rows.devices.some((d) => d.device_id === b.device_id)) throw new PantauError('UNKNOWN_DEVICE', 'no device', { field: 'device_id' });
+        if (!this.rows.devices.some((d) => d.device_id === b.device_id))
+          throw new PantauError('UNKNOWN_DEVICE', 'no device', { field: 'device_id' });
         this.heartbeats.push(b.device_id);
         return ok(200, { device_id: b.device_id, status: 'online', timeout_s: 60, cameras: [] });
       }
@@ -152,7 +192,16 @@ class FakePantau {
           return list('streams', 'branch_id');
         case 'POST /api/v1/streams': {
           const b = parse(StreamCreate);
-          const row = { ...stamp(), ...b, sub_url: b.sub_url ?? null, has_credentials: false, resolution: null, fps: null, status: 'unknown', last_checked_at: null };
+          const row = {
+            ...stamp(),
+            ...b,
+            sub_url: b.sub_url ?? null,
+            has_credentials: false,
+            resolution: null,
+            fps: null,
+            status: 'unknown',
+            last_checked_at: null,
+          };
           this.rows.streams.push(row);
           return ok(201, row);
         }
@@ -166,7 +215,13 @@ class FakePantau {
         }
         case 'POST /api/v1/credentials': {
           const b = parse(CredentialCreate);
-          const row = { ...stamp(), credential_name: b.credential_name, api_key: `pk_${this.nextId}`, api_secret: `sk_${this.nextId}`, expires_at: null };
+          const row = {
+            ...stamp(),
+            credential_name: b.credential_name,
+            api_key: `pk_${this.nextId}`,
+            api_secret: `sk_${this.nextId}`,
+            expires_at: null,
+          };
           this.rows.credentials.push(row);
           return ok(201, row);
         }
@@ -188,7 +243,10 @@ async function ourRtspServers(): Promise<string[]> {
   return stdout
     .split('\n')
     .map((l) => l.trim().split(/\s+/))
-    .filter((f) => f[1] === String(process.pid) && f.join(' ').includes('rtsp-server.py') && f.join(' ').includes('Bandung Lobby'))
+    .filter(
+      (f) =>
+        f[1] === String(process.pid) && f.join(' ').includes('rtsp-server.py') && f.join(' ').includes('Bandung Lobby'),
+    )
     .map((f) => f.join(' '));
 }
 
@@ -212,28 +270,43 @@ describe('registerDemoOrganisation', () => {
     api = new FakePantau();
     const baseUrl = await api.listen();
     const client = new ApiClient({ baseUrl });
-    await client.login(ADMIN.email, ADMIN.password);
+    await client.login({ email: ADMIN.email, password: ADMIN.password });
     const plan = planDemoCameras(4);
     const urls = plan.map((c) => `rtsp://127.0.0.1:8554/cam${c.index}`);
 
     const first = await registerDemoOrganisation({ client, plan, urls });
     const created = (p: string) => api.posts(`/api/v1/${p}`);
-    expect(['groups', 'branches', 'devices', 'streams', 'layouts', 'credentials'].map(created)).toEqual([2, 2, 4, 4, 1, 1]);
-    expect(first.groups.map((g) => [g.province_code, g.province_name])).toEqual([['JK', 'DKI Jakarta'], ['JB', 'Jawa Barat']]);
-    expect(first.branches.map((b) => [b.branch_code, b.city, b.timezone])).toEqual([['JKT-01', 'Jakarta', 'Asia/Jakarta'], ['BDG-01', 'Bandung', 'Asia/Jakarta']]);
+    expect(['groups', 'branches', 'devices', 'streams', 'layouts', 'credentials'].map(created)).toEqual([
+      2, 2, 4, 4, 1, 1,
+    ]);
+    expect(first.groups.map((g) => [g.province_code, g.province_name])).toEqual([
+      ['JK', 'DKI Jakarta'],
+      ['JB', 'Jawa Barat'],
+    ]);
+    expect(first.branches.map((b) => [b.branch_code, b.city, b.timezone])).toEqual([
+      ['JKT-01', 'Jakarta', 'Asia/Jakarta'],
+      ['BDG-01', 'Bandung', 'Asia/Jakarta'],
+    ]);
     expect(first.cameras.map((c) => [c.device_id, c.branch_id, c.url])).toEqual([
       ['cam-jkt-01', first.branches[0]?.id, urls[0]],
       ['cam-jkt-02', first.branches[0]?.id, urls[1]],
       ['cam-bdg-01', first.branches[1]?.id, urls[2]],
       ['cam-bdg-02', first.branches[1]?.id, urls[3]],
     ]);
-    expect(api.rows.streams.map((s) => [s.device_id, s.protocol, s.main_url, s.sub_url])).toEqual(plan.map((c, i) => [c.device_id, 'rtsp', urls[i], urls[i]]));
+    expect(api.rows.streams.map((s) => [s.device_id, s.protocol, s.main_url, s.sub_url])).toEqual(
+      plan.map((c, i) => [c.device_id, 'rtsp', urls[i], urls[i]]),
+    );
     expect(api.rows.devices.every((d) => d.device_type === 'camera')).toBe(true);
     expect(api.requests.find((r) => r.path === '/api/v1/layouts' && r.method === 'POST')?.body).toEqual({
       layout_name: 'Demo wall',
       layout_type: '4',
       is_default: true,
-      positions: first.cameras.map((c, i) => ({ position_number: i + 1, stream_id: c.stream_id, position_name: c.device_name, quality: 'sub' })),
+      positions: first.cameras.map((c, i) => ({
+        position_number: i + 1,
+        stream_id: c.stream_id,
+        position_name: c.device_name,
+        quality: 'sub',
+      })),
     });
     expect(first.credential.api_secret).toBeTruthy();
 
@@ -250,14 +323,17 @@ describe('registerDemoOrganisation', () => {
   it('reuses a row that someone created between its list and its create (409)', async () => {
     api = new FakePantau();
     const client = new ApiClient({ baseUrl: await api.listen() });
-    await client.login(ADMIN.email, ADMIN.password);
+    await client.login({ email: ADMIN.email, password: ADMIN.password });
     const plan = planDemoCameras(2);
     const urls = ['rtsp://127.0.0.1:8554/cam1', 'rtsp://127.0.0.1:8554/cam2'];
     await registerDemoOrganisation({ client, plan, urls });
     api.hideOnce.add('/api/v1/groups');
     api.hideOnce.add('/api/v1/devices');
     const again = await registerDemoOrganisation({ client, plan, urls });
-    expect(api.requests.filter((r) => r.status === 409).map((r) => r.path)).toEqual(['/api/v1/groups', '/api/v1/devices']);
+    expect(api.requests.filter((r) => r.status === 409).map((r) => r.path)).toEqual([
+      '/api/v1/groups',
+      '/api/v1/devices',
+    ]);
     expect(again.groups.map((g) => g.province_code)).toEqual(['JK', 'JB']);
     expect(api.rows.groups).toHaveLength(2);
   });
@@ -265,7 +341,7 @@ describe('registerDemoOrganisation', () => {
   it('warns when a stored stream points at another URL', async () => {
     api = new FakePantau();
     const client = new ApiClient({ baseUrl: await api.listen() });
-    await client.login(ADMIN.email, ADMIN.password);
+    await client.login({ email: ADMIN.email, password: ADMIN.password });
     const plan = planDemoCameras(1);
     await registerDemoOrganisation({ client, plan, urls: ['rtsp://127.0.0.1:8554/cam1'] });
     const { logger, lines } = recordingLogger();
@@ -292,9 +368,16 @@ describe('startDetectionPoster over HTTP', () => {
     api = new FakePantau();
     const baseUrl = await api.listen();
     const admin = new ApiClient({ baseUrl });
-    await admin.login(ADMIN.email, ADMIN.password);
-    const org = await registerDemoOrganisation({ client: admin, plan: planDemoCameras(4), urls: [1, 2, 3, 4].map((i) => `rtsp://127.0.0.1:8554/cam${i}`) });
-    const device = new ApiClient({ baseUrl, apiKey: { key: org.credential.api_key, secret: org.credential.api_secret } });
+    await admin.login({ email: ADMIN.email, password: ADMIN.password });
+    const org = await registerDemoOrganisation({
+      client: admin,
+      plan: planDemoCameras(4),
+      urls: [1, 2, 3, 4].map((i) => `rtsp://127.0.0.1:8554/cam${i}`),
+    });
+    const device = new ApiClient({
+      baseUrl,
+      apiKey: { key: org.credential.api_key, secret: org.credential.api_secret },
+    });
     const poster = startDetectionPoster({ client: device, targets: org.cameras, rate: 50, random: seeded(42) });
     const t0 = performance.now();
     await sleep(1_300);
@@ -325,7 +408,21 @@ describe('runSimulate', () => {
     expect(inWindow).toBeGreaterThanOrEqual(7); // 10/s over a 1 s window
     expect(inWindow).toBeLessThanOrEqual(13);
     // Playable: the first camera answers over RTSP while detections flow.
-    const { stdout } = await run('ffprobe', ['-v', 'error', '-rtsp_transport', 'tcp', '-show_entries', 'stream=codec_name,width,height', '-of', 'csv=p=0', urls[0] as string], { timeout: 15_000 });
+    const { stdout } = await run(
+      'ffprobe',
+      [
+        '-v',
+        'error',
+        '-rtsp_transport',
+        'tcp',
+        '-show_entries',
+        'stream=codec_name,width,height',
+        '-of',
+        'csv=p=0',
+        urls[0] as string,
+      ],
+      { timeout: 15_000 },
+    );
     expect(stdout.trim()).toBe('h264,640,360');
     await sim.stop();
     const stats = sim.stats();
@@ -333,14 +430,23 @@ describe('runSimulate', () => {
     expect(stats.failed).toBe(0);
     expect(stats.accepted).toBe(api.detections.length);
     // each camera sent its heartbeat at once (the next is 15 s later)
-    expect([...api.heartbeats].sort()).toEqual(planDemoCameras(4).map((c) => c.device_id).sort());
+    expect([...api.heartbeats].sort()).toEqual(
+      planDemoCameras(4)
+        .map((c) => c.device_id)
+        .sort(),
+    );
     expect(await ourRtspServers()).toEqual([]);
     expect(lines.filter((l) => l.level !== 'info')).toEqual([]);
 
     const before = api.requests.length;
     sim = await runSimulate({ serverUrl, ...ADMIN, cameras: 4, rate: 0, rtspPort: port, logger });
     expect(sim.cameraServer.urls).toEqual(urls);
-    expect(api.requests.slice(before).filter((r) => r.method === 'POST' && r.path !== '/api/v1/devices/heartbeat').map((r) => r.path)).toEqual(['/api/v1/auth/login', '/api/v1/credentials']);
+    expect(
+      api.requests
+        .slice(before)
+        .filter((r) => r.method === 'POST' && r.path !== '/api/v1/devices/heartbeat')
+        .map((r) => r.path),
+    ).toEqual(['/api/v1/auth/login', '/api/v1/credentials']);
     expect(lines.filter((l) => l.level !== 'info')).toEqual([]);
   }, 40_000);
 
@@ -350,14 +456,23 @@ describe('runSimulate', () => {
     const port = api.port;
     await api.close();
     setTimeout(() => void api.listen(port), 800);
-    sim = await runSimulate({ serverUrl: `http://127.0.0.1:${port}`, ...ADMIN, cameras: 1, rate: 0, rtspPort: 0, serverWaitMs: 10_000 });
+    sim = await runSimulate({
+      serverUrl: `http://127.0.0.1:${port}`,
+      ...ADMIN,
+      cameras: 1,
+      rate: 0,
+      rtspPort: 0,
+      serverWaitMs: 10_000,
+    });
     expect(api.posts('/api/v1/credentials')).toBe(1);
   }, 30_000);
 
   it('rejects a wrong password and leaves no camera server behind', async () => {
     api = new FakePantau();
     const serverUrl = await api.listen();
-    await expect(runSimulate({ serverUrl, email: ADMIN.email, password: 'wrong', cameras: 2, rtspPort: 0 })).rejects.toMatchObject({ code: 'INVALID_CREDENTIALS' });
+    await expect(
+      runSimulate({ serverUrl, email: ADMIN.email, password: 'wrong', cameras: 2, rtspPort: 0 }),
+    ).rejects.toMatchObject({ code: 'INVALID_CREDENTIALS' });
     expect(await ourRtspServers()).toEqual([]);
   }, 30_000);
 });

@@ -7,13 +7,7 @@ import { DEFAULT_RTSP_PORT, startCameraServer, type CameraServer } from './camer
 import { planDemoCameras, registerDemoOrganisation, type DemoOrganisation } from './demo-organisation.js';
 import { startDetectionPoster, type DetectionPoster, type DetectionPosterStats } from './detection-poster.js';
 import { cameraHeartbeats, startHeartbeatSender, type HeartbeatSender } from './heartbeat-sender.js';
-
-/** Logging the simulator needs; a pino logger and `console` both fit. */
-export interface SimulatorLogger {
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
+import { silentLogger, type SimulatorLogger } from './simulator-logger.js';
 
 export interface SimulateOptions {
   /** Base URL of the Pantau server, e.g. `http://127.0.0.1:8080`. */
@@ -54,8 +48,6 @@ export interface Simulation {
   stop(): Promise<void>;
 }
 
-const silentLogger: SimulatorLogger = { info: () => {}, warn: () => {}, error: () => {} };
-
 /**
  * Starts the cameras, registers the demo organisation through the public API (signing in as
  * `email`, waiting up to `serverWaitMs` for the server to come up), then posts detections
@@ -92,7 +84,13 @@ export async function runSimulate(opts: SimulateOptions): Promise<Simulation> {
   try {
     const admin = new ApiClient({ baseUrl: opts.serverUrl });
     await signIn(admin, opts.email, opts.password, opts.serverWaitMs ?? 30_000, logger);
-    organisation = await registerDemoOrganisation({ client: admin, plan, urls: cameraServer.urls, subUrls: cameraServer.subUrls, logger });
+    organisation = await registerDemoOrganisation({
+      client: admin,
+      plan,
+      urls: cameraServer.urls,
+      subUrls: cameraServer.subUrls,
+      logger,
+    });
     const device = new ApiClient({
       baseUrl: opts.serverUrl,
       apiKey: { key: organisation.credential.api_key, secret: organisation.credential.api_secret },
@@ -106,7 +104,11 @@ export async function runSimulate(opts: SimulateOptions): Promise<Simulation> {
     // every 15 s, so the demo fleet shows online on the fleet board
     // a camera switched off (`off N` on stdin) stops sending, as a real one would
     const cameras = organisation.cameras;
-    heartbeats = startHeartbeatSender({ client: device, reports: () => cameraHeartbeats(cameras.filter((c) => cameraServer.isOnline(c.index))), logger });
+    heartbeats = startHeartbeatSender({
+      client: device,
+      reports: () => cameraHeartbeats(cameras.filter((c) => cameraServer.isOnline(c.index))),
+      logger,
+    });
   } catch (err) {
     await cameraServer.stop();
     throw err;
@@ -114,7 +116,10 @@ export async function runSimulate(opts: SimulateOptions): Promise<Simulation> {
   logger.info({ rate, cameras: organisation.cameras.map((c) => c.device_id) }, 'posting simulated detections');
 
   const statsIntervalMs = opts.statsIntervalMs ?? 10_000;
-  const statsTimer = statsIntervalMs > 0 && rate > 0 ? setInterval(() => logger.info({ ...poster.stats() }, 'simulated detections'), statsIntervalMs) : undefined;
+  const statsTimer =
+    statsIntervalMs > 0 && rate > 0
+      ? setInterval(() => logger.info({ ...poster.stats() }, 'simulated detections'), statsIntervalMs)
+      : undefined;
   statsTimer?.unref();
 
   let stopped: Promise<void> | undefined;
@@ -135,12 +140,18 @@ export async function runSimulate(opts: SimulateOptions): Promise<Simulation> {
 }
 
 /** Signs in, retrying every 500 ms while the server is unreachable, for up to `waitMs`. */
-async function signIn(client: ApiClient, email: string, password: string, waitMs: number, logger: SimulatorLogger): Promise<void> {
+async function signIn(
+  client: ApiClient,
+  email: string,
+  password: string,
+  waitMs: number,
+  logger: SimulatorLogger,
+): Promise<void> {
   const deadline = Date.now() + waitMs;
   let told = false;
   for (;;) {
     try {
-      await client.login(email, password);
+      await client.login({ email: email, password: password });
       return;
     } catch (err) {
       if (!(err instanceof PantauError && err.code === 'UNAVAILABLE') || Date.now() >= deadline) throw err;

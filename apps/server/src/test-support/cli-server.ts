@@ -16,8 +16,14 @@ export const PANTAU_BIN = path.resolve(import.meta.dirname, '../../bin/pantau.js
  * @returns the base URL (`http://127.0.0.1:<port>`) and the child process (the caller kills it)
  * @throws Error (rejects) when the process exits first, with what it printed
  */
-export function spawnServer(dataDir: string, track?: (child: ChildProcess) => void): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [PANTAU_BIN, 'serve', '--port', '0', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PANTAU_LOG_LEVEL: 'info' } });
+export function spawnServer(
+  dataDir: string,
+  track?: (child: ChildProcess) => void,
+): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, [PANTAU_BIN, 'serve', '--port', '0', '--data-dir', dataDir], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, PANTAU_LOG_LEVEL: 'info' },
+  });
   track?.(child);
   return new Promise((resolve, reject) => {
     let out = '';
@@ -32,5 +38,21 @@ export function spawnServer(dataDir: string, track?: (child: ChildProcess) => vo
 
 /** Create an admin (`a@test.local` / `password1`) in `dataDir` through the CLI. @returns the CLI's exit status and output */
 export function createCliAdmin(dataDir: string): { status: number | null; stdout: string; stderr: string } {
-  return spawnSync(process.execPath, [PANTAU_BIN, 'users', 'create', '--email', 'a@test.local', '--password', 'password1', '--role', 'admin', '--data-dir', dataDir], { encoding: 'utf8' });
+  return spawnSync(
+    process.execPath,
+    [
+      PANTAU_BIN,
+      'users',
+      'create',
+      '--email',
+      'a@test.local',
+      '--password',
+      'password1',
+      '--role',
+      'admin',
+      '--data-dir',
+      dataDir,
+    ],
+    { encoding: 'utf8' },
+  );
 }

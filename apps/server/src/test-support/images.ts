@@ -7,7 +7,11 @@ import zlib from 'node:zlib';
 import sharp from 'sharp';
 
 /** A picture with shapes and text, encoded as `format`. */
-export async function testPicture(width: number, height: number, format: 'jpeg' | 'png' | 'webp' = 'jpeg'): Promise<Buffer> {
+export async function testPicture(
+  width: number,
+  height: number,
+  format: 'jpeg' | 'png' | 'webp' = 'jpeg',
+): Promise<Buffer> {
   const svg = Buffer.from(
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">` +
       `<rect width="100%" height="100%" fill="#2b4a6f"/>` +
@@ -16,7 +20,11 @@ export async function testPicture(width: number, height: number, format: 'jpeg' 
       `</svg>`,
   );
   const img = sharp(svg);
-  return format === 'jpeg' ? img.jpeg({ quality: 90 }).toBuffer() : format === 'png' ? img.png().toBuffer() : img.webp().toBuffer();
+  return format === 'jpeg'
+    ? img.jpeg({ quality: 90 }).toBuffer()
+    : format === 'png'
+      ? img.png().toBuffer()
+      : img.webp().toBuffer();
 }
 
 function chunk(type: string, data: Buffer): Buffer {
@@ -36,5 +44,10 @@ export function pngBomb(width: number, height: number): Buffer {
   ihdr[8] = 8; // bit depth
   ihdr[9] = 0; // greyscale
   const raw = Buffer.alloc((width + 1) * height); // filter byte 0 + zero pixels per row
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(raw, { level: 9 })), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', zlib.deflateSync(raw, { level: 9 })),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }

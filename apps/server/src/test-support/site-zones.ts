@@ -7,7 +7,7 @@ import { migrate, openDatabase, type Db } from '../db/database.js';
 import { SyncExecutor } from '../db/sync-executor.js';
 import { BranchZoneRepository } from '../repositories/branch-zone-repository.js';
 import { DeliverySummary } from '../services/notifications/delivery-summary.js';
-import { DeliverySummaryRepository } from '../services/notifications/delivery-summary-repository.js';
+import { DeliverySummaryRepository } from '../repositories/delivery-summary-repository.js';
 import { tempDataDir } from './harness.js';
 
 /** A summary row as read back (the columns the tests look at). */
@@ -49,7 +49,11 @@ export async function siteZoneRig(serverZone = 'Asia/Jakarta'): Promise<SiteZone
   await migrate(db);
   const exec = new SyncExecutor(db.sqlite);
   const now = new Date().toISOString();
-  db.sqlite.prepare(`INSERT INTO company_groups (province_code, province_name, group_name, updated_at) VALUES ('ID', 'Indonesia', 'Indonesia', ?)`).run(now);
+  db.sqlite
+    .prepare(
+      `INSERT INTO company_groups (province_code, province_name, group_name, updated_at) VALUES ('ID', 'Indonesia', 'Indonesia', ?)`,
+    )
+    .run(now);
   return {
     db,
     exec,
@@ -57,8 +61,15 @@ export async function siteZoneRig(serverZone = 'Asia/Jakarta'): Promise<SiteZone
     zones: new BranchZoneRepository(db.kysely, exec),
     logger: pino({ level: 'silent' }),
     addBranch: (code, zone) =>
-      Number(db.sqlite.prepare(`INSERT INTO company_branches (group_id, branch_code, branch_name, city, timezone, updated_at) VALUES (1, ?, ?, ?, ?, ?)`).run(code, code, code, zone, now).lastInsertRowid),
-    setZone: (id, zone) => void db.sqlite.prepare(`UPDATE company_branches SET timezone = ? WHERE id = ?`).run(zone, id),
+      Number(
+        db.sqlite
+          .prepare(
+            `INSERT INTO company_branches (group_id, branch_code, branch_name, city, timezone, updated_at) VALUES (1, ?, ?, ?, ?, ?)`,
+          )
+          .run(code, code, code, zone, now).lastInsertRowid,
+      ),
+    setZone: (id, zone) =>
+      void db.sqlite.prepare(`UPDATE company_branches SET timezone = ? WHERE id = ?`).run(zone, id),
     deleteBranch: (id) => void db.sqlite.prepare(`DELETE FROM company_branches WHERE id = ?`).run(id),
     deliver: (branchId, queuedAt, status = 'sent') => {
       const sentAt = status === 'sent' ? new Date(Date.parse(queuedAt) + 1500).toISOString() : null;
@@ -70,7 +81,11 @@ export async function siteZoneRig(serverZone = 'Asia/Jakarta'): Promise<SiteZone
         .run(branchId, branchId === null ? 'test' : 'alert', status, queuedAt, sentAt, queuedAt);
     },
     rows: (date) =>
-      db.sqlite.prepare(`SELECT date, branch_id, provider, total, sent, pending, attempts FROM whatsapp_delivery_summary WHERE date = ? ORDER BY branch_id`).all(date) as SummaryRowSeen[],
+      db.sqlite
+        .prepare(
+          `SELECT date, branch_id, provider, total, sent, pending, attempts FROM whatsapp_delivery_summary WHERE date = ? ORDER BY branch_id`,
+        )
+        .all(date) as SummaryRowSeen[],
     close: () => db.close(),
   };
 }

@@ -130,7 +130,15 @@ export class WhatsAppStandIn {
     const path = (req.url ?? '/').split('?')[0]!;
     const body = await parseBody(req, raw);
     const isSend = path.endsWith('/messages') || path === '/send';
-    const rec: StandInRequest = { method: req.method ?? 'GET', path, headers: req.headers, body, mode: this.mode, messageId: null, at: Date.now() };
+    const rec: StandInRequest = {
+      method: req.method ?? 'GET',
+      path,
+      headers: req.headers,
+      body,
+      mode: this.mode,
+      messageId: null,
+      at: Date.now(),
+    };
     this.requests.push(rec);
     const json = (status: number, data: unknown, headers: Record<string, string> = {}) => {
       res.writeHead(status, { 'content-type': 'application/json', ...headers });
@@ -143,7 +151,11 @@ export class WhatsAppStandIn {
       case 'fail':
         return json(500, { error: { message: 'stand-in: internal error', type: 'OAuthException', code: 1 } });
       case 'rate-limit':
-        return json(429, { error: { message: 'stand-in: rate limit hit', code: 130429 } }, { 'retry-after': String(this.retryAfterS) });
+        return json(
+          429,
+          { error: { message: 'stand-in: rate limit hit', code: 130429 } },
+          { 'retry-after': String(this.retryAfterS) },
+        );
       case 'reject':
         return json(400, { error: { message: 'stand-in: message undeliverable', code: 131026 } });
       case 'down':
@@ -155,7 +167,8 @@ export class WhatsAppStandIn {
     const id = path === '/send' ? String(++this.seq) : `wamid.standin.${++this.seq}`;
     rec.messageId = id;
     if (this.beforeAnswer) await this.beforeAnswer(id);
-    if (path === '/send') return json(200, { status: true, detail: 'success! message in queue', id: [id], process: 'pending' });
+    if (path === '/send')
+      return json(200, { status: true, detail: 'success! message in queue', id: [id], process: 'pending' });
     const to = (body as { to?: string } | null)?.to ?? '';
     return json(200, { messaging_product: 'whatsapp', contacts: [{ input: to, wa_id: to }], messages: [{ id }] });
   }
@@ -171,7 +184,11 @@ async function parseBody(req: http.IncomingMessage, raw: Buffer): Promise<unknow
     }
   }
   if (type.includes('multipart/form-data') || type.includes('application/x-www-form-urlencoded')) {
-    const form = await new Request('http://stand-in/', { method: 'POST', headers: { 'content-type': type }, body: new Uint8Array(raw) }).formData();
+    const form = await new Request('http://stand-in/', {
+      method: 'POST',
+      headers: { 'content-type': type },
+      body: new Uint8Array(raw),
+    }).formData();
     const out: Record<string, string> = {};
     for (const [k, v] of form) out[k] = typeof v === 'string' ? v : `<file ${v.name} (${v.size})>`;
     return out;

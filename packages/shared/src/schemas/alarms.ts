@@ -11,11 +11,8 @@
  */
 import { z } from 'zod';
 import { Id, IsoDateTime, PageMeta, PageQuery } from './common.js';
+import { AlarmFields, AlarmState, EventLog } from './events.js';
 import { PhoneNumber } from './notifications.js';
-
-/** Where an alarm is in its workflow. */
-export const AlarmState = z.enum(['new', 'acknowledged', 'closed']);
-export type AlarmState = z.infer<typeof AlarmState>;
 
 /** What a timeline entry records (`created` is the event itself). */
 export const AlarmAction = z.enum(['created', 'acknowledged', 'closed', 'escalated', 'note']);
@@ -29,21 +26,6 @@ export const ALARM_BULK_MAX = 500;
 
 /** An operator's note: trimmed, 1..1000 characters. */
 export const AlarmNote = z.string().trim().min(1).max(ALARM_NOTE_MAX);
-
-/**
- * The alarm columns of an event-log row (merged into `EventLog`; optional there so that a row
- * without them reads as a `new`, never-escalated alarm). Names are user display names.
- */
-export const AlarmFields = z.object({
-  alarm_state: AlarmState.optional(),
-  acknowledged_by_name: z.string().nullable().optional(),
-  closed_by: Id.nullable().optional(),
-  closed_by_name: z.string().nullable().optional(),
-  closed_at: IsoDateTime.nullable().optional(),
-  /** When the alarm escalated (still `new` past its branch's time); null = not escalated. */
-  escalated_at: IsoDateTime.nullable().optional(),
-});
-export type AlarmFields = z.infer<typeof AlarmFields>;
 
 /** `:event_id` of the alarm routes (the event-log id). */
 export const AlarmParams = z.object({ event_id: z.coerce.number().int().positive() });
@@ -63,30 +45,14 @@ export const AlarmBulkBody = z
     note: AlarmNote.optional(),
   })
   .strict()
-  .refine((b) => new Set(b.event_ids).size === b.event_ids.length, { message: 'each event id at most once', path: ['event_ids'] });
+  .refine((b) => new Set(b.event_ids).size === b.event_ids.length, {
+    message: 'each event id at most once',
+    path: ['event_ids'],
+  });
 export type AlarmBulkBody = z.infer<typeof AlarmBulkBody>;
 
-/** An alarm: the event and its workflow columns, every one present. */
-export const Alarm = z.object({
-  id: Id,
-  event_type: z.string(),
-  branch_id: Id,
-  branch_name: z.string(),
-  device_id: z.string(),
-  device_name: z.string(),
-  re_id: z.string(),
-  detected_count: z.int(),
-  event_timestamp: IsoDateTime,
-  created_at: IsoDateTime,
-  alarm_state: AlarmState,
-  acknowledged_by: Id.nullable(),
-  acknowledged_by_name: z.string().nullable(),
-  acknowledged_at: IsoDateTime.nullable(),
-  closed_by: Id.nullable(),
-  closed_by_name: z.string().nullable(),
-  closed_at: IsoDateTime.nullable(),
-  escalated_at: IsoDateTime.nullable(),
-});
+/** An alarm: the event and its workflow columns, every one present (no snapshot: the feed's concern). */
+export const Alarm = EventLog.omit({ snapshot: true }).extend(AlarmFields.required().shape);
 export type Alarm = z.infer<typeof Alarm>;
 
 /** One result of a bulk acknowledge, in the order of `event_ids`. */
@@ -108,7 +74,10 @@ export const AlarmFilter = PageQuery.omit({ q: true }).extend({
   state: AlarmState.optional(),
   branch_id: z.coerce.number().int().positive().optional(),
   /** `true`: only escalated alarms. */
-  escalated: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  escalated: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
 });
 export type AlarmFilter = z.input<typeof AlarmFilter>;
 

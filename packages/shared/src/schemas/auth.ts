@@ -54,14 +54,16 @@ export const UserCreate = z.object({
 export type UserCreate = z.input<typeof UserCreate>;
 
 /** `PATCH /api/v1/users/:id` (admin): any subset. Disabling ends the user's sessions. */
-export const UserUpdate = z.object({
-  name: z.string().trim().min(1).max(128).optional(),
-  role: Role.optional(),
-  scope_all: z.boolean().optional(),
-  scope_group_ids: z.array(Id).max(1000).optional(),
-  scope_branch_ids: z.array(Id).max(10_000).optional(),
-  status: UserStatus.optional(),
-}).strict();
+export const UserUpdate = z
+  .object({
+    name: z.string().trim().min(1).max(128).optional(),
+    role: Role.optional(),
+    scope_all: z.boolean().optional(),
+    scope_group_ids: z.array(Id).max(1000).optional(),
+    scope_branch_ids: z.array(Id).max(10_000).optional(),
+    status: UserStatus.optional(),
+  })
+  .strict();
 export type UserUpdate = z.infer<typeof UserUpdate>;
 
 /** `GET /api/v1/users` filters. */
@@ -77,7 +79,11 @@ export const PasswordChange = z.object({ current_password: z.string().min(1).max
 export const SetupState = z.object({ needs_setup: z.boolean() });
 
 /** `POST /api/v1/setup`: the first admin; refused (409) once any user exists. */
-export const SetupBody = z.object({ email: z.email().max(254), name: z.string().trim().min(1).max(128), password: NewPassword });
+export const SetupBody = z.object({
+  email: z.email().max(254),
+  name: z.string().trim().min(1).max(128),
+  password: NewPassword,
+});
 
 /** One audit record: who did what to which record, before and after (secrets masked). */
 export const AuditEntry = z.object({
@@ -112,10 +118,20 @@ export const LoginResult = z.object({
 export type LoginResult = z.infer<typeof LoginResult>;
 
 /** What an API credential may do. */
-export const CredentialPermission = z.enum(['detections:write', 'detections:read', 'devices:heartbeat', 'reports:read']);
+export const CredentialPermission = z.enum([
+  'detections:write',
+  'detections:read',
+  'devices:heartbeat',
+  'reports:read',
+]);
 export type CredentialPermission = z.infer<typeof CredentialPermission>;
 /** The default set: a device's full read/write permissions (DESIGN S7). */
-export const DEFAULT_CREDENTIAL_PERMISSIONS: CredentialPermission[] = ['detections:write', 'detections:read', 'devices:heartbeat', 'reports:read'];
+export const DEFAULT_CREDENTIAL_PERMISSIONS: CredentialPermission[] = [
+  'detections:write',
+  'detections:read',
+  'devices:heartbeat',
+  'reports:read',
+];
 
 /**
  * A credential's state. `inactive` is suspended: refused like a revoked key, but it can be made
@@ -162,7 +178,13 @@ export const CredentialUpdate = z
 export type CredentialUpdate = z.infer<typeof CredentialUpdate>;
 
 /** `POST /api/v1/credentials/:id/rotate`: a new secret; the old one keeps working for `grace_seconds` (default 1 h, at most 7 days). */
-export const CredentialRotate = z.object({ grace_seconds: z.int().min(0).max(7 * 86_400).default(3600) });
+export const CredentialRotate = z.object({
+  grace_seconds: z
+    .int()
+    .min(0)
+    .max(7 * 86_400)
+    .default(3600),
+});
 
 /** A credential as listed: never its secret. */
 export const Credential = z.object({
@@ -187,7 +209,10 @@ export const Credential = z.object({
 export type Credential = z.infer<typeof Credential>;
 
 /** `GET /api/v1/credentials` filters. */
-export const CredentialFilter = PageQuery.extend({ status: CredentialStatus.optional(), branch_id: z.coerce.number().int().positive().optional() });
+export const CredentialFilter = PageQuery.extend({
+  status: CredentialStatus.optional(),
+  branch_id: z.coerce.number().int().positive().optional(),
+});
 
 /** Answered once at creation or rotation: the only time the secret is ever shown. */
 export const CredentialCreated = z.object({

@@ -6,6 +6,9 @@ import { z } from 'zod';
 /** A database row id: positive integer. */
 export const Id = z.int().positive();
 
+/** Path parameter `:id` of every entity route. */
+export const IdParams = z.object({ id: z.coerce.number().int().positive() });
+
 /** ISO-8601 date-time with an offset or `Z`, e.g. `2026-11-21T10:15:00.000+07:00`. */
 export const IsoDateTime = z.iso.datetime({ offset: true });
 
@@ -66,3 +69,13 @@ export interface Paged<T> {
   items: T[];
   meta: PageMeta;
 }
+
+/** `data` of a deletion: `{ deleted: true }`. */
+export const Deleted = z.object({ deleted: z.literal(true) });
+export type Deleted = z.infer<typeof Deleted>;
+/** The `data` a deletion answers with. */
+export const DELETED: Deleted = { deleted: true };
+
+/** `data` of an action with nothing else to say: `{ ok: true }`. */
+export const Ok = z.object({ ok: z.literal(true) });
+export type Ok = z.infer<typeof Ok>;

@@ -4,13 +4,17 @@
 import { z } from 'zod';
 import { Id, IsoDateTime } from './common.js';
 import { DeviceExternalId } from './organisation.js';
-import { AlarmFields } from './alarms.js';
 
 /** Upper bound of `detection_data` once serialised as JSON, in bytes. */
 export const DETECTION_DATA_MAX_BYTES = 16 * 1024;
 
 /** A re-identification id as the edge model emits it. */
-export const ReId = z.string().trim().min(1).max(128).regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces');
+export const ReId = z
+  .string()
+  .trim()
+  .min(1)
+  .max(128)
+  .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces');
 
 /** Body of `POST /api/v1/detection/log`. */
 export const DetectionLogBody = z.object({
@@ -29,8 +33,24 @@ export const DetectionLogBody = z.object({
       message: `larger than ${DETECTION_DATA_MAX_BYTES} bytes as JSON`,
     })
     .optional(),
+  /**
+   * What the edge model saw of the person (clothing colours, carried items, an embedding…),
+   * ≤ 16 KiB as JSON; the latest sent is kept on the person and shown on their page.
+   */
+  appearance_features: z
+    .record(z.string(), z.unknown())
+    .refine((d) => new TextEncoder().encode(JSON.stringify(d)).length <= DETECTION_DATA_MAX_BYTES, {
+      message: `larger than ${DETECTION_DATA_MAX_BYTES} bytes as JSON`,
+    })
+    .optional(),
   /** Client idempotency key: a repeated (device_id, event_id) is not counted twice. */
-  event_id: z.string().trim().min(1).max(128).regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces').optional(),
+  event_id: z
+    .string()
+    .trim()
+    .min(1)
+    .max(128)
+    .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces')
+    .optional(),
 });
 export type DetectionLogBody = z.infer<typeof DetectionLogBody>;
 
@@ -64,35 +84,10 @@ export const Person = z.object({
   total_actual_count: z.int(),
   /** Number of distinct branches the person was seen at. */
   total_detection_branch_count: z.int(),
+  /** An operator's note on the person (watchlist reason, who they are), or null. */
+  note: z.string().nullable(),
+  /** The latest appearance features a device sent for the person, or null. */
+  appearance_features: z.record(z.string(), z.unknown()).nullable(),
   branches: z.array(PersonBranchSummary),
 });
 export type Person = z.infer<typeof Person>;
-
-/** One row of the event log (and the `data` of a `detection_update` event). */
-export const EventLog = z.object({
-  id: Id,
-  event_type: z.string(),
-  branch_id: Id,
-  branch_name: z.string(),
-  device_id: z.string(),
-  device_name: z.string(),
-  re_id: z.string(),
-  detected_count: z.int(),
-  event_timestamp: IsoDateTime,
-  created_at: IsoDateTime,
-  acknowledged_by: Id.nullable(),
-  acknowledged_at: IsoDateTime.nullable(),
-  /** The alarm workflow (schemas/alarms.ts); absent = a `new` alarm. */
-  ...AlarmFields.shape,
-  /** The event's snapshot image (S5): `pending` while the image job runs, `ready` once `GET /events/:id/snapshot` has links; null/absent = none posted. */
-  snapshot: z.enum(['pending', 'ready']).nullable().optional(),
-});
-export type EventLog = z.infer<typeof EventLog>;
-
-/** `GET /api/v1/events?branch_id=&limit=&before_id=` newest first. */
-export const EventListQuery = z.object({
-  branch_id: z.coerce.number().int().positive().optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-  before_id: z.coerce.number().int().positive().optional(),
-});
-export type EventListQuery = z.infer<typeof EventListQuery>;

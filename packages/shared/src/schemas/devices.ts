@@ -13,7 +13,10 @@ export const HeartbeatBody = z.object({
   /** Default `online`; `maintenance` to say so on purpose. */
   status: z.enum(['online', 'maintenance']).optional(),
   /** An NVR's report on its cameras. */
-  cameras: z.array(z.object({ device_id: DeviceExternalId, status: z.enum(['online', 'offline']) })).max(256).optional(),
+  cameras: z
+    .array(z.object({ device_id: DeviceExternalId, status: DeviceStatus.exclude(['maintenance']) }))
+    .max(256)
+    .optional(),
 });
 export type HeartbeatBody = z.infer<typeof HeartbeatBody>;
 
@@ -87,13 +90,3 @@ export const CountingRow = z.object({
   unique_persons: z.int(),
 });
 export type CountingRow = z.infer<typeof CountingRow>;
-
-/** A device's status change, as recorded. */
-export const DeviceStatusChange = z.object({
-  device_id: z.string(),
-  branch_id: Id,
-  from_status: DeviceStatus.nullable(),
-  to_status: DeviceStatus,
-  reason: z.string(),
-  changed_at: IsoDateTime,
-});

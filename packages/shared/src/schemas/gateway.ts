@@ -4,12 +4,14 @@
  */
 import { z } from 'zod';
 import { Id } from './common.js';
+import { StreamQuality } from './organisation.js';
 
 /**
  * State of one upstream: `starting` (ffmpeg spawned, no bytes yet), `live`, `reconnecting`
  * (the camera stopped answering; restarting with backoff), `stopped`.
  */
 export const GatewayUpstreamState = z.enum(['starting', 'live', 'reconnecting', 'stopped']);
+export type GatewayUpstreamState = z.infer<typeof GatewayUpstreamState>;
 
 /**
  * How the gateway carries a stream: `rtsp` pulled by one ffmpeg and played as MPEG-TS over the
@@ -25,7 +27,7 @@ export type GatewayProtocol = z.infer<typeof GatewayProtocol>;
  */
 export const GatewayStream = z.object({
   stream_id: Id,
-  quality: z.enum(['main', 'sub']),
+  quality: StreamQuality,
   protocol: GatewayProtocol,
   state: GatewayUpstreamState,
   /**

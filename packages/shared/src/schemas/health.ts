@@ -3,14 +3,25 @@
  */
 import { z } from 'zod';
 import { GatewayProtocol } from './gateway.js';
+import { StreamQuality } from './organisation.js';
 
 export const Health = z.object({
   status: z.enum(['ok', 'degraded']),
   version: z.string(),
   uptime_s: z.number(),
   database: z.object({ ok: z.boolean(), driver: z.string() }),
-  queue: z.object({ pending: z.int(), running: z.int(), failed: z.int(), oldest_pending_age_ms: z.number().nullable() }),
-  worker: z.object({ running: z.boolean(), processed: z.int() }),
+  queue: z.object({
+    pending: z.int(),
+    running: z.int(),
+    failed: z.int(),
+    oldest_pending_age_ms: z.number().nullable(),
+  }),
+  /**
+   * The job workers: `processed` counts jobs completed since start by both; `detection_thread`
+   * says whether detections are stored and applied in a thread of their own (the default for a
+   * built server) rather than on the HTTP thread.
+   */
+  worker: z.object({ running: z.boolean(), processed: z.int(), detection_thread: z.boolean() }),
   websocket: z.object({ clients: z.int(), last_event_id: z.int() }),
   /**
    * The stream gateway: active (stream, quality) upstreams, MPEG-TS (one ffmpeg each, protocol
@@ -26,7 +37,7 @@ export const Health = z.object({
     per_stream: z.array(
       z.object({
         stream_id: z.int(),
-        quality: z.enum(['main', 'sub']),
+        quality: StreamQuality,
         protocol: GatewayProtocol,
         state: z.string(),
         viewers: z.int(),

@@ -9,7 +9,7 @@
  */
 import { z } from 'zod';
 import { Id, IsoDateTime } from './common.js';
-import { StreamProtocol } from './organisation.js';
+import { StreamProtocol, StreamQuality } from './organisation.js';
 
 export const LayoutType = z.enum(['1', '4', '6', '8', '9', '16', 'custom']);
 export type LayoutType = z.infer<typeof LayoutType>;
@@ -17,8 +17,6 @@ export type FixedLayoutType = Exclude<LayoutType, 'custom'>;
 
 export const LayoutVisibility = z.enum(['shared', 'private']);
 export type LayoutVisibility = z.infer<typeof LayoutVisibility>;
-
-export const StreamQuality = z.enum(['main', 'sub']);
 
 /** Largest custom grid: rows and columns each. */
 export const MAX_GRID_SIZE = 8;
@@ -72,7 +70,11 @@ export function fixedLayoutCells(type: FixedLayoutType): TileRect[] {
 }
 
 /** Rows × columns of a layout: the fixed type's, or the custom grid's own (1 × 1 when unset). */
-export function layoutGrid(type: LayoutType, gridRows?: number | null, gridCols?: number | null): { rows: number; cols: number } {
+export function layoutGrid(
+  type: LayoutType,
+  gridRows?: number | null,
+  gridCols?: number | null,
+): { rows: number; cols: number } {
   if (type !== 'custom') return LAYOUT_GRID[type];
   return { rows: gridRows ?? 1, cols: gridCols ?? 1 };
 }
@@ -124,12 +126,22 @@ export interface TileProblem {
  * tiles sharing a cell. Fields are `positions.<i>.<name>` (`i` = index in `positions`).
  * @returns the first problem, or null when the tiles are fine
  */
-export function checkTiles(type: LayoutType, gridRows: number | null | undefined, gridCols: number | null | undefined, positions: readonly TilePlacement[]): TileProblem | null {
+export function checkTiles(
+  type: LayoutType,
+  gridRows: number | null | undefined,
+  gridCols: number | null | undefined,
+  positions: readonly TilePlacement[],
+): TileProblem | null {
   const capacity = layoutCapacity(type, gridRows, gridCols);
   const seen = new Set<number>();
   for (const [i, p] of positions.entries()) {
-    if (p.position_number > capacity) return { field: `positions.${i}.position_number`, message: `position ${p.position_number} does not fit a ${type === 'custom' ? `${capacity}-cell` : `${type}-tile`} layout` };
-    if (seen.has(p.position_number)) return { field: `positions.${i}.position_number`, message: `position ${p.position_number} used twice` };
+    if (p.position_number > capacity)
+      return {
+        field: `positions.${i}.position_number`,
+        message: `position ${p.position_number} does not fit a ${type === 'custom' ? `${capacity}-cell` : `${type}-tile`} layout`,
+      };
+    if (seen.has(p.position_number))
+      return { field: `positions.${i}.position_number`, message: `position ${p.position_number} used twice` };
     seen.add(p.position_number);
   }
   if (type !== 'custom') {
@@ -138,7 +150,11 @@ export function checkTiles(type: LayoutType, gridRows: number | null | undefined
       const cell = template[p.position_number - 1]!;
       for (const k of ['row', 'col', 'row_span', 'col_span'] as const) {
         const v = p[k];
-        if (v !== undefined && v !== null && v !== cell[k]) return { field: `positions.${i}.${k}`, message: `a ${type}-tile layout places its tiles itself: use a custom grid to choose ${k}` };
+        if (v !== undefined && v !== null && v !== cell[k])
+          return {
+            field: `positions.${i}.${k}`,
+            message: `a ${type}-tile layout places its tiles itself: use a custom grid to choose ${k}`,
+          };
       }
     }
     return null;
@@ -147,12 +163,24 @@ export function checkTiles(type: LayoutType, gridRows: number | null | undefined
   const owner = new Map<string, number>();
   for (const [i, p] of positions.entries()) {
     const r = tileRect(type, cols, p);
-    if (r.row + r.row_span - 1 > rows) return { field: `positions.${i}.${p.row_span && p.row_span > 1 ? 'row_span' : 'row'}`, message: `tile ${p.position_number} ends below row ${rows} of the grid` };
-    if (r.col + r.col_span - 1 > cols) return { field: `positions.${i}.${p.col_span && p.col_span > 1 ? 'col_span' : 'col'}`, message: `tile ${p.position_number} ends right of column ${cols} of the grid` };
+    if (r.row + r.row_span - 1 > rows)
+      return {
+        field: `positions.${i}.${p.row_span && p.row_span > 1 ? 'row_span' : 'row'}`,
+        message: `tile ${p.position_number} ends below row ${rows} of the grid`,
+      };
+    if (r.col + r.col_span - 1 > cols)
+      return {
+        field: `positions.${i}.${p.col_span && p.col_span > 1 ? 'col_span' : 'col'}`,
+        message: `tile ${p.position_number} ends right of column ${cols} of the grid`,
+      };
     for (let y = r.row; y < r.row + r.row_span; y++) {
       for (let x = r.col; x < r.col + r.col_span; x++) {
         const other = owner.get(`${y}:${x}`);
-        if (other !== undefined) return { field: `positions.${i}.row`, message: `tile ${p.position_number} overlaps tile ${other} at row ${y}, column ${x}` };
+        if (other !== undefined)
+          return {
+            field: `positions.${i}.row`,
+            message: `tile ${p.position_number} overlaps tile ${other} at row ${y}, column ${x}`,
+          };
         owner.set(`${y}:${x}`, p.position_number);
       }
     }

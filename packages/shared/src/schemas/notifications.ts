@@ -15,7 +15,8 @@ export const TEMPLATE_PLACEHOLDERS = ['branch_name', 'device_name', 're_id', 'de
 export type TemplatePlaceholder = (typeof TEMPLATE_PLACEHOLDERS)[number];
 
 /** The template a new setting starts with. */
-export const DEFAULT_MESSAGE_TEMPLATE = 'Pantau: person {re_id} detected at {branch_name} / {device_name} ({detected_count}) at {time}';
+export const DEFAULT_MESSAGE_TEMPLATE =
+  'Pantau: person {re_id} detected at {branch_name} / {device_name} ({detected_count}) at {time}';
 
 /** Longest template, characters (WhatsApp's text body limit is 4 096). */
 export const MAX_TEMPLATE_LENGTH = 1000;
@@ -36,13 +37,16 @@ export function toE164(input: string): string | null {
  * value; unknown `{words}` are left as typed (the settings form flags them).
  */
 export function renderTemplate(template: string, values: Record<TemplatePlaceholder, string | number>): string {
-  return template.replace(/\{([a-z_]+)\}/g, (whole, name: string) => ((TEMPLATE_PLACEHOLDERS as readonly string[]).includes(name) ? String(values[name as TemplatePlaceholder]) : whole));
+  return template.replace(/\{([a-z_]+)\}/g, (whole, name: string) =>
+    (TEMPLATE_PLACEHOLDERS as readonly string[]).includes(name) ? String(values[name as TemplatePlaceholder]) : whole,
+  );
 }
 
 /** Placeholders of a template that are not known (e.g. `{branch}`), in order of appearance. */
 export function unknownPlaceholders(template: string): string[] {
   const out: string[] = [];
-  for (const m of template.matchAll(/\{([a-z_]+)\}/g)) if (!(TEMPLATE_PLACEHOLDERS as readonly string[]).includes(m[1]!) && !out.includes(m[1]!)) out.push(m[1]!);
+  for (const m of template.matchAll(/\{([a-z_]+)\}/g))
+    if (!(TEMPLATE_PLACEHOLDERS as readonly string[]).includes(m[1]!) && !out.includes(m[1]!)) out.push(m[1]!);
   return out;
 }
 
@@ -66,7 +70,9 @@ export const MessageTemplate = z
   .trim()
   .min(1)
   .max(MAX_TEMPLATE_LENGTH)
-  .refine((t) => unknownPlaceholders(t).length === 0, { message: `unknown placeholder: use ${TEMPLATE_PLACEHOLDERS.map((p) => `{${p}}`).join(' ')}` });
+  .refine((t) => unknownPlaceholders(t).length === 0, {
+    message: `unknown placeholder: use ${TEMPLATE_PLACEHOLDERS.map((p) => `{${p}}`).join(' ')}`,
+  });
 
 /** Numbers of one setting: 1..20, no duplicates after normalisation. */
 const Numbers = z
@@ -133,10 +139,22 @@ const HttpUrl = z.url({ protocol: /^https?$/ }).max(512);
 export const ProviderConfig = z.object({
   /** Graph API base incl. version (default `https://graph.facebook.com/v21.0`) or the gateway's send URL (default `https://api.fonnte.com/send`). */
   base_url: HttpUrl.optional(),
-  phone_number_id: z.string().trim().regex(/^\d{5,32}$/, 'digits only').optional(),
+  phone_number_id: z
+    .string()
+    .trim()
+    .regex(/^\d{5,32}$/, 'digits only')
+    .optional(),
   message_mode: z.enum(['text', 'template']).default('text'),
-  template_name: z.string().trim().regex(/^[a-z0-9_]{1,512}$/, 'lower-case letters, digits and _').optional(),
-  template_language: z.string().trim().regex(/^[a-z]{2,3}(_[A-Z]{2})?$/, 'e.g. id or en_US').default('id'),
+  template_name: z
+    .string()
+    .trim()
+    .regex(/^[a-z0-9_]{1,512}$/, 'lower-case letters, digits and _')
+    .optional(),
+  template_language: z
+    .string()
+    .trim()
+    .regex(/^[a-z]{2,3}(_[A-Z]{2})?$/, 'e.g. id or en_US')
+    .default('id'),
   /** Messages per minute to one number (Meta's pair limit is about one per 6 s; default 10). */
   rate_per_minute: z.int().min(1).max(600).default(10),
 });
@@ -158,7 +176,11 @@ export type ProviderSecrets = z.infer<typeof ProviderSecrets>;
 
 /** `PUT /api/v1/notification-provider`. */
 export const ProviderSettingsUpdate = z
-  .object({ provider: NotificationProviderName, config: ProviderConfig.default({ message_mode: 'text', template_language: 'id', rate_per_minute: 10 }), secrets: ProviderSecrets.optional() })
+  .object({
+    provider: NotificationProviderName,
+    config: ProviderConfig.default({ message_mode: 'text', template_language: 'id', rate_per_minute: 10 }),
+    secrets: ProviderSecrets.optional(),
+  })
   .strict();
 export type ProviderSettingsUpdate = z.input<typeof ProviderSettingsUpdate>;
 
@@ -210,5 +232,7 @@ export const DeliveryFilter = PageQuery.omit({ q: true }).extend({
 });
 
 /** `POST /api/v1/notification-provider/test`. */
-export const TestMessageBody = z.object({ phone: PhoneNumber, message: z.string().trim().min(1).max(1000).optional() }).strict();
+export const TestMessageBody = z
+  .object({ phone: PhoneNumber, message: z.string().trim().min(1).max(1000).optional() })
+  .strict();
 export type TestMessageBody = z.input<typeof TestMessageBody>;

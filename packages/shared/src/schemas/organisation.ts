@@ -8,7 +8,12 @@ import { Id, IsoDateTime, PageQuery, TimeZone } from './common.js';
 export const EntityStatus = z.enum(['active', 'inactive']);
 
 export const GroupCreate = z.object({
-  province_code: z.string().trim().min(1).max(32).regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only'),
+  province_code: z
+    .string()
+    .trim()
+    .min(1)
+    .max(32)
+    .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only'),
   province_name: z.string().trim().min(1).max(128),
   group_name: z.string().trim().min(1).max(128),
   address: z.string().max(512).optional(),
@@ -49,7 +54,12 @@ export const GroupFilter = PageQuery.extend({ status: EntityStatus.optional() })
 
 export const BranchCreate = z.object({
   group_id: Id,
-  branch_code: z.string().trim().min(1).max(32).regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only'),
+  branch_code: z
+    .string()
+    .trim()
+    .min(1)
+    .max(32)
+    .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only'),
   branch_name: z.string().trim().min(1).max(128),
   city: z.string().trim().min(1).max(128),
   timezone: TimeZone.default('Asia/Jakarta'),
@@ -80,17 +90,19 @@ export const Branch = z.object({
 export type Branch = z.infer<typeof Branch>;
 
 /** `PATCH /api/v1/branches/:id`: any subset; a new `group_id` moves the branch to that group. */
-export const BranchUpdate = z.object({
-  group_id: Id.optional(),
-  branch_code: BranchCreate.shape.branch_code.optional(),
-  branch_name: BranchCreate.shape.branch_name.optional(),
-  city: BranchCreate.shape.city.optional(),
-  timezone: TimeZone.optional(),
-  address: z.string().max(512).nullable().optional(),
-  latitude: z.number().min(-90).max(90).nullable().optional(),
-  longitude: z.number().min(-180).max(180).nullable().optional(),
-  status: EntityStatus.optional(),
-}).strict();
+export const BranchUpdate = z
+  .object({
+    group_id: Id.optional(),
+    branch_code: BranchCreate.shape.branch_code.optional(),
+    branch_name: BranchCreate.shape.branch_name.optional(),
+    city: BranchCreate.shape.city.optional(),
+    timezone: TimeZone.optional(),
+    address: z.string().max(512).nullable().optional(),
+    latitude: z.number().min(-90).max(90).nullable().optional(),
+    longitude: z.number().min(-180).max(180).nullable().optional(),
+    status: EntityStatus.optional(),
+  })
+  .strict();
 export type BranchUpdate = z.infer<typeof BranchUpdate>;
 
 /** `GET /api/v1/branches` filters. */
@@ -100,7 +112,9 @@ export const BranchFilter = PageQuery.extend({
 });
 
 export const DeviceType = z.enum(['camera', 'nvr', 'edge']);
+export type DeviceType = z.infer<typeof DeviceType>;
 export const DeviceStatus = z.enum(['online', 'offline', 'maintenance']);
+export type DeviceStatus = z.infer<typeof DeviceStatus>;
 
 /** A device's own id, as the device reports it: 1–64 of letters, digits, `.`, `_`, `-`, `:`. */
 export const DeviceExternalId = z
@@ -136,15 +150,17 @@ export const Device = z.object({
 export type Device = z.infer<typeof Device>;
 
 /** `PATCH /api/v1/devices/:id` (numeric id): any subset. `device_id` (the device's own id) cannot change. */
-export const DeviceUpdate = z.object({
-  device_name: DeviceCreate.shape.device_name.optional(),
-  device_type: DeviceType.optional(),
-  /** Moving a camera to another branch moves its streams and deletes its own alert settings (overrides) under the old branch. */
-  branch_id: Id.optional(),
-  parent_device_id: DeviceExternalId.nullable().optional(),
-  /** Only `maintenance` may be set by hand; `online`/`offline` come from heartbeats. */
-  status: DeviceStatus.optional(),
-}).strict();
+export const DeviceUpdate = z
+  .object({
+    device_name: DeviceCreate.shape.device_name.optional(),
+    device_type: DeviceType.optional(),
+    /** Moving a camera to another branch moves its streams and deletes its own alert settings (overrides) under the old branch. */
+    branch_id: Id.optional(),
+    parent_device_id: DeviceExternalId.nullable().optional(),
+    /** Only `maintenance` may be set by hand; `online`/`offline` come from heartbeats. */
+    status: DeviceStatus.optional(),
+  })
+  .strict();
 export type DeviceUpdate = z.infer<typeof DeviceUpdate>;
 
 /** `GET /api/v1/devices` filters. */
@@ -158,6 +174,11 @@ export const DeviceFilter = PageQuery.extend({
 
 export const StreamProtocol = z.enum(['rtsp', 'hls', 'mpegts', 'flv']);
 export const StreamStatus = z.enum(['unknown', 'online', 'offline', 'error']);
+export type StreamStatus = z.infer<typeof StreamStatus>;
+
+/** Which of a camera's streams: `main` (full resolution) or `sub` (the substream, for grids). */
+export const StreamQuality = z.enum(['main', 'sub']);
+export type StreamQuality = z.infer<typeof StreamQuality>;
 
 const StreamUrl = z
   .string()
@@ -184,7 +205,10 @@ export const StreamCreate = z.object({
   username: z.string().max(128).optional(),
   /** Never returned by the API. */
   password: z.string().max(256).optional(),
-  resolution: z.string().regex(/^\d{2,5}x\d{2,5}$/, 'WIDTHxHEIGHT, e.g. 1920x1080').optional(),
+  resolution: z
+    .string()
+    .regex(/^\d{2,5}x\d{2,5}$/, 'WIDTHxHEIGHT, e.g. 1920x1080')
+    .optional(),
   fps: z.int().min(1).max(240).optional(),
 });
 export type StreamCreate = z.input<typeof StreamCreate>;
@@ -209,16 +233,18 @@ export const Stream = z.object({
 export type Stream = z.infer<typeof Stream>;
 
 /** `PATCH /api/v1/streams/:id`: any subset. `password: null` clears it; it is never returned. */
-export const StreamUpdate = z.object({
-  stream_name: StreamCreate.shape.stream_name.optional(),
-  protocol: StreamProtocol.optional(),
-  main_url: StreamUrl.optional(),
-  sub_url: StreamUrl.nullable().optional(),
-  username: z.string().max(128).nullable().optional(),
-  password: z.string().max(256).nullable().optional(),
-  resolution: StreamCreate.shape.resolution.unwrap().nullable().optional(),
-  fps: z.int().min(1).max(240).nullable().optional(),
-}).strict();
+export const StreamUpdate = z
+  .object({
+    stream_name: StreamCreate.shape.stream_name.optional(),
+    protocol: StreamProtocol.optional(),
+    main_url: StreamUrl.optional(),
+    sub_url: StreamUrl.nullable().optional(),
+    username: z.string().max(128).nullable().optional(),
+    password: z.string().max(256).nullable().optional(),
+    resolution: StreamCreate.shape.resolution.unwrap().nullable().optional(),
+    fps: z.int().min(1).max(240).nullable().optional(),
+  })
+  .strict();
 export type StreamUpdate = z.infer<typeof StreamUpdate>;
 
 /** `GET /api/v1/streams` filters. */
@@ -228,31 +254,37 @@ export const StreamFilter = PageQuery.extend({
   status: StreamStatus.optional(),
 });
 
+/** A camera leaf of the camera tree, with its streams. */
+export const CameraTreeCamera = z.object({
+  device_id: z.string(),
+  device_name: z.string(),
+  status: DeviceStatus,
+  streams: z.array(z.object({ id: Id, stream_name: z.string(), status: StreamStatus })),
+});
+export type CameraTreeCamera = z.infer<typeof CameraTreeCamera>;
+
 /** One node of the camera tree: group › branch › NVR › camera (`GET /api/v1/camera-tree`). */
-export interface CameraTreeGroup {
-  id: number;
-  group_name: string;
-  province_code: string;
-  branches: Array<{
-    id: number;
-    branch_name: string;
-    branch_code: string;
-    timezone: string;
-    /** NVRs with their cameras, then cameras not under an NVR (`nvr: null`). */
-    nvrs: Array<{ device_id: string; device_name: string; status: z.infer<typeof DeviceStatus>; cameras: CameraTreeCamera[] }>;
-    cameras: CameraTreeCamera[];
-  }>;
-}
-
-/** A camera leaf of the tree with its streams. */
-export interface CameraTreeCamera {
-  device_id: string;
-  device_name: string;
-  status: z.infer<typeof DeviceStatus>;
-  streams: Array<{ id: number; stream_name: string; status: z.infer<typeof StreamStatus> }>;
-}
-
-/** Path parameter `:id` of every entity route. */
-export const IdParams = z.object({ id: z.coerce.number().int().positive() });
-
-
+export const CameraTreeGroup = z.object({
+  id: Id,
+  group_name: z.string(),
+  province_code: z.string(),
+  branches: z.array(
+    z.object({
+      id: Id,
+      branch_name: z.string(),
+      branch_code: z.string(),
+      timezone: z.string(),
+      /** NVRs with their cameras; cameras not under an NVR (or under one outside the scope) follow in `cameras`. */
+      nvrs: z.array(
+        z.object({
+          device_id: z.string(),
+          device_name: z.string(),
+          status: DeviceStatus,
+          cameras: z.array(CameraTreeCamera),
+        }),
+      ),
+      cameras: z.array(CameraTreeCamera),
+    }),
+  ),
+});
+export type CameraTreeGroup = z.infer<typeof CameraTreeGroup>;

@@ -33,5 +33,8 @@ export const FailedJob = z.object({
 });
 export type FailedJob = z.infer<typeof FailedJob>;
 
-export const FailedJobFilter = PageQuery.omit({ q: true }).extend({ queue: z.string().max(64).optional(), type: z.string().max(64).optional() });
+export const FailedJobFilter = PageQuery.omit({ q: true }).extend({
+  queue: z.string().max(64).optional(),
+  type: z.string().max(64).optional(),
+});
 export const RetryAllBody = z.object({ queue: z.string().max(64).optional() });

@@ -16,3 +16,6 @@ export const SnapshotLinks = z.object({
   height: z.int(),
 });
 export type SnapshotLinks = z.infer<typeof SnapshotLinks>;
+
+/** Name of the image file part of a multipart `POST /api/v1/detection/log`. */
+export const SNAPSHOT_FIELD = 'snapshot';

@@ -12,7 +12,7 @@ import { useTranslation } from 'react-i18next';
 import { PantauError } from '@pantau/shared';
 import { useSessionStore } from '../stores/session-store.js';
 import { useConnectionStore } from '../stores/connection-store.js';
-import { allowedViews, useNavStore } from '../stores/nav-store.js';
+import { allowedViews, defaultView, useNavStore } from '../stores/nav-store.js';
 import { startLiveSession } from '../session/live-session.js';
 import { signOut } from '../session/auth.js';
 import { useRealtimeInvalidation } from '../data/use-realtime-invalidation.js';
@@ -72,6 +72,7 @@ export function ConsoleScreen() {
   const queryClient = useQueryClient();
   const user = useSessionStore((s) => s.user);
   const requested = useNavStore((s) => s.view);
+  const chosen = useNavStore((s) => s.chosen);
   const go = useNavStore((s) => s.go);
   const [navOpen, setNavOpen] = useLocalStorage({ key: 'pantau.nav-open', defaultValue: true });
   const [passwordOpen, setPasswordOpen] = useState(false);
@@ -84,7 +85,7 @@ export function ConsoleScreen() {
   const views = allowedViews(user);
   // A kiosk wall window (one per display, see sync/open-walls.ts) shows the wall alone.
   const kiosk = currentWallParams().kiosk;
-  const view = kiosk ? 'wall' : views.includes(requested) ? requested : 'wall';
+  const view = kiosk ? 'wall' : chosen && views.includes(requested) ? requested : defaultView(user);
   const hasNav = !kiosk && views.length > 1;
 
   return (

@@ -42,7 +42,15 @@ export function SetupScreen() {
 
   return (
     <Box className="signin-backdrop">
-      <Paper component="form" onSubmit={submit} className="signin-card" p="xl" radius="md" withBorder data-testid="setup-form">
+      <Paper
+        component="form"
+        onSubmit={submit}
+        className="signin-card"
+        p="xl"
+        radius="md"
+        withBorder
+        data-testid="setup-form"
+      >
         <Stack gap="md">
           <Group justify="space-between" align="flex-start" wrap="nowrap">
             <div>
@@ -56,10 +64,36 @@ export function SetupScreen() {
             <LanguageSwitch />
           </Group>
           <Text size="sm">{t('setup.intro')}</Text>
-          <TextInput label={t('setup.name')} required autoFocus data-testid="setup-name" {...form.getInputProps('name')} />
-          <TextInput label={t('setup.email')} type="email" autoComplete="username" required data-testid="setup-email" {...form.getInputProps('email')} />
-          <PasswordInput label={t('setup.password')} description={t('password.rule')} autoComplete="new-password" required data-testid="setup-password" {...form.getInputProps('password')} />
-          <PasswordInput label={t('setup.repeat')} autoComplete="new-password" required data-testid="setup-repeat" {...form.getInputProps('repeat')} />
+          <TextInput
+            label={t('setup.name')}
+            required
+            autoFocus
+            data-testid="setup-name"
+            {...form.getInputProps('name')}
+          />
+          <TextInput
+            label={t('setup.email')}
+            type="email"
+            autoComplete="username"
+            required
+            data-testid="setup-email"
+            {...form.getInputProps('email')}
+          />
+          <PasswordInput
+            label={t('setup.password')}
+            description={t('password.rule')}
+            autoComplete="new-password"
+            required
+            data-testid="setup-password"
+            {...form.getInputProps('password')}
+          />
+          <PasswordInput
+            label={t('setup.repeat')}
+            autoComplete="new-password"
+            required
+            data-testid="setup-repeat"
+            {...form.getInputProps('repeat')}
+          />
           {general && (
             <Alert color="red" variant="light" data-testid="setup-error">
               {general}

@@ -28,7 +28,15 @@ export function SignInScreen() {
 
   return (
     <Box className="signin-backdrop">
-      <Paper component="form" onSubmit={submit} className="signin-card" p="xl" radius="md" withBorder data-testid="sign-in-form">
+      <Paper
+        component="form"
+        onSubmit={submit}
+        className="signin-card"
+        p="xl"
+        radius="md"
+        withBorder
+        data-testid="sign-in-form"
+      >
         <Stack gap="md">
           <Group justify="space-between" align="flex-start" wrap="nowrap">
             <div>

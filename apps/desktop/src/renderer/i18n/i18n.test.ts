@@ -16,7 +16,13 @@ function leafValues(obj: unknown): string[] {
 }
 
 /** Every `.ts`/`.tsx` source file of the renderer (tests excluded): path → text. */
-const sources = Object.entries(import.meta.glob<string>(['../**/*.ts', '../**/*.tsx', '!../**/*.test.ts'], { query: '?raw', import: 'default', eager: true }));
+const sources = Object.entries(
+  import.meta.glob<string>(['../**/*.ts', '../**/*.tsx', '!../**/*.test.ts'], {
+    query: '?raw',
+    import: 'default',
+    eager: true,
+  }),
+);
 
 describe('translations', () => {
   it('English and Bahasa Indonesia have exactly the same keys', () => {
@@ -25,7 +31,8 @@ describe('translations', () => {
 
   it('every text is a non-empty string with the same placeholders in both languages', () => {
     const enKeys = leafKeys(en);
-    const get = (o: unknown, key: string) => key.split('.').reduce<unknown>((v, k) => (v as Record<string, unknown>)[k], o);
+    const get = (o: unknown, key: string) =>
+      key.split('.').reduce<unknown>((v, k) => (v as Record<string, unknown>)[k], o);
     for (const key of enKeys) {
       const a = get(en, key);
       const b = get(id, key);
@@ -53,9 +60,18 @@ describe('translations', () => {
 
   it('names every value of the enums the screens translate by value', () => {
     const keys = new Set(leafKeys(en));
-    const enums = { roles: Role, deviceStatus: DeviceStatus, deviceType: DeviceType, entityStatus: EntityStatus, streamStatus: StreamStatus, userStatus: UserStatus };
-    for (const [ns, schema] of Object.entries(enums)) for (const v of schema.options) expect(keys.has(`${ns}.${v}`), `${ns}.${v}`).toBe(true);
-    for (const s of ['connecting', 'connected', 'reconnecting', 'offline']) expect(keys.has(`connection.${s}`)).toBe(true);
+    const enums = {
+      roles: Role,
+      deviceStatus: DeviceStatus,
+      deviceType: DeviceType,
+      entityStatus: EntityStatus,
+      streamStatus: StreamStatus,
+      userStatus: UserStatus,
+    };
+    for (const [ns, schema] of Object.entries(enums))
+      for (const v of schema.options) expect(keys.has(`${ns}.${v}`), `${ns}.${v}`).toBe(true);
+    for (const s of ['connecting', 'connected', 'reconnecting', 'offline'])
+      expect(keys.has(`connection.${s}`)).toBe(true);
     for (const r of Role.options) expect(keys.has(`users.roleHint.${r}`)).toBe(true);
   });
 });

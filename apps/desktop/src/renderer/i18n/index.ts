@@ -9,7 +9,7 @@ import dayjs from 'dayjs';
 import 'dayjs/locale/id';
 import en from './en.json';
 import id from './id.json';
-import { detectLanguage, isLanguage, LANGUAGE_STORAGE_KEY, type Language } from './languages.js';
+import { detectLanguage, LANGUAGE_STORAGE_KEY, type Language } from './languages.js';
 
 export { LANGUAGES, localeOf, type Language } from './languages.js';
 
@@ -29,7 +29,10 @@ function applyToDocument(language: Language): void {
 /** Initialises i18next once (synchronously: the resources are bundled). */
 export function initI18n(): typeof i18next {
   if (i18next.isInitialized) return i18next;
-  const language = detectLanguage(storage()?.getItem(LANGUAGE_STORAGE_KEY) ?? null, typeof navigator === 'undefined' ? [] : navigator.languages);
+  const language = detectLanguage(
+    storage()?.getItem(LANGUAGE_STORAGE_KEY) ?? null,
+    typeof navigator === 'undefined' ? [] : navigator.languages,
+  );
   void i18next.use(initReactI18next).init({
     resources: { en: { translation: en }, id: { translation: id } },
     lng: language,
@@ -39,12 +42,6 @@ export function initI18n(): typeof i18next {
   });
   applyToDocument(language);
   return i18next;
-}
-
-/** The current language. */
-export function currentLanguage(): Language {
-  const l = i18next.resolvedLanguage ?? i18next.language;
-  return isLanguage(l) ? l : 'en';
 }
 
 /** Switches the whole console to `language` and remembers the choice. */

@@ -82,7 +82,10 @@ let shared: AudioContextLike | null = null;
 /** The console's audio context for the siren, created on first use (null without WebAudio). */
 export function alarmAudioContext(): AudioContextLike | null {
   if (shared) return shared;
-  const Ctor = typeof window === 'undefined' ? undefined : (window.AudioContext as unknown as (new () => AudioContextLike) | undefined);
+  const Ctor =
+    typeof window === 'undefined'
+      ? undefined
+      : (window.AudioContext as unknown as (new () => AudioContextLike) | undefined);
   if (!Ctor) return null;
   shared = new Ctor();
   return shared;
@@ -95,7 +98,10 @@ export function primeAlarmSound(): void {
 }
 
 function globalTimers(): SirenTimers {
-  return { setInterval: (fn, ms) => setInterval(fn, ms), clearInterval: (h) => clearInterval(h as ReturnType<typeof setInterval>) };
+  return {
+    setInterval: (fn, ms) => setInterval(fn, ms),
+    clearInterval: (h) => clearInterval(h as ReturnType<typeof setInterval>),
+  };
 }
 
 function localStorageOrNull(): Storage | null {

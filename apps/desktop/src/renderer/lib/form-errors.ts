@@ -40,11 +40,17 @@ function bare(message: string, path: string): string {
  * @param describe turns a non-field error into a sentence (e.g. translated by code)
  * @param translate turns the server's message for a field into the user's language
  */
-export function formErrorsFrom(err: unknown, known: readonly string[], describe: (err: unknown) => string, translate: (message: string) => string = (m) => m): FormErrorResult {
+export function formErrorsFrom(
+  err: unknown,
+  known: readonly string[],
+  describe: (err: unknown) => string,
+  translate: (message: string) => string = (m) => m,
+): FormErrorResult {
   const fields: Record<string, string> = {};
   const stray: string[] = [];
   if (err instanceof PantauError) {
-    const issues = err.details?.issues ?? (err.details?.field ? [{ field: err.details.field, message: err.message }] : []);
+    const issues =
+      err.details?.issues ?? (err.details?.field ? [{ field: err.details.field, message: err.message }] : []);
     for (const issue of issues) {
       const field = formField(issue.field, known);
       const message = translate(bare(issue.message, issue.field));
@@ -58,5 +64,10 @@ export function formErrorsFrom(err: unknown, known: readonly string[], describe:
 
 /** {@link formErrorsFrom} with the console's sentences and the server's messages translated. */
 export function formErrorsFor(err: unknown, known: readonly string[], t: Translate): FormErrorResult {
-  return formErrorsFrom(err, known, (e) => errorText(e, t), (m) => serverMessageText(m, t));
+  return formErrorsFrom(
+    err,
+    known,
+    (e) => errorText(e, t),
+    (m) => serverMessageText(m, t),
+  );
 }

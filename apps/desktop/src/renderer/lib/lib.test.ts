@@ -20,7 +20,9 @@ describe('backoff', () => {
 
 describe('toWebSocketUrl', () => {
   it('builds ws(s) URLs from server paths', () => {
-    expect(toWebSocketUrl('http://127.0.0.1:8080', '/ws/streams/3?quality=sub&ticket=abc')).toBe('ws://127.0.0.1:8080/ws/streams/3?quality=sub&ticket=abc');
+    expect(toWebSocketUrl('http://127.0.0.1:8080', '/ws/streams/3?quality=sub&ticket=abc')).toBe(
+      'ws://127.0.0.1:8080/ws/streams/3?quality=sub&ticket=abc',
+    );
     expect(toWebSocketUrl('https://cctv.example.id/pantau/', '/ws')).toBe('wss://cctv.example.id/pantau/ws');
     expect(toWebSocketUrl('http://a', 'wss://b/x')).toBe('wss://b/x');
     expect(toWebSocketUrl('http://a', 'https://b/x')).toBe('wss://b/x');
@@ -46,7 +48,11 @@ describe('formatClock', () => {
 describe('webTokenStorage', () => {
   it('round-trips through a Storage', async () => {
     const m = new Map<string, string>();
-    const storage = webTokenStorage({ getItem: (k) => m.get(k) ?? null, setItem: (k, v) => void m.set(k, v), removeItem: (k) => void m.delete(k) });
+    const storage = webTokenStorage({
+      getItem: (k) => m.get(k) ?? null,
+      setItem: (k, v) => void m.set(k, v),
+      removeItem: (k) => void m.delete(k),
+    });
     await storage.save('t');
     expect(await storage.load()).toBe('t');
     await storage.clear();

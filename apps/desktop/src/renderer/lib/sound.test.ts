@@ -51,6 +51,16 @@ describe('status sound', () => {
   it('schedules each beep as a sine with a fade in and out, to the speakers', () => {
     const { ctx, log } = fakeContext(2);
     playTones(ctx, [{ frequencyHz: 440, startS: 0, durationS: 0.1 }], 0.2);
-    expect(log).toEqual(['freq 440 @2.010', 'gain 0 @2.010', 'ramp 0.2 @2.020', 'gain 0.2 @2.100', 'ramp 0 @2.110', 'osc→gain', 'gain→speakers', 'start sine @2.010', 'stop @2.110']);
+    expect(log).toEqual([
+      'freq 440 @2.010',
+      'gain 0 @2.010',
+      'ramp 0.2 @2.020',
+      'gain 0.2 @2.100',
+      'ramp 0 @2.110',
+      'osc→gain',
+      'gain→speakers',
+      'start sine @2.010',
+      'stop @2.110',
+    ]);
   });
 });

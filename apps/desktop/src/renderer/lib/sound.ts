@@ -88,7 +88,10 @@ let shared: AudioContextLike | null = null;
 
 function context(): AudioContextLike | null {
   if (shared) return shared;
-  const Ctor = typeof window === 'undefined' ? undefined : (window.AudioContext as unknown as (new () => AudioContextLike) | undefined);
+  const Ctor =
+    typeof window === 'undefined'
+      ? undefined
+      : (window.AudioContext as unknown as (new () => AudioContextLike) | undefined);
   if (!Ctor) return null;
   shared = new Ctor();
   return shared;

@@ -21,7 +21,9 @@ export interface Grid {
  * of the fixed types (`'4'` → 2 × 2), or the smallest near-square grid holding the highest
  * position number of a custom one.
  */
-export function gridFor(layout: Pick<Layout, 'layout_type' | 'positions'> & Partial<Pick<Layout, 'grid_rows' | 'grid_cols'>>): Grid {
+export function gridFor(
+  layout: Pick<Layout, 'layout_type' | 'positions'> & Partial<Pick<Layout, 'grid_rows' | 'grid_cols'>>,
+): Grid {
   if (layout.grid_rows && layout.grid_cols) return { rows: layout.grid_rows, cols: layout.grid_cols };
   if (layout.layout_type !== 'custom') return LAYOUT_GRID[layout.layout_type];
   const n = Math.max(1, ...layout.positions.map((p) => p.position_number));
@@ -93,9 +95,16 @@ export function planWall(layout: WallLayout, maximised: number | null = null): W
   const keys = tileKeys(layout.positions);
   const enabled = layout.positions.filter((p) => keys.has(p.position_number));
   const max = maximised === null ? undefined : enabled.find((p) => p.position_number === maximised);
-  if (max) return { grid: { rows: 1, cols: 1 }, tiles: [{ key: keys.get(max.position_number)!, position: max, area: '1 / 1 / span 1 / span 1' }], empty: [] };
+  if (max)
+    return {
+      grid: { rows: 1, cols: 1 },
+      tiles: [{ key: keys.get(max.position_number)!, position: max, area: '1 / 1 / span 1 / span 1' }],
+      empty: [],
+    };
   const grid = gridFor(layout);
-  const tiles = enabled.map((p) => ({ key: keys.get(p.position_number)!, position: p, area: gridArea(p) })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const tiles = enabled
+    .map((p) => ({ key: keys.get(p.position_number)!, position: p, area: gridArea(p) }))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const empty: EmptyCell[] = [];
   if (layout.layout_type !== 'custom') {
     fixedLayoutCells(layout.layout_type).forEach((cell, i) => {
@@ -104,10 +113,17 @@ export function planWall(layout: WallLayout, maximised: number | null = null): W
     return { grid, tiles, empty };
   }
   const covered = new Set<string>();
-  for (const { position: p } of tiles) for (let r = p.row; r < p.row + p.row_span; r++) for (let c = p.col; c < p.col + p.col_span; c++) covered.add(`${r}:${c}`);
+  for (const { position: p } of tiles)
+    for (let r = p.row; r < p.row + p.row_span; r++)
+      for (let c = p.col; c < p.col + p.col_span; c++) covered.add(`${r}:${c}`);
   for (let r = 1; r <= grid.rows; r++) {
     for (let c = 1; c <= grid.cols; c++) {
-      if (!covered.has(`${r}:${c}`)) empty.push({ key: `empty:${r}:${c}`, number: null, area: gridArea({ row: r, col: c, row_span: 1, col_span: 1 }) });
+      if (!covered.has(`${r}:${c}`))
+        empty.push({
+          key: `empty:${r}:${c}`,
+          number: null,
+          area: gridArea({ row: r, col: c, row_span: 1, col_span: 1 }),
+        });
     }
   }
   return { grid, tiles, empty };

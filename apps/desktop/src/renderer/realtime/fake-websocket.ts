@@ -38,7 +38,11 @@ export class FakeWebSocket implements WebSocketLike {
 }
 
 /** A factory that records the sockets it creates. */
-export function fakeSocketFactory(): { create: (url: string) => FakeWebSocket; sockets: FakeWebSocket[]; last(): FakeWebSocket } {
+export function fakeSocketFactory(): {
+  create: (url: string) => FakeWebSocket;
+  sockets: FakeWebSocket[];
+  last(): FakeWebSocket;
+} {
   const sockets: FakeWebSocket[] = [];
   return {
     sockets,
@@ -56,7 +60,11 @@ export function fakeSocketFactory(): { create: (url: string) => FakeWebSocket; s
 }
 
 /** A `detection_update` event frame with event id `id` and event-log id `logId`. */
-export function detectionEvent(id: number, logId = id, over: Partial<{ re_id: string; device_id: string }> = {}): RealtimeEvent<'detection_update'> {
+export function detectionEvent(
+  id: number,
+  logId = id,
+  over: Partial<{ re_id: string; device_id: string }> = {},
+): RealtimeEvent<'detection_update'> {
   const ts = new Date(Date.UTC(2026, 0, 1, 3, 0, 0) + id * 1000).toISOString();
   return {
     id,

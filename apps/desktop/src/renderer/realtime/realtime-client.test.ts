@@ -9,6 +9,7 @@ function setup(opts: { poll?: () => Promise<void> } = {}) {
   const statuses: ConnectionStatus[] = [];
   const syncs: SyncReason[] = [];
   const authFailures: string[] = [];
+  const invalid: string[] = [];
   const client = new RealtimeClient({
     url: 'ws://server/ws',
     token: 'tok',
@@ -19,10 +20,11 @@ function setup(opts: { poll?: () => Promise<void> } = {}) {
       syncs.push(r);
     },
     onAuthFailed: (m) => authFailures.push(m),
+    onInvalidFrame: (e) => invalid.push(e),
     ...(opts.poll ? { poll: opts.poll } : {}),
     backoff: { random: () => 0.5 }, // no jitter: delays are exactly 500, 1000, 2000 … ms
   });
-  return { factory, client, events, statuses, syncs, authFailures };
+  return { factory, client, events, statuses, syncs, authFailures, invalid };
 }
 
 /** Opens the latest socket and answers auth with ready. */
@@ -214,8 +216,24 @@ describe('RealtimeClient', () => {
     expect(factory.sockets).toHaveLength(1);
   });
 
+  it('drops and reports frames off the protocol, without moving the cursor, and takes the next good event', () => {
+    const { factory, client, events, invalid } = setup();
+    client.start();
+    const ws = handshake(factory, 0);
+    const { person: _person, ...noPerson } = detectionEvent(1).data;
+    ws.receive({ ...detectionEvent(1), data: noPerson });
+    ws.receive({ ...detectionEvent(2), type: 'made_up_event' });
+    ws.receive({ ...detectionEvent(3), data: { ...detectionEvent(3).data, detected_count: 'two' } });
+    ws.receive(detectionEvent(4));
+    expect(events.map((e) => e.id)).toEqual([4]);
+    expect(client.invalidFrames).toBe(3);
+    expect(invalid[0]).toMatch(/^detection_update: data\.person/);
+    expect(invalid[2]).toMatch(/^detection_update: data\.detected_count/);
+    client.stop();
+  });
+
   it('ignores frames that are not JSON and frames from a replaced socket', () => {
-    const { factory, client, events } = setup();
+    const { factory, client, events, invalid } = setup();
     client.start();
     const old = handshake(factory, 0);
     old.onmessage?.({ data: 'not json' });
@@ -223,6 +241,7 @@ describe('RealtimeClient', () => {
     client.reconnectNow();
     old.receive(detectionEvent(1)); // handlers were detached; nothing happens
     expect(events).toEqual([]);
+    expect(invalid).toEqual(['not JSON']);
     client.stop();
   });
 });

@@ -14,7 +14,13 @@
  * REST fallback of D4) and after {@link OFFLINE_AFTER_MS} reports `offline` instead of
  * `reconnecting`, while it keeps retrying.
  */
-import { HEARTBEAT_INTERVAL_MS, isRealtimeEvent, type ClientMessage, type RealtimeEvent, type ServerMessage } from '@pantau/shared';
+import {
+  HEARTBEAT_INTERVAL_MS,
+  isRealtimeEvent,
+  parseServerMessage,
+  type ClientMessage,
+  type RealtimeEvent,
+} from '@pantau/shared';
 import { createBackoff, type Backoff, type BackoffOptions } from '../lib/backoff.js';
 
 /** What the connection indicator shows. `connecting` only before the first `ready`. */
@@ -50,6 +56,11 @@ export interface RealtimeClientOptions {
   onSync?: (reason: SyncReason) => Promise<void> | void;
   /** REST polling while the socket is down. */
   poll?: () => Promise<void>;
+  /**
+   * A frame that is not what the protocol says (not JSON, an unknown type, a field off its
+   * schema): it is dropped, not acted on. Default: a console warning.
+   */
+  onInvalidFrame?: (error: string, frame: string) => void;
   /** The server refused the token; the client has stopped. */
   onAuthFailed?: (message: string) => void;
   /** Server heartbeat period, ms (default {@link HEARTBEAT_INTERVAL_MS}); silence for twice this is a dead socket. */
@@ -72,6 +83,8 @@ export class RealtimeClient {
   lastId: number | null = null;
   /** Events dropped because their id was at or below the cursor. */
   duplicatesDropped = 0;
+  /** Frames dropped because they failed the protocol's schemas (see `onInvalidFrame`). */
+  invalidFrames = 0;
   private statusValue: ConnectionStatus = 'connecting';
   private ws: WebSocketLike | null = null;
   private stopped = true;
@@ -129,7 +142,12 @@ export class RealtimeClient {
     this.ws = ws;
     ws.onopen = () => {
       // With a cursor, the server replays what followed it, in order, before any live event.
-      if (ws === this.ws) this.send(this.lastId === null ? { type: 'auth', token: this.opts.token } : { type: 'auth', token: this.opts.token, since: this.lastId });
+      if (ws === this.ws)
+        this.send(
+          this.lastId === null
+            ? { type: 'auth', token: this.opts.token }
+            : { type: 'auth', token: this.opts.token, since: this.lastId },
+        );
     };
     ws.onmessage = (ev) => {
       if (ws !== this.ws) return;
@@ -147,12 +165,17 @@ export class RealtimeClient {
 
   private handleFrame(data: unknown): void {
     if (typeof data !== 'string') return;
-    let msg: ServerMessage;
-    try {
-      msg = JSON.parse(data) as ServerMessage;
-    } catch {
+    // validated, not cast: a frame off the shared schemas is reported and dropped
+    const parsed = parseServerMessage(data);
+    if (!parsed.ok) {
+      this.invalidFrames += 1;
+      (this.opts.onInvalidFrame ?? ((e: string) => console.warn(`realtime: dropped a frame (${e})`)))(
+        parsed.error,
+        data,
+      );
       return;
     }
+    const msg = parsed.message;
     if (isRealtimeEvent(msg)) {
       this.handleEvent(msg);
       return;

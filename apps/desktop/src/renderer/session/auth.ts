@@ -101,7 +101,7 @@ export async function signIn(input: SignInInput): Promise<void> {
       useSessionStore.setState({ serverUrl });
     }
     const api = new ApiClient({ baseUrl: serverUrl });
-    const result = await api.login(input.email.trim(), input.password);
+    const result = await api.login({ email: input.email.trim(), password: input.password });
     await tokenStorage().save(result.token);
     useSessionStore.setState({ phase: 'signed-in', api, token: result.token, user: result.user, error: null });
   } catch (err) {

@@ -105,7 +105,13 @@ describe('live session', () => {
     ws.open();
     ws.receive({ type: 'ready', last_id: 0, user_id: 1 });
     ws.receive(detectionEvent(1));
-    ws.receive({ id: 2, type: 'branch_updated', channel: 'branch:1', ts: '2026-01-01T00:00:00.000Z', data: { branch_id: 1, group_id: 1, action: 'updated' } });
+    ws.receive({
+      id: 2,
+      type: 'branch_updated',
+      channel: 'branch:1',
+      ts: '2026-01-01T00:00:00.000Z',
+      data: { branch_id: 1, group_id: 1, action: 'updated' },
+    });
     s.fireFrame();
     expect(batches).toEqual([[1, 2]]);
   });

@@ -8,7 +8,12 @@
  */
 import type { ApiClient, EventLog, RealtimeEvent, RealtimeEventMap } from '@pantau/shared';
 import { createBatcher, type FrameScheduler, frameOrTimeout } from '../realtime/event-batcher.js';
-import { RealtimeClient, type ConnectionStatus, type WebSocketFactory, type WebSocketLike } from '../realtime/realtime-client.js';
+import {
+  RealtimeClient,
+  type ConnectionStatus,
+  type WebSocketFactory,
+  type WebSocketLike,
+} from '../realtime/realtime-client.js';
 import { toWebSocketUrl } from '../lib/server-url.js';
 import { realtimeBus, type RealtimeBus } from '../realtime/event-bus.js';
 import { alarmPatchOfRow, useEventsStore } from '../stores/events-store.js';

@@ -34,7 +34,8 @@ export const useConnectionStore = create<ConnectionState>()((set, get) => ({
 
 // Losing the connection freezes what is on screen: it is fresh as of now, stale from here on.
 useConnectionStore.subscribe((state, prev) => {
-  if (prev.status === 'connected' && state.status !== 'connected') useConnectionStore.setState({ dataAsOf: Date.now() });
+  if (prev.status === 'connected' && state.status !== 'connected')
+    useConnectionStore.setState({ dataAsOf: Date.now() });
 });
 
 /** True while the screen shows data the server has not confirmed (not connected, data from earlier). */

@@ -24,7 +24,12 @@ export interface MergeResult {
  * present, keeping at most `cap` rows. `known` holds the ids of `existing`
  * and is updated in place. The common case — every new row newer than the newest — is a prepend.
  */
-export function mergeNewestFirst(existing: EventLog[], incoming: EventLog[], known: Set<number>, cap = MAX_FEED_ROWS): MergeResult {
+export function mergeNewestFirst(
+  existing: EventLog[],
+  incoming: EventLog[],
+  known: Set<number>,
+  cap = MAX_FEED_ROWS,
+): MergeResult {
   const fresh: EventLog[] = [];
   for (const row of incoming) {
     if (known.has(row.id)) continue;
@@ -43,7 +48,18 @@ export function mergeNewestFirst(existing: EventLog[], incoming: EventLog[], kno
 }
 
 /** The alarm columns an `alarm_updated` (or an acknowledge's answer) brings to a feed row. */
-export type AlarmPatch = Pick<AlarmUpdate, 'event_id' | 'state' | 'acknowledged_by' | 'acknowledged_by_name' | 'acknowledged_at' | 'closed_by' | 'closed_by_name' | 'closed_at' | 'escalated_at'>;
+export type AlarmPatch = Pick<
+  AlarmUpdate,
+  | 'event_id'
+  | 'state'
+  | 'acknowledged_by'
+  | 'acknowledged_by_name'
+  | 'acknowledged_at'
+  | 'closed_by'
+  | 'closed_by_name'
+  | 'closed_at'
+  | 'escalated_at'
+>;
 
 const STATE_RANK: Record<AlarmState, number> = { new: 0, acknowledged: 1, closed: 2 };
 
@@ -68,7 +84,11 @@ export function alarmPatchOfRow(r: EventLog): AlarmPatch {
  * an escalation mark is never cleared.
  * @returns the new rows array, or `rows` itself when nothing changed
  */
-export function applyAlarmPatches(rows: EventLog[], patches: readonly AlarmPatch[], known: ReadonlySet<number>): EventLog[] {
+export function applyAlarmPatches(
+  rows: EventLog[],
+  patches: readonly AlarmPatch[],
+  known: ReadonlySet<number>,
+): EventLog[] {
   const byId = new Map<number, AlarmPatch>();
   for (const p of patches) if (known.has(p.event_id)) byId.set(p.event_id, p);
   if (byId.size === 0) return rows;

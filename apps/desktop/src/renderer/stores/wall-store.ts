@@ -5,7 +5,7 @@
  * each stream's upstream (so a tile says "camera offline" as soon as the camera stops answering).
  */
 import { create } from 'zustand';
-import type { EventLog, Layout, RealtimeEventMap } from '@pantau/shared';
+import type { EventLog, Layout, RealtimeEventMap, StreamQuality } from '@pantau/shared';
 
 /** The last detection of one camera. */
 export interface TileDetection {
@@ -22,7 +22,7 @@ export interface UpstreamStatus {
 }
 
 /** Key of {@link WallState.upstreams}: `<stream_id>/<quality>`. */
-export function upstreamKey(streamId: number, quality: 'main' | 'sub'): string {
+export function upstreamKey(streamId: number, quality: StreamQuality): string {
   return `${streamId}/${quality}`;
 }
 
@@ -92,7 +92,10 @@ export const useWallStore = create<WallState>()((set, get) => ({
     const prev = get();
     if (prev.layout === layout && prev.layoutError === error) return;
     // a maximised tile that the new version no longer shows is restored
-    const keep = layout !== null && prev.maximised !== null && layout.positions.some((p) => p.position_number === prev.maximised && p.is_enabled);
+    const keep =
+      layout !== null &&
+      prev.maximised !== null &&
+      layout.positions.some((p) => p.position_number === prev.maximised && p.is_enabled);
     set({ layout, layoutError: error, ...(keep ? {} : { maximised: null }) });
   },
   toggleMaximised(position) {
@@ -120,4 +123,3 @@ export const useWallStore = create<WallState>()((set, get) => ({
     set({ layout: null, layoutError: null, maximised: null, detections: {}, upstreams: {} });
   },
 }));
-

@@ -2,10 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { parseWallHash, wallHash, wallWindowUrl } from '../lib/wall-url.js';
 import { openBrowserWalls, planScreenWalls, type ScreenDetailedLike, type WindowLike } from './open-walls.js';
 
-const screen = (availLeft: number, availTop = 0): ScreenDetailedLike => ({ availLeft, availTop, availWidth: 1920, availHeight: 1040 });
-const url = (p: { layoutId: number | null; kiosk: boolean; wallId: string }) => wallWindowUrl('http://127.0.0.1:8080/console/#/groups', p);
+const screen = (availLeft: number, availTop = 0): ScreenDetailedLike => ({
+  availLeft,
+  availTop,
+  availWidth: 1920,
+  availHeight: 1040,
+});
+const url = (p: { layoutId: number | null; kiosk: boolean; wallId: string }) =>
+  wallWindowUrl('http://127.0.0.1:8080/console/#/groups', p);
 
-function fakeWindow(details?: { screens: ScreenDetailedLike[]; current: number } | 'denied', blockAfter = Infinity): WindowLike & { opened: Array<[string, string, string]> } {
+function fakeWindow(
+  details?: { screens: ScreenDetailedLike[]; current: number } | 'denied',
+  blockAfter = Infinity,
+): WindowLike & { opened: Array<[string, string, string]> } {
   const opened: Array<[string, string, string]> = [];
   const win: WindowLike & { opened: typeof opened } = {
     opened,
@@ -16,21 +25,32 @@ function fakeWindow(details?: { screens: ScreenDetailedLike[]; current: number }
     },
   };
   if (details === 'denied') win.getScreenDetails = () => Promise.reject(new DOMException('denied', 'NotAllowedError'));
-  else if (details) win.getScreenDetails = () => Promise.resolve({ screens: details.screens, currentScreen: details.screens[details.current]! });
+  else if (details)
+    win.getScreenDetails = () =>
+      Promise.resolve({ screens: details.screens, currentScreen: details.screens[details.current]! });
   return win;
 }
 
 describe('wall URLs', () => {
   it('round-trips layout, kiosk and wall id', () => {
     expect(wallHash({ layoutId: 3, kiosk: true, wallId: 'screen-2' })).toBe('#/wall?layout=3&kiosk=1&wall=screen-2');
-    expect(parseWallHash('#/wall?layout=3&kiosk=1&wall=screen-2')).toEqual({ layoutId: 3, kiosk: true, wallId: 'screen-2' });
-    expect(url({ layoutId: null, kiosk: true, wallId: 'w' })).toBe('http://127.0.0.1:8080/console/#/wall?kiosk=1&wall=w');
+    expect(parseWallHash('#/wall?layout=3&kiosk=1&wall=screen-2')).toEqual({
+      layoutId: 3,
+      kiosk: true,
+      wallId: 'screen-2',
+    });
+    expect(url({ layoutId: null, kiosk: true, wallId: 'w' })).toBe(
+      'http://127.0.0.1:8080/console/#/wall?kiosk=1&wall=w',
+    );
   });
 
-  it.each(['', '#/groups', '#/wall?layout=-1', '#/wall?layout=abc', '#/wall?layout=0', '#/wallpaper?layout=3'])('reads %j as no layout, no kiosk', (hash) => {
-    expect(parseWallHash(hash)).toMatchObject({ layoutId: null });
-    expect(parseWallHash(hash).kiosk).toBe(false);
-  });
+  it.each(['', '#/groups', '#/wall?layout=-1', '#/wall?layout=abc', '#/wall?layout=0', '#/wallpaper?layout=3'])(
+    'reads %j as no layout, no kiosk',
+    (hash) => {
+      expect(parseWallHash(hash)).toMatchObject({ layoutId: null });
+      expect(parseWallHash(hash).kiosk).toBe(false);
+    },
+  );
 
   it('refuses a wall id with characters outside the allowed set', () => {
     expect(parseWallHash('#/wall?wall=%3Cscript%3E').wallId).toBeNull();
@@ -41,7 +61,11 @@ describe('opening wall windows in a browser', () => {
   it('one screen: the wall opens on it', () => {
     const only = screen(0);
     expect(planScreenWalls({ screens: [only], currentScreen: only }, 7, url)).toEqual([
-      { wallId: 'screen-1', url: 'http://127.0.0.1:8080/console/#/wall?layout=7&kiosk=1&wall=screen-1', features: 'popup,left=0,top=0,width=1920,height=1040' },
+      {
+        wallId: 'screen-1',
+        url: 'http://127.0.0.1:8080/console/#/wall?layout=7&kiosk=1&wall=screen-1',
+        features: 'popup,left=0,top=0,width=1920,height=1040',
+      },
     ]);
   });
 

@@ -45,8 +45,13 @@ export interface WindowLike {
 }
 
 /** One wall per screen other than `currentScreen` (or on the only screen when there is one). */
-export function planScreenWalls(details: ScreenDetailsLike, layoutId: number | null, url: WallUrlMaker): BrowserWallPlan[] {
-  const others = details.screens.length > 1 ? details.screens.filter((s) => s !== details.currentScreen) : details.screens;
+export function planScreenWalls(
+  details: ScreenDetailsLike,
+  layoutId: number | null,
+  url: WallUrlMaker,
+): BrowserWallPlan[] {
+  const others =
+    details.screens.length > 1 ? details.screens.filter((s) => s !== details.currentScreen) : details.screens;
   return [...others]
     .sort((a, b) => a.availLeft - b.availLeft || a.availTop - b.availTop)
     .map((s) => {
@@ -66,7 +71,11 @@ let plainCount = 0;
  * permitted, else one new window. Returns the walls opened (a popup blocker may refuse some:
  * those are left out).
  */
-export async function openBrowserWalls(win: WindowLike, layoutId: number | null, url: WallUrlMaker = wallUrlFromHere): Promise<string[]> {
+export async function openBrowserWalls(
+  win: WindowLike,
+  layoutId: number | null,
+  url: WallUrlMaker = wallUrlFromHere,
+): Promise<string[]> {
   let plans: BrowserWallPlan[] | null = null;
   if (typeof win.getScreenDetails === 'function') {
     try {

@@ -6,14 +6,7 @@ import { useEffect } from 'react';
 import { getBridge } from '../lib/bridge.js';
 import { currentWallParams } from '../lib/wall-url.js';
 import { createWallSyncTransport } from './wall-sync-transport.js';
-import { startWallSync, type WallSync } from './wall-sync.js';
-
-let current: WallSync | null = null;
-
-/** The running sync of this window (null when signed out or no transport exists). */
-export function wallSync(): WallSync | null {
-  return current;
-}
+import { startWallSync } from './wall-sync.js';
 
 /** Shares this window's wall state while `active`. */
 export function useWallSync(active: boolean): void {
@@ -23,10 +16,6 @@ export function useWallSync(active: boolean): void {
     const transport = createWallSyncTransport(getBridge(), source);
     if (!transport) return;
     const sync = startWallSync({ transport, wallId: currentWallParams().wallId ?? 'main', source });
-    current = sync;
-    return () => {
-      sync.stop();
-      if (current === sync) current = null;
-    };
+    return () => sync.stop();
   }, [active]);
 }

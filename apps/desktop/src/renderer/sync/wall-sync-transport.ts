@@ -62,6 +62,7 @@ export function broadcastWallSyncTransport(channel: BroadcastChannelLike, source
 /** The transport of this page: the bridge in Electron, a BroadcastChannel in a browser, or null when neither exists. */
 export function createWallSyncTransport(bridge: PantauBridge | undefined, source: string): WallSyncTransport | null {
   if (bridge) return bridgeWallSyncTransport(bridge, source);
-  if (typeof BroadcastChannel !== 'undefined') return broadcastWallSyncTransport(new BroadcastChannel(WALL_SYNC_CHANNEL), source);
+  if (typeof BroadcastChannel !== 'undefined')
+    return broadcastWallSyncTransport(new BroadcastChannel(WALL_SYNC_CHANNEL), source);
   return null;
 }

@@ -70,9 +70,15 @@ describe('applying shared state', () => {
 
   it('marks an alarm acknowledged in another window in this feed', () => {
     useEventsStore.getState().addRows([detectionEvent(1).data as EventLog, detectionEvent(2).data as EventLog], false);
-    applyIncoming({ type: 'alarm-acknowledged', source: 'x', eventId: 2, by: 4, at: '2026-01-01T03:00:09.000Z' }, 'main');
+    applyIncoming(
+      { type: 'alarm-acknowledged', source: 'x', eventId: 2, by: 4, at: '2026-01-01T03:00:09.000Z' },
+      'main',
+    );
     const rows = useEventsStore.getState().rows;
-    expect(rows.find((r) => r.id === 2)).toMatchObject({ acknowledged_by: 4, acknowledged_at: '2026-01-01T03:00:09.000Z' });
+    expect(rows.find((r) => r.id === 2)).toMatchObject({
+      acknowledged_by: 4,
+      acknowledged_at: '2026-01-01T03:00:09.000Z',
+    });
     expect(rows.find((r) => r.id === 1)).toMatchObject({ acknowledged_by: null });
   });
 
@@ -89,7 +95,13 @@ describe('applying shared state', () => {
     expect(useWallStore.getState().maximised).toBe(1);
     expect(published).toHaveLength(2);
     sync.acknowledged(9, 1, '2026-01-01T00:00:00.000Z');
-    expect(published.at(-1)).toEqual({ type: 'alarm-acknowledged', source: 's1', eventId: 9, by: 1, at: '2026-01-01T00:00:00.000Z' });
+    expect(published.at(-1)).toEqual({
+      type: 'alarm-acknowledged',
+      source: 's1',
+      eventId: 9,
+      by: 1,
+      at: '2026-01-01T00:00:00.000Z',
+    });
     sync.stop();
     useWallStore.getState().maximise(2);
     expect(published).toHaveLength(3);

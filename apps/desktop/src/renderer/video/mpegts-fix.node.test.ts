@@ -1,8 +1,9 @@
 /**
- * The mpegts.js fix applied at install (scripts/patch-deps.mjs, xqq/mpegts.js#197): the bundle
- * the console builds from carries it, and the patcher is idempotent and refuses a file it does
- * not recognise. Its effect is checked end to end by tests/e2e/layouts.e2e.ts (switching layouts
- * while tiles connect leaves no page error).
+ * The mpegts.js fixes applied at install (scripts/patch-deps.mjs: xqq/mpegts.js#197 and #36):
+ * the bundle the console builds from carries them, and the patcher is idempotent and refuses a
+ * file it does not recognise. Their effect is checked end to end by tests/e2e/layouts.e2e.ts
+ * (switching layouts while tiles connect leaves no page error) and tests/e2e/video-wall.e2e.ts
+ * (16 tiles, a camera cut and seeks to the live edge leave no page error).
  */
 import fs from 'node:fs';
 import os from 'node:os';

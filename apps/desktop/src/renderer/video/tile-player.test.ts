@@ -8,7 +8,8 @@ function setup(opts: { failUrl?: boolean } = {}) {
   let urlCount = 0;
   const player = new TilePlayer({
     video,
-    resolveUrl: () => (opts.failUrl ? Promise.reject(new Error('503')) : Promise.resolve(`ws://s/ws/streams/1?ticket=t${++urlCount}`)),
+    resolveUrl: () =>
+      opts.failUrl ? Promise.reject(new Error('503')) : Promise.resolve(`ws://s/ws/streams/1?ticket=t${++urlCount}`),
     createPlayer: (url, _video, onFailure) => {
       const p = { url, destroyed: false, fail: onFailure };
       players.push(p);
@@ -115,7 +116,10 @@ describe('TilePlayer', () => {
     let calls = 0;
     const player = new TilePlayer({
       video: { currentTime: 0 },
-      resolveUrl: () => (calls++, down ? Promise.reject(new Error('Failed to fetch')) : Promise.resolve('ws://s/ws/streams/1?ticket=t')),
+      resolveUrl: () => (
+        calls++,
+        down ? Promise.reject(new Error('Failed to fetch')) : Promise.resolve('ws://s/ws/streams/1?ticket=t')
+      ),
       createPlayer: () => ({ destroy: () => undefined }),
       onState: () => undefined,
       now: () => Date.now(),

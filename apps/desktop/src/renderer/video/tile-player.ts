@@ -139,7 +139,8 @@ export class TilePlayer {
     try {
       url = await this.opts.resolveUrl();
     } catch (err) {
-      if (generation === this.generation) this.fail(`no live URL: ${err instanceof Error ? err.message : String(err)}`, 'server');
+      if (generation === this.generation)
+        this.fail(`no live URL: ${err instanceof Error ? err.message : String(err)}`, 'server');
       return;
     }
     if (generation !== this.generation || !this.running) return;
@@ -179,7 +180,8 @@ export class TilePlayer {
       void this.open();
     } else if (stillMs > STALL_AFTER_MS) {
       const behindS = Math.floor(stillMs / 1000);
-      if (this.state.status !== 'stalled' || this.state.behindS !== behindS) this.setState({ status: 'stalled', behindS, error: null });
+      if (this.state.status !== 'stalled' || this.state.behindS !== behindS)
+        this.setState({ status: 'stalled', behindS, error: null });
     }
   }
 

@@ -20,7 +20,8 @@ export function treeDeviceStatus(tree: readonly CameraTreeGroup[] | undefined, d
   for (const group of tree ?? []) {
     for (const branch of group.branches) {
       for (const camera of branch.cameras) if (camera.device_id === deviceId) return camera.status;
-      for (const nvr of branch.nvrs) for (const camera of nvr.cameras) if (camera.device_id === deviceId) return camera.status;
+      for (const nvr of branch.nvrs)
+        for (const camera of nvr.cameras) if (camera.device_id === deviceId) return camera.status;
     }
   }
   return null;
@@ -38,11 +39,13 @@ export function useDeviceStatus(deviceId: string): DeviceStatusInfo {
     () =>
       realtimeBus.subscribe((events) => {
         for (const e of events) {
-          if (e.type === 'camera_status_update' && e.data.device_id === deviceId) setEvent({ status: e.data.status, since: e.ts, at: Date.now() });
+          if (e.type === 'camera_status_update' && e.data.device_id === deviceId)
+            setEvent({ status: e.data.status, since: e.ts, at: Date.now() });
         }
       }),
     [deviceId],
   );
-  if (event && (dataUpdatedAt <= event.at || fromTree === event.status)) return { status: event.status, since: event.since };
+  if (event && (dataUpdatedAt <= event.at || fromTree === event.status))
+    return { status: event.status, since: event.since };
   return { status: fromTree, since: null };
 }

@@ -104,7 +104,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('image_path', 'text')
     .addColumn('created_at', 'text', (c) => c.notNull().defaultTo(nowIso))
     .execute();
-  await db.schema.createIndex('re_id_branch_detections_person_idx').on('re_id_branch_detections').columns(['re_id', 'branch_id']).execute();
+  await db.schema
+    .createIndex('re_id_branch_detections_person_idx')
+    .on('re_id_branch_detections')
+    .columns(['re_id', 'branch_id'])
+    .execute();
   await db.schema
     .createIndex('re_id_branch_detections_branch_time_idx')
     .on('re_id_branch_detections')
@@ -153,7 +157,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('last_error', 'text')
     .addColumn('created_at', 'text', (c) => c.notNull().defaultTo(nowIso))
     .execute();
-  await db.schema.createIndex('jobs_claim_idx').on('jobs').columns(['status', 'queue', 'priority', 'run_at', 'id']).execute();
+  await db.schema
+    .createIndex('jobs_claim_idx')
+    .on('jobs')
+    .columns(['status', 'queue', 'priority', 'run_at', 'id'])
+    .execute();
 
   await db.schema
     .createTable('failed_jobs')

@@ -7,11 +7,22 @@ import { sql, type Kysely } from 'kysely';
 
 /** Apply. */
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await db.schema.alterTable('users').addColumn('scope_all', 'integer', (c) => c.notNull().defaultTo(0)).execute();
-  await db.schema.alterTable('users').addColumn('scope_group_ids', 'text', (c) => c.notNull().defaultTo('[]')).execute();
-  await db.schema.alterTable('users').addColumn('scope_branch_ids', 'text', (c) => c.notNull().defaultTo('[]')).execute();
+  await db.schema
+    .alterTable('users')
+    .addColumn('scope_all', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
+  await db.schema
+    .alterTable('users')
+    .addColumn('scope_group_ids', 'text', (c) => c.notNull().defaultTo('[]'))
+    .execute();
+  await db.schema
+    .alterTable('users')
+    .addColumn('scope_branch_ids', 'text', (c) => c.notNull().defaultTo('[]'))
+    .execute();
   await db.schema.alterTable('users').addColumn('last_login_at', 'text').execute();
-  await sql`UPDATE users SET scope_all = CASE WHEN branch_scope IS NULL THEN 1 ELSE 0 END, scope_branch_ids = COALESCE(branch_scope, '[]')`.execute(db);
+  await sql`UPDATE users SET scope_all = CASE WHEN branch_scope IS NULL THEN 1 ELSE 0 END, scope_branch_ids = COALESCE(branch_scope, '[]')`.execute(
+    db,
+  );
   await db.schema.alterTable('users').dropColumn('branch_scope').execute();
 
   await db.schema.alterTable('realtime_outbox').addColumn('group_id', 'integer').execute();
@@ -44,5 +55,6 @@ export async function down(db: Kysely<unknown>): Promise<void> {
   await db.schema.alterTable('realtime_outbox').dropColumn('group_id').execute();
   await db.schema.alterTable('users').addColumn('branch_scope', 'text').execute();
   await sql`UPDATE users SET branch_scope = CASE WHEN scope_all = 1 THEN NULL ELSE scope_branch_ids END`.execute(db);
-  for (const c of ['last_login_at', 'scope_branch_ids', 'scope_group_ids', 'scope_all']) await db.schema.alterTable('users').dropColumn(c).execute();
+  for (const c of ['last_login_at', 'scope_branch_ids', 'scope_group_ids', 'scope_all'])
+    await db.schema.alterTable('users').dropColumn(c).execute();
 }

@@ -19,7 +19,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('reason', 'text', (c) => c.notNull())
     .addColumn('changed_at', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('device_status_history_device_idx').on('device_status_history').columns(['device_id', 'id']).execute();
+  await db.schema
+    .createIndex('device_status_history_device_idx')
+    .on('device_status_history')
+    .columns(['device_id', 'id'])
+    .execute();
 
   await db.schema
     .createTable('api_usage_summary')

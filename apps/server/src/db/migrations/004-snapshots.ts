@@ -22,7 +22,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('event_log_id', 'integer')
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('storage_files_event_idx').on('storage_files').columns(['event_log_id', 'kind']).execute();
+  await db.schema
+    .createIndex('storage_files_event_idx')
+    .on('storage_files')
+    .columns(['event_log_id', 'kind'])
+    .execute();
   await db.schema.createIndex('storage_files_created_idx').on('storage_files').column('created_at').execute();
 }
 

@@ -24,7 +24,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute();
   // one branch-wide setting and one per device (NULLs are distinct in a plain UNIQUE)
-  await sql`CREATE UNIQUE INDEX branch_event_settings_target ON branch_event_settings (branch_id, COALESCE(device_id, ''))`.execute(db);
+  await sql`CREATE UNIQUE INDEX branch_event_settings_target ON branch_event_settings (branch_id, COALESCE(device_id, ''))`.execute(
+    db,
+  );
 
   await db.schema
     .createTable('notification_provider_settings')
@@ -60,10 +62,24 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('uncertain_at', 'text')
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('notification_deliveries_event_idx').on('notification_deliveries').columns(['event_log_id', 'id']).execute();
-  await db.schema.createIndex('notification_deliveries_branch_idx').on('notification_deliveries').columns(['branch_id', 'id']).execute();
-  await db.schema.createIndex('notification_deliveries_queued_idx').on('notification_deliveries').column('queued_at').execute();
-  await sql`CREATE UNIQUE INDEX notification_deliveries_provider_msg ON notification_deliveries (provider, provider_message_id) WHERE provider_message_id IS NOT NULL`.execute(db);
+  await db.schema
+    .createIndex('notification_deliveries_event_idx')
+    .on('notification_deliveries')
+    .columns(['event_log_id', 'id'])
+    .execute();
+  await db.schema
+    .createIndex('notification_deliveries_branch_idx')
+    .on('notification_deliveries')
+    .columns(['branch_id', 'id'])
+    .execute();
+  await db.schema
+    .createIndex('notification_deliveries_queued_idx')
+    .on('notification_deliveries')
+    .column('queued_at')
+    .execute();
+  await sql`CREATE UNIQUE INDEX notification_deliveries_provider_msg ON notification_deliveries (provider, provider_message_id) WHERE provider_message_id IS NOT NULL`.execute(
+    db,
+  );
 
   // when the last alert for a person at a camera went out (detection time), for the cooldown
   await db.schema
@@ -92,7 +108,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('avg_send_ms', 'real')
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute();
-  await sql`CREATE UNIQUE INDEX whatsapp_delivery_summary_unique ON whatsapp_delivery_summary (date, COALESCE(branch_id, 0), provider)`.execute(db);
+  await sql`CREATE UNIQUE INDEX whatsapp_delivery_summary_unique ON whatsapp_delivery_summary (date, COALESCE(branch_id, 0), provider)`.execute(
+    db,
+  );
 }
 
 /** Revert. */

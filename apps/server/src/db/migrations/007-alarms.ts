@@ -16,15 +16,24 @@ import { sql, type Kysely } from 'kysely';
 
 /** Apply. */
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await db.schema.alterTable('event_logs').addColumn('alarm_state', 'text', (c) => c.notNull().defaultTo('new')).execute();
+  await db.schema
+    .alterTable('event_logs')
+    .addColumn('alarm_state', 'text', (c) => c.notNull().defaultTo('new'))
+    .execute();
   await db.schema.alterTable('event_logs').addColumn('closed_by', 'integer').execute();
   await db.schema.alterTable('event_logs').addColumn('closed_at', 'text').execute();
   await db.schema.alterTable('event_logs').addColumn('escalated_at', 'text').execute();
   // rows acknowledged before the workflow existed keep that fact
   await sql`UPDATE event_logs SET alarm_state = 'acknowledged' WHERE acknowledged_at IS NOT NULL`.execute(db);
   // the alarm list by state (and branch), newest first, and the unacknowledged counts
-  await db.schema.createIndex('event_logs_alarm_idx').on('event_logs').columns(['alarm_state', 'branch_id', 'id']).execute();
-  await sql`CREATE INDEX event_logs_escalation_idx ON event_logs (branch_id, created_at) WHERE alarm_state = 'new' AND escalated_at IS NULL`.execute(db);
+  await db.schema
+    .createIndex('event_logs_alarm_idx')
+    .on('event_logs')
+    .columns(['alarm_state', 'branch_id', 'id'])
+    .execute();
+  await sql`CREATE INDEX event_logs_escalation_idx ON event_logs (branch_id, created_at) WHERE alarm_state = 'new' AND escalated_at IS NULL`.execute(
+    db,
+  );
 
   await db.schema
     .createTable('alarm_actions')
@@ -55,5 +64,6 @@ export async function down(db: Kysely<unknown>): Promise<void> {
   await db.schema.dropTable('alarm_actions').ifExists().execute();
   await db.schema.dropIndex('event_logs_escalation_idx').ifExists().execute();
   await db.schema.dropIndex('event_logs_alarm_idx').ifExists().execute();
-  for (const c of ['escalated_at', 'closed_at', 'closed_by', 'alarm_state']) await db.schema.alterTable('event_logs').dropColumn(c).execute();
+  for (const c of ['escalated_at', 'closed_at', 'closed_by', 'alarm_state'])
+    await db.schema.alterTable('event_logs').dropColumn(c).execute();
 }

@@ -30,9 +30,15 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
   // replays are one row; its leading (provider, provider_message_id) is also the index of the
   // sender's lookup of one id inside its commit
-  await sql`CREATE UNIQUE INDEX notification_status_parked_msg ON notification_status_parked (provider, provider_message_id, status, COALESCE(status_ts, -1))`.execute(db);
+  await sql`CREATE UNIQUE INDEX notification_status_parked_msg ON notification_status_parked (provider, provider_message_id, status, COALESCE(status_ts, -1))`.execute(
+    db,
+  );
   // the expiry sweep
-  await db.schema.createIndex('notification_status_parked_received_idx').on('notification_status_parked').column('received_at').execute();
+  await db.schema
+    .createIndex('notification_status_parked_received_idx')
+    .on('notification_status_parked')
+    .column('received_at')
+    .execute();
 }
 
 /** Revert. */

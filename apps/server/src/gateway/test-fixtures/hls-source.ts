@@ -25,8 +25,19 @@ export interface FakeHlsSource {
 }
 
 /** Start a fake HLS source accepting `user`/`password` (a '@' or space in them is URL-encoded in `url`). */
-export async function startFakeHlsSource(user = 'viewer', password = 'p@ss word', segmentBytes = 50_000): Promise<FakeHlsSource> {
-  const playlist = ['#EXTM3U', '#EXT-X-VERSION:3', '#EXT-X-TARGETDURATION:2', '#EXT-X-MEDIA-SEQUENCE:0', ...[0, 1, 2].flatMap((i) => ['#EXTINF:2.000,', `seg${i}.ts`]), ''].join('\n');
+export async function startFakeHlsSource(
+  user = 'viewer',
+  password = 'p@ss word',
+  segmentBytes = 50_000,
+): Promise<FakeHlsSource> {
+  const playlist = [
+    '#EXTM3U',
+    '#EXT-X-VERSION:3',
+    '#EXT-X-TARGETDURATION:2',
+    '#EXT-X-MEDIA-SEQUENCE:0',
+    ...[0, 1, 2].flatMap((i) => ['#EXTINF:2.000,', `seg${i}.ts`]),
+    '',
+  ].join('\n');
   const segment = Buffer.alloc(segmentBytes, 0x47);
   const expected = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
   const server = http.createServer((req, res) => {
@@ -34,8 +45,10 @@ export async function startFakeHlsSource(user = 'viewer', password = 'p@ss word'
     source.requests.push(pathname);
     if (source.failWith !== null) return void res.writeHead(source.failWith).end();
     if (req.headers.authorization !== expected) return void res.writeHead(401).end();
-    if (pathname === '/live/index.m3u8') return void res.writeHead(200, { 'content-type': 'application/vnd.apple.mpegurl' }).end(playlist);
-    if (/^\/live\/seg[0-2]\.ts$/.test(pathname)) return void res.writeHead(200, { 'content-type': 'video/mp2t' }).end(segment);
+    if (pathname === '/live/index.m3u8')
+      return void res.writeHead(200, { 'content-type': 'application/vnd.apple.mpegurl' }).end(playlist);
+    if (/^\/live\/seg[0-2]\.ts$/.test(pathname))
+      return void res.writeHead(200, { 'content-type': 'video/mp2t' }).end(segment);
     res.writeHead(404).end();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

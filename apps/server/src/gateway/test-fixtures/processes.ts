@@ -28,7 +28,11 @@ export function ffmpegPids(needle: string): number[] {
  * Poll `check` every 50 ms until it returns a truthy value; resolve with it.
  * @throws Error naming `what` after `timeoutMs`
  */
-export async function waitFor<T>(what: string, check: () => T | Promise<T>, timeoutMs = 10_000): Promise<NonNullable<T>> {
+export async function waitFor<T>(
+  what: string,
+  check: () => T | Promise<T>,
+  timeoutMs = 10_000,
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

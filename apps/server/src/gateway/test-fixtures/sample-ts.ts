@@ -20,19 +20,42 @@ export interface SampleTs {
 export function makeSampleTs(dir: string): SampleTs {
   const file = path.join(dir, 'sample.ts');
   execFileSync('ffmpeg', [
-    '-hide_banner', '-loglevel', 'error', '-y',
-    '-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=25', '-t', '3',
-    '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '10', '-keyint_min', '10', '-sc_threshold', '0',
-    '-f', 'mpegts', file,
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc=size=320x240:rate=25',
+    '-t',
+    '3',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-g',
+    '10',
+    '-keyint_min',
+    '10',
+    '-sc_threshold',
+    '0',
+    '-f',
+    'mpegts',
+    file,
   ]);
   return { file, bytes: readFileSync(file), keyFrames: countKeyFrames(file) };
 }
 
 /** Key frames ffprobe finds in a file. */
 export function countKeyFrames(file: string): number {
-  const out = execFileSync('ffprobe', ['-v', 'error', '-select_streams', 'v', '-show_entries', 'packet=flags', '-of', 'csv=p=0', file], {
-    encoding: 'utf8',
-  });
+  const out = execFileSync(
+    'ffprobe',
+    ['-v', 'error', '-select_streams', 'v', '-show_entries', 'packet=flags', '-of', 'csv=p=0', file],
+    {
+      encoding: 'utf8',
+    },
+  );
   return out.split('\n').filter((l) => l.startsWith('K')).length;
 }
 

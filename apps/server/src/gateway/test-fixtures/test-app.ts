@@ -53,7 +53,8 @@ export async function startTestApp(
     gateway,
     ticketSecret: TEST_SECRET,
     authenticate: async (request) => {
-      if (request.headers.authorization !== `Bearer ${TEST_TOKEN}`) throw new PantauError('UNAUTHENTICATED', 'sign in first');
+      if (request.headers.authorization !== `Bearer ${TEST_TOKEN}`)
+        throw new PantauError('UNAUTHENTICATED', 'sign in first');
       return { id: 7 };
     },
     resolveSource: async (streamId, quality, userId) => {
@@ -100,7 +101,9 @@ export function openViewer(url: string): TestViewer {
     bytes: () => viewer.messages.reduce((n, m) => n + m.length, 0),
     data: () => Buffer.concat(viewer.messages),
     firstMessageMs: null,
-    closed: new Promise((resolve) => socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() }))),
+    closed: new Promise((resolve) =>
+      socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+    ),
   };
   socket.on('error', () => undefined);
   socket.on('message', (data: Buffer) => {
@@ -111,7 +114,11 @@ export function openViewer(url: string): TestViewer {
 }
 
 /** `GET /api/v1/streams/:id/live` as user 7 (or with `token`); returns status and JSON body. */
-export async function getLive(t: TestApp, path: string, token: string | null = TEST_TOKEN): Promise<{ status: number; body: ApiBody }> {
+export async function getLive(
+  t: TestApp,
+  path: string,
+  token: string | null = TEST_TOKEN,
+): Promise<{ status: number; body: ApiBody }> {
   const res = await fetch(`${t.http}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
   return { status: res.status, body: (await res.json()) as ApiBody };
 }

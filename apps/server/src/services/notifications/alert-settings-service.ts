@@ -21,13 +21,13 @@ import {
 } from '@pantau/shared';
 import { isUniqueViolation, type SyncExecutor } from '../../db/sync-executor.js';
 import type { AuditRepository } from '../../repositories/audit-repository.js';
-import type { Caller } from '../organisation-service.js';
-import type { AuthUser } from '../auth-service.js';
-import type { DeliveryRow, NotificationRepository, SettingRow } from './notification-repository.js';
+import type { AuthUser, Caller } from '../../domain/caller.js';
+import type { DeliveryRow, NotificationRepository, SettingRow } from '../../repositories/notification-repository.js';
 import type { NotificationDispatcher } from './notification-dispatcher.js';
 import type { ProviderSettingsStore } from './provider-settings.js';
 
-const inScope = (u: AuthUser, branchId: number | null) => u.branchScope === null || (branchId !== null && u.branchScope.includes(branchId));
+const inScope = (u: AuthUser, branchId: number | null) =>
+  u.branchScope === null || (branchId !== null && u.branchScope.includes(branchId));
 
 /** Converts a row to the API shape. */
 function toSetting(r: SettingRow): AlertSetting {
@@ -79,7 +79,6 @@ export class AlertSettingsService {
     private readonly audit: AuditRepository,
     private readonly providers: ProviderSettingsStore,
     private readonly dispatcher: NotificationDispatcher,
-    private readonly onEvents: () => void,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -90,7 +89,8 @@ export class AlertSettingsService {
   /** @throws PantauError NOT_FOUND (unknown or out of scope) */
   get(user: AuthUser, id: number): AlertSetting {
     const r = this.repo.getSetting(id);
-    if (!r || !inScope(user, r.branch_id)) throw new PantauError('NOT_FOUND', `alert setting ${id} not found`, { field: 'id' });
+    if (!r || !inScope(user, r.branch_id))
+      throw new PantauError('NOT_FOUND', `alert setting ${id} not found`, { field: 'id' });
     return toSetting(r);
   }
 
@@ -102,12 +102,18 @@ export class AlertSettingsService {
     const iso = new Date(this.now()).toISOString();
     try {
       return this.exec.tx(() => {
-        if (!this.repo.branch(v.branch_id) || !inScope(c.user, v.branch_id)) throw new PantauError('UNKNOWN_BRANCH', `branch ${v.branch_id} not found`, { field: 'branch_id' });
+        if (!this.repo.branch(v.branch_id) || !inScope(c.user, v.branch_id))
+          throw new PantauError('UNKNOWN_BRANCH', `branch ${v.branch_id} not found`, { field: 'branch_id' });
         const deviceId = v.device_id ?? null;
         if (deviceId !== null) {
           const d = this.repo.device(deviceId);
           if (!d) throw new PantauError('UNKNOWN_DEVICE', `device ${deviceId} not found`, { field: 'device_id' });
-          if (d.branch_id !== v.branch_id) throw new PantauError('DEVICE_BRANCH_MISMATCH', `device ${deviceId} belongs to branch ${d.branch_id}, not ${v.branch_id}`, { field: 'device_id' });
+          if (d.branch_id !== v.branch_id)
+            throw new PantauError(
+              'DEVICE_BRANCH_MISMATCH',
+              `device ${deviceId} belongs to branch ${d.branch_id}, not ${v.branch_id}`,
+              { field: 'device_id' },
+            );
         }
         const id = this.repo.insertSetting({ ...v, device_id: deviceId }, iso);
         const s = this.get(c.user, id);
@@ -116,7 +122,13 @@ export class AlertSettingsService {
       });
     } catch (err) {
       if (isUniqueViolation(err)) {
-        throw new PantauError('CONFLICT', v.device_id ? `camera ${v.device_id} already has an alert setting` : `branch ${v.branch_id} already has a branch-wide alert setting`, { field: v.device_id ? 'device_id' : 'branch_id' });
+        throw new PantauError(
+          'CONFLICT',
+          v.device_id
+            ? `camera ${v.device_id} already has an alert setting`
+            : `branch ${v.branch_id} already has a branch-wide alert setting`,
+          { field: v.device_id ? 'device_id' : 'branch_id' },
+        );
       }
       throw err;
     }
@@ -185,16 +197,28 @@ export class AlertSettingsService {
   /** Queue a test message through the configured provider. @returns the delivery (queued) */
   sendTest(c: Caller, phone: string, message: string | undefined): Delivery {
     const d = this.exec.tx(() => {
-      const id = this.dispatcher.enqueueTest(phone, message ?? 'Pantau test message: WhatsApp alerts are working.', this.now());
+      const id = this.dispatcher.enqueueTest(
+        phone,
+        message ?? 'Pantau test message: WhatsApp alerts are working.',
+        this.now(),
+      );
       this.audit.record(c.actor, 'test', 'notification_provider', 1, null, { phone, delivery_id: id });
       return this.repo.delivery(id)!;
     });
-    this.onEvents();
     return toDelivery(d);
   }
 
   /** Deliveries in the caller's scope (test messages only for admins of every branch), newest first. */
-  deliveries(user: AuthUser, f: { page: number; per_page: number; event_log_id?: number | undefined; branch_id?: number | undefined; status?: string | undefined }): { items: Delivery[]; meta: PageMeta } {
+  deliveries(
+    user: AuthUser,
+    f: {
+      page: number;
+      per_page: number;
+      event_log_id?: number | undefined;
+      branch_id?: number | undefined;
+      status?: string | undefined;
+    },
+  ): { items: Delivery[]; meta: PageMeta } {
     const r = this.repo.pageDeliveries(f, user.branchScope);
     return { items: r.rows.map(toDelivery), meta: { page: f.page, per_page: f.per_page, total: r.total } };
   }
@@ -206,12 +230,17 @@ export class AlertSettingsService {
   resend(c: Caller, id: number): Delivery {
     const d = this.exec.tx(() => {
       const cur = this.repo.delivery(id);
-      if (!cur || !inScope(c.user, cur.branch_id)) throw new PantauError('NOT_FOUND', `delivery ${id} not found`, { field: 'id' });
-      if (!this.dispatcher.resend(cur, this.now())) throw new PantauError('CONFLICT', `delivery ${id} is ${cur.status}: only uncertain or failed deliveries are resent`, { field: 'id' });
+      if (!cur || !inScope(c.user, cur.branch_id))
+        throw new PantauError('NOT_FOUND', `delivery ${id} not found`, { field: 'id' });
+      if (!this.dispatcher.resend(cur, this.now()))
+        throw new PantauError(
+          'CONFLICT',
+          `delivery ${id} is ${cur.status}: only uncertain or failed deliveries are resent`,
+          { field: 'id' },
+        );
       this.audit.record(c.actor, 'resend', 'notification_delivery', id, { status: cur.status }, { status: 'queued' });
       return this.repo.delivery(id)!;
     });
-    this.onEvents();
     return toDelivery(d);
   }
 }

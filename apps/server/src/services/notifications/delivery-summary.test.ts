@@ -25,18 +25,38 @@ async function setup(): Promise<SiteZoneRig & { jakarta: number; jayapura: numbe
 }
 
 describe('WhatsApp delivery summary per site-local day', () => {
-  it('counts a delivery on its queue day in its branch\'s zone', async () => {
+  it("counts a delivery on its queue day in its branch's zone", async () => {
     const r = await setup();
     r.deliver(r.jakarta, AT);
     r.deliver(r.jayapura, AT);
     expect(r.summary.fold('2026-11-21', JAP)).toEqual({ rows: 1, deliveries: 1 });
     expect(r.summary.fold('2026-11-20', JAP)).toEqual({ rows: 0, deliveries: 0 });
     expect(r.summary.fold('2026-11-20', JKT)).toEqual({ rows: 1, deliveries: 1 });
-    expect(r.rows('2026-11-21')).toEqual([{ date: '2026-11-21', branch_id: r.jayapura, provider: 'whatsapp_cloud', total: 1, sent: 1, pending: 0, attempts: 1 }]);
-    expect(r.rows('2026-11-20')).toEqual([{ date: '2026-11-20', branch_id: r.jakarta, provider: 'whatsapp_cloud', total: 1, sent: 1, pending: 0, attempts: 1 }]);
+    expect(r.rows('2026-11-21')).toEqual([
+      {
+        date: '2026-11-21',
+        branch_id: r.jayapura,
+        provider: 'whatsapp_cloud',
+        total: 1,
+        sent: 1,
+        pending: 0,
+        attempts: 1,
+      },
+    ]);
+    expect(r.rows('2026-11-20')).toEqual([
+      {
+        date: '2026-11-20',
+        branch_id: r.jakarta,
+        provider: 'whatsapp_cloud',
+        total: 1,
+        sent: 1,
+        pending: 0,
+        attempts: 1,
+      },
+    ]);
   });
 
-  it('re-folds a zone\'s day idempotently, replacing only that zone\'s branches\' rows', async () => {
+  it("re-folds a zone's day idempotently, replacing only that zone's branches' rows", async () => {
     const r = await setup();
     const noon = '2026-11-21T04:00:00.000Z'; // the 21st in both zones
     r.deliver(r.jakarta, noon);
@@ -44,21 +64,41 @@ describe('WhatsApp delivery summary per site-local day', () => {
     r.deliver(r.jayapura, noon, 'queued');
     expect(r.summary.fold('2026-11-21', JKT)).toEqual({ rows: 1, deliveries: 1 });
     expect(r.summary.fold('2026-11-21', JAP)).toEqual({ rows: 1, deliveries: 2 });
-    const before = r.db.sqlite.prepare(`SELECT id, branch_id, created_at FROM whatsapp_delivery_summary ORDER BY branch_id`).all();
+    const before = r.db.sqlite
+      .prepare(`SELECT id, branch_id, created_at FROM whatsapp_delivery_summary ORDER BY branch_id`)
+      .all();
     expect(r.summary.fold('2026-11-21', JAP)).toEqual({ rows: 1, deliveries: 2 });
-    const after = r.db.sqlite.prepare(`SELECT id, branch_id, created_at FROM whatsapp_delivery_summary ORDER BY branch_id`).all() as Array<{ id: number; branch_id: number }>;
+    const after = r.db.sqlite
+      .prepare(`SELECT id, branch_id, created_at FROM whatsapp_delivery_summary ORDER BY branch_id`)
+      .all() as Array<{ id: number; branch_id: number }>;
     // Jakarta's row is the very same row; Jayapura's was replaced with the same figures
     expect(after[0]).toEqual(before[0]);
     expect(r.rows('2026-11-21')).toEqual([
-      { date: '2026-11-21', branch_id: r.jakarta, provider: 'whatsapp_cloud', total: 1, sent: 1, pending: 0, attempts: 1 },
-      { date: '2026-11-21', branch_id: r.jayapura, provider: 'whatsapp_cloud', total: 2, sent: 1, pending: 1, attempts: 2 },
+      {
+        date: '2026-11-21',
+        branch_id: r.jakarta,
+        provider: 'whatsapp_cloud',
+        total: 1,
+        sent: 1,
+        pending: 0,
+        attempts: 1,
+      },
+      {
+        date: '2026-11-21',
+        branch_id: r.jayapura,
+        provider: 'whatsapp_cloud',
+        total: 2,
+        sent: 1,
+        pending: 1,
+        attempts: 2,
+      },
     ]);
     // without a zone: every branch on its own 21st, the day replaced as a whole
     expect(r.summary.fold('2026-11-21')).toEqual({ rows: 2, deliveries: 3 });
     expect(r.rows('2026-11-21').map((x) => x.total)).toEqual([1, 2]);
   });
 
-  it('counts deliveries without a branch in the server\'s zone only', async () => {
+  it("counts deliveries without a branch in the server's zone only", async () => {
     const r = await setup();
     r.deliver(null, AT);
     expect(r.summary.fold('2026-11-21', JAP)).toEqual({ rows: 0, deliveries: 0 });

@@ -16,7 +16,11 @@
  */
 import type { SyncExecutor } from '../../db/sync-executor.js';
 import { dayWindowUtc, recentSiteDays, siteDay } from '../site-time.js';
-import type { DeliverySummaryRepository, SummaryRow, SummaryScope } from './delivery-summary-repository.js';
+import type {
+  DeliverySummaryRepository,
+  SummaryRow,
+  SummaryScope,
+} from '../../repositories/delivery-summary-repository.js';
 
 /** Counts of one fold. */
 export interface FoldResult {
@@ -71,12 +75,31 @@ export class DeliverySummary {
   fold(date: string, zone?: string): FoldResult {
     const scope = zone === undefined ? null : this.scopeOf(zone);
     const { from, to } = dayWindowUtc(date);
-    const all = this.repo.deliveriesQueuedBetween(from, to, scope).filter((d) => siteDay(d.queued_at, d.zone ?? this.serverZone) === date);
+    const all = this.repo
+      .deliveriesQueuedBetween(from, to, scope)
+      .filter((d) => siteDay(d.queued_at, d.zone ?? this.serverZone) === date);
     const acc = new Map<string, Tally>();
     for (const d of all) {
       const key = `${d.branch_id ?? 0}|${d.provider}`;
       let a = acc.get(key);
-      if (!a) acc.set(key, (a = { branch_id: d.branch_id, provider: d.provider, total: 0, sent: 0, delivered: 0, read: 0, failed: 0, uncertain: 0, pending: 0, attempts: 0, sendMs: 0, sendN: 0 }));
+      if (!a)
+        acc.set(
+          key,
+          (a = {
+            branch_id: d.branch_id,
+            provider: d.provider,
+            total: 0,
+            sent: 0,
+            delivered: 0,
+            read: 0,
+            failed: 0,
+            uncertain: 0,
+            pending: 0,
+            attempts: 0,
+            sendMs: 0,
+            sendN: 0,
+          }),
+        );
       a.total++;
       a.attempts += d.attempts;
       switch (d.status) {
@@ -145,7 +168,9 @@ export class DeliverySummary {
       const day = siteDay(d.queued_at, zone);
       if (wanted.has(day)) queued.add(`${day}|${d.branch_id ?? 0}`);
     }
-    const summarised = new Set(this.repo.summaryKeysBetween(oldest, newest, scope).map((k) => `${k.date}|${k.branch_id ?? 0}`));
+    const summarised = new Set(
+      this.repo.summaryKeysBetween(oldest, newest, scope).map((k) => `${k.date}|${k.branch_id ?? 0}`),
+    );
     const differ = [...queued].filter((k) => !summarised.has(k)).concat([...summarised].filter((k) => !queued.has(k)));
     const done = [...new Set(differ.map((k) => k.slice(0, 10)))].sort();
     for (const date of done) this.fold(date, zone);

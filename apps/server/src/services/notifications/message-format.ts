@@ -6,7 +6,17 @@ import { renderTemplate, type TemplatePlaceholder } from '@pantau/shared';
 
 /** `YYYY-MM-DD HH:mm:ss <zone>` of an instant in a time zone (zone names as Indonesians write them: WIB, WITA, WIT). */
 export function siteTime(at: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('id-ID', { timeZone, timeZoneName: 'short', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).formatToParts(at);
+  const parts = new Intl.DateTimeFormat('id-ID', {
+    timeZone,
+    timeZoneName: 'short',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(at);
   const p = (t: Intl.DateTimeFormatPartTypes) => parts.find((x) => x.type === t)?.value ?? '';
   return `${p('year')}-${p('month')}-${p('day')} ${p('hour')}:${p('minute')}:${p('second')} ${p('timeZoneName')}`.trim();
 }
@@ -25,7 +35,13 @@ export interface AlertFacts {
 
 /** Placeholder values of an event, in {@link TemplatePlaceholder} terms. */
 export function placeholderValues(f: AlertFacts): Record<TemplatePlaceholder, string | number> {
-  return { branch_name: f.branch_name, device_name: f.device_name, re_id: f.re_id, detected_count: f.detected_count, time: siteTime(new Date(f.event_timestamp), f.timezone) };
+  return {
+    branch_name: f.branch_name,
+    device_name: f.device_name,
+    re_id: f.re_id,
+    detected_count: f.detected_count,
+    time: siteTime(new Date(f.event_timestamp), f.timezone),
+  };
 }
 
 /** The message of an event from a template. */

@@ -8,22 +8,15 @@
  * no numbers, or the same person at the same camera within `cooldown_seconds` of the last
  * alert (by detection time) sends nothing. A detection older than the last alert, or
  * within the cooldown after it, counts as covered by it.
+ *
+ * Every delivery's change of state is said as a `delivery.updated` domain event, which the
+ * real-time publisher turns into `notification_update` frames.
  */
-import { JOB_TYPES } from '../../queue/job-specs.js';
-import type { JobQueue } from '../../queue/job-queue.js';
-import type { Outbox } from '../../realtime/outbox.js';
-import type { DeliveryRow, NotificationRepository } from './notification-repository.js';
+import type { DomainEvents } from '../../domain/domain-events.js';
+import type { JobQueue } from '../../repositories/job-queue.js';
+import type { DeliveryRow, NotificationRepository } from '../../repositories/notification-repository.js';
 import type { ProviderSettingsStore } from './provider-settings.js';
 import { renderAlert, type AlertFacts } from './message-format.js';
-
-/** Payload of a `notification.whatsapp` job. */
-export interface WhatsAppJobPayload {
-  delivery_id: number;
-  /** Times this delivery was put back because of a rate limit (not counted as attempts). */
-  deferrals?: number;
-  /** Set on the jobs of a delivery held for a provider that is down (see whatsapp-sender.ts). */
-  held?: boolean;
-}
 
 /** A processed detection, as the detection service hands it over. */
 export interface DetectionForAlert {
@@ -43,12 +36,34 @@ export class NotificationDispatcher {
   constructor(
     private readonly repo: NotificationRepository,
     private readonly queue: JobQueue,
-    private readonly outbox: Outbox,
+    private readonly events: DomainEvents,
     private readonly providers: ProviderSettingsStore,
     private readonly branchTimeZone: (branchId: number) => string,
     /** Absolute path of an event's snapshot (the snapshot pipeline's `imagePathOf`), or null. */
     private readonly imageOf: (eventLogId: number) => string | null,
   ) {}
+
+  /**
+   * Follow the detections: alert on each one applied, in its transaction. Call after the
+   * real-time publisher subscribes, so a detection's frame precedes its deliveries' frames.
+   */
+  follow(): void {
+    this.events.on('detection.applied', (e) =>
+      this.onDetection(
+        {
+          event_log_id: e.event_log_id,
+          branch_id: e.payload.branch_id,
+          branch_name: e.branch_name,
+          device_id: e.payload.device_id,
+          device_name: e.device_name,
+          re_id: e.payload.re_id,
+          detected_count: e.payload.detected_count,
+          event_timestamp: e.payload.detection_timestamp,
+        },
+        e.at,
+      ),
+    );
+  }
 
   /**
    * Alert on a processed detection when a setting asks for it. Call inside the transaction that
@@ -59,11 +74,22 @@ export class NotificationDispatcher {
     const setting = this.repo.settingFor(d.branch_id, d.device_id);
     if (!setting || !setting.enabled || setting.numbers.length === 0) return [];
     const last = this.repo.lastAlertAt(d.re_id, d.device_id);
-    if (last !== undefined && Date.parse(d.event_timestamp) - Date.parse(last) < setting.cooldown_seconds * 1000) return [];
+    if (last !== undefined && Date.parse(d.event_timestamp) - Date.parse(last) < setting.cooldown_seconds * 1000)
+      return [];
     this.repo.rememberAlert(d.re_id, d.device_id, d.event_timestamp);
     const facts: AlertFacts = { ...d, timezone: this.branchTimeZone(d.branch_id) };
     const image = setting.send_image ? this.imageOf(d.event_log_id) : null;
-    return this.create(setting.numbers, { event_log_id: d.event_log_id, branch_id: d.branch_id, kind: 'alert', message: renderAlert(setting.message_template, facts), image_path: image }, now);
+    return this.create(
+      setting.numbers,
+      {
+        event_log_id: d.event_log_id,
+        branch_id: d.branch_id,
+        kind: 'alert',
+        message: renderAlert(setting.message_template, facts),
+        image_path: image,
+      },
+      now,
+    );
   }
 
   /**
@@ -89,14 +115,30 @@ export class NotificationDispatcher {
       event_timestamp: e.event_timestamp,
       timezone: branch?.timezone ?? this.branchTimeZone(e.branch_id),
     };
-    const template = setting?.message_template ?? 'Pantau: person {re_id} detected at {branch_name} / {device_name} ({detected_count}) at {time}';
+    const template =
+      setting?.message_template ??
+      'Pantau: person {re_id} detected at {branch_name} / {device_name} ({detected_count}) at {time}';
     const image = setting?.send_image ? this.imageOf(eventLogId) : null;
-    return this.create([...new Set(numbers)], { event_log_id: eventLogId, branch_id: e.branch_id, kind: 'escalation', message: `ESCALATION: ${renderAlert(template, facts)}`, image_path: image }, now);
+    return this.create(
+      [...new Set(numbers)],
+      {
+        event_log_id: eventLogId,
+        branch_id: e.branch_id,
+        kind: 'escalation',
+        message: `ESCALATION: ${renderAlert(template, facts)}`,
+        image_path: image,
+      },
+      now,
+    );
   }
 
   /** A test message to one number (inside the caller's transaction). @returns the delivery id */
   enqueueTest(phone: string, message: string, now: number): number {
-    return this.create([phone], { event_log_id: null, branch_id: null, kind: 'test', message, image_path: null }, now)[0]!;
+    return this.create(
+      [phone],
+      { event_log_id: null, branch_id: null, kind: 'test', message, image_path: null },
+      now,
+    )[0]!;
   }
 
   /**
@@ -107,9 +149,15 @@ export class NotificationDispatcher {
   resend(d: DeliveryRow, now: number): boolean {
     if (d.status !== 'uncertain' && d.status !== 'failed') return false;
     const iso = new Date(now).toISOString();
-    this.repo.updateDelivery(d.id, { status: 'queued', error: null, provider_message_id: null, provider: this.providerName(), updated_at: iso });
-    this.queue.enqueue(JOB_TYPES.whatsapp, { delivery_id: d.id } satisfies WhatsAppJobPayload);
-    this.broadcast({ ...d, status: 'queued', error: null }, now);
+    this.repo.updateDelivery(d.id, {
+      status: 'queued',
+      error: null,
+      provider_message_id: null,
+      provider: this.providerName(),
+      updated_at: iso,
+    });
+    this.queue.enqueue('notification.whatsapp', { delivery_id: d.id });
+    this.announce({ ...d, status: 'queued', error: null }, now);
     return true;
   }
 
@@ -117,24 +165,43 @@ export class NotificationDispatcher {
     return this.providers.resolved().provider;
   }
 
-  private create(numbers: readonly string[], base: { event_log_id: number | null; branch_id: number | null; kind: DeliveryRow['kind']; message: string; image_path: string | null }, now: number): number[] {
+  private create(
+    numbers: readonly string[],
+    base: {
+      event_log_id: number | null;
+      branch_id: number | null;
+      kind: DeliveryRow['kind'];
+      message: string;
+      image_path: string | null;
+    },
+    now: number,
+  ): number[] {
     const iso = new Date(now).toISOString();
     const provider = this.providerName();
     return numbers.map((phone) => {
       const id = this.repo.insertDelivery({ ...base, phone, provider }, iso);
-      this.queue.enqueue(JOB_TYPES.whatsapp, { delivery_id: id } satisfies WhatsAppJobPayload);
-      this.broadcast({ id, event_log_id: base.event_log_id, branch_id: base.branch_id, phone, status: 'queued', error: null }, now);
+      this.queue.enqueue('notification.whatsapp', { delivery_id: id });
+      this.announce(
+        { id, event_log_id: base.event_log_id, branch_id: base.branch_id, phone, status: 'queued', error: null },
+        now,
+      );
       return id;
     });
   }
 
-  /**
-   * Append a notification_update for a delivery (inside the change's transaction): to the
-   * branch's channel, or, for a test message (no branch), to admins of every branch only.
-   */
-  broadcast(d: Pick<DeliveryRow, 'id' | 'event_log_id' | 'branch_id' | 'phone' | 'status' | 'error'>, now: number): void {
-    const data = { event_log_id: d.event_log_id, delivery_id: d.id, phone: d.phone, status: d.status, error: d.error };
-    if (d.branch_id === null) this.outbox.appendForAdmins('notification_update', data, now);
-    else this.outbox.append('notification_update', d.branch_id, data, now);
+  /** Say a delivery's new state (`delivery.updated`); call inside the change's transaction. */
+  announce(
+    d: Pick<DeliveryRow, 'id' | 'event_log_id' | 'branch_id' | 'phone' | 'status' | 'error'>,
+    now: number,
+  ): void {
+    this.events.emit('delivery.updated', {
+      delivery_id: d.id,
+      event_log_id: d.event_log_id,
+      branch_id: d.branch_id,
+      phone: d.phone,
+      status: d.status,
+      error: d.error,
+      at: now,
+    });
   }
 }

@@ -5,12 +5,13 @@
 import { describe, expect, it } from 'vitest';
 import { AlertSettingCreate, PhoneNumber, renderTemplate, toE164, unknownPlaceholders } from '@pantau/shared';
 import { nextStatus, type ProviderStatus } from './status-rules.js';
-import type { DeliveryStatusName } from './notification-repository.js';
+import type { DeliveryStatusName } from '../../repositories/notification-repository.js';
 import { renderAlert, siteTime } from './message-format.js';
 import { classifyFetchError, retryAfterMs } from './providers/provider.js';
 
 /** Apply reports in order from `start`, as the webhook does. */
-const fold = (start: DeliveryStatusName, reports: ProviderStatus[]) => reports.reduce<DeliveryStatusName>((s, r) => nextStatus(s, r) ?? s, start);
+const fold = (start: DeliveryStatusName, reports: ProviderStatus[]) =>
+  reports.reduce<DeliveryStatusName>((s, r) => nextStatus(s, r) ?? s, start);
 
 function permutations<T>(a: T[]): T[][] {
   if (a.length <= 1) return [a];
@@ -43,18 +44,36 @@ describe('delivery status rules', () => {
 });
 
 describe('message template', () => {
-  const facts = { branch_name: 'Jakarta Pusat', device_name: 'Lobby', re_id: 'p-7', detected_count: 2, event_timestamp: '2026-11-21T03:15:07.000Z' };
+  const facts = {
+    branch_name: 'Jakarta Pusat',
+    device_name: 'Lobby',
+    re_id: 'p-7',
+    detected_count: 2,
+    event_timestamp: '2026-11-21T03:15:07.000Z',
+  };
 
   it('fills every placeholder, the time in the branch’s zone', () => {
     const t = '{branch_name}/{device_name}: {re_id} x{detected_count} at {time}';
-    expect(renderAlert(t, { ...facts, timezone: 'Asia/Jakarta' })).toBe('Jakarta Pusat/Lobby: p-7 x2 at 2026-11-21 10:15:07 WIB');
-    expect(renderAlert(t, { ...facts, timezone: 'Asia/Jayapura' })).toBe('Jakarta Pusat/Lobby: p-7 x2 at 2026-11-21 12:15:07 WIT');
+    expect(renderAlert(t, { ...facts, timezone: 'Asia/Jakarta' })).toBe(
+      'Jakarta Pusat/Lobby: p-7 x2 at 2026-11-21 10:15:07 WIB',
+    );
+    expect(renderAlert(t, { ...facts, timezone: 'Asia/Jayapura' })).toBe(
+      'Jakarta Pusat/Lobby: p-7 x2 at 2026-11-21 12:15:07 WIT',
+    );
     // the local day can differ from the UTC one
     expect(siteTime(new Date('2026-11-21T20:00:00Z'), 'Asia/Makassar')).toBe('2026-11-22 04:00:00 WITA');
   });
 
   it('leaves unknown placeholders as typed and the settings schema refuses them', () => {
-    expect(renderTemplate('{branch} {re_id}', { branch_name: 'B', device_name: 'D', re_id: 'R', detected_count: 1, time: 'T' })).toBe('{branch} R');
+    expect(
+      renderTemplate('{branch} {re_id}', {
+        branch_name: 'B',
+        device_name: 'D',
+        re_id: 'R',
+        detected_count: 1,
+        time: 'T',
+      }),
+    ).toBe('{branch} R');
     expect(unknownPlaceholders('{branch} {re_id} {cam}')).toEqual(['branch', 'cam']);
     const r = AlertSettingCreate.safeParse({ branch_id: 1, message_template: 'at {branch}' });
     expect(r.success).toBe(false);

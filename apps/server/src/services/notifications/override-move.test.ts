@@ -37,16 +37,29 @@ describe('moving a camera to another branch', () => {
     [b0, b1] = [h.branches[0]!.id, h.branches[1]!.id];
     wide0 = await h.admin.createAlertSetting({ branch_id: b0, numbers: ['+6281100000001'] });
     wide1 = await h.admin.createAlertSetting({ branch_id: b1, numbers: ['+6281100000002'] });
-    override = await h.admin.createAlertSetting({ branch_id: b0, device_id: 'cam-1', numbers: ['+6281100000003'], cooldown_seconds: 60 });
+    override = await h.admin.createAlertSetting({
+      branch_id: b0,
+      device_id: 'cam-1',
+      numbers: ['+6281100000003'],
+      cooldown_seconds: 60,
+    });
   });
 
   it('a refused move changes nothing', async () => {
-    expect(await codeOf(h.admin.updateDevice(cam1.id, { branch_id: 9999 }))).toMatchObject({ code: 'NOT_FOUND', field: 'branch_id' });
+    expect(await codeOf(h.admin.updateDevice(cam1.id, { branch_id: 9999 }))).toMatchObject({
+      code: 'NOT_FOUND',
+      field: 'branch_id',
+    });
     // refused after the branch check passed: a parent that is not an NVR of the new branch
-    expect(await codeOf(h.admin.updateDevice(cam1.id, { branch_id: b1, parent_device_id: 'cam-2' }))).toMatchObject({ code: 'VALIDATION_ERROR', field: 'parent_device_id' });
+    expect(await codeOf(h.admin.updateDevice(cam1.id, { branch_id: b1, parent_device_id: 'cam-2' }))).toMatchObject({
+      code: 'VALIDATION_ERROR',
+      field: 'parent_device_id',
+    });
     expect((await h.admin.getDevice(cam1.id)).branch_id).toBe(b0);
     expect(await settingsOf(b0)).toEqual([wide0, override]);
-    expect(await h.admin.auditPage({ entity_type: 'alert_setting', action: 'delete' })).toMatchObject({ meta: { total: 0 } });
+    expect(await h.admin.auditPage({ entity_type: 'alert_setting', action: 'delete' })).toMatchObject({
+      meta: { total: 0 },
+    });
   });
 
   it('an update that keeps the branch keeps the override', async () => {
@@ -66,9 +79,18 @@ describe('moving a camera to another branch', () => {
     expect(h.server.services.notifications.repo.settingFor(b1, 'cam-1')?.id).toBe(wide1.id);
 
     // audited like an alert-settings delete; the device's move entry names it
-    const del = await h.admin.auditPage({ entity_type: 'alert_setting', entity_id: String(override.id), action: 'delete' });
+    const del = await h.admin.auditPage({
+      entity_type: 'alert_setting',
+      entity_id: String(override.id),
+      action: 'delete',
+    });
     expect(del.items).toHaveLength(1);
-    expect(del.items[0]!.before).toMatchObject({ id: override.id, branch_id: b0, device_id: 'cam-1', numbers: ['+6281100000003'] });
+    expect(del.items[0]!.before).toMatchObject({
+      id: override.id,
+      branch_id: b0,
+      device_id: 'cam-1',
+      numbers: ['+6281100000003'],
+    });
     expect(del.items[0]!.after).toBeNull();
     const move = await h.admin.auditPage({ entity_type: 'device', entity_id: String(cam1.id), action: 'move' });
     expect(move.items).toHaveLength(1);
@@ -80,7 +102,9 @@ describe('moving a camera to another branch', () => {
     const moves = await h.admin.auditPage({ entity_type: 'device', entity_id: String(cam1.id), action: 'move' });
     expect(moves.items).toHaveLength(2);
     expect(moves.items[0]!.after).not.toHaveProperty('alert_overrides_removed');
-    expect(await h.admin.auditPage({ entity_type: 'alert_setting', action: 'delete' })).toMatchObject({ meta: { total: 1 } });
+    expect(await h.admin.auditPage({ entity_type: 'alert_setting', action: 'delete' })).toMatchObject({
+      meta: { total: 1 },
+    });
     expect(await settingsOf(b0)).toEqual([wide0]);
     expect(await settingsOf(b1)).toEqual([wide1]);
   });

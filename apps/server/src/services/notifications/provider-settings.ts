@@ -3,9 +3,15 @@
  * encrypted at rest with AES-256-GCM under a key derived from the master key (the same scheme
  * as stream passwords, security/keys.ts). Secrets are write-only: the API answers `has_secret`.
  */
-import { ProviderConfig, type NotificationProviderName, type ProviderSettings, type ProviderSettingsUpdate, ProviderSettingsUpdate as UpdateSchema } from '@pantau/shared';
+import {
+  ProviderConfig,
+  type NotificationProviderName,
+  type ProviderSettings,
+  type ProviderSettingsUpdate,
+  ProviderSettingsUpdate as UpdateSchema,
+} from '@pantau/shared';
 import { decryptSecret, encryptSecret } from '../../security/keys.js';
-import type { NotificationRepository } from './notification-repository.js';
+import type { NotificationRepository } from '../../repositories/notification-repository.js';
 import type { NotificationProvider } from './providers/provider.js';
 import { WhatsAppCloudProvider } from './providers/whatsapp-cloud.js';
 import { HttpGatewayProvider } from './providers/http-gateway.js';
@@ -29,7 +35,11 @@ const DEFAULT_CONFIG: ProviderConfig = ProviderConfig.parse({});
 
 /** Reads and writes the provider settings; builds the provider they describe. */
 export class ProviderSettingsStore {
-  private cache: { settings: ResolvedProviderSettings; provider: NotificationProvider | null } | null = null;
+  private cache: {
+    settings: ResolvedProviderSettings;
+    provider: NotificationProvider | null;
+    version: string | null;
+  } | null = null;
 
   constructor(
     private readonly repo: NotificationRepository,
@@ -38,26 +48,41 @@ export class ProviderSettingsStore {
     private readonly fetchImpl: typeof fetch | undefined = undefined,
   ) {}
 
-  /** The settings, decrypted (cached until the next save). */
+  /**
+   * The settings, decrypted; cached while their `updated_at` stays the same, so a save made by
+   * another connection (the detection thread's store, another server process) is seen at once.
+   */
   resolved(): ResolvedProviderSettings {
-    if (this.cache) return this.cache.settings;
+    const version = this.repo.providerVersion();
+    if (this.cache && this.cache.version === version) return this.cache.settings;
     const row = this.repo.providerRow();
     const settings: ResolvedProviderSettings = row
       ? {
           provider: row.provider as NotificationProviderName,
           config: ProviderConfig.parse(JSON.parse(row.config)),
-          secrets: row.secrets_enc ? (JSON.parse(decryptSecret(this.key, row.secrets_enc)) as ProviderSecretValues) : {},
+          secrets: row.secrets_enc
+            ? (JSON.parse(decryptSecret(this.key, row.secrets_enc)) as ProviderSecretValues)
+            : {},
           updated_at: row.updated_at,
         }
       : { provider: 'none', config: DEFAULT_CONFIG, secrets: {}, updated_at: null };
-    this.cache = { settings, provider: build(settings, this.fetchImpl) };
+    this.cache = { settings, provider: build(settings, this.fetchImpl), version: row?.updated_at ?? null };
     return settings;
   }
 
   /** The public view: no secret, only whether each is set. */
   view(): ProviderSettings {
     const s = this.resolved();
-    return { provider: s.provider, config: s.config, has_secret: { token: !!s.secrets.token, app_secret: !!s.secrets.app_secret, verify_token: !!s.secrets.verify_token }, updated_at: s.updated_at };
+    return {
+      provider: s.provider,
+      config: s.config,
+      has_secret: {
+        token: !!s.secrets.token,
+        app_secret: !!s.secrets.app_secret,
+        verify_token: !!s.secrets.verify_token,
+      },
+      updated_at: s.updated_at,
+    };
   }
 
   /**
@@ -78,7 +103,9 @@ export class ProviderSettingsStore {
     const u = UpdateSchema.parse(update);
     const before = this.view();
     const secrets: ProviderSecretValues = { ...this.resolved().secrets };
-    for (const [k, v] of Object.entries(u.secrets ?? {}) as Array<[keyof ProviderSecretValues, string | null | undefined]>) {
+    for (const [k, v] of Object.entries(u.secrets ?? {}) as Array<
+      [keyof ProviderSecretValues, string | null | undefined]
+    >) {
       if (v === null) delete secrets[k];
       else if (v !== undefined) secrets[k] = v;
     }

@@ -10,9 +10,15 @@
  * whether our call reached the provider) gives way to any provider status (sent, delivered,
  * read, failed), which is proof either way.
  */
-import type { DeliveryStatusName } from './notification-repository.js';
+import type { DeliveryStatusName } from '../../repositories/notification-repository.js';
 
-const RANK: Record<'queued' | 'sending' | 'sent' | 'delivered' | 'read', number> = { queued: 0, sending: 1, sent: 2, delivered: 3, read: 4 };
+const RANK: Record<'queued' | 'sending' | 'sent' | 'delivered' | 'read', number> = {
+  queued: 0,
+  sending: 1,
+  sent: 2,
+  delivered: 3,
+  read: 4,
+};
 
 /** A status the provider reports through the webhook. */
 export type ProviderStatus = 'sent' | 'delivered' | 'read' | 'failed';
@@ -31,7 +37,9 @@ export function nextStatus(current: DeliveryStatusName, incoming: ProviderStatus
 }
 
 /** Column that records when a status was reached. */
-export function timestampColumn(status: DeliveryStatusName): 'queued_at' | 'sending_at' | 'sent_at' | 'delivered_at' | 'read_at' | 'failed_at' | 'uncertain_at' {
+export function timestampColumn(
+  status: DeliveryStatusName,
+): 'queued_at' | 'sending_at' | 'sent_at' | 'delivered_at' | 'read_at' | 'failed_at' | 'uncertain_at' {
   switch (status) {
     case 'queued':
       return 'queued_at';

@@ -14,13 +14,18 @@ import { SyncExecutor } from '../../db/sync-executor.js';
 import { startHarness, tempDataDir, waitFor, type Harness } from '../../test-support/harness.js';
 import { WhatsAppStandIn } from '../../test-support/whatsapp-stand-in.js';
 import type { NotificationDispatcher } from './notification-dispatcher.js';
-import { NotificationRepository } from './notification-repository.js';
-import { ParkedStatusRepository } from './parked-status-repository.js';
+import { NotificationRepository } from '../../repositories/notification-repository.js';
+import { ParkedStatusRepository } from '../../repositories/parked-status-repository.js';
 import type { ProviderSettingsStore } from './provider-settings.js';
 import { PARK_MAX, PARK_TTL_MS, WebhookService } from './webhook-service.js';
 
 const payload = (ids: string[], status = 'sent', timestamp = '1750000000') =>
-  Buffer.from(JSON.stringify({ object: 'whatsapp_business_account', entry: [{ changes: [{ field: 'messages', value: { statuses: ids.map((id) => ({ id, status, timestamp })) } }] }] }));
+  Buffer.from(
+    JSON.stringify({
+      object: 'whatsapp_business_account',
+      entry: [{ changes: [{ field: 'messages', value: { statuses: ids.map((id) => ({ id, status, timestamp })) } }] }],
+    }),
+  );
 const iso = (unixS: number) => new Date(unixS * 1000).toISOString();
 
 /** Databases and servers to close after each test. */
@@ -45,18 +50,55 @@ async function service(dataDir = tempDataDir(), start = 1_000_000) {
   const repo = new NotificationRepository(db.kysely, exec);
   const warns: Array<Record<string, unknown>> = [];
   const logger = { warn: (o: Record<string, unknown>) => warns.push(o), info: () => undefined } as unknown as Logger;
-  const dispatcher = { broadcast: () => undefined } as unknown as NotificationDispatcher;
-  const w = new WebhookService({ repo, parked: new ParkedStatusRepository(db.kysely, exec), exec, providers: {} as ProviderSettingsStore, dispatcher, logger, onEvents: () => undefined, now: () => now });
-  const rows = () => (db.sqlite.prepare(`SELECT COUNT(*) AS n FROM notification_status_parked`).get() as { n: number }).n;
+  const dispatcher = { announce: () => undefined } as unknown as NotificationDispatcher;
+  const w = new WebhookService({
+    repo,
+    parked: new ParkedStatusRepository(db.kysely, exec),
+    exec,
+    providers: {} as ProviderSettingsStore,
+    dispatcher,
+    logger,
+    now: () => now,
+  });
+  const rows = () =>
+    (db.sqlite.prepare(`SELECT COUNT(*) AS n FROM notification_status_parked`).get() as { n: number }).n;
   /** A queued delivery with no message id yet. */
-  const queued = () => repo.insertDelivery({ event_log_id: null, branch_id: null, kind: 'test', phone: '+6281234567890', provider: 'whatsapp_cloud', message: 'm', image_path: null }, new Date(now).toISOString());
+  const queued = () =>
+    repo.insertDelivery(
+      {
+        event_log_id: null,
+        branch_id: null,
+        kind: 'test',
+        phone: '+6281234567890',
+        provider: 'whatsapp_cloud',
+        message: 'm',
+        image_path: null,
+      },
+      new Date(now).toISOString(),
+    );
   /** What the sender's commit does: `sent` with the provider's id, then the parked statuses, in one transaction. */
   const commitSent = (deliveryId: number, messageId: string) =>
     exec.tx(() => {
-      repo.updateDelivery(deliveryId, { status: 'sent', provider_message_id: messageId, sent_at: new Date(now).toISOString() });
+      repo.updateDelivery(deliveryId, {
+        status: 'sent',
+        provider_message_id: messageId,
+        sent_at: new Date(now).toISOString(),
+      });
       return w.applyParked(messageId);
     });
-  return { w, db, repo, exec, warns, rows, queued, commitSent, close, advance: (ms: number) => (now += ms), now: () => now };
+  return {
+    w,
+    db,
+    repo,
+    exec,
+    warns,
+    rows,
+    queued,
+    commitSent,
+    close,
+    advance: (ms: number) => (now += ms),
+    now: () => now,
+  };
 }
 
 describe('webhook park', () => {
@@ -116,7 +158,9 @@ describe('webhook park', () => {
     expect(w.parkedIds()).toEqual([]);
     // Meta's sent, posted before delivered but arriving after it
     expect(w.apply(payload(['wamid.x'], 'sent', '1750000000'))).toMatchObject({ parked: 0, changed: 0 });
-    const d = db.sqlite.prepare(`SELECT status, delivered_at, sent_at FROM notification_deliveries WHERE id = ?`).get(id) as { status: string; delivered_at: string; sent_at: string };
+    const d = db.sqlite
+      .prepare(`SELECT status, delivered_at, sent_at FROM notification_deliveries WHERE id = ?`)
+      .get(id) as { status: string; delivered_at: string; sent_at: string };
     expect(d).toMatchObject({ status: 'delivered', delivered_at: iso(1_750_000_001) });
     expect(d.sent_at).not.toBeNull();
   });
@@ -125,14 +169,41 @@ describe('webhook park', () => {
     const { w, db, queued, commitSent, now } = await service();
     const id = queued();
     const error = { code: 131026, title: 'Message undeliverable', error_data: { details: 'x' } };
-    const body = { entry: [{ changes: [{ value: { statuses: [{ id: 'wamid.f', status: 'failed', recipient_id: '6281234567890', errors: [error] }] } }] }] };
+    const body = {
+      entry: [
+        {
+          changes: [
+            {
+              value: {
+                statuses: [{ id: 'wamid.f', status: 'failed', recipient_id: '6281234567890', errors: [error] }],
+              },
+            },
+          ],
+        },
+      ],
+    };
     const receivedAt = new Date(now()).toISOString();
     expect(w.apply(Buffer.from(JSON.stringify(body)))).toMatchObject({ parked: 1 });
-    expect(db.sqlite.prepare(`SELECT provider, status, status_ts, recipient_id, error_json, received_at FROM notification_status_parked`).all()).toEqual([
-      { provider: 'whatsapp_cloud', status: 'failed', status_ts: null, recipient_id: '6281234567890', error_json: JSON.stringify(error), received_at: receivedAt },
+    expect(
+      db.sqlite
+        .prepare(
+          `SELECT provider, status, status_ts, recipient_id, error_json, received_at FROM notification_status_parked`,
+        )
+        .all(),
+    ).toEqual([
+      {
+        provider: 'whatsapp_cloud',
+        status: 'failed',
+        status_ts: null,
+        recipient_id: '6281234567890',
+        error_json: JSON.stringify(error),
+        received_at: receivedAt,
+      },
     ]);
     expect(commitSent(id, 'wamid.f')).toBe(1);
-    expect(db.sqlite.prepare(`SELECT status, error, failed_at FROM notification_deliveries WHERE id = ?`).get(id)).toEqual({ status: 'failed', error: '131026 Message undeliverable (x)', failed_at: receivedAt });
+    expect(
+      db.sqlite.prepare(`SELECT status, error, failed_at FROM notification_deliveries WHERE id = ?`).get(id),
+    ).toEqual({ status: 'failed', error: '131026 Message undeliverable (x)', failed_at: receivedAt });
   });
 
   it('survives a restart: parked by one instance, applied when the next one commits the id', async () => {
@@ -161,7 +232,11 @@ describe('webhook park', () => {
     a.repo.updateDelivery(two, { status: 'sent', provider_message_id: 'wamid.two' });
     // a later status of a known id takes that id's parked ones along (read beats delivered)
     expect(a.w.apply(payload(['wamid.two'], 'delivered', '1750000001'))).toMatchObject({ changed: 1, parked: 0 });
-    expect(a.repo.delivery(two)).toMatchObject({ status: 'read', read_at: iso(1_750_000_002), delivered_at: iso(1_750_000_001) });
+    expect(a.repo.delivery(two)).toMatchObject({
+      status: 'read',
+      read_at: iso(1_750_000_002),
+      delivered_at: iso(1_750_000_001),
+    });
     await a.close();
 
     const b = await service(dataDir);
@@ -175,14 +250,23 @@ describe('webhook park', () => {
 describe('webhook park across a server restart', () => {
   const APP_SECRET = 'meta-app-secret';
   const sign = (body: string) => `sha256=${crypto.createHmac('sha256', APP_SECRET).update(body).digest('hex')}`;
-  const post = (h: Harness, body: string) => fetch(`${h.server.url}/webhooks/whatsapp`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': sign(body) }, body });
+  const post = (h: Harness, body: string) =>
+    fetch(`${h.server.url}/webhooks/whatsapp`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-hub-signature-256': sign(body) },
+      body,
+    });
 
   it('applies a status acknowledged (200) before the restart once the new server commits its message id', async () => {
     const standIn = await WhatsAppStandIn.start();
     open.push(() => standIn.stop());
     const first = await startHarness();
     open.push(() => first.stop());
-    await first.admin.request('PUT', '/api/v1/notification-provider', { provider: 'whatsapp_cloud', config: { base_url: standIn.url, phone_number_id: '1234567890' }, secrets: { token: 't', app_secret: APP_SECRET } });
+    await first.admin.saveProviderSettings({
+      provider: 'whatsapp_cloud',
+      config: { base_url: standIn.url, phone_number_id: '1234567890' },
+      secrets: { token: 't', app_secret: APP_SECRET },
+    });
     // the stand-in's first message id: Meta's delivered for it beats the send itself
     const messageId = 'wamid.standin.1';
     const body = payload([messageId], 'delivered', '1750000001').toString();
@@ -195,11 +279,26 @@ describe('webhook park across a server restart', () => {
     open.push(() => second.stop());
     const n = second.server.services.notifications;
     expect(n.webhook.parkedIds()).toEqual([messageId]);
-    await second.admin.request('POST', '/api/v1/alert-settings', { branch_id: second.branches[0]!.id, numbers: ['+6281234567890'], cooldown_seconds: 0 });
-    await second.device.logDetection({ re_id: 'p-restart', branch_id: second.branches[0]!.id, device_id: 'cam-1', detected_count: 1, event_id: 'e-restart' });
+    await second.admin.createAlertSetting({
+      branch_id: second.branches[0]!.id,
+      numbers: ['+6281234567890'],
+      cooldown_seconds: 0,
+    });
+    await second.device.logDetection({
+      re_id: 'p-restart',
+      branch_id: second.branches[0]!.id,
+      device_id: 'cam-1',
+      detected_count: 1,
+      event_id: 'e-restart',
+    });
     const sqlite = second.server.services.db.sqlite;
     const d = await waitFor(
-      () => sqlite.prepare(`SELECT status, provider_message_id, delivered_at FROM notification_deliveries WHERE status = 'delivered'`).get() as { status: string; provider_message_id: string; delivered_at: string } | undefined,
+      () =>
+        sqlite
+          .prepare(
+            `SELECT status, provider_message_id, delivered_at FROM notification_deliveries WHERE status = 'delivered'`,
+          )
+          .get() as { status: string; provider_message_id: string; delivered_at: string } | undefined,
       15_000,
       'the parked status applied',
     );

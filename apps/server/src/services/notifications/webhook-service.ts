@@ -22,7 +22,7 @@
  * sender has stored the id. We answer 200 for such a status, so Meta will not send it again:
  * it is acknowledged, and nothing acknowledged may be lost. So statuses of unknown ids are
  * parked on disk (`notification_status_parked`, migration 008; SQL in
- * parked-status-repository.ts) in the webhook's own transaction, and applied in arrival order
+ * repositories/parked-status-repository.ts) in the webhook's own transaction, and applied in arrival order
  * under the same never-backwards rules:
  * - when the sender commits that id ({@link WebhookService.applyParked}, called from the
  *   sender's `afterSent`, inside the transaction that stores the id: the rows are read,
@@ -42,9 +42,9 @@ import crypto from 'node:crypto';
 import type { Logger } from 'pino';
 import { PantauError } from '@pantau/shared';
 import type { SyncExecutor } from '../../db/sync-executor.js';
-import type { DeliveryRow, NotificationRepository } from './notification-repository.js';
+import type { DeliveryRow, NotificationRepository } from '../../repositories/notification-repository.js';
 import type { NotificationDispatcher } from './notification-dispatcher.js';
-import type { ParkedStatusRepository, ParkedStatusRow } from './parked-status-repository.js';
+import type { ParkedStatusRepository, ParkedStatusRow } from '../../repositories/parked-status-repository.js';
 import type { ProviderSettingsStore } from './provider-settings.js';
 import { nextStatus, timestampColumn, type ProviderStatus } from './status-rules.js';
 
@@ -117,8 +117,6 @@ export interface WebhookDeps {
   dispatcher: NotificationDispatcher;
   /** Warns of parked statuses dropped unclaimed. */
   logger: Logger;
-  /** Pump the real-time outbox after a commit that changed deliveries. */
-  onEvents: () => void;
   /** Clock, ms since epoch. */
   now?: () => number;
 }
@@ -131,7 +129,6 @@ export class WebhookService {
   private readonly providers: ProviderSettingsStore;
   private readonly dispatcher: NotificationDispatcher;
   private readonly logger: Logger;
-  private readonly onEvents: () => void;
   private readonly now: () => number;
 
   constructor(d: WebhookDeps) {
@@ -141,7 +138,6 @@ export class WebhookService {
     this.providers = d.providers;
     this.dispatcher = d.dispatcher;
     this.logger = d.logger;
-    this.onEvents = d.onEvents;
     this.now = d.now ?? Date.now;
   }
 
@@ -150,7 +146,11 @@ export class WebhookService {
    * @returns the challenge to echo
    * @throws PantauError FORBIDDEN when the mode or token is wrong, or no verify token is set
    */
-  handshake(q: { 'hub.mode'?: string | undefined; 'hub.verify_token'?: string | undefined; 'hub.challenge'?: string | undefined }): string {
+  handshake(q: {
+    'hub.mode'?: string | undefined;
+    'hub.verify_token'?: string | undefined;
+    'hub.challenge'?: string | undefined;
+  }): string {
     const expected = this.providers.resolved().secrets.verify_token;
     const given = q['hub.verify_token'] ?? '';
     if (q['hub.mode'] !== 'subscribe' || !expected || !safeEqual(given, expected) || q['hub.challenge'] === undefined) {
@@ -170,11 +170,12 @@ export class WebhookService {
     if (!m) throw new PantauError('UNAUTHENTICATED', 'webhook refused: missing or malformed X-Hub-Signature-256');
     const want = crypto.createHmac('sha256', secret).update(raw).digest();
     const got = Buffer.from(m[1]!, 'hex');
-    if (!crypto.timingSafeEqual(want, got)) throw new PantauError('UNAUTHENTICATED', 'webhook refused: signature does not match');
+    if (!crypto.timingSafeEqual(want, got))
+      throw new PantauError('UNAUTHENTICATED', 'webhook refused: signature does not match');
   }
 
   /**
-   * Apply a verified payload in one transaction and broadcast what changed. Statuses of
+   * Apply a verified payload in one transaction and say what changed. Statuses of
    * message ids no delivery carries are parked (on disk, in the same transaction), so once
    * this returns, whatever it counted as `parked` survives a restart.
    * @param raw the request body's bytes (`{ entry: [{ changes: [{ value: { statuses } }] }] }`)
@@ -220,7 +221,15 @@ export class WebhookService {
           }
           // a replay adds no row, and is counted as parked all the same: it is acknowledged
           const recipient = typeof s.recipient_id === 'string' ? s.recipient_id.slice(0, 64) : null;
-          this.parked.park({ provider: PROVIDER, provider_message_id: s.id, status, status_ts: ts, recipient_id: recipient, error_json: error ? JSON.stringify(error) : null, received_at: receivedAt });
+          this.parked.park({
+            provider: PROVIDER,
+            provider_message_id: s.id,
+            status,
+            status_ts: ts,
+            recipient_id: recipient,
+            error_json: error ? JSON.stringify(error) : null,
+            received_at: receivedAt,
+          });
           result.parked++;
           continue;
         }
@@ -234,7 +243,6 @@ export class WebhookService {
         if (this.applyOne(d, { status, at, error })) result.changed++;
       }
     });
-    if (result.changed) this.onEvents();
     return result;
   }
 
@@ -267,7 +275,6 @@ export class WebhookService {
     });
     if (changed) {
       this.logger.info({ changed }, 'webhook: applied parked statuses of message ids stored meanwhile');
-      this.onEvents();
     }
     return changed;
   }
@@ -284,7 +291,15 @@ export class WebhookService {
     for (const r of rows) {
       const d = this.repo.deliveryByProviderId(r.provider, r.provider_message_id);
       const at = r.status_ts !== null ? new Date(r.status_ts * 1000).toISOString() : r.received_at;
-      if (d && this.applyOne(d, { status: r.status, at, error: r.error_json === null ? null : (JSON.parse(r.error_json) as StatusError) })) changed++;
+      if (
+        d &&
+        this.applyOne(d, {
+          status: r.status,
+          at,
+          error: r.error_json === null ? null : (JSON.parse(r.error_json) as StatusError),
+        })
+      )
+        changed++;
     }
     return changed;
   }
@@ -314,7 +329,7 @@ export class WebhookService {
     if (Object.keys(patch).length === 0) return false;
     this.repo.updateDelivery(d.id, { ...patch, updated_at: new Date(now).toISOString() });
     if (next === null) return false;
-    this.dispatcher.broadcast({ ...d, status: next, error: patch.error ?? null }, now);
+    this.dispatcher.announce({ ...d, status: next, error: patch.error ?? null }, now);
     return true;
   }
 }

@@ -13,10 +13,10 @@ import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { migrate, openDatabase, type Db } from '../../db/database.js';
 import { SyncExecutor } from '../../db/sync-executor.js';
-import { JobQueue } from '../../queue/job-queue.js';
-import { JOB_TYPES } from '../../queue/job-specs.js';
+import { JobQueue } from '../../repositories/job-queue.js';
 import { Worker } from '../../queue/worker.js';
-import { Outbox } from '../../realtime/outbox.js';
+import { DomainEvents } from '../../domain/domain-events.js';
+import { JOB_PAYLOADS } from '../../queue/job-payloads.js';
 import { AuditRepository } from '../../repositories/audit-repository.js';
 import { siteDay } from '../site-time.js';
 import { tempDataDir, waitFor } from '../../test-support/harness.js';
@@ -26,7 +26,20 @@ import type { WhatsAppLogEntry } from './whatsapp-sender.js';
 
 const SCHEDULE = [40, 60, 80, 120, 200];
 const actor = { id: null, email: 'test@test.local', ip: null, userAgent: null };
-const admin = { user: { id: 1, email: 'test@test.local', name: 'T', role: 'admin' as const, scopeAll: true, branchScope: null, groupScope: null, sessionId: 1, expiresAt: '' }, actor };
+const admin = {
+  user: {
+    id: 1,
+    email: 'test@test.local',
+    name: 'T',
+    role: 'admin' as const,
+    scopeAll: true,
+    branchScope: null,
+    groupScope: null,
+    sessionId: 1,
+    expiresAt: '',
+  },
+  actor,
+};
 
 interface Rig {
   db: Db;
@@ -39,7 +52,14 @@ interface Rig {
   eventSeq: number;
   /** A processed detection (an event_logs row) alerted the way the detection job does. */
   detect(reId: string, at?: string, device?: string): number[];
-  deliveries(): Array<{ id: number; status: string; attempts: number; phone: string; provider_message_id: string | null; error: string | null }>;
+  deliveries(): Array<{
+    id: number;
+    status: string;
+    attempts: number;
+    phone: string;
+    provider_message_id: string | null;
+    error: string | null;
+  }>;
 }
 
 let rig: Rig | null = null;
@@ -52,25 +72,75 @@ afterEach(async () => {
   rig = null;
 });
 
-async function setup(opts: { timeoutMs?: number; provider?: 'whatsapp_cloud' | 'http_gateway'; rate?: number; imageOf?: (id: number) => string | null } = {}): Promise<Rig> {
+async function setup(
+  opts: {
+    timeoutMs?: number;
+    provider?: 'whatsapp_cloud' | 'http_gateway';
+    rate?: number;
+    imageOf?: (id: number) => string | null;
+  } = {},
+): Promise<Rig> {
   const dataDir = tempDataDir();
   const db = openDatabase(dataDir);
   await migrate(db);
   const exec = new SyncExecutor(db.sqlite);
-  const queue = new JobQueue(db.sqlite, { [JOB_TYPES.whatsapp]: { queue: 'notifications', retryDelaysMs: SCHEDULE, timeoutMs: opts.timeoutMs ?? 2000 } }, Date.now, { notifications: 1 });
-  const outbox = new Outbox(db.sqlite);
+  const queue = new JobQueue(db.sqlite, {}, Date.now, { notifications: 1 });
+  const events = new DomainEvents(() => exec.inTransaction);
   const standIn = await WhatsAppStandIn.start();
-  const n = createNotifications({ db: db.kysely, exec, queue, outbox, audit: new AuditRepository(db.kysely, exec), logger: pino({ level: 'silent' }), dataDir, timezone: 'Asia/Jakarta', secretsKey: Buffer.alloc(32, 7), onEvents: () => undefined, ...(opts.imageOf ? { imageOf: opts.imageOf } : {}) });
-  const worker = new Worker({ db: db.sqlite, queue, logger: pino({ level: 'silent' }), queues: { notifications: { priority: 1, concurrency: 4 } }, handlers: {}, maxIdleMs: 20 });
-  worker.register(JOB_TYPES.whatsapp, n.sender.handler);
+  const n = createNotifications({
+    db,
+    exec,
+    queue,
+    events,
+    audit: new AuditRepository(db.kysely, exec),
+    logger: pino({ level: 'silent' }),
+    dataDir,
+    timezone: 'Asia/Jakarta',
+    secretsKey: Buffer.alloc(32, 7),
+    ...(opts.imageOf ? { imageOf: opts.imageOf } : {}),
+  });
+  const worker = new Worker({
+    exec,
+    queue,
+    payloads: JOB_PAYLOADS,
+    logger: pino({ level: 'silent' }),
+    queues: { notifications: { priority: 1, concurrency: 4 } },
+    maxIdleMs: 20,
+  });
+  // the sender's job on a schedule short enough for a test
+  worker.register({ ...n.sender.job, retryDelaysMs: SCHEDULE, timeoutMs: opts.timeoutMs ?? 2000 });
   const now = new Date().toISOString();
-  db.sqlite.prepare(`INSERT INTO company_groups (province_code, province_name, group_name, updated_at) VALUES ('JKT', 'Jakarta', 'Jakarta', ?)`).run(now);
-  const branchId = Number(db.sqlite.prepare(`INSERT INTO company_branches (group_id, branch_code, branch_name, city, timezone, updated_at) VALUES (1, 'JKT-01', 'Jakarta Pusat', 'Jakarta', 'Asia/Jakarta', ?)`).run(now).lastInsertRowid);
-  for (const [id, name] of [['cam-1', 'Lobby'], ['cam-2', 'Gate']]) db.sqlite.prepare(`INSERT INTO device_masters (device_id, device_name, device_type, branch_id, updated_at) VALUES (?, ?, 'camera', ?, ?)`).run(id, name, branchId, now);
+  db.sqlite
+    .prepare(
+      `INSERT INTO company_groups (province_code, province_name, group_name, updated_at) VALUES ('JKT', 'Jakarta', 'Jakarta', ?)`,
+    )
+    .run(now);
+  const branchId = Number(
+    db.sqlite
+      .prepare(
+        `INSERT INTO company_branches (group_id, branch_code, branch_name, city, timezone, updated_at) VALUES (1, 'JKT-01', 'Jakarta Pusat', 'Jakarta', 'Asia/Jakarta', ?)`,
+      )
+      .run(now).lastInsertRowid,
+  );
+  for (const [id, name] of [
+    ['cam-1', 'Lobby'],
+    ['cam-2', 'Gate'],
+  ])
+    db.sqlite
+      .prepare(
+        `INSERT INTO device_masters (device_id, device_name, device_type, branch_id, updated_at) VALUES (?, ?, 'camera', ?, ?)`,
+      )
+      .run(id, name, branchId, now);
   const provider = opts.provider ?? 'whatsapp_cloud';
   n.settings.saveProvider(admin, {
     provider,
-    config: { base_url: provider === 'whatsapp_cloud' ? standIn.url : `${standIn.url}/send`, phone_number_id: '1234567890', message_mode: 'text', template_language: 'id', rate_per_minute: opts.rate ?? 100 },
+    config: {
+      base_url: provider === 'whatsapp_cloud' ? standIn.url : `${standIn.url}/send`,
+      phone_number_id: '1234567890',
+      message_mode: 'text',
+      template_language: 'id',
+      rate_per_minute: opts.rate ?? 100,
+    },
     secrets: { token: 'stand-in-token', app_secret: 'app-secret', verify_token: 'verify-me' },
   });
   const r: Rig = {
@@ -84,22 +154,58 @@ async function setup(opts: { timeoutMs?: number; provider?: 'whatsapp_cloud' | '
     eventSeq: 0,
     detect(reId, at = new Date().toISOString(), device = 'cam-1') {
       return exec.tx(() => {
-        const ev = Number(db.sqlite.prepare(`INSERT INTO event_logs (branch_id, device_id, re_id, event_type, detected_count, event_timestamp) VALUES (?, ?, ?, 'person_detected', 1, ?)`).run(branchId, device, reId, at).lastInsertRowid);
-        return n.dispatcher.onDetection({ event_log_id: ev, branch_id: branchId, branch_name: 'Jakarta Pusat', device_id: device, device_name: device === 'cam-1' ? 'Lobby' : 'Gate', re_id: reId, detected_count: 1, event_timestamp: at }, Date.now());
+        const ev = Number(
+          db.sqlite
+            .prepare(
+              `INSERT INTO event_logs (branch_id, device_id, re_id, event_type, detected_count, event_timestamp) VALUES (?, ?, ?, 'person_detected', 1, ?)`,
+            )
+            .run(branchId, device, reId, at).lastInsertRowid,
+        );
+        return n.dispatcher.onDetection(
+          {
+            event_log_id: ev,
+            branch_id: branchId,
+            branch_name: 'Jakarta Pusat',
+            device_id: device,
+            device_name: device === 'cam-1' ? 'Lobby' : 'Gate',
+            re_id: reId,
+            detected_count: 1,
+            event_timestamp: at,
+          },
+          Date.now(),
+        );
       });
     },
-    deliveries: () => db.sqlite.prepare(`SELECT id, status, attempts, phone, provider_message_id, error FROM notification_deliveries ORDER BY id`).all() as ReturnType<Rig['deliveries']>,
+    deliveries: () =>
+      db.sqlite
+        .prepare(
+          `SELECT id, status, attempts, phone, provider_message_id, error FROM notification_deliveries ORDER BY id`,
+        )
+        .all() as ReturnType<Rig['deliveries']>,
   };
   rig = r;
   return r;
 }
 
 const NUMBERS = ['+6281234567890', '+6281298765432'];
-const settle = (r: Rig) => waitFor(() => r.queue.stats().pending + r.queue.stats().running === 0 && r.deliveries().every((d) => d.status !== 'queued' && d.status !== 'sending'), 10_000, 'deliveries settled');
+const settle = (r: Rig) =>
+  waitFor(
+    () =>
+      r.queue.stats().pending + r.queue.stats().running === 0 &&
+      r.deliveries().every((d) => d.status !== 'queued' && d.status !== 'sending'),
+    10_000,
+    'deliveries settled',
+  );
 const logLines = (r: Rig): WhatsAppLogEntry[] => {
   r.n.log.flush();
   const f = r.n.log.fileFor(siteDay(Date.now(), 'Asia/Jakarta'));
-  return fs.existsSync(f) ? fs.readFileSync(f, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as WhatsAppLogEntry) : [];
+  return fs.existsSync(f)
+    ? fs
+        .readFileSync(f, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as WhatsAppLogEntry)
+    : [];
 };
 /** No message id went out twice, and every delivery that is sent matches one recorded send. */
 function assertOnce(r: Rig): void {
@@ -112,7 +218,12 @@ function assertOnce(r: Rig): void {
 describe('WhatsApp deliveries', () => {
   it('queues one delivery per number for an enabled setting, renders the template, and respects the cooldown per person and camera', async () => {
     const r = await setup();
-    r.n.settings.create(admin, { branch_id: r.branchId, numbers: NUMBERS, message_template: '{re_id} at {branch_name}/{device_name} {time}', cooldown_seconds: 60 });
+    r.n.settings.create(admin, {
+      branch_id: r.branchId,
+      numbers: NUMBERS,
+      message_template: '{re_id} at {branch_name}/{device_name} {time}',
+      cooldown_seconds: 60,
+    });
     const t0 = Date.parse('2026-11-21T03:00:00.000Z');
     const at = (s: number) => new Date(t0 + s * 1000).toISOString();
     expect(r.detect('p-1', at(0))).toHaveLength(2);
@@ -122,7 +233,9 @@ describe('WhatsApp deliveries', () => {
     expect(r.detect('p-1', at(-100))).toHaveLength(0); // older than the last alert: covered by it
     expect(r.detect('p-1', at(61))).toHaveLength(2); // cooldown over
     expect(r.queue.stats().pending).toBe(8);
-    const msg = r.db.sqlite.prepare(`SELECT message FROM notification_deliveries ORDER BY id LIMIT 1`).get() as { message: string };
+    const msg = r.db.sqlite.prepare(`SELECT message FROM notification_deliveries ORDER BY id LIMIT 1`).get() as {
+      message: string;
+    };
     expect(msg.message).toBe('p-1 at Jakarta Pusat/Lobby 2026-11-21 10:00:00 WIB');
     // a camera's own setting overrides the branch's: disabled for cam-2
     r.n.settings.create(admin, { branch_id: r.branchId, device_id: 'cam-2', enabled: false, numbers: NUMBERS });
@@ -133,9 +246,15 @@ describe('WhatsApp deliveries', () => {
     const sent = r.standIn.sends()[0]!;
     expect(sent.headers.authorization).toBe('Bearer stand-in-token');
     expect(sent.path).toBe('/1234567890/messages');
-    expect(sent.body).toMatchObject({ messaging_product: 'whatsapp', type: 'text', text: { body: expect.stringContaining('WIB') } });
+    expect(sent.body).toMatchObject({
+      messaging_product: 'whatsapp',
+      type: 'text',
+      text: { body: expect.stringContaining('WIB') },
+    });
     assertOnce(r);
-    const ev = r.db.sqlite.prepare(`SELECT COUNT(*) AS n FROM event_logs WHERE notification_sent = 1`).get() as { n: number };
+    const ev = r.db.sqlite.prepare(`SELECT COUNT(*) AS n FROM event_logs WHERE notification_sent = 1`).get() as {
+      n: number;
+    };
     expect(ev.n).toBe(4);
   });
 
@@ -148,7 +267,9 @@ describe('WhatsApp deliveries', () => {
     // the whole schedule spent (5 retries + the first attempt), then held: still queued, not failed
     await waitFor(() => logLines(r).filter((l) => l.outcome === 'held').length >= 10, 10_000, 'every delivery held');
     expect(r.queue.stats().failed).toBe(0);
-    expect(r.deliveries().every((d) => d.status === 'queued' && d.error?.startsWith('provider unavailable'))).toBe(true);
+    expect(r.deliveries().every((d) => d.status === 'queued' && d.error?.startsWith('provider unavailable'))).toBe(
+      true,
+    );
     expect(r.standIn.requests).toHaveLength(0);
     await r.standIn.setMode('ok');
     await settle(r);
@@ -160,16 +281,28 @@ describe('WhatsApp deliveries', () => {
     // an alert raised a day ago is not held: when its schedule is spent it fails, its job in failed_jobs
     await r.standIn.setMode('down');
     const stale = r.detect('p-stale');
-    r.db.sqlite.prepare(`UPDATE notification_deliveries SET queued_at = ? WHERE id IN (${stale.join(',')})`).run(new Date(Date.now() - 25 * 3600_000).toISOString());
+    r.db.sqlite
+      .prepare(`UPDATE notification_deliveries SET queued_at = ? WHERE id IN (${stale.join(',')})`)
+      .run(new Date(Date.now() - 25 * 3600_000).toISOString());
     await waitFor(() => r.queue.stats().failed === 2, 10_000, 'the stale alert given up');
-    expect(r.deliveries().filter((d) => stale.includes(d.id)).map((d) => [d.status, d.error?.startsWith('retries exhausted')])).toEqual([
+    expect(
+      r
+        .deliveries()
+        .filter((d) => stale.includes(d.id))
+        .map((d) => [d.status, d.error?.startsWith('retries exhausted')]),
+    ).toEqual([
       ['failed', true],
       ['failed', true],
     ]);
     await r.standIn.setMode('ok');
     expect(r.queue.retryAllFailed()).toBe(2);
     await settle(r);
-    expect(r.deliveries().filter((d) => stale.includes(d.id)).map((d) => d.status)).toEqual(['sent', 'sent']);
+    expect(
+      r
+        .deliveries()
+        .filter((d) => stale.includes(d.id))
+        .map((d) => d.status),
+    ).toEqual(['sent', 'sent']);
     assertOnce(r);
 
     // a shorter outage: 5xx for a while, then up again — delivered without anyone's help
@@ -242,7 +375,22 @@ describe('WhatsApp deliveries', () => {
     const r = await setup();
     r.n.settings.create(admin, { branch_id: r.branchId, numbers: [NUMBERS[0]!], cooldown_seconds: 0 });
     const status = (id: string, st: string, ts: number) =>
-      Buffer.from(JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: 'WABA', changes: [{ field: 'messages', value: { statuses: [{ id, status: st, timestamp: String(ts), recipient_id: '6281234567890' }] } }] }] }));
+      Buffer.from(
+        JSON.stringify({
+          object: 'whatsapp_business_account',
+          entry: [
+            {
+              id: 'WABA',
+              changes: [
+                {
+                  field: 'messages',
+                  value: { statuses: [{ id, status: st, timestamp: String(ts), recipient_id: '6281234567890' }] },
+                },
+              ],
+            },
+          ],
+        }),
+      );
     const early: Array<{ id: string; result: unknown; storedBefore: boolean }> = [];
     // Meta's "sent" and "delivered" for the message reach the webhook while the send call's answer is still on its way
     r.standIn.beforeAnswer = (id) => {
@@ -255,7 +403,9 @@ describe('WhatsApp deliveries', () => {
     await waitFor(() => r.deliveries()[0]?.status === 'delivered', 10_000, 'the early delivered status applied');
     expect(early).toHaveLength(1);
     expect(early[0]).toMatchObject({ storedBefore: false, result: { statuses: 1, changed: 0, parked: 1 } });
-    const d = r.db.sqlite.prepare(`SELECT status, provider_message_id, sent_at, delivered_at FROM notification_deliveries`).get() as { status: string; provider_message_id: string; sent_at: string; delivered_at: string };
+    const d = r.db.sqlite
+      .prepare(`SELECT status, provider_message_id, sent_at, delivered_at FROM notification_deliveries`)
+      .get() as { status: string; provider_message_id: string; sent_at: string; delivered_at: string };
     expect(d).toMatchObject({ status: 'delivered', provider_message_id: early[0]!.id });
     expect(d.delivered_at).toBe(new Date(1_750_000_001_000).toISOString());
     expect(r.n.webhook.parkedIds()).toEqual([]);
@@ -270,7 +420,11 @@ describe('WhatsApp deliveries', () => {
     r.n.settings.create(admin, { branch_id: r.branchId, numbers: [NUMBERS[0]!], cooldown_seconds: 0 });
     for (let i = 0; i < 3; i++) r.detect(`p-${i}`);
     r.worker.start();
-    await waitFor(() => r.deliveries().filter((d) => d.status === 'sent').length === 2 && r.queue.stats().running === 0, 5000, 'two sent');
+    await waitFor(
+      () => r.deliveries().filter((d) => d.status === 'sent').length === 2 && r.queue.stats().running === 0,
+      5000,
+      'two sent',
+    );
     await new Promise((res) => setTimeout(res, 200));
     expect(r.standIn.sends()).toHaveLength(2);
     const waiting = r.deliveries().filter((d) => d.status === 'queued');
@@ -290,9 +444,18 @@ describe('WhatsApp deliveries', () => {
     await settle(r);
     const [upload, send] = r.standIn.requests;
     expect(upload!.path).toBe('/1234567890/media');
-    expect(upload!.body).toMatchObject({ messaging_product: 'whatsapp', type: 'image/jpeg', file: '<file snap.jpg (9)>' });
-    expect(send!.body).toMatchObject({ type: 'image', image: { id: 'media-1', caption: expect.stringContaining('p-1') } });
-    expect((r.db.sqlite.prepare(`SELECT image_sent FROM event_logs`).get() as { image_sent: number }).image_sent).toBe(1);
+    expect(upload!.body).toMatchObject({
+      messaging_product: 'whatsapp',
+      type: 'image/jpeg',
+      file: '<file snap.jpg (9)>',
+    });
+    expect(send!.body).toMatchObject({
+      type: 'image',
+      image: { id: 'media-1', caption: expect.stringContaining('p-1') },
+    });
+    expect((r.db.sqlite.prepare(`SELECT image_sent FROM event_logs`).get() as { image_sent: number }).image_sent).toBe(
+      1,
+    );
   });
 
   it('sends through a Fonnte-style gateway: token header, target and message form fields', async () => {
@@ -320,7 +483,15 @@ describe('WhatsApp deliveries', () => {
     expect(r.n.summary.fold(today)).toEqual({ rows: 1, deliveries: 4 });
     const rows = r.n.repo.summary(today);
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ branch_id: r.branchId, provider: 'whatsapp_cloud', total: 4, sent: 4, failed: 0, pending: 0, attempts: 4 });
+    expect(rows[0]).toMatchObject({
+      branch_id: r.branchId,
+      provider: 'whatsapp_cloud',
+      total: 4,
+      sent: 4,
+      failed: 0,
+      pending: 0,
+      attempts: 4,
+    });
     expect(rows[0]!.avg_send_ms).toBeGreaterThanOrEqual(0);
   });
 });

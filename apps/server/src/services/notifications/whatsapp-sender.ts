@@ -13,7 +13,7 @@
  *    with a "resend" action for a person to decide. A duplicate alarm at 3 a.m. is judged worse
  *    than asking; and the webhook still moves an uncertain delivery on if the provider reports it.
  * 4. Failures known to have sent nothing (connection refused, DNS, HTTP 5xx) put it back to
- *    `queued` and retry on the WhatsApp schedule (30/60/120/300/600 s, job-specs.ts). When the
+ *    `queued` and retry on the WhatsApp schedule (30/60/120/300/600 s, queue-config.ts). When the
  *    schedule is spent while the provider is still unreachable, the delivery is held: it stays
  *    `queued` and is tried again every last step of the schedule (600 s) as a new job, until
  *    it is {@link OUTAGE_HOLD_MS} old — so an alert raised during an outage is delivered, once,
@@ -37,12 +37,12 @@ import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Logger } from 'pino';
 import type { JobRow } from '../../db/schema.js';
 import type { SyncExecutor } from '../../db/sync-executor.js';
-import type { JobQueue } from '../../queue/job-queue.js';
-import { JOB_TYPES } from '../../queue/job-specs.js';
-import type { AsyncJobHandler } from '../../queue/worker.js';
+import type { JobQueue } from '../../repositories/job-queue.js';
+import { defineJob } from '../../queue/job-definition.js';
+import type { WhatsAppJobPayload } from '../../queue/job-payloads.js';
 import type { DailyJsonLog } from '../../repositories/request-log.js';
-import type { DeliveryRow, NotificationRepository } from './notification-repository.js';
-import type { NotificationDispatcher, WhatsAppJobPayload } from './notification-dispatcher.js';
+import type { DeliveryRow, NotificationRepository } from '../../repositories/notification-repository.js';
+import type { NotificationDispatcher } from './notification-dispatcher.js';
 import type { ProviderSettingsStore } from './provider-settings.js';
 import { ProviderError, type OutgoingMessage } from './providers/provider.js';
 import { templateParams } from './message-format.js';
@@ -81,8 +81,6 @@ export interface WhatsAppSenderDeps {
   providers: ProviderSettingsStore;
   log: DailyJsonLog;
   logger: Logger;
-  /** Pump the real-time outbox after a commit outside the job's completion. */
-  onEvents: () => void;
   /** Absolute path of an event's best snapshot now (processed, else original), or null. */
   imageOf: (eventLogId: number) => string | null;
   /**
@@ -93,7 +91,12 @@ export interface WhatsAppSenderDeps {
   now?: () => number;
 }
 
-const MIME: Record<string, string> = { '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.webp': 'image/webp' };
+const MIME: Record<string, string> = {
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.png': 'image/png',
+  '.webp': 'image/webp',
+};
 
 /** The file and type of an image path, or null when missing or not JPEG/PNG/WebP. */
 export function imageFile(p: string | null): { path: string; mime: string } | null {
@@ -102,7 +105,7 @@ export function imageFile(p: string | null): { path: string; mime: string } | nu
   return mime && fs.existsSync(p) ? { path: p, mime } : null;
 }
 
-/** Sends deliveries; `handler` is registered for `notification.whatsapp`. */
+/** Sends deliveries: the `notification.whatsapp` job. */
 export class WhatsAppSender {
   private limiter: { rate: number; lim: RateLimiterMemory } | null = null;
   private readonly now: () => number;
@@ -111,8 +114,19 @@ export class WhatsAppSender {
     this.now = d.now ?? Date.now;
   }
 
-  /** The job handler. */
-  readonly handler: AsyncJobHandler = { kind: 'async', run: (payload, job, signal) => this.run(payload as WhatsAppJobPayload, job, signal) };
+  /**
+   * The WhatsApp job: send one delivery through the configured provider, outside any
+   * transaction. Retries after 30, 60, 120, 300 and 600 s (DESIGN S3), then holds the delivery
+   * for a provider that is down (see `retryable`); one attempt may take 30 s.
+   */
+  readonly job = defineJob({
+    type: 'notification.whatsapp',
+    kind: 'async',
+    queue: 'notifications',
+    retryDelaysMs: [30_000, 60_000, 120_000, 300_000, 600_000],
+    timeoutMs: 30_000,
+    run: (payload, job, signal) => this.run(payload, job, signal),
+  });
 
   private iso(): string {
     return new Date(this.now()).toISOString();
@@ -125,7 +139,8 @@ export class WhatsAppSender {
     const started = this.now();
     if (d.status === 'sending') {
       // a previous attempt was cut off mid-call: it may have been sent (see the file's comment)
-      const error = 'interrupted while the provider call was in flight: it may or may not have been sent; not resent automatically';
+      const error =
+        'interrupted while the provider call was in flight: it may or may not have been sent; not resent automatically';
       this.write(d, job, 'uncertain', null, null, error, started, d.attempts);
       return () => this.setStatus(d, 'uncertain', { error });
     }
@@ -133,7 +148,15 @@ export class WhatsAppSender {
     if (d.status !== 'queued' && !(d.status === 'failed' && d.provider_message_id === null)) return;
 
     const provider = this.d.providers.provider();
-    if (!provider) return this.retryable(d, job, new ProviderError('unavailable', 'no WhatsApp provider configured (or it lacks its token)'), started, d.attempts);
+    if (!provider)
+      return this.retryable(
+        d,
+        job,
+        p,
+        new ProviderError('unavailable', 'no WhatsApp provider configured (or it lacks its token)'),
+        started,
+        d.attempts,
+      );
 
     const wait = await this.takeRateToken(d.phone, signal);
     if (wait > 0) return this.defer(d, job, p, wait, `per-number rate limit: ${this.rate()} per minute`, started, null);
@@ -141,7 +164,6 @@ export class WhatsAppSender {
     const attempt = d.attempts + 1;
     const message = this.outgoing(d);
     this.d.exec.tx(() => this.setStatus(d, 'sending', { attempts: attempt, error: null, provider: provider.name }));
-    this.d.onEvents();
     try {
       const r = await provider.send(message, signal);
       this.write(d, job, 'sent', r.httpStatus, r.providerMessageId, null, started, attempt);
@@ -155,13 +177,16 @@ export class WhatsAppSender {
         if (d.event_log_id !== null) repo.markEventNotified(d.event_log_id, message.image !== null);
       };
     } catch (err) {
-      const e = err instanceof ProviderError ? err : new ProviderError('uncertain', (err as Error)?.message ?? String(err));
+      const e =
+        err instanceof ProviderError ? err : new ProviderError('uncertain', (err as Error)?.message ?? String(err));
       switch (e.kind) {
         case 'rate_limited':
-          this.d.exec.tx(() => this.setStatus({ ...d, status: 'sending' }, 'queued', { error: e.message, attempts: d.attempts }));
+          this.d.exec.tx(() =>
+            this.setStatus({ ...d, status: 'sending' }, 'queued', { error: e.message, attempts: d.attempts }),
+          );
           return this.defer(d, job, p, e.retryAfterMs ?? 60_000, e.message, started, e.httpStatus);
         case 'unavailable':
-          return this.retryable({ ...d, status: 'sending', attempts: attempt }, job, e, started, attempt);
+          return this.retryable({ ...d, status: 'sending', attempts: attempt }, job, p, e, started, attempt);
         case 'rejected':
           this.write(d, job, 'failed', e.httpStatus, null, e.message, started, attempt);
           return () => this.setStatus({ ...d, status: 'sending' }, 'failed', { error: e.message });
@@ -169,7 +194,6 @@ export class WhatsAppSender {
           // committed now: when the attempt timed out, the worker does not wait for effects
           this.write(d, job, 'uncertain', e.httpStatus, null, e.message, started, attempt);
           this.d.exec.tx(() => this.setStatus({ ...d, status: 'sending' }, 'uncertain', { error: e.message }));
-          this.d.onEvents();
           return;
         default: {
           const never: never = e.kind;
@@ -186,9 +210,16 @@ export class WhatsAppSender {
    * @returns the hold's effects (re-queue), when held
    * @throws Error for the worker's retry or failed_jobs otherwise
    */
-  private retryable(d: DeliveryRow, job: JobRow, e: ProviderError, started: number, attempt: number): () => void {
+  private retryable(
+    d: DeliveryRow,
+    job: JobRow,
+    p: WhatsAppJobPayload,
+    e: ProviderError,
+    started: number,
+    attempt: number,
+  ): () => void {
     // a held delivery's job is tried once per step: each failure is its last
-    const last = job.attempts >= job.max_attempts || (JSON.parse(job.payload) as WhatsAppJobPayload).held === true;
+    const last = job.attempts >= job.max_attempts || p.held === true;
     const holdUntil = Date.parse(d.queued_at) + OUTAGE_HOLD_MS;
     const stepMs = this.d.queue.specOf(job.type)?.retryDelaysMs.at(-1) ?? 600_000;
     if (last && e.kind === 'unavailable' && this.now() + stepMs < holdUntil) {
@@ -196,28 +227,46 @@ export class WhatsAppSender {
       this.write(d, job, 'held', e.httpStatus, null, e.message, started, attempt);
       return () => {
         const cur = this.d.repo.delivery(d.id);
-        if (cur && (cur.status === 'queued' || cur.status === 'sending' || cur.status === 'failed')) this.setStatus(cur, 'queued', { error });
-        this.d.queue.enqueue(JOB_TYPES.whatsapp, { delivery_id: d.id, held: true } satisfies WhatsAppJobPayload, stepMs);
+        if (cur && (cur.status === 'queued' || cur.status === 'sending' || cur.status === 'failed'))
+          this.setStatus(cur, 'queued', { error });
+        this.d.queue.enqueue('notification.whatsapp', { delivery_id: d.id, held: true }, stepMs);
       };
     }
     this.write(d, job, last ? 'failed' : 'retry', e.httpStatus, null, e.message, started, attempt);
     this.d.exec.tx(() => {
       const cur = this.d.repo.delivery(d.id);
       if (cur && (cur.status === 'queued' || cur.status === 'sending' || cur.status === 'failed')) {
-        this.setStatus(cur, last ? 'failed' : 'queued', { error: last ? `retries exhausted: ${e.message}` : e.message });
+        this.setStatus(cur, last ? 'failed' : 'queued', {
+          error: last ? `retries exhausted: ${e.message}` : e.message,
+        });
       }
     });
-    this.d.onEvents();
     throw new Error(e.message);
   }
 
   /** Re-queue as a new delayed job without counting an attempt (rate limits). */
-  private defer(d: DeliveryRow, job: JobRow, p: WhatsAppJobPayload, delayMs: number, why: string, started: number, httpStatus: number | null): () => void {
+  private defer(
+    d: DeliveryRow,
+    job: JobRow,
+    p: WhatsAppJobPayload,
+    delayMs: number,
+    why: string,
+    started: number,
+    httpStatus: number | null,
+  ): () => void {
     const deferrals = (p.deferrals ?? 0) + 1;
-    if (deferrals > MAX_DEFERRALS) return this.retryable({ ...d, status: 'queued' }, job, new ProviderError('unavailable', `still rate limited after ${MAX_DEFERRALS} waits: ${why}`), started, d.attempts);
+    if (deferrals > MAX_DEFERRALS)
+      return this.retryable(
+        { ...d, status: 'queued' },
+        job,
+        p,
+        new ProviderError('unavailable', `still rate limited after ${MAX_DEFERRALS} waits: ${why}`),
+        started,
+        d.attempts,
+      );
     this.write(d, job, 'rate_limited', httpStatus, null, why, started, d.attempts);
     return () => {
-      this.d.queue.enqueue(JOB_TYPES.whatsapp, { delivery_id: d.id, deferrals } satisfies WhatsAppJobPayload, delayMs);
+      this.d.queue.enqueue('notification.whatsapp', { delivery_id: d.id, deferrals }, delayMs);
     };
   }
 
@@ -227,7 +276,8 @@ export class WhatsAppSender {
    */
   private async takeRateToken(phone: string, signal: AbortSignal): Promise<number> {
     const rate = this.rate();
-    if (!this.limiter || this.limiter.rate !== rate) this.limiter = { rate, lim: new RateLimiterMemory({ points: rate, duration: 60 }) };
+    if (!this.limiter || this.limiter.rate !== rate)
+      this.limiter = { rate, lim: new RateLimiterMemory({ points: rate, duration: 60 }) };
     const lim = this.limiter.lim;
     for (let tries = 0; tries < 3; tries++) {
       try {
@@ -251,28 +301,57 @@ export class WhatsAppSender {
   /** The message of a delivery, with its image when the setting asked for one and the file exists (text only otherwise). */
   private outgoing(d: DeliveryRow): OutgoingMessage {
     // the setting asked for an image and the event had one: take the best version now (the image job may have finished since)
-    const image = d.image_path === null ? null : (imageFile(d.event_log_id !== null ? this.d.imageOf(d.event_log_id) : null) ?? imageFile(d.image_path));
+    const image =
+      d.image_path === null
+        ? null
+        : (imageFile(d.event_log_id !== null ? this.d.imageOf(d.event_log_id) : null) ?? imageFile(d.image_path));
     let params = [d.message];
     if (d.event_log_id !== null) {
       const e = this.d.repo.event(d.event_log_id);
       const b = e ? this.d.repo.branch(e.branch_id) : undefined;
       const dev = e ? this.d.repo.device(e.device_id) : undefined;
-      if (e) params = templateParams({ branch_name: b?.branch_name ?? String(e.branch_id), device_name: dev?.device_name ?? e.device_id, re_id: e.re_id, detected_count: e.detected_count, event_timestamp: e.event_timestamp, timezone: b?.timezone ?? 'Asia/Jakarta' });
+      if (e)
+        params = templateParams({
+          branch_name: b?.branch_name ?? String(e.branch_id),
+          device_name: dev?.device_name ?? e.device_id,
+          re_id: e.re_id,
+          detected_count: e.detected_count,
+          event_timestamp: e.event_timestamp,
+          timezone: b?.timezone ?? 'Asia/Jakarta',
+        });
     }
     return { to: d.phone, text: d.message, image, templateParams: params };
   }
 
-  /** Change a delivery's status (with its timestamp column) and broadcast it. Call inside a transaction. */
+  /** Change a delivery's status (with its timestamp column) and say so. Call inside a transaction. */
   private setStatus(d: DeliveryRow, status: DeliveryRow['status'], extra: Partial<DeliveryRow> = {}): void {
     const now = this.now();
     const iso = new Date(now).toISOString();
-    const stamp: Partial<DeliveryRow> = status === 'sending' ? { sending_at: iso } : status === 'sent' ? { sent_at: iso } : status === 'failed' ? { failed_at: iso } : status === 'uncertain' ? { uncertain_at: iso } : {};
+    const stamp: Partial<DeliveryRow> =
+      status === 'sending'
+        ? { sending_at: iso }
+        : status === 'sent'
+          ? { sent_at: iso }
+          : status === 'failed'
+            ? { failed_at: iso }
+            : status === 'uncertain'
+              ? { uncertain_at: iso }
+              : {};
     const next = { ...d, ...extra, status };
     this.d.repo.updateDelivery(d.id, { status, ...stamp, ...extra, updated_at: iso });
-    this.d.dispatcher.broadcast(next, now);
+    this.d.dispatcher.announce(next, now);
   }
 
-  private write(d: DeliveryRow, job: JobRow, outcome: WhatsAppLogEntry['outcome'], httpStatus: number | null, providerMessageId: string | null, error: string | null, started: number, attempt: number): void {
+  private write(
+    d: DeliveryRow,
+    job: JobRow,
+    outcome: WhatsAppLogEntry['outcome'],
+    httpStatus: number | null,
+    providerMessageId: string | null,
+    error: string | null,
+    started: number,
+    attempt: number,
+  ): void {
     this.d.log.append<WhatsAppLogEntry>({
       time: this.iso(),
       delivery_id: d.id,

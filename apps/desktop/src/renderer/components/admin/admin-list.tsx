@@ -44,7 +44,20 @@ export interface AdminListProps<T> {
 }
 
 /** The list frame. */
-export function AdminList<T>({ entity, title, columns, query, list, rowKey, filters, createLabel, onCreate, actions, expand, searchPlaceholder }: AdminListProps<T>) {
+export function AdminList<T>({
+  entity,
+  title,
+  columns,
+  query,
+  list,
+  rowKey,
+  filters,
+  createLabel,
+  onCreate,
+  actions,
+  expand,
+  searchPlaceholder,
+}: AdminListProps<T>) {
   const { t } = useTranslation();
   const fmt = useFormat();
   const [open, setOpen] = useState<number | null>(null);
@@ -85,7 +98,14 @@ export function AdminList<T>({ entity, title, columns, query, list, rowKey, filt
         </Alert>
       )}
       <div className="admin__table-wrap">
-        <Table striped highlightOnHover verticalSpacing={6} className="admin__table" data-testid="admin-table" stickyHeader>
+        <Table
+          striped
+          highlightOnHover
+          verticalSpacing={6}
+          className="admin__table"
+          data-testid="admin-table"
+          stickyHeader
+        >
           <Table.Thead>
             <Table.Tr>
               {columns.map((c) => (
@@ -153,7 +173,15 @@ export function AdminList<T>({ entity, title, columns, query, list, rowKey, filt
 }
 
 /** The edit and delete buttons of a row. Test hooks: `row-edit`, `row-delete`. */
-export function RowActions({ onEdit, onDelete, extra }: { onEdit?: () => void; onDelete?: () => void; extra?: ReactNode }) {
+export function RowActions({
+  onEdit,
+  onDelete,
+  extra,
+}: {
+  onEdit?: () => void;
+  onDelete?: () => void;
+  extra?: ReactNode;
+}) {
   const { t } = useTranslation();
   return (
     <>

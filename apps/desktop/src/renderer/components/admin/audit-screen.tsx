@@ -22,10 +22,46 @@ import { useListState } from './use-list-state.js';
 import { changedKeys, dayRange } from './audit-model.js';
 
 /** Entity types and actions the server records (free text on the wire; these are the ones offered as filters). */
-const ENTITY_TYPES = ['group', 'branch', 'device', 'stream', 'user', 'credential', 'layout', 'alert_setting', 'notification_provider', 'notification_delivery', 'alarm_escalation', 'failed_job'] as const;
-const ACTIONS = ['create', 'update', 'move', 'delete', 'enable', 'disable', 'change_password', 'reset_password', 'revoke_sessions', 'revoke', 'rotate', 'set_default', 'unset_default', 'resend', 'retry', 'retry_all'] as const;
+const ENTITY_TYPES = [
+  'group',
+  'branch',
+  'device',
+  'stream',
+  'user',
+  'credential',
+  'layout',
+  'alert_setting',
+  'notification_provider',
+  'notification_delivery',
+  'alarm_escalation',
+  'failed_job',
+] as const;
+const ACTIONS = [
+  'create',
+  'update',
+  'move',
+  'delete',
+  'enable',
+  'disable',
+  'change_password',
+  'reset_password',
+  'revoke_sessions',
+  'revoke',
+  'rotate',
+  'set_default',
+  'unset_default',
+  'resend',
+  'retry',
+  'retry_all',
+] as const;
 
-type Filters = { user_id?: number | undefined; entity_type?: string | undefined; action?: string | undefined; from?: string | undefined; to?: string | undefined };
+type Filters = {
+  user_id?: number | undefined;
+  entity_type?: string | undefined;
+  action?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+};
 
 function AuditDetail({ entry }: { entry: AuditEntry }) {
   const { t } = useTranslation();
@@ -70,13 +106,36 @@ export function AuditScreen() {
   const users = useUserOptions(canListUsers);
   const list = useListState<Filters>({});
   const [dates, setDates] = useState<[string | null, string | null]>([null, null]);
-  const query = useQuery({ queryKey: queryKeys.page('audit', list.params), queryFn: () => api.auditPage(list.params), placeholderData: keepPreviousData });
-  const label = (group: 'entity' | 'action', value: string) => (i18n.exists(`audit.${group}.${value}`) ? t(`audit.${group}.${value}`) : value);
+  const query = useQuery({
+    queryKey: queryKeys.page('audit', list.params),
+    queryFn: () => api.auditPage(list.params),
+    placeholderData: keepPreviousData,
+  });
+  const label = (group: 'entity' | 'action', value: string) =>
+    i18n.exists(`audit.${group}.${value}`) ? t(`audit.${group}.${value}`) : value;
 
   const columns: Column<AuditEntry>[] = [
-    { key: 'time', header: t('audit.time'), render: (e) => <Text size="sm" ff="monospace">{fmt.dateTime(e.created_at)}</Text>, width: '200px' },
+    {
+      key: 'time',
+      header: t('audit.time'),
+      render: (e) => (
+        <Text size="sm" ff="monospace">
+          {fmt.dateTime(e.created_at)}
+        </Text>
+      ),
+      width: '200px',
+    },
     { key: 'user', header: t('audit.user'), render: (e) => e.user_email ?? t('audit.system') },
-    { key: 'action', header: t('audit.actionLabel'), render: (e) => <Badge variant="light" size="sm">{label('action', e.action)}</Badge>, width: '150px' },
+    {
+      key: 'action',
+      header: t('audit.actionLabel'),
+      render: (e) => (
+        <Badge variant="light" size="sm">
+          {label('action', e.action)}
+        </Badge>
+      ),
+      width: '150px',
+    },
     {
       key: 'entity',
       header: t('audit.entityLabel'),
@@ -91,7 +150,16 @@ export function AuditScreen() {
         </Group>
       ),
     },
-    { key: 'ip', header: t('audit.ip'), render: (e) => <Text size="sm" c="dimmed" ff="monospace">{e.ip ?? '—'}</Text>, width: '140px' },
+    {
+      key: 'ip',
+      header: t('audit.ip'),
+      render: (e) => (
+        <Text size="sm" c="dimmed" ff="monospace">
+          {e.ip ?? '—'}
+        </Text>
+      ),
+      width: '140px',
+    },
   ];
 
   return (

@@ -13,7 +13,17 @@ import { useGroupOptions } from '../../data/use-options.js';
 import { FormDrawer, useSaveHandler } from './form-drawer.js';
 import { branchCreateBody, branchUpdateBody, branchValues } from './form-values.js';
 
-const FIELDS = ['group_id', 'branch_code', 'branch_name', 'city', 'timezone', 'address', 'latitude', 'longitude', 'status'] as const;
+const FIELDS = [
+  'group_id',
+  'branch_code',
+  'branch_name',
+  'city',
+  'timezone',
+  'address',
+  'latitude',
+  'longitude',
+  'status',
+] as const;
 
 /** Indonesia's zones first, then every zone the runtime knows. */
 function timeZoneOptions(): string[] {
@@ -53,7 +63,16 @@ export function BranchForm({ branch, groupId, canMove, onClose }: BranchFormProp
     ),
   );
   return (
-    <FormDrawer entity="branch" mode={branch ? 'edit' : 'create'} opened onClose={onClose} title={branch ? t('branches.edit') : t('branches.new')} onSubmit={submit} submitting={form.submitting} general={general}>
+    <FormDrawer
+      entity="branch"
+      mode={branch ? 'edit' : 'create'}
+      opened
+      onClose={onClose}
+      title={branch ? t('branches.edit') : t('branches.new')}
+      onSubmit={submit}
+      submitting={form.submitting}
+      general={general}
+    >
       <Select
         label={t('branches.group')}
         description={branch && canMove ? t('branches.moveHint') : undefined}
@@ -65,14 +84,45 @@ export function BranchForm({ branch, groupId, canMove, onClose }: BranchFormProp
         data-testid="field-group_id"
         {...form.getInputProps('group_id')}
       />
-      <TextInput label={t('branches.branch_code')} description={t('groups.codeHint')} withAsterisk data-testid="field-branch_code" {...form.getInputProps('branch_code')} />
-      <TextInput label={t('branches.branch_name')} withAsterisk data-testid="field-branch_name" {...form.getInputProps('branch_name')} />
+      <TextInput
+        label={t('branches.branch_code')}
+        description={t('groups.codeHint')}
+        withAsterisk
+        data-testid="field-branch_code"
+        {...form.getInputProps('branch_code')}
+      />
+      <TextInput
+        label={t('branches.branch_name')}
+        withAsterisk
+        data-testid="field-branch_name"
+        {...form.getInputProps('branch_name')}
+      />
       <TextInput label={t('branches.city')} withAsterisk data-testid="field-city" {...form.getInputProps('city')} />
-      <Select label={t('branches.timezone')} data={zones} searchable allowDeselect={false} limit={200} data-testid="field-timezone" {...form.getInputProps('timezone')} />
+      <Select
+        label={t('branches.timezone')}
+        data={zones}
+        searchable
+        allowDeselect={false}
+        limit={200}
+        data-testid="field-timezone"
+        {...form.getInputProps('timezone')}
+      />
       <TextInput label={t('fields.address')} data-testid="field-address" {...form.getInputProps('address')} />
       <Row grow gap="sm">
-        <NumberInput label={t('branches.latitude')} decimalScale={6} hideControls data-testid="field-latitude" {...form.getInputProps('latitude')} />
-        <NumberInput label={t('branches.longitude')} decimalScale={6} hideControls data-testid="field-longitude" {...form.getInputProps('longitude')} />
+        <NumberInput
+          label={t('branches.latitude')}
+          decimalScale={6}
+          hideControls
+          data-testid="field-latitude"
+          {...form.getInputProps('latitude')}
+        />
+        <NumberInput
+          label={t('branches.longitude')}
+          decimalScale={6}
+          hideControls
+          data-testid="field-longitude"
+          {...form.getInputProps('longitude')}
+        />
       </Row>
       {branch && (
         <Select

@@ -32,7 +32,11 @@ export function BranchesScreen() {
   const invalidate = useInvalidate();
   const groups = useGroupOptions();
   const list = useListState<Filters>({});
-  const query = useQuery({ queryKey: queryKeys.page('branches', list.params), queryFn: () => api.branchesPage(list.params), placeholderData: keepPreviousData });
+  const query = useQuery({
+    queryKey: queryKeys.page('branches', list.params),
+    queryFn: () => api.branchesPage(list.params),
+    placeholderData: keepPreviousData,
+  });
   const [editing, setEditing] = useState<Branch | 'new' | null>(null);
   const fullScope = useSessionStore((s) => s.user?.scope_all === true);
 
@@ -48,12 +52,47 @@ export function BranchesScreen() {
     });
 
   const columns: Column<Branch>[] = [
-    { key: 'code', header: t('branches.branch_code'), render: (b) => <Text ff="monospace" size="sm">{b.branch_code}</Text>, width: '120px' },
-    { key: 'name', header: t('branches.branch_name'), render: (b) => <Text fw={500} size="sm">{b.branch_name}</Text> },
-    { key: 'group', header: t('branches.group'), render: (b) => groups.byId.get(b.group_id)?.group_name ?? `#${b.group_id}` },
+    {
+      key: 'code',
+      header: t('branches.branch_code'),
+      render: (b) => (
+        <Text ff="monospace" size="sm">
+          {b.branch_code}
+        </Text>
+      ),
+      width: '120px',
+    },
+    {
+      key: 'name',
+      header: t('branches.branch_name'),
+      render: (b) => (
+        <Text fw={500} size="sm">
+          {b.branch_name}
+        </Text>
+      ),
+    },
+    {
+      key: 'group',
+      header: t('branches.group'),
+      render: (b) => groups.byId.get(b.group_id)?.group_name ?? `#${b.group_id}`,
+    },
     { key: 'city', header: t('branches.city'), render: (b) => b.city },
-    { key: 'tz', header: t('branches.timezone'), render: (b) => <Text size="sm" c="dimmed">{b.timezone}</Text> },
-    { key: 'devices', header: t('branches.device_count'), render: (b) => fmt.number(b.device_count), align: 'right', width: '90px' },
+    {
+      key: 'tz',
+      header: t('branches.timezone'),
+      render: (b) => (
+        <Text size="sm" c="dimmed">
+          {b.timezone}
+        </Text>
+      ),
+    },
+    {
+      key: 'devices',
+      header: t('branches.device_count'),
+      render: (b) => fmt.number(b.device_count),
+      align: 'right',
+      width: '90px',
+    },
     {
       key: 'cameras',
       header: t('branches.cameras_online'),
@@ -65,7 +104,12 @@ export function BranchesScreen() {
       align: 'right',
       width: '120px',
     },
-    { key: 'status', header: t('fields.status'), render: (b) => <StatusBadge kind="entityStatus" value={b.status} />, width: '100px' },
+    {
+      key: 'status',
+      header: t('fields.status'),
+      render: (b) => <StatusBadge kind="entityStatus" value={b.status} />,
+      width: '100px',
+    },
   ];
 
   return (
@@ -109,7 +153,13 @@ export function BranchesScreen() {
         actions={(b) => <RowActions onEdit={() => setEditing(b)} onDelete={fullScope ? () => remove(b) : undefined} />}
       />
       {editing !== null && (
-        <BranchForm key={editing === 'new' ? 'new' : editing.id} branch={editing === 'new' ? undefined : editing} groupId={list.filters.group_id} canMove={fullScope} onClose={() => setEditing(null)} />
+        <BranchForm
+          key={editing === 'new' ? 'new' : editing.id}
+          branch={editing === 'new' ? undefined : editing}
+          groupId={list.filters.group_id}
+          canMove={fullScope}
+          onClose={() => setEditing(null)}
+        />
       )}
     </>
   );

@@ -7,7 +7,7 @@
 import { Select, Switch, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useTranslation } from 'react-i18next';
-import type { Device } from '@pantau/shared';
+import { DeviceType, type Device } from '@pantau/shared';
 import { useApi } from '../../data/use-api.js';
 import { useInvalidate } from '../../data/use-invalidate.js';
 import { useBranchOptions, useDeviceOptions } from '../../data/use-options.js';
@@ -33,7 +33,8 @@ export function DeviceForm({ device, branchId, onClose }: DeviceFormProps) {
     initialValues: deviceValues(device, branchId),
     onValuesChange: (next, prev) => {
       // An NVR of another branch is no parent for this one.
-      if (next.branch_id !== prev.branch_id && next.parent_device_id !== null) form.setFieldValue('parent_device_id', null);
+      if (next.branch_id !== prev.branch_id && next.parent_device_id !== null)
+        form.setFieldValue('parent_device_id', null);
     },
   });
   const nvrs = useDeviceOptions(form.values.branch_id ? Number(form.values.branch_id) : null, 'nvr');
@@ -50,18 +51,59 @@ export function DeviceForm({ device, branchId, onClose }: DeviceFormProps) {
       onClose,
     ),
   );
-  const typeOptions = (['camera', 'nvr', 'edge'] as const).map((v) => ({ value: v, label: t(`deviceType.${v}`) }));
+  const typeOptions = DeviceType.options.map((v) => ({ value: v, label: t(`deviceType.${v}`) }));
   return (
-    <FormDrawer entity="device" mode={device ? 'edit' : 'create'} opened onClose={onClose} title={device ? t('devices.edit') : t('devices.new')} onSubmit={submit} submitting={form.submitting} general={general}>
-      <TextInput label={t('devices.device_id')} description={device ? t('devices.idFixed') : t('devices.idHint')} disabled={device !== undefined} withAsterisk data-testid="field-device_id" {...form.getInputProps('device_id')} />
-      <TextInput label={t('devices.device_name')} withAsterisk data-testid="field-device_name" {...form.getInputProps('device_name')} />
-      <Select label={t('devices.device_type')} data={typeOptions} allowDeselect={false} data-testid="field-device_type" {...form.getInputProps('device_type')} />
-      <Select label={t('devices.branch')} data={branches.options} searchable withAsterisk nothingFoundMessage={t('list.noMatch')} data-testid="field-branch_id" {...form.getInputProps('branch_id')} />
+    <FormDrawer
+      entity="device"
+      mode={device ? 'edit' : 'create'}
+      opened
+      onClose={onClose}
+      title={device ? t('devices.edit') : t('devices.new')}
+      onSubmit={submit}
+      submitting={form.submitting}
+      general={general}
+    >
+      <TextInput
+        label={t('devices.device_id')}
+        description={device ? t('devices.idFixed') : t('devices.idHint')}
+        disabled={device !== undefined}
+        withAsterisk
+        data-testid="field-device_id"
+        {...form.getInputProps('device_id')}
+      />
+      <TextInput
+        label={t('devices.device_name')}
+        withAsterisk
+        data-testid="field-device_name"
+        {...form.getInputProps('device_name')}
+      />
+      <Select
+        label={t('devices.device_type')}
+        data={typeOptions}
+        allowDeselect={false}
+        data-testid="field-device_type"
+        {...form.getInputProps('device_type')}
+      />
+      <Select
+        label={t('devices.branch')}
+        data={branches.options}
+        searchable
+        withAsterisk
+        nothingFoundMessage={t('list.noMatch')}
+        data-testid="field-branch_id"
+        {...form.getInputProps('branch_id')}
+      />
       {form.values.device_type === 'camera' && (
         <Select
           label={t('devices.parent')}
           description={t('devices.parentHint')}
-          placeholder={form.values.branch_id ? (nvrs.options.length > 0 ? t('devices.noParent') : t('devices.noNvrs')) : t('devices.pickBranchFirst')}
+          placeholder={
+            form.values.branch_id
+              ? nvrs.options.length > 0
+                ? t('devices.noParent')
+                : t('devices.noNvrs')
+              : t('devices.pickBranchFirst')
+          }
           data={nvrs.options.filter((o) => o.value !== device?.device_id)}
           disabled={!form.values.branch_id || nvrs.options.length === 0}
           clearable

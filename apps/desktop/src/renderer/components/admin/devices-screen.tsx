@@ -7,7 +7,7 @@ import { Select, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import type { Device } from '@pantau/shared';
+import { DeviceStatus, DeviceType, type Device } from '@pantau/shared';
 import { useApi } from '../../data/use-api.js';
 import { useInvalidate } from '../../data/use-invalidate.js';
 import { useBranchOptions } from '../../data/use-options.js';
@@ -20,7 +20,11 @@ import { confirmDelete } from './confirm-delete.js';
 import { reportDeleteFailure } from './delete-blocked.js';
 import { DeviceForm } from './device-form.js';
 
-type Filters = { branch_id?: number | undefined; device_type?: Device['device_type'] | undefined; status?: Device['status'] | undefined };
+type Filters = {
+  branch_id?: number | undefined;
+  device_type?: Device['device_type'] | undefined;
+  status?: Device['status'] | undefined;
+};
 
 /** The devices screen. */
 export function DevicesScreen() {
@@ -30,7 +34,11 @@ export function DevicesScreen() {
   const invalidate = useInvalidate();
   const branches = useBranchOptions();
   const list = useListState<Filters>({});
-  const query = useQuery({ queryKey: queryKeys.page('devices', list.params), queryFn: () => api.devicesPage(list.params), placeholderData: keepPreviousData });
+  const query = useQuery({
+    queryKey: queryKeys.page('devices', list.params),
+    queryFn: () => api.devicesPage(list.params),
+    placeholderData: keepPreviousData,
+  });
   const [editing, setEditing] = useState<Device | 'new' | null>(null);
 
   const remove = (d: Device) =>
@@ -45,21 +53,60 @@ export function DevicesScreen() {
     });
 
   const columns: Column<Device>[] = [
-    { key: 'id', header: t('devices.device_id'), render: (d) => <Text ff="monospace" size="sm">{d.device_id}</Text>, width: '150px' },
-    { key: 'name', header: t('devices.device_name'), render: (d) => <Text fw={500} size="sm">{d.device_name}</Text> },
+    {
+      key: 'id',
+      header: t('devices.device_id'),
+      render: (d) => (
+        <Text ff="monospace" size="sm">
+          {d.device_id}
+        </Text>
+      ),
+      width: '150px',
+    },
+    {
+      key: 'name',
+      header: t('devices.device_name'),
+      render: (d) => (
+        <Text fw={500} size="sm">
+          {d.device_name}
+        </Text>
+      ),
+    },
     { key: 'type', header: t('devices.device_type'), render: (d) => t(`deviceType.${d.device_type}`), width: '90px' },
-    { key: 'branch', header: t('devices.branch'), render: (d) => branches.byId.get(d.branch_id)?.branch_name ?? `#${d.branch_id}` },
+    {
+      key: 'branch',
+      header: t('devices.branch'),
+      render: (d) => branches.byId.get(d.branch_id)?.branch_name ?? `#${d.branch_id}`,
+    },
     {
       key: 'parent',
       header: t('devices.parentShort'),
-      render: (d) => (d.device_type === 'nvr' ? t('devices.children', { n: fmt.number(d.child_count) }) : (d.parent_device_id ?? '—')),
+      render: (d) =>
+        d.device_type === 'nvr' ? t('devices.children', { n: fmt.number(d.child_count) }) : (d.parent_device_id ?? '—'),
     },
-    { key: 'status', header: t('fields.status'), render: (d) => <StatusBadge kind="deviceStatus" value={d.status} />, width: '110px' },
-    { key: 'seen', header: t('devices.last_seen_at'), render: (d) => <Text size="sm" c="dimmed">{fmt.dateTime(d.last_seen_at, branches.byId.get(d.branch_id)?.timezone)}</Text>, width: '190px' },
+    {
+      key: 'status',
+      header: t('fields.status'),
+      render: (d) => <StatusBadge kind="deviceStatus" value={d.status} />,
+      width: '110px',
+    },
+    {
+      key: 'seen',
+      header: t('devices.last_seen_at'),
+      render: (d) => (
+        <Text size="sm" c="dimmed">
+          {fmt.dateTime(d.last_seen_at, branches.byId.get(d.branch_id)?.timezone)}
+        </Text>
+      ),
+      width: '190px',
+    },
   ];
 
-  const typeOptions = (['camera', 'nvr', 'edge'] as const).map((v) => ({ value: v, label: t(`deviceType.${v}`) }));
-  const statusOptions = (['online', 'offline', 'maintenance'] as const).map((v) => ({ value: v, label: t(`deviceStatus.${v}`) }));
+  const typeOptions = DeviceType.options.map((v) => ({ value: v, label: t(`deviceType.${v}`) }));
+  const statusOptions = DeviceStatus.options.map((v) => ({
+    value: v,
+    label: t(`deviceStatus.${v}`),
+  }));
   return (
     <>
       <AdminList
@@ -84,13 +131,36 @@ export function DevicesScreen() {
               onChange={(v) => list.setFilter('branch_id', v ? Number(v) : undefined)}
               data-testid="filter-branch"
             />
-            <Select placeholder={t('devices.allTypes')} clearable w={150} data={typeOptions} value={list.filters.device_type ?? null} onChange={(v) => list.setFilter('device_type', (v ?? undefined) as Filters['device_type'])} data-testid="filter-type" />
-            <Select placeholder={t('fields.status')} clearable w={160} data={statusOptions} value={list.filters.status ?? null} onChange={(v) => list.setFilter('status', (v ?? undefined) as Filters['status'])} data-testid="filter-status" />
+            <Select
+              placeholder={t('devices.allTypes')}
+              clearable
+              w={150}
+              data={typeOptions}
+              value={list.filters.device_type ?? null}
+              onChange={(v) => list.setFilter('device_type', (v ?? undefined) as Filters['device_type'])}
+              data-testid="filter-type"
+            />
+            <Select
+              placeholder={t('fields.status')}
+              clearable
+              w={160}
+              data={statusOptions}
+              value={list.filters.status ?? null}
+              onChange={(v) => list.setFilter('status', (v ?? undefined) as Filters['status'])}
+              data-testid="filter-status"
+            />
           </>
         }
         actions={(d) => <RowActions onEdit={() => setEditing(d)} onDelete={() => remove(d)} />}
       />
-      {editing !== null && <DeviceForm key={editing === 'new' ? 'new' : editing.id} device={editing === 'new' ? undefined : editing} branchId={list.filters.branch_id} onClose={() => setEditing(null)} />}
+      {editing !== null && (
+        <DeviceForm
+          key={editing === 'new' ? 'new' : editing.id}
+          device={editing === 'new' ? undefined : editing}
+          branchId={list.filters.branch_id}
+          onClose={() => setEditing(null)}
+        />
+      )}
     </>
   );
 }

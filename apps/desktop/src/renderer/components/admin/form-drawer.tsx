@@ -27,7 +27,18 @@ export interface FormDrawerProps {
 }
 
 /** A right-hand drawer holding a form. */
-export function FormDrawer({ entity, mode, opened, title, onClose, onSubmit, submitting, general, children, extra }: FormDrawerProps) {
+export function FormDrawer({
+  entity,
+  mode,
+  opened,
+  title,
+  onClose,
+  onSubmit,
+  submitting,
+  general,
+  children,
+  extra,
+}: FormDrawerProps) {
   const { t } = useTranslation();
   return (
     <Drawer opened={opened} onClose={onClose} title={title} position="right" size={460} padding="lg">
@@ -69,11 +80,18 @@ type SetErrors = (errors: Record<string, string>) => void;
 export function useSaveHandler(fields: readonly string[]) {
   const { t } = useTranslation();
   const [general, setGeneral] = useState<string | null>(null);
-  const run = async (save: () => Promise<unknown>, setErrors: SetErrors, successMessage: string, onDone: () => void): Promise<void> => {
+  const run = async (
+    save: () => Promise<unknown>,
+    setErrors: SetErrors,
+    successMessage: string,
+    onDone: () => void,
+  ): Promise<void> => {
     setGeneral(null);
     try {
       await save();
-      notifications.show({ color: 'teal', message: successMessage, 'data-testid': 'toast-success' } as Parameters<typeof notifications.show>[0]);
+      notifications.show({ color: 'teal', message: successMessage, 'data-testid': 'toast-success' } as Parameters<
+        typeof notifications.show
+      >[0]);
       onDone();
     } catch (err) {
       const mapped = formErrorsFor(err, fields, t);

@@ -6,6 +6,8 @@
  */
 import type {
   Branch,
+  DeviceType,
+  Role,
   BranchCreate,
   BranchUpdate,
   Device,
@@ -26,7 +28,8 @@ import type {
 const opt = (s: string): string | undefined => (s.trim() === '' ? undefined : s.trim());
 /** `''` → null (update: clear the field). */
 const nul = (s: string): string | null => (s.trim() === '' ? null : s.trim());
-const num = (v: number | string): number | undefined => (v === '' || v === null || Number.isNaN(Number(v)) ? undefined : Number(v));
+const num = (v: number | string): number | undefined =>
+  v === '' || v === null || Number.isNaN(Number(v)) ? undefined : Number(v);
 const id = (s: string | null): number => Number(s);
 
 /** The entries of `next` whose value differs from `before` (arrays compared by content). */
@@ -35,7 +38,10 @@ export function changedFields<T extends object>(next: T, before: Partial<Record<
   for (const key of Object.keys(next) as Array<keyof T>) {
     const a = next[key];
     const b = before[key];
-    const same = Array.isArray(a) && Array.isArray(b) ? a.length === b.length && a.every((x, i) => x === b[i]) : a === (b ?? null) || (a === undefined && b === undefined);
+    const same =
+      Array.isArray(a) && Array.isArray(b)
+        ? a.length === b.length && a.every((x, i) => x === b[i])
+        : a === (b ?? null) || (a === undefined && b === undefined);
     if (!same) out[key] = a;
   }
   return out;
@@ -65,11 +71,26 @@ export function groupValues(g?: Group): GroupValues {
 }
 /** `POST /groups` body. */
 export function groupCreateBody(v: GroupValues): GroupCreate {
-  return { province_code: v.province_code.trim(), province_name: v.province_name.trim(), group_name: v.group_name.trim(), address: opt(v.address), phone: opt(v.phone), email: opt(v.email) };
+  return {
+    province_code: v.province_code.trim(),
+    province_name: v.province_name.trim(),
+    group_name: v.group_name.trim(),
+    address: opt(v.address),
+    phone: opt(v.phone),
+    email: opt(v.email),
+  };
 }
 /** `PATCH /groups/:id` body: the fields that changed. */
 export function groupUpdateBody(v: GroupValues, g: Group): GroupUpdate {
-  const next: GroupUpdate = { province_code: v.province_code.trim(), province_name: v.province_name.trim(), group_name: v.group_name.trim(), address: nul(v.address), phone: nul(v.phone), email: nul(v.email), status: v.status };
+  const next: GroupUpdate = {
+    province_code: v.province_code.trim(),
+    province_name: v.province_name.trim(),
+    group_name: v.group_name.trim(),
+    address: nul(v.address),
+    phone: nul(v.phone),
+    email: nul(v.email),
+    status: v.status,
+  };
   return changedFields(next, g);
 }
 
@@ -132,7 +153,7 @@ export function branchUpdateBody(v: BranchValues, b: Branch): BranchUpdate {
 export interface DeviceValues {
   device_id: string;
   device_name: string;
-  device_type: 'camera' | 'nvr' | 'edge';
+  device_type: DeviceType;
   branch_id: string | null;
   parent_device_id: string | null;
   maintenance: boolean;
@@ -152,7 +173,13 @@ export function deviceValues(d?: Device, branchId?: number): DeviceValues {
 const parentOf = (v: DeviceValues) => (v.device_type === 'camera' && v.parent_device_id ? v.parent_device_id : null);
 /** `POST /devices` body. */
 export function deviceCreateBody(v: DeviceValues): DeviceCreate {
-  return { device_id: v.device_id.trim(), device_name: v.device_name.trim(), device_type: v.device_type, branch_id: id(v.branch_id), parent_device_id: parentOf(v) ?? undefined };
+  return {
+    device_id: v.device_id.trim(),
+    device_name: v.device_name.trim(),
+    device_type: v.device_type,
+    branch_id: id(v.branch_id),
+    parent_device_id: parentOf(v) ?? undefined,
+  };
 }
 /**
  * `PATCH /devices/:id` body. Only `maintenance` is set by hand; leaving it sets `offline`
@@ -160,7 +187,13 @@ export function deviceCreateBody(v: DeviceValues): DeviceCreate {
  */
 export function deviceUpdateBody(v: DeviceValues, d: Device): DeviceUpdate {
   const status = v.maintenance ? 'maintenance' : d.status === 'maintenance' ? 'offline' : d.status;
-  const next: DeviceUpdate = { device_name: v.device_name.trim(), device_type: v.device_type, branch_id: id(v.branch_id), parent_device_id: parentOf(v), status };
+  const next: DeviceUpdate = {
+    device_name: v.device_name.trim(),
+    device_type: v.device_type,
+    branch_id: id(v.branch_id),
+    parent_device_id: parentOf(v),
+    status,
+  };
   return changedFields(next, d);
 }
 
@@ -232,7 +265,7 @@ export interface UserValues {
   email: string;
   name: string;
   password: string;
-  role: 'admin' | 'operator' | 'viewer';
+  role: Role;
   scope_all: boolean;
   scope_group_ids: string[];
   scope_branch_ids: string[];
@@ -274,6 +307,10 @@ export function userUpdateBody(v: UserValues, u: User): UserUpdate {
     scope_branch_ids: v.scope_all ? [] : ids(v.scope_branch_ids),
     status: v.status,
   };
-  const before = { ...u, scope_group_ids: [...u.scope_group_ids].sort((a, b) => a - b), scope_branch_ids: [...u.scope_branch_ids].sort((a, b) => a - b) };
+  const before = {
+    ...u,
+    scope_group_ids: [...u.scope_group_ids].sort((a, b) => a - b),
+    scope_branch_ids: [...u.scope_branch_ids].sort((a, b) => a - b),
+  };
   return changedFields(next, before);
 }

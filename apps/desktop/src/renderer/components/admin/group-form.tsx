@@ -39,10 +39,35 @@ export function GroupForm({ group, onClose }: GroupFormProps) {
     ),
   );
   return (
-    <FormDrawer entity="group" mode={group ? 'edit' : 'create'} opened onClose={onClose} title={group ? t('groups.edit') : t('groups.new')} onSubmit={submit} submitting={form.submitting} general={general}>
-      <TextInput label={t('groups.province_code')} description={t('groups.codeHint')} withAsterisk data-testid="field-province_code" {...form.getInputProps('province_code')} />
-      <TextInput label={t('groups.province_name')} withAsterisk data-testid="field-province_name" {...form.getInputProps('province_name')} />
-      <TextInput label={t('groups.group_name')} withAsterisk data-testid="field-group_name" {...form.getInputProps('group_name')} />
+    <FormDrawer
+      entity="group"
+      mode={group ? 'edit' : 'create'}
+      opened
+      onClose={onClose}
+      title={group ? t('groups.edit') : t('groups.new')}
+      onSubmit={submit}
+      submitting={form.submitting}
+      general={general}
+    >
+      <TextInput
+        label={t('groups.province_code')}
+        description={t('groups.codeHint')}
+        withAsterisk
+        data-testid="field-province_code"
+        {...form.getInputProps('province_code')}
+      />
+      <TextInput
+        label={t('groups.province_name')}
+        withAsterisk
+        data-testid="field-province_name"
+        {...form.getInputProps('province_name')}
+      />
+      <TextInput
+        label={t('groups.group_name')}
+        withAsterisk
+        data-testid="field-group_name"
+        {...form.getInputProps('group_name')}
+      />
       <TextInput label={t('fields.address')} data-testid="field-address" {...form.getInputProps('address')} />
       <TextInput label={t('fields.phone')} data-testid="field-phone" {...form.getInputProps('phone')} />
       <TextInput label={t('fields.email')} type="email" data-testid="field-email" {...form.getInputProps('email')} />

@@ -28,7 +28,11 @@ export function GroupsScreen() {
   const api = useApi();
   const invalidate = useInvalidate();
   const list = useListState<{ status?: 'active' | 'inactive' | undefined }>({});
-  const query = useQuery({ queryKey: queryKeys.page('groups', list.params), queryFn: () => api.groupsPage(list.params), placeholderData: keepPreviousData });
+  const query = useQuery({
+    queryKey: queryKeys.page('groups', list.params),
+    queryFn: () => api.groupsPage(list.params),
+    placeholderData: keepPreviousData,
+  });
   const [editing, setEditing] = useState<Group | 'new' | null>(null);
   const fullScope = useSessionStore((s) => s.user?.scope_all === true);
 
@@ -44,11 +48,39 @@ export function GroupsScreen() {
     });
 
   const columns: Column<Group>[] = [
-    { key: 'code', header: t('groups.province_code'), render: (g) => <Text ff="monospace" size="sm">{g.province_code}</Text>, width: '130px' },
+    {
+      key: 'code',
+      header: t('groups.province_code'),
+      render: (g) => (
+        <Text ff="monospace" size="sm">
+          {g.province_code}
+        </Text>
+      ),
+      width: '130px',
+    },
     { key: 'province', header: t('groups.province_name'), render: (g) => g.province_name },
-    { key: 'name', header: t('groups.group_name'), render: (g) => <Text fw={500} size="sm">{g.group_name}</Text> },
-    { key: 'branches', header: t('groups.branch_count'), render: (g) => fmt.number(g.branch_count), align: 'right', width: '90px' },
-    { key: 'status', header: t('fields.status'), render: (g) => <StatusBadge kind="entityStatus" value={g.status} />, width: '110px' },
+    {
+      key: 'name',
+      header: t('groups.group_name'),
+      render: (g) => (
+        <Text fw={500} size="sm">
+          {g.group_name}
+        </Text>
+      ),
+    },
+    {
+      key: 'branches',
+      header: t('groups.branch_count'),
+      render: (g) => fmt.number(g.branch_count),
+      align: 'right',
+      width: '90px',
+    },
+    {
+      key: 'status',
+      header: t('fields.status'),
+      render: (g) => <StatusBadge kind="entityStatus" value={g.status} />,
+      width: '110px',
+    },
   ];
 
   return (
@@ -79,7 +111,13 @@ export function GroupsScreen() {
         }
         actions={fullScope ? (g) => <RowActions onEdit={() => setEditing(g)} onDelete={() => remove(g)} /> : undefined}
       />
-      {editing !== null && <GroupForm key={editing === 'new' ? 'new' : editing.id} group={editing === 'new' ? undefined : editing} onClose={() => setEditing(null)} />}
+      {editing !== null && (
+        <GroupForm
+          key={editing === 'new' ? 'new' : editing.id}
+          group={editing === 'new' ? undefined : editing}
+          onClose={() => setEditing(null)}
+        />
+      )}
     </>
   );
 }

@@ -16,7 +16,13 @@ const COLOURS: Record<string, string> = {
 };
 
 /** `kind` picks the translation namespace: `entityStatus`, `deviceStatus`, `streamStatus`, `userStatus`. */
-export function StatusBadge({ kind, value }: { kind: 'entityStatus' | 'deviceStatus' | 'streamStatus' | 'userStatus'; value: string }) {
+export function StatusBadge({
+  kind,
+  value,
+}: {
+  kind: 'entityStatus' | 'deviceStatus' | 'streamStatus' | 'userStatus';
+  value: string;
+}) {
   const { t } = useTranslation();
   return (
     <Badge variant="light" color={COLOURS[value] ?? 'gray'} size="sm" data-testid="status-badge" data-status={value}>

@@ -13,7 +13,18 @@ import { useBranchOptions, useDeviceOptions } from '../../data/use-options.js';
 import { FormDrawer, useSaveHandler } from './form-drawer.js';
 import { streamCreateBody, streamUpdateBody, streamValues, type StreamValues } from './form-values.js';
 
-const FIELDS = ['branch_id', 'device_id', 'stream_name', 'protocol', 'main_url', 'sub_url', 'username', 'password', 'resolution', 'fps'] as const;
+const FIELDS = [
+  'branch_id',
+  'device_id',
+  'stream_name',
+  'protocol',
+  'main_url',
+  'sub_url',
+  'username',
+  'password',
+  'resolution',
+  'fps',
+] as const;
 
 /** Props: `stream` to edit, or none for a new one. */
 export interface StreamFormProps {
@@ -51,8 +62,26 @@ export function StreamForm({ stream, branchId, onClose }: StreamFormProps) {
   const editing = stream !== undefined;
   const cleared = form.values.clear_password;
   return (
-    <FormDrawer entity="stream" mode={editing ? 'edit' : 'create'} opened onClose={onClose} title={editing ? t('streams.edit') : t('streams.new')} onSubmit={submit} submitting={form.submitting} general={general}>
-      <Select label={t('streams.branch')} data={branches.options} searchable withAsterisk disabled={editing} nothingFoundMessage={t('list.noMatch')} data-testid="field-branch_id" {...form.getInputProps('branch_id')} />
+    <FormDrawer
+      entity="stream"
+      mode={editing ? 'edit' : 'create'}
+      opened
+      onClose={onClose}
+      title={editing ? t('streams.edit') : t('streams.new')}
+      onSubmit={submit}
+      submitting={form.submitting}
+      general={general}
+    >
+      <Select
+        label={t('streams.branch')}
+        data={branches.options}
+        searchable
+        withAsterisk
+        disabled={editing}
+        nothingFoundMessage={t('list.noMatch')}
+        data-testid="field-branch_id"
+        {...form.getInputProps('branch_id')}
+      />
       <Select
         label={t('streams.camera')}
         data={cameras.options}
@@ -64,7 +93,12 @@ export function StreamForm({ stream, branchId, onClose }: StreamFormProps) {
         data-testid="field-device_id"
         {...form.getInputProps('device_id')}
       />
-      <TextInput label={t('streams.stream_name')} withAsterisk data-testid="field-stream_name" {...form.getInputProps('stream_name')} />
+      <TextInput
+        label={t('streams.stream_name')}
+        withAsterisk
+        data-testid="field-stream_name"
+        {...form.getInputProps('stream_name')}
+      />
       <Select
         label={t('streams.protocol')}
         data={['rtsp', 'hls', 'mpegts', 'flv'].map((p) => ({ value: p, label: p.toUpperCase() }))}
@@ -72,8 +106,20 @@ export function StreamForm({ stream, branchId, onClose }: StreamFormProps) {
         data-testid="field-protocol"
         {...form.getInputProps('protocol')}
       />
-      <TextInput label={t('streams.main_url')} placeholder="rtsp://10.0.0.21:554/Streaming/Channels/101" withAsterisk data-testid="field-main_url" {...form.getInputProps('main_url')} />
-      <TextInput label={t('streams.sub_url')} description={t('streams.subHint')} placeholder="rtsp://10.0.0.21:554/Streaming/Channels/102" data-testid="field-sub_url" {...form.getInputProps('sub_url')} />
+      <TextInput
+        label={t('streams.main_url')}
+        placeholder="rtsp://10.0.0.21:554/Streaming/Channels/101"
+        withAsterisk
+        data-testid="field-main_url"
+        {...form.getInputProps('main_url')}
+      />
+      <TextInput
+        label={t('streams.sub_url')}
+        description={t('streams.subHint')}
+        placeholder="rtsp://10.0.0.21:554/Streaming/Channels/102"
+        data-testid="field-sub_url"
+        {...form.getInputProps('sub_url')}
+      />
       <TextInput
         label={t('streams.username')}
         placeholder={editing ? t('common.unchanged') : undefined}
@@ -83,7 +129,13 @@ export function StreamForm({ stream, branchId, onClose }: StreamFormProps) {
       />
       <PasswordInput
         label={t('streams.password')}
-        description={editing ? (stream.has_credentials ? t('streams.passwordSet') : t('streams.passwordNone')) : t('streams.passwordHint')}
+        description={
+          editing
+            ? stream.has_credentials
+              ? t('streams.passwordSet')
+              : t('streams.passwordNone')
+            : t('streams.passwordHint')
+        }
         placeholder={editing ? (cleared ? t('streams.willClear') : t('common.unchanged')) : undefined}
         autoComplete="new-password"
         disabled={cleared}
@@ -110,8 +162,21 @@ export function StreamForm({ stream, branchId, onClose }: StreamFormProps) {
         </Row>
       )}
       <Row grow gap="sm">
-        <TextInput label={t('streams.resolution')} placeholder="1920x1080" data-testid="field-resolution" {...form.getInputProps('resolution')} />
-        <NumberInput label={t('streams.fps')} min={1} max={240} allowDecimal={false} hideControls data-testid="field-fps" {...form.getInputProps('fps')} />
+        <TextInput
+          label={t('streams.resolution')}
+          placeholder="1920x1080"
+          data-testid="field-resolution"
+          {...form.getInputProps('resolution')}
+        />
+        <NumberInput
+          label={t('streams.fps')}
+          min={1}
+          max={240}
+          allowDecimal={false}
+          hideControls
+          data-testid="field-fps"
+          {...form.getInputProps('fps')}
+        />
       </Row>
     </FormDrawer>
   );

@@ -28,7 +28,11 @@ export function StreamsScreen() {
   const invalidate = useInvalidate();
   const branches = useBranchOptions();
   const list = useListState<Filters>({});
-  const query = useQuery({ queryKey: queryKeys.page('streams', list.params), queryFn: () => api.streamsPage(list.params), placeholderData: keepPreviousData });
+  const query = useQuery({
+    queryKey: queryKeys.page('streams', list.params),
+    queryFn: () => api.streamsPage(list.params),
+    placeholderData: keepPreviousData,
+  });
   const [editing, setEditing] = useState<Stream | 'new' | null>(null);
 
   const remove = (s: Stream) =>
@@ -43,10 +47,39 @@ export function StreamsScreen() {
     });
 
   const columns: Column<Stream>[] = [
-    { key: 'name', header: t('streams.stream_name'), render: (s) => <Text fw={500} size="sm">{s.stream_name}</Text> },
-    { key: 'branch', header: t('streams.branch'), render: (s) => branches.byId.get(s.branch_id)?.branch_name ?? `#${s.branch_id}` },
-    { key: 'camera', header: t('streams.camera'), render: (s) => <Text ff="monospace" size="sm">{s.device_id}</Text> },
-    { key: 'protocol', header: t('streams.protocol'), render: (s) => <Badge variant="outline" size="sm" color="gray">{s.protocol}</Badge>, width: '90px' },
+    {
+      key: 'name',
+      header: t('streams.stream_name'),
+      render: (s) => (
+        <Text fw={500} size="sm">
+          {s.stream_name}
+        </Text>
+      ),
+    },
+    {
+      key: 'branch',
+      header: t('streams.branch'),
+      render: (s) => branches.byId.get(s.branch_id)?.branch_name ?? `#${s.branch_id}`,
+    },
+    {
+      key: 'camera',
+      header: t('streams.camera'),
+      render: (s) => (
+        <Text ff="monospace" size="sm">
+          {s.device_id}
+        </Text>
+      ),
+    },
+    {
+      key: 'protocol',
+      header: t('streams.protocol'),
+      render: (s) => (
+        <Badge variant="outline" size="sm" color="gray">
+          {s.protocol}
+        </Badge>
+      ),
+      width: '90px',
+    },
     {
       key: 'url',
       header: t('streams.main_url'),
@@ -58,11 +91,24 @@ export function StreamsScreen() {
         </Tooltip>
       ),
     },
-    { key: 'cred', header: t('streams.credentials'), render: (s) => (s.has_credentials ? t('common.yes') : t('common.no')), width: '100px' },
-    { key: 'status', header: t('fields.status'), render: (s) => <StatusBadge kind="streamStatus" value={s.status} />, width: '110px' },
+    {
+      key: 'cred',
+      header: t('streams.credentials'),
+      render: (s) => (s.has_credentials ? t('common.yes') : t('common.no')),
+      width: '100px',
+    },
+    {
+      key: 'status',
+      header: t('fields.status'),
+      render: (s) => <StatusBadge kind="streamStatus" value={s.status} />,
+      width: '110px',
+    },
   ];
 
-  const statusOptions = (['unknown', 'online', 'offline', 'error'] as const).map((v) => ({ value: v, label: t(`streamStatus.${v}`) }));
+  const statusOptions = (['unknown', 'online', 'offline', 'error'] as const).map((v) => ({
+    value: v,
+    label: t(`streamStatus.${v}`),
+  }));
   return (
     <>
       <AdminList
@@ -87,12 +133,27 @@ export function StreamsScreen() {
               onChange={(v) => list.setFilter('branch_id', v ? Number(v) : undefined)}
               data-testid="filter-branch"
             />
-            <Select placeholder={t('fields.status')} clearable w={160} data={statusOptions} value={list.filters.status ?? null} onChange={(v) => list.setFilter('status', (v ?? undefined) as Filters['status'])} data-testid="filter-status" />
+            <Select
+              placeholder={t('fields.status')}
+              clearable
+              w={160}
+              data={statusOptions}
+              value={list.filters.status ?? null}
+              onChange={(v) => list.setFilter('status', (v ?? undefined) as Filters['status'])}
+              data-testid="filter-status"
+            />
           </>
         }
         actions={(s) => <RowActions onEdit={() => setEditing(s)} onDelete={() => remove(s)} />}
       />
-      {editing !== null && <StreamForm key={editing === 'new' ? 'new' : editing.id} stream={editing === 'new' ? undefined : editing} branchId={list.filters.branch_id} onClose={() => setEditing(null)} />}
+      {editing !== null && (
+        <StreamForm
+          key={editing === 'new' ? 'new' : editing.id}
+          stream={editing === 'new' ? undefined : editing}
+          branchId={list.filters.branch_id}
+          onClose={() => setEditing(null)}
+        />
+      )}
     </>
   );
 }

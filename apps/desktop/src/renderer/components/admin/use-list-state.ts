@@ -25,7 +25,8 @@ export interface ListState<F extends object> {
 /** Drops `undefined`, `null` and `''` so they are neither sent nor part of the cache key. */
 export function compactParams<T extends object>(params: T): Partial<T> {
   const out: Partial<T> = {};
-  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') (out as Record<string, unknown>)[k] = v;
+  for (const [k, v] of Object.entries(params))
+    if (v !== undefined && v !== null && v !== '') (out as Record<string, unknown>)[k] = v;
   return out;
 }
 
@@ -41,7 +42,10 @@ export function useListState<F extends object>(initialFilters: F): ListState<F> 
     setQueryPageFor(q);
     setPage(1);
   }
-  const params = useMemo(() => compactParams({ page, per_page: PER_PAGE, q, ...filters }) as ListState<F>['params'], [page, q, filters]);
+  const params = useMemo(
+    () => compactParams({ page, per_page: PER_PAGE, q, ...filters }) as ListState<F>['params'],
+    [page, q, filters],
+  );
   return {
     page,
     setPage,

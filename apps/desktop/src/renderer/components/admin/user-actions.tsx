@@ -27,7 +27,7 @@ export function UserActions({ user }: { user: User }) {
     setBusy(true);
     setError(null);
     try {
-      await api.resetPassword(user.id, password);
+      await api.resetPassword(user.id, { password });
       notifications.show({ color: 'teal', message: t('users.passwordReset', { name: user.name }) });
       setResetOpen(false);
       setPassword('');
@@ -62,7 +62,12 @@ export function UserActions({ user }: { user: User }) {
       <Button size="compact-sm" variant="light" color="red" onClick={endSessions} data-testid="user-end-sessions">
         {t('users.endSessions')}
       </Button>
-      <Modal opened={resetOpen} onClose={() => setResetOpen(false)} title={t('users.resetPasswordTitle', { name: user.name })} centered>
+      <Modal
+        opened={resetOpen}
+        onClose={() => setResetOpen(false)}
+        title={t('users.resetPasswordTitle', { name: user.name })}
+        centered
+      >
         <Stack gap="sm" data-testid="reset-password-form">
           <Text size="sm" c="dimmed">
             {t('users.resetPasswordBody')}

@@ -6,7 +6,7 @@
 import { MultiSelect, PasswordInput, SegmentedControl, Select, Stack, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useTranslation } from 'react-i18next';
-import type { User } from '@pantau/shared';
+import { Role, type User } from '@pantau/shared';
 import { useApi } from '../../data/use-api.js';
 import { useInvalidate } from '../../data/use-invalidate.js';
 import { useBranchOptions, useGroupOptions } from '../../data/use-options.js';
@@ -14,7 +14,16 @@ import { FormDrawer, useSaveHandler } from './form-drawer.js';
 import { userCreateBody, userUpdateBody, userValues, type UserValues } from './form-values.js';
 import { UserActions } from './user-actions.js';
 
-const FIELDS = ['email', 'name', 'password', 'role', 'scope_all', 'scope_group_ids', 'scope_branch_ids', 'status'] as const;
+const FIELDS = [
+  'email',
+  'name',
+  'password',
+  'role',
+  'scope_all',
+  'scope_group_ids',
+  'scope_branch_ids',
+  'status',
+] as const;
 
 /** Props: `user` to edit, or none for a new one. */
 export interface UserFormProps {
@@ -43,7 +52,7 @@ export function UserForm({ user, onClose }: UserFormProps) {
       onClose,
     ),
   );
-  const roles = (['admin', 'operator', 'viewer'] as const).map((r) => ({ value: r, label: t(`roles.${r}`) }));
+  const roles = Role.options.map((r) => ({ value: r, label: t(`roles.${r}`) }));
   const scopeAll = form.values.scope_all;
   return (
     <FormDrawer
@@ -57,10 +66,33 @@ export function UserForm({ user, onClose }: UserFormProps) {
       general={general}
       extra={user ? <UserActions user={user} /> : undefined}
     >
-      <TextInput label={t('fields.email')} type="email" disabled={user !== undefined} withAsterisk data-testid="field-email" {...form.getInputProps('email')} />
+      <TextInput
+        label={t('fields.email')}
+        type="email"
+        disabled={user !== undefined}
+        withAsterisk
+        data-testid="field-email"
+        {...form.getInputProps('email')}
+      />
       <TextInput label={t('users.name')} withAsterisk data-testid="field-name" {...form.getInputProps('name')} />
-      {!user && <PasswordInput label={t('users.password')} description={t('password.rule')} autoComplete="new-password" withAsterisk data-testid="field-password" {...form.getInputProps('password')} />}
-      <Select label={t('users.role')} description={t(`users.roleHint.${form.values.role}`)} data={roles} allowDeselect={false} data-testid="field-role" {...form.getInputProps('role')} />
+      {!user && (
+        <PasswordInput
+          label={t('users.password')}
+          description={t('password.rule')}
+          autoComplete="new-password"
+          withAsterisk
+          data-testid="field-password"
+          {...form.getInputProps('password')}
+        />
+      )}
+      <Select
+        label={t('users.role')}
+        description={t(`users.roleHint.${form.values.role}`)}
+        data={roles}
+        allowDeselect={false}
+        data-testid="field-role"
+        {...form.getInputProps('role')}
+      />
       <Stack gap={6}>
         <Text size="sm" fw={500}>
           {t('users.scope')}

@@ -6,7 +6,7 @@ import { useState } from 'react';
 import { Select, Text, Tooltip } from '@mantine/core';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import type { User } from '@pantau/shared';
+import { Role, type User } from '@pantau/shared';
 import { useApi } from '../../data/use-api.js';
 import { useBranchOptions, useGroupOptions } from '../../data/use-options.js';
 import { queryKeys } from '../../data/query-keys.js';
@@ -26,7 +26,11 @@ export function UsersScreen() {
   const groups = useGroupOptions();
   const branches = useBranchOptions();
   const list = useListState<Filters>({});
-  const query = useQuery({ queryKey: queryKeys.page('users', list.params), queryFn: () => api.usersPage(list.params), placeholderData: keepPreviousData });
+  const query = useQuery({
+    queryKey: queryKeys.page('users', list.params),
+    queryFn: () => api.usersPage(list.params),
+    placeholderData: keepPreviousData,
+  });
   const [editing, setEditing] = useState<User | 'new' | null>(null);
 
   const scopeText = (u: User) => {
@@ -36,11 +40,22 @@ export function UsersScreen() {
       ...u.scope_branch_ids.map((id) => branches.byId.get(id)?.branch_name ?? `#${id}`),
     ];
     if (names.length === 0) return { short: t('users.scopeNone'), full: t('users.scopeNone') };
-    return { short: t('users.scopeCount', { groups: u.scope_group_ids.length, branches: u.scope_branch_ids.length }), full: names.join(', ') };
+    return {
+      short: t('users.scopeCount', { groups: u.scope_group_ids.length, branches: u.scope_branch_ids.length }),
+      full: names.join(', '),
+    };
   };
 
   const columns: Column<User>[] = [
-    { key: 'name', header: t('users.name'), render: (u) => <Text fw={500} size="sm">{u.name}</Text> },
+    {
+      key: 'name',
+      header: t('users.name'),
+      render: (u) => (
+        <Text fw={500} size="sm">
+          {u.name}
+        </Text>
+      ),
+    },
     { key: 'email', header: t('fields.email'), render: (u) => u.email },
     { key: 'role', header: t('users.role'), render: (u) => t(`roles.${u.role}`), width: '110px' },
     {
@@ -57,10 +72,24 @@ export function UsersScreen() {
         );
       },
     },
-    { key: 'status', header: t('fields.status'), render: (u) => <StatusBadge kind="userStatus" value={u.status} />, width: '110px' },
-    { key: 'login', header: t('users.last_login_at'), render: (u) => <Text size="sm" c="dimmed">{fmt.dateTime(u.last_login_at)}</Text>, width: '190px' },
+    {
+      key: 'status',
+      header: t('fields.status'),
+      render: (u) => <StatusBadge kind="userStatus" value={u.status} />,
+      width: '110px',
+    },
+    {
+      key: 'login',
+      header: t('users.last_login_at'),
+      render: (u) => (
+        <Text size="sm" c="dimmed">
+          {fmt.dateTime(u.last_login_at)}
+        </Text>
+      ),
+      width: '190px',
+    },
   ];
-  const roleOptions = (['admin', 'operator', 'viewer'] as const).map((r) => ({ value: r, label: t(`roles.${r}`) }));
+  const roleOptions = Role.options.map((r) => ({ value: r, label: t(`roles.${r}`) }));
   const statusOptions = (['active', 'disabled'] as const).map((s) => ({ value: s, label: t(`userStatus.${s}`) }));
 
   return (
@@ -77,13 +106,35 @@ export function UsersScreen() {
         searchPlaceholder={t('users.search')}
         filters={
           <>
-            <Select placeholder={t('users.allRoles')} clearable w={160} data={roleOptions} value={list.filters.role ?? null} onChange={(v) => list.setFilter('role', (v ?? undefined) as Filters['role'])} data-testid="filter-role" />
-            <Select placeholder={t('fields.status')} clearable w={160} data={statusOptions} value={list.filters.status ?? null} onChange={(v) => list.setFilter('status', (v ?? undefined) as Filters['status'])} data-testid="filter-status" />
+            <Select
+              placeholder={t('users.allRoles')}
+              clearable
+              w={160}
+              data={roleOptions}
+              value={list.filters.role ?? null}
+              onChange={(v) => list.setFilter('role', (v ?? undefined) as Filters['role'])}
+              data-testid="filter-role"
+            />
+            <Select
+              placeholder={t('fields.status')}
+              clearable
+              w={160}
+              data={statusOptions}
+              value={list.filters.status ?? null}
+              onChange={(v) => list.setFilter('status', (v ?? undefined) as Filters['status'])}
+              data-testid="filter-status"
+            />
           </>
         }
         actions={(u) => <RowActions onEdit={() => setEditing(u)} />}
       />
-      {editing !== null && <UserForm key={editing === 'new' ? 'new' : editing.id} user={editing === 'new' ? undefined : editing} onClose={() => setEditing(null)} />}
+      {editing !== null && (
+        <UserForm
+          key={editing === 'new' ? 'new' : editing.id}
+          user={editing === 'new' ? undefined : editing}
+          onClose={() => setEditing(null)}
+        />
+      )}
     </>
   );
 }

@@ -27,7 +27,15 @@ import { AlarmDrawer } from './alarm-drawer.js';
 /** How long a new alarm's toast stays, ms (escalations stay until acknowledged). */
 const TOAST_MS = 8000;
 
-function ToastBody({ row, onAck, onOpen }: { row: Pick<EventLog, 'id' | 'branch_name' | 'device_name' | 're_id'>; onAck: (() => void) | null; onOpen: () => void }) {
+function ToastBody({
+  row,
+  onAck,
+  onOpen,
+}: {
+  row: Pick<EventLog, 'id' | 'branch_name' | 'device_name' | 're_id'>;
+  onAck: (() => void) | null;
+  onOpen: () => void;
+}) {
   const { t } = useTranslation();
   return (
     <Group justify="space-between" wrap="nowrap" gap="xs">
@@ -35,7 +43,13 @@ function ToastBody({ row, onAck, onOpen }: { row: Pick<EventLog, 'id' | 'branch_
         {row.branch_name} · {row.device_name} · {row.re_id}
       </Text>
       {onAck && (
-        <Button size="compact-xs" color="yellow" onClick={onAck} data-testid="alarm-toast-ack" style={{ flexShrink: 0 }}>
+        <Button
+          size="compact-xs"
+          color="yellow"
+          onClick={onAck}
+          data-testid="alarm-toast-ack"
+          style={{ flexShrink: 0 }}
+        >
           {t('alarms.ack')}
         </Button>
       )}
@@ -56,7 +70,11 @@ export function AlarmCenter() {
   useEffect(() => {
     const singles = new Set<string>();
     let burst = 0;
-    const show = (id: string, row: Pick<EventLog, 'id' | 'branch_name' | 'device_name' | 're_id'>, escalated: boolean) => {
+    const show = (
+      id: string,
+      row: Pick<EventLog, 'id' | 'branch_name' | 'device_name' | 're_id'>,
+      escalated: boolean,
+    ) => {
       const { t: tr, actions: act, canOperate: may } = live.current;
       const onAck = may ? () => void act.acknowledge(row.id).then((a) => a && notifications.hide(id)) : null;
       notifications.show({
@@ -71,7 +89,8 @@ export function AlarmCenter() {
         'data-event-id': row.id,
       } as Parameters<typeof notifications.show>[0]);
     };
-    const rowOf = (a: RealtimeEventMap['alarm_updated']) => useEventsStore.getState().rows.find((r) => r.id === a.event_id);
+    const rowOf = (a: RealtimeEventMap['alarm_updated']) =>
+      useEventsStore.getState().rows.find((r) => r.id === a.event_id);
     // Quieting toasts takes away the new-alarm toasts already shown (escalations stay).
     const unsubscribeMode = useAlarmUiStore.subscribe((state, prev) => {
       if (state.toastMode === prev.toastMode || state.toastMode === 'all') return;

@@ -7,7 +7,7 @@
  * `timeline-entry[data-action]`, `alarm-note`, `alarm-drawer-ack|close|note`.
  */
 import { useState } from 'react';
-import { Alert, Badge, Button, Drawer, Group, Loader, Stack, Text, Textarea, Timeline } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Drawer, Group, Loader, Stack, Text, Textarea, Timeline } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { Alarm, AlarmTimelineEntry } from '@pantau/shared';
@@ -21,8 +21,15 @@ import { useAlarmUiStore } from './alarm-ui-store.js';
 import { stateColour } from './alarm-model.js';
 import { useAlarmActions } from './use-alarm-actions.js';
 import { useCanOperate } from './feed-alarm-controls.js';
+import { openPerson } from '../../stores/person-store.js';
 
-const DOT: Record<AlarmTimelineEntry['action'], string> = { created: 'cyan', acknowledged: 'teal', closed: 'gray', escalated: 'red', note: 'blue' };
+const DOT: Record<AlarmTimelineEntry['action'], string> = {
+  created: 'cyan',
+  acknowledged: 'teal',
+  closed: 'gray',
+  escalated: 'red',
+  note: 'blue',
+};
 
 function Body({ alarm }: { alarm: Alarm }) {
   const { t } = useTranslation();
@@ -33,7 +40,10 @@ function Body({ alarm }: { alarm: Alarm }) {
   const canOperate = useCanOperate();
   const [note, setNote] = useState('');
   const [busy, setBusy] = useState(false);
-  const timeline = useQuery({ queryKey: queryKeys.alarmTimeline(alarm.id), queryFn: () => api.alarmTimeline(alarm.id) });
+  const timeline = useQuery({
+    queryKey: queryKeys.alarmTimeline(alarm.id),
+    queryFn: () => api.alarmTimeline(alarm.id),
+  });
   const run = (p: Promise<unknown>) => {
     setBusy(true);
     void p.then((r) => {
@@ -58,7 +68,21 @@ function Body({ alarm }: { alarm: Alarm }) {
         <b>{alarm.branch_name}</b> · {alarm.device_name}
       </Text>
       <Text size="sm" ff="monospace" c="cyan">
-        {alarm.re_id} × {alarm.detected_count}
+        <Anchor
+          component="button"
+          type="button"
+          ff="monospace"
+          size="sm"
+          onClick={() => {
+            useAlarmUiStore.getState().closeDetail();
+            openPerson(alarm.re_id);
+          }}
+          data-testid="alarm-person"
+          title={t('persons.open')}
+        >
+          {alarm.re_id}
+        </Anchor>{' '}
+        × {alarm.detected_count}
       </Text>
       <Text size="xs" c="dimmed">
         {fmt.dateTime(alarm.event_timestamp, zone)} ({zone})
@@ -73,10 +97,20 @@ function Body({ alarm }: { alarm: Alarm }) {
       ) : (
         <Timeline bulletSize={14} lineWidth={2} className="alarm-timeline" data-testid="alarm-timeline">
           {timeline.data.map((e, i) => (
-            <Timeline.Item key={i} color={DOT[e.action]} title={t(`alarms.action.${e.action}`)} data-testid="timeline-entry" data-action={e.action}>
+            <Timeline.Item
+              key={i}
+              color={DOT[e.action]}
+              title={t(`alarms.action.${e.action}`)}
+              data-testid="timeline-entry"
+              data-action={e.action}
+            >
               <Text size="xs" c="dimmed">
                 {fmt.dateTime(e.at, zone)}
-                {e.user_name ? ` · ${e.user_name}` : e.action === 'escalated' || e.action === 'created' ? ` · ${t('alarms.system')}` : ''}
+                {e.user_name
+                  ? ` · ${e.user_name}`
+                  : e.action === 'escalated' || e.action === 'created'
+                    ? ` · ${t('alarms.system')}`
+                    : ''}
               </Text>
               {e.note && <Text size="sm">{e.note}</Text>}
             </Timeline.Item>
@@ -85,19 +119,45 @@ function Body({ alarm }: { alarm: Alarm }) {
       )}
       {canOperate && (
         <>
-          <Textarea label={t('alarms.note')} placeholder={t('alarms.notePlaceholder')} value={note} onChange={(e) => setNote(e.currentTarget.value)} maxLength={1000} autosize minRows={2} data-testid="alarm-note" />
+          <Textarea
+            label={t('alarms.note')}
+            placeholder={t('alarms.notePlaceholder')}
+            value={note}
+            onChange={(e) => setNote(e.currentTarget.value)}
+            maxLength={1000}
+            autosize
+            minRows={2}
+            data-testid="alarm-note"
+          />
           <Group gap="xs">
             {alarm.alarm_state === 'new' && (
-              <Button color="yellow" loading={busy} onClick={() => run(actions.acknowledge(alarm.id, note))} data-testid="alarm-drawer-ack">
+              <Button
+                color="yellow"
+                loading={busy}
+                onClick={() => run(actions.acknowledge(alarm.id, note))}
+                data-testid="alarm-drawer-ack"
+              >
                 {t('alarms.ack')}
               </Button>
             )}
             {alarm.alarm_state !== 'closed' && (
-              <Button variant="light" color="gray" loading={busy} onClick={() => run(actions.close(alarm.id, note))} data-testid="alarm-drawer-close">
+              <Button
+                variant="light"
+                color="gray"
+                loading={busy}
+                onClick={() => run(actions.close(alarm.id, note))}
+                data-testid="alarm-drawer-close"
+              >
                 {t('alarms.close')}
               </Button>
             )}
-            <Button variant="subtle" disabled={note.trim() === ''} loading={busy} onClick={() => run(actions.addNote(alarm.id, note))} data-testid="alarm-drawer-note">
+            <Button
+              variant="subtle"
+              disabled={note.trim() === ''}
+              loading={busy}
+              onClick={() => run(actions.addNote(alarm.id, note))}
+              data-testid="alarm-drawer-note"
+            >
               {t('alarms.addNote')}
             </Button>
           </Group>
@@ -113,7 +173,11 @@ export function AlarmDrawer() {
   const api = useApi();
   const id = useAlarmUiStore((s) => s.detailId);
   const close = useAlarmUiStore((s) => s.closeDetail);
-  const alarm = useQuery({ queryKey: ['alarms', 'detail', id], queryFn: () => api.getAlarm(id!), enabled: id !== null });
+  const alarm = useQuery({
+    queryKey: ['alarms', 'detail', id],
+    queryFn: () => api.getAlarm(id!),
+    enabled: id !== null,
+  });
   return (
     <Drawer
       opened={id !== null}
@@ -125,7 +189,13 @@ export function AlarmDrawer() {
       data-event-id={id ?? undefined}
       data-state={alarm.data?.alarm_state}
     >
-      {alarm.isPending ? <Loader size="sm" /> : alarm.error ? <Alert color="red">{errorText(alarm.error, t)}</Alert> : <Body alarm={alarm.data} />}
+      {alarm.isPending ? (
+        <Loader size="sm" />
+      ) : alarm.error ? (
+        <Alert color="red">{errorText(alarm.error, t)}</Alert>
+      ) : (
+        <Body alarm={alarm.data} />
+      )}
     </Drawer>
   );
 }

@@ -9,7 +9,22 @@
  * `alarm-row-select`, `alarm-list-bulk-ack[data-count]`, `alarm-list-note`, `alarm-pager`, `alarm-list-empty`.
  */
 import { useState } from 'react';
-import { Alert, Badge, Button, Checkbox, Group, Loader, Pagination, SegmentedControl, Select, Switch, Table, Text, TextInput } from '@mantine/core';
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Button,
+  Checkbox,
+  Group,
+  Loader,
+  Pagination,
+  SegmentedControl,
+  Select,
+  Switch,
+  Table,
+  Text,
+  TextInput,
+} from '@mantine/core';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { AlarmState } from '@pantau/shared';
@@ -24,6 +39,7 @@ import { useAlarmUiStore } from './alarm-ui-store.js';
 import { stateColour } from './alarm-model.js';
 import { useAlarmActions } from './use-alarm-actions.js';
 import { useCanOperate } from './feed-alarm-controls.js';
+import { openPerson } from '../../stores/person-store.js';
 
 /** Alarms per page. */
 const PER_PAGE = 50;
@@ -54,7 +70,12 @@ export function AlarmList() {
     ...(branch ? { branch_id: Number(branch) } : {}),
     ...(escalatedOnly ? { escalated: 'true' as const } : {}),
   };
-  const q = useQuery({ queryKey: queryKeys.page('alarms', params), queryFn: () => api.alarmsPage(params), placeholderData: keepPreviousData, refetchInterval: REFRESH_MS });
+  const q = useQuery({
+    queryKey: queryKeys.page('alarms', params),
+    queryFn: () => api.alarmsPage(params),
+    placeholderData: keepPreviousData,
+    refetchInterval: REFRESH_MS,
+  });
   const filter = (fn: () => void) => {
     fn();
     setPage(1);
@@ -77,11 +98,30 @@ export function AlarmList() {
           size="xs"
           value={state}
           onChange={(v) => filter(() => setState(v as AlarmState | 'all'))}
-          data={(['new', 'acknowledged', 'closed', 'all'] as const).map((s) => ({ value: s, label: s === 'all' ? t('alarms.all') : t(`alarms.state.${s}`) }))}
+          data={(['new', 'acknowledged', 'closed', 'all'] as const).map((s) => ({
+            value: s,
+            label: s === 'all' ? t('alarms.all') : t(`alarms.state.${s}`),
+          }))}
           data-testid="alarm-filter-state"
         />
-        <Select size="xs" w={220} placeholder={t('alarms.allBranches')} data={branches.options} value={branch} onChange={(v) => filter(() => setBranch(v))} clearable searchable data-testid="alarm-filter-branch" />
-        <Switch size="xs" label={t('alarms.escalatedOnly')} checked={escalatedOnly} onChange={(e) => filter(() => setEscalatedOnly(e.currentTarget.checked))} data-testid="alarm-filter-escalated" />
+        <Select
+          size="xs"
+          w={220}
+          placeholder={t('alarms.allBranches')}
+          data={branches.options}
+          value={branch}
+          onChange={(v) => filter(() => setBranch(v))}
+          clearable
+          searchable
+          data-testid="alarm-filter-branch"
+        />
+        <Switch
+          size="xs"
+          label={t('alarms.escalatedOnly')}
+          checked={escalatedOnly}
+          onChange={(e) => filter(() => setEscalatedOnly(e.currentTarget.checked))}
+          data-testid="alarm-filter-escalated"
+        />
         {q.isFetching && <Loader size="xs" type="dots" color="gray" />}
       </Group>
       <Group gap="xs" mb="sm">
@@ -111,7 +151,15 @@ export function AlarmList() {
       </Group>
       {canOperate && (
         <Group gap="xs" mb="sm" wrap="nowrap">
-          <TextInput size="xs" w={320} placeholder={t('alarms.notePlaceholder')} value={note} onChange={(e) => setNote(e.currentTarget.value)} maxLength={1000} data-testid="alarm-list-note" />
+          <TextInput
+            size="xs"
+            w={320}
+            placeholder={t('alarms.notePlaceholder')}
+            value={note}
+            onChange={(e) => setNote(e.currentTarget.value)}
+            maxLength={1000}
+            data-testid="alarm-list-note"
+          />
           <Button
             size="xs"
             color="yellow"
@@ -145,8 +193,18 @@ export function AlarmList() {
                   <Checkbox
                     size="xs"
                     aria-label={t('alarms.selectAll')}
-                    checked={items.length > 0 && items.filter((a) => a.alarm_state === 'new').every((a) => ticked.has(a.id)) && ticked.size > 0}
-                    onChange={(e) => setTicked(new Set(e.currentTarget.checked ? items.filter((a) => a.alarm_state === 'new').map((a) => a.id) : []))}
+                    checked={
+                      items.length > 0 &&
+                      items.filter((a) => a.alarm_state === 'new').every((a) => ticked.has(a.id)) &&
+                      ticked.size > 0
+                    }
+                    onChange={(e) =>
+                      setTicked(
+                        new Set(
+                          e.currentTarget.checked ? items.filter((a) => a.alarm_state === 'new').map((a) => a.id) : [],
+                        ),
+                      )
+                    }
                   />
                 </Table.Th>
               )}
@@ -174,20 +232,48 @@ export function AlarmList() {
                 >
                   {canOperate && (
                     <Table.Td onClick={(e) => e.stopPropagation()}>
-                      {a.alarm_state === 'new' && <Checkbox size="xs" checked={ticked.has(a.id)} onChange={() => tick(a.id)} aria-label={t('alarms.select')} data-testid="alarm-row-select" />}
+                      {a.alarm_state === 'new' && (
+                        <Checkbox
+                          size="xs"
+                          checked={ticked.has(a.id)}
+                          onChange={() => tick(a.id)}
+                          aria-label={t('alarms.select')}
+                          data-testid="alarm-row-select"
+                        />
+                      )}
                     </Table.Td>
                   )}
                   <Table.Td title={zone}>{fmt.dateTime(a.created_at, zone)}</Table.Td>
                   <Table.Td>{a.branch_name}</Table.Td>
                   <Table.Td>{a.device_name}</Table.Td>
-                  <Table.Td ff="monospace">{a.re_id}</Table.Td>
+                  <Table.Td ff="monospace">
+                    <Anchor
+                      component="button"
+                      type="button"
+                      ff="monospace"
+                      size="sm"
+                      onClick={(e) => {
+                        e.stopPropagation();
+                        openPerson(a.re_id);
+                      }}
+                      title={t('persons.open')}
+                      data-testid="alarm-row-person"
+                    >
+                      {a.re_id}
+                    </Anchor>
+                  </Table.Td>
                   <Table.Td>
                     <Group gap={4} wrap="nowrap">
                       <Badge size="sm" variant="light" color={stateColour(a.alarm_state, escalated)}>
                         {t(`alarms.state.${a.alarm_state}`)}
                       </Badge>
                       {escalated && (
-                        <Badge size="sm" variant="filled" color="red" className={a.alarm_state === 'new' ? 'alarm-pulse' : undefined}>
+                        <Badge
+                          size="sm"
+                          variant="filled"
+                          color="red"
+                          className={a.alarm_state === 'new' ? 'alarm-pulse' : undefined}
+                        >
                           {t('alarms.escalated')}
                         </Badge>
                       )}
@@ -205,7 +291,9 @@ export function AlarmList() {
           {t('alarms.empty')}
         </Text>
       )}
-      {pages > 1 && <Pagination mt="sm" size="sm" total={pages} value={page} onChange={setPage} data-testid="alarm-pager" />}
+      {pages > 1 && (
+        <Pagination mt="sm" size="sm" total={pages} value={page} onChange={setPage} data-testid="alarm-pager" />
+      )}
     </section>
   );
 }

@@ -27,7 +27,10 @@ export function countOpenEscalations(rows: readonly Pick<EventLog, 'alarm_state'
  * The selected ids a bulk acknowledge sends: those still `new` in `rows` (others were taken
  * meanwhile), newest first, at most {@link ALARM_BULK_MAX}.
  */
-export function ackableSelection(selected: ReadonlySet<number>, rows: readonly Pick<EventLog, 'id' | 'alarm_state'>[]): number[] {
+export function ackableSelection(
+  selected: ReadonlySet<number>,
+  rows: readonly Pick<EventLog, 'id' | 'alarm_state'>[],
+): number[] {
   const out: number[] = [];
   for (const r of rows) {
     if (out.length >= ALARM_BULK_MAX) break;

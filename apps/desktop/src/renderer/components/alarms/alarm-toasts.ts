@@ -77,7 +77,11 @@ export const BURST_TOAST_ID = 'alarm-burst';
  * @param openSingles how many per-alarm toasts are on screen now
  * @param mode which new alarms toast (escalations always do); new alarms it leaves out are neither toasted nor summed up
  */
-export function planToasts(events: readonly RealtimeEvent[], openSingles: number, mode: AlarmToastMode = DEFAULT_ALARM_TOAST_MODE): ToastPlan {
+export function planToasts(
+  events: readonly RealtimeEvent[],
+  openSingles: number,
+  mode: AlarmToastMode = DEFAULT_ALARM_TOAST_MODE,
+): ToastPlan {
   const plan: ToastPlan = { single: [], burst: 0, escalated: [], dismiss: [] };
   const done = new Set<number>();
   for (const e of events) if (e.type === 'alarm_updated' && e.data.state !== 'new') done.add(e.data.event_id);

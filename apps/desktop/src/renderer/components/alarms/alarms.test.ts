@@ -10,7 +10,13 @@ import { alarmPatchOfRow, applyAlarmPatches, useEventsStore } from '../../stores
 import { detectionEvent } from '../../realtime/fake-websocket.js';
 import { applyRealtimeBatch } from '../../session/live-session.js';
 import { ackableSelection, countOpenEscalations, isOpenEscalation } from './alarm-model.js';
-import { DEFAULT_ALARM_TOAST_MODE, MAX_ALARM_TOASTS, parseAlarmToastMode, planToasts, shouldToast } from './alarm-toasts.js';
+import {
+  DEFAULT_ALARM_TOAST_MODE,
+  MAX_ALARM_TOASTS,
+  parseAlarmToastMode,
+  planToasts,
+  shouldToast,
+} from './alarm-toasts.js';
 import { SIREN_INTERVAL_MS, SIREN_PLAN, createSiren } from '../../lib/alarm-sound.js';
 import type { AudioContextLike } from '../../lib/sound.js';
 
@@ -37,7 +43,13 @@ function update(eventId: number, over: Partial<AlarmUpdate> = {}): AlarmUpdate {
   };
 }
 
-const alarmEvent = (id: number, data: AlarmUpdate): RealtimeEvent<'alarm_updated'> => ({ id, type: 'alarm_updated', channel: 'branch:1', ts: '2026-01-01T03:05:00.000Z', data });
+const alarmEvent = (id: number, data: AlarmUpdate): RealtimeEvent<'alarm_updated'> => ({
+  id,
+  type: 'alarm_updated',
+  channel: 'branch:1',
+  ts: '2026-01-01T03:05:00.000Z',
+  data,
+});
 
 beforeEach(() => useEventsStore.getState().reset());
 
@@ -53,19 +65,40 @@ describe('alarm changes in the feed', () => {
   });
 
   it('never moves a state backwards nor clears an escalation', () => {
-    const closed = [row(1, { alarm_state: 'closed', closed_by_name: 'Budi', escalated_at: '2026-01-01T03:04:00.000Z' })];
+    const closed = [
+      row(1, { alarm_state: 'closed', closed_by_name: 'Budi', escalated_at: '2026-01-01T03:04:00.000Z' }),
+    ];
     expect(applyAlarmPatches(closed, [update(1)], new Set([1]))).toBe(closed);
     const escalated = [row(1, { escalated_at: '2026-01-01T03:04:00.000Z' })];
-    expect(applyAlarmPatches(escalated, [update(1, { escalated_at: null })], new Set([1]))[0]!.escalated_at).toBe('2026-01-01T03:04:00.000Z');
+    expect(applyAlarmPatches(escalated, [update(1, { escalated_at: null })], new Set([1]))[0]!.escalated_at).toBe(
+      '2026-01-01T03:04:00.000Z',
+    );
   });
 
   it('applies alarm_updated from a realtime batch, also to a row raised in the same batch', () => {
-    applyRealtimeBatch([detectionEvent(1), alarmEvent(2, update(1, { state: 'new', action: 'escalated', acknowledged_by: null, acknowledged_by_name: null, acknowledged_at: null, escalated: true, escalated_at: '2026-01-01T03:04:00.000Z' }))]);
+    applyRealtimeBatch([
+      detectionEvent(1),
+      alarmEvent(
+        2,
+        update(1, {
+          state: 'new',
+          action: 'escalated',
+          acknowledged_by: null,
+          acknowledged_by_name: null,
+          acknowledged_at: null,
+          escalated: true,
+          escalated_at: '2026-01-01T03:04:00.000Z',
+        }),
+      ),
+    ]);
     const [r] = useEventsStore.getState().rows;
     expect(isOpenEscalation(r!)).toBe(true);
     expect(countOpenEscalations(useEventsStore.getState().rows)).toBe(1);
     applyRealtimeBatch([alarmEvent(3, update(1, { escalated: true, escalated_at: '2026-01-01T03:04:00.000Z' }))]);
-    expect(useEventsStore.getState().rows[0]).toMatchObject({ alarm_state: 'acknowledged', acknowledged_by_name: 'Ayu' });
+    expect(useEventsStore.getState().rows[0]).toMatchObject({
+      alarm_state: 'acknowledged',
+      acknowledged_by_name: 'Ayu',
+    });
     expect(countOpenEscalations(useEventsStore.getState().rows)).toBe(0);
   });
 
@@ -89,7 +122,11 @@ describe('alarm toasts', () => {
   });
 
   it('raises a lasting toast per escalation, unless it was acknowledged in the same batch', () => {
-    const esc = (id: number) => alarmEvent(id, update(id, { state: 'new', action: 'escalated', escalated: true, escalated_at: '2026-01-01T03:04:00.000Z' }));
+    const esc = (id: number) =>
+      alarmEvent(
+        id,
+        update(id, { state: 'new', action: 'escalated', escalated: true, escalated_at: '2026-01-01T03:04:00.000Z' }),
+      );
     expect(planToasts([esc(1), esc(2), alarmEvent(3, update(2))], 0).escalated.map((e) => e.event_id)).toEqual([1]);
   });
 });
@@ -102,8 +139,17 @@ describe('escalation siren', () => {
       state: 'running',
       destination: {},
       resume: () => Promise.resolve(),
-      createOscillator: () => ({ type: '', frequency: { setValueAtTime: (v: number) => tones.push(v) }, connect: () => undefined, start: () => undefined, stop: () => undefined }),
-      createGain: () => ({ gain: { setValueAtTime: () => undefined, linearRampToValueAtTime: () => undefined }, connect: () => undefined }),
+      createOscillator: () => ({
+        type: '',
+        frequency: { setValueAtTime: (v: number) => tones.push(v) },
+        connect: () => undefined,
+        start: () => undefined,
+        stop: () => undefined,
+      }),
+      createGain: () => ({
+        gain: { setValueAtTime: () => undefined, linearRampToValueAtTime: () => undefined },
+        connect: () => undefined,
+      }),
     };
     return { ctx, tones };
   }
@@ -135,14 +181,28 @@ describe('alarm state from the REST feed', () => {
     const before = useEventsStore.getState().rows;
     store.applyAlarms(before.map(alarmPatchOfRow));
     expect(useEventsStore.getState().rows).toBe(before);
-    store.applyAlarms([alarmPatchOfRow(row(2, { alarm_state: 'closed', closed_by_name: 'Budi', closed_at: '2026-01-01T03:09:00.000Z' }))]);
+    store.applyAlarms([
+      alarmPatchOfRow(row(2, { alarm_state: 'closed', closed_by_name: 'Budi', closed_at: '2026-01-01T03:09:00.000Z' })),
+    ]);
     expect(useEventsStore.getState().rows[0]).toMatchObject({ id: 2, alarm_state: 'closed', closed_by_name: 'Budi' });
   });
 });
 
 describe('new-alarm toast mode', () => {
   const escalatedAt = '2026-01-01T03:04:00.000Z';
-  const escalation = (eventId: number) => alarmEvent(100 + eventId, update(eventId, { state: 'new', action: 'escalated', acknowledged_by: null, acknowledged_by_name: null, acknowledged_at: null, escalated: true, escalated_at: escalatedAt }));
+  const escalation = (eventId: number) =>
+    alarmEvent(
+      100 + eventId,
+      update(eventId, {
+        state: 'new',
+        action: 'escalated',
+        acknowledged_by: null,
+        acknowledged_by_name: null,
+        acknowledged_at: null,
+        escalated: true,
+        escalated_at: escalatedAt,
+      }),
+    );
 
   it('toasts every new alarm by default, and only escalated ones under "escalated"', () => {
     expect(DEFAULT_ALARM_TOAST_MODE).toBe('all');
@@ -154,7 +214,14 @@ describe('new-alarm toast mode', () => {
   });
 
   it('leaves quieted new alarms out of the singles and the burst, but keeps every escalation', () => {
-    const events = [detectionEvent(1), detectionEvent(2), detectionEvent(3), detectionEvent(4), detectionEvent(5), escalation(9)];
+    const events = [
+      detectionEvent(1),
+      detectionEvent(2),
+      detectionEvent(3),
+      detectionEvent(4),
+      detectionEvent(5),
+      escalation(9),
+    ];
     const loud = planToasts(events, 0, 'all');
     expect([loud.single.length, loud.burst, loud.escalated.length]).toEqual([MAX_ALARM_TOASTS, 2, 1]);
     const quiet = planToasts(events, 0, 'escalated');
@@ -170,6 +237,7 @@ describe('new-alarm toast mode', () => {
     expect(parseAlarmToastMode(JSON.stringify('escalated'))).toBe('escalated');
     expect(parseAlarmToastMode(JSON.stringify('all'))).toBe('all');
     // anything else reads as the default, "none" included (there is no such mode: escalations always toast)
-    for (const raw of [null, '', 'none', '"none"', '"loud"', '42', '{"mode":"none"}']) expect(parseAlarmToastMode(raw)).toBe('all');
+    for (const raw of [null, '', 'none', '"none"', '"loud"', '42', '{"mode":"none"}'])
+      expect(parseAlarmToastMode(raw)).toBe('all');
   });
 });

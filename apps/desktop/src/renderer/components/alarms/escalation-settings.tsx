@@ -9,7 +9,21 @@
  * `escalation-numbers`, `escalation-save`, `escalation-error`.
  */
 import { useState } from 'react';
-import { Alert, Badge, Button, Group, Loader, Modal, NumberInput, Stack, Switch, Table, TagsInput, Text, Title } from '@mantine/core';
+import {
+  Alert,
+  Badge,
+  Button,
+  Group,
+  Loader,
+  Modal,
+  NumberInput,
+  Stack,
+  Switch,
+  Table,
+  TagsInput,
+  Text,
+  Title,
+} from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -28,12 +42,19 @@ function EditForm({ settings, onDone }: { settings: Settings; onDone: () => void
   const [enabled, setEnabled] = useState(settings.enabled);
   const [after, setAfter] = useState<number | string>(settings.escalate_after_seconds);
   const [numbers, setNumbers] = useState<string[]>(settings.numbers);
-  const [errors, setErrors] = useState<{ fields: Record<string, string>; general: string | null }>({ fields: {}, general: null });
+  const [errors, setErrors] = useState<{ fields: Record<string, string>; general: string | null }>({
+    fields: {},
+    general: null,
+  });
   const [busy, setBusy] = useState(false);
   const save = () => {
     setBusy(true);
     api
-      .putEscalationSettings(settings.branch_id, { enabled, escalate_after_seconds: Number(after), numbers: numbers.map((n) => n.replace(/[\s-]/g, '')) })
+      .putEscalationSettings(settings.branch_id, {
+        enabled,
+        escalate_after_seconds: Number(after),
+        numbers: numbers.map((n) => n.replace(/[\s-]/g, '')),
+      })
       .then(
         () => {
           void queryClient.invalidateQueries({ queryKey: queryKeys.escalation() });
@@ -46,7 +67,13 @@ function EditForm({ settings, onDone }: { settings: Settings; onDone: () => void
   };
   return (
     <Stack gap="sm" data-testid="escalation-form">
-      <Switch label={t('alarms.escalation.enabled')} checked={enabled} onChange={(e) => setEnabled(e.currentTarget.checked)} error={errors.fields.enabled} data-testid="escalation-enabled" />
+      <Switch
+        label={t('alarms.escalation.enabled')}
+        checked={enabled}
+        onChange={(e) => setEnabled(e.currentTarget.checked)}
+        error={errors.fields.enabled}
+        data-testid="escalation-enabled"
+      />
       <NumberInput
         label={t('alarms.escalation.after')}
         description={t('alarms.escalation.afterHint')}
@@ -116,7 +143,12 @@ export function EscalationSettings() {
           </Table.Thead>
           <Table.Tbody>
             {q.data.map((s) => (
-              <Table.Tr key={s.branch_id} data-testid="escalation-row" data-branch-id={s.branch_id} data-enabled={s.enabled}>
+              <Table.Tr
+                key={s.branch_id}
+                data-testid="escalation-row"
+                data-branch-id={s.branch_id}
+                data-enabled={s.enabled}
+              >
                 <Table.Td>{s.branch_name}</Table.Td>
                 <Table.Td>
                   <Badge variant="light" color={s.enabled ? 'red' : 'gray'}>
@@ -135,7 +167,11 @@ export function EscalationSettings() {
           </Table.Tbody>
         </Table>
       )}
-      <Modal opened={editing !== null} onClose={() => setEditing(null)} title={editing ? t('alarms.escalation.editTitle', { name: editing.branch_name }) : ''}>
+      <Modal
+        opened={editing !== null}
+        onClose={() => setEditing(null)}
+        title={editing ? t('alarms.escalation.editTitle', { name: editing.branch_name }) : ''}
+      >
         {editing && <EditForm key={editing.branch_id} settings={editing} onDone={() => setEditing(null)} />}
       </Modal>
     </section>

@@ -36,7 +36,17 @@ export function FeedSelectCell({ row, canOperate }: { row: EventLog; canOperate:
   const checked = useAlarmUiStore((s) => s.selected.has(row.id));
   const toggle = useAlarmUiStore((s) => s.toggle);
   if (!canOperate || alarmStateOf(row) !== 'new') return <span />;
-  return <input type="checkbox" className="alarm-check" checked={checked} onChange={() => toggle(row.id)} onClick={stop} aria-label={t('alarms.select')} data-testid="alarm-select" />;
+  return (
+    <input
+      type="checkbox"
+      className="alarm-check"
+      checked={checked}
+      onChange={() => toggle(row.id)}
+      onClick={stop}
+      aria-label={t('alarms.select')}
+      data-testid="alarm-select"
+    />
+  );
 }
 
 /** The row's state: an Acknowledge button while new, else who acknowledged or closed it. */
@@ -68,7 +78,12 @@ export function FeedStateCell({ row, canOperate }: { row: EventLog; canOperate: 
       </span>
     );
   }
-  const label = state === 'new' ? t('alarms.state.new') : who ? `${state === 'closed' ? '✓✓' : '✓'} ${who}` : t(`alarms.state.${state}`);
+  const label =
+    state === 'new'
+      ? t('alarms.state.new')
+      : who
+        ? `${state === 'closed' ? '✓✓' : '✓'} ${who}`
+        : t(`alarms.state.${state}`);
   return (
     <Tooltip label={`${t(`alarms.state.${state}`)}${who ? ` · ${who}` : ''}`} openDelay={300}>
       <span className="alarm-state" data-testid="alarm-state" data-state={state} data-escalated={escalated}>
@@ -128,8 +143,23 @@ export function FeedBulkBar() {
   };
   return (
     <div className="alarm-bulk" data-testid="alarm-bulk-bar">
-      <TextInput size="xs" placeholder={t('alarms.notePlaceholder')} value={note} onChange={(e) => setNote(e.currentTarget.value)} maxLength={1000} className="alarm-bulk__note" data-testid="alarm-bulk-note" />
-      <Button size="compact-sm" color="yellow" loading={busy} onClick={submit} data-testid="alarm-bulk-ack" data-count={selected.size}>
+      <TextInput
+        size="xs"
+        placeholder={t('alarms.notePlaceholder')}
+        value={note}
+        onChange={(e) => setNote(e.currentTarget.value)}
+        maxLength={1000}
+        className="alarm-bulk__note"
+        data-testid="alarm-bulk-note"
+      />
+      <Button
+        size="compact-sm"
+        color="yellow"
+        loading={busy}
+        onClick={submit}
+        data-testid="alarm-bulk-ack"
+        data-count={selected.size}
+      >
         {t('alarms.ackSelected', { n: selected.size })}
       </Button>
       <Button size="compact-sm" variant="subtle" color="gray" onClick={clear} data-testid="alarm-bulk-clear">
@@ -142,7 +172,17 @@ export function FeedBulkBar() {
 /** A bell (struck through when muted), 16 px, in the current text colour. */
 function BellIcon({ off }: { off: boolean }) {
   return (
-    <svg width="16" height="16" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" aria-hidden="true">
+    <svg
+      width="16"
+      height="16"
+      viewBox="0 0 24 24"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth="2"
+      strokeLinecap="round"
+      strokeLinejoin="round"
+      aria-hidden="true"
+    >
       <path d="M18 8a6 6 0 1 0-12 0c0 7-3 9-3 9h18s-3-2-3-9" />
       <path d="M13.7 21a2 2 0 0 1-3.4 0" />
       {off && <path d="M3 3l18 18" />}

@@ -17,7 +17,17 @@ import { ALARM_TOAST_MODES, type AlarmToastMode } from './alarm-toasts.js';
 /** A toast (a card with two lines of text), struck through while new alarms do not all toast; 16 px. */
 function ToastIcon({ quiet }: { quiet: boolean }) {
   return (
-    <svg width="16" height="16" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" aria-hidden="true">
+    <svg
+      width="16"
+      height="16"
+      viewBox="0 0 24 24"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth="2"
+      strokeLinecap="round"
+      strokeLinejoin="round"
+      aria-hidden="true"
+    >
       <rect x="3" y="5" width="18" height="14" rx="2" />
       <path d="M7 10h10M7 14h6" />
       {quiet && <path d="M3 3l18 18" />}
@@ -51,10 +61,21 @@ export function ToastModeControl() {
         </Tooltip>
       </Popover.Target>
       <Popover.Dropdown data-testid="alarm-toast-mode-options">
-        <Radio.Group<AlarmToastMode> value={mode} onChange={setMode} label={t('alarms.toastMode.title')} description={t('alarms.toastMode.help')}>
+        <Radio.Group<AlarmToastMode>
+          value={mode}
+          onChange={setMode}
+          label={t('alarms.toastMode.title')}
+          description={t('alarms.toastMode.help')}
+        >
           <Stack gap={6} mt="xs">
             {ALARM_TOAST_MODES.map((m) => (
-              <Radio key={m} size="xs" value={m} label={t(`alarms.toastMode.${m}`)} data-testid={`alarm-toast-mode-${m}`} />
+              <Radio
+                key={m}
+                size="xs"
+                value={m}
+                label={t(`alarms.toastMode.${m}`)}
+                data-testid={`alarm-toast-mode-${m}`}
+              />
             ))}
           </Stack>
         </Radio.Group>

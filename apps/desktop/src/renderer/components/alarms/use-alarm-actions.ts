@@ -27,7 +27,8 @@ export function alarmErrorText(err: unknown, t: Translate): string {
     const state = err.details?.state;
     const by = err.details?.acknowledged_by_name;
     if (state === 'closed') return t('alarms.errors.closed');
-    if (state === 'acknowledged') return typeof by === 'string' ? t('alarms.errors.acknowledgedBy', { name: by }) : t('alarms.errors.acknowledged');
+    if (state === 'acknowledged')
+      return typeof by === 'string' ? t('alarms.errors.acknowledgedBy', { name: by }) : t('alarms.errors.acknowledged');
   }
   return errorText(err, t);
 }
@@ -39,7 +40,9 @@ export function useAlarmActions(): AlarmActions {
   const queryClient = useQueryClient();
   return useMemo(() => {
     const fail = (err: unknown) => {
-      notifications.show({ color: 'red', message: alarmErrorText(err, t), 'data-testid': 'alarm-error' } as Parameters<typeof notifications.show>[0]);
+      notifications.show({ color: 'red', message: alarmErrorText(err, t), 'data-testid': 'alarm-error' } as Parameters<
+        typeof notifications.show
+      >[0]);
       return null;
     };
     const applied = (a: Alarm) => {
@@ -49,15 +52,18 @@ export function useAlarmActions(): AlarmActions {
     };
     const clean = (note?: string) => (note && note.trim() ? note.trim() : undefined);
     return {
-      acknowledge: (id, note) => api.acknowledgeAlarm(id, clean(note)).then(applied, fail),
-      close: (id, note) => api.closeAlarm(id, clean(note)).then(applied, fail),
-      addNote: (id, note) => api.noteAlarm(id, note.trim()).then(applied, fail),
+      acknowledge: (id, note) => api.acknowledgeAlarm(id, { note: clean(note) }).then(applied, fail),
+      close: (id, note) => api.closeAlarm(id, { note: clean(note) }).then(applied, fail),
+      addNote: (id, note) => api.noteAlarm(id, { note: note.trim() }).then(applied, fail),
       acknowledgeMany: (ids, note) =>
-        api.acknowledgeAlarms(ids, clean(note)).then((r) => {
+        api.acknowledgeAlarms({ event_ids: ids, note: clean(note) }).then((r) => {
           void queryClient.invalidateQueries({ queryKey: ['alarms'] });
           notifications.show({
             color: r.rejected === 0 ? 'teal' : 'yellow',
-            message: r.rejected === 0 ? t('alarms.bulk.done', { n: r.acknowledged }) : t('alarms.bulk.partly', { n: r.acknowledged, m: r.rejected }),
+            message:
+              r.rejected === 0
+                ? t('alarms.bulk.done', { n: r.acknowledged })
+                : t('alarms.bulk.partly', { n: r.acknowledged, m: r.rejected }),
             'data-testid': 'alarm-bulk-result',
           } as Parameters<typeof notifications.show>[0]);
           return r;

@@ -43,7 +43,10 @@ export function AlertOverrides({ branch, settings }: { branch: Branch; settings:
   const [picked, setPicked] = useState<string | null>(null);
   const [editing, setEditing] = useState<Editing | null>(null);
   const branchWide = settings.find((s) => s.device_id === null) ?? null;
-  const rows = useMemo(() => overrideRows(settings, devices.isPending ? null : devices.byDeviceId), [settings, devices.isPending, devices.byDeviceId]);
+  const rows = useMemo(
+    () => overrideRows(settings, devices.isPending ? null : devices.byDeviceId),
+    [settings, devices.isPending, devices.byDeviceId],
+  );
   const free = useMemo(() => devicesWithoutOverride(devices.rows, settings), [devices.rows, settings]);
   const pickedDevice = free.find((d) => d.device_id === picked) ?? null;
 
@@ -53,7 +56,9 @@ export function AlertOverrides({ branch, settings }: { branch: Branch; settings:
       centered: true,
       children: (
         <Text size="sm" data-testid="confirm-dialog">
-          {branchWide ? t('alerts.overrides.removeBody', { name: row.name }) : t('alerts.overrides.removeBodyNoBranch', { name: row.name })}
+          {branchWide
+            ? t('alerts.overrides.removeBody', { name: row.name })
+            : t('alerts.overrides.removeBodyNoBranch', { name: row.name })}
         </Text>
       ),
       labels: { confirm: t('alerts.overrides.remove'), cancel: t('common.cancel') },
@@ -79,7 +84,13 @@ export function AlertOverrides({ branch, settings }: { branch: Branch; settings:
     setEditing(null);
   };
 
-  const pickerPlaceholder = devices.isPending ? '' : devices.rows.length === 0 ? t('alerts.overrides.noDevices') : free.length === 0 ? t('alerts.overrides.allHave') : t('alerts.overrides.pickPlaceholder');
+  const pickerPlaceholder = devices.isPending
+    ? ''
+    : devices.rows.length === 0
+      ? t('alerts.overrides.noDevices')
+      : free.length === 0
+        ? t('alerts.overrides.allHave')
+        : t('alerts.overrides.pickPlaceholder');
   return (
     <Stack gap="xs" data-testid="alert-overrides">
       <Title order={5}>{t('alerts.overrides.title')}</Title>
@@ -138,10 +149,26 @@ export function AlertOverrides({ branch, settings }: { branch: Branch; settings:
                 </Table.Td>
                 <Table.Td>
                   <Group gap={6} justify="flex-end" wrap="nowrap">
-                    <Button size="compact-sm" variant="light" onClick={() => setEditing({ device: { device_id: row.setting.device_id, device_name: row.name }, setting: row.setting })} data-testid="alert-override-edit">
+                    <Button
+                      size="compact-sm"
+                      variant="light"
+                      onClick={() =>
+                        setEditing({
+                          device: { device_id: row.setting.device_id, device_name: row.name },
+                          setting: row.setting,
+                        })
+                      }
+                      data-testid="alert-override-edit"
+                    >
                       {t('common.edit')}
                     </Button>
-                    <Button size="compact-sm" variant="light" color="red" onClick={() => remove(row)} data-testid="alert-override-remove">
+                    <Button
+                      size="compact-sm"
+                      variant="light"
+                      color="red"
+                      onClick={() => remove(row)}
+                      data-testid="alert-override-remove"
+                    >
                       {t('alerts.overrides.remove')}
                     </Button>
                   </Group>
@@ -170,7 +197,12 @@ export function AlertOverrides({ branch, settings }: { branch: Branch; settings:
       <Modal
         opened={editing !== null}
         onClose={() => setEditing(null)}
-        title={editing && t(editing.setting ? 'alerts.overrides.editTitle' : 'alerts.overrides.newTitle', { name: editing.device.device_name })}
+        title={
+          editing &&
+          t(editing.setting ? 'alerts.overrides.editTitle' : 'alerts.overrides.newTitle', {
+            name: editing.device.device_name,
+          })
+        }
         size="lg"
         centered
       >
@@ -181,7 +213,14 @@ export function AlertOverrides({ branch, settings }: { branch: Branch; settings:
                 {t('alerts.overrides.prefilled')}
               </Text>
             )}
-            <AlertSettingForm key={`${editing.device.device_id}-${editing.setting?.updated_at ?? 'new'}`} branch={branch} device={editing.device} setting={editing.setting} prefill={branchWide} onSaved={saved} />
+            <AlertSettingForm
+              key={`${editing.device.device_id}-${editing.setting?.updated_at ?? 'new'}`}
+              branch={branch}
+              device={editing.device}
+              setting={editing.setting}
+              prefill={branchWide}
+              onSaved={saved}
+            />
           </Stack>
         )}
       </Modal>

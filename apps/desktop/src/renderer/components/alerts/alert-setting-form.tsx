@@ -12,7 +12,21 @@
  * `alert-save`, `alert-error`.
  */
 import { useMemo, useState } from 'react';
-import { Alert, Badge, Button, Code, CloseButton, Group, NumberInput, Paper, Stack, Switch, Text, TextInput, Textarea } from '@mantine/core';
+import {
+  Alert,
+  Badge,
+  Button,
+  Code,
+  CloseButton,
+  Group,
+  NumberInput,
+  Paper,
+  Stack,
+  Switch,
+  Text,
+  TextInput,
+  Textarea,
+} from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -20,7 +34,14 @@ import type { AlertSetting, Branch } from '@pantau/shared';
 import { useApi } from '../../data/use-api.js';
 import { useFormat } from '../../i18n/use-format.js';
 import { formErrorsFor } from '../../lib/form-errors.js';
-import { PLACEHOLDER_TOKENS, checkNumbers, initialAlertValues, numbersValid, previewTemplate, type DeviceRef } from './alerts-model.js';
+import {
+  PLACEHOLDER_TOKENS,
+  checkNumbers,
+  initialAlertValues,
+  numbersValid,
+  previewTemplate,
+  type DeviceRef,
+} from './alerts-model.js';
 
 const FIELDS = ['enabled', 'numbers', 'message_template', 'send_image', 'cooldown_seconds'] as const;
 
@@ -54,11 +75,18 @@ export function AlertSettingForm({ branch, device = null, setting, prefill = nul
   const [template, setTemplate] = useState(initial.message_template);
   const [sendImage, setSendImage] = useState(initial.send_image);
   const [cooldown, setCooldown] = useState<number | string>(initial.cooldown_seconds);
-  const [errors, setErrors] = useState<{ fields: Record<string, string>; general: string | null }>({ fields: {}, general: null });
+  const [errors, setErrors] = useState<{ fields: Record<string, string>; general: string | null }>({
+    fields: {},
+    general: null,
+  });
   const [busy, setBusy] = useState(false);
   const checked = useMemo(() => checkNumbers(numbers), [numbers]);
   const typedCheck = typed.trim() ? checkNumbers([...numbers, typed])[numbers.length]! : null;
-  const preview = previewTemplate(template, { branch_name: branch.branch_name, device_name: device?.device_name ?? t('alerts.sampleDevice'), time: fmt.dateTime(new Date().toISOString(), branch.timezone) });
+  const preview = previewTemplate(template, {
+    branch_name: branch.branch_name,
+    device_name: device?.device_name ?? t('alerts.sampleDevice'),
+    time: fmt.dateTime(new Date().toISOString(), branch.timezone),
+  });
 
   const add = () => {
     if (!typedCheck?.e164 || typedCheck.duplicate) return;
@@ -68,12 +96,26 @@ export function AlertSettingForm({ branch, device = null, setting, prefill = nul
   const save = () => {
     setBusy(true);
     setErrors({ fields: {}, general: null });
-    const body = { enabled, numbers: checked.map((c) => c.e164 ?? c.input), message_template: template, send_image: sendImage, cooldown_seconds: Number(cooldown) };
-    (setting ? api.updateAlertSetting(setting.id, body) : api.createAlertSetting({ branch_id: branch.id, ...(device ? { device_id: device.device_id } : {}), ...body }))
+    const body = {
+      enabled,
+      numbers: checked.map((c) => c.e164 ?? c.input),
+      message_template: template,
+      send_image: sendImage,
+      cooldown_seconds: Number(cooldown),
+    };
+    (setting
+      ? api.updateAlertSetting(setting.id, body)
+      : api.createAlertSetting({ branch_id: branch.id, ...(device ? { device_id: device.device_id } : {}), ...body })
+    )
       .then(
         (saved) => {
           void queryClient.invalidateQueries({ queryKey: ['alerts', 'settings', branch.id] });
-          notifications.show({ color: 'teal', message: device ? t('alerts.overrides.saved', { name: device.device_name }) : t('alerts.saved', { name: branch.branch_name }) });
+          notifications.show({
+            color: 'teal',
+            message: device
+              ? t('alerts.overrides.saved', { name: device.device_name })
+              : t('alerts.saved', { name: branch.branch_name }),
+          });
           onSaved?.(saved);
         },
         (err: unknown) => setErrors(formErrorsFor(err, FIELDS, t)),
@@ -96,14 +138,24 @@ export function AlertSettingForm({ branch, device = null, setting, prefill = nul
             {t('alerts.numbers')}
           </Text>
           {checked.map((c, i) => (
-            <Group key={`${c.input}-${i}`} gap="xs" data-testid="alert-number" data-valid={c.e164 !== null && !c.duplicate}>
+            <Group
+              key={`${c.input}-${i}`}
+              gap="xs"
+              data-testid="alert-number"
+              data-valid={c.e164 !== null && !c.duplicate}
+            >
               <Code>{c.e164 ?? c.input}</Code>
               {(c.e164 === null || c.duplicate) && (
                 <Text size="xs" c="red">
                   {c.duplicate ? t('alerts.numberDuplicate') : t('alerts.numberInvalid')}
                 </Text>
               )}
-              <CloseButton size="sm" aria-label={t('alerts.removeNumber')} onClick={() => setNumbers(numbers.filter((_, j) => j !== i))} data-testid="alert-number-remove" />
+              <CloseButton
+                size="sm"
+                aria-label={t('alerts.removeNumber')}
+                onClick={() => setNumbers(numbers.filter((_, j) => j !== i))}
+                data-testid="alert-number-remove"
+              />
             </Group>
           ))}
           <Group align="flex-start" gap="xs">
@@ -112,7 +164,14 @@ export function AlertSettingForm({ branch, device = null, setting, prefill = nul
               value={typed}
               onChange={(e) => setTyped(e.currentTarget.value)}
               onKeyDown={(e) => e.key === 'Enter' && add()}
-              error={typedCheck && (typedCheck.e164 === null ? t('alerts.numberInvalid') : typedCheck.duplicate ? t('alerts.numberDuplicate') : null)}
+              error={
+                typedCheck &&
+                (typedCheck.e164 === null
+                  ? t('alerts.numberInvalid')
+                  : typedCheck.duplicate
+                    ? t('alerts.numberDuplicate')
+                    : null)
+              }
               description={t('alerts.numbersHint')}
               // hint and error under the input, so "Add" lines up with the input itself
               inputWrapperOrder={['label', 'input', 'description', 'error']}
@@ -120,7 +179,12 @@ export function AlertSettingForm({ branch, device = null, setting, prefill = nul
               maw={440}
               data-testid="alert-number-input"
             />
-            <Button variant="light" onClick={add} disabled={!typedCheck?.e164 || typedCheck.duplicate} data-testid="alert-number-add">
+            <Button
+              variant="light"
+              onClick={add}
+              disabled={!typedCheck?.e164 || typedCheck.duplicate}
+              data-testid="alert-number-add"
+            >
               {t('alerts.addNumber')}
             </Button>
           </Group>
@@ -146,7 +210,12 @@ export function AlertSettingForm({ branch, device = null, setting, prefill = nul
           minRows={2}
           value={template}
           onChange={(e) => setTemplate(e.currentTarget.value)}
-          error={errors.fields.message_template ?? (preview.unknown.length ? t('alerts.unknownPlaceholders', { names: preview.unknown.map((u) => `{${u}}`).join(' ') }) : undefined)}
+          error={
+            errors.fields.message_template ??
+            (preview.unknown.length
+              ? t('alerts.unknownPlaceholders', { names: preview.unknown.map((u) => `{${u}}`).join(' ') })
+              : undefined)
+          }
           data-testid="alert-template"
         />
         <Paper bg="var(--mantine-color-default-hover)" p="xs" data-testid="alert-preview">
@@ -156,8 +225,22 @@ export function AlertSettingForm({ branch, device = null, setting, prefill = nul
           <Text size="sm">{preview.text}</Text>
         </Paper>
         <Group grow>
-          <Switch label={t('alerts.sendImage')} checked={sendImage} onChange={(e) => setSendImage(e.currentTarget.checked)} data-testid="alert-send-image" />
-          <NumberInput label={t('alerts.cooldown')} description={t('alerts.cooldownHint')} min={0} max={86_400} value={cooldown} onChange={setCooldown} error={errors.fields.cooldown_seconds} data-testid="alert-cooldown" />
+          <Switch
+            label={t('alerts.sendImage')}
+            checked={sendImage}
+            onChange={(e) => setSendImage(e.currentTarget.checked)}
+            data-testid="alert-send-image"
+          />
+          <NumberInput
+            label={t('alerts.cooldown')}
+            description={t('alerts.cooldownHint')}
+            min={0}
+            max={86_400}
+            value={cooldown}
+            onChange={setCooldown}
+            error={errors.fields.cooldown_seconds}
+            data-testid="alert-cooldown"
+          />
         </Group>
         {errors.general && (
           <Alert color="red" data-testid="alert-error">
@@ -165,7 +248,12 @@ export function AlertSettingForm({ branch, device = null, setting, prefill = nul
           </Alert>
         )}
         <Group justify="flex-end">
-          <Button onClick={save} loading={busy} disabled={!numbersValid(checked) || preview.unknown.length > 0} data-testid="alert-save">
+          <Button
+            onClick={save}
+            loading={busy}
+            disabled={!numbersValid(checked) || preview.unknown.length > 0}
+            data-testid="alert-save"
+          >
             {t('common.save')}
           </Button>
         </Group>

@@ -4,7 +4,16 @@
  * setting's form starts with, the camera overrides of a branch and the cameras that may get
  * one, and which deliveries may be resent.
  */
-import { DEFAULT_MESSAGE_TEMPLATE, TEMPLATE_PLACEHOLDERS, renderTemplate, toE164, unknownPlaceholders, type AlertSetting, type Delivery, type Device } from '@pantau/shared';
+import {
+  DEFAULT_MESSAGE_TEMPLATE,
+  TEMPLATE_PLACEHOLDERS,
+  renderTemplate,
+  toE164,
+  unknownPlaceholders,
+  type AlertSetting,
+  type Delivery,
+  type Device,
+} from '@pantau/shared';
 
 /** One typed number: its normalised form, or null when invalid. */
 export interface CheckedNumber {
@@ -30,8 +39,14 @@ export function numbersValid(checked: readonly CheckedNumber[]): boolean {
 }
 
 /** The template with sample values (`time` as given), and its unknown placeholders. */
-export function previewTemplate(template: string, sample: { branch_name: string; device_name: string; time: string }): { text: string; unknown: string[] } {
-  return { text: renderTemplate(template, { ...sample, re_id: 'RE-000123', detected_count: 2 }), unknown: unknownPlaceholders(template) };
+export function previewTemplate(
+  template: string,
+  sample: { branch_name: string; device_name: string; time: string },
+): { text: string; unknown: string[] } {
+  return {
+    text: renderTemplate(template, { ...sample, re_id: 'RE-000123', detected_count: 2 }),
+    unknown: unknownPlaceholders(template),
+  };
 }
 
 /** The placeholders as the help lists them. */
@@ -56,8 +71,21 @@ export interface AlertFormValues {
  */
 export function initialAlertValues(setting: AlertSetting | null, prefill: AlertSetting | null = null): AlertFormValues {
   const from = setting ?? prefill;
-  if (!from) return { enabled: true, numbers: [], message_template: DEFAULT_MESSAGE_TEMPLATE, send_image: false, cooldown_seconds: DEFAULT_COOLDOWN_SECONDS };
-  return { enabled: from.enabled, numbers: [...from.numbers], message_template: from.message_template, send_image: from.send_image, cooldown_seconds: from.cooldown_seconds };
+  if (!from)
+    return {
+      enabled: true,
+      numbers: [],
+      message_template: DEFAULT_MESSAGE_TEMPLATE,
+      send_image: false,
+      cooldown_seconds: DEFAULT_COOLDOWN_SECONDS,
+    };
+  return {
+    enabled: from.enabled,
+    numbers: [...from.numbers],
+    message_template: from.message_template,
+    send_image: from.send_image,
+    cooldown_seconds: from.cooldown_seconds,
+  };
 }
 
 /** A device as the overrides need it: its own id and its name. */
@@ -82,17 +110,29 @@ const byName = (a: string, b: string) => a.localeCompare(b, undefined, { sensiti
  * @param branchDevices the branch's devices by their own id; null while they load (then no
  *   override is reported as moved)
  */
-export function overrideRows(settings: readonly AlertSetting[], branchDevices: ReadonlyMap<string, DeviceRef> | null): OverrideRow[] {
+export function overrideRows(
+  settings: readonly AlertSetting[],
+  branchDevices: ReadonlyMap<string, DeviceRef> | null,
+): OverrideRow[] {
   return settings
     .filter((s): s is AlertSetting & { device_id: string } => s.device_id !== null)
-    .map((s) => ({ setting: s, name: s.device_name ?? branchDevices?.get(s.device_id)?.device_name ?? s.device_id, moved: branchDevices !== null && !branchDevices.has(s.device_id) }))
+    .map((s) => ({
+      setting: s,
+      name: s.device_name ?? branchDevices?.get(s.device_id)?.device_name ?? s.device_id,
+      moved: branchDevices !== null && !branchDevices.has(s.device_id),
+    }))
     .sort((a, b) => byName(a.name, b.name) || byName(a.setting.device_id, b.setting.device_id));
 }
 
 /** The branch's devices that have no setting of their own yet (the "add override" picker), by name. */
-export function devicesWithoutOverride<T extends DeviceRef>(devices: readonly T[], settings: readonly AlertSetting[]): T[] {
+export function devicesWithoutOverride<T extends DeviceRef>(
+  devices: readonly T[],
+  settings: readonly AlertSetting[],
+): T[] {
   const taken = new Set(settings.map((s) => s.device_id));
-  return devices.filter((d) => !taken.has(d.device_id)).sort((a, b) => byName(a.device_name, b.device_name) || byName(a.device_id, b.device_id));
+  return devices
+    .filter((d) => !taken.has(d.device_id))
+    .sort((a, b) => byName(a.device_name, b.device_name) || byName(a.device_id, b.device_id));
 }
 
 /** Whether the console offers "resend" for a delivery. */

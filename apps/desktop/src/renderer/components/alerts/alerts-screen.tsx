@@ -27,19 +27,36 @@ export function AlertsScreen() {
   const [picked, setPicked] = useState<number | null>(null);
   const branchId = picked ?? branches.rows[0]?.id ?? null;
   const branch = branchId === null ? undefined : branches.byId.get(branchId);
-  const settings = useQuery({ queryKey: ['alerts', 'settings', branchId], queryFn: () => api.listAlertSettings({ branch_id: branchId! }), enabled: branchId !== null });
+  const settings = useQuery({
+    queryKey: ['alerts', 'settings', branchId],
+    queryFn: () => api.listAlertSettings({ branch_id: branchId! }),
+    enabled: branchId !== null,
+  });
   const setting = settings.data?.find((s) => s.device_id === null) ?? null;
   return (
     <Stack gap="md" p="md" data-testid="alerts-screen">
       <Title order={3}>{t('alerts.title')}</Title>
-      <Select label={t('alerts.branch')} data={branches.options} value={branchId === null ? null : String(branchId)} onChange={(v) => v && setPicked(Number(v))} searchable allowDeselect={false} maw={360} data-testid="alerts-branch" />
+      <Select
+        label={t('alerts.branch')}
+        data={branches.options}
+        value={branchId === null ? null : String(branchId)}
+        onChange={(v) => v && setPicked(Number(v))}
+        searchable
+        allowDeselect={false}
+        maw={360}
+        data-testid="alerts-branch"
+      />
       <Grid>
         <Grid.Col span={{ base: 12, lg: 7 }}>
           {branch && settings.data ? (
             <Stack gap="lg">
               <Stack gap="xs">
                 <Title order={5}>{t('alerts.branchWide')}</Title>
-                <AlertSettingForm key={`${branch.id}-${setting?.updated_at ?? 'new'}`} branch={branch} setting={setting} />
+                <AlertSettingForm
+                  key={`${branch.id}-${setting?.updated_at ?? 'new'}`}
+                  branch={branch}
+                  setting={setting}
+                />
               </Stack>
               <AlertOverrides key={branch.id} branch={branch} settings={settings.data} />
             </Stack>

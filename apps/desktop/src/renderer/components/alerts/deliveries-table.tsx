@@ -21,7 +21,10 @@ export function DeliveriesTable({ branchId, timeZone }: { branchId: number | nul
   const fmt = useFormat();
   const queryClient = useQueryClient();
   const filter = branchId === null ? {} : { branch_id: branchId };
-  const q = useQuery({ queryKey: ['alerts', 'deliveries', filter], queryFn: () => api.deliveriesPage({ per_page: 50, ...filter }) });
+  const q = useQuery({
+    queryKey: ['alerts', 'deliveries', filter],
+    queryFn: () => api.deliveriesPage({ per_page: 50, ...filter }),
+  });
   const resend = (id: number) =>
     api.resendDelivery(id).then(
       () => void queryClient.invalidateQueries({ queryKey: ['alerts', 'deliveries'] }),
@@ -62,7 +65,13 @@ export function DeliveriesTable({ branchId, timeZone }: { branchId: number | nul
               </Table.Td>
               <Table.Td>
                 {canResend(d) && (
-                  <Button size="xs" variant="light" color="orange" onClick={() => void resend(d.id)} data-testid="delivery-resend">
+                  <Button
+                    size="xs"
+                    variant="light"
+                    color="orange"
+                    onClick={() => void resend(d.id)}
+                    data-testid="delivery-resend"
+                  >
                     {t('alerts.deliveries.resend')}
                   </Button>
                 )}

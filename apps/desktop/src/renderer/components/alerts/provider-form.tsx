@@ -27,7 +27,10 @@ function Form({ current }: { current: ProviderSettings }) {
   const [baseUrl, setBaseUrl] = useState(current.config.base_url ?? '');
   const [phoneId, setPhoneId] = useState(current.config.phone_number_id ?? '');
   const [secrets, setSecrets] = useState({ token: '', app_secret: '', verify_token: '' });
-  const [errors, setErrors] = useState<{ fields: Record<string, string>; general: string | null }>({ fields: {}, general: null });
+  const [errors, setErrors] = useState<{ fields: Record<string, string>; general: string | null }>({
+    fields: {},
+    general: null,
+  });
   const [testPhone, setTestPhone] = useState('');
   const [busy, setBusy] = useState(false);
   const save = () => {
@@ -36,7 +39,11 @@ function Form({ current }: { current: ProviderSettings }) {
     api
       .saveProviderSettings({
         provider,
-        config: { ...current.config, ...(baseUrl ? { base_url: baseUrl } : { base_url: undefined }), ...(phoneId ? { phone_number_id: phoneId } : { phone_number_id: undefined }) },
+        config: {
+          ...current.config,
+          ...(baseUrl ? { base_url: baseUrl } : { base_url: undefined }),
+          ...(phoneId ? { phone_number_id: phoneId } : { phone_number_id: undefined }),
+        },
         ...(Object.keys(typed).length ? { secrets: typed } : {}),
       })
       .then(
@@ -53,7 +60,7 @@ function Form({ current }: { current: ProviderSettings }) {
   const sendTest = () => {
     const phone = toE164(testPhone);
     if (!phone) return;
-    api.sendTestMessage(phone).then(
+    api.sendTestMessage({ phone }).then(
       () => {
         void queryClient.invalidateQueries({ queryKey: ['alerts'] });
         notifications.show({ color: 'teal', message: t('alerts.provider.testQueued', { phone }) });
@@ -86,7 +93,10 @@ function Form({ current }: { current: ProviderSettings }) {
         <Title order={5}>{t('alerts.provider.title')}</Title>
         <Select
           label={t('alerts.provider.provider')}
-          data={(['none', 'whatsapp_cloud', 'http_gateway'] as const).map((p) => ({ value: p, label: t(`alerts.provider.names.${p}`) }))}
+          data={(['none', 'whatsapp_cloud', 'http_gateway'] as const).map((p) => ({
+            value: p,
+            label: t(`alerts.provider.names.${p}`),
+          }))}
           value={provider}
           onChange={(v) => v && setProvider(v as NotificationProviderName)}
           allowDeselect={false}
@@ -94,11 +104,26 @@ function Form({ current }: { current: ProviderSettings }) {
         />
         {provider !== 'none' && (
           <>
-            <TextInput label={t('alerts.provider.baseUrl')} description={t(`alerts.provider.baseUrlHint.${provider}`)} value={baseUrl} onChange={(e) => setBaseUrl(e.currentTarget.value)} data-testid="provider-base-url" />
-            {provider === 'whatsapp_cloud' && <TextInput label={t('alerts.provider.phoneNumberId')} value={phoneId} onChange={(e) => setPhoneId(e.currentTarget.value)} data-testid="provider-phone-id" />}
+            <TextInput
+              label={t('alerts.provider.baseUrl')}
+              description={t(`alerts.provider.baseUrlHint.${provider}`)}
+              value={baseUrl}
+              onChange={(e) => setBaseUrl(e.currentTarget.value)}
+              data-testid="provider-base-url"
+            />
+            {provider === 'whatsapp_cloud' && (
+              <TextInput
+                label={t('alerts.provider.phoneNumberId')}
+                value={phoneId}
+                onChange={(e) => setPhoneId(e.currentTarget.value)}
+                data-testid="provider-phone-id"
+              />
+            )}
             {secretField('token', t('alerts.provider.token'), 'provider-token')}
-            {provider === 'whatsapp_cloud' && secretField('app_secret', t('alerts.provider.appSecret'), 'provider-app-secret')}
-            {provider === 'whatsapp_cloud' && secretField('verify_token', t('alerts.provider.verifyToken'), 'provider-verify-token')}
+            {provider === 'whatsapp_cloud' &&
+              secretField('app_secret', t('alerts.provider.appSecret'), 'provider-app-secret')}
+            {provider === 'whatsapp_cloud' &&
+              secretField('verify_token', t('alerts.provider.verifyToken'), 'provider-verify-token')}
           </>
         )}
         {(errors.general ?? errors.fields.config ?? errors.fields.secrets) && (
@@ -120,7 +145,12 @@ function Form({ current }: { current: ProviderSettings }) {
             error={testPhone.trim() && !testValid ? t('alerts.numberInvalid') : null}
             data-testid="test-phone"
           />
-          <Button variant="light" onClick={sendTest} disabled={!testValid || current.provider === 'none'} data-testid="test-send">
+          <Button
+            variant="light"
+            onClick={sendTest}
+            disabled={!testValid || current.provider === 'none'}
+            data-testid="test-send"
+          >
             {t('alerts.provider.sendTest')}
           </Button>
         </Group>

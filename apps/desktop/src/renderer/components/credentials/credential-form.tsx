@@ -13,15 +13,36 @@ import { Checkbox, NumberInput, Radio, SegmentedControl, Select, Stack, Text, Te
 import { DateTimePicker } from '@mantine/dates';
 import { useForm } from '@mantine/form';
 import { useTranslation } from 'react-i18next';
-import { CredentialPermission, type Credential, type CredentialCreated, type CredentialSettableStatus } from '@pantau/shared';
+import {
+  CredentialPermission,
+  type Credential,
+  type CredentialCreated,
+  type CredentialSettableStatus,
+} from '@pantau/shared';
 import { useApi } from '../../data/use-api.js';
 import { useInvalidate } from '../../data/use-invalidate.js';
 import { useBranchOptions } from '../../data/use-options.js';
 import { FormDrawer, useSaveHandler } from '../admin/form-drawer.js';
 import { useAllDevices } from '../fleet/use-fleet.js';
-import { canChangeStatus, credentialCreateBody, credentialUpdateBody, credentialValues, STATUS_CHOICES, type CredentialValues, type ScopeKind } from './credential-values.js';
+import {
+  canChangeStatus,
+  credentialCreateBody,
+  credentialUpdateBody,
+  credentialValues,
+  STATUS_CHOICES,
+  type CredentialValues,
+  type ScopeKind,
+} from './credential-values.js';
 
-const FIELDS = ['credential_name', 'expires_at', 'status', 'branch_id', 'device_id', 'permissions', 'rate_limit_per_hour'] as const;
+const FIELDS = [
+  'credential_name',
+  'expires_at',
+  'status',
+  'branch_id',
+  'device_id',
+  'permissions',
+  'rate_limit_per_hour',
+] as const;
 
 /** Props: `credential` to edit, or none for a new one. */
 export interface CredentialFormProps {
@@ -41,7 +62,11 @@ export function CredentialForm({ credential, onClose, onCreated }: CredentialFor
   const form = useForm<CredentialValues>({ initialValues: credentialValues(credential) });
   const { general, run } = useSaveHandler(FIELDS);
   const deviceOptions = useMemo(
-    () => (devices.data ?? []).map((d) => ({ value: d.device_id, label: `${d.device_name} (${d.device_id}) · ${branches.byId.get(d.branch_id)?.branch_name ?? `#${d.branch_id}`}` })),
+    () =>
+      (devices.data ?? []).map((d) => ({
+        value: d.device_id,
+        label: `${d.device_name} (${d.device_id}) · ${branches.byId.get(d.branch_id)?.branch_name ?? `#${d.branch_id}`}`,
+      })),
     [devices.data, branches.byId],
   );
   const submit = form.onSubmit((v) =>
@@ -56,7 +81,10 @@ export function CredentialForm({ credential, onClose, onCreated }: CredentialFor
       onClose,
     ),
   );
-  const scopes = (['global', 'branch', 'device'] as const).map((s) => ({ value: s, label: t(`credentials.scope.${s}`) }));
+  const scopes = (['global', 'branch', 'device'] as const).map((s) => ({
+    value: s,
+    label: t(`credentials.scope.${s}`),
+  }));
   return (
     <FormDrawer
       entity="credential"
@@ -68,7 +96,12 @@ export function CredentialForm({ credential, onClose, onCreated }: CredentialFor
       submitting={form.submitting}
       general={general}
     >
-      <TextInput label={t('credentials.name')} withAsterisk data-testid="field-credential_name" {...form.getInputProps('credential_name')} />
+      <TextInput
+        label={t('credentials.name')}
+        withAsterisk
+        data-testid="field-credential_name"
+        {...form.getInputProps('credential_name')}
+      />
       <DateTimePicker
         label={t('credentials.expires')}
         description={t('credentials.expiresHint')}
@@ -82,7 +115,12 @@ export function CredentialForm({ credential, onClose, onCreated }: CredentialFor
         onChange={(v) => form.setFieldValue('expires_at', v ?? '')}
       />
       {canChangeStatus(credential) ? (
-        <Radio.Group<CredentialSettableStatus> label={t('fields.status')} description={t('credentials.statusHint')} data-testid="field-status" {...form.getInputProps('status')}>
+        <Radio.Group<CredentialSettableStatus>
+          label={t('fields.status')}
+          description={t('credentials.statusHint')}
+          data-testid="field-status"
+          {...form.getInputProps('status')}
+        >
           <Stack gap={6} mt={6}>
             {STATUS_CHOICES.map((s) => (
               <Radio key={s} value={s} label={t(`credentials.statusChoice.${s}`)} data-testid={`status-${s}`} />
@@ -103,22 +141,68 @@ export function CredentialForm({ credential, onClose, onCreated }: CredentialFor
         <Text size="sm" fw={500}>
           {t('credentials.scopeLabel')}
         </Text>
-        <SegmentedControl data={scopes} value={form.values.scope} onChange={(v) => form.setFieldValue('scope', v as ScopeKind)} data-testid="field-scope" />
+        <SegmentedControl
+          data={scopes}
+          value={form.values.scope}
+          onChange={(v) => form.setFieldValue('scope', v as ScopeKind)}
+          data-testid="field-scope"
+        />
       </Stack>
       {form.values.scope === 'branch' && (
-        <Select label={t('devices.branch')} data={branches.options} searchable withAsterisk nothingFoundMessage={t('list.noMatch')} data-testid="field-branch_id" {...form.getInputProps('branch_id')} />
+        <Select
+          label={t('devices.branch')}
+          data={branches.options}
+          searchable
+          withAsterisk
+          nothingFoundMessage={t('list.noMatch')}
+          data-testid="field-branch_id"
+          {...form.getInputProps('branch_id')}
+        />
       )}
       {form.values.scope === 'device' && (
-        <Select label={t('credentials.device')} data={deviceOptions} searchable withAsterisk nothingFoundMessage={t('list.noMatch')} data-testid="field-device_id" {...form.getInputProps('device_id')} />
+        <Select
+          label={t('credentials.device')}
+          data={deviceOptions}
+          searchable
+          withAsterisk
+          nothingFoundMessage={t('list.noMatch')}
+          data-testid="field-device_id"
+          {...form.getInputProps('device_id')}
+        />
       )}
-      <Checkbox.Group label={t('credentials.permissions')} withAsterisk data-testid="field-permissions" {...form.getInputProps('permissions')}>
+      <Checkbox.Group
+        label={t('credentials.permissions')}
+        withAsterisk
+        data-testid="field-permissions"
+        {...form.getInputProps('permissions')}
+      >
         <Stack gap={6} mt={6}>
           {CredentialPermission.options.map((p) => (
-            <Checkbox key={p} value={p} label={<Text size="sm" ff="monospace">{p}</Text>} description={t(`credentials.permission.${p.replace(':', '_')}`)} data-testid={`permission-${p}`} />
+            <Checkbox
+              key={p}
+              value={p}
+              label={
+                <Text size="sm" ff="monospace">
+                  {p}
+                </Text>
+              }
+              description={t(`credentials.permission.${p.replace(':', '_')}`)}
+              data-testid={`permission-${p}`}
+            />
           ))}
         </Stack>
       </Checkbox.Group>
-      <NumberInput label={t('credentials.rateLimit')} description={t('credentials.rateLimitHint')} min={1} max={10_000_000} thousandSeparator allowDecimal={false} withAsterisk data-testid="field-rate_limit_per_hour" {...form.getInputProps('rate_limit_per_hour')} />
+      <NumberInput
+        label={t('credentials.rateLimit')}
+        description={t('credentials.rateLimitHint')}
+        min={1}
+        max={10_000_000}
+        thousandSeparator
+        allowDecimal={false}
+        withAsterisk
+        data-testid="field-rate_limit_per_hour"
+        {...form.getInputProps('rate_limit_per_hour')}
+      />
     </FormDrawer>
   );
 }

@@ -52,7 +52,16 @@ const PICKER = 'YYYY-MM-DD HH:mm:ss';
 /** Values of the form: defaults for a new credential (global, every permission, 10 000/h, active), else the credential's. */
 export function credentialValues(c?: Credential): CredentialValues {
   if (!c) {
-    return { credential_name: '', expires_at: '', scope: 'global', branch_id: null, device_id: null, permissions: [...DEFAULT_CREDENTIAL_PERMISSIONS], rate_limit_per_hour: DEFAULT_RATE_LIMIT, status: 'active' };
+    return {
+      credential_name: '',
+      expires_at: '',
+      scope: 'global',
+      branch_id: null,
+      device_id: null,
+      permissions: [...DEFAULT_CREDENTIAL_PERMISSIONS],
+      rate_limit_per_hour: DEFAULT_RATE_LIMIT,
+      status: 'active',
+    };
   }
   const scope: ScopeKind = c.device_id !== null ? 'device' : c.branch_id !== null ? 'branch' : 'global';
   return {
@@ -101,13 +110,18 @@ export function credentialUpdateBody(v: CredentialValues, before: Credential): C
   const out: CredentialUpdate = {};
   if (v.credential_name.trim() !== before.credential_name) out.credential_name = v.credential_name.trim();
   const exp = expiry(v.expires_at);
-  if ((exp === null) !== (before.expires_at === null) || (exp !== null && before.expires_at !== null && Date.parse(exp) !== Date.parse(before.expires_at))) out.expires_at = exp;
+  if (
+    (exp === null) !== (before.expires_at === null) ||
+    (exp !== null && before.expires_at !== null && Date.parse(exp) !== Date.parse(before.expires_at))
+  )
+    out.expires_at = exp;
   if (s.branch_id !== before.branch_id) out.branch_id = s.branch_id;
   if (s.device_id !== before.device_id) out.device_id = s.device_id;
   const perms = [...v.permissions].sort();
   const had = [...before.permissions].sort();
   if (perms.length !== had.length || perms.some((p, i) => p !== had[i])) out.permissions = v.permissions;
-  if (Number(v.rate_limit_per_hour) !== before.rate_limit_per_hour) out.rate_limit_per_hour = Number(v.rate_limit_per_hour);
+  if (Number(v.rate_limit_per_hour) !== before.rate_limit_per_hour)
+    out.rate_limit_per_hour = Number(v.rate_limit_per_hour);
   if (canChangeStatus(before) && v.status !== before.status && v.status !== 'revoked') out.status = v.status;
   return out;
 }
@@ -126,7 +140,12 @@ export function shownStatus(c: Pick<Credential, 'status' | 'expires_at'>, now: n
 }
 
 /** Badge colour per shown status (Mantine colour names). */
-export const STATUS_COLOUR: Record<ShownStatus, string> = { active: 'teal', inactive: 'yellow', revoked: 'red', expired: 'gray' };
+export const STATUS_COLOUR: Record<ShownStatus, string> = {
+  active: 'teal',
+  inactive: 'yellow',
+  revoked: 'red',
+  expired: 'gray',
+};
 
 /** Grace periods offered when rotating a secret, seconds (the API allows 0..7 days). */
 export const GRACE_CHOICES = [0, 15 * 60, 3600, 24 * 3600, 7 * 24 * 3600] as const;

@@ -47,7 +47,12 @@ export function CredentialsScreen() {
   const invalidate = useInvalidate();
   const branches = useBranchOptions();
   const list = useListState<Filters>({});
-  const query = useQuery({ queryKey: queryKeys.page('credentials', list.params), queryFn: () => api.credentialsPage(list.params), placeholderData: keepPreviousData, refetchInterval: 30_000 });
+  const query = useQuery({
+    queryKey: queryKeys.page('credentials', list.params),
+    queryFn: () => api.credentialsPage(list.params),
+    placeholderData: keepPreviousData,
+    refetchInterval: 30_000,
+  });
   const [tab, setTab] = useState<Tab>('list');
   const [editing, setEditing] = useState<Credential | 'new' | null>(null);
   const [rotating, setRotating] = useState<Credential | null>(null);
@@ -79,10 +84,19 @@ export function CredentialsScreen() {
       cancelProps: { 'data-testid': 'confirm-no' } as Record<string, unknown>,
       onConfirm: () => void after(api.revokeCredential(c.id), t('credentials.revoked', { name: c.credential_name })),
     });
-  const remove = (c: Credential) => confirmDelete(t, c.credential_name, () => void after(api.deleteCredential(c.id), t('common.deletedName', { name: c.credential_name })));
+  const remove = (c: Credential) =>
+    confirmDelete(
+      t,
+      c.credential_name,
+      () => void after(api.deleteCredential(c.id), t('common.deletedName', { name: c.credential_name })),
+    );
 
   const scopeText = (c: Credential) =>
-    c.device_id !== null ? t('credentials.scopeDevice', { id: c.device_id }) : c.branch_id !== null ? (branches.byId.get(c.branch_id)?.branch_name ?? `#${c.branch_id}`) : t('credentials.scope.global');
+    c.device_id !== null
+      ? t('credentials.scopeDevice', { id: c.device_id })
+      : c.branch_id !== null
+        ? (branches.byId.get(c.branch_id)?.branch_name ?? `#${c.branch_id}`)
+        : t('credentials.scope.global');
 
   const columns: Column<Credential>[] = [
     {
@@ -118,7 +132,9 @@ export function CredentialsScreen() {
       header: t('credentials.permissions'),
       render: (c) => (
         <Tooltip label={c.permissions.join(', ')} openDelay={300}>
-          <Text size="sm">{c.permissions.length === 4 ? t('credentials.allPermissions') : c.permissions.join(', ')}</Text>
+          <Text size="sm">
+            {c.permissions.length === 4 ? t('credentials.allPermissions') : c.permissions.join(', ')}
+          </Text>
         </Tooltip>
       ),
     },
@@ -137,11 +153,21 @@ export function CredentialsScreen() {
       key: 'usage',
       header: t('credentials.thisHour'),
       render: (c) => (
-        <Stack gap={2} className="credentials__usage" data-testid="credential-usage" data-used={c.requests_this_hour} data-limit={c.rate_limit_per_hour}>
+        <Stack
+          gap={2}
+          className="credentials__usage"
+          data-testid="credential-usage"
+          data-used={c.requests_this_hour}
+          data-limit={c.rate_limit_per_hour}
+        >
           <Text size="xs">
             {fmt.number(c.requests_this_hour)} / {fmt.number(c.rate_limit_per_hour)}
           </Text>
-          <Progress size="xs" value={Math.min(100, (100 * c.requests_this_hour) / c.rate_limit_per_hour)} color={c.requests_this_hour >= c.rate_limit_per_hour ? 'red' : 'cyan'} />
+          <Progress
+            size="xs"
+            value={Math.min(100, (100 * c.requests_this_hour) / c.rate_limit_per_hour)}
+            color={c.requests_this_hour >= c.rate_limit_per_hour ? 'red' : 'cyan'}
+          />
         </Stack>
       ),
     },
@@ -158,7 +184,13 @@ export function CredentialsScreen() {
 
   const statusOptions = CredentialStatus.options.map((v) => ({ value: v, label: t(`credentials.status.${v}`) }));
   return (
-    <Tabs value={tab} onChange={(v) => setTab((v as Tab | null) ?? 'list')} keepMounted className="credentials" data-testid="credentials-tabs">
+    <Tabs
+      value={tab}
+      onChange={(v) => setTab((v as Tab | null) ?? 'list')}
+      keepMounted
+      className="credentials"
+      data-testid="credentials-tabs"
+    >
       <Tabs.List px="md" pt="xs">
         <Tabs.Tab value="list" data-testid="tab-list">
           {t('credentials.tabList')}
@@ -180,7 +212,15 @@ export function CredentialsScreen() {
           searchPlaceholder={t('credentials.search')}
           filters={
             <>
-              <Select placeholder={t('fields.status')} clearable w={160} data={statusOptions} value={list.filters.status ?? null} onChange={(v) => list.setFilter('status', (v ?? undefined) as Filters['status'])} data-testid="filter-status" />
+              <Select
+                placeholder={t('fields.status')}
+                clearable
+                w={160}
+                data={statusOptions}
+                value={list.filters.status ?? null}
+                onChange={(v) => list.setFilter('status', (v ?? undefined) as Filters['status'])}
+                data-testid="filter-status"
+              />
               <Select
                 placeholder={t('credentials.anyBranch')}
                 clearable
@@ -200,10 +240,22 @@ export function CredentialsScreen() {
               extra={
                 c.status !== 'revoked' && (
                   <Group gap={4} wrap="nowrap">
-                    <Button size="compact-xs" variant="subtle" color="orange" onClick={() => setRotating(c)} data-testid="row-rotate">
+                    <Button
+                      size="compact-xs"
+                      variant="subtle"
+                      color="orange"
+                      onClick={() => setRotating(c)}
+                      data-testid="row-rotate"
+                    >
                       {t('credentials.rotate')}
                     </Button>
-                    <Button size="compact-xs" variant="subtle" color="red" onClick={() => revoke(c)} data-testid="row-revoke">
+                    <Button
+                      size="compact-xs"
+                      variant="subtle"
+                      color="red"
+                      onClick={() => revoke(c)}
+                      data-testid="row-revoke"
+                    >
                       {t('credentials.revoke')}
                     </Button>
                   </Group>

@@ -1,7 +1,31 @@
 import { describe, expect, it } from 'vitest';
-import { ApiClient, CredentialCreate, CredentialUpdate, DetectionLogBody, HeartbeatBody, type Credential } from '@pantau/shared';
-import { canChangeStatus, credentialCreateBody, credentialUpdateBody, credentialValues, DEFAULT_RATE_LIMIT, shownStatus, STATUS_CHOICES, STATUS_COLOUR } from './credential-values.js';
-import { ENDPOINTS, parseBody, parseQuery, prettyBody, sampleBody, shownHeaders, statusColour } from './test-console-model.js';
+import {
+  ApiClient,
+  CredentialCreate,
+  CredentialUpdate,
+  DetectionLogBody,
+  HeartbeatBody,
+  type Credential,
+} from '@pantau/shared';
+import {
+  canChangeStatus,
+  credentialCreateBody,
+  credentialUpdateBody,
+  credentialValues,
+  DEFAULT_RATE_LIMIT,
+  shownStatus,
+  STATUS_CHOICES,
+  STATUS_COLOUR,
+} from './credential-values.js';
+import {
+  ENDPOINTS,
+  parseBody,
+  parseQuery,
+  prettyBody,
+  sampleBody,
+  shownHeaders,
+  statusColour,
+} from './test-console-model.js';
 
 const T0 = '2026-11-21T08:00:00.000Z';
 const existing: Credential = {
@@ -25,10 +49,20 @@ const existing: Credential = {
 describe('credential form values', () => {
   it('starts a new credential with the server defaults: global, every permission, 10 000 per hour, never expiring, active', () => {
     const v = credentialValues();
-    expect(v).toMatchObject({ scope: 'global', expires_at: '', rate_limit_per_hour: DEFAULT_RATE_LIMIT, status: 'active' });
+    expect(v).toMatchObject({
+      scope: 'global',
+      expires_at: '',
+      rate_limit_per_hour: DEFAULT_RATE_LIMIT,
+      status: 'active',
+    });
     expect(v.permissions).toEqual(['detections:write', 'detections:read', 'devices:heartbeat', 'reports:read']);
     const body = credentialCreateBody({ ...v, credential_name: '  Lobby cam  ' });
-    expect(body).toEqual({ credential_name: 'Lobby cam', permissions: v.permissions, rate_limit_per_hour: 10_000, status: 'active' });
+    expect(body).toEqual({
+      credential_name: 'Lobby cam',
+      permissions: v.permissions,
+      rate_limit_per_hour: 10_000,
+      status: 'active',
+    });
     expect(CredentialCreate.safeParse(body).success).toBe(true);
   });
 
@@ -48,10 +82,22 @@ describe('credential form values', () => {
     const v = credentialValues(existing);
     expect(v).toMatchObject({ scope: 'branch', branch_id: '2', device_id: null, rate_limit_per_hour: 500 });
     expect(credentialUpdateBody(v, existing)).toEqual({});
-    const changed = credentialUpdateBody({ ...v, scope: 'global', expires_at: '', permissions: ['devices:heartbeat', 'detections:write'], rate_limit_per_hour: '750' }, existing);
+    const changed = credentialUpdateBody(
+      {
+        ...v,
+        scope: 'global',
+        expires_at: '',
+        permissions: ['devices:heartbeat', 'detections:write'],
+        rate_limit_per_hour: '750',
+      },
+      existing,
+    );
     expect(changed).toEqual({ branch_id: null, expires_at: null, rate_limit_per_hour: 750 });
     expect(CredentialUpdate.safeParse(changed).success).toBe(true);
-    expect(credentialUpdateBody({ ...v, scope: 'device', device_id: 'cam-7' }, existing)).toEqual({ branch_id: null, device_id: 'cam-7' });
+    expect(credentialUpdateBody({ ...v, scope: 'device', device_id: 'cam-7' }, existing)).toEqual({
+      branch_id: null,
+      device_id: 'cam-7',
+    });
   });
 
   it('creates suspended when asked, and suspends or resumes an existing credential', () => {
@@ -65,15 +111,24 @@ describe('credential form values', () => {
     const inactive: Credential = { ...existing, status: 'inactive' };
     expect(credentialValues(inactive).status).toBe('inactive');
     expect(credentialUpdateBody(credentialValues(inactive), inactive)).toEqual({});
-    expect(credentialUpdateBody({ ...credentialValues(inactive), status: 'active' }, inactive)).toEqual({ status: 'active' });
+    expect(credentialUpdateBody({ ...credentialValues(inactive), status: 'active' }, inactive)).toEqual({
+      status: 'active',
+    });
   });
 
   it('never sends a status for a revoked credential, whose status is final', () => {
     const revoked: Credential = { ...existing, status: 'revoked' };
-    expect([canChangeStatus(), canChangeStatus(existing), canChangeStatus({ ...existing, status: 'inactive' }), canChangeStatus(revoked)]).toEqual([true, true, true, false]);
+    expect([
+      canChangeStatus(),
+      canChangeStatus(existing),
+      canChangeStatus({ ...existing, status: 'inactive' }),
+      canChangeStatus(revoked),
+    ]).toEqual([true, true, true, false]);
     const v = credentialValues(revoked);
     expect(v.status).toBe('revoked');
-    expect(credentialUpdateBody({ ...v, status: 'active', credential_name: 'renamed' }, revoked)).toEqual({ credential_name: 'renamed' });
+    expect(credentialUpdateBody({ ...v, status: 'active', credential_name: 'renamed' }, revoked)).toEqual({
+      credential_name: 'renamed',
+    });
   });
 
   it('shows an inactive credential as inactive, even past its expiry, with its own badge colour', () => {
@@ -92,10 +147,22 @@ describe('API test console model', () => {
   it('prefills valid sample bodies for the POST endpoints from a real device', () => {
     const d = { device_id: 'cam-jkt-01', branch_id: 5 };
     const detection = JSON.parse(sampleBody('detection-log', d, new Date(T0))) as unknown;
-    expect(DetectionLogBody.parse(detection)).toMatchObject({ branch_id: 5, device_id: 'cam-jkt-01', detection_timestamp: T0 });
-    expect(HeartbeatBody.parse(JSON.parse(sampleBody('heartbeat', d)))).toEqual({ device_id: 'cam-jkt-01', status: 'online' });
+    expect(DetectionLogBody.parse(detection)).toMatchObject({
+      branch_id: 5,
+      device_id: 'cam-jkt-01',
+      detection_timestamp: T0,
+    });
+    expect(HeartbeatBody.parse(JSON.parse(sampleBody('heartbeat', d)))).toEqual({
+      device_id: 'cam-jkt-01',
+      status: 'online',
+    });
     expect(sampleBody('detections', d)).toBe('');
-    expect(ENDPOINTS.map((e) => `${e.method} ${e.path}`)).toEqual(['POST /api/v1/detection/log', 'POST /api/v1/devices/heartbeat', 'GET /api/v1/detections', 'GET /api/v1/counting/summary']);
+    expect(ENDPOINTS.map((e) => `${e.method} ${e.path}`)).toEqual([
+      'POST /api/v1/detection/log',
+      'POST /api/v1/devices/heartbeat',
+      'GET /api/v1/detections',
+      'GET /api/v1/counting/summary',
+    ]);
   });
 
   it('parses the body and the query typed', () => {
@@ -107,7 +174,13 @@ describe('API test console model', () => {
   });
 
   it('shows the rate-limit headers first, pretty bodies and a colour per status', () => {
-    const h = new Headers({ 'content-type': 'application/json', 'x-ratelimit-reset': '1795300000', 'x-ratelimit-limit': '10000', 'x-ratelimit-remaining': '9999', 'x-other': 'no' });
+    const h = new Headers({
+      'content-type': 'application/json',
+      'x-ratelimit-reset': '1795300000',
+      'x-ratelimit-limit': '10000',
+      'x-ratelimit-remaining': '9999',
+      'x-other': 'no',
+    });
     expect(shownHeaders(h)).toEqual([
       ['x-ratelimit-limit', '10000'],
       ['x-ratelimit-remaining', '9999'],
@@ -121,10 +194,15 @@ describe('API test console model', () => {
   });
 
   it('ApiClient.raw returns any status with its headers and body instead of throwing', async () => {
-    const calls: Array<{ url: string; headers: Record<string, string>; body: string | null }> = [];
-    const fetch = (async (url: URL, init: RequestInit) => {
-      calls.push({ url: String(url), headers: init.headers as Record<string, string>, body: init.body as string | null });
-      return new Response(JSON.stringify({ success: false, error: { code: 'INVALID_CREDENTIALS', message: 'no' } }), { status: 401, headers: { 'x-ratelimit-limit': '5' } });
+    const calls: Array<{ url: string; headers: Record<string, string>; body: string }> = [];
+    // a fetch is called with a Request (axios's fetch adapter) or with a URL and options
+    const fetch = (async (input: string | URL | Request, init?: RequestInit) => {
+      const req = new Request(input, init);
+      calls.push({ url: req.url, headers: Object.fromEntries(req.headers), body: await req.text() });
+      return new Response(JSON.stringify({ success: false, error: { code: 'INVALID_CREDENTIALS', message: 'no' } }), {
+        status: 401,
+        headers: { 'x-ratelimit-limit': '5' },
+      });
     }) as unknown as typeof globalThis.fetch;
     const client = new ApiClient({ baseUrl: 'http://127.0.0.1:1/', apiKey: { key: 'k', secret: 's' }, fetch });
     const r = await client.raw('GET', '/api/v1/detections', undefined, { per_page: '10' });
@@ -132,6 +210,10 @@ describe('API test console model', () => {
     expect(r.headers.get('x-ratelimit-limit')).toBe('5');
     expect(r.body).toEqual({ success: false, error: { code: 'INVALID_CREDENTIALS', message: 'no' } });
     expect(r.ms).toBeGreaterThanOrEqual(0);
-    expect(calls[0]).toMatchObject({ url: 'http://127.0.0.1:1/api/v1/detections?per_page=10', headers: { 'x-api-key': 'k', 'x-api-secret': 's' }, body: null });
+    expect(calls[0]).toMatchObject({
+      url: 'http://127.0.0.1:1/api/v1/detections?per_page=10',
+      headers: { 'x-api-key': 'k', 'x-api-secret': 's' },
+      body: '',
+    });
   });
 });

@@ -31,7 +31,7 @@ export function RotateModal({ credential, onClose, onRotated }: RotateModalProps
     setBusy(true);
     setError(null);
     try {
-      const created = await api.rotateCredential(credential.id, Number(grace));
+      const created = await api.rotateCredential(credential.id, { grace_seconds: Number(grace) });
       // the server's own record of the grace period, not the workstation's arithmetic
       const after = await api.getCredential(credential.id);
       onRotated(created, after.previous_secret_expires_at);
@@ -42,7 +42,12 @@ export function RotateModal({ credential, onClose, onRotated }: RotateModalProps
     }
   };
   return (
-    <Modal opened={credential !== null} onClose={onClose} title={t('credentials.rotateTitle', { name: credential?.credential_name ?? '' })} centered>
+    <Modal
+      opened={credential !== null}
+      onClose={onClose}
+      title={t('credentials.rotateTitle', { name: credential?.credential_name ?? '' })}
+      centered
+    >
       <Stack gap="sm" data-testid="rotate-modal">
         <Text size="sm">{t('credentials.rotateBody')}</Text>
         <Select

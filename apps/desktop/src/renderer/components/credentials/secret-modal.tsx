@@ -20,7 +20,17 @@ export interface ShownSecret {
 }
 
 /** A value with its copy button. */
-function Copyable({ label, value, testId, copyTestId }: { label: string; value: string; testId: string; copyTestId: string }) {
+function Copyable({
+  label,
+  value,
+  testId,
+  copyTestId,
+}: {
+  label: string;
+  value: string;
+  testId: string;
+  copyTestId: string;
+}) {
   const { t } = useTranslation();
   return (
     <Stack gap={2}>
@@ -33,7 +43,15 @@ function Copyable({ label, value, testId, copyTestId }: { label: string; value: 
         </Code>
         <CopyButton value={value} timeout={1500}>
           {({ copied, copy }) => (
-            <Button size="compact-sm" variant="light" color={copied ? 'teal' : 'gray'} onClick={copy} miw={86} data-testid={copyTestId} data-copied={copied}>
+            <Button
+              size="compact-sm"
+              variant="light"
+              color={copied ? 'teal' : 'gray'}
+              onClick={copy}
+              miw={86}
+              data-testid={copyTestId}
+              data-copied={copied}
+            >
               {copied ? t('credentials.copied') : t('credentials.copy')}
             </Button>
           )}
@@ -44,22 +62,54 @@ function Copyable({ label, value, testId, copyTestId }: { label: string; value: 
 }
 
 /** The once-only modal. `onTry` opens the test console with this key and secret. */
-export function SecretModal({ shown, onClose, onTry }: { shown: ShownSecret | null; onClose: () => void; onTry: () => void }) {
+export function SecretModal({
+  shown,
+  onClose,
+  onTry,
+}: {
+  shown: ShownSecret | null;
+  onClose: () => void;
+  onTry: () => void;
+}) {
   const { t } = useTranslation();
   const fmt = useFormat();
   const c = shown?.created;
   return (
-    <Modal opened={shown !== null} onClose={onClose} title={shown?.kind === 'rotate' ? t('credentials.rotatedTitle', { name: c?.credential_name ?? '' }) : t('credentials.createdTitle', { name: c?.credential_name ?? '' })} size="lg" centered closeOnClickOutside={false} closeOnEscape={false}>
+    <Modal
+      opened={shown !== null}
+      onClose={onClose}
+      title={
+        shown?.kind === 'rotate'
+          ? t('credentials.rotatedTitle', { name: c?.credential_name ?? '' })
+          : t('credentials.createdTitle', { name: c?.credential_name ?? '' })
+      }
+      size="lg"
+      centered
+      closeOnClickOutside={false}
+      closeOnEscape={false}
+    >
       {c && shown && (
         <Stack gap="md" data-testid="secret-modal" data-kind={shown.kind}>
           <Alert color="yellow" variant="light" data-testid="secret-warning" title={t('credentials.onceTitle')}>
             {t('credentials.onceBody')}
           </Alert>
-          <Copyable label={t('credentials.apiKey')} value={c.api_key} testId="secret-key" copyTestId="secret-copy-key" />
-          <Copyable label={t('credentials.apiSecret')} value={c.api_secret} testId="secret-value" copyTestId="secret-copy-secret" />
+          <Copyable
+            label={t('credentials.apiKey')}
+            value={c.api_key}
+            testId="secret-key"
+            copyTestId="secret-copy-key"
+          />
+          <Copyable
+            label={t('credentials.apiSecret')}
+            value={c.api_secret}
+            testId="secret-value"
+            copyTestId="secret-copy-secret"
+          />
           {shown.kind === 'rotate' && (
             <Text size="sm" data-testid="secret-grace">
-              {shown.oldValidUntil ? t('credentials.oldUntil', { at: fmt.dateTime(shown.oldValidUntil) }) : t('credentials.oldStopped')}
+              {shown.oldValidUntil
+                ? t('credentials.oldUntil', { at: fmt.dateTime(shown.oldValidUntil) })
+                : t('credentials.oldStopped')}
             </Text>
           )}
           <Text size="xs" c="dimmed">

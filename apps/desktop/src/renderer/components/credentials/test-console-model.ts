@@ -3,13 +3,14 @@
  * call, a valid sample body for each (from a real device of the user's scope), parsing what
  * the admin typed, and picking the headers worth showing from an answer.
  */
+import { ROUTES, type RouteContract } from '@pantau/shared';
 
-/** An endpoint the console can call. */
+/** An endpoint the console can call: a device route of the shared table. */
 export interface ConsoleEndpoint {
   id: 'detection-log' | 'heartbeat' | 'detections' | 'counting';
-  method: 'GET' | 'POST';
+  method: RouteContract['method'];
   path: string;
-  /** The permission the credential needs (http/device-auth.ts). */
+  /** The permission the credential needs (the route's declaration). */
   permission: string;
   /** POST: the body is edited as JSON; GET: a query string. */
   hasBody: boolean;
@@ -17,12 +18,24 @@ export interface ConsoleEndpoint {
   query: string;
 }
 
+/** A menu entry from a route's declaration, so the console calls exactly what the server serves. */
+function endpoint(id: ConsoleEndpoint['id'], route: RouteContract, query = ''): ConsoleEndpoint {
+  return {
+    id,
+    method: route.method,
+    path: route.path,
+    permission: route.permission ?? '',
+    hasBody: route.body !== undefined,
+    query,
+  };
+}
+
 /** The endpoints, in menu order. */
 export const ENDPOINTS: readonly ConsoleEndpoint[] = [
-  { id: 'detection-log', method: 'POST', path: '/api/v1/detection/log', permission: 'detections:write', hasBody: true, query: '' },
-  { id: 'heartbeat', method: 'POST', path: '/api/v1/devices/heartbeat', permission: 'devices:heartbeat', hasBody: true, query: '' },
-  { id: 'detections', method: 'GET', path: '/api/v1/detections', permission: 'detections:read', hasBody: false, query: 'per_page=10' },
-  { id: 'counting', method: 'GET', path: '/api/v1/counting/summary', permission: 'reports:read', hasBody: false, query: '' },
+  endpoint('detection-log', ROUTES.logDetection),
+  endpoint('heartbeat', ROUTES.heartbeat),
+  endpoint('detections', ROUTES.detections, 'per_page=10'),
+  endpoint('counting', ROUTES.countingSummary),
 ];
 
 /** The device the samples speak for: a real one of the user's scope when there is one. */
@@ -80,7 +93,14 @@ export function parseQuery(text: string): Record<string, string> {
 }
 
 /** Headers the console lists, in this order, when the answer has them. */
-export const SHOWN_HEADERS = ['x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset', 'retry-after', 'content-type', 'content-length'] as const;
+export const SHOWN_HEADERS = [
+  'x-ratelimit-limit',
+  'x-ratelimit-remaining',
+  'x-ratelimit-reset',
+  'retry-after',
+  'content-type',
+  'content-length',
+] as const;
 
 /** The answer's headers worth showing: `[name, value]`, in {@link SHOWN_HEADERS} order. */
 export function shownHeaders(headers: Pick<Headers, 'get'>): Array<[string, string]> {

@@ -8,14 +8,39 @@
  * `console-status` (`data-status`), `console-header` (`data-name`), `console-body`, `console-error`.
  */
 import { useEffect, useMemo, useState } from 'react';
-import { Alert, Badge, Button, Code, Group, Paper, PasswordInput, Select, SimpleGrid, Stack, Table, Text, Textarea, TextInput } from '@mantine/core';
+import {
+  Alert,
+  Badge,
+  Button,
+  Code,
+  Group,
+  Paper,
+  PasswordInput,
+  Select,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+  Textarea,
+  TextInput,
+} from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { ApiClient, type RawResponse } from '@pantau/shared';
 import { useSessionStore } from '../../stores/session-store.js';
 import { useInvalidate } from '../../data/use-invalidate.js';
 import { errorText } from '../../lib/error-text.js';
 import { useAllDevices } from '../fleet/use-fleet.js';
-import { ENDPOINTS, PLACEHOLDER_DEVICE, parseBody, parseQuery, prettyBody, sampleBody, shownHeaders, statusColour, type ConsoleEndpoint } from './test-console-model.js';
+import {
+  ENDPOINTS,
+  PLACEHOLDER_DEVICE,
+  parseBody,
+  parseQuery,
+  prettyBody,
+  sampleBody,
+  shownHeaders,
+  statusColour,
+  type ConsoleEndpoint,
+} from './test-console-model.js';
 
 /** Props: the key and secret to prefill; a new `seed` object prefills again. */
 export interface TestConsoleProps {
@@ -29,7 +54,9 @@ export function TestConsole({ seed }: TestConsoleProps) {
   const devices = useAllDevices();
   const invalidate = useInvalidate();
   const first = devices.data?.find((x) => x.device_type === 'camera') ?? devices.data?.[0];
-  const [sampleId, sampleBranch] = first ? [first.device_id, first.branch_id] : [PLACEHOLDER_DEVICE.device_id, PLACEHOLDER_DEVICE.branch_id];
+  const [sampleId, sampleBranch] = first
+    ? [first.device_id, first.branch_id]
+    : [PLACEHOLDER_DEVICE.device_id, PLACEHOLDER_DEVICE.branch_id];
   // primitives as deps: status updates replace the device objects, and must not reset an edited body
   const sample = useMemo(() => ({ device_id: sampleId, branch_id: sampleBranch }), [sampleId, sampleBranch]);
   const [endpointId, setEndpointId] = useState<ConsoleEndpoint['id']>('detection-log');
@@ -66,7 +93,14 @@ export function TestConsole({ seed }: TestConsoleProps) {
     setSending(true);
     try {
       const client = new ApiClient({ baseUrl: serverUrl, apiKey: { key: key.trim(), secret: secret.trim() } });
-      setResult(await client.raw(endpoint.method, endpoint.path, parsed.value, endpoint.hasBody ? undefined : parseQuery(query)));
+      setResult(
+        await client.raw(
+          endpoint.method,
+          endpoint.path,
+          parsed.value,
+          endpoint.hasBody ? undefined : parseQuery(query),
+        ),
+      );
       // the credential's "requests this hour" and "last used" moved
       invalidate('credentials');
     } catch (err) {
@@ -90,8 +124,19 @@ export function TestConsole({ seed }: TestConsoleProps) {
           data-testid="console-endpoint"
         />
         <Group grow align="flex-start">
-          <TextInput label={t('credentials.apiKey')} value={key} onChange={(e) => setKey(e.currentTarget.value)} ff="monospace" data-testid="console-key" />
-          <PasswordInput label={t('credentials.apiSecret')} value={secret} onChange={(e) => setSecret(e.currentTarget.value)} data-testid="console-secret" />
+          <TextInput
+            label={t('credentials.apiKey')}
+            value={key}
+            onChange={(e) => setKey(e.currentTarget.value)}
+            ff="monospace"
+            data-testid="console-key"
+          />
+          <PasswordInput
+            label={t('credentials.apiSecret')}
+            value={secret}
+            onChange={(e) => setSecret(e.currentTarget.value)}
+            data-testid="console-secret"
+          />
         </Group>
         {endpoint.hasBody ? (
           <Textarea
@@ -110,7 +155,14 @@ export function TestConsole({ seed }: TestConsoleProps) {
             data-testid="console-body-input"
           />
         ) : (
-          <TextInput label={t('credentials.console.query')} value={query} onChange={(e) => setQuery(e.currentTarget.value)} ff="monospace" placeholder="branch_id=1&from=2026-01-01" data-testid="console-query" />
+          <TextInput
+            label={t('credentials.console.query')}
+            value={query}
+            onChange={(e) => setQuery(e.currentTarget.value)}
+            ff="monospace"
+            placeholder="branch_id=1&from=2026-01-01"
+            data-testid="console-query"
+          />
         )}
         <Group justify="flex-end" gap="xs">
           {endpoint.hasBody && (
@@ -125,7 +177,12 @@ export function TestConsole({ seed }: TestConsoleProps) {
               {t('credentials.console.resetBody')}
             </Button>
           )}
-          <Button onClick={() => void send()} loading={sending} disabled={key.trim() === '' || secret.trim() === ''} data-testid="console-send">
+          <Button
+            onClick={() => void send()}
+            loading={sending}
+            disabled={key.trim() === '' || secret.trim() === ''}
+            data-testid="console-send"
+          >
             {t('credentials.console.send')}
           </Button>
         </Group>
@@ -144,7 +201,13 @@ export function TestConsole({ seed }: TestConsoleProps) {
         {result && (
           <Paper className="credentials__result" p="sm" radius="md" data-testid="console-result">
             <Group gap="sm" mb="xs">
-              <Badge size="lg" color={statusColour(result.status)} variant="light" data-testid="console-status" data-status={result.status}>
+              <Badge
+                size="lg"
+                color={statusColour(result.status)}
+                variant="light"
+                data-testid="console-status"
+                data-status={result.status}
+              >
                 {result.status}
               </Badge>
               <Text size="sm" c="dimmed">

@@ -33,7 +33,22 @@ function useServerUrl(): (path: string) => string {
   return (path) => new URL(path, base || window.location.origin).href;
 }
 
-function SnapshotModal({ row, links, opened, onClose, timeZone }: { row: EventLog; links: SnapshotLinks; opened: boolean; onClose: () => void; timeZone: string }) {
+/** What the thumbnail and its modal show of an event. */
+type ThumbRow = Pick<EventLog, 'id' | 'device_name' | 'branch_name' | 'event_timestamp' | 're_id'>;
+
+function SnapshotModal({
+  row,
+  links,
+  opened,
+  onClose,
+  timeZone,
+}: {
+  row: ThumbRow;
+  links: SnapshotLinks;
+  opened: boolean;
+  onClose: () => void;
+  timeZone: string;
+}) {
   const { t } = useTranslation();
   const fmt = useFormat();
   const url = useServerUrl();
@@ -41,7 +56,14 @@ function SnapshotModal({ row, links, opened, onClose, timeZone }: { row: EventLo
   return (
     // events from inside the modal's portal still bubble through React to the feed row: stop them here
     <span onClick={(e) => e.stopPropagation()}>
-      <Modal opened={opened} onClose={onClose} size="auto" centered title={t('snapshots.title', { camera: row.device_name, branch: row.branch_name })} data-testid="snapshot-modal">
+      <Modal
+        opened={opened}
+        onClose={onClose}
+        size="auto"
+        centered
+        title={t('snapshots.title', { camera: row.device_name, branch: row.branch_name })}
+        data-testid="snapshot-modal"
+      >
         <img
           src={url(links.image_url)}
           alt={t('snapshots.alt', { camera: row.device_name })}
@@ -65,13 +87,23 @@ function SnapshotModal({ row, links, opened, onClose, timeZone }: { row: EventLo
   );
 }
 
-function ReadyThumb({ row, timeZone }: { row: EventLog; timeZone: string }) {
+/** The thumbnail of an event whose snapshot is ready (also used by the person's detection history). */
+export function ReadyThumb({ row, timeZone }: { row: ThumbRow; timeZone: string }) {
   const { t } = useTranslation();
   const api = useApi();
   const url = useServerUrl();
   const [open, setOpen] = useState(false);
-  const links = useQuery({ queryKey: snapshotKey(row.id), queryFn: () => api.eventSnapshot(row.id), staleTime: SNAPSHOT_LINK_REFRESH_MS, refetchInterval: SNAPSHOT_LINK_REFRESH_MS, retry: 1 });
-  if (!links.data) return <span className="snap-thumb snap-thumb--pending" title={links.isError ? t('snapshots.unavailable') : undefined} />;
+  const links = useQuery({
+    queryKey: snapshotKey(row.id),
+    queryFn: () => api.eventSnapshot(row.id),
+    staleTime: SNAPSHOT_LINK_REFRESH_MS,
+    refetchInterval: SNAPSHOT_LINK_REFRESH_MS,
+    retry: 1,
+  });
+  if (!links.data)
+    return (
+      <span className="snap-thumb snap-thumb--pending" title={links.isError ? t('snapshots.unavailable') : undefined} />
+    );
   return (
     <>
       <button
@@ -88,7 +120,9 @@ function ReadyThumb({ row, timeZone }: { row: EventLog; timeZone: string }) {
       >
         <img src={url(links.data.thumbnail_url)} alt={t('snapshots.alt', { camera: row.device_name })} loading="lazy" />
       </button>
-      {open && <SnapshotModal row={row} links={links.data} opened={open} onClose={() => setOpen(false)} timeZone={timeZone} />}
+      {open && (
+        <SnapshotModal row={row} links={links.data} opened={open} onClose={() => setOpen(false)} timeZone={timeZone} />
+      )}
     </>
   );
 }
@@ -99,6 +133,13 @@ export function SnapshotThumb({ row, timeZone }: { row: EventLog; timeZone: stri
   const readyLive = useSnapshotStore((s) => s.ready.has(row.id));
   const state = snapshotState(row, readyLive);
   if (state === 'none') return null;
-  if (state === 'pending') return <span className="snap-thumb snap-thumb--pending" title={t('snapshots.processing')} data-testid="snapshot-pending" />;
+  if (state === 'pending')
+    return (
+      <span
+        className="snap-thumb snap-thumb--pending"
+        title={t('snapshots.processing')}
+        data-testid="snapshot-pending"
+      />
+    );
   return <ReadyThumb row={row} timeZone={timeZone} />;
 }

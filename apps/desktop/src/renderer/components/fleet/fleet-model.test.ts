@@ -1,17 +1,57 @@
 import { describe, expect, it } from 'vitest';
 import type { Device, RealtimeEvent, Stream } from '@pantau/shared';
-import { applyDeviceEvents, applyStreamEvents, filterFleet, fleetRows, fleetStatus, relativeTime, STALE_CHANGE_MS, statusChanges, summarise } from './fleet-model.js';
+import {
+  applyDeviceEvents,
+  applyStreamEvents,
+  filterFleet,
+  fleetRows,
+  fleetStatus,
+  relativeTime,
+  STALE_CHANGE_MS,
+  statusChanges,
+  summarise,
+} from './fleet-model.js';
 
 const T0 = '2026-11-21T08:00:00.000Z';
 let nextId = 1;
 function device(device_id: string, over: Partial<Device> = {}): Device {
-  return { id: nextId++, device_id, device_name: device_id.toUpperCase(), device_type: 'camera', branch_id: 1, parent_device_id: null, status: 'online', last_seen_at: T0, child_count: 0, created_at: T0, updated_at: T0, ...over };
+  return {
+    id: nextId++,
+    device_id,
+    device_name: device_id.toUpperCase(),
+    device_type: 'camera',
+    branch_id: 1,
+    parent_device_id: null,
+    status: 'online',
+    last_seen_at: T0,
+    child_count: 0,
+    created_at: T0,
+    updated_at: T0,
+    ...over,
+  };
 }
 function stream(id: number, device_id: string, over: Partial<Stream> = {}): Stream {
-  return { id, branch_id: 1, device_id, stream_name: `s${id}`, protocol: 'rtsp', main_url: 'rtsp://x/1', sub_url: null, has_credentials: false, resolution: '640x360', fps: 25, status: 'online', last_checked_at: T0, created_at: T0, updated_at: T0, ...over };
+  return {
+    id,
+    branch_id: 1,
+    device_id,
+    stream_name: `s${id}`,
+    protocol: 'rtsp',
+    main_url: 'rtsp://x/1',
+    sub_url: null,
+    has_credentials: false,
+    resolution: '640x360',
+    fps: 25,
+    status: 'online',
+    last_checked_at: T0,
+    created_at: T0,
+    updated_at: T0,
+    ...over,
+  };
 }
 let eventId = 1;
-const ev = <K extends RealtimeEvent['type']>(type: K, data: Extract<RealtimeEvent, { type: K }>['data'], ts = T0) => ({ id: eventId++, type, channel: 'branch:1', ts, data }) as RealtimeEvent;
+const ev = <K extends RealtimeEvent['type']>(type: K, data: Extract<RealtimeEvent, { type: K }>['data'], ts = T0) =>
+  ({ id: eventId++, type, channel: 'branch:1', ts, data }) as RealtimeEvent;
 
 describe('fleet status', () => {
   it('calls an offline device that never reported unknown', () => {
@@ -22,7 +62,11 @@ describe('fleet status', () => {
   });
 
   it('applies NVR and camera status events, moving last seen on online only, and keeps the array when nothing changes', () => {
-    const list = [device('nvr-1', { device_type: 'nvr', status: 'offline', last_seen_at: null }), device('cam-1'), device('cam-2')];
+    const list = [
+      device('nvr-1', { device_type: 'nvr', status: 'offline', last_seen_at: null }),
+      device('cam-1'),
+      device('cam-2'),
+    ];
     const later = '2026-11-21T08:05:00.000Z';
     const out = applyDeviceEvents(list, [
       ev('nvr_online', { device_id: 'nvr-1', branch_id: 1 }, later),
@@ -37,18 +81,36 @@ describe('fleet status', () => {
     ]);
     expect(out[2]).toBe(list[2]);
     // the same state again, or unrelated events: the very same array
-    expect(applyDeviceEvents(out, [ev('camera_status_update', { device_id: 'cam-1', branch_id: 1, status: 'offline' })])).toBe(out);
+    expect(
+      applyDeviceEvents(out, [ev('camera_status_update', { device_id: 'cam-1', branch_id: 1, status: 'offline' })]),
+    ).toBe(out);
     expect(applyDeviceEvents(out, [ev('queue_stats', { queues: [] })])).toBe(out);
     // the last event of a batch wins
-    const flapped = applyDeviceEvents(out, [ev('nvr_offline', { device_id: 'nvr-1', branch_id: 1 }), ev('nvr_online', { device_id: 'nvr-1', branch_id: 1 }, later)]);
+    const flapped = applyDeviceEvents(out, [
+      ev('nvr_offline', { device_id: 'nvr-1', branch_id: 1 }),
+      ev('nvr_online', { device_id: 'nvr-1', branch_id: 1 }, later),
+    ]);
     expect(flapped[0]!.status).toBe('online');
   });
 
   it('applies only the probe’s stream status, not the gateway’s viewer states', () => {
     const list = [stream(1, 'cam-1'), stream(2, 'cam-2')];
     const at = '2026-11-21T08:10:00.000Z';
-    expect(applyStreamEvents(list, [ev('stream_status', { stream_id: 1, quality: 'main', status: 'reconnecting', since: at, source: 'gateway' })])).toBe(list);
-    const out = applyStreamEvents(list, [ev('stream_status', { stream_id: 2, quality: 'main', status: 'offline', since: at, source: 'probe', error: 'timeout' })]);
+    expect(
+      applyStreamEvents(list, [
+        ev('stream_status', { stream_id: 1, quality: 'main', status: 'reconnecting', since: at, source: 'gateway' }),
+      ]),
+    ).toBe(list);
+    const out = applyStreamEvents(list, [
+      ev('stream_status', {
+        stream_id: 2,
+        quality: 'main',
+        status: 'offline',
+        since: at,
+        source: 'probe',
+        error: 'timeout',
+      }),
+    ]);
     expect(out.map((s) => [s.id, s.status, s.last_checked_at])).toEqual([
       [1, 'online', T0],
       [2, 'offline', at],
@@ -71,7 +133,11 @@ describe('fleet status', () => {
   });
 
   it('filters by group (through the branch), branch and board status', () => {
-    const list = [device('a', { branch_id: 1 }), device('b', { branch_id: 2, status: 'offline' }), device('c', { branch_id: 3, status: 'offline', last_seen_at: null })];
+    const list = [
+      device('a', { branch_id: 1 }),
+      device('b', { branch_id: 2, status: 'offline' }),
+      device('c', { branch_id: 3, status: 'offline', last_seen_at: null }),
+    ];
     const groupOf = new Map([
       [1, 10],
       [2, 10],
@@ -97,7 +163,11 @@ describe('fleet status', () => {
       [1, 'Bandung'],
       [2, 'Aceh'],
     ]);
-    const rows = fleetRows(list, [stream(7, 'cam-a'), stream(8, 'cam-a', { status: 'unknown' })], (id) => names.get(id) ?? '');
+    const rows = fleetRows(
+      list,
+      [stream(7, 'cam-a'), stream(8, 'cam-a', { status: 'unknown' })],
+      (id) => names.get(id) ?? '',
+    );
     expect(rows.map((r) => [r.device.device_id, r.nested])).toEqual([
       ['cam-x', false],
       ['nvr-1', false],

@@ -3,10 +3,10 @@
  * realtime events (so counts move the moment an event arrives, before any refetch), the
  * summary counts, filters, row order, relative times, and the status changes worth a toast.
  */
-import type { Device, RealtimeEvent, Stream } from '@pantau/shared';
+import { DeviceStatus, type Device, type RealtimeEvent, type Stream } from '@pantau/shared';
 
 /** What the board shows: `unknown` = offline and never heard from. */
-export type FleetStatus = 'online' | 'offline' | 'maintenance' | 'unknown';
+export type FleetStatus = DeviceStatus | 'unknown';
 export const FLEET_STATUSES = ['online', 'offline', 'unknown', 'maintenance'] as const satisfies readonly FleetStatus[];
 
 /** A device's board status. */
@@ -14,7 +14,7 @@ export function fleetStatus(d: Pick<Device, 'status' | 'last_seen_at'>): FleetSt
   return d.status === 'offline' && d.last_seen_at === null ? 'unknown' : d.status;
 }
 
-const DEVICE_STATUSES = new Set<string>(['online', 'offline', 'maintenance']);
+const DEVICE_STATUSES = new Set<string>(DeviceStatus.options);
 
 /**
  * Applies `nvr_online`, `nvr_offline` and `camera_status_update` to a device list (an event
@@ -31,7 +31,10 @@ export function applyDeviceEvents(devices: Device[], events: readonly RealtimeEv
     else continue;
     if (!DEVICE_STATUSES.has(status)) continue;
     const before = next.get(e.data.device_id);
-    next.set(e.data.device_id, { status: status as Device['status'], last_seen_at: status === 'online' ? e.ts : (before?.last_seen_at ?? null) });
+    next.set(e.data.device_id, {
+      status: status as Device['status'],
+      last_seen_at: status === 'online' ? e.ts : (before?.last_seen_at ?? null),
+    });
   }
   if (next.size === 0) return devices;
   let changed = false;
@@ -101,7 +104,11 @@ export interface FleetFilters {
  * The devices the filters let through. `branchGroup` maps a branch id to its group id (a
  * device of a branch missing from it fails a group filter).
  */
-export function filterFleet(devices: readonly Device[], f: FleetFilters, branchGroup: ReadonlyMap<number, number>): Device[] {
+export function filterFleet(
+  devices: readonly Device[],
+  f: FleetFilters,
+  branchGroup: ReadonlyMap<number, number>,
+): Device[] {
   return devices.filter(
     (d) =>
       (f.branch_id === undefined || d.branch_id === f.branch_id) &&
@@ -123,12 +130,17 @@ export interface FleetRow {
  * Board order: by branch (in `branchOrder`, then id), each NVR followed by its cameras, then
  * the other devices, by name. Streams are attached by the device's own id.
  */
-export function fleetRows(devices: readonly Device[], streams: readonly Stream[], branchOrder: (branchId: number) => string = String): FleetRow[] {
+export function fleetRows(
+  devices: readonly Device[],
+  streams: readonly Stream[],
+  branchOrder: (branchId: number) => string = String,
+): FleetRow[] {
   const byDevice = new Map<string, Stream[]>();
   for (const s of streams) byDevice.set(s.device_id, [...(byDevice.get(s.device_id) ?? []), s]);
   const present = new Set(devices.map((d) => d.device_id));
   // a camera whose NVR is listed sorts right after it
-  const anchor = (d: Device) => (d.parent_device_id !== null && present.has(d.parent_device_id) ? d.parent_device_id : d.device_id);
+  const anchor = (d: Device) =>
+    d.parent_device_id !== null && present.has(d.parent_device_id) ? d.parent_device_id : d.device_id;
   const nameOf = new Map(devices.map((d) => [d.device_id, d.device_name]));
   const isNvr = new Set(devices.filter((d) => d.device_type === 'nvr').map((d) => d.device_id));
   const sorted = [...devices].sort((a, b) => {
@@ -138,12 +150,25 @@ export function fleetRows(devices: readonly Device[], streams: readonly Stream[]
     const kb = anchor(b);
     if (ka !== kb) {
       // NVR groups first, then the others, each by name
-      return Number(!isNvr.has(ka)) - Number(!isNvr.has(kb)) || (nameOf.get(ka) ?? ka).localeCompare(nameOf.get(kb) ?? kb) || ka.localeCompare(kb);
+      return (
+        Number(!isNvr.has(ka)) - Number(!isNvr.has(kb)) ||
+        (nameOf.get(ka) ?? ka).localeCompare(nameOf.get(kb) ?? kb) ||
+        ka.localeCompare(kb)
+      );
     }
     // the NVR itself first, then its cameras by name
-    return Number(a.device_id !== ka) - Number(b.device_id !== kb) || a.device_name.localeCompare(b.device_name) || a.device_id.localeCompare(b.device_id);
+    return (
+      Number(a.device_id !== ka) - Number(b.device_id !== kb) ||
+      a.device_name.localeCompare(b.device_name) ||
+      a.device_id.localeCompare(b.device_id)
+    );
   });
-  return sorted.map((d) => ({ device: d, status: fleetStatus(d), nested: anchor(d) !== d.device_id, streams: byDevice.get(d.device_id) ?? [] }));
+  return sorted.map((d) => ({
+    device: d,
+    status: fleetStatus(d),
+    nested: anchor(d) !== d.device_id,
+    streams: byDevice.get(d.device_id) ?? [],
+  }));
 }
 
 /**
@@ -174,14 +199,27 @@ export const STALE_CHANGE_MS = 60_000;
  * The offline / back-online changes in a batch of events, newest state per device, skipping
  * maintenance and events older than {@link STALE_CHANGE_MS}.
  */
-export function statusChanges(events: readonly RealtimeEvent[], nowMs: number): { offline: StatusChange[]; online: StatusChange[] } {
+export function statusChanges(
+  events: readonly RealtimeEvent[],
+  nowMs: number,
+): { offline: StatusChange[]; online: StatusChange[] } {
   const last = new Map<string, StatusChange & { to: 'online' | 'offline' }>();
   for (const e of events) {
     if (nowMs - Date.parse(e.ts) > STALE_CHANGE_MS) continue;
     if (e.type === 'nvr_online' || e.type === 'nvr_offline') {
-      last.set(e.data.device_id, { device_id: e.data.device_id, branch_id: e.data.branch_id, nvr: true, to: e.type === 'nvr_online' ? 'online' : 'offline' });
+      last.set(e.data.device_id, {
+        device_id: e.data.device_id,
+        branch_id: e.data.branch_id,
+        nvr: true,
+        to: e.type === 'nvr_online' ? 'online' : 'offline',
+      });
     } else if (e.type === 'camera_status_update' && (e.data.status === 'online' || e.data.status === 'offline')) {
-      last.set(e.data.device_id, { device_id: e.data.device_id, branch_id: e.data.branch_id, nvr: false, to: e.data.status });
+      last.set(e.data.device_id, {
+        device_id: e.data.device_id,
+        branch_id: e.data.branch_id,
+        nvr: false,
+        to: e.data.status,
+      });
     }
   }
   const offline: StatusChange[] = [];

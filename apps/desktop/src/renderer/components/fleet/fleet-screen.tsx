@@ -11,7 +11,21 @@
  * `fleet-empty`.
  */
 import { useMemo, useState } from 'react';
-import { Alert, Badge, Group, Loader, Paper, Select, SimpleGrid, Stack, Switch, Table, Text, Title, Tooltip } from '@mantine/core';
+import {
+  Alert,
+  Badge,
+  Group,
+  Loader,
+  Paper,
+  Select,
+  SimpleGrid,
+  Stack,
+  Switch,
+  Table,
+  Text,
+  Title,
+  Tooltip,
+} from '@mantine/core';
 import { useLocalStorage } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
 import type { Stream } from '@pantau/shared';
@@ -20,7 +34,16 @@ import { useFormat } from '../../i18n/use-format.js';
 import { errorText } from '../../lib/error-text.js';
 import { primeStatusSound, playStatusSound, STATUS_SOUND_KEY } from '../../lib/sound.js';
 import { StatusBadge } from '../admin/status-badge.js';
-import { FLEET_STATUSES, filterFleet, fleetRows, relativeTime, summarise, type FleetFilters, type FleetStatus, type StatusCounts } from './fleet-model.js';
+import {
+  FLEET_STATUSES,
+  filterFleet,
+  fleetRows,
+  relativeTime,
+  summarise,
+  type FleetFilters,
+  type FleetStatus,
+  type StatusCounts,
+} from './fleet-model.js';
 import { useFleet } from './use-fleet.js';
 import { useNow } from './use-now.js';
 import './fleet.css';
@@ -41,7 +64,10 @@ function FleetBadge({ status }: { status: FleetStatus }) {
 function SummaryCard({ title, counts }: { title: string; counts: StatusCounts }) {
   const { t } = useTranslation();
   const fmt = useFormat();
-  const rest = [counts.unknown > 0 ? t('fleet.unknownCount', { n: fmt.number(counts.unknown) }) : null, counts.maintenance > 0 ? t('fleet.maintenanceCount', { n: fmt.number(counts.maintenance) }) : null].filter(Boolean);
+  const rest = [
+    counts.unknown > 0 ? t('fleet.unknownCount', { n: fmt.number(counts.unknown) }) : null,
+    counts.maintenance > 0 ? t('fleet.maintenanceCount', { n: fmt.number(counts.maintenance) }) : null,
+  ].filter(Boolean);
   return (
     <Paper className="fleet__card" p="sm" radius="md">
       <Text size="xs" tt="uppercase" c="dimmed" fw={600} className="fleet__card-title">
@@ -97,10 +123,18 @@ export function FleetScreen() {
   const [sound, setSound] = useLocalStorage({ key: STATUS_SOUND_KEY, defaultValue: false });
 
   const branchGroup = useMemo(() => new Map(branches.rows.map((b) => [b.id, b.group_id])), [branches.rows]);
-  const inPlace = useMemo(() => filterFleet(devices.data ?? [], { ...filters, status: undefined }, branchGroup), [devices.data, filters, branchGroup]);
+  const inPlace = useMemo(
+    () => filterFleet(devices.data ?? [], { ...filters, status: undefined }, branchGroup),
+    [devices.data, filters, branchGroup],
+  );
   const summary = useMemo(() => summarise(inPlace), [inPlace]);
   const rows = useMemo(
-    () => fleetRows(filterFleet(inPlace, { status: filters.status }, branchGroup), streams.data ?? [], (id) => branches.byId.get(id)?.branch_name ?? ''),
+    () =>
+      fleetRows(
+        filterFleet(inPlace, { status: filters.status }, branchGroup),
+        streams.data ?? [],
+        (id) => branches.byId.get(id)?.branch_name ?? '',
+      ),
     [inPlace, filters.status, branchGroup, streams.data, branches.byId],
   );
   const set = <K extends keyof FleetFilters>(key: K, value: FleetFilters[K]) =>
@@ -151,7 +185,16 @@ export function FleetScreen() {
         {summary.edges.total > 0 && <SummaryCard title={t('fleet.edges')} counts={summary.edges} />}
       </SimpleGrid>
       <Group gap="sm" mb="sm" className="admin__toolbar">
-        <Select placeholder={t('fleet.allGroups')} clearable searchable w={240} data={groups.options} value={filters.group_id ? String(filters.group_id) : null} onChange={(v) => set('group_id', v ? Number(v) : undefined)} data-testid="filter-group" />
+        <Select
+          placeholder={t('fleet.allGroups')}
+          clearable
+          searchable
+          w={240}
+          data={groups.options}
+          value={filters.group_id ? String(filters.group_id) : null}
+          onChange={(v) => set('group_id', v ? Number(v) : undefined)}
+          data-testid="filter-group"
+        />
         <Select
           placeholder={t('fleet.allBranches')}
           clearable
@@ -204,14 +247,20 @@ export function FleetScreen() {
                       </Text>
                       <Text size="xs" c="dimmed" ff="monospace">
                         {d.device_id}
-                        {d.parent_device_id && !nested ? ` · ${t('fleet.underNvr', { nvr: nameOf.get(d.parent_device_id) ?? d.parent_device_id })}` : ''}
+                        {d.parent_device_id && !nested
+                          ? ` · ${t('fleet.underNvr', { nvr: nameOf.get(d.parent_device_id) ?? d.parent_device_id })}`
+                          : ''}
                       </Text>
                     </Stack>
                   </Table.Td>
                   <Table.Td>{t(`deviceType.${d.device_type}`)}</Table.Td>
                   <Table.Td>{branches.byId.get(d.branch_id)?.branch_name ?? `#${d.branch_id}`}</Table.Td>
                   <Table.Td>
-                    <Tooltip label={fmt.dateTime(d.last_seen_at, tz)} disabled={d.last_seen_at === null} openDelay={300}>
+                    <Tooltip
+                      label={fmt.dateTime(d.last_seen_at, tz)}
+                      disabled={d.last_seen_at === null}
+                      openDelay={300}
+                    >
                       <Text size="sm" c={status === 'online' ? undefined : 'dimmed'} data-testid="fleet-last-seen">
                         {relativeTime(d.last_seen_at, now, fmt.locale) ?? t('fleet.never')}
                       </Text>

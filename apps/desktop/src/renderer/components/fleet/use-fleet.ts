@@ -28,7 +28,10 @@ export async function fetchAll<T>(page: (n: number, perPage: number) => Promise<
 /** Every device of the user's scope (also the credential form's device picker). */
 export function useAllDevices() {
   const api = useApi();
-  return useQuery({ queryKey: queryKeys.fleet('devices'), queryFn: () => fetchAll((page, per_page) => api.devicesPage({ page, per_page })) });
+  return useQuery({
+    queryKey: queryKeys.fleet('devices'),
+    queryFn: () => fetchAll((page, per_page) => api.devicesPage({ page, per_page })),
+  });
 }
 
 /** Devices and streams for the board, live. */
@@ -36,13 +39,17 @@ export function useFleet() {
   const api = useApi();
   const queryClient = useQueryClient();
   const devices = useAllDevices();
-  const streams = useQuery({ queryKey: queryKeys.fleet('streams'), queryFn: () => fetchAll((page, per_page) => api.streamsPage({ page, per_page })) });
+  const streams = useQuery({
+    queryKey: queryKeys.fleet('streams'),
+    queryFn: () => fetchAll((page, per_page) => api.streamsPage({ page, per_page })),
+  });
   useEffect(
     () =>
       realtimeBus.subscribe((events) => {
         queryClient.setQueryData<Device[]>(queryKeys.fleet('devices'), (old) => old && applyDeviceEvents(old, events));
         queryClient.setQueryData<Stream[]>(queryKeys.fleet('streams'), (old) => old && applyStreamEvents(old, events));
-        if (events.some((e) => e.type === 'stream_status' && e.data.source === 'probe')) void queryClient.invalidateQueries({ queryKey: queryKeys.fleet('streams') });
+        if (events.some((e) => e.type === 'stream_status' && e.data.source === 'probe'))
+          void queryClient.invalidateQueries({ queryKey: queryKeys.fleet('streams') });
       }),
     [queryClient],
   );

@@ -15,6 +15,7 @@ import {
   type LayoutType,
   type LayoutUpdate,
   type LayoutVisibility,
+  type StreamQuality,
   type TileRect,
   type TileStream,
 } from '@pantau/shared';
@@ -28,7 +29,7 @@ export interface DraftTile extends TileRect {
   stream: DraftStream;
   /** '' = the stream's own name. */
   position_name: string;
-  quality: 'main' | 'sub';
+  quality: StreamQuality;
   is_enabled: boolean;
   patrol: { streams: DraftStream[]; interval_s: number } | null;
 }
@@ -45,7 +46,8 @@ export interface Draft {
 }
 
 /** Where something is dropped: a tile (by position number) or a free cell. */
-export type DropTarget = { kind: 'tile'; number: number } | { kind: 'cell'; row: number; col: number; number: number | null };
+export type DropTarget =
+  { kind: 'tile'; number: number } | { kind: 'cell'; row: number; col: number; number: number | null };
 
 /** One slot of the editor's grid: a tile, or a free cell (a fixed type's numbered one, or a custom grid's). */
 export interface Slot {
@@ -56,7 +58,13 @@ export interface Slot {
   number: number | null;
 }
 
-const streamOf = (s: DraftStream): DraftStream => ({ stream_id: s.stream_id, stream_name: s.stream_name, device_id: s.device_id, branch_id: s.branch_id, branch_name: s.branch_name });
+const streamOf = (s: DraftStream): DraftStream => ({
+  stream_id: s.stream_id,
+  stream_name: s.stream_name,
+  device_id: s.device_id,
+  branch_id: s.branch_id,
+  branch_name: s.branch_name,
+});
 const byNumber = (a: DraftTile, b: DraftTile) => a.position_number - b.position_number;
 
 /** A new, empty draft: four tiles, shared when the user may share. */
@@ -93,7 +101,10 @@ export function bodyOrder(draft: Draft): DraftTile[] {
 }
 
 /** The `PATCH /layouts/:id` (and, with `is_default`, create) body of a draft. */
-export function toBody(draft: Draft): Required<Pick<LayoutUpdate, 'layout_name' | 'layout_type' | 'visibility' | 'positions'>> & Pick<LayoutUpdate, 'grid_rows' | 'grid_cols'> {
+export function toBody(
+  draft: Draft,
+): Required<Pick<LayoutUpdate, 'layout_name' | 'layout_type' | 'visibility' | 'positions'>> &
+  Pick<LayoutUpdate, 'grid_rows' | 'grid_cols'> {
   const custom = draft.layout_type === 'custom';
   return {
     layout_name: draft.layout_name,
@@ -107,7 +118,10 @@ export function toBody(draft: Draft): Required<Pick<LayoutUpdate, 'layout_name' 
       quality: t.quality,
       is_enabled: t.is_enabled,
       ...(custom ? { row: t.row, col: t.col, row_span: t.row_span, col_span: t.col_span } : {}),
-      patrol: t.patrol && t.patrol.streams.length > 0 ? { stream_ids: t.patrol.streams.map((s) => s.stream_id), interval_s: t.patrol.interval_s } : null,
+      patrol:
+        t.patrol && t.patrol.streams.length > 0
+          ? { stream_ids: t.patrol.streams.map((s) => s.stream_id), interval_s: t.patrol.interval_s }
+          : null,
     })),
   };
 }
@@ -116,14 +130,27 @@ export function toBody(draft: Draft): Required<Pick<LayoutUpdate, 'layout_name' 
 export function slotsOf(draft: Draft): Slot[] {
   const tiles = new Map(draft.tiles.map((t) => [t.position_number, t]));
   if (draft.layout_type !== 'custom') {
-    return fixedLayoutCells(draft.layout_type).map((rect, i) => ({ key: `n${i + 1}`, rect, tile: tiles.get(i + 1) ?? null, number: i + 1 }));
+    return fixedLayoutCells(draft.layout_type).map((rect, i) => ({
+      key: `n${i + 1}`,
+      rect,
+      tile: tiles.get(i + 1) ?? null,
+      number: i + 1,
+    }));
   }
   const covered = new Set<string>();
-  for (const t of draft.tiles) for (let r = t.row; r < t.row + t.row_span; r++) for (let c = t.col; c < t.col + t.col_span; c++) covered.add(`${r}:${c}`);
-  const slots: Slot[] = draft.tiles.map((t) => ({ key: `n${t.position_number}`, rect: rectOf(t), tile: t, number: t.position_number }));
+  for (const t of draft.tiles)
+    for (let r = t.row; r < t.row + t.row_span; r++)
+      for (let c = t.col; c < t.col + t.col_span; c++) covered.add(`${r}:${c}`);
+  const slots: Slot[] = draft.tiles.map((t) => ({
+    key: `n${t.position_number}`,
+    rect: rectOf(t),
+    tile: t,
+    number: t.position_number,
+  }));
   for (let r = 1; r <= draft.grid_rows; r++) {
     for (let c = 1; c <= draft.grid_cols; c++) {
-      if (!covered.has(`${r}:${c}`)) slots.push({ key: `c${r}:${c}`, rect: { row: r, col: c, row_span: 1, col_span: 1 }, tile: null, number: null });
+      if (!covered.has(`${r}:${c}`))
+        slots.push({ key: `c${r}:${c}`, rect: { row: r, col: c, row_span: 1, col_span: 1 }, tile: null, number: null });
     }
   }
   return slots.sort((a, b) => a.rect.row - b.rect.row || a.rect.col - b.rect.col);
@@ -151,15 +178,33 @@ function placeAt(draft: Draft, target: Extract<DropTarget, { kind: 'cell' }>): {
 /** Drops a camera: onto a tile it replaces the tile's camera (name and patrol cleared), onto a free cell it makes a tile. */
 export function dropCamera(draft: Draft, target: DropTarget, stream: DraftStream): Draft {
   if (target.kind === 'tile') {
-    return { ...draft, tiles: draft.tiles.map((t) => (t.position_number === target.number ? { ...t, stream: streamOf(stream), position_name: '', patrol: null } : t)) };
+    return {
+      ...draft,
+      tiles: draft.tiles.map((t) =>
+        t.position_number === target.number ? { ...t, stream: streamOf(stream), position_name: '', patrol: null } : t,
+      ),
+    };
   }
-  const tile: DraftTile = { ...placeAt(draft, target), stream: streamOf(stream), position_name: '', quality: 'sub', is_enabled: true, patrol: null };
+  const tile: DraftTile = {
+    ...placeAt(draft, target),
+    stream: streamOf(stream),
+    position_name: '',
+    quality: 'sub',
+    is_enabled: true,
+    patrol: null,
+  };
   return { ...draft, tiles: [...draft.tiles, tile].sort(byNumber) };
 }
 
 /** What a tile shows (swapped between tiles; its place stays). */
 type Content = Pick<DraftTile, 'stream' | 'position_name' | 'quality' | 'is_enabled' | 'patrol'>;
-const contentOf = (t: DraftTile): Content => ({ stream: t.stream, position_name: t.position_name, quality: t.quality, is_enabled: t.is_enabled, patrol: t.patrol });
+const contentOf = (t: DraftTile): Content => ({
+  stream: t.stream,
+  position_name: t.position_name,
+  quality: t.quality,
+  is_enabled: t.is_enabled,
+  patrol: t.patrol,
+});
 
 /**
  * Drags tile `from` onto `target`: onto another tile the two swap what they show (each keeps its
@@ -171,7 +216,10 @@ export function moveTile(draft: Draft, from: number, target: DropTarget): Draft 
   if (target.kind === 'tile') {
     const b = draft.tiles.find((t) => t.position_number === target.number);
     if (!b || b === a) return draft;
-    return { ...draft, tiles: draft.tiles.map((t) => (t === a ? { ...a, ...contentOf(b) } : t === b ? { ...b, ...contentOf(a) } : t)) };
+    return {
+      ...draft,
+      tiles: draft.tiles.map((t) => (t === a ? { ...a, ...contentOf(b) } : t === b ? { ...b, ...contentOf(a) } : t)),
+    };
   }
   const rest = { ...draft, tiles: draft.tiles.filter((t) => t !== a) };
   const moved: DraftTile = { ...contentOf(a), ...placeAt(rest, target) };
@@ -195,12 +243,22 @@ export function removeTile(draft: Draft, number: number): Draft {
  * custom cells) and drops those that no longer fit or would overlap.
  * @returns the new draft and how many tiles were dropped
  */
-export function changeGrid(draft: Draft, type: LayoutType, rows?: number, cols?: number): { draft: Draft; dropped: number } {
+export function changeGrid(
+  draft: Draft,
+  type: LayoutType,
+  rows?: number,
+  cols?: number,
+): { draft: Draft; dropped: number } {
   if (type !== 'custom') {
     const cells = fixedLayoutCells(type);
     const { rows: r, cols: c } = layoutGrid(type);
-    const tiles = draft.tiles.filter((t) => t.position_number <= cells.length).map((t) => ({ ...t, ...cells[t.position_number - 1]! }));
-    return { draft: { ...draft, layout_type: type, grid_rows: r, grid_cols: c, tiles }, dropped: draft.tiles.length - tiles.length };
+    const tiles = draft.tiles
+      .filter((t) => t.position_number <= cells.length)
+      .map((t) => ({ ...t, ...cells[t.position_number - 1]! }));
+    return {
+      draft: { ...draft, layout_type: type, grid_rows: r, grid_cols: c, tiles },
+      dropped: draft.tiles.length - tiles.length,
+    };
   }
   const r = rows ?? draft.grid_rows;
   const c = cols ?? draft.grid_cols;
@@ -209,7 +267,8 @@ export function changeGrid(draft: Draft, type: LayoutType, rows?: number, cols?:
   for (const t of [...draft.tiles].sort(byNumber)) {
     if (t.row + t.row_span - 1 > r || t.col + t.col_span - 1 > c) continue;
     const cells: string[] = [];
-    for (let y = t.row; y < t.row + t.row_span; y++) for (let x = t.col; x < t.col + t.col_span; x++) cells.push(`${y}:${x}`);
+    for (let y = t.row; y < t.row + t.row_span; y++)
+      for (let x = t.col; x < t.col + t.col_span; x++) cells.push(`${y}:${x}`);
     if (cells.some((k) => taken.has(k))) continue;
     cells.forEach((k) => taken.add(k));
     tiles.push(t);
@@ -224,7 +283,10 @@ export function changeGrid(draft: Draft, type: LayoutType, rows?: number, cols?:
     used.add(next);
     return { ...t, position_number: next };
   });
-  return { draft: { ...draft, layout_type: 'custom', grid_rows: r, grid_cols: c, tiles: renumbered.sort(byNumber) }, dropped: draft.tiles.length - tiles.length };
+  return {
+    draft: { ...draft, layout_type: 'custom', grid_rows: r, grid_cols: c, tiles: renumbered.sort(byNumber) },
+    dropped: draft.tiles.length - tiles.length,
+  };
 }
 
 /** A problem shown in place: on a tile (`number`) and its field, or on a layout field. */
@@ -254,8 +316,10 @@ export function localProblem(draft: Draft): PlacedProblem | null {
 
 /** A failed save's problems, placed (every issue the server names; others on the layout as `general`). */
 export function serverProblems(draft: Draft, err: unknown): PlacedProblem[] {
-  if (!(err instanceof PantauError)) return [{ number: null, field: 'general', message: err instanceof Error ? err.message : String(err) }];
-  const issues = err.details?.issues ?? (err.details?.field ? [{ field: err.details.field, message: err.message }] : []);
+  if (!(err instanceof PantauError))
+    return [{ number: null, field: 'general', message: err instanceof Error ? err.message : String(err) }];
+  const issues =
+    err.details?.issues ?? (err.details?.field ? [{ field: err.details.field, message: err.message }] : []);
   if (issues.length === 0) return [{ number: null, field: 'general', message: err.message }];
   return issues.map((i) => placeField(draft, i.field, i.message));
 }

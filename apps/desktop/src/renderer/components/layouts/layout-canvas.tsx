@@ -49,7 +49,19 @@ function useDropTarget(target: DropTarget, onDrop: LayoutCanvasProps['onDrop']) 
   };
 }
 
-function TileCard({ tile, selected, problem, onSelect, onDrop }: { tile: DraftTile; selected: boolean; problem: PlacedProblem | undefined; onSelect: LayoutCanvasProps['onSelect']; onDrop: LayoutCanvasProps['onDrop'] }) {
+function TileCard({
+  tile,
+  selected,
+  problem,
+  onSelect,
+  onDrop,
+}: {
+  tile: DraftTile;
+  selected: boolean;
+  problem: PlacedProblem | undefined;
+  onSelect: LayoutCanvasProps['onSelect'];
+  onDrop: LayoutCanvasProps['onDrop'];
+}) {
   const { t } = useTranslation();
   const { over, handlers } = useDropTarget({ kind: 'tile', number: tile.position_number }, onDrop);
   const name = tile.position_name.trim() || tile.stream.stream_name;
@@ -102,10 +114,18 @@ function TileCard({ tile, selected, problem, onSelect, onDrop }: { tile: DraftTi
 
 function FreeSlot({ slot, onDrop }: { slot: Slot; onDrop: LayoutCanvasProps['onDrop'] }) {
   const { t } = useTranslation();
-  const { over, handlers } = useDropTarget({ kind: 'cell', row: slot.rect.row, col: slot.rect.col, number: slot.number }, onDrop);
+  const { over, handlers } = useDropTarget(
+    { kind: 'cell', row: slot.rect.row, col: slot.rect.col, number: slot.number },
+    onDrop,
+  );
   const testId = slot.number !== null ? `editor-slot-${slot.number}` : `editor-cell-${slot.rect.row}-${slot.rect.col}`;
   return (
-    <div className={`editor-slot${over ? ' editor-slot--over' : ''}`} style={{ gridArea: gridArea(slot.rect) }} {...handlers} data-testid={testId}>
+    <div
+      className={`editor-slot${over ? ' editor-slot--over' : ''}`}
+      style={{ gridArea: gridArea(slot.rect) }}
+      {...handlers}
+      data-testid={testId}
+    >
       {slot.number !== null && <span className="editor-tile__number">{slot.number}</span>}
       <span>{t('layouts.dropHere')}</span>
     </div>
@@ -119,14 +139,24 @@ export function LayoutCanvas({ draft, selected, problems, onSelect, onDrop }: La
   return (
     <div
       className="layout-canvas"
-      style={{ gridTemplateColumns: `repeat(${draft.grid_cols}, minmax(0, 1fr))`, gridTemplateRows: `repeat(${draft.grid_rows}, minmax(0, 1fr))` }}
+      style={{
+        gridTemplateColumns: `repeat(${draft.grid_cols}, minmax(0, 1fr))`,
+        gridTemplateRows: `repeat(${draft.grid_rows}, minmax(0, 1fr))`,
+      }}
       data-testid="layout-canvas"
       data-rows={draft.grid_rows}
       data-cols={draft.grid_cols}
     >
       {slots.map((slot) =>
         slot.tile ? (
-          <TileCard key={slot.key} tile={slot.tile} selected={selected === slot.tile.position_number} problem={problemOf(slot.tile.position_number)} onSelect={onSelect} onDrop={onDrop} />
+          <TileCard
+            key={slot.key}
+            tile={slot.tile}
+            selected={selected === slot.tile.position_number}
+            problem={problemOf(slot.tile.position_number)}
+            onSelect={onSelect}
+            onDrop={onDrop}
+          />
         ) : (
           <FreeSlot key={slot.key} slot={slot} onDrop={onDrop} />
         ),

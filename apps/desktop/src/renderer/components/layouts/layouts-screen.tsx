@@ -28,13 +28,37 @@ import { confirmDelete } from '../admin/confirm-delete.js';
 import { LayoutCanvas } from './layout-canvas.js';
 import { TileInspector } from './tile-inspector.js';
 import type { Dropped } from './drag.js';
-import { changeGrid, draftFrom, dropCamera, emptyDraft, localProblem, moveTile, removeTile, serverProblems, toBody, updateTile, type Draft, type DropTarget, type PlacedProblem } from './editor-model.js';
+import {
+  changeGrid,
+  draftFrom,
+  dropCamera,
+  emptyDraft,
+  localProblem,
+  moveTile,
+  removeTile,
+  serverProblems,
+  toBody,
+  updateTile,
+  type Draft,
+  type DropTarget,
+  type PlacedProblem,
+} from './editor-model.js';
 import './layouts.css';
 
 /** Which layout is open: a saved one, a new one, or none yet. */
 type Open = { kind: 'saved'; id: number } | { kind: 'new' } | null;
 
-function LayoutList({ layouts, open, onOpen, onCreate }: { layouts: readonly Layout[]; open: Open; onOpen: (id: number) => void; onCreate: () => void }) {
+function LayoutList({
+  layouts,
+  open,
+  onOpen,
+  onCreate,
+}: {
+  layouts: readonly Layout[];
+  open: Open;
+  onOpen: (id: number) => void;
+  onCreate: () => void;
+}) {
   const { t } = useTranslation();
   return (
     <div className="layout-list" data-testid="layout-list">
@@ -50,12 +74,28 @@ function LayoutList({ layouts, open, onOpen, onCreate }: { layouts: readonly Lay
         {layouts.map((l) => {
           const current = open?.kind === 'saved' && open.id === l.id;
           return (
-            <button key={l.id} type="button" className={`layout-row${current ? ' layout-row--current' : ''}`} onClick={() => onOpen(l.id)} data-testid="layout-row" data-id={l.id} aria-current={current ? 'true' : undefined}>
+            <button
+              key={l.id}
+              type="button"
+              className={`layout-row${current ? ' layout-row--current' : ''}`}
+              onClick={() => onOpen(l.id)}
+              data-testid="layout-row"
+              data-id={l.id}
+              aria-current={current ? 'true' : undefined}
+            >
               <span className="layout-row__name">{l.layout_name}</span>
               <span className="layout-row__meta">
                 {l.layout_type === 'custom' ? `${l.grid_rows}×${l.grid_cols}` : l.layout_type}
-                {l.is_default && <Badge size="xs" color="cyan" variant="light">{t('layouts.default')}</Badge>}
-                {l.visibility === 'private' && <Badge size="xs" color="gray" variant="light">{t('layouts.private')}</Badge>}
+                {l.is_default && (
+                  <Badge size="xs" color="cyan" variant="light">
+                    {t('layouts.default')}
+                  </Badge>
+                )}
+                {l.visibility === 'private' && (
+                  <Badge size="xs" color="gray" variant="light">
+                    {t('layouts.private')}
+                  </Badge>
+                )}
               </span>
             </button>
           );
@@ -91,16 +131,21 @@ export function LayoutsScreen() {
   useEffect(() => {
     if (!layouts) return;
     if (open === null && layouts[0]) setOpen({ kind: 'saved', id: layouts[0].id });
-    if (open?.kind === 'saved' && !layouts.some((l) => l.id === open.id)) setOpen(layouts[0] ? { kind: 'saved', id: layouts[0].id } : null);
+    if (open?.kind === 'saved' && !layouts.some((l) => l.id === open.id))
+      setOpen(layouts[0] ? { kind: 'saved', id: layouts[0].id } : null);
   }, [layouts, open]);
   useEffect(() => {
     if (saved && !dirty) setDraft(draftFrom(saved));
   }, [saved, dirty]);
 
   const local = useMemo(() => (draft ? localProblem(draft) : null), [draft]);
-  const problems = serverErrors.length > 0 ? serverErrors : local ? [{ ...local, message: serverMessageText(local.message, t) }] : [];
+  const problems =
+    serverErrors.length > 0 ? serverErrors : local ? [{ ...local, message: serverMessageText(local.message, t) }] : [];
   const fieldError = (field: string) => problems.find((p) => p.number === null && p.field === field)?.message;
-  const general = problems.filter((p) => p.number === null && !['layout_name', 'layout_type', 'grid_rows', 'grid_cols', 'visibility'].includes(p.field));
+  const general = problems.filter(
+    (p) =>
+      p.number === null && !['layout_name', 'layout_type', 'grid_rows', 'grid_cols', 'visibility'].includes(p.field),
+  );
   const tileProblem = problems.find((p) => p.number !== null);
 
   const edit = (next: Draft) => {
@@ -125,7 +170,9 @@ export function LayoutsScreen() {
   };
   const onDrop = (dropped: NonNullable<Dropped>, target: DropTarget) => {
     if (!draft) return;
-    edit(dropped.kind === 'camera' ? dropCamera(draft, target, dropped.stream) : moveTile(draft, dropped.number, target));
+    edit(
+      dropped.kind === 'camera' ? dropCamera(draft, target, dropped.stream) : moveTile(draft, dropped.number, target),
+    );
     if (target.kind === 'tile') setSelected(target.number);
   };
   const setGrid = (type: LayoutType, rows?: number, cols?: number) => {
@@ -140,16 +187,34 @@ export function LayoutsScreen() {
     setSaving(true);
     try {
       const body = toBody(draft);
-      const result = open?.kind === 'saved' ? await api.updateLayout(open.id, body) : await api.createLayout({ ...body, is_default: false });
-      queryClient.setQueryData<Layout[]>(queryKeys.layouts(), (list) => (list ? (list.some((l) => l.id === result.id) ? list.map((l) => (l.id === result.id ? result : l)) : [...list, result]) : [result]));
+      const result =
+        open?.kind === 'saved'
+          ? await api.updateLayout(open.id, body)
+          : await api.createLayout({ ...body, is_default: false });
+      queryClient.setQueryData<Layout[]>(queryKeys.layouts(), (list) =>
+        list
+          ? list.some((l) => l.id === result.id)
+            ? list.map((l) => (l.id === result.id ? result : l))
+            : [...list, result]
+          : [result],
+      );
       void queryClient.invalidateQueries({ queryKey: queryKeys.layouts() });
       setOpen({ kind: 'saved', id: result.id });
       setDraft(draftFrom(result));
       setDirty(false);
       setServerErrors([]);
-      notifications.show({ color: 'teal', message: t('layouts.saved', { name: result.layout_name }), 'data-testid': 'toast-success' } as Parameters<typeof notifications.show>[0]);
+      notifications.show({
+        color: 'teal',
+        message: t('layouts.saved', { name: result.layout_name }),
+        'data-testid': 'toast-success',
+      } as Parameters<typeof notifications.show>[0]);
     } catch (err) {
-      setServerErrors(serverProblems(draft, err).map((p) => ({ ...p, message: p.field === 'general' ? errorText(err, t) : serverMessageText(p.message, t) })));
+      setServerErrors(
+        serverProblems(draft, err).map((p) => ({
+          ...p,
+          message: p.field === 'general' ? errorText(err, t) : serverMessageText(p.message, t),
+        })),
+      );
     } finally {
       setSaving(false);
     }
@@ -205,7 +270,10 @@ export function LayoutsScreen() {
                   </Text>
                   <SegmentedControl
                     size="xs"
-                    data={LayoutType.options.map((v) => ({ value: v, label: v === 'custom' ? t('layouts.custom') : v }))}
+                    data={LayoutType.options.map((v) => ({
+                      value: v,
+                      label: v === 'custom' ? t('layouts.custom') : v,
+                    }))}
                     value={draft.layout_type}
                     onChange={(v) => setGrid(v as LayoutType)}
                     data-testid="layout-type"
@@ -213,8 +281,32 @@ export function LayoutsScreen() {
                 </div>
                 {draft.layout_type === 'custom' && (
                   <>
-                    <NumberInput size="xs" w={70} label={t('layouts.rows')} min={1} max={MAX_GRID_SIZE} value={draft.grid_rows} onChange={(v) => typeof v === 'number' && v >= 1 && v <= MAX_GRID_SIZE && setGrid('custom', v, draft.grid_cols)} error={fieldError('grid_rows')} data-testid="grid-rows" />
-                    <NumberInput size="xs" w={70} label={t('layouts.cols')} min={1} max={MAX_GRID_SIZE} value={draft.grid_cols} onChange={(v) => typeof v === 'number' && v >= 1 && v <= MAX_GRID_SIZE && setGrid('custom', draft.grid_rows, v)} error={fieldError('grid_cols')} data-testid="grid-cols" />
+                    <NumberInput
+                      size="xs"
+                      w={70}
+                      label={t('layouts.rows')}
+                      min={1}
+                      max={MAX_GRID_SIZE}
+                      value={draft.grid_rows}
+                      onChange={(v) =>
+                        typeof v === 'number' && v >= 1 && v <= MAX_GRID_SIZE && setGrid('custom', v, draft.grid_cols)
+                      }
+                      error={fieldError('grid_rows')}
+                      data-testid="grid-rows"
+                    />
+                    <NumberInput
+                      size="xs"
+                      w={70}
+                      label={t('layouts.cols')}
+                      min={1}
+                      max={MAX_GRID_SIZE}
+                      value={draft.grid_cols}
+                      onChange={(v) =>
+                        typeof v === 'number' && v >= 1 && v <= MAX_GRID_SIZE && setGrid('custom', draft.grid_rows, v)
+                      }
+                      error={fieldError('grid_cols')}
+                      data-testid="grid-cols"
+                    />
                   </>
                 )}
                 <div>
@@ -239,7 +331,13 @@ export function LayoutsScreen() {
                     </Text>
                   )}
                   {open?.kind === 'saved' && dirty && (
-                    <Button size="xs" variant="subtle" color="gray" onClick={() => openLayout(open.id)} data-testid="layout-revert">
+                    <Button
+                      size="xs"
+                      variant="subtle"
+                      color="gray"
+                      onClick={() => openLayout(open.id)}
+                      data-testid="layout-revert"
+                    >
                       {t('layouts.revert')}
                     </Button>
                   )}
@@ -253,7 +351,13 @@ export function LayoutsScreen() {
                       {t('common.delete')}
                     </Button>
                   )}
-                  <Button size="xs" onClick={() => void save()} loading={saving} disabled={!dirty || readOnly} data-testid="layout-save">
+                  <Button
+                    size="xs"
+                    onClick={() => void save()}
+                    loading={saving}
+                    disabled={!dirty || readOnly}
+                    data-testid="layout-save"
+                  >
                     {t('common.save')}
                   </Button>
                 </Group>
@@ -274,7 +378,13 @@ export function LayoutsScreen() {
                 </Text>
               )}
             </div>
-            <LayoutCanvas draft={draft} selected={selected} problems={problems} onSelect={setSelected} onDrop={onDrop} />
+            <LayoutCanvas
+              draft={draft}
+              selected={selected}
+              problems={problems}
+              onSelect={setSelected}
+              onDrop={onDrop}
+            />
             <Text size="xs" c="dimmed" px="sm" pb={6}>
               {t('layouts.help')}
             </Text>

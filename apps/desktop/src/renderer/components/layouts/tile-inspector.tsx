@@ -10,7 +10,7 @@
 import { useMemo } from 'react';
 import { Button, MultiSelect, NumberInput, SegmentedControl, Stack, Switch, Text, TextInput } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { MAX_GRID_SIZE, MIN_PATROL_INTERVAL_S } from '@pantau/shared';
+import { MAX_GRID_SIZE, MIN_PATROL_INTERVAL_S, type StreamQuality } from '@pantau/shared';
 import { useCameraTree } from '../../data/use-camera-tree.js';
 import { branchCameras } from '../wall/camera-tree-model.js';
 import type { Draft, DraftStream, DraftTile, PlacedProblem } from './editor-model.js';
@@ -32,7 +32,14 @@ function useStreamChoices(): Map<number, DraftStream> {
     for (const g of data ?? [])
       for (const b of g.branches)
         for (const c of branchCameras(b))
-          for (const s of c.streams) out.set(s.id, { stream_id: s.id, stream_name: s.stream_name, device_id: c.device_id, branch_id: b.id, branch_name: b.branch_name });
+          for (const s of c.streams)
+            out.set(s.id, {
+              stream_id: s.id,
+              stream_name: s.stream_name,
+              device_id: c.device_id,
+              branch_id: b.id,
+              branch_name: b.branch_name,
+            });
     return out;
   }, [data]);
 }
@@ -41,11 +48,17 @@ function useStreamChoices(): Map<number, DraftStream> {
 export function TileInspector({ draft, tile, problems, onChange, onRemove }: TileInspectorProps) {
   const { t } = useTranslation();
   const streams = useStreamChoices();
-  const error = (field: string) => problems.find((p) => p.number === tile.position_number && (p.field === field || p.field.startsWith(`${field}.`)))?.message;
+  const error = (field: string) =>
+    problems.find((p) => p.number === tile.position_number && (p.field === field || p.field.startsWith(`${field}.`)))
+      ?.message;
   const patrolStreams = tile.patrol?.streams ?? [];
-  const options = [...streams.values()].filter((s) => s.stream_id !== tile.stream.stream_id).map((s) => ({ value: String(s.stream_id), label: `${s.stream_name} · ${s.branch_name}` }));
+  const options = [...streams.values()]
+    .filter((s) => s.stream_id !== tile.stream.stream_id)
+    .map((s) => ({ value: String(s.stream_id), label: `${s.stream_name} · ${s.branch_name}` }));
   // keep patrol streams listed even when the tree has not loaded them
-  for (const s of patrolStreams) if (!options.some((o) => o.value === String(s.stream_id))) options.push({ value: String(s.stream_id), label: `${s.stream_name} · ${s.branch_name}` });
+  for (const s of patrolStreams)
+    if (!options.some((o) => o.value === String(s.stream_id)))
+      options.push({ value: String(s.stream_id), label: `${s.stream_name} · ${s.branch_name}` });
   const custom = draft.layout_type === 'custom';
 
   return (
@@ -79,11 +92,17 @@ export function TileInspector({ draft, tile, problems, onChange, onRemove }: Til
             { value: 'main', label: t('layouts.main') },
           ]}
           value={tile.quality}
-          onChange={(v) => onChange({ quality: v as 'main' | 'sub' })}
+          onChange={(v) => onChange({ quality: v as StreamQuality })}
           data-testid="tile-quality"
         />
       </div>
-      <Switch size="xs" label={t('layouts.enabled')} checked={tile.is_enabled} onChange={(e) => onChange({ is_enabled: e.currentTarget.checked })} data-testid="tile-enabled" />
+      <Switch
+        size="xs"
+        label={t('layouts.enabled')}
+        checked={tile.is_enabled}
+        onChange={(e) => onChange({ is_enabled: e.currentTarget.checked })}
+        data-testid="tile-enabled"
+      />
       {custom && (
         <div className="tile-inspector__spans">
           <NumberInput
@@ -115,8 +134,12 @@ export function TileInspector({ draft, tile, problems, onChange, onRemove }: Til
         data={options}
         value={patrolStreams.map((s) => String(s.stream_id))}
         onChange={(ids) => {
-          const chosen = ids.map((id) => streams.get(Number(id)) ?? patrolStreams.find((s) => s.stream_id === Number(id))).filter((s): s is DraftStream => s !== undefined);
-          onChange({ patrol: chosen.length > 0 ? { streams: chosen, interval_s: tile.patrol?.interval_s ?? 10 } : null });
+          const chosen = ids
+            .map((id) => streams.get(Number(id)) ?? patrolStreams.find((s) => s.stream_id === Number(id)))
+            .filter((s): s is DraftStream => s !== undefined);
+          onChange({
+            patrol: chosen.length > 0 ? { streams: chosen, interval_s: tile.patrol?.interval_s ?? 10 } : null,
+          });
         }}
         error={error('patrol.stream_ids')}
         searchable
@@ -130,7 +153,9 @@ export function TileInspector({ draft, tile, problems, onChange, onRemove }: Til
           label={t('layouts.patrolInterval')}
           min={MIN_PATROL_INTERVAL_S}
           value={tile.patrol.interval_s}
-          onChange={(v) => typeof v === 'number' && tile.patrol && onChange({ patrol: { ...tile.patrol, interval_s: v } })}
+          onChange={(v) =>
+            typeof v === 'number' && tile.patrol && onChange({ patrol: { ...tile.patrol, interval_s: v } })
+          }
           error={error('patrol.interval_s') ?? error('patrol')}
           data-testid="tile-patrol-interval"
         />

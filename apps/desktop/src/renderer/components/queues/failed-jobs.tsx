@@ -46,7 +46,15 @@ function FailedDetail({ job }: { job: FailedJob }) {
 }
 
 /** The failed jobs panel. `queue`/`setQueue`: the queue filter, shared with the queue table's failed counts. */
-export function FailedJobs({ queues, queue, setQueue }: { queues: readonly string[]; queue: string | null; setQueue: (q: string | null) => void }) {
+export function FailedJobs({
+  queues,
+  queue,
+  setQueue,
+}: {
+  queues: readonly string[];
+  queue: string | null;
+  setQueue: (q: string | null) => void;
+}) {
   const { t } = useTranslation();
   const fmt = useFormat();
   const api = useApi();
@@ -55,17 +63,27 @@ export function FailedJobs({ queues, queue, setQueue }: { queues: readonly strin
   const [page, setPage] = useState(1);
   const [open, setOpen] = useState<number | null>(null);
   const params = { page, per_page: FAILED_PER_PAGE, ...(queue ? { queue } : {}) };
-  const list = useQuery({ queryKey: queryKeys.page('failed-jobs', params), queryFn: () => api.failedJobsPage(params), placeholderData: keepPreviousData, refetchOnMount: 'always' });
-  const refresh = () => Promise.all([client.invalidateQueries({ queryKey: ['failed-jobs'] }), client.invalidateQueries({ queryKey: ['queues'] })]);
+  const list = useQuery({
+    queryKey: queryKeys.page('failed-jobs', params),
+    queryFn: () => api.failedJobsPage(params),
+    placeholderData: keepPreviousData,
+    refetchOnMount: 'always',
+  });
+  const refresh = () =>
+    Promise.all([
+      client.invalidateQueries({ queryKey: ['failed-jobs'] }),
+      client.invalidateQueries({ queryKey: ['queues'] }),
+    ]);
   const failedToast = (err: unknown) => notifications.show({ color: 'red', message: errorText(err, t) });
   const retry = useMutation({
     mutationFn: (job: FailedJob) => api.retryFailedJob(job.id),
-    onSuccess: (r, job) => notifications.show({ color: 'teal', message: t('queues.retried', { id: job.id, job: r.job_id }) }),
+    onSuccess: (r, job) =>
+      notifications.show({ color: 'teal', message: t('queues.retried', { id: job.id, job: r.job_id }) }),
     onError: failedToast,
     onSettled: refresh,
   });
   const retryAll = useMutation({
-    mutationFn: () => api.retryAllFailedJobs(queue ?? undefined),
+    mutationFn: () => api.retryAllFailedJobs(queue === null ? {} : { queue }),
     onSuccess: (r) => notifications.show({ color: 'teal', message: t('queues.retriedAll', { n: r.retried }) }),
     onError: failedToast,
     onSettled: refresh,
@@ -103,7 +121,13 @@ export function FailedJobs({ queues, queue, setQueue }: { queues: readonly strin
             data-testid="failed-filter-queue"
             aria-label={t('queues.queue')}
           />
-          <Button variant="light" disabled={!meta?.total} loading={retryAll.isPending} onClick={() => retryAll.mutate()} data-testid="failed-retry-all">
+          <Button
+            variant="light"
+            disabled={!meta?.total}
+            loading={retryAll.isPending}
+            onClick={() => retryAll.mutate()}
+            data-testid="failed-retry-all"
+          >
             {queue ? t('queues.retryAllOf', { queue: label(queue) }) : t('queues.retryAll')}
           </Button>
         </Group>
@@ -131,7 +155,15 @@ export function FailedJobs({ queues, queue, setQueue }: { queues: readonly strin
             const expanded = open === job.id;
             return (
               <Fragment key={job.id}>
-                <Table.Tr className="queues__failed-row" data-testid="failed-row" data-id={job.id} data-queue={job.queue} data-type={job.type} aria-expanded={expanded} onClick={() => setOpen(expanded ? null : job.id)}>
+                <Table.Tr
+                  className="queues__failed-row"
+                  data-testid="failed-row"
+                  data-id={job.id}
+                  data-queue={job.queue}
+                  data-type={job.type}
+                  aria-expanded={expanded}
+                  onClick={() => setOpen(expanded ? null : job.id)}
+                >
                   <Table.Td>
                     <Text size="sm" ff="monospace">
                       {fmt.dateTime(job.failed_at)}
@@ -158,10 +190,26 @@ export function FailedJobs({ queues, queue, setQueue }: { queues: readonly strin
                   </Table.Td>
                   <Table.Td onClick={(e) => e.stopPropagation()}>
                     <Group gap={4} wrap="nowrap">
-                      <Button size="compact-xs" variant="light" loading={retry.isPending && retry.variables?.id === job.id} onClick={() => retry.mutate(job)} data-testid="failed-retry">
+                      <Button
+                        size="compact-xs"
+                        variant="light"
+                        loading={retry.isPending && retry.variables?.id === job.id}
+                        onClick={() => retry.mutate(job)}
+                        data-testid="failed-retry"
+                      >
                         {t('queues.retry')}
                       </Button>
-                      <Button size="compact-xs" variant="subtle" color="red" onClick={() => confirmDelete(t, t('queues.jobName', { id: job.id, type: job.type }), () => remove.mutate(job))} data-testid="failed-delete">
+                      <Button
+                        size="compact-xs"
+                        variant="subtle"
+                        color="red"
+                        onClick={() =>
+                          confirmDelete(t, t('queues.jobName', { id: job.id, type: job.type }), () =>
+                            remove.mutate(job),
+                          )
+                        }
+                        data-testid="failed-delete"
+                      >
                         {t('common.delete')}
                       </Button>
                     </Group>

@@ -9,7 +9,15 @@ import { formatAge, oldestAgeNow, payloadSummary, queueHealth, thresholdCrossing
 const NOW = Date.parse('2026-11-22T08:00:00Z');
 /** A queue_stats event `ageMs` before NOW. */
 const stats = (queues: Array<[string, number, boolean]>, ageMs = 0): RealtimeEvent =>
-  ({ id: 1, type: 'queue_stats', channel: 'admins', ts: new Date(NOW - ageMs).toISOString(), data: { queues: queues.map(([queue, pending, over]) => ({ queue, pending, running: 0, failed: 0, over_threshold: over })) } }) as RealtimeEvent;
+  ({
+    id: 1,
+    type: 'queue_stats',
+    channel: 'admins',
+    ts: new Date(NOW - ageMs).toISOString(),
+    data: {
+      queues: queues.map(([queue, pending, over]) => ({ queue, pending, running: 0, failed: 0, over_threshold: over })),
+    },
+  }) as RealtimeEvent;
 
 describe('queue model', () => {
   it('ages the oldest job by the time since the figures were fetched, and has none for an empty queue', () => {
@@ -38,7 +46,15 @@ describe('queue model', () => {
   });
 
   it('summarises a payload on one line, leaving out nested values and cutting long ones', () => {
-    expect(payloadSummary({ event_log_id: 12, branch_id: 3, original: 'events/a.jpg', detection_data: { x: 1 }, event_id: null })).toBe('event_log_id=12 branch_id=3 original=events/a.jpg');
+    expect(
+      payloadSummary({
+        event_log_id: 12,
+        branch_id: 3,
+        original: 'events/a.jpg',
+        detection_data: { x: 1 },
+        event_id: null,
+      }),
+    ).toBe('event_log_id=12 branch_id=3 original=events/a.jpg');
     expect(payloadSummary('raw text')).toBe('raw text');
     const long = payloadSummary({ re_id: 'x'.repeat(200) }, 20);
     expect(long).toHaveLength(20);
@@ -48,20 +64,69 @@ describe('queue model', () => {
   it('tells each crossing of the queue-size threshold once, over and back under, and not replays', () => {
     const seen = new Map<string, boolean>();
     // first sight: a queue already over is told; one under is not
-    expect(thresholdCrossings(seen, [stats([['detections', 12_000, true], ['images', 3, false]])], NOW)).toEqual([{ queue: 'detections', pending: 12_000, over: true }]);
+    expect(
+      thresholdCrossings(
+        seen,
+        [
+          stats([
+            ['detections', 12_000, true],
+            ['images', 3, false],
+          ]),
+        ],
+        NOW,
+      ),
+    ).toEqual([{ queue: 'detections', pending: 12_000, over: true }]);
     // still over: nothing new
-    expect(thresholdCrossings(seen, [stats([['detections', 15_000, true], ['images', 3, false]])], NOW)).toEqual([]);
+    expect(
+      thresholdCrossings(
+        seen,
+        [
+          stats([
+            ['detections', 15_000, true],
+            ['images', 3, false],
+          ]),
+        ],
+        NOW,
+      ),
+    ).toEqual([]);
     // back under, and another queue over, in one batch
-    expect(thresholdCrossings(seen, [stats([['detections', 9_000, false], ['images', 10_500, true]])], NOW)).toEqual([
+    expect(
+      thresholdCrossings(
+        seen,
+        [
+          stats([
+            ['detections', 9_000, false],
+            ['images', 10_500, true],
+          ]),
+        ],
+        NOW,
+      ),
+    ).toEqual([
       { queue: 'detections', pending: 9_000, over: false },
       { queue: 'images', pending: 10_500, over: true },
     ]);
     // over and back within one batch nets to no change
-    expect(thresholdCrossings(seen, [stats([['detections', 11_000, true]]), stats([['detections', 8_000, false]])], NOW)).toEqual([]);
+    expect(
+      thresholdCrossings(seen, [stats([['detections', 11_000, true]]), stats([['detections', 8_000, false]])], NOW),
+    ).toEqual([]);
     // a replay after a reconnect updates the state silently
     expect(thresholdCrossings(seen, [stats([['images', 200, false]], 5 * 60_000)], NOW)).toEqual([]);
     expect(seen.get('images')).toBe(false);
     // other events are ignored
-    expect(thresholdCrossings(seen, [{ id: 2, type: 'nvr_offline', channel: 'branch:1', ts: new Date(NOW).toISOString(), data: { device_id: 'nvr-1', branch_id: 1 } } as unknown as RealtimeEvent], NOW)).toEqual([]);
+    expect(
+      thresholdCrossings(
+        seen,
+        [
+          {
+            id: 2,
+            type: 'nvr_offline',
+            channel: 'branch:1',
+            ts: new Date(NOW).toISOString(),
+            data: { device_id: 'nvr-1', branch_id: 1 },
+          } as unknown as RealtimeEvent,
+        ],
+        NOW,
+      ),
+    ).toEqual([]);
   });
 });

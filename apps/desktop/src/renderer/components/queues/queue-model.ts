@@ -14,7 +14,11 @@ export type QueueHealth = 'over' | 'failed' | 'busy' | 'idle';
  * Age of the oldest pending job at `now`, ms, or null when nothing is pending.
  * @param fetchedAt when the figures were fetched, ms since epoch
  */
-export function oldestAgeNow(q: Pick<QueueInfo, 'pending' | 'oldest_pending_age_ms'>, fetchedAt: number, now: number): number | null {
+export function oldestAgeNow(
+  q: Pick<QueueInfo, 'pending' | 'oldest_pending_age_ms'>,
+  fetchedAt: number,
+  now: number,
+): number | null {
   if (q.pending === 0 || q.oldest_pending_age_ms === null) return null;
   return q.oldest_pending_age_ms + Math.max(0, now - fetchedAt);
 }
@@ -27,7 +31,14 @@ export function oldestAgeNow(q: Pick<QueueInfo, 'pending' | 'oldest_pending_age_
  */
 export function formatAge(ms: number, locale: string): string {
   const s = Math.max(0, Math.floor(ms / 1000));
-  const [value, unit] = s < 60 ? [s, 'second'] : s < 3600 ? [Math.floor(s / 60), 'minute'] : s < 172_800 ? [Math.floor(s / 3600), 'hour'] : [Math.floor(s / 86_400), 'day'];
+  const [value, unit] =
+    s < 60
+      ? [s, 'second']
+      : s < 3600
+        ? [Math.floor(s / 60), 'minute']
+        : s < 172_800
+          ? [Math.floor(s / 3600), 'hour']
+          : [Math.floor(s / 86_400), 'day'];
   return new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'short' }).format(value);
 }
 
@@ -46,7 +57,7 @@ export function payloadSummary(payload: unknown, max = 90): string {
       .filter(([, v]) => v !== null && v !== undefined && typeof v !== 'object')
       .map(([k, v]) => `${k}=${String(v)}`)
       .join(' ');
-  } else text = typeof payload === 'string' ? payload : JSON.stringify(payload) ?? '';
+  } else text = typeof payload === 'string' ? payload : (JSON.stringify(payload) ?? '');
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
@@ -69,7 +80,11 @@ export const STALE_QUEUE_STATS_MS = 60_000;
  * {@link STALE_QUEUE_STATS_MS}) update `seen` without a crossing.
  * @param nowMs the clock, ms since epoch
  */
-export function thresholdCrossings(seen: Map<string, boolean>, events: readonly RealtimeEvent[], nowMs: number): QueueCrossing[] {
+export function thresholdCrossings(
+  seen: Map<string, boolean>,
+  events: readonly RealtimeEvent[],
+  nowMs: number,
+): QueueCrossing[] {
   const before = new Map<string, boolean>();
   const latest = new Map<string, { pending: number; over: boolean; fresh: boolean }>();
   for (const e of events) {

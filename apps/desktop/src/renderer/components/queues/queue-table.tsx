@@ -32,7 +32,13 @@ export function useQueueLabel(): (queue: string) => string {
 }
 
 /** The table of queues. */
-export function QueueTable({ query, onShowFailed }: { query: UseQueryResult<QueueInfo[]>; onShowFailed: (queue: string) => void }) {
+export function QueueTable({
+  query,
+  onShowFailed,
+}: {
+  query: UseQueryResult<QueueInfo[]>;
+  onShowFailed: (queue: string) => void;
+}) {
   const { t } = useTranslation();
   const fmt = useFormat();
   const label = useQueueLabel();
@@ -58,7 +64,15 @@ export function QueueTable({ query, onShowFailed }: { query: UseQueryResult<Queu
           const health = queueHealth(q);
           const age = oldestAgeNow(q, fetchedAt, now);
           return (
-            <Table.Tr key={q.queue} className={`queues__row queues__row--${health}`} data-testid="queue-row" data-queue={q.queue} data-health={health} data-pending={q.pending} data-failed={q.failed}>
+            <Table.Tr
+              key={q.queue}
+              className={`queues__row queues__row--${health}`}
+              data-testid="queue-row"
+              data-queue={q.queue}
+              data-health={health}
+              data-pending={q.pending}
+              data-failed={q.failed}
+            >
               <Table.Td>
                 <Text size="sm" fw={600} span>
                   {label(q.queue)}
@@ -80,7 +94,12 @@ export function QueueTable({ query, onShowFailed }: { query: UseQueryResult<Queu
               </Table.Td>
               <Table.Td ta="right" className="queues__num">
                 {q.failed > 0 ? (
-                  <button type="button" className="queues__failed-link" onClick={() => onShowFailed(q.queue)} data-testid="queue-failed-link">
+                  <button
+                    type="button"
+                    className="queues__failed-link"
+                    onClick={() => onShowFailed(q.queue)}
+                    data-testid="queue-failed-link"
+                  >
                     {fmt.number(q.failed)}
                   </button>
                 ) : (

@@ -8,6 +8,7 @@ import { useSessionStore } from '../../stores/session-store.js';
 import { useWallStore } from '../../stores/wall-store.js';
 import { signOut } from '../../session/auth.js';
 import { ConnectionIndicator } from './connection-indicator.js';
+import { HealthIndicator } from './health-indicator.js';
 import { LanguageSwitch } from './language-switch.js';
 
 /** Props of the header. */
@@ -29,7 +30,13 @@ export function AppHeader({ navOpen, onToggleNav, onChangePassword, onWall }: Ap
     <Group className="app-header" justify="space-between" wrap="nowrap" px="md" h="100%">
       <Group gap="md" wrap="nowrap">
         {navOpen !== undefined && (
-          <Burger opened={navOpen} onClick={onToggleNav} size="sm" aria-label={t('header.toggleNav')} data-testid="nav-toggle" />
+          <Burger
+            opened={navOpen}
+            onClick={onToggleNav}
+            size="sm"
+            aria-label={t('header.toggleNav')}
+            data-testid="nav-toggle"
+          />
         )}
         <Text className="brand-mark" fw={700}>
           PANTAU
@@ -41,6 +48,7 @@ export function AppHeader({ navOpen, onToggleNav, onChangePassword, onWall }: Ap
         )}
       </Group>
       <Group gap="md" wrap="nowrap">
+        {user && <HealthIndicator />}
         <ConnectionIndicator />
         <LanguageSwitch />
         {user && (

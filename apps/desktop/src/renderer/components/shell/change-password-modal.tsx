@@ -39,11 +39,15 @@ export function ChangePasswordModal({ opened, onClose }: ChangePasswordModalProp
   const submit = form.onSubmit(async (values) => {
     setGeneral(null);
     try {
-      await api.changePassword(values.current_password, values.new_password);
+      await api.changePassword({ current_password: values.current_password, new_password: values.new_password });
       notifications.show({ color: 'teal', message: t('password.changed') });
       close();
     } catch (err) {
-      if (err instanceof PantauError && (err.code === 'INVALID_CREDENTIALS' || err.code === 'UNAUTHENTICATED') && !err.details?.field) {
+      if (
+        err instanceof PantauError &&
+        (err.code === 'INVALID_CREDENTIALS' || err.code === 'UNAUTHENTICATED') &&
+        !err.details?.field
+      ) {
         form.setErrors({ current_password: t('password.wrongCurrent') });
         return;
       }
@@ -57,9 +61,27 @@ export function ChangePasswordModal({ opened, onClose }: ChangePasswordModalProp
     <Modal opened={opened} onClose={close} title={t('password.title')} centered>
       <form onSubmit={submit} data-testid="change-password-form">
         <Stack gap="sm">
-          <PasswordInput label={t('password.current')} autoComplete="current-password" required data-testid="change-password-current" {...form.getInputProps('current_password')} />
-          <PasswordInput label={t('password.new')} autoComplete="new-password" required data-testid="change-password-new" {...form.getInputProps('new_password')} />
-          <PasswordInput label={t('password.repeat')} autoComplete="new-password" required data-testid="change-password-repeat" {...form.getInputProps('repeat')} />
+          <PasswordInput
+            label={t('password.current')}
+            autoComplete="current-password"
+            required
+            data-testid="change-password-current"
+            {...form.getInputProps('current_password')}
+          />
+          <PasswordInput
+            label={t('password.new')}
+            autoComplete="new-password"
+            required
+            data-testid="change-password-new"
+            {...form.getInputProps('new_password')}
+          />
+          <PasswordInput
+            label={t('password.repeat')}
+            autoComplete="new-password"
+            required
+            data-testid="change-password-repeat"
+            {...form.getInputProps('repeat')}
+          />
           {general && (
             <Alert color="red" variant="light" data-testid="change-password-error">
               {general}

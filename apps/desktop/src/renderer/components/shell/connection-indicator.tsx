@@ -36,13 +36,24 @@ export function ConnectionIndicator() {
     <Group gap="xs" wrap="nowrap">
       {staleSince !== null && (
         <Tooltip label={t('cache.staleTooltip')} openDelay={300}>
-          <Badge color="yellow" variant="light" radius="sm" data-testid="stale-marker" data-since={new Date(staleSince).toISOString()}>
+          <Badge
+            color="yellow"
+            variant="light"
+            radius="sm"
+            data-testid="stale-marker"
+            data-since={new Date(staleSince).toISOString()}
+          >
             {t('cache.stale', { time: staleClock(staleSince, fmt.locale) })}
           </Badge>
         </Tooltip>
       )}
       <Tooltip label={t('connection.tooltip')} openDelay={400}>
-        <UnstyledButton className={`conn conn--${status}`} onClick={reconnectNow} data-testid="connection-indicator" data-status={status}>
+        <UnstyledButton
+          className={`conn conn--${status}`}
+          onClick={reconnectNow}
+          data-testid="connection-indicator"
+          data-status={status}
+        >
           <span className="conn__dot" />
           <span className="conn__label">{t(`connection.${status}`)}</span>
         </UnstyledButton>

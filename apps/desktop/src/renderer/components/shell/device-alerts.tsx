@@ -26,7 +26,9 @@ export function DeviceAlerts() {
   useEffect(() => {
     const nameOf = (c: StatusChange): string => {
       // names come from the fleet board's list when it has been loaded; else the device's own id
-      const d = queryClient.getQueryData<Device[]>(queryKeys.fleet('devices'))?.find((x) => x.device_id === c.device_id);
+      const d = queryClient
+        .getQueryData<Device[]>(queryKeys.fleet('devices'))
+        ?.find((x) => x.device_id === c.device_id);
       const name = d ? `${d.device_name} (${d.device_id})` : c.device_id;
       return c.nvr ? t('fleet.alert.nvr', { name }) : name;
     };

@@ -30,7 +30,9 @@ export function QueueAlerts() {
     return realtimeBus.subscribe((events) => {
       for (const c of thresholdCrossings(seen.current, events, Date.now())) {
         const queue = t(`queues.name.${c.queue}`, { defaultValue: c.queue });
-        const threshold = queryClient.getQueryData<QueueInfo[]>(['queues', 'list'])?.find((q) => q.queue === c.queue)?.threshold;
+        const threshold = queryClient
+          .getQueryData<QueueInfo[]>(['queues', 'list'])
+          ?.find((q) => q.queue === c.queue)?.threshold;
         const id = `queue-alert-${c.queue}`;
         notifications.hide(id);
         notifications.show({

@@ -16,12 +16,18 @@ import { CredentialsScreen } from '../credentials/credentials-screen.js';
 import { AlarmsScreen } from '../alarms/alarms-screen.js';
 import { AlertsScreen } from '../alerts/alerts-screen.js';
 import { QueuesScreen } from '../queues/queues-screen.js';
+import { DashboardScreen } from '../dashboard/dashboard-screen.js';
+import { PersonsScreen } from '../persons/persons-screen.js';
 
 /** The screen of `view`. */
 export function ScreenSwitch({ view }: { view: View }) {
   switch (view) {
     case 'wall':
       return <WallView />;
+    case 'dashboard':
+      return <DashboardScreen />;
+    case 'persons':
+      return <PersonsScreen />;
     case 'groups':
       return <GroupsScreen />;
     case 'branches':

@@ -1,22 +1,85 @@
 import { describe, expect, it } from 'vitest';
 import type { CameraTreeGroup, Layout } from '@pantau/shared';
 import { branchTimeZones, cameraCounts, filterTree, positionOf, wallIndex } from './camera-tree-model.js';
-import { allowedViews, viewFromHash } from '../../stores/nav-store.js';
+import { allowedViews, defaultView, hashNamesView, viewFromHash } from '../../stores/nav-store.js';
 
-const cam = (device_id: string, status: 'online' | 'offline' | 'maintenance', streamId: number) => ({ device_id, device_name: `Cam ${device_id}`, status, streams: [{ id: streamId, stream_name: 's', status: 'online' as const }] });
+const cam = (device_id: string, status: 'online' | 'offline' | 'maintenance', streamId: number) => ({
+  device_id,
+  device_name: `Cam ${device_id}`,
+  status,
+  streams: [{ id: streamId, stream_name: 's', status: 'online' as const }],
+});
 const tree: CameraTreeGroup[] = [
   {
     id: 1,
     group_name: 'Jawa Barat',
     province_code: 'JB',
     branches: [
-      { id: 10, branch_name: 'Bandung', branch_code: 'BDG', timezone: 'Asia/Jakarta', nvrs: [{ device_id: 'NVR', device_name: 'Lobby NVR', status: 'online', cameras: [cam('A', 'online', 1), cam('B', 'offline', 2)] }], cameras: [cam('C', 'maintenance', 3)] },
+      {
+        id: 10,
+        branch_name: 'Bandung',
+        branch_code: 'BDG',
+        timezone: 'Asia/Jakarta',
+        nvrs: [
+          {
+            device_id: 'NVR',
+            device_name: 'Lobby NVR',
+            status: 'online',
+            cameras: [cam('A', 'online', 1), cam('B', 'offline', 2)],
+          },
+        ],
+        cameras: [cam('C', 'maintenance', 3)],
+      },
     ],
   },
-  { id: 2, group_name: 'Sulawesi', province_code: 'SS', branches: [{ id: 20, branch_name: 'Makassar', branch_code: 'MKS', timezone: 'Asia/Makassar', nvrs: [], cameras: [cam('D', 'online', 4)] }] },
+  {
+    id: 2,
+    group_name: 'Sulawesi',
+    province_code: 'SS',
+    branches: [
+      {
+        id: 20,
+        branch_name: 'Makassar',
+        branch_code: 'MKS',
+        timezone: 'Asia/Makassar',
+        nvrs: [],
+        cameras: [cam('D', 'online', 4)],
+      },
+    ],
+  },
 ];
-const position = (n: number, stream_id: number, device_id: string, is_enabled = true) => ({ position_number: n, stream_id, device_id, is_enabled, position_name: null, quality: 'sub' as const, stream_name: 's', protocol: 'rtsp' as const, branch_id: 10, branch_name: 'b', row: 1, col: n, row_span: 1, col_span: 1, patrol: null });
-const layout: Layout = { id: 1, layout_name: 'L', layout_type: '4', grid_rows: 2, grid_cols: 2, visibility: 'shared', owner_user_id: null, editable: true, created_by: null, is_default: true, created_at: '', updated_at: '', positions: [position(2, 2, 'B'), position(1, 9, 'D'), position(3, 3, 'C', false)] };
+const position = (n: number, stream_id: number, device_id: string, is_enabled = true) => ({
+  position_number: n,
+  stream_id,
+  device_id,
+  is_enabled,
+  position_name: null,
+  quality: 'sub' as const,
+  stream_name: 's',
+  protocol: 'rtsp' as const,
+  branch_id: 10,
+  branch_name: 'b',
+  row: 1,
+  col: n,
+  row_span: 1,
+  col_span: 1,
+  patrol: null,
+});
+const layout: Layout = {
+  id: 1,
+  layout_name: 'L',
+  layout_type: '4',
+  grid_rows: 2,
+  grid_cols: 2,
+  visibility: 'shared',
+  owner_user_id: null,
+  editable: true,
+  created_by: null,
+  is_default: true,
+  created_at: '',
+  updated_at: '',
+  positions: [position(2, 2, 'B'), position(1, 9, 'D'), position(3, 3, 'C', false)],
+};
 
 describe('camera tree model', () => {
   it('finds a camera’s tile by stream, then by device; disabled positions do not count', () => {
@@ -28,7 +91,12 @@ describe('camera tree model', () => {
   });
 
   it('knows each branch’s time zone', () => {
-    expect(branchTimeZones(tree)).toEqual(new Map([[10, 'Asia/Jakarta'], [20, 'Asia/Makassar']]));
+    expect(branchTimeZones(tree)).toEqual(
+      new Map([
+        [10, 'Asia/Jakarta'],
+        [20, 'Asia/Makassar'],
+      ]),
+    );
     expect(branchTimeZones(undefined).size).toBe(0);
   });
 
@@ -52,15 +120,63 @@ describe('camera tree model', () => {
 describe('navigation', () => {
   it('offers admin screens to admins only; users, credentials, audit and queues to admins of every branch only; the layout editor (private layouts) to everyone', () => {
     expect(allowedViews(null)).toEqual(['wall']);
-    expect(allowedViews({ role: 'operator', scope_all: true })).toEqual(['wall', 'fleet', 'alarms', 'layouts']);
-    expect(allowedViews({ role: 'viewer', scope_all: false })).toEqual(['wall', 'fleet', 'alarms', 'layouts']);
-    expect(allowedViews({ role: 'admin', scope_all: true })).toEqual(['wall', 'fleet', 'alarms', 'layouts', 'groups', 'branches', 'devices', 'streams', 'users', 'credentials', 'audit', 'alerts', 'queues']);
-    expect(allowedViews({ role: 'admin', scope_all: false })).toEqual(['wall', 'fleet', 'alarms', 'layouts', 'groups', 'branches', 'devices', 'streams', 'alerts']);
+    expect(allowedViews({ role: 'operator', scope_all: true })).toEqual([
+      'wall',
+      'dashboard',
+      'persons',
+      'fleet',
+      'alarms',
+      'layouts',
+    ]);
+    expect(allowedViews({ role: 'viewer', scope_all: false })).toEqual([
+      'wall',
+      'dashboard',
+      'persons',
+      'fleet',
+      'alarms',
+      'layouts',
+    ]);
+    expect(allowedViews({ role: 'admin', scope_all: true })).toEqual([
+      'wall',
+      'dashboard',
+      'persons',
+      'fleet',
+      'alarms',
+      'layouts',
+      'groups',
+      'branches',
+      'devices',
+      'streams',
+      'users',
+      'credentials',
+      'audit',
+      'alerts',
+      'queues',
+    ]);
+    expect(allowedViews({ role: 'admin', scope_all: false })).toEqual([
+      'wall',
+      'dashboard',
+      'persons',
+      'fleet',
+      'alarms',
+      'layouts',
+      'groups',
+      'branches',
+      'devices',
+      'streams',
+      'alerts',
+    ]);
   });
 
   it('reads the view from the URL hash', () => {
     expect(viewFromHash('#/branches')).toBe('branches');
     expect(viewFromHash('')).toBe('wall');
     expect(viewFromHash('#/nope')).toBe('wall');
+    expect(hashNamesView('#/alarms')).toBe(true);
+    expect(hashNamesView('#/wall?layout=3&kiosk=1')).toBe(true);
+    expect(hashNamesView('')).toBe(false);
+    expect(defaultView({ role: 'viewer' })).toBe('dashboard');
+    expect(defaultView({ role: 'operator' })).toBe('wall');
+    expect(defaultView(null)).toBe('wall');
   });
 });

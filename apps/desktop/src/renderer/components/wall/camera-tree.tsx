@@ -30,7 +30,11 @@ function CameraLeaf({ camera, index, branch }: { camera: CameraTreeCamera; index
   const onWall = position !== null;
   const stream = camera.streams[0];
   return (
-    <Tooltip label={onWall ? t('tree.onWall', { n: position }) : t('tree.notOnWallHint')} openDelay={500} position="right">
+    <Tooltip
+      label={onWall ? t('tree.onWall', { n: position }) : t('tree.notOnWallHint')}
+      openDelay={500}
+      position="right"
+    >
       <button
         type="button"
         className={`tree__camera${onWall ? '' : ' tree__camera--off-wall'}`}
@@ -41,7 +45,14 @@ function CameraLeaf({ camera, index, branch }: { camera: CameraTreeCamera; index
         data-position={position ?? undefined}
         draggable={stream !== undefined}
         onDragStart={(e) =>
-          stream && startCameraDrag(e, { stream_id: stream.id, stream_name: stream.stream_name, device_id: camera.device_id, branch_id: branch.id, branch_name: branch.branch_name })
+          stream &&
+          startCameraDrag(e, {
+            stream_id: stream.id,
+            stream_name: stream.stream_name,
+            device_id: camera.device_id,
+            branch_id: branch.id,
+            branch_name: branch.branch_name,
+          })
         }
       >
         <Dot status={camera.status} />
@@ -60,7 +71,13 @@ function BranchNode({ branch, index }: { branch: TreeBranch; index: WallIndex })
         {branch.branch_name}
       </div>
       {branch.nvrs.map((nvr) => (
-        <div key={nvr.device_id} className="tree__nvr" data-testid="tree-nvr" data-id={nvr.device_id} data-status={nvr.status}>
+        <div
+          key={nvr.device_id}
+          className="tree__nvr"
+          data-testid="tree-nvr"
+          data-id={nvr.device_id}
+          data-status={nvr.status}
+        >
           <div className="tree__label tree__label--nvr">
             <Dot status={nvr.status} />
             <span className="tree__name">{nvr.device_name}</span>
@@ -104,7 +121,13 @@ export function CameraTree({ open, onToggle }: CameraTreeProps) {
     return (
       <aside className="tree tree--closed" data-testid="camera-tree" data-open="false">
         <Tooltip label={t('tree.expand')} position="right">
-          <ActionIcon variant="subtle" color="gray" onClick={onToggle} aria-label={t('tree.expand')} data-testid="camera-tree-toggle">
+          <ActionIcon
+            variant="subtle"
+            color="gray"
+            onClick={onToggle}
+            aria-label={t('tree.expand')}
+            data-testid="camera-tree-toggle"
+          >
             ›
           </ActionIcon>
         </Tooltip>
@@ -118,14 +141,35 @@ export function CameraTree({ open, onToggle }: CameraTreeProps) {
         <Text fw={600} size="sm">
           {t('tree.title')}
         </Text>
-        <Text size="xs" c="dimmed" data-testid="camera-tree-count" data-cameras={counts.cameras} data-online={counts.online}>
+        <Text
+          size="xs"
+          c="dimmed"
+          data-testid="camera-tree-count"
+          data-cameras={counts.cameras}
+          data-online={counts.online}
+        >
           {t('tree.online', { online: fmt.number(counts.online), total: fmt.number(counts.cameras) })}
         </Text>
-        <ActionIcon variant="subtle" color="gray" size="sm" onClick={onToggle} aria-label={t('tree.collapse')} data-testid="camera-tree-toggle">
+        <ActionIcon
+          variant="subtle"
+          color="gray"
+          size="sm"
+          onClick={onToggle}
+          aria-label={t('tree.collapse')}
+          data-testid="camera-tree-toggle"
+        >
           ‹
         </ActionIcon>
       </div>
-      <TextInput size="xs" mx="xs" mb={6} placeholder={t('tree.search')} value={query} onChange={(e) => setQuery(e.currentTarget.value)} data-testid="camera-tree-search" />
+      <TextInput
+        size="xs"
+        mx="xs"
+        mb={6}
+        placeholder={t('tree.search')}
+        value={query}
+        onChange={(e) => setQuery(e.currentTarget.value)}
+        data-testid="camera-tree-search"
+      />
       <div className="tree__scroll">
         {isPending && <Loader size="xs" color="gray" type="dots" m="md" />}
         {error && (

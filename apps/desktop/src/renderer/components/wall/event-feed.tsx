@@ -17,14 +17,35 @@ import { useEventsStore } from '../../stores/events-store.js';
 import { useFormat, type Formatters } from '../../i18n/use-format.js';
 import { useBranchTimeZones } from '../../data/use-camera-tree.js';
 import { DEFAULT_TIME_ZONE } from '../../lib/format.js';
-import { EscalationBadge, FeedBulkBar, FeedSelectAll, FeedSelectCell, FeedStateCell, alarmRowClass, useCanOperate } from '../alarms/feed-alarm-controls.js';
+import {
+  EscalationBadge,
+  FeedBulkBar,
+  FeedSelectAll,
+  FeedSelectCell,
+  FeedStateCell,
+  alarmRowClass,
+  useCanOperate,
+} from '../alarms/feed-alarm-controls.js';
 import { useAlarmUiStore } from '../alarms/alarm-ui-store.js';
 import { SnapshotThumb } from '../events/snapshot-thumb.js';
+import { openPerson } from '../../stores/person-store.js';
 
 /** Height of one row, px (fixed, so the virtualiser never measures). */
 export const EVENT_ROW_HEIGHT = 30;
 
-function EventRow({ row, top, fmt, timeZone, canOperate }: { row: EventLog; top: number; fmt: Formatters; timeZone: string; canOperate: boolean }) {
+function EventRow({
+  row,
+  top,
+  fmt,
+  timeZone,
+  canOperate,
+}: {
+  row: EventLog;
+  top: number;
+  fmt: Formatters;
+  timeZone: string;
+  canOperate: boolean;
+}) {
   return (
     <div
       className={`feed__row${alarmRowClass(row)}`}
@@ -46,9 +67,18 @@ function EventRow({ row, top, fmt, timeZone, canOperate }: { row: EventLog; top:
         <SnapshotThumb row={row} timeZone={timeZone} />
         {row.device_name}
       </span>
-      <span className="feed__cell feed__reid" title={row.re_id}>
+      <button
+        type="button"
+        className="feed__cell feed__reid feed__reid-link"
+        title={row.re_id}
+        data-testid="feed-person"
+        onClick={(e) => {
+          e.stopPropagation();
+          openPerson(row.re_id);
+        }}
+      >
         {row.re_id}
-      </span>
+      </button>
       <span className="feed__count">{row.detected_count}</span>
       <FeedStateCell row={row} canOperate={canOperate} />
     </div>
@@ -102,7 +132,16 @@ export function EventFeed() {
           <div className="feed__inner" style={{ height: virtualizer.getTotalSize() }}>
             {virtualizer.getVirtualItems().map((item) => {
               const row = rows[item.index];
-              return row ? <EventRow key={row.id} row={row} top={item.start} fmt={fmt} timeZone={zones.get(row.branch_id) ?? DEFAULT_TIME_ZONE} canOperate={canOperate} /> : null;
+              return row ? (
+                <EventRow
+                  key={row.id}
+                  row={row}
+                  top={item.start}
+                  fmt={fmt}
+                  timeZone={zones.get(row.branch_id) ?? DEFAULT_TIME_ZONE}
+                  canOperate={canOperate}
+                />
+              ) : null;
             })}
           </div>
         )}

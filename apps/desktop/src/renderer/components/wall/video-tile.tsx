@@ -29,7 +29,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { Loader } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
-import type { LayoutPosition } from '@pantau/shared';
+import type { LayoutPosition, StreamQuality } from '@pantau/shared';
 import { useSessionStore } from '../../stores/session-store.js';
 import { upstreamKey, useWallStore } from '../../stores/wall-store.js';
 import { useFormat } from '../../i18n/use-format.js';
@@ -41,7 +41,7 @@ import { canPlay, createLivePlayer, livePlayerKind } from '../../video/live-play
 import { useTileVisible } from '../../video/use-tile-visible.js';
 import { useDeviceStatus } from '../../video/use-device-status.js';
 
-type Quality = 'main' | 'sub';
+type Quality = StreamQuality;
 const CONNECTING: TileState = { status: 'connecting', behindS: 0, error: null };
 
 /** Props of a tile. `quality` and `paused` are optional additions; the rest is unchanged. */
@@ -79,7 +79,13 @@ function reasonText(error: string | null, t: TFunction): string {
 }
 
 /** One stream of the tile on its own `<video>`; reports its state up. */
-function TileLayer(props: { streamId: number; quality: Quality; run: boolean; top: boolean; onState: (state: TileState) => void }) {
+function TileLayer(props: {
+  streamId: number;
+  quality: Quality;
+  run: boolean;
+  top: boolean;
+  onState: (state: TileState) => void;
+}) {
   const { streamId, quality, run, top, onState } = props;
   const videoRef = useRef<HTMLVideoElement>(null);
   const api = useSessionStore((s) => s.api);
@@ -91,7 +97,7 @@ function TileLayer(props: { streamId: number; quality: Quality; run: boolean; to
     const player = new TilePlayer({
       video,
       resolveUrl: async () => {
-        const live = await api.liveStream(streamId, quality);
+        const live = await api.liveStream(streamId, { quality });
         const url = toWebSocketUrl(serverUrl, live.url);
         const kind = livePlayerKind(url);
         if (kind !== live.player) throw new Error(`server says ${live.player}, URL is ${kind}`);
@@ -205,19 +211,41 @@ export function VideoTile({ position, maximised, onToggle, quality: forced, paus
   }, [upstream?.status, upstream?.since]);
   // (the player's own "live" is not trusted here: it lingers on the last frames of the dropped
   // connection; the gateway says live again with the first data of the new one)
-  const gatewayDown = upstream?.status === 'reconnecting' || upstream?.status === 'offline' || (upstream?.status === 'starting' && downSince !== null);
+  const gatewayDown =
+    upstream?.status === 'reconnecting' ||
+    upstream?.status === 'offline' ||
+    (upstream?.status === 'starting' && downSince !== null);
   const deviceDown = device.status === 'offline';
   // While the console cannot reach the server, every stream ends with it: say so rather than
   // blame each camera ("camera offline" on all sixteen tiles would send someone to the cameras).
   const serverAway = useConnectionStore((c) => c.status === 'reconnecting' || c.status === 'offline');
-  const shown: TileState = serverAway && (state.status === 'offline' || gatewayDown || deviceDown)
-    ? { ...state, status: 'offline', behindS: 0, cause: 'server' }
+  const shown: TileState =
+    serverAway && (state.status === 'offline' || gatewayDown || deviceDown)
+      ? { ...state, status: 'offline', behindS: 0, cause: 'server' }
+      : gatewayDown
+        ? {
+            status: 'offline',
+            behindS: 0,
+            error: t('tile.notAnswering', { time: fmt.clock(downSince ?? upstream?.since, timeZone) }),
+            cause: 'camera',
+          }
+        : deviceDown
+          ? {
+              status: 'offline',
+              behindS: 0,
+              error: device.since
+                ? t('tiles.deviceOfflineSince', { time: fmt.clock(device.since, timeZone) })
+                : t('tiles.deviceOffline'),
+              cause: 'camera',
+            }
+          : state;
+  const offlineSince = serverAway
+    ? null
     : gatewayDown
-    ? { status: 'offline', behindS: 0, error: t('tile.notAnswering', { time: fmt.clock(downSince ?? upstream?.since, timeZone) }), cause: 'camera' }
-    : deviceDown
-      ? { status: 'offline', behindS: 0, error: device.since ? t('tiles.deviceOfflineSince', { time: fmt.clock(device.since, timeZone) }) : t('tiles.deviceOffline'), cause: 'camera' }
-      : state;
-  const offlineSince = serverAway ? null : gatewayDown ? (downSince ?? upstream?.since ?? null) : deviceDown ? device.since : null;
+      ? (downSince ?? upstream?.since ?? null)
+      : deviceDown
+        ? device.since
+        : null;
   const name = position.position_name ?? position.stream_name;
 
   return (
@@ -238,7 +266,14 @@ export function VideoTile({ position, maximised, onToggle, quality: forced, paus
       title={maximised ? t('tile.clickToRestore') : t('tile.clickToMaximise')}
     >
       {layers.map((layer, i) => (
-        <TileLayer key={layer.id} streamId={streamId} quality={layer.quality} run={run} top={i === 0} onState={callbackFor(layer.id)} />
+        <TileLayer
+          key={layer.id}
+          streamId={streamId}
+          quality={layer.quality}
+          run={run}
+          top={i === 0}
+          onState={callbackFor(layer.id)}
+        />
       ))}
       <div className="tile__caption">
         <span className="tile__name">{name}</span>

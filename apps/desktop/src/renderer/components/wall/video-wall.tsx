@@ -20,7 +20,15 @@ import { patrolPosition, planWall } from '../../lib/wall-grid.js';
 import { VideoTile } from './video-tile.js';
 
 /** A tile that steps through its patrol: its own stream, then each patrol stream, `interval_s` each. */
-function PatrolTile({ position, maximised, onToggle }: { position: LayoutPosition; maximised: boolean; onToggle: (n: number) => void }) {
+function PatrolTile({
+  position,
+  maximised,
+  onToggle,
+}: {
+  position: LayoutPosition;
+  maximised: boolean;
+  onToggle: (n: number) => void;
+}) {
   const [step, setStep] = useState(0);
   const intervalMs = (position.patrol?.interval_s ?? 0) * 1000;
   const count = (position.patrol?.streams.length ?? 0) + 1;
@@ -76,10 +84,20 @@ export function VideoWall() {
       data-layout-type={layout.layout_type}
       data-rows={plan.grid.rows}
       data-cols={plan.grid.cols}
-      style={{ gridTemplateColumns: `repeat(${plan.grid.cols}, minmax(0, 1fr))`, gridTemplateRows: `repeat(${plan.grid.rows}, minmax(0, 1fr))` }}
+      style={{
+        gridTemplateColumns: `repeat(${plan.grid.cols}, minmax(0, 1fr))`,
+        gridTemplateRows: `repeat(${plan.grid.rows}, minmax(0, 1fr))`,
+      }}
     >
       {plan.tiles.map(({ key, position, area }) => (
-        <div key={key} className="wall__cell" style={{ gridArea: area }} data-testid="wall-cell" data-key={key} data-area={area}>
+        <div
+          key={key}
+          className="wall__cell"
+          style={{ gridArea: area }}
+          data-testid="wall-cell"
+          data-key={key}
+          data-area={area}
+        >
           {position.patrol ? (
             <PatrolTile position={position} maximised={isMax} onToggle={toggleMaximised} />
           ) : (
@@ -89,14 +107,27 @@ export function VideoWall() {
       ))}
       {plan.empty.map((e) =>
         e.number !== null ? (
-          <div key={e.key} className="tile tile--empty" style={{ gridArea: e.area }} data-testid={`tile-${e.number}`} data-position={e.number} data-status="empty">
+          <div
+            key={e.key}
+            className="tile tile--empty"
+            style={{ gridArea: e.area }}
+            data-testid={`tile-${e.number}`}
+            data-position={e.number}
+            data-status="empty"
+          >
             <span className="tile__position">{e.number}</span>
             <Text size="xs" c="dimmed">
               {t('wall.noCamera')}
             </Text>
           </div>
         ) : (
-          <div key={e.key} className="tile tile--empty" style={{ gridArea: e.area }} data-testid="wall-empty-cell" data-status="empty" />
+          <div
+            key={e.key}
+            className="tile tile--empty"
+            style={{ gridArea: e.area }}
+            data-testid="wall-empty-cell"
+            data-status="empty"
+          />
         ),
       )}
     </section>

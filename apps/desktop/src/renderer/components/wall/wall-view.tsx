@@ -86,7 +86,9 @@ function LayoutPicker({ params }: { params: WallParams }) {
       />
       {shown && (
         <span className="wall-toolbar__info" data-testid="layout-info">
-          {shown.layout_type === 'custom' ? `${shown.grid_rows} × ${shown.grid_cols}` : t('layouts.tiles', { n: Number(shown.layout_type) })}
+          {shown.layout_type === 'custom'
+            ? `${shown.grid_rows} × ${shown.grid_cols}`
+            : t('layouts.tiles', { n: Number(shown.layout_type) })}
         </span>
       )}
       <WallWindowsMenu />
@@ -109,7 +111,11 @@ export function WallView() {
     );
   }
   return (
-    <div className={`console__body${treeOpen ? '' : ' console__body--tree-closed'}`} data-testid="wall-view" data-kiosk="false">
+    <div
+      className={`console__body${treeOpen ? '' : ' console__body--tree-closed'}`}
+      data-testid="wall-view"
+      data-kiosk="false"
+    >
       <CameraTree open={treeOpen} onToggle={() => setTreeOpen((o) => !o)} />
       <div className="wall-column">
         <LayoutPicker params={params} />

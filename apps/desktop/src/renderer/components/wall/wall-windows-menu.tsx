@@ -26,7 +26,10 @@ export function WallWindowsMenu() {
   const layoutId = chosen !== null ? Number(chosen) : shownLayoutId;
 
   const report = (count: number) =>
-    notifications.show({ color: count > 0 ? 'teal' : 'yellow', message: count > 0 ? t('windows.opened', { count }) : t('windows.blocked') });
+    notifications.show({
+      color: count > 0 ? 'teal' : 'yellow',
+      message: count > 0 ? t('windows.opened', { count }) : t('windows.blocked'),
+    });
 
   const openOnScreens = async () => {
     if (bridge) {
@@ -66,7 +69,9 @@ export function WallWindowsMenu() {
         </Menu.Item>
         {!bridge && (
           <Menu.Item
-            onClick={() => void openBrowserWalls({ open: (u, n, f) => window.open(u, n, f) }, layoutId).then((w) => report(w.length))}
+            onClick={() =>
+              void openBrowserWalls({ open: (u, n, f) => window.open(u, n, f) }, layoutId).then((w) => report(w.length))
+            }
             data-testid="walls-open-window"
           >
             {t('windows.openWindow')}

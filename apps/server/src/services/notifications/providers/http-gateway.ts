@@ -7,7 +7,15 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { ProviderError, classifyFetchError, digitsOf, retryAfterMs, type NotificationProvider, type OutgoingMessage, type SendResult } from './provider.js';
+import {
+  ProviderError,
+  classifyFetchError,
+  digitsOf,
+  retryAfterMs,
+  type NotificationProvider,
+  type OutgoingMessage,
+  type SendResult,
+} from './provider.js';
 
 /** Default send URL. */
 export const GATEWAY_SEND_URL = 'https://api.fonnte.com/send';
@@ -34,7 +42,11 @@ export class HttpGatewayProvider implements NotificationProvider {
     form.set('message', m.text);
     if (m.image) {
       try {
-        form.set('file', new Blob([await fs.readFile(m.image.path)], { type: m.image.mime }), path.basename(m.image.path));
+        form.set(
+          'file',
+          new Blob([await fs.readFile(m.image.path)], { type: m.image.mime }),
+          path.basename(m.image.path),
+        );
       } catch (err) {
         throw new ProviderError('unavailable', `cannot read the snapshot: ${(err as Error).message}`);
       }
@@ -42,14 +54,30 @@ export class HttpGatewayProvider implements NotificationProvider {
     let res: Response;
     let json: unknown;
     try {
-      res = await this.doFetch(this.o.url ?? GATEWAY_SEND_URL, { method: 'POST', headers: { authorization: this.o.token }, body: form, signal });
+      res = await this.doFetch(this.o.url ?? GATEWAY_SEND_URL, {
+        method: 'POST',
+        headers: { authorization: this.o.token },
+        body: form,
+        signal,
+      });
       json = await res.json().catch(() => null);
     } catch (err) {
       throw classifyFetchError(err, signal);
     }
     const body = json as { status?: unknown; id?: unknown; reason?: unknown } | null;
-    if (res.status === 429) throw new ProviderError('rate_limited', `HTTP 429: ${String(body?.reason ?? 'rate limited')}`, 429, retryAfterMs(res.headers.get('retry-after')));
-    if (res.status >= 500 || res.status === 408) throw new ProviderError('unavailable', `HTTP ${res.status}: ${String(body?.reason ?? res.statusText)}`, res.status);
+    if (res.status === 429)
+      throw new ProviderError(
+        'rate_limited',
+        `HTTP 429: ${String(body?.reason ?? 'rate limited')}`,
+        429,
+        retryAfterMs(res.headers.get('retry-after')),
+      );
+    if (res.status >= 500 || res.status === 408)
+      throw new ProviderError(
+        'unavailable',
+        `HTTP ${res.status}: ${String(body?.reason ?? res.statusText)}`,
+        res.status,
+      );
     if (!res.ok || body?.status !== true) {
       const reason = String(body?.reason ?? res.statusText);
       // a disconnected device or a spent quota passes; a bad token or number does not
@@ -58,7 +86,8 @@ export class HttpGatewayProvider implements NotificationProvider {
     }
     const ids = Array.isArray(body.id) ? body.id : [body.id];
     const id = ids[0];
-    if ((typeof id !== 'string' && typeof id !== 'number') || id === '') throw new ProviderError('uncertain', `HTTP ${res.status} without a message id`, res.status);
+    if ((typeof id !== 'string' && typeof id !== 'number') || id === '')
+      throw new ProviderError('uncertain', `HTTP ${res.status} without a message id`, res.status);
     return { providerMessageId: String(id), httpStatus: res.status };
   }
 }

@@ -60,7 +60,14 @@ export class ProviderError extends Error {
 }
 
 /** Connection errors that prove no byte of the request reached the provider. */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+const NOT_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
 
 /**
  * Classify a `fetch` rejection: refused or unresolvable connections are `unavailable`;
@@ -74,7 +81,12 @@ export function classifyFetchError(err: unknown, signal: AbortSignal, beforeSend
   const text = `${(err as Error)?.message ?? String(err)}${cause?.message ? `: ${cause.message}` : ''}${code ? ` (${code})` : ''}`;
   if (beforeSend) return new ProviderError('unavailable', text);
   if (!signal.aborted && code && NOT_SENT_CODES.has(code)) return new ProviderError('unavailable', text);
-  return new ProviderError('uncertain', signal.aborted ? `no answer before the attempt ended: ${String((signal.reason as Error)?.message ?? signal.reason)}` : text);
+  return new ProviderError(
+    'uncertain',
+    signal.aborted
+      ? `no answer before the attempt ended: ${String((signal.reason as Error)?.message ?? signal.reason)}`
+      : text,
+  );
 }
 
 /**

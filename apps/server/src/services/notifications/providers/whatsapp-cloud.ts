@@ -16,7 +16,15 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { ProviderError, classifyFetchError, digitsOf, retryAfterMs, type NotificationProvider, type OutgoingMessage, type SendResult } from './provider.js';
+import {
+  ProviderError,
+  classifyFetchError,
+  digitsOf,
+  retryAfterMs,
+  type NotificationProvider,
+  type OutgoingMessage,
+  type SendResult,
+} from './provider.js';
 
 /** Default Graph API base (version pinned; configurable). */
 export const GRAPH_BASE_URL = 'https://graph.facebook.com/v21.0';
@@ -47,13 +55,20 @@ export class WhatsAppCloudProvider implements NotificationProvider {
   /** @throws ProviderError (see provider.ts) */
   async send(m: OutgoingMessage, signal: AbortSignal): Promise<SendResult> {
     const mediaId = m.image ? await this.upload(m.image, signal) : null;
-    const body: Record<string, unknown> = { messaging_product: 'whatsapp', recipient_type: 'individual', to: digitsOf(m.to) };
+    const body: Record<string, unknown> = {
+      messaging_product: 'whatsapp',
+      recipient_type: 'individual',
+      to: digitsOf(m.to),
+    };
     if (this.o.mode === 'template') {
       if (!this.o.templateName) throw new ProviderError('rejected', 'template mode needs a template name');
       const components: unknown[] = [];
       if (mediaId) components.push({ type: 'header', parameters: [{ type: 'image', image: { id: mediaId } }] });
       components.push({ type: 'body', parameters: m.templateParams.map((text) => ({ type: 'text', text })) });
-      Object.assign(body, { type: 'template', template: { name: this.o.templateName, language: { code: this.o.templateLanguage }, components } });
+      Object.assign(body, {
+        type: 'template',
+        template: { name: this.o.templateName, language: { code: this.o.templateLanguage }, components },
+      });
     } else if (mediaId) {
       Object.assign(body, { type: 'image', image: { id: mediaId, caption: m.text } });
     } else {
@@ -75,7 +90,8 @@ export class WhatsAppCloudProvider implements NotificationProvider {
     if (!res.ok) throw graphError(res, json);
     const id = (json as { messages?: Array<{ id?: unknown }> } | null)?.messages?.[0]?.id;
     // the provider took the message but its answer carries no id: we cannot follow it
-    if (typeof id !== 'string' || !id) throw new ProviderError('uncertain', `HTTP ${res.status} without messages[0].id`, res.status);
+    if (typeof id !== 'string' || !id)
+      throw new ProviderError('uncertain', `HTTP ${res.status} without messages[0].id`, res.status);
     return { providerMessageId: id, httpStatus: res.status };
   }
 
@@ -88,7 +104,12 @@ export class WhatsAppCloudProvider implements NotificationProvider {
       form.set('messaging_product', 'whatsapp');
       form.set('type', image.mime);
       form.set('file', new Blob([await fs.readFile(image.path)], { type: image.mime }), path.basename(image.path));
-      res = await this.doFetch(`${this.base}/${this.o.phoneNumberId}/media`, { method: 'POST', headers: { authorization: `Bearer ${this.o.accessToken}` }, body: form, signal });
+      res = await this.doFetch(`${this.base}/${this.o.phoneNumberId}/media`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${this.o.accessToken}` },
+        body: form,
+        signal,
+      });
       json = await res.json().catch(() => null);
     } catch (err) {
       throw classifyFetchError(err, signal, true);
@@ -98,7 +119,8 @@ export class WhatsAppCloudProvider implements NotificationProvider {
       throw e.kind === 'uncertain' ? new ProviderError('unavailable', e.message, e.httpStatus) : e;
     }
     const id = (json as { id?: unknown } | null)?.id;
-    if (typeof id !== 'string') throw new ProviderError('unavailable', 'media upload answered without an id', res.status);
+    if (typeof id !== 'string')
+      throw new ProviderError('unavailable', 'media upload answered without an id', res.status);
     return id;
   }
 }

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import type { Health } from '@pantau/shared';
+import { QUEUE_STUCK_MS, summariseHealth } from './health-model.js';
+
+const healthy: Health = {
+  status: 'ok',
+  version: '0.1.0',
+  uptime_s: 7200,
+  database: { ok: true, driver: 'sqlite' },
+  queue: { pending: 3, running: 1, failed: 0, oldest_pending_age_ms: 200 },
+  worker: { running: true, processed: 10, detection_thread: true },
+  websocket: { clients: 1, last_event_id: 9 },
+  gateway: { streams: 1, viewers: 1, bitrate_bps: 1, per_stream: [] },
+};
+const stream = (state: string) => ({
+  stream_id: 1,
+  quality: 'sub' as const,
+  protocol: 'rtsp' as const,
+  state,
+  viewers: 1,
+  bitrate_bps: 1,
+  uptime_ms: 1,
+  restarts: 0,
+});
+
+describe('summariseHealth', () => {
+  it('is ok when every part is, and names the part that is not', () => {
+    expect(summariseHealth(healthy)).toEqual({
+      level: 'ok',
+      parts: { server: 'ok', database: 'ok', queue: 'ok', gateway: 'ok' },
+    });
+    expect(summariseHealth({ ...healthy, queue: { ...healthy.queue, failed: 2 } }).parts.queue).toBe('degraded');
+    expect(
+      summariseHealth({ ...healthy, queue: { ...healthy.queue, oldest_pending_age_ms: QUEUE_STUCK_MS + 1 } }).level,
+    ).toBe('degraded');
+    expect(
+      summariseHealth({
+        ...healthy,
+        gateway: { ...healthy.gateway, per_stream: [stream('live'), stream('reconnecting')] },
+      }).parts.gateway,
+    ).toBe('degraded');
+    expect(summariseHealth({ ...healthy, status: 'degraded' }).parts.server).toBe('degraded');
+  });
+
+  it('is down when the database does not answer, whatever else is degraded', () => {
+    const s = summariseHealth({
+      ...healthy,
+      database: { ok: false, driver: 'sqlite' },
+      queue: { ...healthy.queue, failed: 1 },
+    });
+    expect(s.level).toBe('down');
+    expect(s.parts.database).toBe('down');
+  });
+});

@@ -1,0 +1,56 @@
+/**
+ * A progress bar for long CLI commands (`pantau rollups rebuild`), on stderr so stdout keeps the
+ * command's JSON result. Drawn by cli-progress (a well-kept library) when stderr is a terminal;
+ * otherwise (CI, a pipe, a log file) one plain line every 5 % instead of redraws.
+ */
+import cliProgress from 'cli-progress';
+
+/** What the commands need of a bar. */
+export interface ProgressBar {
+  /** `done` of `total` steps, with extra figures to show (e.g. `{ detections }`). */
+  update(done: number, total: number, figures?: Record<string, number>): void;
+  stop(): void;
+}
+
+/**
+ * A bar titled `title`.
+ * @param stream default: process.stderr
+ */
+export function progressBar(title: string, stream: NodeJS.WriteStream = process.stderr): ProgressBar {
+  if (stream.isTTY) {
+    const bar = new cliProgress.SingleBar(
+      {
+        format: `${title} [{bar}] {percentage}% · {value}/{total} days · {detections} detections · ETA {eta_formatted}`,
+        stream,
+      },
+      cliProgress.Presets.shades_classic,
+    );
+    let started = false;
+    return {
+      update(done, total, figures = {}) {
+        if (!started) {
+          bar.start(total, 0, { detections: 0 });
+          started = true;
+        }
+        bar.setTotal(total);
+        bar.update(done, figures);
+      },
+      stop: () => {
+        if (started) bar.stop();
+      },
+    };
+  }
+  let shown = -1;
+  return {
+    update(done, total, figures = {}) {
+      const pct = total === 0 ? 100 : Math.floor((done / total) * 100);
+      if (pct < shown + 5 && done !== total) return;
+      shown = pct;
+      const extra = Object.entries(figures)
+        .map(([k, v]) => ` · ${v} ${k}`)
+        .join('');
+      stream.write(`${title}: ${pct}% (${done}/${total} days${extra})\n`);
+    },
+    stop() {},
+  };
+}

@@ -1,0 +1,151 @@
+/**
+ * The rollups (migration 012): hourly and daily detection counts per branch in site-local time,
+ * and a first-seen row per person, branch and day. `add` runs inside the detection's
+ * transaction (DetectionRepository.apply), so the rollups are exactly the applied detections;
+ * `rebuild` recomputes a range of days from `re_id_branch_detections` for databases that
+ * predate them. Raw prepared statements: `add` runs thousands of times per second.
+ */
+import type SQLite from 'better-sqlite3';
+import { addDays, siteHour } from '../services/site-time.js';
+
+/** Progress of a rebuild: `daysDone` of `days` rebuilt, `detections` counted so far. */
+export type RebuildProgress = (daysDone: number, days: number, detections: number) => void;
+
+/** Detections read per page while rebuilding. */
+const PAGE = 5000;
+
+/** What a rebuild did. */
+export interface RebuildResult {
+  /** detections read */
+  detections: number;
+  /** hourly rows written */
+  hourly_rows: number;
+  /** daily rows written */
+  daily_rows: number;
+  /** person-day rows written */
+  person_days: number;
+}
+
+/** Statements writing and rebuilding the rollups. */
+export class RollupRepository {
+  private readonly s: Record<string, SQLite.Statement>;
+
+  constructor(private readonly db: SQLite.Database) {
+    this.s = {
+      hourly: db.prepare(
+        `INSERT INTO detection_hourly (branch_id, local_day, local_hour, device_id, detections, detected_sum) VALUES (?, ?, ?, ?, 1, ?)
+         ON CONFLICT DO UPDATE SET detections = detections + 1, detected_sum = detected_sum + excluded.detected_sum`,
+      ),
+      personDay: db.prepare(
+        `INSERT INTO person_days (branch_id, local_day, re_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
+      ),
+      daily: db.prepare(
+        `INSERT INTO detection_daily (branch_id, local_day, detections, detected_sum, unique_persons) VALUES (?, ?, 1, ?, ?)
+         ON CONFLICT DO UPDATE SET detections = detections + 1, detected_sum = detected_sum + excluded.detected_sum,
+           unique_persons = unique_persons + excluded.unique_persons`,
+      ),
+    };
+  }
+
+  /**
+   * Count one detection. Call inside the transaction that applies it.
+   * @param at the detection's own time, epoch ms (its hour and day are taken in `zone`)
+   * @param zone the branch's IANA time zone
+   * @throws RangeError when the zone is unknown
+   */
+  add(branchId: number, deviceId: string, reId: string, detectedCount: number, at: number, zone: string): void {
+    const { day, hour } = siteHour(at, zone);
+    this.s.hourly!.run(branchId, day, hour, deviceId, detectedCount);
+    const firstToday = this.s.personDay!.run(branchId, day, reId).changes;
+    this.s.daily!.run(branchId, day, detectedCount, firstToday);
+  }
+
+  /**
+   * Recompute the rollups of site-local days `from`..`to` (inclusive; each branch's days in its
+   * own zone) from the detections, one day per transaction: the day's rows are deleted, then
+   * every detection whose local day it is gets counted again. A transaction per day keeps the
+   * write lock for seconds, not minutes, and stays exact beside a running server: SQLite orders
+   * the day's rebuild and each live detection's transaction, so a detection is either recounted
+   * or added after, never both.
+   * @param from YYYY-MM-DD
+   * @param to YYYY-MM-DD (a range with to < from rebuilds nothing)
+   * @param zoneOf each branch's time zone (a branch that no longer exists: the server's)
+   * @param progress called after each day
+   * @throws RangeError when a day is not YYYY-MM-DD
+   */
+  rebuild(from: string, to: string, zoneOf: (branchId: number) => string, progress?: RebuildProgress): RebuildResult {
+    const days: string[] = [];
+    for (let d = addDays(from, 0); d <= to; d = addDays(d, 1)) days.push(d);
+    const total: RebuildResult = { detections: 0, hourly_rows: 0, daily_rows: 0, person_days: 0 };
+    const branches = (
+      this.db.prepare(`SELECT DISTINCT branch_id FROM re_id_branch_detections`).all() as Array<{ branch_id: number }>
+    ).map((b) => b.branch_id);
+    days.forEach((day, i) => {
+      const r = this.db.transaction(() => this.rebuildDay(day, branches, zoneOf)).immediate();
+      total.detections += r.detections;
+      total.hourly_rows += r.hourly_rows;
+      total.daily_rows += r.daily_rows;
+      total.person_days += r.person_days;
+      progress?.(i + 1, days.length, total.detections);
+    });
+    return total;
+  }
+
+  /** One day of {@link rebuild}, inside its transaction. */
+  private rebuildDay(day: string, branches: readonly number[], zoneOf: (branchId: number) => string): RebuildResult {
+    for (const t of ['detection_hourly', 'detection_daily', 'person_days'])
+      this.db.prepare(`DELETE FROM ${t} WHERE local_day = ?`).run(day);
+    // UTC instants that surely enclose the day in any zone (UTC−12..+14), refined per detection
+    const lo = Date.parse(`${day}T00:00:00.000Z`) - 14 * 3_600_000;
+    const hi = lo + 52 * 3_600_000;
+    // branch by branch over the (branch_id, detection_timestamp) index, a page at a time
+    // (better-sqlite3 cannot write on a connection while one of its reads is still iterating)
+    const page = this.db.prepare(
+      `SELECT id, device_id, re_id, detected_count, detection_timestamp FROM re_id_branch_detections
+       WHERE branch_id = ? AND (detection_timestamp, id) > (?, ?) AND detection_timestamp < ?
+       ORDER BY detection_timestamp, id LIMIT ${PAGE}`,
+    );
+    let counted = 0;
+    for (const branchId of branches) {
+      const zone = zoneOf(branchId);
+      let after = { ts: lo - 1, id: Number.MAX_SAFE_INTEGER };
+      for (;;) {
+        const rows = page.all(branchId, after.ts, after.id, hi) as Array<{
+          id: number;
+          device_id: string;
+          re_id: string;
+          detected_count: number;
+          detection_timestamp: number;
+        }>;
+        for (const r of rows) {
+          if (siteHour(r.detection_timestamp, zone).day !== day) continue;
+          this.add(branchId, r.device_id, r.re_id, r.detected_count, r.detection_timestamp, zone);
+          counted++;
+        }
+        if (rows.length < PAGE) break;
+        const last = rows[rows.length - 1]!;
+        after = { ts: last.detection_timestamp, id: last.id };
+      }
+    }
+    const n = (t: string) =>
+      (this.db.prepare(`SELECT COUNT(*) AS n FROM ${t} WHERE local_day = ?`).get(day) as { n: number }).n;
+    return {
+      detections: counted,
+      hourly_rows: n('detection_hourly'),
+      daily_rows: n('detection_daily'),
+      person_days: n('person_days'),
+    };
+  }
+
+  /** The first and last site-local day any detection falls on (a rough bound: UTC days ± 1), or null when there are none. */
+  detectionDays(): { from: string; to: string } | null {
+    const r = this.db
+      .prepare(`SELECT MIN(detection_timestamp) AS lo, MAX(detection_timestamp) AS hi FROM re_id_branch_detections`)
+      .get() as { lo: number | null; hi: number | null };
+    if (r.lo === null || r.hi === null) return null;
+    return {
+      from: new Date(r.lo - 86_400_000).toISOString().slice(0, 10),
+      to: new Date(r.hi + 86_400_000).toISOString().slice(0, 10),
+    };
+  }
+}

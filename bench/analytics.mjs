@@ -1,0 +1,209 @@
+/**
+ * Dashboard and person reads over a seeded fleet (issue 12): 10 million detections at 100
+ * branches in three time zones (WIB, WITA, WIT), 1 000 cameras, 200 000 persons, 30 days. The
+ * organisation is made through the API; the detections are written with the product's own write
+ * path (DetectionRepository.apply from the built server: person, detection, event and rollups,
+ * exactly as the detection job writes them), 20 000 per transaction, with the server stopped.
+ * Alarms older than a day are marked acknowledged (a staffed control room), today's stay open.
+ *
+ * Then the server serves, and each read is called 20 times (after 3 warm-ups): p50 and p95 of
+ * the whole HTTP round trip, beside the anchor measured the same way in the same run (GET
+ * /health: the same server, no SQL of note). Targets: dashboard ≤ 50 ms, persons list first
+ * page ≤ 50 ms, person detail with branch summary and journey ≤ 50 ms.
+ *
+ * Usage: node bench/analytics.mjs [--detections 10000000] [--persons 200000] [--days 30]
+ *   [--keep DIR] (reuse/keep a seeded data directory) — writes results/analytics-<date>.json
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { ApiClient } from '@pantau/shared';
+import { percentile, startServer } from './lib.mjs';
+
+const arg = (name, def) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : def;
+};
+const N = Number(arg('detections', 10_000_000));
+const PERSONS = Number(arg('persons', 200_000));
+const DAYS = Number(arg('days', 30));
+const KEEP = arg('keep');
+const BRANCHES = 100;
+const CAMERAS_PER_BRANCH = 10;
+const ZONES = ['Asia/Jakarta', 'Asia/Makassar', 'Asia/Jayapura'];
+const dist = path.resolve(import.meta.dirname, '../apps/server/dist');
+const { openDatabase, migrate } = await import(path.join(dist, 'db/database.js'));
+const { DetectionRepository } = await import(path.join(dist, 'repositories/detection-repository.js'));
+
+/** A deterministic generator (mulberry32), so runs seed the same fleet. */
+function rng(seed) {
+  let a = seed;
+  return () => {
+    a |= 0;
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+async function seedFleet() {
+  const reuse = KEEP !== undefined && fs.existsSync(path.join(KEEP, 'pantau.sqlite'));
+  const srv = await startServer(reuse ? { dataDir: KEEP } : {});
+  const admin = new ApiClient({ baseUrl: srv.url });
+  await admin.login({ email: 'bench@pantau.local', password: 'bench-password' });
+  if ((await admin.listBranches()).length >= BRANCHES) return { srv, seeded: true };
+  const groups = [];
+  for (const [i, zone] of ZONES.entries())
+    groups.push(
+      await admin.createGroup({ province_code: `Z${i}`, province_name: zone, group_name: `Province ${i + 1}` }),
+    );
+  for (let b = 0; b < BRANCHES; b++) {
+    const zi = b % ZONES.length;
+    const branch = await admin.createBranch({
+      group_id: groups[zi].id,
+      branch_code: `BR-${String(b + 1).padStart(3, '0')}`,
+      branch_name: `Branch ${b + 1}`,
+      city: ZONES[zi].split('/')[1],
+      timezone: ZONES[zi],
+    });
+    for (let c = 0; c < CAMERAS_PER_BRANCH; c++)
+      await admin.createDevice({
+        device_id: `cam-${b + 1}-${c + 1}`,
+        device_name: `Camera ${c + 1}`,
+        device_type: 'camera',
+        branch_id: branch.id,
+      });
+  }
+  return { srv, seeded: false };
+}
+
+/** Write N detections through DetectionRepository.apply (the server is stopped). */
+function load(dataDir) {
+  const db = openDatabase(dataDir);
+  const branches = db.sqlite.prepare(`SELECT id, timezone FROM company_branches ORDER BY id`).all();
+  const repo = new DetectionRepository(db.sqlite);
+  const rand = rng(42);
+  const now = Date.now();
+  const start = now - DAYS * 86_400_000;
+  // each person has a home branch (80 % of their detections) and roams the others
+  const home = Array.from({ length: PERSONS }, () => Math.floor(rand() * branches.length));
+  const received = new Date(now).toISOString();
+  const started = performance.now();
+  const CHUNK = 20_000;
+  for (let done = 0; done < N;) {
+    const n = Math.min(CHUNK, N - done);
+    db.sqlite.transaction(() => {
+      for (let k = 0; k < n; k++) {
+        const i = done + k;
+        // time order, as devices send them, with some jitter
+        const at = Math.min(now - 1000, Math.floor(start + ((i + rand()) / N) * (now - start)));
+        const p = Math.floor(rand() * PERSONS);
+        const b = rand() < 0.8 ? home[p] : Math.floor(rand() * branches.length);
+        const branch = branches[b];
+        repo.apply(
+          {
+            re_id: `person-${p}`,
+            branch_id: branch.id,
+            device_id: `cam-${b + 1}-${1 + Math.floor(rand() * CAMERAS_PER_BRANCH)}`,
+            detected_count: 1 + Math.floor(rand() * 3),
+            detection_timestamp: new Date(at).toISOString(),
+            detection_data: null,
+            event_id: null,
+            received_at: received,
+          },
+          new Date(at + 500).toISOString(),
+          branch.timezone,
+        );
+      }
+    })();
+    done += n;
+    if (done % 1_000_000 === 0 || done === N)
+      process.stderr.write(
+        `seeded ${done.toLocaleString()} detections in ${((performance.now() - started) / 1000).toFixed(0)} s\n`,
+      );
+  }
+  // a staffed control room: everything before today is acknowledged
+  db.sqlite
+    .prepare(`UPDATE event_logs SET alarm_state = 'acknowledged', acknowledged_at = created_at WHERE created_at < ?`)
+    .run(new Date(now - 86_400_000).toISOString());
+  db.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+  const seedS = (performance.now() - started) / 1000;
+  db.sqlite.close();
+  return seedS;
+}
+
+async function timed(fn, n = 20) {
+  for (let i = 0; i < 3; i++) await fn();
+  const ms = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    await fn();
+    ms.push(performance.now() - t);
+  }
+  ms.sort((a, b) => a - b);
+  return { p50_ms: Number(percentile(ms, 50).toFixed(1)), p95_ms: Number(percentile(ms, 95).toFixed(1)) };
+}
+
+const first = await seedFleet();
+let seedS = null;
+const dataDir = first.srv.dataDir;
+await first.srv.stop();
+if (!first.seeded) seedS = load(dataDir);
+const bytes = fs.statSync(path.join(dataDir, 'pantau.sqlite')).size;
+const srv = await startServer({ dataDir });
+const api = new ApiClient({ baseUrl: srv.url });
+await api.login({ email: 'bench@pantau.local', password: 'bench-password' });
+const groups = (await api.groupsPage({ per_page: 10 })).items;
+const branch = (await api.listBranches())[0];
+const person = (await api.listPersons({ per_page: 1 })).items[0].re_id;
+const anchor = await timed(() => fetch(`${srv.url}/health`).then((r) => r.json()));
+const results = {
+  dashboard_all: await timed(() => api.dashboard()),
+  dashboard_group: await timed(() => api.dashboard({ group_id: groups[0].id })),
+  dashboard_branch: await timed(() => api.dashboard({ branch_id: branch.id })),
+  persons_first_page: await timed(() => api.listPersons({ per_page: 25 })),
+  persons_branch_first_page: await timed(() => api.listPersons({ per_page: 25, branch_id: branch.id })),
+  person_detail: await timed(() => api.person(person)),
+  person_journey: await timed(() => api.personJourney(person)),
+  // what the detail screen asks for at once
+  person_detail_summary_journey: await timed(() =>
+    Promise.all([api.person(person), api.personJourney(person), api.personDetections(person, { per_page: 20 })]),
+  ),
+};
+const detections = (await api.dashboard()).daily_persons.length;
+await srv.stop();
+const out = {
+  date: new Date().toISOString(),
+  machine: `${(await import('node:os')).cpus().length} cores, Node ${process.version}`,
+  seeded: {
+    detections: N,
+    persons: PERSONS,
+    branches: BRANCHES,
+    cameras: BRANCHES * CAMERAS_PER_BRANCH,
+    days: DAYS,
+    zones: ZONES,
+  },
+  seed_seconds: seedS === null ? null : Number(seedS.toFixed(0)),
+  database_bytes: bytes,
+  database_mib: Math.round(bytes / 2 ** 20),
+  anchor_health: anchor,
+  reads: Object.fromEntries(
+    Object.entries(results).map(([k, v]) => [
+      k,
+      { ...v, p50_over_anchor: Number((v.p50_ms / anchor.p50_ms).toFixed(1)) },
+    ]),
+  ),
+  series_days: detections,
+};
+console.log(JSON.stringify(out, null, 2));
+fs.mkdirSync(path.join(import.meta.dirname, 'results'), { recursive: true });
+fs.writeFileSync(
+  path.join(import.meta.dirname, 'results', `analytics-${out.date.slice(0, 10)}.json`),
+  `${JSON.stringify(out, null, 2)}\n`,
+);
+if (KEEP && dataDir !== KEEP) {
+  // a first run with --keep: the seeded directory moves to where the next run looks for it
+  fs.rmSync(KEEP, { recursive: true, force: true });
+  fs.renameSync(dataDir, KEEP);
+} else if (!KEEP) fs.rmSync(dataDir, { recursive: true, force: true });

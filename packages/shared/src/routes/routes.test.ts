@@ -1,0 +1,54 @@
+/**
+ * The route table's own rules: each declaration names its path parameters in its params
+ * schema and nothing else, one route per method and path, device routes carry a permission,
+ * and only device routes do.
+ */
+import { describe, expect, it } from 'vitest';
+import { ROUTES, pathParamNames, successStatuses, type RouteContract } from './index.js';
+
+const entries = Object.entries(ROUTES) as Array<[string, RouteContract]>;
+
+describe('the route table', () => {
+  it('declares the path parameters of every route, and only those', () => {
+    for (const [name, r] of entries) {
+      const inPath = pathParamNames(r.path).sort();
+      const inSchema = r.params ? Object.keys(r.params.shape).sort() : [];
+      expect({ name, params: inSchema }).toEqual({ name, params: inPath });
+    }
+  });
+
+  it('has one route per method and path', () => {
+    const keys = entries.map(([, r]) => `${r.method} ${r.path}`);
+    expect(keys.filter((k, i) => keys.indexOf(k) !== i)).toEqual([]);
+  });
+
+  it('gives every device route a permission, and no other route one', () => {
+    for (const [name, r] of entries) {
+      expect({ name, device: r.access === 'device', permission: r.permission !== undefined }).toEqual({
+        name,
+        device: r.access === 'device',
+        permission: r.access === 'device',
+      });
+    }
+  });
+
+  it('keeps GET and DELETE bodiless, and paged lists on GET', () => {
+    for (const [name, r] of entries) {
+      if (r.method === 'GET' || r.method === 'DELETE')
+        expect({ name, body: r.body }).toEqual({ name, body: undefined });
+      if (r.meta) expect({ name, method: r.method }).toEqual({ name, method: 'GET' });
+    }
+  });
+
+  it('lists success statuses, the usual one first', () => {
+    expect(successStatuses(ROUTES.logDetection)).toEqual([202, 200]);
+    expect(successStatuses(ROUTES.createGroup)).toEqual([201]);
+    expect(successStatuses(ROUTES.getGroup)).toEqual([200]);
+  });
+
+  it('reads path parameters in order', () => {
+    expect(pathParamNames('/api/v1/alarms/:event_id/note')).toEqual(['event_id']);
+    expect(pathParamNames('/a/:x/b/:y_z')).toEqual(['x', 'y_z']);
+    expect(pathParamNames('/health')).toEqual([]);
+  });
+});

@@ -1,0 +1,42 @@
+/**
+ * The stream gateway's API (S15): where to play a stream (a WebSocket or HLS URL with a
+ * short-lived ticket, never camera credentials) and what the gateway carries now. The player
+ * endpoints themselves (`/ws/streams/:id`, `/hls/streams/…`) take tickets, not API calls, and are
+ * not part of this table.
+ */
+import { z } from 'zod';
+import { IdParams } from '../schemas/common.js';
+import { GatewayStream } from '../schemas/gateway.js';
+import { LiveStream, LiveStreamQuery } from '../schemas/layouts.js';
+import { defineRoute } from './route.js';
+
+export const streamRoutes = {
+  liveStream: defineRoute({
+    method: 'GET',
+    path: '/api/v1/streams/:id/live',
+    access: 'read',
+    tags: ['streams'],
+    summary: 'Where to play a stream: a WebSocket URL with a short-lived ticket (never camera credentials)',
+    description:
+      'Connect mpegts.js to `url` (`type: mpegts`, `isLive: true`) before `expires_at`. The socket carries binary MPEG-TS ' +
+      'starting at the last key frame. Refusals close it with 4400 (bad request), 4401 (ticket), 4404 (stream), ' +
+      '4408 (viewer too slow, reconnect) or 1001 (server going away).',
+    params: IdParams,
+    query: LiveStreamQuery,
+    data: LiveStream,
+  }),
+  /** What the stream gateway is pulling now (streams in the caller's scope), with viewers, bitrate and uptime. */
+  gatewayStreams: defineRoute({
+    method: 'GET',
+    path: '/api/v1/gateway/streams',
+    access: 'read',
+    tags: ['streams'],
+    summary:
+      'What the stream gateway carries now: viewers, bitrate and uptime per stream and quality (streams in your scope)',
+    description:
+      '`protocol: rtsp` streams are pulled by one ffmpeg each and played over the WebSocket; their viewers are attached sockets. ' +
+      '`protocol: hls` streams are relayed by the HLS proxy; their viewers are players that fetched the playlist within the last ' +
+      '10 s (or 3 target durations, if longer), and their restarts count failed fetches from the source.',
+    data: z.array(GatewayStream),
+  }),
+};

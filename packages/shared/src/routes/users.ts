@@ -1,0 +1,69 @@
+/**
+ * `/api/v1/users` and `/api/v1/audit` (S12): managed by admins whose scope is every branch.
+ */
+import { z } from 'zod';
+import { IdParams, Ok, PageMeta } from '../schemas/common.js';
+import { AuditEntry, AuditFilter, PasswordReset, User, UserCreate, UserFilter, UserUpdate } from '../schemas/auth.js';
+import { defineRoute } from './route.js';
+
+const tags = ['users'] as const;
+const access = 'user-admin';
+
+export const userRoutes = {
+  usersPage: defineRoute({
+    method: 'GET',
+    path: '/api/v1/users',
+    access,
+    tags,
+    query: UserFilter,
+    data: z.array(User),
+    meta: PageMeta,
+  }),
+  getUser: defineRoute({ method: 'GET', path: '/api/v1/users/:id', access, tags, params: IdParams, data: User }),
+  createUser: defineRoute({
+    method: 'POST',
+    path: '/api/v1/users',
+    access,
+    tags,
+    body: UserCreate,
+    status: 201,
+    data: User,
+  }),
+  updateUser: defineRoute({
+    method: 'PATCH',
+    path: '/api/v1/users/:id',
+    access,
+    tags,
+    params: IdParams,
+    body: UserUpdate,
+    data: User,
+  }),
+  /** Admin reset: sets a password and ends the user's sessions. */
+  resetPassword: defineRoute({
+    method: 'POST',
+    path: '/api/v1/users/:id/password',
+    access,
+    tags,
+    params: IdParams,
+    body: PasswordReset,
+    data: Ok,
+  }),
+  /** Ends every session of a user. */
+  revokeSessions: defineRoute({
+    method: 'POST',
+    path: '/api/v1/users/:id/sessions/revoke',
+    access,
+    tags,
+    params: IdParams,
+    data: z.object({ revoked: z.int() }),
+  }),
+  auditPage: defineRoute({
+    method: 'GET',
+    path: '/api/v1/audit',
+    access,
+    tags: ['audit'],
+    query: AuditFilter,
+    data: z.array(AuditEntry),
+    meta: PageMeta,
+  }),
+};
