@@ -23,6 +23,7 @@ import { queueRoutes } from './routes/queue-routes.js';
 import { notificationRoutes } from './routes/notification-routes.js';
 import { webhookRoutes } from './routes/webhook-routes.js';
 import { dashboardRoutes } from './routes/dashboard-routes.js';
+import { reportRoutes } from './routes/report-routes.js';
 import { alarmRoutes } from './routes/alarm-routes.js';
 import { SERVER_VERSION, systemRoutes } from './routes/system-routes.js';
 import { RouteRegistrar, tableCoverage } from './http/route.js';
@@ -119,6 +120,7 @@ export async function buildApp(s: Services): Promise<BuiltApp> {
   await webhookRoutes(app, api, s);
   alarmRoutes(api, s);
   dashboardRoutes(api, s);
+  reportRoutes(api, s);
   const gateway = await mountGateway(app, s);
   await systemRoutes(app, api, s, gateway);
   app.addHook('onReady', async () => {

@@ -18,6 +18,7 @@ export * from './schemas/notifications.js';
 export * from './schemas/alarms.js';
 export * from './schemas/gateway.js';
 export * from './schemas/dashboard.js';
+export * from './schemas/reports.js';
 export * from './schemas/persons.js';
 export * from './realtime.js';
 export * from './routes/index.js';

@@ -20,6 +20,7 @@ import { AlarmUpdate } from './schemas/alarms.js';
 import { DeliveryStatus } from './schemas/notifications.js';
 import { DeviceStatus, StreamQuality } from './schemas/organisation.js';
 import { LayoutVisibility } from './schemas/layouts.js';
+import { ReportType } from './schemas/reports.js';
 
 /** Server heartbeat period, ms. */
 export const HEARTBEAT_INTERVAL_MS = 10_000;
@@ -105,6 +106,19 @@ export const REALTIME_EVENT_SCHEMAS = {
     edges_online: z.int().nonnegative().optional(),
     edges_offline: z.int().nonnegative().optional(),
     edges_maintenance: z.int().nonnegative().optional(),
+  }),
+  /**
+   * A counting report was generated (or regenerated after late detections): sent to each user
+   * who asked for it while it was being built (channel `user:<id>`); `GET /api/v1/reports/:type`
+   * now answers 200 with it.
+   */
+  report_ready: z.object({
+    report_id: Id,
+    report_type: ReportType,
+    report_date: z.iso.date(),
+    branch_id: Id.nullable(),
+    group_id: Id.nullable(),
+    late_detections: z.int().nonnegative(),
   }),
   /** An event's snapshot (stamped image and thumbnail) is ready: `GET /api/v1/events/:id/snapshot` gives its signed URLs. */
   snapshot_ready: z.object({ event_log_id: Id, branch_id: Id }),

@@ -34,6 +34,7 @@ describe('database', () => {
       '012-rollups',
       '013-person-tracking',
       '014-person-branches',
+      '015-counting-reports',
     ];
     expect(up.results?.map((r) => [r.migrationName, r.status])).toEqual(names.map((n) => [n, 'Success']));
     expect(tables(db)).toEqual(
@@ -62,6 +63,7 @@ describe('database', () => {
             }
           ).sql,
         ).not.toMatch(/WITHOUT ROWID/);
+      if (name === '015-counting-reports') expect(tables(db)).not.toContain('counting_reports');
       if (name === '014-person-branches') expect(tables(db)).not.toContain('person_branches');
       if (name === '012-rollups') expect(tables(db)).not.toContain('detection_hourly');
       if (name === '009-job-claim') expect(tables(db)).not.toContain('job_counts');
@@ -83,6 +85,7 @@ describe('database', () => {
   it('converts the detection times between ISO text and epoch ms, exactly, both ways (011)', async () => {
     const db = openDatabase(tempDataDir());
     await migrate(db);
+    await migrate(db, 'down'); // 015 off
     await migrate(db, 'down'); // 014 off
     await migrate(db, 'down'); // 013 off
     await migrate(db, 'down'); // 012 off
@@ -99,6 +102,7 @@ describe('database', () => {
         .all();
     expect(row()).toEqual(times.map((t) => ({ d: Date.parse(t), c: Date.parse(t) })));
     expect(db.sqlite.prepare(`PRAGMA index_list(re_id_branch_detections)`).all()).toHaveLength(2);
+    await migrate(db, 'down'); // 015
     await migrate(db, 'down'); // 014
     await migrate(db, 'down'); // 013
     await migrate(db, 'down'); // 012

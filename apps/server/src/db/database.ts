@@ -32,6 +32,7 @@ import * as m011 from './migrations/011-detection-times.js';
 import * as m012 from './migrations/012-rollups.js';
 import * as m013 from './migrations/013-person-tracking.js';
 import * as m014 from './migrations/014-person-branches.js';
+import * as m015 from './migrations/015-counting-reports.js';
 
 /** The migrations, in order. Names are their numbers; never rename or edit a landed one. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -49,6 +50,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '012-rollups': m012,
   '013-person-tracking': m013,
   '014-person-branches': m014,
+  '015-counting-reports': m015,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

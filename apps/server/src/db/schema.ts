@@ -162,6 +162,31 @@ export interface PersonBranchesTable {
   last_detection: number;
 }
 
+/** A cached counting report (migration 015); JSON columns as text. */
+export interface CountingReportsTable {
+  id: Generated<number>;
+  report_type: 'daily' | 'weekly' | 'monthly';
+  report_date: string;
+  period_end: string;
+  scope_key: string;
+  branch_id: number | null;
+  group_id: number | null;
+  branch_ids: string;
+  timezone: string;
+  status: 'generating' | 'ready' | 'failed';
+  total_detections: Generated<number>;
+  total_detected_count: Generated<number>;
+  unique_person_count: Generated<number>;
+  report_data: string | null;
+  generated_at: string | null;
+  stale: Generated<number>;
+  late_detections: Generated<number>;
+  job_id: number | null;
+  requested_by: Generated<string>;
+  requested_at: string;
+  error: string | null;
+}
+
 /** A person's first detection of a site-local day at a branch (migration 012). */
 export interface PersonDaysTable {
   branch_id: number;
@@ -409,6 +434,7 @@ export interface Database {
   detection_daily: DetectionDailyTable;
   person_days: PersonDaysTable;
   person_branches: PersonBranchesTable;
+  counting_reports: CountingReportsTable;
   event_logs: EventLogsTable;
   detection_idempotency: DetectionIdempotencyTable;
   jobs: JobsTable;

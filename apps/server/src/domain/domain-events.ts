@@ -111,6 +111,8 @@ export interface DomainEventMap {
   'user.changed': { user_id: number };
   /** The numbers of the named queues changed. */
   'queues.changed': RealtimeEventMap['queue_stats'];
+  /** A counting report was generated; `requested_by`: the users who asked for it while it was built. */
+  'report.ready': RealtimeEventMap['report_ready'] & { requested_by: readonly number[] };
 }
 
 export type DomainEventType = keyof DomainEventMap;

@@ -46,6 +46,8 @@ const EMAILS: Record<Exclude<Role, 'AN'>, string> = {
 let ids: { g1: number; g2: number; b1: number; b2: number; d1: number; d2: number; s1: number; s2: number; op: number };
 let seq = 0;
 const uniq = (p: string) => `${p}${++seq}`;
+/** A day no other call asked a report of. */
+const reportDay = () => new Date(Date.UTC(2025, 0, 1) - ++seq * 86_400_000).toISOString().slice(0, 10);
 
 beforeAll(async () => {
   h = await startHarness();
@@ -474,6 +476,19 @@ const TABLE: Row[] = [
     route: '/api/v1/dashboard',
     path: () => `/api/v1/dashboard?branch_id=${ids.b1}`,
     expect: x(200, [404, 'NOT_FOUND'], 200, 200),
+  },
+  // reports: anyone signed in, in their scope; a day of its own per call, so each is generated (202)
+  {
+    method: 'GET',
+    route: '/api/v1/reports/:type',
+    path: () => `/api/v1/reports/daily?branch_id=${ids.b1}&date=${reportDay()}`,
+    expect: x(202, [404, 'NOT_FOUND'], 202, 202),
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/reports/:id/export',
+    path: () => '/api/v1/reports/999999/export?format=csv',
+    expect: signedIn([404, 'NOT_FOUND']),
   },
   { method: 'GET', route: '/api/v1/layouts', path: () => '/api/v1/layouts', expect: signedIn(200) },
   // the only layout by now shows Jakarta: SA sees none

@@ -66,12 +66,17 @@ export const CleanupJobPayload = z.object({
 });
 export type CleanupJobPayload = z.infer<typeof CleanupJobPayload>;
 
+/** `report.generate`: generate (or regenerate) one counting report's row (services/report-service.ts). */
+export const ReportJobPayload = z.object({ report_id: z.int().positive() });
+export type ReportJobPayload = z.infer<typeof ReportJobPayload>;
+
 /** Every job type's payload schema. */
 export const JOB_PAYLOADS = {
   'detection.process': DetectionJobPayload,
   'image.process': ImageJobPayload,
   'notification.whatsapp': WhatsAppJobPayload,
   'maintenance.cleanup': CleanupJobPayload,
+  'report.generate': ReportJobPayload,
 } as const;
 
 /** Job type → payload. */

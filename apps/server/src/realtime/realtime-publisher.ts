@@ -18,6 +18,7 @@
  * | stream.status_changed   | stream_status                               | the branch                        |
  * | user.changed            | user_updated                                | admins, and the user              |
  * | queues.changed          | queue_stats                                 | admins of every branch            |
+ * | report.ready            | report_ready                                | each user who asked for it        |
  *
  * It runs inside the transaction of each change (a subscriber of the domain events), so a frame
  * commits with its change or not at all, and the outbox's order is the commits' order.
@@ -153,6 +154,9 @@ export class RealtimePublisher {
       this.send({ user: e.user_id }, 'user_updated', data);
     });
     events.on('queues.changed', (e) => this.send({ admins: true }, 'queue_stats', e));
+    events.on('report.ready', ({ requested_by, ...data }) => {
+      for (const user of requested_by) this.send({ user }, 'report_ready', data);
+    });
   }
 
   /**

@@ -41,6 +41,8 @@ import { DeviceStatusService } from './device-status-service.js';
 import { UsageAggregation } from './usage-aggregation.js';
 import { StreamHealthService } from './stream-health-service.js';
 import { DashboardService } from './dashboard-service.js';
+import { ReportService } from './report-service.js';
+import { ReportRepository } from '../repositories/report-repository.js';
 import { DashboardRepository, StatsRepository } from '../repositories/dashboard-repository.js';
 import { StatsTicker } from './stats-ticker.js';
 import { PersonService } from './person-service.js';
@@ -98,6 +100,8 @@ export interface Services {
   persons: PersonService;
   /** The dashboard (D5): KPIs and series from the rollups. */
   dashboard: DashboardService;
+  /** Counting reports (S6, D8): cache first, generated on the reports queue, kept right after late detections. */
+  reports: ReportService;
   /** `stats_updated` once a second for branches with new detections. */
   statsTicker: StatsTicker;
   /** The rollups' rebuild (`pantau rollups rebuild`). */
@@ -219,6 +223,15 @@ export async function createServices(config: ServerConfig, logger: Logger): Prom
   worker.register(snapshots.job);
   const retention = new StorageRetention(storage, disk, exec, queue, logger, snapshotSettings.retentionDays);
   worker.register(retention.job);
+  const reports = new ReportService(
+    new ReportRepository(db.kysely, exec),
+    exec,
+    queue,
+    events,
+    auditLog,
+    config.timezone,
+  );
+  worker.register(reports.job);
   const notifications = createNotifications({
     db,
     exec,
@@ -305,6 +318,7 @@ export async function createServices(config: ServerConfig, logger: Logger): Prom
     branchZones: new BranchZoneRepository(db.kysely, exec),
     queueMonitor,
     dashboard: new DashboardService(dashboardRepo, queueMonitor, config.timezone),
+    reports,
     persons: new PersonService(
       new PersonRepository(db.kysely, exec),
       reads,

@@ -10,7 +10,10 @@
  * - 01:45 WhatsApp delivery summary: each zone folds its own yesterday for its branches (the
  *   server's zone also for deliveries without a branch); missed days of the last 7 are caught
  *   up (services/notifications/delivery-summary.ts).
- * - (the daily reports at 01:00 join here.)
+ * - 01:00 counting reports (services/report-service.ts): each zone's branches get yesterday's
+ *   daily report (weekly on Mondays, monthly on the 1st); a group and the all-branch report run
+ *   in their last zone to reach 01:00; a zone entering the plan makes its missing ones of the
+ *   last 7 days, week and month.
  *
  * Server-wide work runs once, in the server's zone:
  * - 01:30 API usage aggregation of the day before: usage is per API credential, and a
@@ -35,6 +38,8 @@ import { previousSiteDay, recentSiteDays } from './site-time.js';
 
 /** 01:45 local time in each zone: the WhatsApp delivery summary of the day before. */
 export const DELIVERY_SUMMARY_CRON = '45 1 * * *';
+/** 01:00 local time in each zone: the counting reports of the day before. */
+export const REPORTS_CRON = '0 1 * * *';
 /** 01:30 in the server's zone: the API usage aggregation of the day before. */
 export const USAGE_AGGREGATION_CRON = '30 1 * * *';
 /** Every minute: the site zones are read again. */
@@ -59,6 +64,25 @@ export function deliverySummaryJob(summary: DeliverySummary, logger: Logger): Si
   };
 }
 
+/**
+ * The counting reports as a site-local daily job: 01:00 in each zone, for that zone's yesterday;
+ * its catch-up makes the zone's missing reports.
+ */
+export function countingReportsJob(s: Pick<Services, 'reports' | 'branchZones'>, logger: Logger): SiteDailyJob {
+  return {
+    name: 'counting-reports',
+    pattern: REPORTS_CRON,
+    run: (zone, day) => {
+      const queued = s.reports.scheduleDay(zone, day, [...s.branchZones.branchZones()]);
+      logger.info({ zone, date: day, queued }, 'counting reports scheduled');
+    },
+    catchUp: (zone, now) => {
+      const queued = s.reports.catchUp(zone, now, [...s.branchZones.branchZones()]);
+      if (queued) logger.info({ zone, queued }, 'counting reports caught up');
+    },
+  };
+}
+
 /** The running schedule: call it to stop every cron; `sites` is the per-zone plan. */
 export type RunningSchedule = (() => void) & { readonly sites: SiteSchedule };
 
@@ -79,7 +103,7 @@ export function startScheduler(s: Services, logger: Logger, opts: { now?: () => 
     }
   };
   const sites = new SiteSchedule({
-    jobs: [deliverySummaryJob(s.notifications.summary, logger)],
+    jobs: [countingReportsJob(s, logger), deliverySummaryJob(s.notifications.summary, logger)],
     branchZones: () => s.branchZones.branchZones(),
     serverZone: tz,
     logger,
@@ -97,6 +121,11 @@ export function startScheduler(s: Services, logger: Logger, opts: { now?: () => 
     new Cron(USAGE_AGGREGATION_CRON, { timezone: tz, protect: true }, () => aggregate(previousSiteDay(tz, now()))),
     new Cron(REPLAN_CRON, { protect: true }, replan),
     new Cron('*/2 * * * * *', { protect: true }, () => s.queueMonitor.tick()),
+    // reports of ended periods that late detections made stale are generated again
+    new Cron('30 * * * * *', { protect: true }, () => {
+      const queued = s.reports.sweep();
+      if (queued.length) logger.info({ reports: queued }, 'counting reports stale after late detections: regenerating');
+    }),
     // idempotency keys past their window (config.idempotencyDays): the table stays the window's size
     new Cron('17 * * * *', { protect: true }, () => {
       const n = s.detections.pruneIdempotency(s.config.idempotencyDays);

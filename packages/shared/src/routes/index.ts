@@ -18,6 +18,7 @@ import { alarmRoutes } from './alarms.js';
 import { streamRoutes } from './streams.js';
 import { systemRoutes } from './system.js';
 import { dashboardRoutes } from './dashboard.js';
+import { reportRoutes } from './reports.js';
 
 export * from './route.js';
 
@@ -37,6 +38,7 @@ export const ROUTES = {
   ...streamRoutes,
   ...systemRoutes,
   ...dashboardRoutes,
+  ...reportRoutes,
 } as const satisfies Record<string, RouteContract>;
 
 export type Routes = typeof ROUTES;

@@ -1,0 +1,365 @@
+/**
+ * Counting reports (issue 13): the report cache (`counting_reports`, migration 015) and the
+ * reads a report is made of. Totals, hours, days and devices come from the rollups (migration
+ * 012), unique persons from `person_days` (one row per branch, site-local day and person), and
+ * the top persons from the detections themselves, one branch at a time over the
+ * (branch_id, detection_timestamp) index. Every read leads with an indexed key, so a report reads
+ * its period's rows and nothing else.
+ */
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { CountingReportsTable, Database } from '../db/schema.js';
+import type { SyncExecutor } from '../db/sync-executor.js';
+import { idList } from './id-list.js';
+
+/** A cached report row. */
+export type CountingReportRow = Selectable<CountingReportsTable>;
+
+/** A branch as a report needs it. */
+export interface ReportBranchRow {
+  id: number;
+  branch_name: string;
+  group_id: number;
+  timezone: string;
+}
+
+/** What identifies a report: its period and what it covers. */
+export interface ReportKey {
+  report_type: CountingReportsTable['report_type'];
+  report_date: string;
+  scope_key: string;
+}
+
+/** The totals of a set of branches over local days. */
+export interface ReportTotals {
+  detections: number;
+  detected_sum: number;
+}
+
+/** One person's detections at one branch in a period. */
+export interface PersonCount {
+  re_id: string;
+  detections: number;
+  detected_sum: number;
+  /** epoch ms */
+  first: number;
+  /** epoch ms */
+  last: number;
+}
+
+/** Reads and writes of counting reports. */
+export class ReportRepository {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly exec: SyncExecutor,
+  ) {}
+
+  /** Branches in `scope` (null = all), by id; optionally one group's or one branch. */
+  branches(scope: readonly number[] | null, filter: { group_id?: number; branch_id?: number }): ReportBranchRow[] {
+    let q = this.db.selectFrom('company_branches').select(['id', 'branch_name', 'group_id', 'timezone']).orderBy('id');
+    if (scope !== null) q = q.where('id', 'in', idList(scope));
+    if (filter.group_id !== undefined) q = q.where('group_id', '=', filter.group_id);
+    if (filter.branch_id !== undefined) q = q.where('id', '=', filter.branch_id);
+    return this.exec.all(q);
+  }
+
+  /** A group's name, or undefined when it does not exist. */
+  groupName(id: number): string | undefined {
+    return this.exec.first(this.db.selectFrom('company_groups').select('group_name').where('id', '=', id))?.group_name;
+  }
+
+  /** The cached report with this key. */
+  find(key: ReportKey): CountingReportRow | undefined {
+    return this.exec.first(
+      this.db
+        .selectFrom('counting_reports')
+        .selectAll()
+        .where('report_type', '=', key.report_type)
+        .where('report_date', '=', key.report_date)
+        .where('scope_key', '=', key.scope_key),
+    );
+  }
+
+  /** A cached report by id. */
+  byId(id: number): CountingReportRow | undefined {
+    return this.exec.first(this.db.selectFrom('counting_reports').selectAll().where('id', '=', id));
+  }
+
+  /**
+   * Create the row of a report about to be generated.
+   * @returns its id
+   */
+  create(
+    row: ReportKey & {
+      period_end: string;
+      branch_id: number | null;
+      group_id: number | null;
+      branch_ids: readonly number[];
+      timezone: string;
+      requested_by: readonly number[];
+      requested_at: string;
+    },
+  ): number {
+    return this.exec.run(
+      this.db.insertInto('counting_reports').values({
+        ...row,
+        branch_ids: JSON.stringify(row.branch_ids),
+        requested_by: JSON.stringify(row.requested_by),
+        status: 'generating',
+      }),
+    ).lastInsertRowid;
+  }
+
+  /**
+   * Put a report (back) on its way: `generating` when it had none or failed, `stale` when a
+   * ready one is regenerated; its job, its branches now, and who to tell when it is done.
+   */
+  queue(
+    id: number,
+    change: {
+      status: 'generating' | 'ready';
+      stale: boolean;
+      job_id: number;
+      branch_ids: readonly number[];
+      requested_by: readonly number[];
+    },
+  ): void {
+    this.exec.run(
+      this.db
+        .updateTable('counting_reports')
+        .set({
+          status: change.status,
+          stale: change.stale ? 1 : 0,
+          job_id: change.job_id,
+          branch_ids: JSON.stringify(change.branch_ids),
+          requested_by: JSON.stringify(change.requested_by),
+          error: null,
+        })
+        .where('id', '=', id),
+    );
+  }
+
+  /** Add who else asked for a report being generated. */
+  setRequesters(id: number, requestedBy: readonly number[]): void {
+    this.exec.run(
+      this.db
+        .updateTable('counting_reports')
+        .set({ requested_by: JSON.stringify(requestedBy) })
+        .where('id', '=', id),
+    );
+  }
+
+  /** Store a generated report: ready, not stale, nobody waiting. */
+  saveReady(
+    id: number,
+    r: {
+      total_detections: number;
+      total_detected_count: number;
+      unique_person_count: number;
+      report_data: unknown;
+      generated_at: string;
+      late_detections: number;
+    },
+  ): void {
+    this.exec.run(
+      this.db
+        .updateTable('counting_reports')
+        .set({
+          ...r,
+          report_data: JSON.stringify(r.report_data),
+          status: 'ready',
+          stale: 0,
+          job_id: null,
+          requested_by: '[]',
+          error: null,
+        })
+        .where('id', '=', id),
+    );
+  }
+
+  /** Whether a job is still in the queue (pending, delayed or running). */
+  jobQueued(jobId: number): boolean {
+    return this.exec.first(this.db.selectFrom('jobs').select('id').where('id', '=', jobId)) !== undefined;
+  }
+
+  /** Ready, not stale reports whose period ends on or after `since` (YYYY-MM-DD), oldest first. */
+  recentReady(
+    since: string,
+  ): Array<Pick<CountingReportRow, 'id' | 'report_date' | 'period_end' | 'branch_ids' | 'total_detections'>> {
+    return this.exec.all(
+      this.db
+        .selectFrom('counting_reports')
+        .select(['id', 'report_date', 'period_end', 'branch_ids', 'total_detections'])
+        .where('period_end', '>=', since)
+        .where('status', '=', 'ready')
+        .where('stale', '=', 0)
+        .orderBy('id'),
+    );
+  }
+
+  /** Which of these keys have a report (any status). */
+  existing(keys: readonly ReportKey[]): Set<string> {
+    const out = new Set<string>();
+    for (const k of keys) if (this.find(k)) out.add(`${k.report_type}|${k.report_date}|${k.scope_key}`);
+    return out;
+  }
+
+  /** Detections and their detected_count over these branches' local days `from`..`to` (inclusive). */
+  totals(branchIds: readonly number[], from: string, to: string): ReportTotals {
+    const r = this.exec.first(
+      this.db
+        .selectFrom('detection_daily')
+        .select([
+          sql<number>`COALESCE(SUM(detections), 0)`.as('detections'),
+          sql<number>`COALESCE(SUM(detected_sum), 0)`.as('detected_sum'),
+        ])
+        .where('branch_id', 'in', idList(branchIds))
+        .where('local_day', '>=', from)
+        .where('local_day', '<=', to),
+    );
+    return { detections: Number(r?.detections ?? 0), detected_sum: Number(r?.detected_sum ?? 0) };
+  }
+
+  /** Per branch and local day: detections and detected_count (the daily rollups). */
+  daily(
+    branchIds: readonly number[],
+    from: string,
+    to: string,
+  ): Array<{ branch_id: number; local_day: string; detections: number; detected_sum: number }> {
+    return this.exec.all(
+      this.db
+        .selectFrom('detection_daily')
+        .select(['branch_id', 'local_day', 'detections', 'detected_sum'])
+        .where('branch_id', 'in', idList(branchIds))
+        .where('local_day', '>=', from)
+        .where('local_day', '<=', to),
+    );
+  }
+
+  /** Per local hour of day (devices, branches and days summed). */
+  hours(
+    branchIds: readonly number[],
+    from: string,
+    to: string,
+  ): Array<{ local_hour: number; detections: number; detected_sum: number }> {
+    return this.exec.all(
+      this.db
+        .selectFrom('detection_hourly')
+        .select([
+          'local_hour',
+          sql<number>`SUM(detections)`.as('detections'),
+          sql<number>`SUM(detected_sum)`.as('detected_sum'),
+        ])
+        .where('branch_id', 'in', idList(branchIds))
+        .where('local_day', '>=', from)
+        .where('local_day', '<=', to)
+        .groupBy('local_hour'),
+    );
+  }
+
+  /** Per device (hours and days summed), with the device's name now (null when it is gone). */
+  devices(
+    branchIds: readonly number[],
+    from: string,
+    to: string,
+  ): Array<{
+    branch_id: number;
+    device_id: string;
+    device_name: string | null;
+    detections: number;
+    detected_sum: number;
+  }> {
+    return this.exec.all(
+      this.db
+        .selectFrom('detection_hourly as h')
+        .leftJoin('device_masters as d', 'd.device_id', 'h.device_id')
+        .select([
+          'h.branch_id',
+          'h.device_id',
+          'd.device_name',
+          sql<number>`SUM(h.detections)`.as('detections'),
+          sql<number>`SUM(h.detected_sum)`.as('detected_sum'),
+        ])
+        .where('h.branch_id', 'in', idList(branchIds))
+        .where('h.local_day', '>=', from)
+        .where('h.local_day', '<=', to)
+        .groupBy(['h.branch_id', 'h.device_id']),
+    );
+  }
+
+  /** Distinct persons over these branches' local days (a person at two branches counts once). */
+  uniquePersons(branchIds: readonly number[], from: string, to: string): number {
+    return Number(
+      this.exec.first(
+        this.db
+          .selectFrom('person_days')
+          .select(sql<number>`COUNT(DISTINCT re_id)`.as('n'))
+          .where('branch_id', 'in', idList(branchIds))
+          .where('local_day', '>=', from)
+          .where('local_day', '<=', to),
+      )?.n ?? 0,
+    );
+  }
+
+  /** Distinct persons per local day over these branches. */
+  uniquePersonsByDay(branchIds: readonly number[], from: string, to: string): Map<string, number> {
+    const rows = this.exec.all(
+      this.db
+        .selectFrom('person_days')
+        .select(['local_day', sql<number>`COUNT(DISTINCT re_id)`.as('n')])
+        .where('branch_id', 'in', idList(branchIds))
+        .where('local_day', '>=', from)
+        .where('local_day', '<=', to)
+        .groupBy('local_day'),
+    );
+    return new Map(rows.map((r) => [r.local_day, Number(r.n)]));
+  }
+
+  /** Distinct persons per branch over local days `from`..`to`. */
+  uniquePersonsByBranch(branchIds: readonly number[], from: string, to: string): Map<number, number> {
+    const rows = this.exec.all(
+      this.db
+        .selectFrom('person_days')
+        .select(['branch_id', sql<number>`COUNT(DISTINCT re_id)`.as('n')])
+        .where('branch_id', 'in', idList(branchIds))
+        .where('local_day', '>=', from)
+        .where('local_day', '<=', to)
+        .groupBy('branch_id'),
+    );
+    return new Map(rows.map((r) => [r.branch_id, Number(r.n)]));
+  }
+
+  /**
+   * Every person's detections at one branch between two instants (epoch ms, `from` inclusive,
+   * `to` exclusive), over the (branch_id, detection_timestamp) index.
+   */
+  personCounts(branchId: number, from: number, to: number): PersonCount[] {
+    return this.exec.all(
+      this.db
+        .selectFrom('re_id_branch_detections')
+        .select([
+          're_id',
+          sql<number>`COUNT(*)`.as('detections'),
+          sql<number>`SUM(detected_count)`.as('detected_sum'),
+          sql<number>`MIN(detection_timestamp)`.as('first'),
+          sql<number>`MAX(detection_timestamp)`.as('last'),
+        ])
+        .where('branch_id', '=', branchId)
+        .where('detection_timestamp', '>=', from)
+        .where('detection_timestamp', '<', to)
+        .groupBy('re_id'),
+    );
+  }
+
+  /** The labels of these persons (those without one are absent). */
+  labels(reIds: readonly string[]): Map<string, string> {
+    if (reIds.length === 0) return new Map();
+    const rows = this.exec.all(
+      this.db
+        .selectFrom('re_id_masters')
+        .select(['re_id', 'person_label'])
+        .where('re_id', 'in', [...reIds])
+        .where('person_label', 'is not', null),
+    );
+    return new Map(rows.map((r) => [r.re_id, r.person_label!]));
+  }
+}
