@@ -312,7 +312,7 @@ describe('admin flow', () => {
       await page.$$eval('[data-testid="nav"] [data-testid^="nav-"]', (ls) =>
         ls.map((l) => (l as HTMLElement).dataset.testid),
       ),
-    ).toEqual(['nav-wall', 'nav-dashboard', 'nav-persons', 'nav-fleet', 'nav-alarms', 'nav-layouts']);
+    ).toEqual(['nav-wall', 'nav-dashboard', 'nav-persons', 'nav-reports', 'nav-fleet', 'nav-alarms', 'nav-layouts']);
     await expect
       .poll(() =>
         page.$$eval('[data-testid="tree-camera"]', (cs) => cs.map((c) => (c as HTMLElement).dataset.deviceId)),

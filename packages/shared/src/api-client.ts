@@ -203,6 +203,32 @@ class ApiClientCore {
     return { status: res.status, headers: toHeaders(res.headers), body: res.data, ms: performance.now() - started };
   }
 
+  /**
+   * Fetch a file a route answers with instead of an envelope (a report export), with this
+   * client's token.
+   * @param path the file's path, e.g. `/api/v1/reports/3/export`
+   * @returns the bytes, their media type and the file name of `content-disposition` (or null)
+   * @throws PantauError with the server's code when it answers with an error envelope
+   */
+  async download(path: string, query?: Query): Promise<{ bytes: ArrayBuffer; type: string; filename: string | null }> {
+    const res = await this.http.request<ArrayBuffer>({
+      method: 'GET',
+      url: path,
+      params: cleanQuery(query),
+      responseType: 'arraybuffer',
+      pantauRaw: true,
+      validateStatus: () => true,
+      timeout: 120_000,
+    });
+    const headers = toHeaders(res.headers);
+    if (res.status >= 400) {
+      const e = envelopeError(parseBody(new TextDecoder().decode(res.data)));
+      throw new PantauError(e?.code ?? 'INTERNAL_ERROR', e?.message ?? `HTTP ${res.status}`, e?.details);
+    }
+    const name = /filename="([^"]+)"/.exec(headers.get('content-disposition') ?? '')?.[1] ?? null;
+    return { bytes: res.data, type: headers.get('content-type') ?? 'application/octet-stream', filename: name };
+  }
+
   /** Call a route of the table with its client arguments (what every route method does). */
   protected async invoke(route: RouteContract, args: unknown[]): Promise<unknown> {
     let i = 0;

@@ -46,7 +46,8 @@ describe('translations', () => {
   });
 
   it('every literal key the renderer asks for exists', () => {
-    const keys = new Set(leafKeys(en));
+    // a plural key (i18next's `key_one` / `key_other`, chosen by `count`) is asked for by its base
+    const keys = new Set(leafKeys(en).flatMap((k) => [k, k.replace(/_(zero|one|two|few|many|other)$/, '')]));
     const namespaced = new RegExp(`'((?:${Object.keys(en).join('|')})\\.[a-zA-Z_.]+)'`, 'g');
     const missing: string[] = [];
     expect(sources.length).toBeGreaterThan(30);

@@ -14,6 +14,7 @@ export const VIEWS = [
   'wall',
   'dashboard',
   'persons',
+  'reports',
   'fleet',
   'alarms',
   'layouts',
@@ -32,9 +33,9 @@ export type View = (typeof VIEWS)[number];
 /** The screens `user` may open, in navigation order. */
 export function allowedViews(user: Pick<User, 'role' | 'scope_all'> | null): View[] {
   if (!user) return ['wall'];
-  // the dashboard, the fleet board and the alarms are for everyone (the server filters them to
+  // the dashboard, the reports, the fleet board and the alarms are for everyone (the server filters them to
   // their scope); so is the layout editor: everyone keeps private layouts (shared ones are the admins')
-  if (user.role !== 'admin') return ['wall', 'dashboard', 'persons', 'fleet', 'alarms', 'layouts'];
+  if (user.role !== 'admin') return ['wall', 'dashboard', 'persons', 'reports', 'fleet', 'alarms', 'layouts'];
   return VIEWS.filter(
     (v) => user.scope_all || (v !== 'users' && v !== 'audit' && v !== 'credentials' && v !== 'queues'),
   );

@@ -35,6 +35,8 @@ const ENTITY_TYPES = [
   'notification_delivery',
   'alarm_escalation',
   'failed_job',
+  'person',
+  'counting_report',
 ] as const;
 const ACTIONS = [
   'create',
@@ -53,6 +55,7 @@ const ACTIONS = [
   'resend',
   'retry',
   'retry_all',
+  'export',
 ] as const;
 
 type Filters = {

@@ -18,6 +18,7 @@ import { AlertsScreen } from '../alerts/alerts-screen.js';
 import { QueuesScreen } from '../queues/queues-screen.js';
 import { DashboardScreen } from '../dashboard/dashboard-screen.js';
 import { PersonsScreen } from '../persons/persons-screen.js';
+import { ReportsScreen } from '../reports/reports-screen.js';
 
 /** The screen of `view`. */
 export function ScreenSwitch({ view }: { view: View }) {
@@ -28,6 +29,8 @@ export function ScreenSwitch({ view }: { view: View }) {
       return <DashboardScreen />;
     case 'persons':
       return <PersonsScreen />;
+    case 'reports':
+      return <ReportsScreen />;
     case 'groups':
       return <GroupsScreen />;
     case 'branches':
