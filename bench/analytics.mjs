@@ -259,19 +259,22 @@ await srv.stop();
 const { SyncExecutor } = await import(path.join(dist, 'db/sync-executor.js'));
 const { ReportRepository } = await import(path.join(dist, 'repositories/report-repository.js'));
 const { ReportService } = await import(path.join(dist, 'services/report-service.js'));
+const { DashboardRepository } = await import(path.join(dist, 'repositories/dashboard-repository.js'));
 const { periodOf } = await import(path.join(dist, 'services/report-period.js'));
 const gdb = openDatabase(dataDir);
 const gexec = new SyncExecutor(gdb.sqlite);
 const grepo = new ReportRepository(gdb.kysely, gexec);
+const gbranches = new DashboardRepository(gdb.kysely, gexec);
 const service = new ReportService(
   grepo,
+  (scope, filter) => gbranches.branches(scope, filter),
   gexec,
   { enqueue: () => 1 },
   { emit: () => undefined },
   { record: () => undefined },
   'Asia/Jakarta',
 );
-const allBranches = grepo.branches(null, {});
+const allBranches = gbranches.branches(null, {});
 const timeGeneration = async (type, day, scope) => {
   const p = periodOf(type, day);
   const ids = scope.map((b) => b.id);

@@ -3,7 +3,8 @@
  * reads a report is made of. Totals, hours, days and devices come from the rollups (migration
  * 012), unique persons from `person_days` (one row per branch, site-local day and person), and
  * the top persons from the detections themselves, one branch at a time over the
- * (branch_id, detection_timestamp) index. Every read leads with an indexed key, so a report reads
+ * (branch_id, detection_timestamp) index. Branches in scope come from the dashboard's read
+ * (DashboardRepository.branches), the same for both screens. Every read leads with an indexed key, so a report reads
  * its period's rows and nothing else.
  */
 import { sql, type Kysely, type Selectable } from 'kysely';
@@ -13,14 +14,6 @@ import { idList } from './id-list.js';
 
 /** A cached report row. */
 export type CountingReportRow = Selectable<CountingReportsTable>;
-
-/** A branch as a report needs it. */
-export interface ReportBranchRow {
-  id: number;
-  branch_name: string;
-  group_id: number;
-  timezone: string;
-}
 
 /** What identifies a report: its period and what it covers. */
 export interface ReportKey {
@@ -52,15 +45,6 @@ export class ReportRepository {
     private readonly db: Kysely<Database>,
     private readonly exec: SyncExecutor,
   ) {}
-
-  /** Branches in `scope` (null = all), by id; optionally one group's or one branch. */
-  branches(scope: readonly number[] | null, filter: { group_id?: number; branch_id?: number }): ReportBranchRow[] {
-    let q = this.db.selectFrom('company_branches').select(['id', 'branch_name', 'group_id', 'timezone']).orderBy('id');
-    if (scope !== null) q = q.where('id', 'in', idList(scope));
-    if (filter.group_id !== undefined) q = q.where('group_id', '=', filter.group_id);
-    if (filter.branch_id !== undefined) q = q.where('id', '=', filter.branch_id);
-    return this.exec.all(q);
-  }
 
   /** A group's name, or undefined when it does not exist. */
   groupName(id: number): string | undefined {
@@ -194,13 +178,6 @@ export class ReportRepository {
         .where('stale', '=', 0)
         .orderBy('id'),
     );
-  }
-
-  /** Which of these keys have a report (any status). */
-  existing(keys: readonly ReportKey[]): Set<string> {
-    const out = new Set<string>();
-    for (const k of keys) if (this.find(k)) out.add(`${k.report_type}|${k.report_date}|${k.scope_key}`);
-    return out;
   }
 
   /** Detections and their detected_count over these branches' local days `from`..`to` (inclusive). */

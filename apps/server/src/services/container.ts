@@ -223,8 +223,10 @@ export async function createServices(config: ServerConfig, logger: Logger): Prom
   worker.register(snapshots.job);
   const retention = new StorageRetention(storage, disk, exec, queue, logger, snapshotSettings.retentionDays);
   worker.register(retention.job);
+  const dashboardRepo = new DashboardRepository(db.kysely, exec);
   const reports = new ReportService(
     new ReportRepository(db.kysely, exec),
+    (scope, filter) => dashboardRepo.branches(scope, filter),
     exec,
     queue,
     events,
@@ -282,7 +284,6 @@ export async function createServices(config: ServerConfig, logger: Logger): Prom
   const reads = new ReadService(new ReadRepository(db.kysely, exec), (deviceId) =>
     organisation.branchOfDevice(deviceId),
   );
-  const dashboardRepo = new DashboardRepository(db.kysely, exec);
   const statsTicker = new StatsTicker(new StatsRepository(db.kysely, exec), exec, events, logger);
   const queueMonitor = new QueueMonitor(queue, exec, events, auditLog, logger, config.queueAlertThreshold, queueConfig);
   return {

@@ -32,13 +32,13 @@ import type { DomainEvents } from '../domain/domain-events.js';
 import type { SyncExecutor } from '../db/sync-executor.js';
 import type { AuditRepository } from '../repositories/audit-repository.js';
 import type { JobQueue } from '../repositories/job-queue.js';
-import type { CountingReportRow, ReportBranchRow, ReportRepository } from '../repositories/report-repository.js';
+import type { CountingReportRow, ReportRepository } from '../repositories/report-repository.js';
+import type { DashboardBranch as ReportBranchRow } from '../repositories/dashboard-repository.js';
 import { defineJob } from '../queue/job-definition.js';
+import { reportFigures } from './report-figures.js';
 import { lastCompletePeriod, periodEnded, periodOf, previousPeriod, type ReportPeriod } from './report-period.js';
 import { addDays, countingZone, dayStartUtc, siteDay, utcOffsetMs } from './site-time.js';
 
-/** Persons in `top_persons`. */
-const TOP_PERSONS = 10;
 /** Ended periods the sweep keeps right: reports whose period ended within this many days. */
 const SWEEP_DAYS = 40;
 /** Days of daily reports a zone's catch-up makes when missing. */
@@ -72,6 +72,11 @@ export class ReportService {
 
   constructor(
     private readonly repo: ReportRepository,
+    /** Branches in a scope (null = all), by id, optionally one group's or one branch (DashboardRepository.branches). */
+    private readonly branches: (
+      scope: readonly number[] | null,
+      filter: { group_id?: number; branch_id?: number },
+    ) => ReportBranchRow[],
     private readonly exec: SyncExecutor,
     private readonly queue: Pick<JobQueue, 'enqueue'>,
     private readonly events: DomainEvents,
@@ -186,9 +191,9 @@ export class ReportService {
     const row = this.repo.byId(reportId);
     if (!row) return; // deleted meanwhile: nothing to make
     const ids = JSON.parse(row.branch_ids) as number[];
-    const branches = this.repo.branches(ids, {});
+    const branches = this.branches(ids, {});
     const period = periodOf(row.report_type, row.report_date);
-    const figures = await this.figures(branches, period, signal);
+    const figures = await reportFigures(this.repo, branches, period, signal);
     const wasReady = row.status === 'ready';
     return () => {
       const now = this.repo.byId(reportId);
@@ -241,7 +246,7 @@ export class ReportService {
     if (q.branch_id !== undefined && q.group_id !== undefined)
       throw new PantauError('VALIDATION_ERROR', 'give a branch or a group, not both', { field: 'group_id' });
     if (q.branch_id !== undefined) {
-      const b = this.repo.branches(user.branchScope, { branch_id: q.branch_id });
+      const b = this.branches(user.branchScope, { branch_id: q.branch_id });
       if (b.length === 0) throw new PantauError('NOT_FOUND', `branch ${q.branch_id} not found`, { field: 'branch_id' });
       return {
         key: `b:${q.branch_id}`,
@@ -252,8 +257,8 @@ export class ReportService {
       };
     }
     if (q.group_id !== undefined) {
-      const all = this.repo.branches(null, { group_id: q.group_id });
-      const seen = this.repo.branches(user.branchScope, { group_id: q.group_id });
+      const all = this.branches(null, { group_id: q.group_id });
+      const seen = this.branches(user.branchScope, { group_id: q.group_id });
       const inGroupScope = user.groupScope === null || user.groupScope.includes(q.group_id);
       if (this.repo.groupName(q.group_id) === undefined || (seen.length === 0 && !(all.length === 0 && inGroupScope)))
         throw new PantauError('NOT_FOUND', `group ${q.group_id} not found`, { field: 'group_id' });
@@ -265,8 +270,8 @@ export class ReportService {
         timezone: this.zoneOf(seen),
       };
     }
-    const seen = this.repo.branches(user.branchScope, {});
-    const all = user.branchScope === null ? seen : this.repo.branches(null, {});
+    const seen = this.branches(user.branchScope, {});
+    const all = user.branchScope === null ? seen : this.branches(null, {});
     return {
       key: keyOf('all', seen, all),
       branch_id: null,
@@ -366,7 +371,7 @@ export class ReportService {
     day: string,
     zones: readonly { id: number; timezone: string }[],
   ): ReportScope[] {
-    const all = this.repo.branches(null, {});
+    const all = this.branches(null, {});
     const known = new Map(zones.map((b) => [b.id, countingZone(b.timezone)]));
     const zoneOfBranch = (b: ReportBranchRow) => known.get(b.id) ?? countingZone(b.timezone);
     const at = dayStartUtc(addDays(day, 1), zone);
@@ -388,149 +393,10 @@ export class ReportService {
     return out;
   }
 
-  /** What a report shows: its figures over the period, each branch in its own days. */
-  private async figures(
-    branches: readonly ReportBranchRow[],
-    p: ReportPeriod,
-    signal: AbortSignal,
-  ): Promise<{
-    total_detections: number;
-    total_detected_count: number;
-    unique_person_count: number;
-    report_data: ReportData;
-  }> {
-    const ids = branches.map((b) => b.id);
-    // totals first (see the module comment)
-    const daily = this.repo.daily(ids, p.start, p.end);
-    const total = daily.reduce((s, r) => ({ d: s.d + r.detections, c: s.c + r.detected_sum }), { d: 0, c: 0 });
-    const unique = ids.length ? this.repo.uniquePersons(ids, p.start, p.end) : 0;
-    const byDay = ids.length ? this.repo.uniquePersonsByDay(ids, p.start, p.end) : new Map<string, number>();
-    const byBranchPersons =
-      ids.length === 1
-        ? new Map([[ids[0]!, unique]])
-        : ids.length
-          ? this.repo.uniquePersonsByBranch(ids, p.start, p.end)
-          : new Map<number, number>();
-
-    const hourly = Array.from({ length: 24 }, (_, hour) => ({ hour, detections: 0, detected_count: 0 }));
-    for (const h of ids.length ? this.repo.hours(ids, p.start, p.end) : []) {
-      hourly[h.local_hour]!.detections = Number(h.detections);
-      hourly[h.local_hour]!.detected_count = Number(h.detected_sum);
-    }
-    const days = new Map(
-      p.days.map((d) => [d, { date: d, detections: 0, detected_count: 0, unique_persons: byDay.get(d) ?? 0 }]),
-    );
-    const perBranch = new Map<number, { detections: number; detected_count: number }>();
-    for (const r of daily) {
-      const d = days.get(r.local_day);
-      if (d) {
-        d.detections += r.detections;
-        d.detected_count += r.detected_sum;
-      }
-      const b = perBranch.get(r.branch_id) ?? { detections: 0, detected_count: 0 };
-      b.detections += r.detections;
-      b.detected_count += r.detected_sum;
-      perBranch.set(r.branch_id, b);
-    }
-    const devices = (ids.length ? this.repo.devices(ids, p.start, p.end) : [])
-      .map((d) => ({
-        device_id: d.device_id,
-        device_name: d.device_name ?? d.device_id,
-        branch_id: d.branch_id,
-        detections: Number(d.detections),
-        detected_count: Number(d.detected_sum),
-      }))
-      .sort((a, b) => b.detections - a.detections || a.device_id.localeCompare(b.device_id));
-
-    // top persons: each branch's persons in its own period, merged
-    const persons = new Map<
-      string,
-      { detections: number; detected_count: number; branches: number; first: number; last: number }
-    >();
-    for (const b of branches) {
-      await new Promise((r) => setImmediate(r));
-      if (signal.aborted) throw new Error('report generation aborted');
-      const zone = countingZone(b.timezone);
-      for (const c of this.repo.personCounts(b.id, dayStartUtc(p.start, zone), dayStartUtc(addDays(p.end, 1), zone))) {
-        const m = persons.get(c.re_id);
-        if (m) {
-          m.detections += c.detections;
-          m.detected_count += c.detected_sum;
-          m.branches += 1;
-          m.first = Math.min(m.first, c.first);
-          m.last = Math.max(m.last, c.last);
-        } else
-          persons.set(c.re_id, {
-            detections: c.detections,
-            detected_count: c.detected_sum,
-            branches: 1,
-            first: c.first,
-            last: c.last,
-          });
-      }
-    }
-    const top = [...persons]
-      .sort(
-        (a, b) =>
-          b[1].detections - a[1].detections || b[1].detected_count - a[1].detected_count || (a[0] < b[0] ? -1 : 1),
-      )
-      .slice(0, TOP_PERSONS);
-    const labels = this.repo.labels(top.map(([id]) => id));
-
-    const peak = hourly.reduce<{ hour: number; detections: number } | null>(
-      (best, h) =>
-        h.detections > 0 && (best === null || h.detections > best.detections)
-          ? { hour: h.hour, detections: h.detections }
-          : best,
-      null,
-    );
-    const prev = previousPeriod(p);
-    const prevTotals = ids.length ? this.repo.totals(ids, prev.start, prev.end) : { detections: 0, detected_sum: 0 };
-    return {
-      total_detections: total.d,
-      total_detected_count: total.c,
-      unique_person_count: unique,
-      report_data: {
-        hourly_breakdown: hourly,
-        daily_breakdown: [...days.values()],
-        device_breakdown: devices,
-        top_persons: top.map(([re_id, t]) => ({
-          re_id,
-          label: labels.get(re_id) ?? null,
-          detections: t.detections,
-          detected_count: t.detected_count,
-          branches: t.branches,
-          first_seen: new Date(t.first).toISOString(),
-          last_seen: new Date(t.last).toISOString(),
-        })),
-        peak_hour: peak,
-        branch_breakdown: branches
-          .map((b) => ({
-            branch_id: b.id,
-            branch_name: b.branch_name,
-            timezone: countingZone(b.timezone),
-            detections: perBranch.get(b.id)?.detections ?? 0,
-            detected_count: perBranch.get(b.id)?.detected_count ?? 0,
-            unique_persons: byBranchPersons.get(b.id) ?? 0,
-          }))
-          .sort((a, b) => b.detections - a.detections || a.branch_id - b.branch_id),
-        previous:
-          prevTotals.detections > 0
-            ? {
-                report_date: prev.start,
-                total_detections: prevTotals.detections,
-                total_detected_count: prevTotals.detected_sum,
-                unique_person_count: this.repo.uniquePersons(ids, prev.start, prev.end),
-              }
-            : null,
-      },
-    };
-  }
-
   /** What a report covers, by name now. */
   private scopeName(row: CountingReportRow): string {
     if (row.branch_id !== null)
-      return this.repo.branches(null, { branch_id: row.branch_id })[0]?.branch_name ?? `#${row.branch_id}`;
+      return this.branches(null, { branch_id: row.branch_id })[0]?.branch_name ?? `#${row.branch_id}`;
     if (row.group_id !== null) return this.repo.groupName(row.group_id) ?? `#${row.group_id}`;
     return 'All branches';
   }

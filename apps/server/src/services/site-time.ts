@@ -148,6 +148,16 @@ export function utcOffsetMs(zone: string, at: number): number {
 }
 
 /**
+ * An instant as a Date whose UTC fields read the zone's wall clock (`toISOString()` gives the
+ * local time; Excel cells, which have no zone, show it as it is).
+ * @param at epoch ms
+ * @throws RangeError when the zone is unknown or `at` is not a valid time
+ */
+export function wallClock(at: number, zone: string): Date {
+  return new Date(at + utcOffsetMs(zone, at));
+}
+
+/**
  * The local day and hour an instant falls on in a zone: the rollups' bucket.
  * @param at epoch ms
  * @param zone IANA time zone name
@@ -155,7 +165,7 @@ export function utcOffsetMs(zone: string, at: number): number {
  * @throws RangeError when the zone is unknown or `at` is not a valid time
  */
 export function siteHour(at: number, zone: string): { day: string; hour: number } {
-  const local = new Date(at + utcOffsetMs(zone, at)).toISOString();
+  const local = wallClock(at, zone).toISOString();
   return { day: local.slice(0, 10), hour: Number(local.slice(11, 13)) };
 }
 

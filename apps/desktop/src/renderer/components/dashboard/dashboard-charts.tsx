@@ -8,55 +8,16 @@
  * Test hooks: `chart-hourly`, `chart-branches`, `chart-persons` (each wraps its canvas, with
  * `data-points` = the figures drawn, for tests to read without pixels).
  */
-import {
-  BarElement,
-  CategoryScale,
-  Chart as ChartJS,
-  Legend,
-  LinearScale,
-  LineElement,
-  PointElement,
-  Tooltip,
-  type ChartOptions,
-} from 'chart.js';
 import { Bar, Line } from 'react-chartjs-2';
 import { useMemo } from 'react';
 import { Card, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { Dashboard } from '@pantau/shared';
-
-// only what these charts use: chart.js is tree-shaken by what is registered
-ChartJS.register(CategoryScale, LinearScale, BarElement, LineElement, PointElement, Tooltip, Legend);
+import { barOptions, lineOptions } from '../../lib/chart-options.js';
 
 const TODAY = '#1c7ed6';
 const YESTERDAY = '#adb5bd';
 const PERSONS = '#2f9e44';
-
-/** Bar chart options: short animations, integer ticks, a legend only where there are two series. */
-function barOptions(legend: boolean, locale: string, horizontal = false): ChartOptions<'bar'> {
-  const value = { beginAtZero: true, ticks: { precision: 0 } };
-  return {
-    responsive: true,
-    maintainAspectRatio: false,
-    animation: { duration: 250 },
-    locale,
-    indexAxis: horizontal ? 'y' : 'x',
-    plugins: { legend: { display: legend, position: 'bottom' } },
-    scales: horizontal ? { x: value } : { y: value },
-  };
-}
-
-/** Line chart options, likewise. */
-function lineOptions(locale: string): ChartOptions<'line'> {
-  return {
-    responsive: true,
-    maintainAspectRatio: false,
-    animation: { duration: 250 },
-    locale,
-    plugins: { legend: { display: false } },
-    scales: { y: { beginAtZero: true, ticks: { precision: 0 } } },
-  };
-}
 
 /** Props: the dashboard's figures and the locale to print numbers in. */
 export interface DashboardChartsProps {
@@ -104,7 +65,12 @@ export function DashboardCharts({ data, locale }: DashboardChartsProps) {
           {t('dashboard.hourlyTitle')}
         </Text>
         <div className="dashboard-canvas" data-testid="chart-hourly" data-points={hourly.datasets[0]!.data.join(',')}>
-          <Bar data={hourly} options={barOptions(true, locale)} aria-label={t('dashboard.hourlyTitle')} role="img" />
+          <Bar
+            data={hourly}
+            options={barOptions(locale, { legend: true })}
+            aria-label={t('dashboard.hourlyTitle')}
+            role="img"
+          />
         </div>
       </Card>
       <Card withBorder padding="sm" className="dashboard-chart">
@@ -123,7 +89,7 @@ export function DashboardCharts({ data, locale }: DashboardChartsProps) {
           ) : (
             <Bar
               data={branches}
-              options={barOptions(false, locale, true)}
+              options={barOptions(locale, { horizontal: true })}
               aria-label={t('dashboard.branchesTitle')}
               role="img"
             />

@@ -14,12 +14,12 @@
  * (each card, its value in `data-value`), and those of dashboard-charts.tsx.
  */
 import { useEffect, useMemo, useState } from 'react';
-import { Alert, Badge, Button, Card, Group, Loader, Select, SimpleGrid, Switch, Text, Title } from '@mantine/core';
+import { Alert, Badge, Button, Card, Group, Loader, SimpleGrid, Switch, Text, Title } from '@mantine/core';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { Dashboard, RealtimeEvent } from '@pantau/shared';
 import { useApi } from '../../data/use-api.js';
-import { useBranchOptions, useGroupOptions } from '../../data/use-options.js';
+import { ScopePicker } from '../common/scope-picker.js';
 import { useThrottledEvents } from '../../realtime/use-throttled-events.js';
 import { errorText } from '../../lib/error-text.js';
 import { useFormat } from '../../i18n/use-format.js';
@@ -109,8 +109,6 @@ export function DashboardScreen() {
   const fmt = useFormat();
   const [groupId, setGroupId] = useState<number | null>(null);
   const [branchId, setBranchId] = useState<number | null>(null);
-  const groups = useGroupOptions();
-  const branches = useBranchOptions(groupId);
   const scopeKey = branchId ? `branch-${branchId}` : groupId ? `group-${groupId}` : 'all';
   const [live, setLive] = useLiveSwitch(scopeKey);
   const query = useQuery({
@@ -202,32 +200,14 @@ export function DashboardScreen() {
           )}
         </Group>
         <Group gap="sm" align="flex-end" wrap="wrap">
-          <Select
-            label={t('dashboard.group')}
-            placeholder={t('dashboard.allGroups')}
-            data={groups.options}
-            value={groupId ? String(groupId) : null}
-            onChange={(v) => {
-              setGroupId(v ? Number(v) : null);
-              setBranchId(null);
+          <ScopePicker
+            groupId={groupId}
+            branchId={branchId}
+            onChange={(next) => {
+              setGroupId(next.groupId);
+              setBranchId(next.branchId);
             }}
-            clearable
-            searchable
-            size="xs"
-            w={200}
-            data-testid="dashboard-group"
-          />
-          <Select
-            label={t('dashboard.branch')}
-            placeholder={t('dashboard.allBranches')}
-            data={branches.options}
-            value={branchId ? String(branchId) : null}
-            onChange={(v) => setBranchId(v ? Number(v) : null)}
-            clearable
-            searchable
-            size="xs"
-            w={220}
-            data-testid="dashboard-branch"
+            testIdPrefix="dashboard"
           />
           <Switch
             label={t('dashboard.live')}
