@@ -35,6 +35,7 @@ describe('database', () => {
       '013-person-tracking',
       '014-person-branches',
       '015-counting-reports',
+      '016-person-periods',
     ];
     expect(up.results?.map((r) => [r.migrationName, r.status])).toEqual(names.map((n) => [n, 'Success']));
     expect(tables(db)).toEqual(
@@ -63,6 +64,7 @@ describe('database', () => {
             }
           ).sql,
         ).not.toMatch(/WITHOUT ROWID/);
+      if (name === '016-person-periods') expect(tables(db)).not.toContain('person_periods');
       if (name === '015-counting-reports') expect(tables(db)).not.toContain('counting_reports');
       if (name === '014-person-branches') expect(tables(db)).not.toContain('person_branches');
       if (name === '012-rollups') expect(tables(db)).not.toContain('detection_hourly');
@@ -85,6 +87,7 @@ describe('database', () => {
   it('converts the detection times between ISO text and epoch ms, exactly, both ways (011)', async () => {
     const db = openDatabase(tempDataDir());
     await migrate(db);
+    await migrate(db, 'down'); // 016 off
     await migrate(db, 'down'); // 015 off
     await migrate(db, 'down'); // 014 off
     await migrate(db, 'down'); // 013 off
@@ -102,12 +105,99 @@ describe('database', () => {
         .all();
     expect(row()).toEqual(times.map((t) => ({ d: Date.parse(t), c: Date.parse(t) })));
     expect(db.sqlite.prepare(`PRAGMA index_list(re_id_branch_detections)`).all()).toHaveLength(2);
+    await migrate(db, 'down'); // 016
     await migrate(db, 'down'); // 015
     await migrate(db, 'down'); // 014
     await migrate(db, 'down'); // 013
     await migrate(db, 'down'); // 012
     await migrate(db, 'down'); // 011
     expect(row()).toEqual(times.map((t) => ({ d: t, c: t })));
+    await db.close();
+  });
+
+  it('backfills the person periods from the stored detections, each in the zone of its branch (016)', async () => {
+    const db = openDatabase(tempDataDir());
+    await migrate(db);
+    await migrate(db, 'down'); // 016 off
+    db.sqlite.pragma('foreign_keys = OFF'); // detections without their person and camera rows
+    db.sqlite.exec(
+      `INSERT INTO company_branches (id, group_id, branch_code, branch_name, city, timezone, updated_at) VALUES (1, 1, 'A', 'A', 'A', 'Asia/Makassar', ''), (2, 1, 'B', 'B', 'B', 'Asia/Jakarta', '')`,
+    );
+    const insert = db.sqlite.prepare(
+      `INSERT INTO re_id_branch_detections (re_id, branch_id, device_id, detected_count, detection_timestamp, created_at) VALUES (?, ?, 'cam-1', ?, ?, 0)`,
+    );
+    // 2026-11-30 16:30 UTC is Tuesday 1 December 00:30 in Makassar (UTC+8), still Monday 30 November in Jakarta
+    const late = Date.parse('2026-11-30T16:30:00Z');
+    const early = Date.parse('2026-11-29T03:00:00Z'); // Sunday 29 November in both
+    insert.run('p1', 1, 2, late);
+    insert.run('p1', 1, 3, early);
+    insert.run('p1', 2, 1, late);
+    await migrate(db);
+    const rows = db.sqlite
+      .prepare(`SELECT * FROM person_periods ORDER BY period_type, period_start, branch_id, re_id`)
+      .all();
+    expect(rows).toEqual([
+      {
+        period_type: 'monthly',
+        period_start: '2026-11-01',
+        branch_id: 1,
+        re_id: 'p1',
+        detections: 1,
+        detected_sum: 3,
+        first_detection: early,
+        last_detection: early,
+      },
+      {
+        period_type: 'monthly',
+        period_start: '2026-11-01',
+        branch_id: 2,
+        re_id: 'p1',
+        detections: 1,
+        detected_sum: 1,
+        first_detection: late,
+        last_detection: late,
+      },
+      {
+        period_type: 'monthly',
+        period_start: '2026-12-01',
+        branch_id: 1,
+        re_id: 'p1',
+        detections: 1,
+        detected_sum: 2,
+        first_detection: late,
+        last_detection: late,
+      },
+      {
+        period_type: 'weekly',
+        period_start: '2026-11-23',
+        branch_id: 1,
+        re_id: 'p1',
+        detections: 1,
+        detected_sum: 3,
+        first_detection: early,
+        last_detection: early,
+      },
+      {
+        period_type: 'weekly',
+        period_start: '2026-11-30',
+        branch_id: 1,
+        re_id: 'p1',
+        detections: 1,
+        detected_sum: 2,
+        first_detection: late,
+        last_detection: late,
+      },
+      {
+        period_type: 'weekly',
+        period_start: '2026-11-30',
+        branch_id: 2,
+        re_id: 'p1',
+        detections: 1,
+        detected_sum: 1,
+        first_detection: late,
+        last_detection: late,
+      },
+    ]);
     await db.close();
   });
 

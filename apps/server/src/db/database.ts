@@ -33,6 +33,7 @@ import * as m012 from './migrations/012-rollups.js';
 import * as m013 from './migrations/013-person-tracking.js';
 import * as m014 from './migrations/014-person-branches.js';
 import * as m015 from './migrations/015-counting-reports.js';
+import * as m016 from './migrations/016-person-periods.js';
 
 /** The migrations, in order. Names are their numbers; never rename or edit a landed one. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -51,6 +52,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '013-person-tracking': m013,
   '014-person-branches': m014,
   '015-counting-reports': m015,
+  '016-person-periods': m016,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

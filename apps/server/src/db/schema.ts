@@ -194,6 +194,21 @@ export interface PersonDaysTable {
   re_id: string;
 }
 
+/** A person's detections at a branch in a site-local week or month (migration 016). */
+export interface PersonPeriodsTable {
+  period_type: 'weekly' | 'monthly';
+  /** YYYY-MM-DD: the Monday of the week, the 1st of the month */
+  period_start: string;
+  branch_id: number;
+  re_id: string;
+  detections: number;
+  detected_sum: number;
+  /** epoch ms */
+  first_detection: number;
+  /** epoch ms */
+  last_detection: number;
+}
+
 export interface EventLogsTable {
   id: Generated<number>;
   branch_id: number;
@@ -433,6 +448,7 @@ export interface Database {
   detection_hourly: DetectionHourlyTable;
   detection_daily: DetectionDailyTable;
   person_days: PersonDaysTable;
+  person_periods: PersonPeriodsTable;
   person_branches: PersonBranchesTable;
   counting_reports: CountingReportsTable;
   event_logs: EventLogsTable;

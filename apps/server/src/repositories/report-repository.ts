@@ -1,9 +1,10 @@
 /**
  * Counting reports (issue 13): the report cache (`counting_reports`, migration 015) and the
  * reads a report is made of. Totals, hours, days and devices come from the rollups (migration
- * 012), unique persons from `person_days` (one row per branch, site-local day and person), and
- * the top persons from the detections themselves, one branch at a time over the
- * (branch_id, detection_timestamp) index. Branches in scope come from the dashboard's read
+ * 012). A day's persons come from `person_days` (one row per branch, site-local day and person)
+ * and the detections themselves, one branch at a time over the (branch_id, detection_timestamp)
+ * index; a week's or month's from `person_periods` (migration 016: one row per person, branch
+ * and period), one branch at a time. Branches in scope come from the dashboard's read
  * (DashboardRepository.branches), the same for both screens. Every read leads with an indexed key, so a report reads
  * its period's rows and nothing else.
  */
@@ -196,16 +197,16 @@ export class ReportRepository {
     return { detections: Number(r?.detections ?? 0), detected_sum: Number(r?.detected_sum ?? 0) };
   }
 
-  /** Per branch and local day: detections and detected_count (the daily rollups). */
+  /** Per branch and local day: detections, detected_count and distinct persons (the daily rollups). */
   daily(
     branchIds: readonly number[],
     from: string,
     to: string,
-  ): Array<{ branch_id: number; local_day: string; detections: number; detected_sum: number }> {
+  ): Array<{ branch_id: number; local_day: string; detections: number; detected_sum: number; unique_persons: number }> {
     return this.exec.all(
       this.db
         .selectFrom('detection_daily')
-        .select(['branch_id', 'local_day', 'detections', 'detected_sum'])
+        .select(['branch_id', 'local_day', 'detections', 'detected_sum', 'unique_persons'])
         .where('branch_id', 'in', idList(branchIds))
         .where('local_day', '>=', from)
         .where('local_day', '<=', to),
@@ -233,7 +234,10 @@ export class ReportRepository {
     );
   }
 
-  /** Per device (hours and days summed), with the device's name now (null when it is gone). */
+  /**
+   * Per device (hours and days summed), with the device's name now (null when it is gone). The
+   * hourly rows are summed first and the names joined after: one lookup per device, not per row.
+   */
   devices(
     branchIds: readonly number[],
     from: string,
@@ -247,19 +251,23 @@ export class ReportRepository {
   }> {
     return this.exec.all(
       this.db
-        .selectFrom('detection_hourly as h')
+        .selectFrom((eb) =>
+          eb
+            .selectFrom('detection_hourly')
+            .select([
+              'branch_id',
+              'device_id',
+              sql<number>`SUM(detections)`.as('detections'),
+              sql<number>`SUM(detected_sum)`.as('detected_sum'),
+            ])
+            .where('branch_id', 'in', idList(branchIds))
+            .where('local_day', '>=', from)
+            .where('local_day', '<=', to)
+            .groupBy(['branch_id', 'device_id'])
+            .as('h'),
+        )
         .leftJoin('device_masters as d', 'd.device_id', 'h.device_id')
-        .select([
-          'h.branch_id',
-          'h.device_id',
-          'd.device_name',
-          sql<number>`SUM(h.detections)`.as('detections'),
-          sql<number>`SUM(h.detected_sum)`.as('detected_sum'),
-        ])
-        .where('h.branch_id', 'in', idList(branchIds))
-        .where('h.local_day', '>=', from)
-        .where('h.local_day', '<=', to)
-        .groupBy(['h.branch_id', 'h.device_id']),
+        .select(['h.branch_id', 'h.device_id', 'd.device_name', 'h.detections', 'h.detected_sum']),
     );
   }
 
@@ -275,34 +283,6 @@ export class ReportRepository {
           .where('local_day', '<=', to),
       )?.n ?? 0,
     );
-  }
-
-  /** Distinct persons per local day over these branches. */
-  uniquePersonsByDay(branchIds: readonly number[], from: string, to: string): Map<string, number> {
-    const rows = this.exec.all(
-      this.db
-        .selectFrom('person_days')
-        .select(['local_day', sql<number>`COUNT(DISTINCT re_id)`.as('n')])
-        .where('branch_id', 'in', idList(branchIds))
-        .where('local_day', '>=', from)
-        .where('local_day', '<=', to)
-        .groupBy('local_day'),
-    );
-    return new Map(rows.map((r) => [r.local_day, Number(r.n)]));
-  }
-
-  /** Distinct persons per branch over local days `from`..`to`. */
-  uniquePersonsByBranch(branchIds: readonly number[], from: string, to: string): Map<number, number> {
-    const rows = this.exec.all(
-      this.db
-        .selectFrom('person_days')
-        .select(['branch_id', sql<number>`COUNT(DISTINCT re_id)`.as('n')])
-        .where('branch_id', 'in', idList(branchIds))
-        .where('local_day', '>=', from)
-        .where('local_day', '<=', to)
-        .groupBy('branch_id'),
-    );
-    return new Map(rows.map((r) => [r.branch_id, Number(r.n)]));
   }
 
   /**
@@ -325,6 +305,36 @@ export class ReportRepository {
         .where('detection_timestamp', '<', to)
         .groupBy('re_id'),
     );
+  }
+
+  /**
+   * Every person's detections at one branch in a site-local week or month (person_periods,
+   * migration 016): one row per person, in re_id order.
+   * @param start the period's first day, YYYY-MM-DD (a Monday, or the 1st)
+   */
+  periodPersons(type: 'weekly' | 'monthly', start: string, branchId: number): PersonCount[] {
+    return this.exec.all(
+      this.db
+        .selectFrom('person_periods')
+        .select(['re_id', 'detections', 'detected_sum', 'first_detection as first', 'last_detection as last'])
+        .where('period_type', '=', type)
+        .where('period_start', '=', start)
+        .where('branch_id', '=', branchId),
+    );
+  }
+
+  /** The persons seen at one branch in a site-local week or month (person_periods). */
+  periodPersonIds(type: 'weekly' | 'monthly', start: string, branchId: number): string[] {
+    return this.exec
+      .all(
+        this.db
+          .selectFrom('person_periods')
+          .select('re_id')
+          .where('period_type', '=', type)
+          .where('period_start', '=', start)
+          .where('branch_id', '=', branchId),
+      )
+      .map((r) => r.re_id);
   }
 
   /** The labels of these persons (those without one are absent). */

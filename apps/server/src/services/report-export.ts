@@ -101,11 +101,12 @@ function renderCsv(r: CountingReport): Readable {
   return out;
 }
 
-function pick(x: { detections: number; detected_count: number; unique_persons?: number }) {
+/** The counts of a row; `unique_persons` null (a multi-branch week's or month's day) is left empty. */
+function pick(x: { detections: number; detected_count: number; unique_persons?: number | null }) {
   return {
     detections: x.detections,
     detected_count: x.detected_count,
-    ...(x.unique_persons !== undefined ? { unique_persons: x.unique_persons } : {}),
+    ...(x.unique_persons !== undefined && x.unique_persons !== null ? { unique_persons: x.unique_persons } : {}),
   };
 }
 

@@ -193,7 +193,19 @@ export class ReportService {
     const ids = JSON.parse(row.branch_ids) as number[];
     const branches = this.branches(ids, {});
     const period = periodOf(row.report_type, row.report_date);
-    const figures = await reportFigures(this.repo, branches, period, signal);
+    // the previous period's distinct persons from its report, when there is one for these branches
+    const prev = this.repo.find({
+      report_type: row.report_type,
+      report_date: previousPeriod(period).start,
+      scope_key: row.scope_key,
+    });
+    const figures = await reportFigures(
+      this.repo,
+      branches,
+      period,
+      signal,
+      prev && prev.status === 'ready' && prev.branch_ids === row.branch_ids ? prev : undefined,
+    );
     const wasReady = row.status === 'ready';
     return () => {
       const now = this.repo.byId(reportId);

@@ -263,9 +263,58 @@ describe('counting reports', () => {
       branches: 2,
     });
 
+    // over several branches a day's distinct persons are not given (only the period's and each branch's)
+    expect(month.report_data.daily_breakdown.every((d) => d.unique_persons === null)).toBe(true);
+
     const group = await report(h.admin, 'monthly', { group_id: jkt!.group_id, date: '2026-09-01' });
     expect(group.group_id).toBe(jkt!.group_id);
     expect(group.branch_ids.length).toBeGreaterThan(0);
+
+    // the month in the branch's own zone: 00:30 WITA on 1 June is still 31 May in UTC and in
+    // Jakarta, June in Makassar (June and July: the schedule test below looks at August to October)
+    await post({ branch: bdg!.id, device: 'cam-2', re_id: 'm-3', at: '2026-06-01T00:30:00.000+08:00', count: 2 });
+    await post({ branch: bdg!.id, device: 'cam-2', re_id: 'm-3', at: '2026-06-30T23:30:00.000+08:00' });
+    await post({ branch: bdg!.id, device: 'cam-2', re_id: 'm-4', at: '2026-07-01T00:10:00.000+08:00' }); // July
+    await drained();
+    const june = await report(h.admin, 'monthly', { branch_id: bdg!.id, date: '2026-06-15' });
+    const from = '2026-06-01T00:00:00+08:00';
+    const to = '2026-07-01T00:00:00+08:00';
+    const truth = raw(bdg!.id, from, to);
+    expect(truth).toEqual({ n: 2, c: 3, u: 1 });
+    expect(june).toMatchObject({
+      report_date: '2026-06-01',
+      total_detections: truth.n,
+      total_detected_count: truth.c,
+      unique_person_count: truth.u,
+    });
+    expect(june.report_data.top_persons).toEqual([
+      expect.objectContaining({
+        re_id: 'm-3',
+        detections: 2,
+        detected_count: 3,
+        branches: 1,
+        first_seen: '2026-05-31T16:30:00.000Z',
+        last_seen: '2026-06-30T15:30:00.000Z',
+      }),
+    ]);
+    // one branch: its days' distinct persons are its daily rollup
+    expect(june.report_data.daily_breakdown[0]).toEqual({
+      date: '2026-06-01',
+      detections: 1,
+      detected_count: 2,
+      unique_persons: 1,
+    });
+    expect(june.report_data.previous).toBeNull();
+    // every branch's July, compared with June: June's distinct persons read from June's report
+    await report(h.admin, 'monthly', { date: '2026-06-02' });
+    const july = await report(h.admin, 'monthly', { date: '2026-07-02' });
+    expect(july.total_detections).toBe(1);
+    expect(july.report_data.previous).toEqual({
+      report_date: '2026-06-01',
+      total_detections: 2,
+      total_detected_count: 3,
+      unique_person_count: 1,
+    });
   });
 
   it("keeps a scoped user to their branches: another branch is 404, 'everything' is theirs alone", async () => {

@@ -22,6 +22,8 @@ afterAll(async () => {
 const db = () => h.server.services.db.sqlite;
 const drained = () =>
   waitFor(() => (db().prepare(`SELECT COUNT(*) AS n FROM jobs`).get() as { n: number }).n === 0, 5000, 'queue drained');
+/** Every rollup table (migrations 012, 016). */
+const ROLLUPS = ['detection_hourly', 'detection_daily', 'person_days', 'person_periods'];
 const rows = (table: string) =>
   db()
     .prepare(`SELECT * FROM ${table}`)
@@ -113,19 +115,21 @@ describe('rollups', () => {
   });
 
   it('rebuilds to exactly the live rollups, also for a database that predates them', async () => {
-    const live = ['detection_hourly', 'detection_daily', 'person_days'].map(rows);
+    const live = ROLLUPS.map(rows);
     const zones = new Map(h.server.services.branchZones.branchZones().map((b) => [b.id, countingZone(b.timezone)]));
     const zoneOf = (id: number) => zones.get(id) ?? 'Asia/Jakarta';
     const progress: number[] = [];
     const r = h.server.services.rollups.rebuild('2026-11-17', '2026-11-22', zoneOf, (done) => progress.push(done));
-    expect(progress).toEqual([1, 2, 3, 4, 5, 6]);
+    // six days, then their week (Monday 16 November) and their month
+    expect(progress).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(r.person_periods).toBeGreaterThan(0);
     expect(r.detections).toBe(8);
-    expect(['detection_hourly', 'detection_daily', 'person_days'].map(rows)).toEqual(live);
+    expect(ROLLUPS.map(rows)).toEqual(live);
     // as if the rollups had never been written
-    for (const t of ['detection_hourly', 'detection_daily', 'person_days']) db().prepare(`DELETE FROM ${t}`).run();
+    for (const t of ROLLUPS) db().prepare(`DELETE FROM ${t}`).run();
     const span = h.server.services.rollups.detectionDays()!;
     h.server.services.rollups.rebuild(span.from, span.to, zoneOf);
-    expect(['detection_hourly', 'detection_daily', 'person_days'].map(rows)).toEqual(live);
+    expect(ROLLUPS.map(rows)).toEqual(live);
   });
 });
 

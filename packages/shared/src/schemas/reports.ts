@@ -53,8 +53,12 @@ export const ReportDay = z.object({
   date: z.iso.date(),
   detections: z.int().nonnegative(),
   detected_count: z.int().nonnegative(),
-  /** distinct persons that day (a person at two branches counts once) */
-  unique_persons: z.int().nonnegative(),
+  /**
+   * distinct persons that day; null in a weekly or monthly report over several branches (a
+   * person at two branches that day is one person, which only a scan of every person-day could
+   * tell: those reports give the period's distinct persons, and each branch's)
+   */
+  unique_persons: z.int().nonnegative().nullable(),
 });
 export type ReportDay = z.infer<typeof ReportDay>;
 
