@@ -36,6 +36,7 @@ describe('database', () => {
       '014-person-branches',
       '015-counting-reports',
       '016-person-periods',
+      '017-report-delivery',
     ];
     expect(up.results?.map((r) => [r.migrationName, r.status])).toEqual(names.map((n) => [n, 'Success']));
     expect(tables(db)).toEqual(
@@ -64,6 +65,7 @@ describe('database', () => {
             }
           ).sql,
         ).not.toMatch(/WITHOUT ROWID/);
+      if (name === '017-report-delivery') expect(tables(db)).not.toContain('report_recipients');
       if (name === '016-person-periods') expect(tables(db)).not.toContain('person_periods');
       if (name === '015-counting-reports') expect(tables(db)).not.toContain('counting_reports');
       if (name === '014-person-branches') expect(tables(db)).not.toContain('person_branches');
@@ -87,6 +89,7 @@ describe('database', () => {
   it('converts the detection times between ISO text and epoch ms, exactly, both ways (011)', async () => {
     const db = openDatabase(tempDataDir());
     await migrate(db);
+    await migrate(db, 'down'); // 017 off
     await migrate(db, 'down'); // 016 off
     await migrate(db, 'down'); // 015 off
     await migrate(db, 'down'); // 014 off
@@ -105,6 +108,7 @@ describe('database', () => {
         .all();
     expect(row()).toEqual(times.map((t) => ({ d: Date.parse(t), c: Date.parse(t) })));
     expect(db.sqlite.prepare(`PRAGMA index_list(re_id_branch_detections)`).all()).toHaveLength(2);
+    await migrate(db, 'down'); // 017
     await migrate(db, 'down'); // 016
     await migrate(db, 'down'); // 015
     await migrate(db, 'down'); // 014
@@ -118,6 +122,7 @@ describe('database', () => {
   it('backfills the person periods from the stored detections, each in the zone of its branch (016)', async () => {
     const db = openDatabase(tempDataDir());
     await migrate(db);
+    await migrate(db, 'down'); // 017 off
     await migrate(db, 'down'); // 016 off
     db.sqlite.pragma('foreign_keys = OFF'); // detections without their person and camera rows
     db.sqlite.exec(

@@ -34,6 +34,7 @@ import * as m013 from './migrations/013-person-tracking.js';
 import * as m014 from './migrations/014-person-branches.js';
 import * as m015 from './migrations/015-counting-reports.js';
 import * as m016 from './migrations/016-person-periods.js';
+import * as m017 from './migrations/017-report-delivery.js';
 
 /** The migrations, in order. Names are their numbers; never rename or edit a landed one. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -53,6 +54,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '014-person-branches': m014,
   '015-counting-reports': m015,
   '016-person-periods': m016,
+  '017-report-delivery': m017,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

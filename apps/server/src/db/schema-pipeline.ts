@@ -3,7 +3,7 @@
  * WhatsApp alert settings, providers, deliveries and summaries (005), and stored files (004).
  * Conventions as in schema.ts, which re-exports these and lists them in `Database`.
  */
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 /** An alarm's timeline (007): one row per change; `created` is the event row itself. */
 export interface AlarmActionsTable {
@@ -59,7 +59,7 @@ export interface NotificationDeliveriesTable {
   /** Null for a test message. */
   event_log_id: number | null;
   branch_id: number | null;
-  kind: 'alert' | 'escalation' | 'test';
+  kind: 'alert' | 'escalation' | 'test' | 'report';
   /** E.164. */
   phone: string;
   provider: string;
@@ -78,6 +78,9 @@ export interface NotificationDeliveriesTable {
   failed_at: string | null;
   uncertain_at: string | null;
   updated_at: string;
+  /** A `report` delivery's counting report (migration 017), its PDF in `document_language`. */
+  report_id: ColumnType<number | null, number | null | undefined, number | null>;
+  document_language: ColumnType<'en' | 'id' | null, 'en' | 'id' | null | undefined, 'en' | 'id' | null>;
 }
 
 export interface NotificationCooldownsTable {

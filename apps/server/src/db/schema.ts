@@ -185,6 +185,23 @@ export interface CountingReportsTable {
   requested_by: Generated<string>;
   requested_at: string;
   error: string | null;
+  /** the schedule asked for it to go to its recipients (migration 017) */
+  deliver: Generated<number>;
+  /** when its deliveries were queued */
+  delivered_at: string | null;
+}
+
+/** Who receives a branch's or a group's daily report (migration 017). */
+export interface ReportRecipientsTable {
+  id: Generated<number>;
+  branch_id: number | null;
+  group_id: number | null;
+  /** JSON array of E.164 numbers */
+  phones: string;
+  language: 'en' | 'id';
+  enabled: number;
+  created_at: string;
+  updated_at: string;
 }
 
 /** A person's first detection of a site-local day at a branch (migration 012). */
@@ -449,6 +466,7 @@ export interface Database {
   detection_daily: DetectionDailyTable;
   person_days: PersonDaysTable;
   person_periods: PersonPeriodsTable;
+  report_recipients: ReportRecipientsTable;
   person_branches: PersonBranchesTable;
   counting_reports: CountingReportsTable;
   event_logs: EventLogsTable;

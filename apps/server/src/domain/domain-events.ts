@@ -113,6 +113,8 @@ export interface DomainEventMap {
   'queues.changed': RealtimeEventMap['queue_stats'];
   /** A counting report was generated; `requested_by`: the users who asked for it while it was built. */
   'report.ready': RealtimeEventMap['report_ready'] & { requested_by: readonly number[] };
+  /** A scheduled report that goes to its recipients is ready (report-delivery.ts queues its deliveries). */
+  'report.due': { report_id: number };
 }
 
 export type DomainEventType = keyof DomainEventMap;

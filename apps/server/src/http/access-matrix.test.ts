@@ -490,6 +490,26 @@ const TABLE: Row[] = [
     path: () => '/api/v1/reports/999999/export?format=csv',
     expect: signedIn([404, 'NOT_FOUND']),
   },
+  // report recipients: admins, a branch's when it is in their scope
+  {
+    method: 'GET',
+    route: '/api/v1/report-recipients',
+    path: () => '/api/v1/report-recipients',
+    expect: x(200, 200, 403, 403),
+  },
+  {
+    method: 'PUT',
+    route: '/api/v1/report-recipients',
+    path: () => '/api/v1/report-recipients',
+    body: () => ({ branch_id: ids.b1, phones: ['+6281234567890'] }),
+    expect: x(200, [404, 'NOT_FOUND'], 403, 403),
+  },
+  {
+    method: 'DELETE',
+    route: '/api/v1/report-recipients/:id',
+    path: () => '/api/v1/report-recipients/999999',
+    expect: x([404, 'NOT_FOUND'], [404, 'NOT_FOUND'], 403, 403),
+  },
   { method: 'GET', route: '/api/v1/layouts', path: () => '/api/v1/layouts', expect: signedIn(200) },
   // the only layout by now shows Jakarta: SA sees none
   {

@@ -60,6 +60,9 @@ export interface NewDelivery {
   provider: string;
   message: string;
   image_path: string | null;
+  /** a `report` delivery's counting report and the language of its PDF (migration 017) */
+  report_id?: number | null;
+  document_language?: 'en' | 'id' | null;
 }
 
 /** Deliveries, settings, cooldowns and summaries. */
@@ -86,8 +89,8 @@ export class NotificationRepository {
          ON CONFLICT (re_id, device_id) DO UPDATE SET last_alert_at = MAX(last_alert_at, excluded.last_alert_at)`,
       ),
       insertDelivery: sqlite.prepare(
-        `INSERT INTO notification_deliveries (event_log_id, branch_id, kind, phone, provider, status, attempts, message, image_path, queued_at, updated_at)
-         VALUES (@event_log_id, @branch_id, @kind, @phone, @provider, 'queued', 0, @message, @image_path, @now, @now)`,
+        `INSERT INTO notification_deliveries (event_log_id, branch_id, kind, phone, provider, status, attempts, message, image_path, report_id, document_language, queued_at, updated_at)
+         VALUES (@event_log_id, @branch_id, @kind, @phone, @provider, 'queued', 0, @message, @image_path, @report_id, @document_language, @now, @now)`,
       ),
       delivery: sqlite.prepare(`SELECT * FROM notification_deliveries WHERE id = ?`),
       eventImage: sqlite.prepare(`SELECT image_path FROM event_logs WHERE id = ?`),
@@ -124,9 +127,22 @@ export class NotificationRepository {
     return (this.s.eventImage.get(eventLogId) as { image_path: string | null } | undefined)?.image_path ?? null;
   }
 
+  /** Whether a report already has a delivery to this number. */
+  reportDelivered(reportId: number, phone: string): boolean {
+    return (
+      this.exec.first(
+        this.db
+          .selectFrom('notification_deliveries')
+          .select('id')
+          .where('report_id', '=', reportId)
+          .where('phone', '=', phone),
+      ) !== undefined
+    );
+  }
+
   /** Insert a queued delivery. @returns its id */
   insertDelivery(d: NewDelivery, now: string): number {
-    return Number(this.s.insertDelivery.run({ ...d, now }).lastInsertRowid);
+    return Number(this.s.insertDelivery.run({ report_id: null, document_language: null, ...d, now }).lastInsertRowid);
   }
 
   delivery(id: number): DeliveryRow | undefined {
@@ -169,6 +185,7 @@ export class NotificationRepository {
       per_page: number;
       event_log_id?: number | undefined;
       branch_id?: number | undefined;
+      report_id?: number | undefined;
       status?: string | undefined;
     },
     branches: number[] | null,
@@ -176,6 +193,7 @@ export class NotificationRepository {
     let q = this.db.selectFrom('notification_deliveries');
     if (f.event_log_id !== undefined) q = q.where('event_log_id', '=', f.event_log_id);
     if (f.branch_id !== undefined) q = q.where('branch_id', '=', f.branch_id);
+    if (f.report_id !== undefined) q = q.where('report_id', '=', f.report_id);
     if (f.status !== undefined) q = q.where('status', '=', f.status as DeliveryStatusName);
     if (branches !== null) q = branches.length ? q.where('branch_id', 'in', branches) : q.where('id', '<', 0);
     const total = this.exec.first(q.select((e) => e.fn.countAll<number>().as('n')))?.n ?? 0;

@@ -82,11 +82,14 @@ export class ReportRepository {
       timezone: string;
       requested_by: readonly number[];
       requested_at: string;
+      /** the schedule asks for it to go to its recipients */
+      deliver?: boolean;
     },
   ): number {
     return this.exec.run(
       this.db.insertInto('counting_reports').values({
         ...row,
+        deliver: row.deliver ? 1 : 0,
         branch_ids: JSON.stringify(row.branch_ids),
         requested_by: JSON.stringify(row.requested_by),
         status: 'generating',
@@ -121,6 +124,11 @@ export class ReportRepository {
         })
         .where('id', '=', id),
     );
+  }
+
+  /** Ask for a report to go to its recipients when it is ready (the schedule's mark, migration 017). */
+  markDeliver(id: number): void {
+    this.exec.run(this.db.updateTable('counting_reports').set({ deliver: 1 }).where('id', '=', id));
   }
 
   /** Add who else asked for a report being generated. */

@@ -1,9 +1,10 @@
 /**
  * Counting reports (S6, D8): `GET /api/v1/reports/:type` (cache first: 200, or 202 while the
- * report is generated) and `GET /api/v1/reports/:id/export` (PDF, CSV or XLSX, streamed, audited).
+ * report is generated), `GET /api/v1/reports/:id/export` (PDF, CSV or XLSX, streamed, audited)
+ * and `/api/v1/report-recipients` (who receives the daily reports on WhatsApp; admins).
  * Declarations: packages/shared/src/routes/reports.ts.
  */
-import { ROUTES } from '@pantau/shared';
+import { DELETED, ROUTES } from '@pantau/shared';
 import type { Services } from '../services/container.js';
 import { userOf } from '../http/access.js';
 import { callerOf } from '../http/actor.js';
@@ -28,5 +29,11 @@ export function reportRoutes(api: RouteRegistrar, s: Services): void {
       .header('cache-control', 'private, no-store')
       .header('x-content-type-options', 'nosniff')
       .send(file.stream);
+  });
+  api.implement(ROUTES.listReportRecipients, (req) => s.reportDelivery.list(userOf(req)));
+  api.implement(ROUTES.putReportRecipients, (req) => s.reportDelivery.put(callerOf(req), req.body));
+  api.implement(ROUTES.deleteReportRecipients, (req) => {
+    s.reportDelivery.remove(callerOf(req), req.params.id);
+    return DELETED;
   });
 }

@@ -43,6 +43,8 @@ import { StreamHealthService } from './stream-health-service.js';
 import { DashboardService } from './dashboard-service.js';
 import { ReportService } from './report-service.js';
 import { ReportRepository } from '../repositories/report-repository.js';
+import { ReportRecipientRepository } from '../repositories/report-recipient-repository.js';
+import { ReportDeliveryService } from './notifications/report-delivery.js';
 import { DashboardRepository, StatsRepository } from '../repositories/dashboard-repository.js';
 import { StatsTicker } from './stats-ticker.js';
 import { PersonService } from './person-service.js';
@@ -102,6 +104,8 @@ export interface Services {
   dashboard: DashboardService;
   /** Counting reports (S6, D8): cache first, generated on the reports queue, kept right after late detections. */
   reports: ReportService;
+  /** Who receives the daily reports on WhatsApp, and their deliveries (issue 13). */
+  reportDelivery: ReportDeliveryService;
   /** `stats_updated` once a second for branches with new detections. */
   statsTicker: StatsTicker;
   /** The rollups' rebuild (`pantau rollups rebuild`). */
@@ -224,8 +228,9 @@ export async function createServices(config: ServerConfig, logger: Logger): Prom
   const retention = new StorageRetention(storage, disk, exec, queue, logger, snapshotSettings.retentionDays);
   worker.register(retention.job);
   const dashboardRepo = new DashboardRepository(db.kysely, exec);
+  const reportRepo = new ReportRepository(db.kysely, exec);
   const reports = new ReportService(
-    new ReportRepository(db.kysely, exec),
+    reportRepo,
     (scope, filter) => dashboardRepo.branches(scope, filter),
     exec,
     queue,
@@ -245,8 +250,22 @@ export async function createServices(config: ServerConfig, logger: Logger): Prom
     timezone: config.timezone,
     secretsKey: keys.streamSecrets,
     imageOf: (id) => snapshots.imagePathOf(id),
+    documentOf: (id, lang) => reports.pdf(id, lang),
   });
   worker.register(notifications.sender.job);
+  const reportDelivery = new ReportDeliveryService(
+    new ReportRecipientRepository(db.kysely, exec),
+    notifications.dispatcher,
+    exec,
+    auditLog,
+    (id) => reportRepo.byId(id),
+    (groupId) =>
+      dashboardRepo.groupExists(groupId)
+        ? dashboardRepo.branches(null, { group_id: groupId }).map((b) => b.id)
+        : undefined,
+    (branchId) => dashboardRepo.branches(null, { branch_id: branchId }).length > 0,
+    events,
+  );
   const credentials = new CredentialService(new CredentialRepository(db.kysely, exec), exec, auditLog);
   // a camera moved to another branch loses its alert overrides there (notifications.settings)
   const organisation = new OrganisationService(
@@ -320,6 +339,7 @@ export async function createServices(config: ServerConfig, logger: Logger): Prom
     queueMonitor,
     dashboard: new DashboardService(dashboardRepo, queueMonitor, config.timezone),
     reports,
+    reportDelivery,
     persons: new PersonService(
       new PersonRepository(db.kysely, exec),
       reads,

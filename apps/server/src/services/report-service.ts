@@ -18,11 +18,14 @@
  *   site-schedule.ts), weekly ones on Mondays, monthly ones on the 1st; a group's and the
  *   all-branch reports run in the zone of theirs that reaches 01:00 last, when every branch's
  *   day is over. Missed ones are made when a zone enters the plan (at start, too).
+ * - A branch's or group's daily report of yesterday from the schedule is due to its WhatsApp
+ *   recipients when ready (`report.due`; services/notifications/report-delivery.ts), once.
  */
 import {
   PantauError,
   type CountingReport,
   type ReportData,
+  type ReportLanguage,
   type ReportPending,
   type ReportQuery,
   type ReportType,
@@ -35,6 +38,7 @@ import type { JobQueue } from '../repositories/job-queue.js';
 import type { CountingReportRow, ReportRepository } from '../repositories/report-repository.js';
 import type { DashboardBranch as ReportBranchRow } from '../repositories/dashboard-repository.js';
 import { defineJob } from '../queue/job-definition.js';
+import { renderReport } from './report-export.js';
 import { reportFigures } from './report-figures.js';
 import { lastCompletePeriod, periodEnded, periodOf, previousPeriod, type ReportPeriod } from './report-period.js';
 import { addDays, countingZone, dayStartUtc, siteDay, utcOffsetMs } from './site-time.js';
@@ -157,7 +161,8 @@ export class ReportService {
     if (periodOf('monthly', day).end === day) types.push('monthly');
     let n = 0;
     for (const scope of this.scheduledScopes(zone, day, branches))
-      for (const type of types) n += this.ensureScheduled(type, periodOf(type, day), scope);
+      for (const type of types)
+        n += this.ensureScheduled(type, periodOf(type, day), scope, false, type === 'daily' && deliverable(scope));
     return n;
   }
 
@@ -173,8 +178,9 @@ export class ReportService {
     let n = 0;
     for (let i = CATCH_UP_DAYS; i >= 1; i--) {
       const day = addDays(today, -i);
+      // yesterday's still goes to its recipients (the server was down at 01:00); older ones do not
       for (const scope of this.scheduledScopes(zone, day, branches))
-        n += this.ensureScheduled('daily', periodOf('daily', day), scope, true);
+        n += this.ensureScheduled('daily', periodOf('daily', day), scope, true, i === 1 && deliverable(scope));
     }
     for (const type of ['weekly', 'monthly'] as const) {
       const p = previousPeriod(periodOf(type, today));
@@ -225,7 +231,21 @@ export class ReportService {
         late_detections: late,
         requested_by: JSON.parse(now.requested_by) as number[],
       });
+      if (now.deliver === 1 && now.delivered_at === null) this.events.emit('report.due', { report_id: reportId });
     };
+  }
+
+  /**
+   * A ready report as a PDF in memory (a WhatsApp document; the HTTP export streams instead).
+   * @returns null when there is no such report or it has no data yet
+   */
+  async pdf(id: number, lang: ReportLanguage): Promise<{ data: Buffer; filename: string; mime: string } | null> {
+    const row = this.repo.byId(id);
+    if (!row || row.report_data === null) return null;
+    const file = renderReport(this.toApi(row), 'pdf', lang);
+    const chunks: Buffer[] = [];
+    for await (const c of file.stream) chunks.push(Buffer.from(c as Uint8Array));
+    return { data: Buffer.concat(chunks), filename: file.filename, mime: file.mime };
   }
 
   /** A stored row as the API answers it (only for ready rows with data). */
@@ -300,7 +320,13 @@ export class ReportService {
   }
 
   /** Inside a transaction: answer from the cache, or put the report on its way. */
-  private ensure(type: ReportType, p: ReportPeriod, scope: ReportScope, userId: number | null): ReportAnswer {
+  private ensure(
+    type: ReportType,
+    p: ReportPeriod,
+    scope: ReportScope,
+    userId: number | null,
+    deliver = false,
+  ): ReportAnswer {
     const ids = scope.branches.map((b) => b.id);
     const key = { report_type: type, report_date: p.start, scope_key: scope.key };
     const row = this.repo.find(key);
@@ -322,6 +348,7 @@ export class ReportService {
         timezone: scope.timezone,
         requested_by: userId !== null ? [userId] : [],
         requested_at: new Date(this.now()).toISOString(),
+        deliver,
       });
       const jobId = this.queue.enqueue('report.generate', { report_id: id });
       this.repo.queue(id, {
@@ -363,13 +390,32 @@ export class ReportService {
     return { status: 200, data: this.toApi({ ...row, stale: 1, job_id: jobId }) };
   }
 
-  /** Put a scheduled report on the queue unless it exists. @returns 1 when queued, else 0 */
-  private ensureScheduled(type: ReportType, p: ReportPeriod, scope: ReportScope, onlyCounted = false): number {
+  /**
+   * Put a scheduled report on the queue unless it exists. With `deliver` (yesterday's daily
+   * report of a branch or group) it goes to its recipients when ready: marked so on creation,
+   * or, when someone asked for it already, marked now and, if ready, due at once.
+   * @returns 1 when queued, else 0
+   */
+  private ensureScheduled(
+    type: ReportType,
+    p: ReportPeriod,
+    scope: ReportScope,
+    onlyCounted = false,
+    deliver = false,
+  ): number {
     return this.exec.tx(() => {
-      if (this.repo.find({ report_type: type, report_date: p.start, scope_key: scope.key })) return 0;
+      const row = this.repo.find({ report_type: type, report_date: p.start, scope_key: scope.key });
+      if (row) {
+        if (deliver && row.deliver === 0) {
+          this.repo.markDeliver(row.id);
+          if (row.status === 'ready' && row.delivered_at === null)
+            this.events.emit('report.due', { report_id: row.id });
+        }
+        return 0;
+      }
       const ids = scope.branches.map((b) => b.id);
       if (onlyCounted && (ids.length === 0 || this.repo.totals(ids, p.start, p.end).detections === 0)) return 0;
-      this.ensure(type, p, scope, null);
+      this.ensure(type, p, scope, null, deliver);
       return 1;
     });
   }
@@ -412,6 +458,11 @@ export class ReportService {
     if (row.group_id !== null) return this.repo.groupName(row.group_id) ?? `#${row.group_id}`;
     return 'All branches';
   }
+}
+
+/** Whether a scheduled scope's daily report goes to recipients: a branch's or a group's, whole. */
+function deliverable(scope: ReportScope): boolean {
+  return (scope.branch_id !== null || scope.group_id !== null) && !scope.key.includes('/');
 }
 
 /** A scope key: the plain one when the caller sees every branch of it, else with the branch list. */

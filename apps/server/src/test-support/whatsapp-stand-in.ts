@@ -25,6 +25,8 @@ export interface StandInRequest {
   headers: http.IncomingHttpHeaders;
   /** JSON bodies parsed; forms as a field → value map (files as `<file name (bytes)>`). */
   body: unknown;
+  /** The files of a form, by field, as received (e.g. a report's PDF on `/media`). */
+  files: Record<string, { name: string; type: string; data: Buffer }>;
   /** The mode it met. */
   mode: StandInMode;
   /** Message id answered (mode `ok` on a send), else null. */
@@ -128,13 +130,15 @@ export class WhatsAppStandIn {
 
   private async answer(req: http.IncomingMessage, res: http.ServerResponse, raw: Buffer): Promise<void> {
     const path = (req.url ?? '/').split('?')[0]!;
-    const body = await parseBody(req, raw);
+    const files: StandInRequest['files'] = {};
+    const body = await parseBody(req, raw, files);
     const isSend = path.endsWith('/messages') || path === '/send';
     const rec: StandInRequest = {
       method: req.method ?? 'GET',
       path,
       headers: req.headers,
       body,
+      files,
       mode: this.mode,
       messageId: null,
       at: Date.now(),
@@ -174,7 +178,7 @@ export class WhatsAppStandIn {
   }
 }
 
-async function parseBody(req: http.IncomingMessage, raw: Buffer): Promise<unknown> {
+async function parseBody(req: http.IncomingMessage, raw: Buffer, files: StandInRequest['files']): Promise<unknown> {
   const type = req.headers['content-type'] ?? '';
   if (type.includes('application/json')) {
     try {
@@ -190,7 +194,13 @@ async function parseBody(req: http.IncomingMessage, raw: Buffer): Promise<unknow
       body: new Uint8Array(raw),
     }).formData();
     const out: Record<string, string> = {};
-    for (const [k, v] of form) out[k] = typeof v === 'string' ? v : `<file ${v.name} (${v.size})>`;
+    for (const [k, v] of form) {
+      if (typeof v === 'string') out[k] = v;
+      else {
+        out[k] = `<file ${v.name} (${v.size})>`;
+        files[k] = { name: v.name, type: v.type, data: Buffer.from(await v.arrayBuffer()) };
+      }
+    }
     return out;
   }
   return raw.toString('utf8');

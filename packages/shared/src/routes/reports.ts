@@ -3,8 +3,16 @@
  * cached, exported as PDF, CSV or XLSX. Schemas: ../schemas/reports.ts.
  */
 import { z } from 'zod';
-import { IdParams } from '../schemas/common.js';
-import { CountingReport, ReportExportQuery, ReportPending, ReportQuery, ReportTypeParams } from '../schemas/reports.js';
+import { Deleted, IdParams } from '../schemas/common.js';
+import {
+  CountingReport,
+  ReportExportQuery,
+  ReportPending,
+  ReportQuery,
+  ReportRecipients,
+  ReportRecipientsPut,
+  ReportTypeParams,
+} from '../schemas/reports.js';
 import { defineRoute } from './route.js';
 
 export const reportRoutes = {
@@ -33,5 +41,37 @@ export const reportRoutes = {
     params: IdParams,
     query: ReportExportQuery,
     errors: [404, 409],
+  }),
+  /** Who receives the daily reports of the caller's branches and groups. */
+  listReportRecipients: defineRoute({
+    method: 'GET',
+    path: '/api/v1/report-recipients',
+    access: 'admin',
+    tags: ['reports'],
+    summary:
+      "The WhatsApp recipients of the daily report of each branch (and each group) in the caller's scope; a group's only for admins who see all of its branches",
+    data: z.array(ReportRecipients),
+  }),
+  /** Set a branch's or a group's recipients (created or replaced); audited. */
+  putReportRecipients: defineRoute({
+    method: 'PUT',
+    path: '/api/v1/report-recipients',
+    access: 'admin',
+    tags: ['reports'],
+    summary:
+      "Set the WhatsApp recipients of a branch's or a group's daily report: its numbers (E.164), the PDF's language, on or off; audited",
+    body: ReportRecipientsPut,
+    data: ReportRecipients,
+    errors: [400, 404],
+  }),
+  deleteReportRecipients: defineRoute({
+    method: 'DELETE',
+    path: '/api/v1/report-recipients/:id',
+    access: 'admin',
+    tags: ['reports'],
+    summary: "Remove a branch's or a group's report recipients; audited",
+    params: IdParams,
+    data: Deleted,
+    errors: [404],
   }),
 };

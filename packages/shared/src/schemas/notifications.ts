@@ -150,6 +150,12 @@ export const ProviderConfig = z.object({
     .trim()
     .regex(/^[a-z0-9_]{1,512}$/, 'lower-case letters, digits and _')
     .optional(),
+  /** Template mode: the approved template with a document header that daily counting reports go out with. */
+  report_template_name: z
+    .string()
+    .trim()
+    .regex(/^[a-z0-9_]{1,512}$/, 'lower-case letters, digits and _')
+    .optional(),
   template_language: z
     .string()
     .trim()
@@ -201,12 +207,15 @@ export type ProviderSettings = z.infer<typeof ProviderSettings>;
 export const DeliveryStatus = z.enum(['queued', 'sending', 'sent', 'delivered', 'read', 'failed', 'uncertain']);
 export type DeliveryStatus = z.infer<typeof DeliveryStatus>;
 
-export const DeliveryKind = z.enum(['alert', 'escalation', 'test']);
+/** `report`: a counting report's PDF to its recipients (issue 13). */
+export const DeliveryKind = z.enum(['alert', 'escalation', 'test', 'report']);
 
 export const Delivery = z.object({
   id: Id,
   event_log_id: z.int().nullable(),
   branch_id: z.int().nullable(),
+  /** a `report` delivery's counting report */
+  report_id: z.int().nullable(),
   kind: DeliveryKind,
   phone: z.string(),
   provider: z.string(),
@@ -228,6 +237,7 @@ export type Delivery = z.infer<typeof Delivery>;
 export const DeliveryFilter = PageQuery.omit({ q: true }).extend({
   event_log_id: z.coerce.number().int().positive().optional(),
   branch_id: z.coerce.number().int().positive().optional(),
+  report_id: z.coerce.number().int().positive().optional(),
   status: DeliveryStatus.optional(),
 });
 

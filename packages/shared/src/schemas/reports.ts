@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 import { Id, IsoDateTime } from './common.js';
+import { PhoneNumber } from './notifications.js';
 
 /** How long a report's period is. */
 export const ReportType = z.enum(['daily', 'weekly', 'monthly']);
@@ -180,3 +181,45 @@ export const ReportExportQuery = z.object({
   lang: ReportLanguage.default('en'),
 });
 export type ReportExportQuery = z.infer<typeof ReportExportQuery>;
+
+/**
+ * Who receives a branch's or a group's daily report on WhatsApp, as a PDF in `language`, each
+ * morning after it is made (01:00 in the branch's zone; a group's when its last branch's day is
+ * over). Deliveries are tracked like alerts (`kind: 'report'`, `report_id`).
+ */
+export const ReportRecipients = z.object({
+  id: Id,
+  /** exactly one of branch_id and group_id */
+  branch_id: Id.nullable(),
+  group_id: Id.nullable(),
+  /** the branch's or group's name now */
+  scope_name: z.string(),
+  /** E.164 */
+  phones: z.array(z.string()),
+  language: ReportLanguage,
+  enabled: z.boolean(),
+  updated_at: IsoDateTime,
+});
+export type ReportRecipients = z.infer<typeof ReportRecipients>;
+
+/** Most numbers on one branch's or group's report. */
+export const MAX_REPORT_RECIPIENTS = 20;
+
+/** `PUT /api/v1/report-recipients`: set a branch's or a group's recipients (created or replaced). */
+export const ReportRecipientsPut = z
+  .object({
+    branch_id: z.int().positive().optional(),
+    group_id: z.int().positive().optional(),
+    phones: z
+      .array(PhoneNumber)
+      .max(MAX_REPORT_RECIPIENTS)
+      .refine((a) => new Set(a).size === a.length, { message: 'a number is listed twice' }),
+    language: ReportLanguage.default('id'),
+    enabled: z.boolean().default(true),
+  })
+  .strict()
+  .refine((b) => (b.branch_id === undefined) !== (b.group_id === undefined), {
+    message: 'give exactly one of branch_id and group_id',
+    path: ['branch_id'],
+  });
+export type ReportRecipientsPut = z.input<typeof ReportRecipientsPut>;

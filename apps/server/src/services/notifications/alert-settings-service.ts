@@ -53,6 +53,7 @@ export function toDelivery(d: DeliveryRow): Delivery {
     id: d.id,
     event_log_id: d.event_log_id,
     branch_id: d.branch_id,
+    report_id: d.report_id,
     kind: d.kind,
     phone: d.phone,
     provider: d.provider,
@@ -216,6 +217,7 @@ export class AlertSettingsService {
       per_page: number;
       event_log_id?: number | undefined;
       branch_id?: number | undefined;
+      report_id?: number | undefined;
       status?: string | undefined;
     },
   ): { items: Delivery[]; meta: PageMeta } {

@@ -26,6 +26,7 @@ import { NotificationRepository } from '../../repositories/notification-reposito
 import { NotificationDispatcher } from './notification-dispatcher.js';
 import { ProviderSettingsStore } from './provider-settings.js';
 import { WhatsAppSender } from './whatsapp-sender.js';
+import type { OutgoingDocument } from './providers/provider.js';
 import { WebhookService } from './webhook-service.js';
 import { ParkedStatusRepository } from '../../repositories/parked-status-repository.js';
 import { AlertSettingsService } from './alert-settings-service.js';
@@ -55,6 +56,8 @@ export interface NotificationDeps {
    * event's `image_path` under the data directory.
    */
   imageOf?: (eventLogId: number) => string | null;
+  /** A counting report's PDF for `report` deliveries (ReportService.pdf). */
+  documentOf?: (reportId: number, lang: 'en' | 'id') => Promise<OutgoingDocument | null>;
   /** HTTP for providers (tests may inject). */
   fetch?: typeof fetch;
   now?: () => number;
@@ -128,6 +131,7 @@ export function createNotifications(d: NotificationDeps): Notifications {
     logger: d.logger,
     imageOf,
     afterSent: (id) => webhook.applyParked(id),
+    ...(d.documentOf ? { documentOf: d.documentOf } : {}),
     ...(d.now ? { now: d.now } : {}),
   });
   return {

@@ -142,6 +142,36 @@ export class NotificationDispatcher {
   }
 
   /**
+   * A counting report's PDF to its recipients (issue 13): one `report` delivery per number, the
+   * PDF rendered in `language` when it is sent. Call inside the caller's transaction; a number
+   * that already has this report is skipped (one delivery per report and number).
+   * @param numbers E.164 numbers
+   * @returns the ids of the deliveries created
+   */
+  enqueueReport(
+    report: { id: number; branch_id: number | null },
+    numbers: readonly string[],
+    message: string,
+    language: 'en' | 'id',
+    now: number = Date.now(),
+  ): number[] {
+    const fresh = [...new Set(numbers)].filter((n) => !this.repo.reportDelivered(report.id, n));
+    return this.create(
+      fresh,
+      {
+        event_log_id: null,
+        branch_id: report.branch_id,
+        kind: 'report',
+        message,
+        image_path: null,
+        report_id: report.id,
+        document_language: language,
+      },
+      now,
+    );
+  }
+
+  /**
    * Queue an uncertain or failed delivery again (the console's "resend"), as a fresh job with
    * a fresh retry schedule. Call inside a transaction.
    * @returns false when the delivery is in another state
@@ -173,6 +203,8 @@ export class NotificationDispatcher {
       kind: DeliveryRow['kind'];
       message: string;
       image_path: string | null;
+      report_id?: number;
+      document_language?: 'en' | 'id';
     },
     now: number,
   ): number[] {

@@ -134,6 +134,7 @@ function build(s: ResolvedProviderSettings, fetchImpl: typeof fetch | undefined)
         accessToken: s.secrets.token,
         mode: s.config.message_mode,
         templateName: s.config.template_name,
+        reportTemplateName: s.config.report_template_name,
         templateLanguage: s.config.template_language,
         ...f,
       });

@@ -44,7 +44,7 @@ import type { DailyJsonLog } from '../../repositories/request-log.js';
 import type { DeliveryRow, NotificationRepository } from '../../repositories/notification-repository.js';
 import type { NotificationDispatcher } from './notification-dispatcher.js';
 import type { ProviderSettingsStore } from './provider-settings.js';
-import { ProviderError, type OutgoingMessage } from './providers/provider.js';
+import { ProviderError, type OutgoingDocument, type OutgoingMessage } from './providers/provider.js';
 import { templateParams } from './message-format.js';
 
 /** Longest rate-limit wait inside one attempt, ms (the attempt's timeout is 30 s). */
@@ -88,6 +88,11 @@ export interface WhatsAppSenderDeps {
    * the webhook applies statuses that arrived before the id was known (webhook-service.ts).
    */
   afterSent?: (providerMessageId: string) => void;
+  /**
+   * A counting report's PDF in a language (ReportService.pdf), for `report` deliveries; null
+   * when the report no longer exists or is not ready.
+   */
+  documentOf?: (reportId: number, lang: 'en' | 'id') => Promise<OutgoingDocument | null>;
   now?: () => number;
 }
 
@@ -163,6 +168,16 @@ export class WhatsAppSender {
 
     const attempt = d.attempts + 1;
     const message = this.outgoing(d);
+    if (d.report_id !== null) {
+      // a report's PDF, rendered now in the recipient's language (nothing kept on disk for it)
+      const doc = this.d.documentOf ? await this.d.documentOf(d.report_id, d.document_language ?? 'id') : null;
+      if (!doc) {
+        const error = `report ${d.report_id} is not there to send (deleted, or not generated)`;
+        this.write(d, job, 'failed', null, null, error, started, attempt);
+        return () => this.setStatus(d, 'failed', { error, attempts: attempt });
+      }
+      message.document = doc;
+    }
     this.d.exec.tx(() => this.setStatus(d, 'sending', { attempts: attempt, error: null, provider: provider.name }));
     try {
       const r = await provider.send(message, signal);

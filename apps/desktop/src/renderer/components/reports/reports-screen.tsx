@@ -5,7 +5,8 @@
  * every 2 s) says it is there. The report: KPIs with the previous period, hourly / daily / device
  * charts (chart.js), device, branch and top-person tables, the peak hour; "updated at HH:MM
  * with N late detections" after a regeneration for late detections; export as PDF, CSV or XLSX
- * (in the console's language).
+ * (in the console's language). Admins set below who receives the daily reports on WhatsApp
+ * (report-recipients.tsx).
  *
  * Test hooks: `reports` (the screen), `report-type`, `report-date`, `report-group`,
  * `report-branch`, `report-generating`; the report's own in report-view.tsx.
@@ -22,6 +23,8 @@ import { useThrottledEvents } from '../../realtime/use-throttled-events.js';
 import { errorText } from '../../lib/error-text.js';
 import { useFormat } from '../../i18n/use-format.js';
 import { saveBytes } from '../../lib/save-file.js';
+import { useSessionStore } from '../../stores/session-store.js';
+import { ReportRecipientsEditor } from './report-recipients.js';
 
 /** While a report is generated and no report_ready came, ask again this often, ms. */
 const POLL_MS = 2000;
@@ -44,6 +47,7 @@ export function ReportsScreen() {
   const [exporting, setExporting] = useState<ReportFormat | null>(null);
   const [exportError, setExportError] = useState<string | null>(null);
   const validDate = /^\d{4}-\d{2}-\d{2}$/.test(date);
+  const isAdmin = useSessionStore((st) => st.user?.role === 'admin');
 
   const query = useQuery({
     queryKey: ['report', { type, date, groupId, branchId }],
@@ -141,6 +145,7 @@ export function ReportsScreen() {
           {exportError}
         </Alert>
       )}
+      {isAdmin && <ReportRecipientsEditor />}
     </section>
   );
 }

@@ -1,7 +1,8 @@
 /**
  * An HTTP WhatsApp gateway in the style of Fonnte (https://docs.fonnte.com/api-send-message/):
  * `POST <send URL>` with the token in the `Authorization` header (no scheme) and a form with
- * `target` (the number, digits only), `message`, and optionally `file` (an attachment) or `url`.
+ * `target` (the number, digits only), `message`, and optionally `file` (an attachment: a snapshot,
+ * or a counting report's PDF with its `filename`) or `url`.
  * The answer is JSON `{ status: true, id: ["<message id>"], … }` on success, or
  * `{ status: false, reason }` — often with HTTP 200, so the body decides.
  */
@@ -40,7 +41,10 @@ export class HttpGatewayProvider implements NotificationProvider {
     const form = new FormData();
     form.set('target', digitsOf(m.to));
     form.set('message', m.text);
-    if (m.image) {
+    if (m.document) {
+      form.set('file', new Blob([m.document.data], { type: m.document.mime }), m.document.filename);
+      form.set('filename', m.document.filename);
+    } else if (m.image) {
       try {
         form.set(
           'file',

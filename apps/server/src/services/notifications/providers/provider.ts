@@ -20,8 +20,18 @@ export interface OutgoingMessage {
   text: string;
   /** A snapshot to attach (absolute path, JPEG/PNG/WebP), or null. */
   image: { path: string; mime: string } | null;
+  /** A document to attach instead (a counting report's PDF, issue 13), or null/absent. */
+  document?: OutgoingDocument | null;
   /** Values of the template's body parameters, in order (template mode). */
   templateParams: string[];
+}
+
+/** A file sent as a WhatsApp document message. */
+export interface OutgoingDocument {
+  data: Buffer;
+  /** shown to the recipient, e.g. `pantau-daily-2026-12-01-jakarta-pusat.pdf` */
+  filename: string;
+  mime: string;
 }
 
 /** What a provider answered. */

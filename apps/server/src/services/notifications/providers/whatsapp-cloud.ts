@@ -8,8 +8,12 @@
  * - Image: uploaded first with `POST {base}/{phone-number-id}/media` (multipart: `file`, `type`,
  *   `messaging_product`), then sent by media id with the text as caption.
  *   https://developers.facebook.com/docs/whatsapp/cloud-api/reference/media
+ * - Document (a counting report's PDF): uploaded the same way, sent as `type: "document"` with
+ *   its file name and the text as caption.
  * - Template messages (business-initiated, outside the 24-hour window): `type: "template"` with
- *   the approved template's name, language and body parameters, and the image as header.
+ *   the approved template's name, language and body parameters, and the image (or the
+ *   document, with the report template) as header.
+ *   https://developers.facebook.com/docs/whatsapp/cloud-api/guides/send-message-templates
  * - Errors: HTTP 429 or Graph error codes 130429 (throughput), 131056 (pair rate: one message
  *   per ~6 s to the same number) and 80007 are rate limits; 5xx is unavailable; other 4xx are
  *   rejections. https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes
@@ -37,6 +41,8 @@ export interface WhatsAppCloudOptions {
   accessToken: string;
   mode: 'text' | 'template';
   templateName?: string | undefined;
+  /** The approved template a report's document goes out with in template mode. */
+  reportTemplateName?: string | undefined;
   templateLanguage: string;
   fetch?: typeof fetch;
 }
@@ -54,21 +60,39 @@ export class WhatsAppCloudProvider implements NotificationProvider {
 
   /** @throws ProviderError (see provider.ts) */
   async send(m: OutgoingMessage, signal: AbortSignal): Promise<SendResult> {
-    const mediaId = m.image ? await this.upload(m.image, signal) : null;
+    const doc = m.document ?? null;
+    if (doc && this.o.mode === 'template' && !this.o.reportTemplateName)
+      throw new ProviderError(
+        'rejected',
+        'template mode needs a report template name (report_template_name) for reports',
+      );
+    const mediaId = doc
+      ? await this.upload(new Blob([doc.data], { type: doc.mime }), doc.mime, doc.filename, signal)
+      : m.image
+        ? await this.uploadFile(m.image, signal)
+        : null;
     const body: Record<string, unknown> = {
       messaging_product: 'whatsapp',
       recipient_type: 'individual',
       to: digitsOf(m.to),
     };
     if (this.o.mode === 'template') {
-      if (!this.o.templateName) throw new ProviderError('rejected', 'template mode needs a template name');
+      const name = doc ? this.o.reportTemplateName : this.o.templateName;
+      if (!name) throw new ProviderError('rejected', 'template mode needs a template name');
       const components: unknown[] = [];
-      if (mediaId) components.push({ type: 'header', parameters: [{ type: 'image', image: { id: mediaId } }] });
+      if (mediaId && doc)
+        components.push({
+          type: 'header',
+          parameters: [{ type: 'document', document: { id: mediaId, filename: doc.filename } }],
+        });
+      else if (mediaId) components.push({ type: 'header', parameters: [{ type: 'image', image: { id: mediaId } }] });
       components.push({ type: 'body', parameters: m.templateParams.map((text) => ({ type: 'text', text })) });
       Object.assign(body, {
         type: 'template',
-        template: { name: this.o.templateName, language: { code: this.o.templateLanguage }, components },
+        template: { name, language: { code: this.o.templateLanguage }, components },
       });
+    } else if (mediaId && doc) {
+      Object.assign(body, { type: 'document', document: { id: mediaId, filename: doc.filename, caption: m.text } });
     } else if (mediaId) {
       Object.assign(body, { type: 'image', image: { id: mediaId, caption: m.text } });
     } else {
@@ -95,15 +119,26 @@ export class WhatsAppCloudProvider implements NotificationProvider {
     return { providerMessageId: id, httpStatus: res.status };
   }
 
-  /** Upload an image; nothing is sent to the recipient yet, so every failure is retryable. */
-  private async upload(image: { path: string; mime: string }, signal: AbortSignal): Promise<string> {
+  /** Upload an image file (see {@link upload}). */
+  private async uploadFile(image: { path: string; mime: string }, signal: AbortSignal): Promise<string> {
+    let data: Buffer;
+    try {
+      data = await fs.readFile(image.path);
+    } catch (err) {
+      throw new ProviderError('unavailable', `cannot read the snapshot: ${(err as Error).message}`);
+    }
+    return this.upload(new Blob([data], { type: image.mime }), image.mime, path.basename(image.path), signal);
+  }
+
+  /** Upload a file to /media; nothing is sent to the recipient yet, so every failure is retryable. */
+  private async upload(file: Blob, mime: string, filename: string, signal: AbortSignal): Promise<string> {
     let res: Response;
     let json: unknown;
     try {
       const form = new FormData();
       form.set('messaging_product', 'whatsapp');
-      form.set('type', image.mime);
-      form.set('file', new Blob([await fs.readFile(image.path)], { type: image.mime }), path.basename(image.path));
+      form.set('type', mime);
+      form.set('file', file, filename);
       res = await this.doFetch(`${this.base}/${this.o.phoneNumberId}/media`, {
         method: 'POST',
         headers: { authorization: `Bearer ${this.o.accessToken}` },
