@@ -37,6 +37,7 @@ const ENTITY_TYPES = [
   'failed_job',
   'person',
   'counting_report',
+  'report_recipients',
 ] as const;
 const ACTIONS = [
   'create',
