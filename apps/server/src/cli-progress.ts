@@ -13,14 +13,14 @@ export interface ProgressBar {
 }
 
 /**
- * A bar titled `title`.
+ * A bar titled `title`, counting `unit` (e.g. `days`).
  * @param stream default: process.stderr
  */
-export function progressBar(title: string, stream: NodeJS.WriteStream = process.stderr): ProgressBar {
+export function progressBar(title: string, unit = 'steps', stream: NodeJS.WriteStream = process.stderr): ProgressBar {
   if (stream.isTTY) {
     const bar = new cliProgress.SingleBar(
       {
-        format: `${title} [{bar}] {percentage}% · {value}/{total} days · {detections} detections · ETA {eta_formatted}`,
+        format: `${title} [{bar}] {percentage}% · {value}/{total} ${unit} · {detections} detections · ETA {eta_formatted}`,
         stream,
       },
       cliProgress.Presets.shades_classic,
@@ -49,7 +49,7 @@ export function progressBar(title: string, stream: NodeJS.WriteStream = process.
       const extra = Object.entries(figures)
         .map(([k, v]) => ` · ${v} ${k}`)
         .join('');
-      stream.write(`${title}: ${pct}% (${done}/${total} days${extra})\n`);
+      stream.write(`${title}: ${pct}% (${done}/${total} ${unit}${extra})\n`);
     },
     stop() {},
   };

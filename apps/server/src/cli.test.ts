@@ -102,7 +102,11 @@ describe('pantau CLI', () => {
       hourly_rows: 0,
       daily_rows: 0,
       person_days: 0,
+      person_periods: 0,
     });
-    expect(ok.stderr).toMatch(/rollups 2026-11-18 … 2026-11-20: 100% \(3\/3 days · 0 detections\)/);
+    // three days, then their week (16–22 November) and their month
+    expect(ok.stderr).toMatch(
+      /rollups 2026-11-18 … 2026-11-20: 100% \(5\/5 periods \(the days, then their weeks and months\) · 0 detections\)/,
+    );
   });
 });

@@ -134,7 +134,7 @@ export function buildCli(): Command {
   rollups
     .command('rebuild')
     .description(
-      'recompute the rollups from the stored detections, one site-local day per transaction (default: every day with detections)',
+      'recompute the rollups from the stored detections, one site-local day per transaction, then the weeks and months those days touch, one each (default: every day with detections)',
     )
     .option('--from <YYYY-MM-DD>', 'first site-local day')
     .option('--to <YYYY-MM-DD>', 'last site-local day')
@@ -156,7 +156,7 @@ export function buildCli(): Command {
         }
         if (to < from) throw new PantauError('VALIDATION_ERROR', '--to is before --from', { field: 'to' });
         const zones = new Map(s.branchZones.branchZones().map((b) => [b.id, countingZone(b.timezone)]));
-        const bar = progressBar(`rollups ${from} … ${to}`);
+        const bar = progressBar(`rollups ${from} … ${to}`, 'periods (the days, then their weeks and months)');
         const r = s.rollups.rebuild(
           from,
           to,

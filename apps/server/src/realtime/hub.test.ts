@@ -71,15 +71,17 @@ describe('/ws', () => {
       5000,
       'processed',
     );
-    const again = await connect(h.admin.token!, lastSeen);
     const outboxAfter = (from: number, upTo = Number.MAX_SAFE_INTEGER) =>
       (
         h.server.services.db.sqlite
           .prepare('SELECT id FROM realtime_outbox WHERE id > ? AND id <= ? ORDER BY id')
           .all(from, upTo) as Array<{ id: number }>
       ).map((r) => r.id);
-    // every event committed after lastSeen, in order: the 30 detections (and any system event the admin may see)
+    // every event committed after lastSeen, in order: the 30 detections (and any system event the
+    // admin may see). Read before reconnecting: what commits after the hub's replay read arrives
+    // live, not replayed, so only these are sure to be in the replay
     const committed = outboxAfter(lastSeen);
+    const again = await connect(h.admin.token!, lastSeen);
     const evs = await waitFor(
       () => (again.events().length >= committed.length ? again.events() : null),
       5000,
