@@ -331,20 +331,6 @@ export class ReportRepository {
     );
   }
 
-  /** The persons seen at one branch in a site-local week or month (person_periods). */
-  periodPersonIds(type: 'weekly' | 'monthly', start: string, branchId: number): string[] {
-    return this.exec
-      .all(
-        this.db
-          .selectFrom('person_periods')
-          .select('re_id')
-          .where('period_type', '=', type)
-          .where('period_start', '=', start)
-          .where('branch_id', '=', branchId),
-      )
-      .map((r) => r.re_id);
-  }
-
   /** The labels of these persons (those without one are absent). */
   labels(reIds: readonly string[]): Map<string, string> {
     if (reIds.length === 0) return new Map();

@@ -235,7 +235,7 @@ async function periodUnique(
   const seen = new Set<string>();
   for (const b of branches) {
     await pause(signal);
-    for (const id of repo.periodPersonIds(p.type, p.start, b.id)) seen.add(id);
+    for (const r of repo.periodPersons(p.type, p.start, b.id)) seen.add(r.re_id);
   }
   return seen.size;
 }
