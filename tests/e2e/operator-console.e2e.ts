@@ -141,6 +141,23 @@ describe('operator console', () => {
   it('takes a burst of 500 detections in one second without freezing the wall', async () => {
     const counter = page.getByTestId('event-counter');
     const before = Number(await counter.getAttribute('data-count'));
+    // the anchor: the longest frame gap of the same wall over one quiet second, in this run (a
+    // slow or busy machine drops frames without any burst; the burst may only add to that)
+    const idleWorst = await page.evaluate(
+      () =>
+        new Promise<number>((resolve) => {
+          let last = performance.now();
+          let worst = 0;
+          const end = last + 1000;
+          const frame = (t: number) => {
+            worst = Math.max(worst, t - last);
+            last = t;
+            if (t < end) requestAnimationFrame(frame);
+            else resolve(worst);
+          };
+          requestAnimationFrame(frame);
+        }),
+    );
     await page.evaluate(() => {
       const w = window as unknown as { __gaps: number[]; __stop: boolean };
       w.__gaps = [];
@@ -181,10 +198,11 @@ describe('operator console', () => {
     });
     const worst = Math.max(...gaps);
     console.log(
-      `burst of 500 in ${Date.now() - t0} ms: ${gaps.length} frames, longest frame gap ${worst.toFixed(0)} ms`,
+      `burst of 500 in ${Date.now() - t0} ms: ${gaps.length} frames, longest frame gap ${worst.toFixed(0)} ms (idle ${idleWorst.toFixed(0)} ms)`,
     );
-    // frozen = no frame for half a second; headless software decoding of four streams runs at ~30 fps
-    expect(worst).toBeLessThan(500);
+    // frozen = no frame for half a second more than the quiet wall's own worst gap; headless
+    // software decoding of four streams runs at ~30 fps (idle worst ~50 ms on a quiet machine)
+    expect(worst).toBeLessThan(500 + idleWorst);
     expect(await page.locator('[data-testid^="tile-"][data-position][data-status="live"]').count()).toBe(4);
   });
 

@@ -7,7 +7,11 @@ rtsp://HOST:PORT/cam1/sub .. camN/sub (substream, smaller: what a 16-tile wall p
 and the local wall clock with milliseconds (HH:MM:SS.mmm) burned in, encoded for low
 latency with a key frame every second. One x264 thread per encoder: on pictures this small,
 sliced threads cost more in switching than they save (16 cameras: 149 threads instead of 213,
-0.76 instead of 0.82 cores at 25 fps on the 2-core test machine).
+0.76 instead of 0.82 cores at 25 fps on the 2-core test machine). x264's `ultrafast` preset:
+on a test pattern it looks the same at these bitrates and costs less (16 cameras at
+320x180/15 fps with 16 viewers: 0.85 instead of 1.02 cores), CPU that the console and server
+beside it on one machine need more (see camera-server.ts, which also lowers this process's
+priority).
 
 The clock text is set from a buffer probe on the overlay's sink pad, so every frame shows
 the time at which it left the (live) source: that is what glass-to-glass latency is read
@@ -129,7 +133,7 @@ def launch_line(index, args, width, height, bitrate):
         f"! video/x-raw,format=BGRA,width={width},height={height},framerate={args.fps}/1 "
         "! rsvgoverlay name=overlay "
         "! videoconvert ! video/x-raw,format=I420 "
-        f"! x264enc threads=1 tune=zerolatency speed-preset=veryfast key-int-max={args.fps} bframes=0 "
+        f"! x264enc threads=1 tune=zerolatency speed-preset=ultrafast key-int-max={args.fps} bframes=0 "
         f"bitrate={bitrate} "
         "! h264parse ! rtph264pay name=pay0 pt=96 config-interval=1 )"
     )

@@ -1,5 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { FIRST_FRAME_TIMEOUT_MS, LIVE_EDGE_TARGET_S, TilePlayer, type TileState } from './tile-player.js';
+import {
+  FIRST_FRAME_MAX_WAIT_MS,
+  FIRST_FRAME_TIMEOUT_MS,
+  LIVE_EDGE_TARGET_S,
+  TilePlayer,
+  type TileState,
+} from './tile-player.js';
 
 function setup(opts: { failUrl?: boolean } = {}) {
   const video = { currentTime: 0, bufferedEnd: 0, buffered: { length: 1, end: () => video.bufferedEnd } };
@@ -101,6 +107,33 @@ describe('TilePlayer', () => {
     await vi.advanceTimersByTimeAsync(FIRST_FRAME_TIMEOUT_MS + 500);
     expect(b.player.current).toMatchObject({ status: 'offline', error: 'no video received' });
     b.player.stop();
+  });
+
+  it('waits for a first frame while data keeps arriving, up to the longest wait', async () => {
+    const t = setup();
+    t.player.start();
+    await vi.advanceTimersByTimeAsync(0);
+    // data buffered every 5 s but no frame shown (a decoder far behind on a busy machine)
+    for (let s = 5_000; s <= 25_000; s += 5_000) {
+      await vi.advanceTimersByTimeAsync(5_000);
+      t.video.bufferedEnd = s / 1000;
+    }
+    expect(t.player.current.status).toBe('connecting');
+    expect(t.players).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(FIRST_FRAME_MAX_WAIT_MS - 25_000 + 500);
+    expect(t.player.current).toMatchObject({ status: 'offline', error: 'no video received' });
+
+    // the buffer stops growing: the usual timeout from the last growth
+    const u = setup();
+    u.player.start();
+    await vi.advanceTimersByTimeAsync(4_000);
+    u.video.bufferedEnd = 1;
+    await vi.advanceTimersByTimeAsync(FIRST_FRAME_TIMEOUT_MS);
+    expect(u.player.current.status).toBe('connecting');
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(u.player.current).toMatchObject({ status: 'offline', error: 'no video received' });
+    t.player.stop();
+    u.player.stop();
   });
 
   it('reports nothing after stop', async () => {

@@ -10,7 +10,8 @@
  *   (`behindS` = seconds since it last advanced); after {@link RESTART_AFTER_STALL_MS} the
  *   player is restarted with a fresh URL;
  * - `offline`: the URL could not be fetched, the player reported an error or the stream
- *   ended, or nothing played within {@link FIRST_FRAME_TIMEOUT_MS}. It retries with backoff
+ *   ended, or nothing played within {@link FIRST_FRAME_TIMEOUT_MS} of the last data buffered
+ *   (at most {@link FIRST_FRAME_MAX_WAIT_MS}). It retries with backoff
  *   (0.5 s doubling to 10 s) and each retry fetches a new live URL, because the ticket in the
  *   old one expires.
  *
@@ -55,8 +56,15 @@ export type PlayerFactory = (url: string, video: VideoLike, onFailure: (reason: 
 export const STALL_AFTER_MS = 2000;
 /** Stalled this long (ms) = restart the player. */
 export const RESTART_AFTER_STALL_MS = 8000;
-/** No first frame within this (ms) = offline, retry. */
+/** No first frame within this (ms) of opening, or of the buffer last growing = offline, retry. */
 export const FIRST_FRAME_TIMEOUT_MS = 10_000;
+/**
+ * Longest wait (ms) for a first frame while data keeps arriving. On an overloaded workstation
+ * (16 decoders on a busy CPU) the first picture of a healthy stream can take longer than
+ * {@link FIRST_FRAME_TIMEOUT_MS}; tearing such a player down to start again costs more than
+ * waiting, and 16 tiles doing it together never get a picture (seen in CI on a slow machine).
+ */
+export const FIRST_FRAME_MAX_WAIT_MS = 30_000;
 /** How often `currentTime` is sampled, ms. */
 export const CHECK_INTERVAL_MS = 500;
 /** Buffered end minus current time above this (s) = fallen behind: jump to the live edge. */
@@ -84,6 +92,9 @@ export class TilePlayer {
   private played = false;
   private lastTime = 0;
   private lastAdvanceAt = 0;
+  /** When the player was opened, and the buffered end last seen growing before the first frame. */
+  private openedAt = 0;
+  private lastBufferedEnd = 0;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private checkTimer: ReturnType<typeof setInterval> | null = null;
   private readonly backoff: Backoff;
@@ -146,7 +157,8 @@ export class TilePlayer {
     if (generation !== this.generation || !this.running) return;
     this.played = false;
     this.lastTime = this.opts.video.currentTime;
-    this.lastAdvanceAt = this.now();
+    this.lastAdvanceAt = this.openedAt = this.now();
+    this.lastBufferedEnd = bufferedEnd(this.opts.video);
     try {
       this.player = this.opts.createPlayer(url, this.opts.video, (reason) => {
         if (generation === this.generation) this.fail(reason);
@@ -172,7 +184,14 @@ export class TilePlayer {
     }
     const stillMs = now - this.lastAdvanceAt;
     if (!this.played) {
-      if (stillMs > FIRST_FRAME_TIMEOUT_MS) this.fail('no video received');
+      // data still arriving: the decoder is behind, not the stream gone (see FIRST_FRAME_MAX_WAIT_MS)
+      const end = bufferedEnd(this.opts.video);
+      if (end > this.lastBufferedEnd + 0.001) {
+        this.lastBufferedEnd = end;
+        this.lastAdvanceAt = now;
+      }
+      if (now - this.lastAdvanceAt > FIRST_FRAME_TIMEOUT_MS || now - this.openedAt > FIRST_FRAME_MAX_WAIT_MS)
+        this.fail('no video received');
       return;
     }
     if (stillMs > RESTART_AFTER_STALL_MS) {
@@ -222,4 +241,10 @@ export class TilePlayer {
     this.state = state;
     this.opts.onState(state);
   }
+}
+
+/** The end of the last buffered range, s (0 when nothing is buffered). */
+function bufferedEnd(video: VideoLike): number {
+  const b = video.buffered;
+  return b && b.length > 0 ? b.end(b.length - 1) : 0;
 }
