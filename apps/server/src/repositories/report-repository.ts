@@ -2,13 +2,13 @@
  * Counting reports (issue 13): the report cache (`counting_reports`, migration 015) and the
  * reads a report is made of. Totals, hours, days and devices come from the rollups (migration
  * 012). A day's persons come from `person_days` (one row per branch, site-local day and person)
- * and the detections themselves, one branch at a time over the (branch_id, detection_timestamp)
- * index; a week's or month's from `person_periods` (migration 016: one row per person, branch
- * and period), one branch at a time. Branches in scope come from the dashboard's read
+ * and the detections themselves over the (branch_id, detection_timestamp) index; a week's or
+ * month's from `person_periods` (migration 016: one row per person, branch and period); the
+ * persons of several branches are merged in SQL. Branches in scope come from the dashboard's read
  * (DashboardRepository.branches), the same for both screens. Every read leads with an indexed key, so a report reads
  * its period's rows and nothing else.
  */
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable, type SelectQueryBuilder } from 'kysely';
 import type { CountingReportsTable, Database } from '../db/schema.js';
 import type { SyncExecutor } from '../db/sync-executor.js';
 import { idList } from './id-list.js';
@@ -38,6 +38,12 @@ export interface PersonCount {
   first: number;
   /** epoch ms */
   last: number;
+}
+
+/** One person over several branches in a period. */
+export interface MergedPerson extends PersonCount {
+  /** branches the person was seen at */
+  branches: number;
 }
 
 /** Reads and writes of counting reports. */
@@ -294,41 +300,122 @@ export class ReportRepository {
   }
 
   /**
-   * Every person's detections at one branch between two instants (epoch ms, `from` inclusive,
-   * `to` exclusive), over the (branch_id, detection_timestamp) index.
+   * The persons of several branches in a site-local week or month, merged in SQLite (a person at
+   * two branches is one): the first `limit` by detections, then detected_count, then re_id, and
+   * how many distinct persons there are. One statement over person_periods' key range of each
+   * branch; at 10 M detections a province's month is ~1 M rows, which merged in JavaScript cost
+   * most of the report's time (bench/README.md).
    */
-  personCounts(branchId: number, from: number, to: number): PersonCount[] {
-    return this.exec.all(
-      this.db
-        .selectFrom('re_id_branch_detections')
-        .select([
-          're_id',
-          sql<number>`COUNT(*)`.as('detections'),
-          sql<number>`SUM(detected_count)`.as('detected_sum'),
-          sql<number>`MIN(detection_timestamp)`.as('first'),
-          sql<number>`MAX(detection_timestamp)`.as('last'),
-        ])
-        .where('branch_id', '=', branchId)
-        .where('detection_timestamp', '>=', from)
-        .where('detection_timestamp', '<', to)
-        .groupBy('re_id'),
-    );
+  periodPersonsMerged(
+    type: 'weekly' | 'monthly',
+    start: string,
+    branchIds: readonly number[],
+    limit: number,
+  ): { top: MergedPerson[]; unique: number } {
+    const grouped = this.db
+      .selectFrom('person_periods')
+      .select([
+        're_id',
+        sql<number>`SUM(detections)`.as('detections'),
+        sql<number>`SUM(detected_sum)`.as('detected_sum'),
+        sql<number>`COUNT(*)`.as('branches'),
+        sql<number>`MIN(first_detection)`.as('first'),
+        sql<number>`MAX(last_detection)`.as('last'),
+      ])
+      .where('period_type', '=', type)
+      .where('period_start', '=', start)
+      .where('branch_id', 'in', idList(branchIds))
+      .groupBy('re_id');
+    return this.topOf(this.db.selectFrom(grouped.as('p')), limit);
   }
 
   /**
-   * Every person's detections at one branch in a site-local week or month (person_periods,
-   * migration 016): one row per person, in re_id order.
-   * @param start the period's first day, YYYY-MM-DD (a Monday, or the 1st)
+   * The same over the detections of a day, each branch in its own day: `windows` are its
+   * branches by zone with the day's bounds there (epoch ms, `from` inclusive, `to` exclusive).
    */
-  periodPersons(type: 'weekly' | 'monthly', start: string, branchId: number): PersonCount[] {
-    return this.exec.all(
+  dayPersonsMerged(
+    windows: readonly { branchIds: readonly number[]; from: number; to: number }[],
+    limit: number,
+  ): { top: MergedPerson[]; unique: number } {
+    if (windows.length === 0) return { top: [], unique: 0 };
+    const part = (w: (typeof windows)[number]) =>
       this.db
-        .selectFrom('person_periods')
-        .select(['re_id', 'detections', 'detected_sum', 'first_detection as first', 'last_detection as last'])
-        .where('period_type', '=', type)
-        .where('period_start', '=', start)
-        .where('branch_id', '=', branchId),
+        .selectFrom('re_id_branch_detections')
+        .select(['re_id', 'branch_id', 'detected_count', 'detection_timestamp'])
+        .where('branch_id', 'in', idList(w.branchIds))
+        .where('detection_timestamp', '>=', w.from)
+        .where('detection_timestamp', '<', w.to);
+    const union = windows.slice(1).reduce((q, w) => q.unionAll(part(w)), part(windows[0]!));
+    const grouped = this.db
+      .selectFrom(union.as('d'))
+      .select([
+        're_id',
+        sql<number>`COUNT(*)`.as('detections'),
+        sql<number>`SUM(detected_count)`.as('detected_sum'),
+        sql<number>`COUNT(DISTINCT branch_id)`.as('branches'),
+        sql<number>`MIN(detection_timestamp)`.as('first'),
+        sql<number>`MAX(detection_timestamp)`.as('last'),
+      ])
+      .groupBy('re_id');
+    return this.topOf(this.db.selectFrom(grouped.as('p')), limit);
+  }
+
+  /**
+   * Distinct persons per branch: in a week or month (person_periods), or on a local day
+   * (person_days), one count per branch that saw anyone.
+   */
+  personsPerBranch(type: ReportKey['report_type'], start: string, branchIds: readonly number[]): Map<number, number> {
+    const rows =
+      type === 'daily'
+        ? this.exec.all(
+            this.db
+              .selectFrom('person_days')
+              .select(['branch_id', sql<number>`COUNT(*)`.as('n')])
+              .where('branch_id', 'in', idList(branchIds))
+              .where('local_day', '=', start)
+              .groupBy('branch_id'),
+          )
+        : this.exec.all(
+            this.db
+              .selectFrom('person_periods')
+              .select(['branch_id', sql<number>`COUNT(*)`.as('n')])
+              .where('period_type', '=', type)
+              .where('period_start', '=', start)
+              .where('branch_id', 'in', idList(branchIds))
+              .groupBy('branch_id'),
+          );
+    return new Map(rows.map((r) => [r.branch_id, Number(r.n)]));
+  }
+
+  /** The first `limit` of a merged person set, and its size (a window count over the same rows). */
+  private topOf(
+    from: SelectQueryBuilder<Database & { p: MergedPerson }, 'p', object>,
+    limit: number,
+  ): { top: MergedPerson[]; unique: number } {
+    const rows = this.exec.all(
+      from
+        .select([
+          're_id',
+          'detections',
+          'detected_sum',
+          'branches',
+          'first',
+          'last',
+          sql<number>`COUNT(*) OVER ()`.as('n'),
+        ])
+        .orderBy('detections', 'desc')
+        .orderBy('detected_sum', 'desc')
+        .orderBy('re_id')
+        .limit(limit),
     );
+    return {
+      top: rows.map(({ n: _n, ...p }) => ({
+        ...p,
+        detections: Number(p.detections),
+        detected_sum: Number(p.detected_sum),
+      })),
+      unique: Number(rows[0]?.n ?? 0),
+    };
   }
 
   /** The labels of these persons (those without one are absent). */

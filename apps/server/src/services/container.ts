@@ -63,6 +63,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DetectionThreadHost } from '../queue/detection-thread-host.js';
+import { ReportFiguresHost } from './report-figures-host.js';
 import { WriteLock } from '../db/write-lock.js';
 
 export interface Services {
@@ -229,6 +230,12 @@ export async function createServices(config: ServerConfig, logger: Logger): Prom
   worker.register(retention.job);
   const dashboardRepo = new DashboardRepository(db.kysely, exec);
   const reportRepo = new ReportRepository(db.kysely, exec);
+  // report figures are read in a thread of their own where the built thread module exists (not
+  // under the unit tests, which run the sources): seconds of reads never hold this thread
+  const reportThreadFile = new URL('./report-figures-thread.js', import.meta.url);
+  const reportThread = fs.existsSync(fileURLToPath(reportThreadFile))
+    ? new ReportFiguresHost({ file: reportThreadFile, data: { dataDir: config.dataDir }, logger })
+    : null;
   const reports = new ReportService(
     reportRepo,
     (scope, filter) => dashboardRepo.branches(scope, filter),
@@ -237,6 +244,8 @@ export async function createServices(config: ServerConfig, logger: Logger): Prom
     events,
     auditLog,
     config.timezone,
+    Date.now,
+    reportThread?.read,
   );
   worker.register(reports.job);
   const notifications = createNotifications({
@@ -365,6 +374,7 @@ export async function createServices(config: ServerConfig, logger: Logger): Prom
       statsTicker.stop();
       await worker.stop();
       await detectionThread?.stop();
+      await reportThread?.stop();
       hub.close();
       credentials.close();
       requestLog.close();

@@ -1,28 +1,51 @@
 /**
  * The figures of one counting report (issue 13) from the rollups (repositories/report-repository.ts):
  * totals, hours, days, devices, top persons, peak hour, per-branch breakdown and the previous
- * period's totals. A day's persons come from `person_days` and that day's detections; a week's
- * or month's from `person_periods` (one row per person and branch in the period), read branch by
- * branch with a yield between, so a month of every branch does not hold the thread for its
- * whole read (at 1 M detections reading them from the detections took 2.6 s; bench/README.md).
+ * period's totals. A day's persons come from that day's detections and `person_days`; a week's
+ * or month's from `person_periods` (one row per person and branch in the period). Persons of
+ * several branches are merged by SQLite in one statement (at 10 M detections a province's
+ * month is ~1 M person_periods rows; bench/README.md), which holds its connection while it
+ * runs: the server reads figures in its report thread (report-figures-thread.ts).
  */
 import type { ReportData } from '@pantau/shared';
 import type { DashboardBranch as ReportBranchRow } from '../repositories/dashboard-repository.js';
-import type { PersonCount, ReportRepository } from '../repositories/report-repository.js';
+import type { MergedPerson, ReportRepository } from '../repositories/report-repository.js';
 import { previousPeriod, type ReportPeriod } from './report-period.js';
 import { addDays, countingZone, dayStartUtc } from './site-time.js';
 
 /** Persons in `top_persons`. */
 const TOP_PERSONS = 10;
 
-/** One person's figures over the report's branches. */
-interface PersonTotals {
-  detections: number;
-  detected_count: number;
-  branches: number;
-  first: number;
-  last: number;
+/** What a report's figures are read for: its branches (with their zones) and its period. */
+export interface ReportFiguresInput {
+  branches: readonly ReportBranchRow[];
+  period: ReportPeriod;
 }
+
+/** The previous period's distinct persons from its cached report, with the total it was made from. */
+export interface PreviousUnique {
+  total_detections: number;
+  unique_person_count: number;
+}
+
+/** A report's figures: what counting_reports stores besides its key and times. */
+export interface ReportFigures {
+  total_detections: number;
+  total_detected_count: number;
+  unique_person_count: number;
+  report_data: ReportData;
+}
+
+/**
+ * Reads a report's figures: in the report thread (report-figures-host.ts) in the server, on the
+ * caller's connection in tests and where there is no thread.
+ * @throws Error when `signal` aborts, or the figures cannot be read
+ */
+export type FiguresReader = (
+  input: ReportFiguresInput,
+  signal: AbortSignal,
+  previous?: PreviousUnique,
+) => Promise<ReportFigures>;
 
 /**
  * What a report shows: its figures over the period, each branch in its own days. Totals are read
@@ -37,13 +60,8 @@ export async function reportFigures(
   branches: readonly ReportBranchRow[],
   p: ReportPeriod,
   signal: AbortSignal,
-  previousUnique?: { total_detections: number; unique_person_count: number },
-): Promise<{
-  total_detections: number;
-  total_detected_count: number;
-  unique_person_count: number;
-  report_data: ReportData;
-}> {
+  previousUnique?: PreviousUnique,
+): Promise<ReportFigures> {
   const ids = branches.map((b) => b.id);
   // totals first (see the module comment)
   const daily = repo.daily(ids, p.start, p.end);
@@ -88,8 +106,8 @@ export async function reportFigures(
     }))
     .sort((a, b) => b.detections - a.detections || a.device_id.localeCompare(b.device_id));
 
-  const top = topPersons(persons.byPerson);
-  const labels = repo.labels(top.map(([id]) => id));
+  const top = persons.top;
+  const labels = repo.labels(top.map((t) => t.re_id));
 
   const peak = hourly.reduce<{ hour: number; detections: number } | null>(
     (best, h) =>
@@ -114,11 +132,11 @@ export async function reportFigures(
       hourly_breakdown: hourly,
       daily_breakdown: [...days.values()],
       device_breakdown: devices,
-      top_persons: top.map(([re_id, t]) => ({
-        re_id,
-        label: labels.get(re_id) ?? null,
+      top_persons: top.map((t) => ({
+        re_id: t.re_id,
+        label: labels.get(t.re_id) ?? null,
         detections: t.detections,
-        detected_count: t.detected_count,
+        detected_count: t.detected_sum,
         branches: t.branches,
         first_seen: new Date(t.first).toISOString(),
         last_seen: new Date(t.last).toISOString(),
@@ -147,76 +165,47 @@ export async function reportFigures(
   };
 }
 
-/** Most detections first, then most detected_count, then re_id. */
-function before(a: [string, PersonTotals], b: [string, PersonTotals]): boolean {
-  return (
-    a[1].detections > b[1].detections ||
-    (a[1].detections === b[1].detections &&
-      (a[1].detected_count > b[1].detected_count || (a[1].detected_count === b[1].detected_count && a[0] < b[0])))
-  );
-}
-
-/** The {@link TOP_PERSONS} first by {@link before}, in one pass (a month of every branch has ~10⁵ persons: no sort of them all). */
-function topPersons(byPerson: Map<string, PersonTotals>): Array<[string, PersonTotals]> {
-  const top: Array<[string, PersonTotals]> = [];
-  for (const e of byPerson) {
-    if (top.length === TOP_PERSONS && !before(e, top[top.length - 1]!)) continue;
-    let i = top.length;
-    while (i > 0 && before(e, top[i - 1]!)) i--;
-    top.splice(i, 0, e);
-    if (top.length > TOP_PERSONS) top.pop();
-  }
-  return top;
-}
-
-/** A yield to the event loop between branches, and the job's abort. */
+/** A check for the job's abort between statements (and, on a shared thread, a yield to the event loop). */
 async function pause(signal: AbortSignal): Promise<void> {
   await new Promise((r) => setImmediate(r));
   if (signal.aborted) throw new Error('report generation aborted');
 }
 
-/** The persons' rows of one branch in the period: a day's from its detections, a week's or month's from person_periods. */
-function branchPersons(repo: ReportRepository, b: ReportBranchRow, p: ReportPeriod): PersonCount[] {
-  if (p.type !== 'daily') return repo.periodPersons(p.type, p.start, b.id);
-  const zone = countingZone(b.timezone);
-  return repo.personCounts(b.id, dayStartUtc(p.start, zone), dayStartUtc(addDays(p.end, 1), zone));
+/** The day's bounds of each zone among the branches (epoch ms), with its branches. */
+function dayWindows(branches: readonly ReportBranchRow[], day: string) {
+  const byZone = new Map<string, number[]>();
+  for (const b of branches) {
+    const z = countingZone(b.timezone);
+    byZone.set(z, [...(byZone.get(z) ?? []), b.id]);
+  }
+  return [...byZone].map(([zone, branchIds]) => ({
+    branchIds,
+    from: dayStartUtc(day, zone),
+    to: dayStartUtc(addDays(day, 1), zone),
+  }));
 }
 
 /**
- * Every person over the branches in the period, merged (a person at two branches is one, with
- * both branches' detections), and the distinct persons per branch.
+ * Every person over the branches in the period, merged by SQLite (a person at two branches is
+ * one, with both branches' detections): the {@link TOP_PERSONS} first, how many there are, and
+ * the distinct persons per branch. A day's from its detections, a week's or month's from
+ * person_periods.
  */
 async function periodPersons(
   repo: ReportRepository,
   branches: readonly ReportBranchRow[],
   p: ReportPeriod,
   signal: AbortSignal,
-): Promise<{ byPerson: Map<string, PersonTotals>; byBranch: Map<number, number>; unique: number }> {
-  const byPerson = new Map<string, PersonTotals>();
-  const byBranch = new Map<number, number>();
-  for (const b of branches) {
-    await pause(signal);
-    const rows = branchPersons(repo, b, p);
-    byBranch.set(b.id, rows.length);
-    for (const c of rows) {
-      const m = byPerson.get(c.re_id);
-      if (m) {
-        m.detections += c.detections;
-        m.detected_count += c.detected_sum;
-        m.branches += 1;
-        m.first = Math.min(m.first, c.first);
-        m.last = Math.max(m.last, c.last);
-      } else
-        byPerson.set(c.re_id, {
-          detections: c.detections,
-          detected_count: c.detected_sum,
-          branches: 1,
-          first: c.first,
-          last: c.last,
-        });
-    }
-  }
-  return { byPerson, byBranch, unique: byPerson.size };
+): Promise<{ top: MergedPerson[]; byBranch: Map<number, number>; unique: number }> {
+  const ids = branches.map((b) => b.id);
+  if (ids.length === 0) return { top: [], byBranch: new Map(), unique: 0 };
+  await pause(signal);
+  const merged =
+    p.type === 'daily'
+      ? repo.dayPersonsMerged(dayWindows(branches, p.start), TOP_PERSONS)
+      : repo.periodPersonsMerged(p.type, p.start, ids, TOP_PERSONS);
+  await pause(signal);
+  return { ...merged, byBranch: repo.personsPerBranch(p.type, p.start, ids) };
 }
 
 /** The distinct persons over the branches in a period (the previous one's, for the comparison). */
@@ -226,16 +215,8 @@ async function periodUnique(
   p: ReportPeriod,
   signal: AbortSignal,
 ): Promise<number> {
-  if (p.type === 'daily')
-    return repo.uniquePersons(
-      branches.map((b) => b.id),
-      p.start,
-      p.end,
-    );
-  const seen = new Set<string>();
-  for (const b of branches) {
-    await pause(signal);
-    for (const r of repo.periodPersons(p.type, p.start, b.id)) seen.add(r.re_id);
-  }
-  return seen.size;
+  const ids = branches.map((b) => b.id);
+  await pause(signal);
+  if (p.type === 'daily') return repo.uniquePersons(ids, p.start, p.end);
+  return repo.periodPersonsMerged(p.type, p.start, ids, 1).unique;
 }

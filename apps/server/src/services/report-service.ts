@@ -39,7 +39,7 @@ import type { CountingReportRow, ReportRepository } from '../repositories/report
 import type { DashboardBranch as ReportBranchRow } from '../repositories/dashboard-repository.js';
 import { defineJob } from '../queue/job-definition.js';
 import { renderReport } from './report-export.js';
-import { reportFigures } from './report-figures.js';
+import { reportFigures, type FiguresReader } from './report-figures.js';
 import { lastCompletePeriod, periodEnded, periodOf, previousPeriod, type ReportPeriod } from './report-period.js';
 import { addDays, countingZone, dayStartUtc, siteDay, utcOffsetMs } from './site-time.js';
 
@@ -88,6 +88,9 @@ export class ReportService {
     /** The server's zone (`config.timezone`): default periods and the zone of mixed scopes. */
     private readonly serverZone: string,
     private readonly now: () => number = Date.now,
+    /** Where figures are read: the report thread in the server (report-figures-host.ts), else here. */
+    private readonly readFigures: FiguresReader = (input, signal, previous) =>
+      reportFigures(repo, input.branches, input.period, signal, previous),
   ) {}
 
   /**
@@ -205,12 +208,12 @@ export class ReportService {
       report_date: previousPeriod(period).start,
       scope_key: row.scope_key,
     });
-    const figures = await reportFigures(
-      this.repo,
-      branches,
-      period,
+    const figures = await this.readFigures(
+      { branches, period },
       signal,
-      prev && prev.status === 'ready' && prev.branch_ids === row.branch_ids ? prev : undefined,
+      prev && prev.status === 'ready' && prev.branch_ids === row.branch_ids
+        ? { total_detections: prev.total_detections, unique_person_count: prev.unique_person_count }
+        : undefined,
     );
     const wasReady = row.status === 'ready';
     return () => {

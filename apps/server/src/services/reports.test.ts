@@ -133,6 +133,33 @@ describe('counting reports', () => {
     expect(again.status).toBe(200);
     expect((again.data as CountingReport).id).toBe(r.id);
     expect((db().prepare(`SELECT COUNT(*) AS n FROM jobs`).get() as { n: number }).n).toBe(0);
+
+    // every branch's day, each in its own zone: w-1 also at Jakarta at 00:10 WIB on the 5th (still
+    // the 5th there, 01:10 WITA) is one person seen at two branches; w-5 at 23:50 WIB on the 4th
+    // is 00:50 WITA on the 5th, but Jakarta's day, so not in it
+    const jkt = h.branches[0]!.id;
+    await post({ branch: jkt, device: 'cam-1', re_id: 'w-1', at: '2026-10-05T00:10:00.000+07:00', count: 5 });
+    await post({ branch: jkt, device: 'cam-1', re_id: 'w-5', at: '2026-10-04T23:50:00.000+07:00' });
+    await drained();
+    const all = await report(h.admin, 'daily', { date: '2026-10-05' });
+    const wib = raw(jkt, '2026-10-05T00:00:00+07:00', '2026-10-06T00:00:00+07:00');
+    expect(all.total_detections).toBe(truth.n + wib.n);
+    expect(all.unique_person_count).toBe(3);
+    expect(all.report_data.top_persons.map((p) => [p.re_id, p.detections, p.detected_count, p.branches])).toEqual([
+      ['w-1', 3, 8, 2],
+      ['w-2', 1, 3, 1],
+      ['w-3', 1, 1, 1],
+    ]);
+    expect(all.report_data.top_persons[0]).toMatchObject({
+      first_seen: '2026-10-04T16:30:00.000Z',
+      last_seen: '2026-10-05T01:15:00.000Z',
+    });
+    expect(all.report_data.branch_breakdown.map((b) => [b.branch_id, b.unique_persons])).toEqual(
+      expect.arrayContaining([
+        [bdg, 3],
+        [jkt, wib.u],
+      ]),
+    );
   });
 
   it('makes one job for two requests at once and tells both who asked', async () => {
