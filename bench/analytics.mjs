@@ -18,7 +18,9 @@
  * for every branch (3 days), monthly for one province and for everything; then the monthly
  * all-branch report as XLSX, timed, with the server's RSS sampled every 20 ms while it streams.
  * Targets: one branch's day ≤ 200 ms, every branch's day ≤ 1 s, a province's month ≤ 1 s, the
- * XLSX ≤ 2 s and ≤ 200 MB.
+ * XLSX ≤ 2 s and ≤ 200 MB. While the HTTP series run, GET /health is timed every 20 ms
+ * (`health_during_generation`: what any other request meets while reports are being made).
+ * Each run starts without counting reports (deleted from the kept directory first).
  *
  * Usage: node bench/analytics.mjs [--detections 10000000] [--persons 200000] [--days 30]
  *   [--keep DIR] (reuse/keep a seeded data directory) [--out NAME] — writes results/NAME
@@ -160,6 +162,13 @@ let seedS = null;
 const dataDir = first.srv.dataDir;
 await first.srv.stop();
 if (!first.seeded) seedS = load(dataDir);
+{
+  // every run starts with no counting report: the catch-up and each report below are made anew
+  const db = openDatabase(dataDir);
+  db.sqlite.exec(`DELETE FROM notification_deliveries WHERE report_id IS NOT NULL;
+    DELETE FROM counting_reports; DELETE FROM jobs WHERE queue = 'reports';`);
+  db.sqlite.close();
+}
 const bytes = fs.statSync(path.join(dataDir, 'pantau.sqlite')).size;
 const srv = await startServer({ dataDir });
 const api = new ApiClient({ baseUrl: srv.url });
@@ -226,14 +235,36 @@ const today = new Date();
 const dayAgo = (n) => new Date(today.getTime() - n * 86_400_000).toISOString().slice(0, 10);
 const branches = await api.listBranches();
 const monthOf = dayAgo(Math.min(15, DAYS - 1)).slice(0, 7);
+// the HTTP thread while reports are made: GET /health every 20 ms beside the series below
+const health = [];
+let sampling = true;
+const sampler0 = (async () => {
+  while (sampling) {
+    const t = performance.now();
+    await fetch(`${srv.url}/health`).then((r) => r.arrayBuffer());
+    health.push(performance.now() - t);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+})();
 const reports = {
   catch_up_seconds: Number(catchUpS.toFixed(1)),
   daily_one_branch: await series(
     [8, 9, 10, 11, 12].map((d, i) => ['daily', { branch_id: branches[i + 1].id, date: dayAgo(d) }]),
   ),
   daily_all_branches: await series([8, 9, 10].map((d) => ['daily', { date: dayAgo(d) }])),
+  // weeks before the last complete one: not made by the catch-up, so generated here
+  weekly_all_branches: await series([14, 21].map((d) => ['weekly', { date: dayAgo(d) }])),
   monthly_province: await series([['monthly', { group_id: groups[0].id, date: `${monthOf}-01` }]]),
   monthly_all: await series([['monthly', { date: `${monthOf}-01` }]]),
+};
+sampling = false;
+await sampler0;
+health.sort((a, b) => a - b);
+reports.health_during_generation = {
+  samples: health.length,
+  p50_ms: Number(percentile(health, 50).toFixed(1)),
+  p99_ms: Number(percentile(health, 99).toFixed(1)),
+  max_ms: Number(health.at(-1).toFixed(1)),
 };
 const all = await api.report('monthly', { date: `${monthOf}-01` });
 const before = rss();

@@ -66,7 +66,7 @@ export function AlertsScreen() {
         </Grid.Col>
         <Grid.Col span={{ base: 12, lg: 5 }}>{user?.scope_all && <ProviderForm />}</Grid.Col>
       </Grid>
-      <DeliveriesTable branchId={branchId} timeZone={branch?.timezone} />
+      <DeliveriesTable filter={branchId === null ? {} : { branch_id: branchId }} timeZone={branch?.timezone} />
     </Stack>
   );
 }

@@ -1,7 +1,7 @@
 /**
- * Recent WhatsApp deliveries of a branch (or all), newest first, with their status kept live
- * by notification_update (the realtime invalidation refreshes `['alerts', …]`), and "resend"
- * for uncertain or failed ones.
+ * Recent WhatsApp deliveries of a branch (or all), or of one counting report, newest first,
+ * with their status kept live by notification_update (the realtime invalidation refreshes
+ * `['alerts', …]`), and "resend" for uncertain or failed ones.
  *
  * Test hooks: `deliveries-table`, `delivery-row[data-id][data-status]`, `delivery-resend`.
  */
@@ -14,17 +14,31 @@ import { useFormat } from '../../i18n/use-format.js';
 import { errorText } from '../../lib/error-text.js';
 import { canResend, statusColor } from './alerts-model.js';
 
-/** The last 50 deliveries of `branchId` (null: every branch in scope). */
-export function DeliveriesTable({ branchId, timeZone }: { branchId: number | null; timeZone?: string | undefined }) {
+/**
+ * The last 50 deliveries matching `filter` (`{}`: every branch in scope; `branch_id`; a
+ * report's `report_id`), under `title` (default "Recent deliveries"); `hideWhenEmpty` shows
+ * nothing at all until there is one.
+ */
+export function DeliveriesTable({
+  filter,
+  timeZone,
+  title,
+  hideWhenEmpty = false,
+}: {
+  filter: { branch_id?: number; report_id?: number };
+  timeZone?: string | undefined;
+  title?: string;
+  hideWhenEmpty?: boolean;
+}) {
   const { t } = useTranslation();
   const api = useApi();
   const fmt = useFormat();
   const queryClient = useQueryClient();
-  const filter = branchId === null ? {} : { branch_id: branchId };
   const q = useQuery({
     queryKey: ['alerts', 'deliveries', filter],
     queryFn: () => api.deliveriesPage({ per_page: 50, ...filter }),
   });
+  if (hideWhenEmpty && (q.data?.items.length ?? 0) === 0) return null;
   const resend = (id: number) =>
     api.resendDelivery(id).then(
       () => void queryClient.invalidateQueries({ queryKey: ['alerts', 'deliveries'] }),
@@ -32,7 +46,7 @@ export function DeliveriesTable({ branchId, timeZone }: { branchId: number | nul
     );
   return (
     <>
-      <Title order={5}>{t('alerts.deliveries.title')}</Title>
+      <Title order={5}>{title ?? t('alerts.deliveries.title')}</Title>
       {q.error && <Alert color="red">{errorText(q.error, t)}</Alert>}
       <Table striped highlightOnHover data-testid="deliveries-table">
         <Table.Thead>

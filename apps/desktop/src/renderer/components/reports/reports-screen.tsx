@@ -24,6 +24,7 @@ import { errorText } from '../../lib/error-text.js';
 import { useFormat } from '../../i18n/use-format.js';
 import { saveBytes } from '../../lib/save-file.js';
 import { useSessionStore } from '../../stores/session-store.js';
+import { DeliveriesTable } from '../alerts/deliveries-table.js';
 import { ReportRecipientsEditor } from './report-recipients.js';
 
 /** While a report is generated and no report_ready came, ask again this often, ms. */
@@ -140,6 +141,14 @@ export function ReportsScreen() {
         </Alert>
       )}
       {report && <ReportView report={report} onExport={download} exporting={exporting} locale={fmt.locale} />}
+      {report && isAdmin && (
+        <DeliveriesTable
+          filter={{ report_id: report.id }}
+          timeZone={report.timezone}
+          title={t('reports.deliveries')}
+          hideWhenEmpty
+        />
+      )}
       {exportError && (
         <Alert color="red" variant="light" mt="sm">
           {exportError}
