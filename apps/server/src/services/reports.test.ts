@@ -190,7 +190,8 @@ describe('counting reports', () => {
       report_type: 'daily',
       report_date: '2026-10-07',
     });
-    expect(readyOf(b)[0]!.channel).toMatch(/^user:/);
+    // a branch's report: to who may see the branch (both who asked, once each)
+    expect(readyOf(b)[0]!.channel).toBe(`branch:${jkt}`);
     a.close();
     b.close();
   });
@@ -216,6 +217,11 @@ describe('counting reports', () => {
     });
     expect(batch.accepted).toBe(3);
     await drained();
+    // an operator of the branch who has the report on screen (and never asked for it again)
+    const viewer = new WsRecorder(h.server.url);
+    await viewer.opened;
+    viewer.send({ type: 'auth', token: op.token });
+    await waitFor(() => viewer.frames.some((f) => f.type === 'ready'), 3000, 'ready');
     // the sweep (every minute on the schedule) finds it without anyone asking
     expect(h.server.services.reports.sweep()).toEqual([before.id]);
     const stale = await h.admin.report('daily', { branch_id: jkt, date: day });
@@ -223,6 +229,13 @@ describe('counting reports', () => {
     expect(stale.data).toMatchObject({ id: before.id, stale: true, total_detections: 1 });
     expect((stale.data as CountingReport).job_id).toEqual(expect.any(Number));
     await drained();
+    // …and hears that it was made again, so the screen refreshes
+    await waitFor(
+      () => viewer.events().some((e) => e.type === 'report_ready' && e.data.report_id === before.id),
+      3000,
+      'report_ready of the regeneration',
+    );
+    viewer.close();
     const after = await report(h.admin, 'daily', { branch_id: jkt, date: day });
     expect(after).toMatchObject({
       id: before.id,
