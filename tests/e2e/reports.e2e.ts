@@ -6,8 +6,11 @@
  * branch, the period and the total; the CSV's total row; the XLSX is a zip); a late batch for
  * the day makes the report stale and it comes back "updated with 3 late detections"; the weekly
  * report has its seven days. An admin sets the branch's daily report recipients (a bad number
- * refused with its reason and nothing stored; then two numbers in English).
- * Screenshots: artifacts/e2e/admin-reports-{en,id}.png, admin-report-recipients-{en,id}.png.
+ * refused with its reason and nothing stored; then two numbers in English); after a restart the
+ * catch-up sends yesterday's report to both as a WhatsApp document (the Cloud API stand-in), and
+ * the report view lists the two deliveries.
+ * Screenshots: artifacts/e2e/admin-reports-{en,id}.png, admin-report-recipients-{en,id}.png,
+ * admin-report-deliveries-{en,id}.png.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -17,7 +20,17 @@ import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { ApiClient, type Branch } from '@pantau/shared';
-import { ADMIN, collectErrors, freePort, launchChromium, prepareDataDir, startServer, stopAll } from './support.js';
+import { WhatsAppStandIn } from '../../apps/server/src/test-support/whatsapp-stand-in.js';
+import {
+  ADMIN,
+  collectErrors,
+  freePort,
+  launchChromium,
+  prepareDataDir,
+  startServer,
+  stop,
+  stopAll,
+} from './support.js';
 import { pick, shotBoth } from './console-ui.js';
 
 let browser: Browser;
@@ -28,11 +41,17 @@ let admin: ApiClient;
 let device: ApiClient;
 let makassar: Branch;
 let seq = 0;
+let port: number;
+let dataDir: string;
+let standIn: WhatsAppStandIn;
 const DAY = '2026-11-10';
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pantau-reports-e2e-'));
 
 beforeAll(async () => {
-  server = await startServer(await freePort(), prepareDataDir());
+  port = await freePort();
+  dataDir = prepareDataDir();
+  server = await startServer(port, dataDir);
+  standIn = await WhatsAppStandIn.start();
   admin = new ApiClient({ baseUrl: server.url });
   await admin.login({ email: ADMIN.email, password: ADMIN.password });
   const g = await admin.createGroup({
@@ -86,6 +105,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await stopAll();
+  await standIn?.stop();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
@@ -205,6 +225,67 @@ describe('reports', () => {
     ]);
     await page.getByTestId('report-recipients').scrollIntoViewIfNeeded();
     await shotBoth(page, 'report-recipients');
+  });
+
+  it("sends yesterday's report to its recipients after a restart, and shows the deliveries under the report", async () => {
+    // the provider: the Cloud API stand-in
+    await admin.saveProviderSettings({
+      provider: 'whatsapp_cloud',
+      config: { base_url: standIn.url, phone_number_id: '1234567890' },
+      secrets: { token: 'reports-e2e-token' },
+    });
+    // yesterday in Makassar (WITA) counted someone; the server was down at 01:00
+    const yesterday = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Makassar' }).format(
+      new Date(Date.now() - 86_400_000),
+    );
+    await device.logDetection({
+      re_id: 'rp-yesterday',
+      branch_id: makassar.id,
+      device_id: 'rep-cam-1',
+      detected_count: 2,
+      detection_timestamp: `${yesterday}T10:00:00.000+08:00`,
+      event_id: `rep-${++seq}`,
+    });
+    const errorsBefore = errors.length;
+    await stop(server.child);
+    server = await startServer(port, dataDir);
+    // the startup catch-up makes yesterday's report and sends it to both numbers as a document
+    await expect
+      .poll(() => standIn.requests.filter((r) => r.path.endsWith('/messages')).length, { timeout: 30_000 })
+      .toBe(2);
+    const sent = standIn.requests
+      .filter((r) => r.path.endsWith('/messages'))
+      .map((r) => r.body as { to: string; type: string });
+    expect(sent.map((b) => [b.to, b.type]).sort()).toEqual([
+      ['6281144001234', 'document'],
+      ['6281344005678', 'document'],
+    ]);
+    // the console (reconnected by itself) shows the day's report with its two deliveries
+    await page.getByTestId('report-date').fill(yesterday);
+    await expect.poll(() => report().getAttribute('data-total'), { timeout: 30_000 }).toBe('1');
+    // what the page logged while the server was away (its reconnect attempts) is expected
+    const whileDown = errors.splice(errorsBefore);
+    expect(
+      whileDown.every((e) => /ERR_CONNECTION_REFUSED/.test(e)),
+      whileDown.join('\n'),
+    ).toBe(true);
+    const rows = page.getByTestId('deliveries-table').getByTestId('delivery-row');
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(2);
+    await page.getByText('Sent to recipients (WhatsApp)').waitFor();
+    const texts = await rows.allInnerTexts();
+    expect(
+      texts.every((t) => /Daily report/.test(t)),
+      texts.join('\n'),
+    ).toBe(true);
+    await expect
+      .poll(() => rows.evaluateAll((rs) => rs.map((r) => r.getAttribute('data-status')).sort()), { timeout: 10_000 })
+      .toEqual(['sent', 'sent']);
+    // the live connection back too (it retries with backoff), before the pictures
+    await expect
+      .poll(() => page.getByTestId('connection-indicator').getAttribute('data-status'), { timeout: 30_000 })
+      .toBe('connected');
+    await page.getByTestId('deliveries-table').scrollIntoViewIfNeeded();
+    await shotBoth(page, 'report-deliveries');
   });
 
   it('logged no errors in the page (but the refused recipients save)', () => {
