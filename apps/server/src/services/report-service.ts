@@ -12,8 +12,9 @@
  *   went stale with nobody looking. Nothing on the detection path knows about reports.
  * - Generation reads totals first, then the breakdowns: a detection landing in between makes
  *   the stored total smaller than the rollups, so the report is found stale and made again, never
- *   stored inconsistent and fresh. The top persons are read branch by branch with a yield
- *   between, so a month of a province does not hold the HTTP thread for its whole read.
+ *   stored inconsistent and fresh. In the server the figures are read in the report thread
+ *   (report-figures-host.ts), so a month of every branch never holds the HTTP thread; the job
+ *   here stores them with its completion.
  * - Daily reports of yesterday at 01:00 in each branch's zone (the per-zone plan of
  *   site-schedule.ts), weekly ones on Mondays, monthly ones on the 1st; a group's and the
  *   all-branch reports run in the zone of theirs that reaches 01:00 last, when every branch's
