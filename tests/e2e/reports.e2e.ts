@@ -260,6 +260,8 @@ describe('reports', () => {
       ['6281144001234', 'document'],
       ['6281344005678', 'document'],
     ]);
+    // made in the report thread of the built server (it stays a minute after its last report)
+    expect((await admin.health()).worker.report_thread).toBe('running');
     // the console (reconnected by itself) shows the day's report with its two deliveries
     await page.getByTestId('report-date').fill(yesterday);
     await expect.poll(() => report().getAttribute('data-total'), { timeout: 30_000 }).toBe('1');

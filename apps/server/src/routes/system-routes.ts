@@ -49,6 +49,7 @@ export async function systemRoutes(
         running: s.worker.isRunning && (s.detectionThread?.running ?? true),
         processed: s.worker.processed + (s.detectionThread?.processed ?? 0),
         detection_thread: s.detectionThread !== null,
+        report_thread: s.reportThread === null ? 'none' : s.reportThread.running ? 'running' : 'idle',
       },
       websocket: { clients: s.hub.clientCount, last_event_id: s.hub.lastEventId },
       gateway: {

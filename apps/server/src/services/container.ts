@@ -76,6 +76,8 @@ export interface Services {
   worker: Worker;
   /** The detection thread, when the detection jobs run in one (config.detectionThread and a built server). */
   detectionThread: DetectionThreadHost | null;
+  /** The report thread's host, when reports are read in one (a built server). */
+  reportThread: ReportFiguresHost | null;
   /** The domain events services say and the realtime publisher, snapshots and alerts follow. */
   events: DomainEvents;
   outbox: Outbox;
@@ -323,6 +325,7 @@ export async function createServices(config: ServerConfig, logger: Logger): Prom
     queue,
     worker,
     detectionThread,
+    reportThread,
     events,
     outbox,
     hub,

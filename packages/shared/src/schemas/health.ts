@@ -19,9 +19,16 @@ export const Health = z.object({
   /**
    * The job workers: `processed` counts jobs completed since start by both; `detection_thread`
    * says whether detections are stored and applied in a thread of their own (the default for a
-   * built server) rather than on the HTTP thread.
+   * built server) rather than on the HTTP thread; `report_thread` whether counting reports are
+   * read in a thread of their own (`none`: on the HTTP thread), and if it runs now (`running`:
+   * started by a report and not yet ended after a minute idle) or not (`idle`).
    */
-  worker: z.object({ running: z.boolean(), processed: z.int(), detection_thread: z.boolean() }),
+  worker: z.object({
+    running: z.boolean(),
+    processed: z.int(),
+    detection_thread: z.boolean(),
+    report_thread: z.enum(['none', 'idle', 'running']),
+  }),
   websocket: z.object({ clients: z.int(), last_event_id: z.int() }),
   /**
    * The stream gateway: active (stream, quality) upstreams, MPEG-TS (one ffmpeg each, protocol

@@ -8,7 +8,7 @@ const healthy: Health = {
   uptime_s: 7200,
   database: { ok: true, driver: 'sqlite' },
   queue: { pending: 3, running: 1, failed: 0, oldest_pending_age_ms: 200 },
-  worker: { running: true, processed: 10, detection_thread: true },
+  worker: { running: true, processed: 10, detection_thread: true, report_thread: 'idle' },
   websocket: { clients: 1, last_event_id: 9 },
   gateway: { streams: 1, viewers: 1, bitrate_bps: 1, per_stream: [] },
 };
