@@ -16,6 +16,7 @@ export * from './schemas/queues.js';
 export * from './schemas/snapshots.js';
 export * from './schemas/notifications.js';
 export * from './schemas/alarms.js';
+export * from './schemas/alarm-rules.js';
 export * from './schemas/gateway.js';
 export * from './schemas/dashboard.js';
 export * from './schemas/reports.js';
