@@ -18,8 +18,8 @@
  * | stream.status_changed   | stream_status                               | the branch                        |
  * | user.changed            | user_updated                                | admins, and the user              |
  * | queues.changed          | queue_stats                                 | admins of every branch            |
- * | report.ready            | report_ready                                | a branch's or group's report: who |
- * |                         |                                             | may see it; else each who asked   |
+ * | report.ready            | report_ready                                | a branch's report: the branch;    |
+ * |                         |                                             | else each user who asked for it   |
  *
  * It runs inside the transaction of each change (a subscriber of the domain events), so a frame
  * commits with its change or not at all, and the outbox's order is the commits' order.
@@ -156,11 +156,11 @@ export class RealtimePublisher {
     });
     events.on('queues.changed', (e) => this.send({ admins: true }, 'queue_stats', e));
     events.on('report.ready', ({ requested_by, ...data }) => {
-      // a branch's or group's report goes to whoever may see it: a regeneration nobody asked for
-      // (the sweep, after late detections) then reaches a console that shows it. The frame names
-      // the report, no figures. An all-branch report only to who asked (its scope is theirs).
+      // a branch's report goes to whoever may see the branch: a regeneration nobody asked for
+      // (the sweep, after late detections) then reaches a console that shows it. A group's or
+      // all-branch report only to who asked: the group channel also reaches users who see one
+      // branch of it, and the frame's late_detections would tell them of the others.
       if (data.branch_id !== null) this.send({ branch: data.branch_id }, 'report_ready', data);
-      else if (data.group_id !== null) this.send({ group: data.group_id }, 'report_ready', data);
       else for (const user of requested_by) this.send({ user }, 'report_ready', data);
     });
   }

@@ -329,6 +329,20 @@ export class ReportRepository {
     return this.topOf(this.db.selectFrom(grouped.as('p')), limit);
   }
 
+  /** The distinct persons of several branches in a site-local week or month (person_periods). */
+  periodUniquePersons(type: 'weekly' | 'monthly', start: string, branchIds: readonly number[]): number {
+    return Number(
+      this.exec.first(
+        this.db
+          .selectFrom('person_periods')
+          .select(sql<number>`COUNT(DISTINCT re_id)`.as('n'))
+          .where('period_type', '=', type)
+          .where('period_start', '=', start)
+          .where('branch_id', 'in', idList(branchIds)),
+      )?.n ?? 0,
+    );
+  }
+
   /**
    * The same over the detections of a day, each branch in its own day: `windows` are its
    * branches by zone with the day's bounds there (epoch ms, `from` inclusive, `to` exclusive).

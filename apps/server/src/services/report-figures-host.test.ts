@@ -77,18 +77,27 @@ describe('report thread', () => {
     expect(x.running).toBe(true);
   });
 
-  it('fails a read whose signal aborts, and one already aborted', async () => {
+  it('fails a read whose signal aborts: already, while the thread starts, and once handed over', async () => {
     const x = host();
     const { branches, period } = inputs('monthly');
     const ac = new AbortController();
     ac.abort();
     await expect(x.read({ branches, period }, ac.signal)).rejects.toThrow(/aborted/);
+    // while the thread starts
     const ac2 = new AbortController();
     const p = x.read({ branches, period }, ac2.signal);
     ac2.abort();
     await expect(p).rejects.toThrow(/aborted/);
+    // handed over to a running thread: the job stops waiting at once
+    await x.read({ branches, period }, new AbortController().signal);
+    const ac3 = new AbortController();
+    const q = x.read({ branches, period }, ac3.signal);
+    await new Promise((r) => setImmediate(r));
+    ac3.abort();
+    await expect(q).rejects.toThrow(/aborted/);
     // the thread is still there for the next report
     expect((await x.read({ branches, period }, new AbortController().signal)).total_detections).toBeGreaterThan(0);
+    expect(x.running).toBe(true);
   });
 
   it('ends when idle, and starts again for the next report', async () => {
@@ -99,6 +108,24 @@ describe('report thread', () => {
     await waitFor(() => !x.running, 5_000, 'idle thread ended');
     const again = await x.read({ branches, period }, new AbortController().signal);
     expect(again.total_detections).toBeGreaterThan(0);
+  });
+
+  it('never fails a read for a thread that is ending idle: it goes to the next thread', async () => {
+    // idle after 1 ms: every gap between these reads retires the thread while the next one starts
+    const x = host(1);
+    const { branches, period } = inputs('daily');
+    for (let i = 0; i < 15; i++) {
+      const f = await x.read({ branches, period }, new AbortController().signal);
+      expect(f.total_detections).toBeGreaterThan(0);
+      await new Promise((r) => setTimeout(r, i % 3));
+    }
+    // several at once, one thread
+    const all = await Promise.all(
+      Array.from({ length: 5 }, () => x.read({ branches, period }, new AbortController().signal)),
+    );
+    expect(new Set(all.map((f) => f.total_detections)).size).toBe(1);
+    await x.stop();
+    expect(x.running).toBe(false);
   });
 
   it('fails what a dying thread had; the next read gets a new thread', async () => {

@@ -4,6 +4,10 @@
  * thread after {@link IDLE_EXIT_MS} without work (a server that makes its reports at 01:00 does
  * not keep a connection and a V8 isolate, ~30 MiB, for them all day). A thread that dies fails
  * the reports it had (their jobs retry on their schedule) and the next report starts a new one.
+ *
+ * Each thread has its own state (its reads, its idle timer): a thread being retired (idle, or
+ * finishing a statement of an aborted read, which `terminate()` cannot interrupt) never touches
+ * the reads of the thread started after it.
  */
 import { Worker as Thread } from 'node:worker_threads';
 import type { Logger } from 'pino';
@@ -23,45 +27,66 @@ export interface ReportFiguresHostOptions {
   idleExitMs?: number;
 }
 
+/** One read waiting for its thread's answer. */
+interface PendingRead {
+  resolve: (f: ReportFigures) => void;
+  reject: (e: Error) => void;
+}
+
+/** One thread and what belongs to it. */
+interface Run {
+  thread: Thread;
+  /** resolves when the thread said it is ready; rejects when it failed to start */
+  ready: Promise<void>;
+  /** resolves when the thread has exited */
+  exited: Promise<void>;
+  gone: boolean;
+  pending: Map<number, PendingRead>;
+  idle: NodeJS.Timeout | null;
+}
+
+const aborted = () => new Error('report generation aborted');
+
 /** One report thread at a time, started on demand; see the module comment. */
 export class ReportFiguresHost {
-  private thread: Thread | null = null;
-  private ready: Promise<Thread> | null = null;
+  /** The thread new reads go to (null: none, the next read starts one). */
+  private current: Run | null = null;
+  /** Threads being ended, until they have exited. */
+  private readonly retiring = new Set<Run>();
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (f: ReportFigures) => void; reject: (e: Error) => void }>();
-  private idleTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly opts: ReportFiguresHostOptions) {}
 
   /** Whether a thread is running now (for /health and tests). */
   get running(): boolean {
-    return this.thread !== null;
+    return this.current !== null;
   }
 
   /** The {@link FiguresReader} that reads in the thread. */
   readonly read: FiguresReader = async (input, signal, previous) => {
-    if (signal.aborted) throw new Error('report generation aborted');
-    const thread = await this.start();
+    if (signal.aborted) throw aborted();
+    const run = this.current ?? this.spawn();
+    this.clearIdle(run);
+    await run.ready;
+    if (run.gone) throw new Error('the report thread stopped before this report was read');
     if (signal.aborted) {
-      // while the thread started: nothing of it is used now
-      if (this.pending.size === 0) this.armIdle();
-      throw new Error('report generation aborted');
+      // aborted while the thread started: nothing of it is used now
+      if (run.pending.size === 0) this.armIdle(run);
+      throw aborted();
     }
     const id = this.nextId++;
-    this.clearIdle();
     return new Promise<ReportFigures>((resolve, reject) => {
-      // the job stops waiting at once; the thread stops reading at its next pause
-      const onAbort = () => {
-        thread.postMessage({ type: 'cancel', id } satisfies ReportHostMessage);
-        this.pending.get(id)?.reject(new Error('report generation aborted'));
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
       const settle = () => {
         signal.removeEventListener('abort', onAbort);
-        this.pending.delete(id);
-        if (this.pending.size === 0) this.armIdle();
+        run.pending.delete(id);
+        if (run.pending.size === 0 && !run.gone) this.armIdle(run);
       };
-      this.pending.set(id, {
+      // the job stops waiting at once; the thread stops reading at its next pause
+      const onAbort = () => {
+        if (!run.gone) run.thread.postMessage({ type: 'cancel', id } satisfies ReportHostMessage);
+        run.pending.get(id)?.reject(aborted());
+      };
+      run.pending.set(id, {
         resolve: (f) => {
           settle();
           resolve(f);
@@ -71,71 +96,87 @@ export class ReportFiguresHost {
           reject(e);
         },
       });
-      thread.postMessage({ type: 'figures', id, ...input, previous } satisfies ReportHostMessage);
+      signal.addEventListener('abort', onAbort, { once: true });
+      run.thread.postMessage({ type: 'figures', id, ...input, previous } satisfies ReportHostMessage);
     });
   };
 
-  /** Ends the thread (at shutdown); reports still being read fail. Idempotent. */
+  /** Ends every thread (at shutdown) and resolves when they have exited; reads still running fail. Idempotent. */
   async stop(): Promise<void> {
-    this.clearIdle();
-    const t = this.thread;
-    this.thread = null;
-    this.ready = null;
-    if (t) await t.terminate();
+    if (this.current) this.retire(this.current);
+    await Promise.all([...this.retiring].map((r) => r.exited));
   }
 
-  private start(): Promise<Thread> {
-    if (this.ready) return this.ready;
-    this.ready = new Promise<Thread>((resolve, reject) => {
-      const t = new Thread(this.opts.file, { workerData: { reportThread: this.opts.data } });
-      this.thread = t;
-      let started = false;
-      t.on('message', (m: ReportThreadMessage) => {
-        if (m.type === 'ready') {
-          started = true;
-          resolve(t);
-          return;
-        }
-        const p = this.pending.get(m.id);
-        if (!p) return;
-        if (m.type === 'figures') p.resolve(m.figures);
-        else p.reject(new Error(m.message));
-      });
-      t.on('error', (err) => {
-        this.opts.logger.error({ err }, 'report thread crashed');
-        if (!started) reject(err);
-      });
-      t.on('exit', (code) => {
-        if (this.thread === t) {
-          this.thread = null;
-          this.ready = null;
-        }
-        if (!started) reject(new Error(`report thread exited with code ${code} before it was ready`));
-        for (const [id, p] of [...this.pending]) {
-          this.pending.delete(id);
-          p.reject(new Error(`the report thread stopped (exit code ${code}) while reading this report`));
-        }
-      });
-    });
+  private spawn(): Run {
+    const thread = new Thread(this.opts.file, { workerData: { reportThread: this.opts.data } });
+    let started = false;
+    let markReady!: () => void;
+    let failStart!: (e: Error) => void;
+    let markExited!: () => void;
+    const run: Run = {
+      thread,
+      ready: new Promise<void>((res, rej) => {
+        markReady = res;
+        failStart = rej;
+      }),
+      exited: new Promise<void>((res) => (markExited = res)),
+      gone: false,
+      pending: new Map(),
+      idle: null,
+    };
     // a thread that failed to start is forgotten, so the next report tries again
-    this.ready.catch(() => {
-      this.ready = null;
-      this.thread = null;
+    run.ready.catch(() => {
+      if (this.current === run) this.current = null;
     });
-    return this.ready;
+    this.current = run;
+    thread.on('message', (m: ReportThreadMessage) => {
+      if (m.type === 'ready') {
+        started = true;
+        markReady();
+        return;
+      }
+      const p = run.pending.get(m.id);
+      if (!p) return; // aborted meanwhile
+      if (m.type === 'figures') p.resolve(m.figures);
+      else p.reject(new Error(m.message));
+    });
+    thread.on('error', (err) => {
+      this.opts.logger.error({ err }, 'report thread crashed');
+      if (!started) failStart(err);
+    });
+    thread.on('exit', (code) => {
+      run.gone = true;
+      this.clearIdle(run);
+      if (this.current === run) this.current = null;
+      this.retiring.delete(run);
+      if (!started) failStart(new Error(`report thread exited with code ${code} before it was ready`));
+      for (const p of [...run.pending.values()])
+        p.reject(new Error(`the report thread stopped (exit code ${code}) while reading this report`));
+      markExited();
+    });
+    return run;
   }
 
-  private armIdle(): void {
-    this.clearIdle();
-    this.idleTimer = setTimeout(() => {
-      this.idleTimer = null;
-      if (this.pending.size === 0) void this.stop();
+  /** Takes a thread out of use and ends it; its own exit handler settles what it still had. */
+  private retire(run: Run): void {
+    if (this.current === run) this.current = null;
+    this.clearIdle(run);
+    if (run.gone) return;
+    this.retiring.add(run);
+    void run.thread.terminate();
+  }
+
+  private armIdle(run: Run): void {
+    this.clearIdle(run);
+    run.idle = setTimeout(() => {
+      run.idle = null;
+      if (run.pending.size === 0 && !run.gone) this.retire(run);
     }, this.opts.idleExitMs ?? IDLE_EXIT_MS);
-    this.idleTimer.unref();
+    run.idle.unref();
   }
 
-  private clearIdle(): void {
-    if (this.idleTimer !== null) clearTimeout(this.idleTimer);
-    this.idleTimer = null;
+  private clearIdle(run: Run): void {
+    if (run.idle !== null) clearTimeout(run.idle);
+    run.idle = null;
   }
 }

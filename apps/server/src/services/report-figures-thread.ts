@@ -39,7 +39,9 @@ export type ReportThreadMessage =
  */
 export function runReportThread(data: ReportThreadData, post: (m: ReportThreadMessage) => void) {
   const db = openDatabase(data.dataDir);
-  // a reader only: no write lock (readers never wait for writers in WAL mode)
+  // a reader only: no write lock (readers never wait for writers in WAL mode), and SQLite holds
+  // it to that
+  db.sqlite.pragma('query_only = 1');
   const repo = new ReportRepository(db.kysely, new SyncExecutor(db.sqlite));
   const running = new Map<number, AbortController>();
   post({ type: 'ready' });

@@ -218,5 +218,5 @@ async function periodUnique(
   const ids = branches.map((b) => b.id);
   await pause(signal);
   if (p.type === 'daily') return repo.uniquePersons(ids, p.start, p.end);
-  return repo.periodPersonsMerged(p.type, p.start, ids, 1).unique;
+  return repo.periodUniquePersons(p.type, p.start, ids);
 }

@@ -6,7 +6,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { SimulatorLogger } from './simulator-logger.js';
 
@@ -139,14 +138,16 @@ export async function startCameraServer(opts: CameraServerOptions): Promise<Came
     String(subHeight),
     '--fps',
     String(fps),
+    // Simulated cameras stand for hardware that costs the workstation nothing, yet they share its
+    // CPU with the server and the console (`npm start`, the end-to-end tests): on a busy or slow
+    // machine their encoders give way (fewer frames per second) rather than starve the decoders
+    // they feed. 16 cameras at 320×180/15 fps take ~1 core here. The script lowers its own
+    // priority before it starts a thread (Linux keeps a niceness per thread).
+    '--nice',
+    String(CAMERA_NICENESS),
     '--watch-stdin',
   ];
   const child = spawn(python, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-  // Simulated cameras stand for hardware that costs the workstation nothing, yet they share its
-  // CPU with the server and the console (`npm start`, the end-to-end tests): on a busy or slow
-  // machine their encoders give way (fewer frames per second) rather than starve the decoders
-  // they feed. 16 cameras at 320×180/15 fps take ~1 core here (bench/README.md is about the rest).
-  if (child.pid !== undefined) setPriorityQuietly(child.pid, CAMERA_NICENESS);
   // The last few KiB of stderr, for the errors below; reading it also keeps the pipe drained.
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
@@ -261,13 +262,4 @@ function waitForReady(
       finish(new Error(`simulated RTSP cameras failed to start: ${why}${hint}`));
     });
   });
-}
-
-/** `os.setPriority`, where the OS lets us; a container without the right keeps normal priority. */
-function setPriorityQuietly(pid: number, niceness: number): void {
-  try {
-    setPriority(pid, niceness);
-  } catch {
-    // EACCES/EPERM: only lowering is asked for, which any user may do; nothing else to try
-  }
 }

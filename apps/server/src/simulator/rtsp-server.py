@@ -102,6 +102,10 @@ def parse_args(argv):
     p.add_argument("--sub-width", type=int, default=320, help="substream frame width, px")
     p.add_argument("--sub-height", type=int, default=180, help="substream frame height, px")
     p.add_argument("--fps", type=int, default=25, help="frames per second")
+    p.add_argument(
+        "--nice", type=int, default=0,
+        help="lower this process's CPU priority by N (0..19) before any thread starts",
+    )
     p.add_argument("--bitrate", type=int, default=1500, help="x264 bitrate of main streams, kbit/s")
     p.add_argument("--sub-bitrate", type=int, default=400, help="x264 bitrate of substreams, kbit/s")
     p.add_argument("--watch-stdin", action="store_true", help="exit when stdin reaches EOF")
@@ -319,6 +323,9 @@ def build_server(args):
 
 def main(argv):
     args = parse_args(argv)
+    if args.nice > 0:
+        # before Gst.init: Linux keeps a niceness per thread, and threads inherit it when created
+        os.nice(min(args.nice, 19))
     Gst.init(None)
     check_elements()
     server = build_server(args)

@@ -38,7 +38,7 @@ export function DeliveriesTable({
     queryKey: ['alerts', 'deliveries', filter],
     queryFn: () => api.deliveriesPage({ per_page: 50, ...filter }),
   });
-  if (hideWhenEmpty && (q.data?.items.length ?? 0) === 0) return null;
+  if (hideWhenEmpty && !q.error && (q.data?.items.length ?? 0) === 0) return null;
   const resend = (id: number) =>
     api.resendDelivery(id).then(
       () => void queryClient.invalidateQueries({ queryKey: ['alerts', 'deliveries'] }),

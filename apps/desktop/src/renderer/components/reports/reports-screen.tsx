@@ -15,7 +15,7 @@ import { useEffect, useState } from 'react';
 import { Alert, Group, Loader, SegmentedControl, TextInput, Title } from '@mantine/core';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import type { CountingReport, ReportFormat, ReportType } from '@pantau/shared';
+import type { CountingReport, ReportFormat, ReportPending, ReportType } from '@pantau/shared';
 import { useApi } from '../../data/use-api.js';
 import { ScopePicker } from '../common/scope-picker.js';
 import { ReportView } from './report-view.js';
@@ -71,8 +71,11 @@ export function ReportsScreen() {
   const answer = query.data;
   const report = answer?.status === 200 ? (answer.data as CountingReport) : null;
   const generating = answer?.status === 202;
+  // the report on screen, or the one being generated for it (a branch's report_ready reaches
+  // every console of the branch: the others are not this screen's business)
+  const shownId = report?.id ?? (generating ? (answer.data as ReportPending).report_id : null);
   useThrottledEvents(
-    (e) => e.type === 'report_ready',
+    (e) => e.type === 'report_ready' && (shownId === null || e.data.report_id === shownId),
     () => void query.refetch(),
     { intervalMs: 300 },
   );
