@@ -408,7 +408,8 @@ describe('16-tile video wall', () => {
     await expect.poll(() => tile.getAttribute('data-status'), { timeout: 5000, interval: 100 }).toBe('offline');
     const offlineMs = Date.now() - t0;
     await expect.poll(() => tile.getByTestId('error-overlay').textContent()).toMatch(/Camera offline since \d\d:\d\d/);
-    expect(await liveTiles().count()).toBe(CAMERAS - 1);
+    // the others stay live (polled: on a busy machine one may stall for a moment and catch up)
+    await expect.poll(() => liveTiles().count(), { timeout: 10_000 }).toBe(CAMERAS - 1);
     await page.waitForTimeout(1000);
     await shot('wall-16-camera-offline');
     // it stays offline while the gateway keeps retrying (no flapping to connecting or stalled)

@@ -22,8 +22,13 @@ export const RTSP_SERVER_APT_PACKAGES = [
   'gstreamer1.0-plugins-bad',
 ] as const;
 
-/** Niceness of the camera process (0 normal … 19 lowest): below the server and the console. */
-export const CAMERA_NICENESS = 10;
+/**
+ * Niceness of the camera process (0 normal … 19 lowest): below the server and the console, so
+ * the cameras yield under load (CFS weight ~1/3 of a normal thread). 10 (~1/10) starved them
+ * for seconds on a 1.25-core machine, and the gateway took the pause for a camera that stopped
+ * answering.
+ */
+export const CAMERA_NICENESS = 5;
 
 const INSTALL_HINT = `apt-get install -y --no-install-recommends ${RTSP_SERVER_APT_PACKAGES.join(' ')}`;
 
