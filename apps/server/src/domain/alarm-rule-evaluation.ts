@@ -119,6 +119,16 @@ export function conditionMet(c: AlarmCondition, f: DetectionFacts): boolean {
   }
 }
 
+/** Whether a rule is in force for a camera at an instant: enabled, in the arming mode, on the camera, scheduled. */
+function applies(r: EvaluatedRule, arming: Arming, deviceId: string, at: number, zone: string): boolean {
+  return (
+    r.enabled &&
+    (r.modes.length === 0 || (arming.mode !== null && r.modes.includes(arming.mode))) &&
+    (r.device_ids.length === 0 || r.device_ids.includes(deviceId)) &&
+    scheduleOn(r.schedule, at, zone)
+  );
+}
+
 /**
  * The rule that raises an alarm for this detection, or null (an event, not an alarm).
  * @param rules the branch's rules
@@ -133,14 +143,7 @@ export function alarmRuleFor(
 ): EvaluatedRule | null {
   if (!arming.armed) return null;
   const candidates = rules
-    .filter(
-      (r) =>
-        r.enabled &&
-        (r.modes.length === 0 || (arming.mode !== null && r.modes.includes(arming.mode))) &&
-        (r.device_ids.length === 0 || r.device_ids.includes(f.device_id)) &&
-        conditionMet(r.condition, f) &&
-        scheduleOn(r.schedule, f.at, f.zone),
-    )
+    .filter((r) => applies(r, arming, f.device_id, f.at, f.zone) && conditionMet(r.condition, f))
     .sort((a, b) => PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority] || a.id - b.id);
   for (const r of candidates) {
     const last = lastAlarmAt(r.id, f.device_id, f.re_id);
@@ -168,12 +171,7 @@ export function offlineRulesFor(
   return rules
     .filter(
       (r) =>
-        r.enabled &&
-        r.condition.type === 'camera_offline' &&
-        offlineS > r.condition.value &&
-        (r.modes.length === 0 || (arming.mode !== null && r.modes.includes(arming.mode))) &&
-        (r.device_ids.length === 0 || r.device_ids.includes(deviceId)) &&
-        scheduleOn(r.schedule, at, zone),
+        r.condition.type === 'camera_offline' && offlineS > r.condition.value && applies(r, arming, deviceId, at, zone),
     )
     .sort((a, b) => PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority] || a.id - b.id);
 }
