@@ -379,11 +379,15 @@ describe('16-tile video wall', () => {
     await page.keyboard.press('Escape');
     await expect.poll(() => tile.getAttribute('data-maximized')).toBe('false');
     await expect.poll(() => tile.getAttribute('data-quality'), { timeout: 30_000, interval: 100 }).toBe('sub');
-    const frames = await page.evaluate(() => {
+    const frames = await page.evaluate(async () => {
       const w = window as unknown as {
         __frames: Array<{ t: number; picture: boolean; quality: string | null; readyState: number; seeking: boolean }>;
         __stop: boolean;
       };
+      // The swap to the substream is in the DOM, but the recorder samples at animation frames:
+      // let two more frames paint so the one that shows the swap is recorded (in CI the poll
+      // read the attribute and stopped the recorder before the next frame had run).
+      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
       w.__stop = true;
       return w.__frames;
     });
