@@ -25,6 +25,7 @@ import { webhookRoutes } from './routes/webhook-routes.js';
 import { dashboardRoutes } from './routes/dashboard-routes.js';
 import { reportRoutes } from './routes/report-routes.js';
 import { alarmRoutes } from './routes/alarm-routes.js';
+import { alarmRuleRoutes } from './routes/alarm-rule-routes.js';
 import { SERVER_VERSION, systemRoutes } from './routes/system-routes.js';
 import { RouteRegistrar, tableCoverage } from './http/route.js';
 import { deviceAuth } from './http/device-auth.js';
@@ -119,6 +120,7 @@ export async function buildApp(s: Services): Promise<BuiltApp> {
   notificationRoutes(api, s);
   await webhookRoutes(app, api, s);
   alarmRoutes(api, s);
+  alarmRuleRoutes(api, s);
   dashboardRoutes(api, s);
   reportRoutes(api, s);
   const gateway = await mountGateway(app, s);

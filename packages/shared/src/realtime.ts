@@ -17,6 +17,7 @@ import { z } from 'zod';
 import { Id, IsoDateTime } from './schemas/common.js';
 import { EventLog } from './schemas/events.js';
 import { AlarmUpdate } from './schemas/alarms.js';
+import { BranchArming } from './schemas/alarm-rules.js';
 import { DeliveryStatus } from './schemas/notifications.js';
 import { DeviceStatus, StreamQuality } from './schemas/organisation.js';
 import { LayoutVisibility } from './schemas/layouts.js';
@@ -45,6 +46,8 @@ export const REALTIME_EVENT_SCHEMAS = {
   }),
   /** An alarm (event-log row) was acknowledged, closed, escalated or annotated (schemas/alarms.ts). */
   alarm_updated: AlarmUpdate,
+  /** A branch was armed or disarmed, or its arming mode changed (sent on the branch channel). */
+  arming_updated: BranchArming,
   /**
    * A layout was created, changed (also: became or stopped being the default) or deleted.
    * A private layout's events go to its owner only (channel `user:<id>`, `owner_user_id` set);

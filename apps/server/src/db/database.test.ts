@@ -37,6 +37,7 @@ describe('database', () => {
       '015-counting-reports',
       '016-person-periods',
       '017-report-delivery',
+      '018-alarm-rules',
     ];
     expect(up.results?.map((r) => [r.migrationName, r.status])).toEqual(names.map((n) => [n, 'Success']));
     expect(tables(db)).toEqual(
@@ -65,6 +66,7 @@ describe('database', () => {
             }
           ).sql,
         ).not.toMatch(/WITHOUT ROWID/);
+      if (name === '018-alarm-rules') expect(tables(db)).not.toContain('alarm_rules');
       if (name === '017-report-delivery') expect(tables(db)).not.toContain('report_recipients');
       if (name === '016-person-periods') expect(tables(db)).not.toContain('person_periods');
       if (name === '015-counting-reports') expect(tables(db)).not.toContain('counting_reports');
@@ -89,6 +91,7 @@ describe('database', () => {
   it('converts the detection times between ISO text and epoch ms, exactly, both ways (011)', async () => {
     const db = openDatabase(tempDataDir());
     await migrate(db);
+    await migrate(db, 'down'); // 018 off
     await migrate(db, 'down'); // 017 off
     await migrate(db, 'down'); // 016 off
     await migrate(db, 'down'); // 015 off
@@ -108,6 +111,7 @@ describe('database', () => {
         .all();
     expect(row()).toEqual(times.map((t) => ({ d: Date.parse(t), c: Date.parse(t) })));
     expect(db.sqlite.prepare(`PRAGMA index_list(re_id_branch_detections)`).all()).toHaveLength(2);
+    await migrate(db, 'down'); // 018
     await migrate(db, 'down'); // 017
     await migrate(db, 'down'); // 016
     await migrate(db, 'down'); // 015
@@ -122,6 +126,7 @@ describe('database', () => {
   it('backfills the person periods from the stored detections, each in the zone of its branch (016)', async () => {
     const db = openDatabase(tempDataDir());
     await migrate(db);
+    await migrate(db, 'down'); // 018 off
     await migrate(db, 'down'); // 017 off
     await migrate(db, 'down'); // 016 off
     db.sqlite.pragma('foreign_keys = OFF'); // detections without their person and camera rows
@@ -203,6 +208,77 @@ describe('database', () => {
         last_detection: late,
       },
     ]);
+    await db.close();
+  });
+
+  it('makes every stored event a medium alarm in its state, gives each branch the default rule, and keeps the rows that reference an event (018)', async () => {
+    const db = openDatabase(tempDataDir());
+    await migrate(db);
+    await migrate(db, 'down'); // 018 off: every event is an alarm
+    db.sqlite.exec(
+      `INSERT INTO company_groups (id, province_code, province_name, group_name, updated_at) VALUES (1, 'G', 'G', 'G', '');
+       INSERT INTO company_branches (id, group_id, branch_code, branch_name, city, timezone, updated_at) VALUES (1, 1, 'A', 'A', 'A', 'Asia/Makassar', ''), (2, 1, 'B', 'B', 'B', 'Asia/Jakarta', '');
+       INSERT INTO users (id, email, name, password_hash, role, updated_at) VALUES (1, 'op@x', 'Op', 'x', 'operator', '');
+       INSERT INTO event_logs (id, branch_id, device_id, re_id, event_type, detected_count, event_timestamp, alarm_state, acknowledged_by, acknowledged_at)
+         VALUES (1, 1, 'cam-1', 'p1', 'person_detected', 1, '2026-12-01T00:00:00.000Z', 'new', NULL, NULL),
+                (7, 2, 'cam-2', 'p2', 'person_detected', 3, '2026-12-01T00:01:00.000Z', 'acknowledged', 1, '2026-12-01T00:02:00.000Z');
+       INSERT INTO alarm_actions (event_log_id, action, user_id, note, at) VALUES (7, 'acknowledged', 1, 'seen', '2026-12-01T00:02:00.000Z');
+       DELETE FROM event_logs WHERE id = 7;
+       INSERT INTO event_logs (id, branch_id, device_id, re_id, event_type, detected_count, event_timestamp, alarm_state, acknowledged_by, acknowledged_at)
+         VALUES (5, 2, 'cam-2', 'p2', 'person_detected', 3, '2026-12-01T00:01:00.000Z', 'acknowledged', 1, '2026-12-01T00:02:00.000Z');
+       INSERT INTO alarm_actions (event_log_id, action, user_id, note, at) VALUES (5, 'acknowledged', 1, 'seen', '2026-12-01T00:02:00.000Z');`,
+    );
+    await migrate(db);
+    expect(db.sqlite.prepare(`SELECT id, alarm_state, priority, rule_id FROM event_logs ORDER BY id`).all()).toEqual([
+      { id: 1, alarm_state: 'new', priority: 'medium', rule_id: null },
+      { id: 5, alarm_state: 'acknowledged', priority: 'medium', rule_id: null },
+    ]);
+    // the action of event 5 survived the rebuild (no cascade), and ids of deleted events are not handed out again
+    expect(db.sqlite.prepare(`SELECT event_log_id, note FROM alarm_actions`).all()).toEqual([
+      { event_log_id: 5, note: 'seen' },
+    ]);
+    const next = db.sqlite
+      .prepare(
+        `INSERT INTO event_logs (branch_id, device_id, re_id, event_type, detected_count, event_timestamp, created_at) VALUES (1, 'cam-1', 'p3', 'person_detected', 1, '2026-12-01T00:03:00.000Z', '2026-12-01T00:03:00.000Z')`,
+      )
+      .run();
+    expect(Number(next.lastInsertRowid)).toBe(8);
+    expect(db.sqlite.prepare(`SELECT alarm_state FROM event_logs WHERE id = 8`).get()).toEqual({ alarm_state: null });
+    expect(
+      db.sqlite
+        .prepare(
+          `SELECT branch_id, name, condition, schedule, priority, cooldown_s, enabled FROM alarm_rules ORDER BY branch_id`,
+        )
+        .all(),
+    ).toEqual(
+      [1, 2].map((b) => ({
+        branch_id: b,
+        name: 'Any person',
+        condition: '{"type":"any_person"}',
+        schedule: null,
+        priority: 'medium',
+        cooldown_s: 0,
+        enabled: 1,
+      })),
+    );
+    expect(db.sqlite.prepare(`SELECT armed, arming_mode FROM company_branches WHERE id = 1`).get()).toEqual({
+      armed: 1,
+      arming_mode: null,
+    });
+    expect(db.sqlite.pragma('foreign_keys', { simple: true })).toBe(1);
+    // a plain event is refused a priority (one without the other is not an alarm)
+    expect(() =>
+      db.sqlite.exec(
+        `INSERT INTO event_logs (branch_id, device_id, re_id, event_type, detected_count, event_timestamp, priority) VALUES (1, 'c', 'p', 'person_detected', 1, '', 'high')`,
+      ),
+    ).toThrow(/CHECK/);
+    await migrate(db, 'down');
+    expect(db.sqlite.prepare(`SELECT id, alarm_state FROM event_logs ORDER BY id`).all()).toEqual([
+      { id: 1, alarm_state: 'new' },
+      { id: 5, alarm_state: 'acknowledged' },
+      { id: 8, alarm_state: 'new' },
+    ]);
+    expect(db.sqlite.prepare(`SELECT COUNT(*) AS n FROM alarm_actions`).get()).toEqual({ n: 1 });
     await db.close();
   });
 

@@ -35,6 +35,7 @@ import * as m014 from './migrations/014-person-branches.js';
 import * as m015 from './migrations/015-counting-reports.js';
 import * as m016 from './migrations/016-person-periods.js';
 import * as m017 from './migrations/017-report-delivery.js';
+import * as m018 from './migrations/018-alarm-rules.js';
 
 /** The migrations, in order. Names are their numbers; never rename or edit a landed one. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -55,6 +56,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '015-counting-reports': m015,
   '016-person-periods': m016,
   '017-report-delivery': m017,
+  '018-alarm-rules': m018,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

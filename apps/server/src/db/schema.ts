@@ -6,7 +6,7 @@
  * JSON columns hold text.
  */
 import type { ColumnType, Generated, Selectable } from 'kysely';
-import type { LayoutVisibility, Role, StreamQuality } from '@pantau/shared';
+import type { AlarmPriority, LayoutVisibility, Role, StreamQuality } from '@pantau/shared';
 import type {
   AlarmActionsTable,
   AlarmEscalationSettingsTable,
@@ -17,6 +17,7 @@ import type {
   WhatsappDeliverySummaryTable,
   StorageFilesTable,
 } from './schema-pipeline.js';
+import type { AlarmCooldownsTable, AlarmRulesTable, WatchlistTable } from './schema-alarm-rules.js';
 
 export type {
   AlarmActionsTable,
@@ -27,6 +28,9 @@ export type {
   NotificationCooldownsTable,
   WhatsappDeliverySummaryTable,
   StorageFilesTable,
+  AlarmCooldownsTable,
+  AlarmRulesTable,
+  WatchlistTable,
 };
 
 type CreatedAt = ColumnType<string, string | undefined, never>;
@@ -57,6 +61,14 @@ export interface CompanyBranchesTable {
   status: Generated<'active' | 'inactive'>;
   created_at: CreatedAt;
   updated_at: string;
+  /** Whether alarms are raised (018); 0 = disarmed. */
+  armed: Generated<number>;
+  /** The arming mode that picks the branch's rules (018); null = none. */
+  arming_mode: string | null;
+  arming_changed_by: number | null;
+  arming_changed_at: string | null;
+  /** Bumped with every change to the branch's rules or arming (018): the detection path's cache key. */
+  rules_version: Generated<number>;
 }
 
 export interface DeviceMastersTable {
@@ -240,12 +252,21 @@ export interface EventLogsTable {
   acknowledged_by: number | null;
   acknowledged_at: string | null;
   created_at: CreatedAt;
-  /** The alarm workflow (007): new → acknowledged → closed. */
-  alarm_state: Generated<'new' | 'acknowledged' | 'closed'>;
+  /** The alarm workflow (007): new → acknowledged → closed; null = a plain event, no rule raised it (018). */
+  alarm_state: 'new' | 'acknowledged' | 'closed' | null;
   closed_by: number | null;
   closed_at: string | null;
   /** When the alarm escalated (007); null = not (yet). */
   escalated_at: string | null;
+  /** The raising rule as it was then (018); all null for a plain event. */
+  priority: AlarmPriority | null;
+  rule_id: number | null;
+  rule_name: string | null;
+  instructions: string | null;
+  /** The rule's acknowledgement target, seconds. */
+  ack_target_s: number | null;
+  /** When the alarm closes by itself (ISO-8601 UTC), or null. */
+  auto_close_at: string | null;
 }
 
 export interface DetectionIdempotencyTable {
@@ -470,6 +491,9 @@ export interface Database {
   person_branches: PersonBranchesTable;
   counting_reports: CountingReportsTable;
   event_logs: EventLogsTable;
+  alarm_rules: AlarmRulesTable;
+  alarm_cooldowns: AlarmCooldownsTable;
+  watchlist: WatchlistTable;
   detection_idempotency: DetectionIdempotencyTable;
   jobs: JobsTable;
   failed_jobs: FailedJobsTable;

@@ -15,6 +15,7 @@
  * "realtime" phase), and a subscriber's error aborts the transaction like any other error.
  */
 import type {
+  AlarmPriority,
   AlarmUpdate,
   DeliveryStatus,
   DeviceStatus,
@@ -35,6 +36,8 @@ export interface DomainEventMap {
   /** The detection job applied a detection: its person, detection and event-log rows exist. */
   'detection.applied': {
     event_log_id: number;
+    /** The alarm a rule raised for it (issue 14), or null: a plain event (no toast, no WhatsApp). */
+    alarm: { rule_id: number; priority: AlarmPriority; notify_whatsapp: boolean } | null;
     payload: DetectionJobPayload;
     branch_name: string;
     device_name: string;
@@ -115,6 +118,8 @@ export interface DomainEventMap {
   'report.ready': RealtimeEventMap['report_ready'] & { requested_by: readonly number[] };
   /** A scheduled report that goes to its recipients is ready (report-delivery.ts queues its deliveries). */
   'report.due': { report_id: number };
+  /** A branch was armed or disarmed, or its arming mode changed (issue 14). */
+  'arming.updated': RealtimeEventMap['arming_updated'];
 }
 
 export type DomainEventType = keyof DomainEventMap;

@@ -138,6 +138,14 @@ const spareStream = async (branch: 'b1' | 'b2') =>
       main_url: 'rtsp://127.0.0.1:9/x',
     })
   ).id;
+const spareRule = async (branch: 'b1' | 'b2') =>
+  (
+    await h.admin.createAlarmRule({
+      branch_id: ids[branch],
+      name: uniq('spare rule'),
+      condition: { type: 'any_person' },
+    })
+  ).id;
 const spareCredential = async () => (await h.admin.createCredential({ credential_name: uniq('spare') })).id;
 // a shared layout showing Jakarta's stream (outside SA's scope)
 const spareLayout = async () =>
@@ -719,6 +727,57 @@ const TABLE: Row[] = [
       `/api/v1/alarm-escalation/${ids.b2}`
     ),
     expect: x(200, 200, 403, 403),
+  },
+  // alarm rules (issue 14): read in scope, written by admins of the branch; arming and the watchlist for operators and admins
+  { method: 'GET', route: '/api/v1/alarm-rules', path: () => '/api/v1/alarm-rules', expect: signedIn(200) },
+  { method: 'GET', route: '/api/v1/alarm-rules/:id', path: () => spareRule('b1'), expect: x(200, 404, 200, 200) },
+  {
+    method: 'POST',
+    route: '/api/v1/alarm-rules',
+    path: () => '/api/v1/alarm-rules',
+    body: () => ({ branch_id: ids.b1, name: uniq('rule'), condition: { type: 'count_at_least', value: 3 } }),
+    expect: x(201, [404, 'NOT_FOUND'], [403, 'FORBIDDEN'], [403, 'FORBIDDEN']),
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/alarm-rules',
+    path: () => '/api/v1/alarm-rules',
+    body: () => ({ branch_id: ids.b2, name: uniq('rule'), condition: { type: 'watchlist' } }),
+    expect: x(201, 201, 403, 403),
+  },
+  {
+    method: 'PATCH',
+    route: '/api/v1/alarm-rules/:id',
+    path: () => spareRule('b1'),
+    body: () => ({ priority: 'high' }),
+    expect: x(200, 404, 403, 403),
+  },
+  { method: 'DELETE', route: '/api/v1/alarm-rules/:id', path: () => spareRule('b1'), expect: x(200, 404, 403, 403) },
+  { method: 'GET', route: '/api/v1/arming', path: () => '/api/v1/arming', expect: signedIn(200) },
+  {
+    method: 'POST',
+    route: '/api/v1/branches/:id/arming',
+    path: () => `/api/v1/branches/${ids.b1}/arming`,
+    body: () => ({ armed: true }),
+    expect: x(200, [404, 'NOT_FOUND'], 200, [403, 'FORBIDDEN']),
+  },
+  { method: 'GET', route: '/api/v1/watchlist', path: () => '/api/v1/watchlist', expect: signedIn(200) },
+  {
+    method: 'PUT',
+    route: '/api/v1/watchlist/:re_id',
+    path: () => `/api/v1/watchlist/${uniq('watched-')}`,
+    body: () => ({ reason: 'seen at the back door' }),
+    expect: x(200, 200, 200, 403),
+  },
+  {
+    method: 'DELETE',
+    route: '/api/v1/watchlist/:re_id',
+    path: async () => {
+      const reId = uniq('watched-');
+      await h.admin.putWatchlist(reId, { reason: 'spare' });
+      return `/api/v1/watchlist/${reId}`;
+    },
+    expect: x(200, 200, 200, 403),
   },
   // WhatsApp alerts: settings for admins within their scope; provider and test message for admins of every branch
   {

@@ -28,6 +28,7 @@ import { SyncExecutor } from '../db/sync-executor.js';
 import { WriteLock } from '../db/write-lock.js';
 import { DomainEvents } from '../domain/domain-events.js';
 import { DetectionRepository } from '../repositories/detection-repository.js';
+import { AlarmMatchRepository } from '../repositories/alarm-match-repository.js';
 import { EventRowRepository } from '../repositories/event-rows.js';
 import { JobQueue, type JobSpec } from '../repositories/job-queue.js';
 import { NotificationRepository } from '../repositories/notification-repository.js';
@@ -37,6 +38,7 @@ import { StorageRepository } from '../repositories/storage-repository.js';
 import { RealtimePublisher } from '../realtime/realtime-publisher.js';
 import { loadKeys } from '../security/keys.js';
 import { DetectionService } from '../services/detection-service.js';
+import { AlarmRuleMatcher } from '../services/alarm-rule-matcher.js';
 import { NotificationDispatcher } from '../services/notifications/notification-dispatcher.js';
 import { notificationSecretsKey } from '../services/notifications/index.js';
 import { ProviderSettingsStore } from '../services/notifications/provider-settings.js';
@@ -101,7 +103,13 @@ export function runDetectionThread(
   const keys = loadKeys(data.dataDir);
   const queue = new JobQueue(db.sqlite, data.specs, Date.now, data.queuePriority);
   const events = new DomainEvents(() => exec.inTransaction);
-  const detections = new DetectionService(new DetectionRepository(db.sqlite), exec, queue, events);
+  const detections = new DetectionService(
+    new DetectionRepository(db.sqlite),
+    exec,
+    queue,
+    events,
+    new AlarmRuleMatcher(new AlarmMatchRepository(db.sqlite)),
+  );
   const storage = new StorageRepository(db.sqlite);
   const snapshots = new SnapshotPipeline(storage, new StorageDisk(data.dataDir), queue, events, logger);
   const notifications = new NotificationRepository(db.kysely, exec);

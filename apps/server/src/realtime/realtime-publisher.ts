@@ -8,6 +8,7 @@
  * | detection.applied       | detection_update (the `GET /events` row)    | the branch                        |
  * | snapshot.ready          | snapshot_ready                              | the branch                        |
  * | alarm.updated           | alarm_updated                               | the branch                        |
+ * | arming.updated          | arming_updated                              | the branch                        |
  * | delivery.updated        | notification_update                         | the branch; admins for a test     |
  * | layout.changed          | layout_updated                              | see {@link layoutAudience}        |
  * | group.changed           | group_updated                               | the group                         |
@@ -88,6 +89,7 @@ export class RealtimePublisher {
     });
     events.on('snapshot.ready', (e) => this.send({ branch: e.branch_id }, 'snapshot_ready', e));
     events.on('alarm.updated', (e) => this.send({ branch: e.branch_id }, 'alarm_updated', e));
+    events.on('arming.updated', (e) => this.send({ branch: e.branch_id }, 'arming_updated', e));
     events.on('delivery.updated', (e) =>
       this.send(
         e.branch_id === null ? { admins: true } : { branch: e.branch_id },

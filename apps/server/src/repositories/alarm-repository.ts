@@ -4,8 +4,8 @@
  * SyncExecutor), for use inside the service's transactions. Scope is a list of branch ids, or
  * null for every branch.
  */
-import { sql, type Kysely } from 'kysely';
-import type { Alarm, AlarmBranchCount, AlarmState, AlarmTimelineEntry } from '@pantau/shared';
+import { sql, type Kysely, type NotNull } from 'kysely';
+import type { Alarm, AlarmBranchCount, AlarmPriority, AlarmState, AlarmTimelineEntry } from '@pantau/shared';
 import type { AlarmActionsTable, Database } from '../db/schema.js';
 import type { SyncExecutor } from '../db/sync-executor.js';
 import { selectEventRows } from './event-rows.js';
@@ -45,9 +45,14 @@ export class AlarmRepository {
     private readonly exec: SyncExecutor,
   ) {}
 
-  /** Alarm rows with their branch, device and the names of who acknowledged and closed them. */
+  /**
+   * Alarm rows (events a rule raised: state not null) with their branch, device and the names of
+   * who acknowledged and closed them.
+   */
   private alarms() {
-    return selectEventRows(this.db);
+    return selectEventRows(this.db)
+      .where('e.alarm_state', 'is not', null)
+      .$narrowType<{ alarm_state: NotNull; priority: NotNull }>();
   }
 
   /** One alarm, or undefined. */
@@ -58,13 +63,15 @@ export class AlarmRepository {
   /** A page of alarms newest first, and how many match. */
   page(q: {
     state?: AlarmState | undefined;
+    priority?: AlarmPriority | undefined;
     branch_id?: number | undefined;
     escalated?: boolean | undefined;
     page: number;
     per_page: number;
     scope: readonly number[] | null;
   }): { items: Alarm[]; total: number } {
-    let base = this.db.selectFrom('event_logs as e');
+    let base = this.db.selectFrom('event_logs as e').where('e.alarm_state', 'is not', null);
+    if (q.priority !== undefined) base = base.where('e.priority', '=', q.priority);
     if (q.state !== undefined) base = base.where('e.alarm_state', '=', q.state);
     if (q.branch_id !== undefined) base = base.where('e.branch_id', '=', q.branch_id);
     if (q.escalated !== undefined) base = base.where('e.escalated_at', q.escalated ? 'is not' : 'is', null);
@@ -72,6 +79,7 @@ export class AlarmRepository {
     if (scope !== null) base = base.where('e.branch_id', 'in', scope);
     const total = Number(this.exec.first(base.select((eb) => eb.fn.countAll<number>().as('n')))!.n);
     let s = this.alarms();
+    if (q.priority !== undefined) s = s.where('e.priority', '=', q.priority);
     if (q.state !== undefined) s = s.where('e.alarm_state', '=', q.state);
     if (q.branch_id !== undefined) s = s.where('e.branch_id', '=', q.branch_id);
     if (q.escalated !== undefined) s = s.where('e.escalated_at', q.escalated ? 'is not' : 'is', null);

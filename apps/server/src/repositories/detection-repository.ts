@@ -6,7 +6,7 @@
  */
 import type SQLite from 'better-sqlite3';
 import type { Selectable } from 'kysely';
-import type { ReIdMastersTable } from '../db/schema.js';
+import type { CompanyBranchesTable, ReIdMastersTable } from '../db/schema.js';
 import type { BranchRow, DeviceRow } from './organisation-repository.js';
 import type { DetectionJobPayload } from '../queue/job-payloads.js';
 import { RollupRepository } from './rollup-repository.js';
@@ -16,6 +16,21 @@ export type PersonCounters = Pick<
   Selectable<ReIdMastersTable>,
   'total_actual_count' | 'total_detection_branch_count' | 'first_detected_at' | 'last_detected_at'
 >;
+
+/** The branch row the detection path reads (with its arming: migration 018). */
+export type DetectionBranch = Pick<BranchRow, 'id' | 'branch_name' | 'timezone'> &
+  Pick<Selectable<CompanyBranchesTable>, 'armed' | 'arming_mode' | 'rules_version'>;
+
+/** The alarm columns of an event row (migration 018); null for a plain event. */
+export interface EventAlarm {
+  rule_id: number;
+  rule_name: string;
+  priority: string;
+  instructions: string;
+  ack_target_s: number | null;
+  /** epoch ms, or null */
+  auto_close_at: number | null;
+}
 
 /** Prepared statements of the detection path. */
 export class DetectionRepository {
@@ -29,7 +44,10 @@ export class DetectionRepository {
       idemPut: db.prepare(
         `INSERT INTO detection_idempotency (device_id, event_id, job_id, created_at) VALUES (?, ?, ?, ?)`,
       ),
-      branch: db.prepare(`SELECT id, branch_name, timezone FROM company_branches WHERE id = ?`),
+      // with its arming and rules version (migration 018): the alarm rules need no read of their own
+      branch: db.prepare(
+        `SELECT id, branch_name, timezone, armed, arming_mode, rules_version FROM company_branches WHERE id = ?`,
+      ),
       device: db.prepare(`SELECT device_id, device_name, branch_id FROM device_masters WHERE device_id = ?`),
       // the person at this branch (migration 014); detection_count 1 = their first time here
       personBranch: db.prepare(
@@ -55,7 +73,9 @@ export class DetectionRepository {
         `INSERT INTO re_id_branch_detections (re_id, branch_id, device_id, detected_count, detection_timestamp, detection_data, created_at, event_log_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       insertEvent: db.prepare(
-        `INSERT INTO event_logs (branch_id, device_id, re_id, event_type, detected_count, event_timestamp, created_at) VALUES (?, ?, ?, 'person_detected', ?, ?, ?)`,
+        `INSERT INTO event_logs (branch_id, device_id, re_id, event_type, detected_count, event_timestamp, created_at,
+           alarm_state, priority, rule_id, rule_name, instructions, ack_target_s, auto_close_at)
+         VALUES (?, ?, ?, 'person_detected', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
     };
   }
@@ -83,9 +103,9 @@ export class DetectionRepository {
       .run(before, limit).changes;
   }
 
-  /** A branch's id, name and time zone, or undefined when there is no such branch. */
-  branch(id: number): Pick<BranchRow, 'id' | 'branch_name' | 'timezone'> | undefined {
-    return this.s.branch!.get(id) as Pick<BranchRow, 'id' | 'branch_name' | 'timezone'> | undefined;
+  /** A branch's id, name, time zone, arming and rules version, or undefined when there is no such branch. */
+  branch(id: number): DetectionBranch | undefined {
+    return this.s.branch!.get(id) as DetectionBranch | undefined;
   }
 
   /** A device's string id, name and branch, or undefined when there is no such device. */
@@ -99,10 +119,16 @@ export class DetectionRepository {
    * migration 011) and the event, and count it in the rollups (migration 012) in the hour and
    * day its own timestamp falls on in `zone`. `now` and `p.detection_timestamp` are ISO-8601 UTC.
    * @param zone the branch's IANA time zone
+   * @param alarm the alarm a rule raised (the event is then a `new` alarm), or null (a plain event)
    * @returns the event id and the person's counters after it
    * @throws RangeError when the zone is unknown
    */
-  apply(p: DetectionJobPayload, now: string, zone: string): { eventId: number; person: PersonCounters } {
+  apply(
+    p: DetectionJobPayload,
+    now: string,
+    zone: string,
+    alarm: EventAlarm | null = null,
+  ): { eventId: number; person: PersonCounters } {
     const at = Date.parse(p.detection_timestamp);
     const here = this.s.personBranch!.get(p.re_id, p.branch_id, p.detected_count, at, at) as {
       detection_count: number;
@@ -116,7 +142,21 @@ export class DetectionRepository {
       now,
       new_branch: newBranch,
     }) as PersonCounters;
-    const ev = this.s.insertEvent!.run(p.branch_id, p.device_id, p.re_id, p.detected_count, p.detection_timestamp, now);
+    const ev = this.s.insertEvent!.run(
+      p.branch_id,
+      p.device_id,
+      p.re_id,
+      p.detected_count,
+      p.detection_timestamp,
+      now,
+      alarm ? 'new' : null,
+      alarm?.priority ?? null,
+      alarm?.rule_id ?? null,
+      alarm?.rule_name ?? null,
+      alarm?.instructions ?? null,
+      alarm?.ack_target_s ?? null,
+      alarm?.auto_close_at == null ? null : new Date(alarm.auto_close_at).toISOString(),
+    );
     this.s.insertDetection!.run(
       p.re_id,
       p.branch_id,

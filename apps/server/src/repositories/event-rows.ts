@@ -1,8 +1,8 @@
 /**
  * The one query behind every event row the server hands out (`GET /events`, the alarm routes,
  * and the `detection_update` frames of the real-time feed): the event with its branch and device
- * names and its alarm workflow columns (migration 007), including the names of who acknowledged
- * and closed it. Callers add their filters, order and extra columns.
+ * names and its alarm workflow columns (migrations 007 and 018: state, priority, rule), including
+ * the names of who acknowledged and closed it. Callers add their filters, order and extra columns.
  */
 import type SQLite from 'better-sqlite3';
 import { sql, type Kysely } from 'kysely';
@@ -36,6 +36,11 @@ export function selectEventRows(db: Kysely<Database>) {
       sql<string | null>`uc.name`.as('closed_by_name'),
       'e.closed_at',
       'e.escalated_at',
+      'e.priority',
+      'e.rule_id',
+      'e.rule_name',
+      'e.instructions',
+      'e.ack_target_s',
     ]);
 }
 

@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PantauError, type DetectionAccepted } from '@pantau/shared';
 import { startHarness, waitFor, type Harness } from '../test-support/harness.js';
 import { DetectionRepository } from '../repositories/detection-repository.js';
+import { AlarmMatchRepository } from '../repositories/alarm-match-repository.js';
+import { AlarmRuleMatcher } from '../services/alarm-rule-matcher.js';
 import { DetectionService, type RemoteDetectionStore } from '../services/detection-service.js';
 import type { DetectionJobPayload } from '../queue/job-payloads.js';
 
@@ -77,10 +79,17 @@ describe('back-pressure on POST /detection/log and /detection/batch', () => {
       },
     };
     const s = h.server.services;
-    const svc = new DetectionService(new DetectionRepository(s.db.sqlite), s.exec, s.queue, s.events, {
-      remote,
-      limits: { maxInFlight: 3, maxBacklog: 1_000_000 },
-    });
+    const svc = new DetectionService(
+      new DetectionRepository(s.db.sqlite),
+      s.exec,
+      s.queue,
+      s.events,
+      new AlarmRuleMatcher(new AlarmMatchRepository(s.db.sqlite)),
+      {
+        remote,
+        limits: { maxInFlight: 3, maxBacklog: 1_000_000 },
+      },
+    );
     const branch_id = h.branches[0]!.id;
     const credential = { branch_id: null, device_id: null };
     const post = (i: number) =>

@@ -15,6 +15,8 @@ import { RealtimeHub } from '../realtime/hub.js';
 import type { AuthUser, SocketUser } from '../domain/caller.js';
 import { AuditRepository } from '../repositories/audit-repository.js';
 import { DetectionRepository } from '../repositories/detection-repository.js';
+import { AlarmMatchRepository } from '../repositories/alarm-match-repository.js';
+import { AlarmRuleRepository } from '../repositories/alarm-rule-repository.js';
 import { EventRowRepository } from '../repositories/event-rows.js';
 import { DomainEvents } from '../domain/domain-events.js';
 import { RealtimePublisher } from '../realtime/realtime-publisher.js';
@@ -33,6 +35,8 @@ import { loadKeys, type ServerKeys } from '../security/keys.js';
 import { AuthService } from './auth-service.js';
 import { CredentialService } from './credential-service.js';
 import { DetectionService } from './detection-service.js';
+import { AlarmRuleMatcher } from './alarm-rule-matcher.js';
+import { AlarmRuleService } from './alarm-rule-service.js';
 import { LayoutService } from './layout-service.js';
 import { AlarmService } from './alarm-service.js';
 import { OrganisationService } from './organisation-service.js';
@@ -91,6 +95,7 @@ export interface Services {
   layouts: LayoutService;
   /** The alarm workflow and its escalation (issue 5). */
   alarms: AlarmService;
+  alarmRules: AlarmRuleService;
   /** Persons, events, and integrators' detections and counts, scope-checked. */
   reads: ReadService;
   deviceStatus: DeviceStatusService;
@@ -214,10 +219,17 @@ export async function createServices(config: ServerConfig, logger: Logger): Prom
           onEnqueued: (q) => worker.notify(q),
         })
       : null;
-  const detections = new DetectionService(new DetectionRepository(db.sqlite), exec, queue, events, {
-    remote: detectionThread,
-    limits: config.intakeLimits,
-  });
+  const detections = new DetectionService(
+    new DetectionRepository(db.sqlite),
+    exec,
+    queue,
+    events,
+    new AlarmRuleMatcher(new AlarmMatchRepository(db.sqlite)),
+    {
+      remote: detectionThread,
+      limits: config.intakeLimits,
+    },
+  );
   // in the thread, or here: the queue knows its settings either way (a retried failed job is enqueued here)
   if (detectionThread) {
     queue.define(detections.job.type, detections.job);
@@ -301,6 +313,9 @@ export async function createServices(config: ServerConfig, logger: Logger): Prom
   snapshots.follow();
   const publisher = new RealtimePublisher(outbox, new EventRowRepository(db.kysely, db.sqlite), events);
   notifications.dispatcher.follow();
+  // a new branch gets the default alarm rule in its creating transaction
+  const alarmRules = new AlarmRuleService(new AlarmRuleRepository(db.kysely, exec), exec, events, auditLog);
+  alarmRules.follow();
   // a commit that wrote frames wakes the hub (no service pumps by hand)
   exec.onCommit(() => {
     if (publisher.takeAppended()) hub.pump();
@@ -338,6 +353,7 @@ export async function createServices(config: ServerConfig, logger: Logger): Prom
     layouts: new LayoutService(new LayoutRepository(db.kysely, exec), exec, events, auditLog),
     // escalation messages go out through the WhatsApp alerts (notifications.dispatcher.enqueueEscalation)
     alarms: new AlarmService(new AlarmRepository(db.kysely, exec), exec, events, auditLog, notifications.dispatcher),
+    alarmRules,
     reads,
     deviceStatus: new DeviceStatusService(
       new DeviceStatusRepository(db.kysely, exec),

@@ -19,6 +19,7 @@ import type { CredentialRow } from '../repositories/credential-repository.js';
 import type { DomainEvents } from '../domain/domain-events.js';
 import { defineJob } from '../queue/job-definition.js';
 import { countingZone } from './site-time.js';
+import type { AlarmRuleMatcher } from './alarm-rule-matcher.js';
 import type { DetectionJobPayload, SnapshotRef } from '../queue/job-payloads.js';
 
 /** Detections timestamped further than this in the future are refused, ms (device clock skew allowance). */
@@ -59,11 +60,16 @@ export class DetectionService {
     handle: (payload) => this.process(payload),
   });
 
+  /**
+   * @param alarms decides which detections are alarms (the alarm rules, issue 14); one per
+   *   connection, since it caches the rules it read there
+   */
   constructor(
     private readonly repo: DetectionRepository,
     private readonly exec: SyncExecutor,
     private readonly queue: JobQueue,
     private readonly events: DomainEvents,
+    private readonly alarms: AlarmRuleMatcher,
     opts: DetectionServiceOptions = {},
   ) {
     this.now = opts.now ?? Date.now;
@@ -308,7 +314,8 @@ export class DetectionService {
 
   /**
    * Apply a detection (the detection job's handler) and say so: `detection.applied`. Runs inside
-   * the worker's transaction, which also completes the job.
+   * the worker's transaction, which also completes the job. The alarm rules decide whether its
+   * event is an alarm (and which rule, priority and follow-ups) or a plain event.
    * @throws Error when the branch or device vanished since acceptance (the job then retries, then fails)
    */
   process(payload: DetectionJobPayload): void {
@@ -318,9 +325,23 @@ export class DetectionService {
     if (!branch || !device)
       throw new Error(`branch ${payload.branch_id} or device ${payload.device_id} no longer exists`);
     // an unknown zone counts in DESIGN's default rather than failing the detection
-    const { eventId, person } = this.repo.apply(payload, new Date(at).toISOString(), countingZone(branch.timezone));
+    const zone = countingZone(branch.timezone);
+    // the rules decide before the event row is written: its alarm columns are in the same insert
+    const alarm = this.alarms.match(
+      branch,
+      zone,
+      {
+        device_id: payload.device_id,
+        re_id: payload.re_id,
+        detected_count: payload.detected_count,
+        at: Date.parse(payload.detection_timestamp),
+      },
+      at,
+    );
+    const { eventId, person } = this.repo.apply(payload, new Date(at).toISOString(), zone, alarm);
     this.events.emit('detection.applied', {
       event_log_id: eventId,
+      alarm: alarm && { rule_id: alarm.rule_id, priority: alarm.priority, notify_whatsapp: alarm.notify_whatsapp },
       payload,
       branch_name: branch.branch_name,
       device_name: device.device_name,

@@ -15,6 +15,7 @@ import { queueRoutes } from './queues.js';
 import { notificationRoutes } from './notifications.js';
 import { webhookRoutes } from './webhooks.js';
 import { alarmRoutes } from './alarms.js';
+import { alarmRuleRoutes } from './alarm-rules.js';
 import { streamRoutes } from './streams.js';
 import { systemRoutes } from './system.js';
 import { dashboardRoutes } from './dashboard.js';
@@ -35,6 +36,7 @@ export const ROUTES = {
   ...notificationRoutes,
   ...webhookRoutes,
   ...alarmRoutes,
+  ...alarmRuleRoutes,
   ...streamRoutes,
   ...systemRoutes,
   ...dashboardRoutes,

@@ -9,6 +9,9 @@
  * overnight into the next day (22:00–06:00), and belongs to the day it starts on.
  */
 import { z } from 'zod';
+import { Id, IsoDateTime } from './common.js';
+import { ReId } from './detection.js';
+import { DeviceExternalId } from './organisation.js';
 
 /** Priorities, most urgent first. */
 export const AlarmPriority = z.enum(['critical', 'high', 'medium', 'low']);
@@ -58,3 +61,141 @@ export const AlarmCondition = z.discriminatedUnion('type', [
   z.object({ type: z.literal('camera_offline'), value: z.int().min(10).max(86_400) }).strict(),
 ]);
 export type AlarmCondition = z.infer<typeof AlarmCondition>;
+
+/** The name of an arming mode ("office hours", "night", "holiday"): 1..40 characters, trimmed. */
+export const ArmingModeName = z.string().trim().min(1).max(40);
+
+/** Longest instruction (the site's procedure shown on the alarm), characters. */
+export const ALARM_INSTRUCTIONS_MAX = 2000;
+
+/** Most cameras one rule may name. */
+export const ALARM_RULE_DEVICES_MAX = 200;
+
+/**
+ * The priority a new rule gets when none is given: a watchlist hit is critical, a camera offline
+ * high, everything else medium.
+ */
+export function defaultPriorityFor(condition: AlarmCondition): AlarmPriority {
+  return condition.type === 'watchlist' ? 'critical' : condition.type === 'camera_offline' ? 'high' : 'medium';
+}
+
+/** The fields an admin writes (create: all but `name`, `branch_id` and `condition` defaulted). */
+const RuleFields = {
+  name: z.string().trim().min(1).max(120),
+  enabled: z.boolean(),
+  /** device ids of the branch's cameras; empty = every camera of the branch */
+  device_ids: z
+    .array(DeviceExternalId)
+    .max(ALARM_RULE_DEVICES_MAX)
+    .refine((xs) => new Set(xs).size === xs.length, { message: 'a camera given twice' }),
+  condition: AlarmCondition,
+  /** null = always */
+  schedule: TimeProfile.nullable(),
+  priority: AlarmPriority,
+  /** arming modes the rule belongs to; empty = every mode */
+  modes: z
+    .array(ArmingModeName)
+    .max(20)
+    .refine((xs) => new Set(xs).size === xs.length, { message: 'a mode given twice' }),
+  /** one alarm per (rule, camera, person) within this many seconds; 0 = every detection */
+  cooldown_s: z.int().min(0).max(86_400),
+  /** send the branch's WhatsApp alert (its settings) for the alarms of this rule */
+  notify_whatsapp: z.boolean(),
+  /** close an alarm of this rule by itself after this many minutes; null = never */
+  auto_close_minutes: z.int().min(1).max(10_080).nullable(),
+  /** the acknowledgement target (service level), seconds; null = none */
+  ack_target_s: z.int().min(1).max(86_400).nullable(),
+  /** the site's procedure, shown to the operator on the alarm */
+  instructions: z.string().trim().max(ALARM_INSTRUCTIONS_MAX),
+};
+
+/** An alarm rule (issue 14), as the API hands it out. */
+export const AlarmRule = z.object({
+  id: Id,
+  branch_id: Id,
+  branch_name: z.string(),
+  ...RuleFields,
+  created_at: IsoDateTime,
+  updated_at: IsoDateTime,
+});
+export type AlarmRule = z.infer<typeof AlarmRule>;
+
+/** Body of `POST /api/v1/alarm-rules`: the branch, a name and a condition; the rest defaults. */
+export const AlarmRuleCreate = z
+  .object({
+    branch_id: Id,
+    name: RuleFields.name,
+    condition: RuleFields.condition,
+    enabled: RuleFields.enabled.default(true),
+    device_ids: RuleFields.device_ids.default([]),
+    schedule: RuleFields.schedule.default(null),
+    /** default: {@link defaultPriorityFor} the condition */
+    priority: RuleFields.priority.optional(),
+    modes: RuleFields.modes.default([]),
+    cooldown_s: RuleFields.cooldown_s.default(60),
+    notify_whatsapp: RuleFields.notify_whatsapp.default(true),
+    auto_close_minutes: RuleFields.auto_close_minutes.default(null),
+    ack_target_s: RuleFields.ack_target_s.default(null),
+    instructions: RuleFields.instructions.default(''),
+  })
+  .strict();
+export type AlarmRuleCreate = z.input<typeof AlarmRuleCreate>;
+
+/** Body of `PATCH /api/v1/alarm-rules/:id`: any subset (a rule stays in its branch). */
+export const AlarmRuleUpdate = z
+  .object({
+    name: RuleFields.name.optional(),
+    enabled: RuleFields.enabled.optional(),
+    device_ids: RuleFields.device_ids.optional(),
+    condition: RuleFields.condition.optional(),
+    schedule: RuleFields.schedule.optional(),
+    priority: RuleFields.priority.optional(),
+    modes: RuleFields.modes.optional(),
+    cooldown_s: RuleFields.cooldown_s.optional(),
+    notify_whatsapp: RuleFields.notify_whatsapp.optional(),
+    auto_close_minutes: RuleFields.auto_close_minutes.optional(),
+    ack_target_s: RuleFields.ack_target_s.optional(),
+    instructions: RuleFields.instructions.optional(),
+  })
+  .strict()
+  .refine((b) => Object.keys(b).length > 0, { message: 'nothing to change' });
+export type AlarmRuleUpdate = z.input<typeof AlarmRuleUpdate>;
+
+/** `GET /api/v1/alarm-rules?branch_id=`. */
+export const AlarmRuleFilter = z.object({ branch_id: z.coerce.number().int().positive().optional() });
+
+/** A branch's arming at run time: armed or not, and the arming mode that picks its rules. */
+export const BranchArming = z.object({
+  branch_id: Id,
+  branch_name: z.string(),
+  armed: z.boolean(),
+  /** null = no mode: only the rules without modes apply */
+  mode: ArmingModeName.nullable(),
+  /** the modes the branch's rules name, sorted */
+  modes: z.array(z.string()),
+  changed_by: Id.nullable(),
+  changed_by_name: z.string().nullable(),
+  changed_at: IsoDateTime.nullable(),
+});
+export type BranchArming = z.infer<typeof BranchArming>;
+
+/** Body of `POST /api/v1/branches/:id/arming`; `mode` absent keeps the current one, null clears it. */
+export const ArmingBody = z.object({ armed: z.boolean(), mode: ArmingModeName.nullable().optional() }).strict();
+export type ArmingBody = z.infer<typeof ArmingBody>;
+
+/** A person on the watchlist. */
+export const WatchlistEntry = z.object({
+  re_id: z.string(),
+  reason: z.string(),
+  added_by: Id.nullable(),
+  added_by_name: z.string().nullable(),
+  added_at: IsoDateTime,
+});
+export type WatchlistEntry = z.infer<typeof WatchlistEntry>;
+
+/** Body of `PUT /api/v1/watchlist/:re_id`: why the person is watched (1..500 characters). */
+export const WatchlistBody = z.object({ reason: z.string().trim().min(1).max(500) }).strict();
+export type WatchlistBody = z.infer<typeof WatchlistBody>;
+
+/** `:re_id` of the watchlist routes. */
+export const WatchlistParams = z.object({ re_id: ReId });

@@ -1,5 +1,6 @@
 /**
- * The alarm workflow (issue 5, beyond the source documents): every event-log row is an alarm.
+ * The alarm workflow (issue 5, beyond the source documents): an event-log row an alarm rule
+ * raised (issue 14; before the rules, every row) is an alarm.
  *
  * States: `new` → `acknowledged` (who, when, optional note) → `closed` (who, when, note).
  * Closing a `new` alarm acknowledges it implicitly in the same step (the timeline shows both
@@ -13,6 +14,7 @@ import { z } from 'zod';
 import { Id, IsoDateTime, PageMeta, PageQuery } from './common.js';
 import { AlarmFields, AlarmState, EventLog } from './events.js';
 import { PhoneNumber } from './notifications.js';
+import { AlarmPriority } from './alarm-rules.js';
 
 /** What a timeline entry records (`created` is the event itself). */
 export const AlarmAction = z.enum(['created', 'acknowledged', 'closed', 'escalated', 'note']);
@@ -51,8 +53,13 @@ export const AlarmBulkBody = z
   });
 export type AlarmBulkBody = z.infer<typeof AlarmBulkBody>;
 
-/** An alarm: the event and its workflow columns, every one present (no snapshot: the feed's concern). */
-export const Alarm = EventLog.omit({ snapshot: true }).extend(AlarmFields.required().shape);
+/**
+ * An alarm: the event and its workflow columns, every one present, its state never null (no
+ * snapshot: the feed's concern).
+ */
+export const Alarm = EventLog.omit({ snapshot: true })
+  .extend(AlarmFields.required().shape)
+  .extend({ alarm_state: AlarmState, priority: AlarmPriority });
 export type Alarm = z.infer<typeof Alarm>;
 
 /** One result of a bulk acknowledge, in the order of `event_ids`. */
@@ -69,9 +76,10 @@ export const AlarmBulkResult = z.object({
 });
 export type AlarmBulkResult = z.infer<typeof AlarmBulkResult>;
 
-/** `GET /alarms?state=&branch_id=&escalated=&page=&per_page=`, newest first. */
+/** `GET /alarms?state=&priority=&branch_id=&escalated=&page=&per_page=`, newest first. */
 export const AlarmFilter = PageQuery.omit({ q: true }).extend({
   state: AlarmState.optional(),
+  priority: AlarmPriority.optional(),
   branch_id: z.coerce.number().int().positive().optional(),
   /** `true`: only escalated alarms. */
   escalated: z

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { Id, IsoDateTime } from './common.js';
+import { AlarmPriority } from './alarm-rules.js';
 
 /** Where an alarm is in its workflow. */
 export const AlarmState = z.enum(['new', 'acknowledged', 'closed']);
@@ -13,9 +14,20 @@ export type AlarmState = z.infer<typeof AlarmState>;
 /**
  * The alarm columns of an event-log row (merged into `EventLog`; optional there so that a row
  * without them reads as a `new`, never-escalated alarm). Names are user display names.
+ *
+ * Since the alarm rules (issue 14) an event is an alarm only when a rule raised it:
+ * `alarm_state` null is a plain event (counted, listed in the feed, never acknowledged), and an
+ * alarm carries the rule's `priority`, `rule_id` (null once the rule is deleted, or for alarms
+ * raised before rules existed), `rule_name` and `instructions` as they were when it was raised.
  */
 export const AlarmFields = z.object({
-  alarm_state: AlarmState.optional(),
+  alarm_state: AlarmState.nullable().optional(),
+  priority: AlarmPriority.nullable().optional(),
+  rule_id: Id.nullable().optional(),
+  rule_name: z.string().nullable().optional(),
+  instructions: z.string().nullable().optional(),
+  /** The rule's acknowledgement target when raised, seconds; null = none. */
+  ack_target_s: z.int().nullable().optional(),
   acknowledged_by_name: z.string().nullable().optional(),
   closed_by: Id.nullable().optional(),
   closed_by_name: z.string().nullable().optional(),
@@ -39,7 +51,7 @@ export const EventLog = z.object({
   created_at: IsoDateTime,
   acknowledged_by: Id.nullable(),
   acknowledged_at: IsoDateTime.nullable(),
-  /** The alarm workflow (schemas/alarms.ts); absent = a `new` alarm. */
+  /** The alarm workflow (schemas/alarms.ts); null = not an alarm, absent = a `new` alarm. */
   ...AlarmFields.shape,
   /** The event's snapshot image (S5): `pending` while the image job runs, `ready` once `GET /events/:id/snapshot` has links; null/absent = none posted. */
   snapshot: z.enum(['pending', 'ready']).nullable().optional(),

@@ -26,6 +26,23 @@ export const SIREN_PLAN: readonly ToneStep[] = [0, 1, 2].flatMap((i) => [
   { frequencyHz: 659.25, startS: i * 0.36 + 0.18, durationS: 0.15 },
 ]);
 
+/** A high-priority alarm's chime, played once on arrival (alarm-priority.ts): two rising tones, softer than the siren. */
+export const CHIME_PLAN: readonly ToneStep[] = [
+  { frequencyHz: 783.99, startS: 0, durationS: 0.12 },
+  { frequencyHz: 1046.5, startS: 0.16, durationS: 0.2 },
+];
+
+/** Peak gain of the chime, 0..1. */
+export const CHIME_VOLUME = 0.25;
+
+/** Play the chime once on the console's audio context (nothing where audio is unavailable). */
+export function playChime(context: () => AudioContextLike | null = alarmAudioContext): void {
+  const ctx = context();
+  if (!ctx) return;
+  if (ctx.state === 'suspended') void ctx.resume().catch(() => undefined);
+  playTones(ctx, CHIME_PLAN, CHIME_VOLUME);
+}
+
 /** Whether the operator muted the siren (default: not muted). */
 export function alarmSoundMuted(storage: Pick<Storage, 'getItem'> | null = localStorageOrNull()): boolean {
   try {

@@ -77,7 +77,7 @@ export function startLiveSession(deps: LiveSessionDeps): LiveSession {
     const live = useEventsStore.getState().rows.length > 0;
     useEventsStore.getState().addRows(rows, live);
     // rows already shown take the server's alarm state (changes missed while away, or polled)
-    useEventsStore.getState().applyAlarms(rows.map(alarmPatchOfRow));
+    useEventsStore.getState().applyAlarms(rows.map(alarmPatchOfRow).filter((p) => p !== null));
     useWallStore.getState().noteDetections(rows);
   };
 

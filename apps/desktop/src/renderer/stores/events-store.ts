@@ -63,8 +63,9 @@ export type AlarmPatch = Pick<
 
 const STATE_RANK: Record<AlarmState, number> = { new: 0, acknowledged: 1, closed: 2 };
 
-/** The alarm columns of a row as the REST feed returns it (absent = new). */
-export function alarmPatchOfRow(r: EventLog): AlarmPatch {
+/** The alarm columns of a row as the REST feed returns it (absent = new), or null for a plain event (not an alarm). */
+export function alarmPatchOfRow(r: EventLog): AlarmPatch | null {
+  if (r.alarm_state === null) return null;
   return {
     event_id: r.id,
     state: r.alarm_state ?? 'new',

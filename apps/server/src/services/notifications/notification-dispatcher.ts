@@ -44,11 +44,13 @@ export class NotificationDispatcher {
   ) {}
 
   /**
-   * Follow the detections: alert on each one applied, in its transaction. Call after the
-   * real-time publisher subscribes, so a detection's frame precedes its deliveries' frames.
+   * Follow the detections: alert on each alarm applied whose rule sends WhatsApp (issue 14: a
+   * plain event sends nothing), in its transaction. Call after the real-time publisher
+   * subscribes, so a detection's frame precedes its deliveries' frames.
    */
   follow(): void {
-    this.events.on('detection.applied', (e) =>
+    this.events.on('detection.applied', (e) => {
+      if (!e.alarm?.notify_whatsapp) return;
       this.onDetection(
         {
           event_log_id: e.event_log_id,
@@ -61,8 +63,8 @@ export class NotificationDispatcher {
           event_timestamp: e.payload.detection_timestamp,
         },
         e.at,
-      ),
-    );
+      );
+    });
   }
 
   /**

@@ -19,6 +19,7 @@ import { DEFAULT_TIME_ZONE } from '../../lib/format.js';
 import { errorText } from '../../lib/error-text.js';
 import { useAlarmUiStore } from './alarm-ui-store.js';
 import { stateColour } from './alarm-model.js';
+import { lookOf } from './alarm-priority.js';
 import { useAlarmActions } from './use-alarm-actions.js';
 import { useCanOperate } from './feed-alarm-controls.js';
 import { openPerson } from '../../stores/person-store.js';
@@ -55,6 +56,14 @@ function Body({ alarm }: { alarm: Alarm }) {
   return (
     <Stack gap="sm">
       <Group gap="xs">
+        <Badge
+          color={lookOf(alarm.priority).colour}
+          variant="filled"
+          data-testid="alarm-priority"
+          data-priority={alarm.priority}
+        >
+          {t(`alarms.priority.${alarm.priority}`)}
+        </Badge>
         <Badge color={stateColour(alarm.alarm_state, escalated)} variant="filled">
           {t(`alarms.state.${alarm.alarm_state}`)}
         </Badge>
@@ -64,6 +73,23 @@ function Body({ alarm }: { alarm: Alarm }) {
           </Badge>
         )}
       </Group>
+      {alarm.rule_name && (
+        <Text size="sm" data-testid="alarm-rule">
+          {t('alarms.rule')}: <b>{alarm.rule_name}</b>
+        </Text>
+      )}
+      {alarm.instructions && (
+        <Alert
+          color={lookOf(alarm.priority).colour}
+          variant="light"
+          title={t('alarms.instructions')}
+          data-testid="alarm-instructions"
+        >
+          <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>
+            {alarm.instructions}
+          </Text>
+        </Alert>
+      )}
       <Text size="sm">
         <b>{alarm.branch_name}</b> · {alarm.device_name}
       </Text>

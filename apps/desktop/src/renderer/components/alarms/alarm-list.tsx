@@ -37,6 +37,7 @@ import { DEFAULT_TIME_ZONE } from '../../lib/format.js';
 import { errorText } from '../../lib/error-text.js';
 import { useAlarmUiStore } from './alarm-ui-store.js';
 import { stateColour } from './alarm-model.js';
+import { lookOf } from './alarm-priority.js';
 import { useAlarmActions } from './use-alarm-actions.js';
 import { useCanOperate } from './feed-alarm-controls.js';
 import { openPerson } from '../../stores/person-store.js';
@@ -209,6 +210,7 @@ export function AlarmList() {
                 </Table.Th>
               )}
               <Table.Th>{t('alarms.raised')}</Table.Th>
+              <Table.Th>{t('alarms.priorityHead')}</Table.Th>
               <Table.Th>{t('feed.branch')}</Table.Th>
               <Table.Th>{t('feed.camera')}</Table.Th>
               <Table.Th>{t('feed.reId')}</Table.Th>
@@ -229,6 +231,7 @@ export function AlarmList() {
                   data-event-id={a.id}
                   data-state={a.alarm_state}
                   data-escalated={escalated && a.alarm_state === 'new'}
+                  data-priority={a.priority}
                 >
                   {canOperate && (
                     <Table.Td onClick={(e) => e.stopPropagation()}>
@@ -244,6 +247,23 @@ export function AlarmList() {
                     </Table.Td>
                   )}
                   <Table.Td title={zone}>{fmt.dateTime(a.created_at, zone)}</Table.Td>
+                  <Table.Td>
+                    <Badge
+                      size="sm"
+                      variant="filled"
+                      color={lookOf(a.priority).colour}
+                      title={a.rule_name ?? undefined}
+                      data-testid="alarm-row-priority"
+                      data-priority={a.priority}
+                    >
+                      {t(`alarms.priority.${a.priority}`)}
+                    </Badge>
+                    {a.rule_name && (
+                      <Text size="xs" c="dimmed" lineClamp={1}>
+                        {a.rule_name}
+                      </Text>
+                    )}
+                  </Table.Td>
                   <Table.Td>{a.branch_name}</Table.Td>
                   <Table.Td>{a.device_name}</Table.Td>
                   <Table.Td ff="monospace">

@@ -6,14 +6,34 @@
 import { ALARM_BULK_MAX, type Alarm, type AlarmState, type EventLog } from '@pantau/shared';
 import type { AlarmPatch } from '../../stores/events-store.js';
 
-/** A row's alarm state (rows without one are `new`, see schemas/alarms.ts). */
-export function alarmStateOf(row: Pick<EventLog, 'alarm_state'>): AlarmState {
-  return row.alarm_state ?? 'new';
+/**
+ * A row's alarm state: null for a plain event (no alarm rule raised it, issue 14); a row without
+ * the field at all is `new` (see schemas/events.ts).
+ */
+export function alarmStateOf(row: Pick<EventLog, 'alarm_state'>): AlarmState | null {
+  return row.alarm_state === undefined ? 'new' : row.alarm_state;
+}
+
+/** Whether a row is an alarm (a rule raised it), not a plain event. */
+export function isAlarm(row: Pick<EventLog, 'alarm_state'>): boolean {
+  return alarmStateOf(row) !== null;
 }
 
 /** An escalated alarm nobody acknowledged yet: shown red and pulsing, sounds the siren. */
 export function isOpenEscalation(row: Pick<EventLog, 'alarm_state' | 'escalated_at'>): boolean {
   return alarmStateOf(row) === 'new' && row.escalated_at != null;
+}
+
+/** An alarm that sounds the siren until acknowledged: an open escalation, or a new critical one. */
+export function soundsSiren(row: Pick<EventLog, 'alarm_state' | 'escalated_at' | 'priority'>): boolean {
+  return alarmStateOf(row) === 'new' && (row.escalated_at != null || row.priority === 'critical');
+}
+
+/** How many rows sound the siren ({@link soundsSiren}). */
+export function countSirenRows(rows: readonly Pick<EventLog, 'alarm_state' | 'escalated_at' | 'priority'>[]): number {
+  let n = 0;
+  for (const r of rows) if (soundsSiren(r)) n++;
+  return n;
 }
 
 /** How many rows are open escalations. */

@@ -6,6 +6,8 @@
  * operator's choice ({@link AlarmToastMode}); escalations always do.
  */
 import type { EventLog, RealtimeEvent, RealtimeEventMap } from '@pantau/shared';
+import { alarmStateOf } from './alarm-model.js';
+import { lookOf, popsUp } from './alarm-priority.js';
 
 /**
  * Which new alarms raise a toast, chosen per browser or app: `all` (every new alarm, the
@@ -36,13 +38,14 @@ export function parseAlarmToastMode(raw: string | null): AlarmToastMode {
 
 /**
  * Whether an alarm gets a toast under `mode`: an escalated alarm (`escalated_at` set) always
- * does; a plain new alarm only under `all`.
+ * does; a new one only under `all`, and only when its priority pops up (alarm-priority.ts: a
+ * low-priority alarm is in the feed and the alarm list, not in a toast).
  */
-export function shouldToast(alarm: Pick<EventLog, 'escalated_at'>, mode: AlarmToastMode): boolean {
+export function shouldToast(alarm: Pick<EventLog, 'escalated_at' | 'priority'>, mode: AlarmToastMode): boolean {
   if (alarm.escalated_at != null) return true;
   switch (mode) {
     case 'all':
-      return true;
+      return popsUp(alarm.priority);
     case 'escalated':
       return false;
     default: {
@@ -65,6 +68,8 @@ export interface ToastPlan {
   escalated: Array<RealtimeEventMap['alarm_updated']>;
   /** Event ids whose toasts go (no longer new). */
   dismiss: number[];
+  /** A new high-priority alarm arrived: chime once (alarm-priority.ts). */
+  chime: boolean;
 }
 
 /** Toast id of a new alarm's toast, and of an escalation's. */
@@ -82,13 +87,16 @@ export function planToasts(
   openSingles: number,
   mode: AlarmToastMode = DEFAULT_ALARM_TOAST_MODE,
 ): ToastPlan {
-  const plan: ToastPlan = { single: [], burst: 0, escalated: [], dismiss: [] };
+  const plan: ToastPlan = { single: [], burst: 0, escalated: [], dismiss: [], chime: false };
   const done = new Set<number>();
   for (const e of events) if (e.type === 'alarm_updated' && e.data.state !== 'new') done.add(e.data.event_id);
   let room = Math.max(0, MAX_ALARM_TOASTS - openSingles);
   for (const e of events) {
     if (e.type === 'detection_update') {
-      if (done.has(e.data.id) || (e.data.alarm_state ?? 'new') !== 'new' || !shouldToast(e.data, mode)) continue;
+      // plain events never toast (issue 14); an alarm pops up by its priority and the operator's mode
+      if (done.has(e.data.id) || alarmStateOf(e.data) !== 'new') continue;
+      if (lookOf(e.data.priority).sound === 'chime') plan.chime = true;
+      if (!shouldToast(e.data, mode)) continue;
       if (room > 0) {
         plan.single.push(e.data);
         room--;

@@ -9,7 +9,16 @@ import type { AlarmUpdate, EventLog, RealtimeEvent } from '@pantau/shared';
 import { alarmPatchOfRow, applyAlarmPatches, useEventsStore } from '../../stores/events-store.js';
 import { detectionEvent } from '../../realtime/fake-websocket.js';
 import { applyRealtimeBatch } from '../../session/live-session.js';
-import { ackableSelection, countOpenEscalations, isOpenEscalation } from './alarm-model.js';
+import {
+  ackableSelection,
+  alarmStateOf,
+  countOpenEscalations,
+  countSirenRows,
+  isAlarm,
+  isOpenEscalation,
+  soundsSiren,
+} from './alarm-model.js';
+import { PRIORITY_LOOK } from './alarm-priority.js';
 import {
   DEFAULT_ALARM_TOAST_MODE,
   MAX_ALARM_TOASTS,
@@ -131,6 +140,50 @@ describe('alarm toasts', () => {
   });
 });
 
+describe('plain events and priorities (issue 14)', () => {
+  const detection = (id: number, over: Partial<EventLog>) => ({
+    ...detectionEvent(id),
+    data: { ...detectionEvent(id).data, ...over },
+  });
+
+  it('never toasts, sounds or counts a plain event; an alarm without the field is new', () => {
+    expect(alarmStateOf(row(1, { alarm_state: null }))).toBeNull();
+    expect(isAlarm(row(1, { alarm_state: null }))).toBe(false);
+    const legacy = row(2);
+    delete (legacy as Partial<EventLog>).alarm_state;
+    expect(alarmStateOf(legacy)).toBe('new');
+    const plan = planToasts(
+      [detection(1, { alarm_state: null, priority: null }), detection(2, { alarm_state: 'new' })],
+      0,
+    );
+    expect(plan.single.map((r) => r.id)).toEqual([2]);
+    expect(ackableSelection(new Set([1, 2]), [row(1, { alarm_state: null }), row(2, { alarm_state: 'new' })])).toEqual([
+      2,
+    ]);
+  });
+
+  it('pops up critical, high and medium alarms, not low ones; chimes for high; the siren for critical until acknowledged', () => {
+    const batch = (['critical', 'high', 'medium', 'low'] as const).map((p, i) =>
+      detection(i + 1, { alarm_state: 'new', priority: p }),
+    );
+    const plan = planToasts(batch, 0);
+    expect(plan.single.map((r) => r.priority)).toEqual(['critical', 'high', 'medium']);
+    expect(plan.chime).toBe(true);
+    expect(planToasts([detection(9, { alarm_state: 'new', priority: 'medium' })], 0).chime).toBe(false);
+    // a low alarm escalated still toasts
+    expect(shouldToast({ priority: 'low', escalated_at: '2026-01-01T03:04:00.000Z' }, 'all')).toBe(true);
+    expect(PRIORITY_LOOK.critical).toMatchObject({ colour: 'red', sound: 'siren', sticky: true });
+    const rows = [
+      row(1, { alarm_state: 'new', priority: 'critical' }),
+      row(2, { alarm_state: 'acknowledged', priority: 'critical' }),
+      row(3, { alarm_state: 'new', priority: 'high' }),
+      row(4, { alarm_state: null, priority: null }),
+    ];
+    expect(rows.map(soundsSiren)).toEqual([true, false, false, false]);
+    expect(countSirenRows(rows)).toBe(1);
+  });
+});
+
 describe('escalation siren', () => {
   function fakeContext() {
     const tones: number[] = [];
@@ -179,11 +232,15 @@ describe('alarm state from the REST feed', () => {
     const store = useEventsStore.getState();
     store.addRows([row(1), row(2)], false);
     const before = useEventsStore.getState().rows;
-    store.applyAlarms(before.map(alarmPatchOfRow));
+    store.applyAlarms(before.map(alarmPatchOfRow).filter((p) => p !== null));
     expect(useEventsStore.getState().rows).toBe(before);
     store.applyAlarms([
-      alarmPatchOfRow(row(2, { alarm_state: 'closed', closed_by_name: 'Budi', closed_at: '2026-01-01T03:09:00.000Z' })),
+      alarmPatchOfRow(
+        row(2, { alarm_state: 'closed', closed_by_name: 'Budi', closed_at: '2026-01-01T03:09:00.000Z' }),
+      )!,
     ]);
+    // a plain event has no alarm to patch
+    expect(alarmPatchOfRow(row(3, { alarm_state: null }))).toBeNull();
     expect(useEventsStore.getState().rows[0]).toMatchObject({ id: 2, alarm_state: 'closed', closed_by_name: 'Budi' });
   });
 });

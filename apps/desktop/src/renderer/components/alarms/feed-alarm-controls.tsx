@@ -56,6 +56,8 @@ export function FeedStateCell({ row, canOperate }: { row: EventLog; canOperate: 
   const [busy, setBusy] = useState(false);
   const state = alarmStateOf(row);
   const escalated = row.escalated_at != null;
+  // a plain event: counted and listed, nothing to acknowledge
+  if (state === null) return <span className="alarm-state" data-testid="alarm-state" data-state="event" />;
   const who = state === 'closed' ? row.closed_by_name : row.acknowledged_by_name;
   if (state === 'new' && canOperate) {
     return (
@@ -224,8 +226,15 @@ export function EscalationBadge() {
   );
 }
 
-/** The row class of an alarm's state (escalated rows are red and pulse). */
+/**
+ * The row class of a feed row: the alarm columns' layout for every row; a plain event (no rule
+ * raised it) nothing more; an alarm its state and a stripe of its priority's colour (escalated
+ * rows are red and pulse).
+ */
 export function alarmRowClass(row: EventLog): string {
-  if (isOpenEscalation(row)) return ' feed__row--alarm feed__row--escalated';
-  return ` feed__row--alarm feed__row--${alarmStateOf(row)}`;
+  const state = alarmStateOf(row);
+  if (state === null) return ' feed__row--alarm feed__row--event';
+  const priority = ` feed__row--p-${row.priority ?? 'medium'}`;
+  if (isOpenEscalation(row)) return ` feed__row--alarm feed__row--escalated${priority}`;
+  return ` feed__row--alarm feed__row--${state}${priority}`;
 }

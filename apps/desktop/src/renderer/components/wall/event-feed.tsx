@@ -27,6 +27,7 @@ import {
   useCanOperate,
 } from '../alarms/feed-alarm-controls.js';
 import { useAlarmUiStore } from '../alarms/alarm-ui-store.js';
+import { alarmStateOf } from '../alarms/alarm-model.js';
 import { SnapshotThumb } from '../events/snapshot-thumb.js';
 import { openPerson } from '../../stores/person-store.js';
 
@@ -53,7 +54,8 @@ function EventRow({
       data-testid="event-row"
       data-event-id={row.id}
       data-branch-id={row.branch_id}
-      data-alarm-state={row.alarm_state ?? 'new'}
+      data-alarm-state={alarmStateOf(row) ?? 'event'}
+      data-priority={row.priority ?? undefined}
       onClick={() => useAlarmUiStore.getState().openDetail(row.id)}
     >
       <FeedSelectCell row={row} canOperate={canOperate} />

@@ -1,0 +1,185 @@
+/**
+ * Migration 018 (alarm rules, issue 14): an event is an alarm only when a rule raises it. Never
+ * edit once landed.
+ *
+ * - `alarm_rules`: per branch, a condition (JSON, packages/shared `AlarmCondition`), its cameras
+ *   (JSON array of device ids; empty = every camera), a time profile (JSON `TimeProfile`, null =
+ *   always), a priority, the arming modes it belongs to (JSON array; empty = every mode), a
+ *   cooldown per (rule, camera, person), and its follow-ups (WhatsApp, auto-close, the
+ *   acknowledgement target, the instruction text). Every existing branch gets the rule
+ *   "Any person", always, medium, cooldown 0, WhatsApp on: exactly what every detection did before.
+ * - `company_branches`: `armed` (1 by default), `arming_mode`, who changed it and when, and
+ *   `rules_version`, bumped with every change to the branch's rules or arming: the detection path
+ *   reads it with the branch row it reads anyway, and reloads its cached rules only when it moved
+ *   (so an edit in one thread or process reaches the others without a message).
+ * - `alarm_cooldowns`: the last alarm (epoch ms) of each (rule, camera, person) with a cooldown.
+ * - `watchlist`: persons (re_id) watched, with a reason and who added them.
+ * - `event_logs` rebuilt with `alarm_state` nullable (null = a plain event; SQLite cannot drop a
+ *   NOT NULL in place) and the alarm's `priority`, `rule_id`, `rule_name`, `instructions`,
+ *   `ack_target_s` (as the rule was when it raised it) and `auto_close_at`. Rows kept as they
+ *   were: every stored event was an alarm, so each keeps its state and gets priority medium.
+ *   The rebuild follows SQLite's documented procedure ("Making Other Kinds Of Table Schema
+ *   Changes", sqlite.org/lang_altertable.html): foreign keys off, copy, drop, rename, check,
+ *   in one transaction, so the rows that reference an event (alarm actions, deliveries,
+ *   detections) are neither cascaded away nor left dangling.
+ */
+import { sql, type Kysely } from 'kysely';
+
+const EVENT_LOGS = (name: string, withRules: boolean) =>
+  sql.raw(`CREATE TABLE ${name} (
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      branch_id INTEGER NOT NULL,
+      device_id TEXT NOT NULL,
+      re_id TEXT NOT NULL,
+      event_type TEXT NOT NULL,
+      detected_count INTEGER NOT NULL,
+      event_timestamp TEXT NOT NULL,
+      image_path TEXT,
+      notification_sent INTEGER NOT NULL DEFAULT 0,
+      image_sent INTEGER NOT NULL DEFAULT 0,
+      acknowledged_by INTEGER,
+      acknowledged_at TEXT,
+      created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+      ${
+        withRules
+          ? `alarm_state TEXT CHECK (alarm_state IN ('new', 'acknowledged', 'closed')),`
+          : `alarm_state TEXT NOT NULL DEFAULT 'new',`
+      }
+      closed_by INTEGER,
+      closed_at TEXT,
+      escalated_at TEXT${
+        withRules
+          ? `,
+      priority TEXT CHECK (priority IN ('critical', 'high', 'medium', 'low')),
+      rule_id INTEGER,
+      rule_name TEXT,
+      instructions TEXT,
+      ack_target_s INTEGER,
+      auto_close_at TEXT,
+      CHECK ((alarm_state IS NULL) = (priority IS NULL))`
+          : ''
+      }
+    )`);
+
+const OLD_COLUMNS = `id, branch_id, device_id, re_id, event_type, detected_count, event_timestamp, image_path,
+  notification_sent, image_sent, acknowledged_by, acknowledged_at, created_at, alarm_state, closed_by, closed_at, escalated_at`;
+
+async function eventIndexes(db: Kysely<unknown>, withRules: boolean): Promise<void> {
+  await sql`CREATE INDEX event_logs_branch_idx ON event_logs (branch_id, id)`.execute(db);
+  await sql`CREATE INDEX event_logs_alarm_idx ON event_logs (alarm_state, branch_id, id)`.execute(db);
+  await sql`CREATE INDEX event_logs_escalation_idx ON event_logs (branch_id, created_at) WHERE alarm_state = 'new' AND escalated_at IS NULL`.execute(
+    db,
+  );
+  if (!withRules) return;
+  // the alarm list (every state, newest first) without walking plain events
+  await sql`CREATE INDEX event_logs_alarms_idx ON event_logs (branch_id, id) WHERE alarm_state IS NOT NULL`.execute(db);
+  // the auto-close tick: only alarms still open that will close by themselves
+  await sql`CREATE INDEX event_logs_auto_close_idx ON event_logs (auto_close_at) WHERE auto_close_at IS NOT NULL AND alarm_state IN ('new', 'acknowledged')`.execute(
+    db,
+  );
+}
+
+/** Rebuild event_logs inside a transaction with foreign keys off (see the module comment). */
+async function rebuildEventLogs(db: Kysely<unknown>, withRules: boolean, copy: string): Promise<void> {
+  await sql`PRAGMA foreign_keys = OFF`.execute(db);
+  try {
+    await sql`BEGIN IMMEDIATE`.execute(db);
+    try {
+      await EVENT_LOGS('event_logs_new', withRules).execute(db);
+      await sql.raw(copy).execute(db);
+      // keep AUTOINCREMENT's high-water mark: ids of deleted events are never handed out again
+      await sql`INSERT INTO sqlite_sequence (name, seq)
+          SELECT 'event_logs_new', 0 WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'event_logs_new')`.execute(
+        db,
+      );
+      await sql`UPDATE sqlite_sequence SET seq = MAX(seq, COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'event_logs'), 0))
+          WHERE name = 'event_logs_new'`.execute(db);
+      await sql`DROP TABLE event_logs`.execute(db);
+      await sql`ALTER TABLE event_logs_new RENAME TO event_logs`.execute(db);
+      await eventIndexes(db, withRules);
+      // the rows that reference an event still find it (every other table is not this rebuild's concern)
+      for (const child of ['alarm_actions', 'notification_deliveries']) {
+        const broken = await sql<{ table: string }>`SELECT * FROM pragma_foreign_key_check(${child})`.execute(db);
+        if (broken.rows.length > 0)
+          throw new Error(`event_logs rebuild: ${broken.rows.length} rows of ${child} break a foreign key`);
+      }
+      await sql`COMMIT`.execute(db);
+    } catch (err) {
+      await sql`ROLLBACK`.execute(db);
+      throw err;
+    }
+  } finally {
+    await sql`PRAGMA foreign_keys = ON`.execute(db);
+  }
+}
+
+/** Apply. */
+export async function up(db: Kysely<unknown>): Promise<void> {
+  await sql`CREATE TABLE alarm_rules (
+      id INTEGER PRIMARY KEY,
+      branch_id INTEGER NOT NULL REFERENCES company_branches (id) ON DELETE CASCADE,
+      name TEXT NOT NULL,
+      enabled INTEGER NOT NULL DEFAULT 1,
+      device_ids TEXT NOT NULL DEFAULT '[]',
+      condition TEXT NOT NULL,
+      schedule TEXT,
+      priority TEXT NOT NULL CHECK (priority IN ('critical', 'high', 'medium', 'low')),
+      modes TEXT NOT NULL DEFAULT '[]',
+      cooldown_s INTEGER NOT NULL DEFAULT 0,
+      notify_whatsapp INTEGER NOT NULL DEFAULT 1,
+      auto_close_minutes INTEGER,
+      ack_target_s INTEGER,
+      instructions TEXT NOT NULL DEFAULT '',
+      created_at TEXT NOT NULL,
+      updated_at TEXT NOT NULL
+    )`.execute(db);
+  await sql`CREATE INDEX alarm_rules_branch_idx ON alarm_rules (branch_id, id)`.execute(db);
+  await sql`INSERT INTO alarm_rules (branch_id, name, condition, priority, cooldown_s, created_at, updated_at)
+      SELECT id, 'Any person', '{"type":"any_person"}', 'medium', 0, strftime('%Y-%m-%dT%H:%M:%fZ','now'), strftime('%Y-%m-%dT%H:%M:%fZ','now')
+      FROM company_branches ORDER BY id`.execute(db);
+
+  await sql`ALTER TABLE company_branches ADD COLUMN armed INTEGER NOT NULL DEFAULT 1`.execute(db);
+  await sql`ALTER TABLE company_branches ADD COLUMN arming_mode TEXT`.execute(db);
+  // no REFERENCES: SQLite cannot drop a column that is in a foreign key (down); the name is joined
+  await sql`ALTER TABLE company_branches ADD COLUMN arming_changed_by INTEGER`.execute(db);
+  await sql`ALTER TABLE company_branches ADD COLUMN arming_changed_at TEXT`.execute(db);
+  await sql`ALTER TABLE company_branches ADD COLUMN rules_version INTEGER NOT NULL DEFAULT 1`.execute(db);
+
+  await sql`CREATE TABLE alarm_cooldowns (
+      rule_id INTEGER NOT NULL REFERENCES alarm_rules (id) ON DELETE CASCADE,
+      device_id TEXT NOT NULL,
+      re_id TEXT NOT NULL,
+      last_at INTEGER NOT NULL,
+      PRIMARY KEY (rule_id, device_id, re_id)
+    ) WITHOUT ROWID`.execute(db);
+  await sql`CREATE INDEX alarm_cooldowns_last_idx ON alarm_cooldowns (last_at)`.execute(db);
+
+  await sql`CREATE TABLE watchlist (
+      re_id TEXT PRIMARY KEY,
+      reason TEXT NOT NULL,
+      added_by INTEGER REFERENCES users (id) ON DELETE SET NULL,
+      added_at TEXT NOT NULL
+    )`.execute(db);
+
+  await rebuildEventLogs(
+    db,
+    true,
+    `INSERT INTO event_logs_new (${OLD_COLUMNS}, priority)
+      SELECT ${OLD_COLUMNS}, 'medium' FROM event_logs ORDER BY id`,
+  );
+}
+
+/** Revert (plain events become `new` alarms again, as every event was before). */
+export async function down(db: Kysely<unknown>): Promise<void> {
+  await rebuildEventLogs(
+    db,
+    false,
+    `INSERT INTO event_logs_new (${OLD_COLUMNS})
+      SELECT ${OLD_COLUMNS.replace('alarm_state', "COALESCE(alarm_state, 'new')")} FROM event_logs ORDER BY id`,
+  );
+  await sql`DROP TABLE watchlist`.execute(db);
+  await sql`DROP TABLE alarm_cooldowns`.execute(db);
+  for (const c of ['rules_version', 'arming_changed_at', 'arming_changed_by', 'arming_mode', 'armed'])
+    await sql.raw(`ALTER TABLE company_branches DROP COLUMN ${c}`).execute(db);
+  await sql`DROP TABLE alarm_rules`.execute(db);
+}

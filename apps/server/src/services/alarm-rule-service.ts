@@ -1,0 +1,197 @@
+/**
+ * Alarm rules, arming and the watchlist (issue 14): their administration. Which detection is an
+ * alarm is decided on the detection path (alarm-rule-matcher.ts) from what this service stores.
+ *
+ * - Rules belong to a branch. Every signed-in user reads the rules of the branches in their
+ *   scope; admins of the branch write them (out of scope = 404 NOT_FOUND, as everywhere). A
+ *   rule's cameras must be cameras of its branch (VALIDATION_ERROR naming `device_ids`). Every
+ *   branch starts with {@link DEFAULT_RULE} (this service follows `branch.changed`, so a new
+ *   branch gets it in its creating transaction; the migration gave it to existing ones).
+ * - Arming: an operator or admin of the branch arms or disarms it, or switches its arming mode;
+ *   broadcast as `arming_updated`. A disarmed branch raises no alarms; its detections are still
+ *   events.
+ * - The watchlist is the organisation's (a person is watched wherever they appear): operators
+ *   and admins put a person on it with a reason, or take them off.
+ *
+ * Every change is audited (entity `alarm_rule`, `arming`, `watchlist`).
+ */
+import {
+  PantauError,
+  defaultPriorityFor,
+  type AlarmRule,
+  type AlarmRuleCreate,
+  type AlarmRuleUpdate,
+  type ArmingBody,
+  type BranchArming,
+  type WatchlistEntry,
+} from '@pantau/shared';
+import type { z } from 'zod';
+import type { AuthUser, Caller } from '../domain/caller.js';
+import type { DomainEvents } from '../domain/domain-events.js';
+import type { SyncExecutor } from '../db/sync-executor.js';
+import type { AuditRepository } from '../repositories/audit-repository.js';
+import { DEFAULT_RULE, type AlarmRuleRepository, type RuleValues } from '../repositories/alarm-rule-repository.js';
+
+/** The body of a create after its schema's defaults (what the route hands over). */
+type CreateInput = z.output<typeof AlarmRuleCreate>;
+/** The body of an update after its schema. */
+type UpdateInput = z.output<typeof AlarmRuleUpdate>;
+
+const inScope = (user: AuthUser, branchId: number) => user.branchScope === null || user.branchScope.includes(branchId);
+
+/** Administers alarm rules, arming and the watchlist. */
+export class AlarmRuleService {
+  constructor(
+    private readonly repo: AlarmRuleRepository,
+    private readonly exec: SyncExecutor,
+    private readonly events: DomainEvents,
+    private readonly audit: AuditRepository,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Give each new branch the default rule, in the transaction that creates it. */
+  follow(): void {
+    this.events.on('branch.changed', (e) => {
+      if (e.action === 'created') this.repo.insert(e.branch_id, DEFAULT_RULE, this.iso());
+    });
+  }
+
+  // ---- rules ----------------------------------------------------------------
+
+  /** Rules of the branches in the user's scope (or one of them), by branch then id. */
+  list(user: AuthUser, branchId?: number): AlarmRule[] {
+    if (branchId !== undefined) this.branchInScope(user, branchId);
+    return this.repo.list(user.branchScope, branchId);
+  }
+
+  /** @throws PantauError NOT_FOUND (unknown or out of scope) */
+  get(user: AuthUser, id: number): AlarmRule {
+    const r = this.repo.get(id);
+    if (!r || !inScope(user, r.branch_id))
+      throw new PantauError('NOT_FOUND', `alarm rule ${id} not found`, { field: 'id' });
+    return r;
+  }
+
+  /**
+   * A new rule; its priority defaults by condition ({@link defaultPriorityFor}).
+   * @throws PantauError NOT_FOUND (branch unknown or out of scope), VALIDATION_ERROR (a camera not of the branch)
+   */
+  create(c: Caller, body: CreateInput): AlarmRule {
+    return this.exec.tx(() => {
+      this.branchInScope(c.user, body.branch_id);
+      const { branch_id, ...rest } = body;
+      const values: RuleValues = { ...rest, priority: body.priority ?? defaultPriorityFor(body.condition) };
+      this.checkCameras(branch_id, values.device_ids);
+      const id = this.repo.insert(branch_id, values, this.iso());
+      const after = this.repo.get(id)!;
+      this.audit.record(c.actor, 'create', 'alarm_rule', id, null, after);
+      return after;
+    });
+  }
+
+  /** @throws PantauError NOT_FOUND, VALIDATION_ERROR (a camera not of the branch) */
+  update(c: Caller, id: number, patch: UpdateInput): AlarmRule {
+    return this.exec.tx(() => {
+      const before = this.get(c.user, id);
+      if (patch.device_ids !== undefined) this.checkCameras(before.branch_id, patch.device_ids);
+      this.repo.update(id, before.branch_id, patch, this.iso());
+      const after = this.repo.get(id)!;
+      this.audit.record(c.actor, 'update', 'alarm_rule', id, before, after);
+      return after;
+    });
+  }
+
+  /** Delete a rule; the alarms it raised keep its name, priority and instructions. @throws PantauError NOT_FOUND */
+  delete(c: Caller, id: number): void {
+    this.exec.tx(() => {
+      const before = this.get(c.user, id);
+      this.repo.delete(id, before.branch_id);
+      this.audit.record(c.actor, 'delete', 'alarm_rule', id, before, null);
+    });
+  }
+
+  private checkCameras(branchId: number, deviceIds: readonly string[]): void {
+    const i = deviceIds.findIndex((d) => !this.repo.cameraOf(branchId, d));
+    if (i >= 0)
+      throw new PantauError(
+        'VALIDATION_ERROR',
+        `device_ids.${i}: ${deviceIds[i]} is not a camera of branch ${branchId}`,
+        {
+          field: 'device_ids',
+        },
+      );
+  }
+
+  // ---- arming ---------------------------------------------------------------
+
+  /** The arming of every branch in the user's scope, by branch id. */
+  armings(user: AuthUser): BranchArming[] {
+    return this.repo.armings(user.branchScope);
+  }
+
+  /**
+   * Arm or disarm a branch, or switch its mode (`mode` absent keeps the current one). Audited and
+   * broadcast to the branch.
+   * @throws PantauError NOT_FOUND (unknown or out of scope)
+   */
+  setArming(c: Caller, branchId: number, body: ArmingBody): BranchArming {
+    return this.exec.tx(() => {
+      this.branchInScope(c.user, branchId);
+      const before = this.repo.armings(null, branchId)[0]!;
+      const mode = body.mode === undefined ? before.mode : body.mode;
+      this.repo.setArming(branchId, body.armed, mode, c.user.id, this.iso());
+      const after = this.repo.armings(null, branchId)[0]!;
+      this.audit.record(
+        c.actor,
+        body.armed === before.armed ? 'update' : body.armed ? 'arm' : 'disarm',
+        'arming',
+        branchId,
+        { armed: before.armed, mode: before.mode },
+        { armed: after.armed, mode: after.mode },
+      );
+      this.events.emit('arming.updated', after);
+      return after;
+    });
+  }
+
+  // ---- watchlist ------------------------------------------------------------
+
+  /** The watchlist, newest first. */
+  watchlist(): WatchlistEntry[] {
+    return this.repo.watchlist();
+  }
+
+  /** Put a person on the watchlist (or change the reason). Audited. */
+  watch(c: Caller, reId: string, reason: string): WatchlistEntry {
+    return this.exec.tx(() => {
+      const before = this.repo.watched(reId) ?? null;
+      this.repo.watch(reId, reason, c.user.id, this.iso());
+      const after = this.repo.watched(reId)!;
+      this.audit.record(c.actor, before ? 'update' : 'create', 'watchlist', reId, before, after);
+      return after;
+    });
+  }
+
+  /** Take a person off the watchlist. Audited. @throws PantauError NOT_FOUND (not on it) */
+  unwatch(c: Caller, reId: string): void {
+    this.exec.tx(() => {
+      const before = this.repo.watched(reId);
+      if (!before || !this.repo.unwatch(reId))
+        throw new PantauError('NOT_FOUND', `${reId} is not on the watchlist`, { field: 're_id' });
+      this.audit.record(c.actor, 'delete', 'watchlist', reId, before, null);
+    });
+  }
+
+  // ---------------------------------------------------------------------------
+
+  private branchInScope(user: AuthUser, branchId: number): { id: number; branch_name: string } {
+    const branch = this.repo.branch(branchId);
+    if (!branch || !inScope(user, branchId))
+      throw new PantauError('NOT_FOUND', `branch ${branchId} not found`, { field: 'branch_id' });
+    return branch;
+  }
+
+  private iso(): string {
+    return new Date(this.now()).toISOString();
+  }
+}

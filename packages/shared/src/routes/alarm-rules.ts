@@ -1,0 +1,123 @@
+/**
+ * `/api/v1/alarm-rules` (issue 14): which detections raise an alarm, when and how loud; a
+ * branch's arming (`/api/v1/branches/:id/arming`); and the watchlist of persons. Rules are
+ * read by every signed-in user of the branch and written by its admins; arming and the
+ * watchlist are for operators and admins ('operate'). Scope is the server's (out of scope = 404).
+ * Every change is audited.
+ */
+import { z } from 'zod';
+import { Deleted, IdParams } from '../schemas/common.js';
+import {
+  AlarmRule,
+  AlarmRuleCreate,
+  AlarmRuleFilter,
+  AlarmRuleUpdate,
+  ArmingBody,
+  BranchArming,
+  WatchlistBody,
+  WatchlistEntry,
+  WatchlistParams,
+} from '../schemas/alarm-rules.js';
+import { defineRoute } from './route.js';
+
+const tags = ['alarm rules'] as const;
+
+export const alarmRuleRoutes = {
+  /** The rules of every branch in scope (or one branch), by branch then id. */
+  alarmRules: defineRoute({
+    method: 'GET',
+    path: '/api/v1/alarm-rules',
+    access: 'read',
+    tags,
+    summary: 'Alarm rules of the branches in scope, by branch then id',
+    query: AlarmRuleFilter,
+    data: z.array(AlarmRule),
+  }),
+  getAlarmRule: defineRoute({
+    method: 'GET',
+    path: '/api/v1/alarm-rules/:id',
+    access: 'read',
+    tags,
+    params: IdParams,
+    data: AlarmRule,
+  }),
+  /** A new rule of a branch; audited. */
+  createAlarmRule: defineRoute({
+    method: 'POST',
+    path: '/api/v1/alarm-rules',
+    access: 'admin',
+    tags,
+    summary:
+      'A rule: its branch, condition, cameras (none = all), time profile (null = always), priority, follow-ups; audited',
+    body: AlarmRuleCreate,
+    status: 201,
+    data: AlarmRule,
+  }),
+  updateAlarmRule: defineRoute({
+    method: 'PATCH',
+    path: '/api/v1/alarm-rules/:id',
+    access: 'admin',
+    tags,
+    summary: 'Change any of a rule’s fields; audited',
+    params: IdParams,
+    body: AlarmRuleUpdate,
+    data: AlarmRule,
+  }),
+  deleteAlarmRule: defineRoute({
+    method: 'DELETE',
+    path: '/api/v1/alarm-rules/:id',
+    access: 'admin',
+    tags,
+    summary: 'Delete a rule (its alarms keep its name and priority); audited',
+    params: IdParams,
+    data: Deleted,
+  }),
+  /** Every branch's arming in scope. */
+  armings: defineRoute({
+    method: 'GET',
+    path: '/api/v1/arming',
+    access: 'read',
+    tags,
+    summary: 'Armed or not, and the arming mode, of every branch in scope',
+    data: z.array(BranchArming),
+  }),
+  /** Arm or disarm a branch, or switch its mode; audited and broadcast (`arming_updated`). */
+  setArming: defineRoute({
+    method: 'POST',
+    path: '/api/v1/branches/:id/arming',
+    access: 'operate',
+    tags,
+    summary: 'Arm or disarm a branch, or switch its arming mode (a disarmed branch raises no alarms); audited',
+    params: IdParams,
+    body: ArmingBody,
+    data: BranchArming,
+  }),
+  watchlist: defineRoute({
+    method: 'GET',
+    path: '/api/v1/watchlist',
+    access: 'read',
+    tags,
+    summary: 'Persons on the watchlist, newest first',
+    data: z.array(WatchlistEntry),
+  }),
+  /** Put a person on the watchlist (or change the reason); audited. */
+  putWatchlist: defineRoute({
+    method: 'PUT',
+    path: '/api/v1/watchlist/:re_id',
+    access: 'operate',
+    tags,
+    summary: 'Put a person on the watchlist with a reason (or change the reason); audited',
+    params: WatchlistParams,
+    body: WatchlistBody,
+    data: WatchlistEntry,
+  }),
+  deleteWatchlist: defineRoute({
+    method: 'DELETE',
+    path: '/api/v1/watchlist/:re_id',
+    access: 'operate',
+    tags,
+    summary: 'Take a person off the watchlist; audited',
+    params: WatchlistParams,
+    data: Deleted,
+  }),
+} as const;
