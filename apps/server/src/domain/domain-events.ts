@@ -118,6 +118,8 @@ export interface DomainEventMap {
   'report.ready': RealtimeEventMap['report_ready'] & { requested_by: readonly number[] };
   /** A scheduled report that goes to its recipients is ready (report-delivery.ts queues its deliveries). */
   'report.due': { report_id: number };
+  /** An alarm that is not a detection was raised (a camera offline, issue 14): its event-log row exists. */
+  'alarm.raised': { event_log_id: number; at: number };
   /** A branch was armed or disarmed, or its arming mode changed (issue 14). */
   'arming.updated': RealtimeEventMap['arming_updated'];
 }

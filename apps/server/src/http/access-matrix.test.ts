@@ -753,6 +753,19 @@ const TABLE: Row[] = [
     expect: x(200, 404, 403, 403),
   },
   { method: 'DELETE', route: '/api/v1/alarm-rules/:id', path: () => spareRule('b1'), expect: x(200, 404, 403, 403) },
+  {
+    method: 'POST',
+    route: '/api/v1/alarm-rules/preview',
+    path: () => '/api/v1/alarm-rules/preview',
+    body: () => ({ branch_id: ids.b1, rules: [{ name: 'any', condition: { type: 'any_person' } }] }),
+    expect: x(200, [404, 'NOT_FOUND'], 403, 403),
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/alarms/service-level',
+    path: () => '/api/v1/alarms/service-level?from=2026-12-01&to=2026-12-02',
+    expect: signedIn(200),
+  },
   { method: 'GET', route: '/api/v1/arming', path: () => '/api/v1/arming', expect: signedIn(200) },
   {
     method: 'POST',

@@ -6,6 +6,7 @@
  * | domain event            | frame(s)                                    | audience                          |
  * | ----------------------- | ------------------------------------------- | --------------------------------- |
  * | detection.applied       | detection_update (the `GET /events` row)    | the branch                        |
+ * | alarm.raised            | detection_update (a camera-offline alarm)   | the branch                        |
  * | snapshot.ready          | snapshot_ready                              | the branch                        |
  * | alarm.updated           | alarm_updated                               | the branch                        |
  * | arming.updated          | arming_updated                              | the branch                        |
@@ -86,6 +87,17 @@ export class RealtimePublisher {
       const row = this.eventRows.byId(e.event_log_id);
       if (!row) throw new Error(`event ${e.event_log_id} vanished inside its own transaction`);
       this.send({ branch: row.branch_id }, 'detection_update', { ...row, person: e.person }, e.at);
+    });
+    // an alarm with no person (a camera offline) is a feed row like any event
+    events.on('alarm.raised', (e) => {
+      const row = this.eventRows.byId(e.event_log_id);
+      if (!row) throw new Error(`event ${e.event_log_id} vanished inside its own transaction`);
+      this.send(
+        { branch: row.branch_id },
+        'detection_update',
+        { ...row, person: { total_actual_count: 0, total_detection_branch_count: 0 } },
+        e.at,
+      );
     });
     events.on('snapshot.ready', (e) => this.send({ branch: e.branch_id }, 'snapshot_ready', e));
     events.on('alarm.updated', (e) => this.send({ branch: e.branch_id }, 'alarm_updated', e));

@@ -1,13 +1,18 @@
 /**
  * The alarm rules' SQL on the detection path (issue 14): a branch's rules (read only when its
  * `rules_version` moved: services/alarm-rule-matcher.ts caches them), the cooldown memory, the
- * watchlist and the branches a person was seen at since an instant. Raw prepared statements
+ * watchlist and the branches a person was seen at since an instant; and what the camera-offline
+ * sweep reads and writes (services/camera-offline-alarms.ts). Raw prepared statements
  * (synchronous) because they run inside the detection job's transaction; row shapes are
  * db/schema-alarm-rules.ts's.
  */
 import type SQLite from 'better-sqlite3';
 import type { Selectable } from 'kysely';
 import type { AlarmRulesTable } from '../db/schema.js';
+import type { DetectionBranch, EventAlarm } from './detection-repository.js';
+
+/** A branch as the offline sweep reads it. */
+export type OfflineBranch = DetectionBranch;
 
 /** A stored rule as the matcher reads it (JSON columns still text). */
 export type StoredRule = Omit<Selectable<AlarmRulesTable>, 'created_at' | 'updated_at' | 'branch_id'>;
@@ -33,8 +38,66 @@ export class AlarmMatchRepository {
       branchesSince: db.prepare(
         `SELECT COUNT(*) AS n FROM person_branches WHERE re_id = ? AND (last_detection >= ? OR branch_id = ?)`,
       ),
-      forgetBefore: db.prepare(`DELETE FROM alarm_cooldowns WHERE last_at < ?`),
+      offlineRuleBranches: db.prepare(
+        `SELECT DISTINCT branch_id FROM alarm_rules WHERE enabled = 1 AND json_extract(condition, '$.type') = 'camera_offline' ORDER BY branch_id`,
+      ),
+      branchArming: db.prepare(
+        `SELECT id, branch_name, timezone, armed, arming_mode, rules_version FROM company_branches WHERE id = ?`,
+      ),
+      // since: when the camera last went offline (device_status_history, migration 003), or, never
+      // seen online, when it was added
+      offlineCameras: db.prepare(
+        `SELECT d.device_id, d.device_name,
+           COALESCE((SELECT MAX(h.changed_at) FROM device_status_history h WHERE h.device_id = d.device_id AND h.to_status = 'offline'), d.created_at) AS since
+         FROM device_masters d WHERE d.branch_id = ? AND d.device_type = 'camera' AND d.status = 'offline' ORDER BY d.device_id`,
+      ),
+      insertOfflineAlarm: db.prepare(
+        `INSERT INTO event_logs (branch_id, device_id, re_id, event_type, detected_count, event_timestamp, created_at,
+           alarm_state, priority, rule_id, rule_name, instructions, ack_target_s, auto_close_at)
+         VALUES (?, ?, '', 'camera_offline', 0, ?, ?, 'new', ?, ?, ?, ?, ?, ?)`,
+      ),
     };
+  }
+
+  /** Branches with an enabled camera_offline rule, by id. */
+  offlineRuleBranches(): number[] {
+    return (this.s.offlineRuleBranches!.all() as Array<{ branch_id: number }>).map((r) => r.branch_id);
+  }
+
+  /** A branch's row with its arming (as the detection path reads it), or undefined. */
+  branchArming(id: number): OfflineBranch | undefined {
+    return this.s.branchArming!.get(id) as OfflineBranch | undefined;
+  }
+
+  /** A branch's offline cameras and since when (ISO-8601 UTC; null when no change is recorded). */
+  offlineCameras(branchId: number): Array<{ device_id: string; device_name: string; since: string | null }> {
+    return this.s.offlineCameras!.all(branchId) as Array<{
+      device_id: string;
+      device_name: string;
+      since: string | null;
+    }>;
+  }
+
+  /**
+   * Insert a camera_offline alarm (an event-log row with no person).
+   * @param at when it is raised, ISO-8601 UTC (also its event time)
+   * @returns the event id
+   */
+  insertOfflineAlarm(branchId: number, deviceId: string, at: string, a: EventAlarm): number {
+    return Number(
+      this.s.insertOfflineAlarm!.run(
+        branchId,
+        deviceId,
+        at,
+        at,
+        a.priority,
+        a.rule_id,
+        a.rule_name,
+        a.instructions,
+        a.ack_target_s,
+        a.auto_close_at === null ? null : new Date(a.auto_close_at).toISOString(),
+      ).lastInsertRowid,
+    );
   }
 
   /** A branch's rules by id. */
@@ -64,14 +127,5 @@ export class AlarmMatchRepository {
    */
   branchesSince(reId: string, since: number, branchId: number): number {
     return (this.s.branchesSince!.get(reId, since, branchId) as { n: number }).n;
-  }
-
-  /**
-   * Forget cooldowns older than an instant (no rule cools down longer than a day).
-   * @param before epoch ms
-   * @returns rows deleted
-   */
-  forgetCooldownsBefore(before: number): number {
-    return this.s.forgetBefore!.run(before).changes;
   }
 }

@@ -152,6 +152,80 @@ export class AlarmRepository {
     );
   }
 
+  /**
+   * Up to `limit` open alarms (new or acknowledged) whose rule closes them by itself at or
+   * before `at` (ISO-8601 UTC), soonest first. The literal conditions let SQLite use the partial
+   * index `event_logs_auto_close_idx` (migration 018).
+   */
+  dueForAutoClose(at: string, limit: number): number[] {
+    return this.exec
+      .all(
+        this.db
+          .selectFrom('event_logs as e')
+          .select('e.id')
+          .where(sql<boolean>`e.auto_close_at IS NOT NULL AND e.alarm_state IN ('new', 'acknowledged')`)
+          .where('e.auto_close_at', '<=', at)
+          .orderBy('e.auto_close_at')
+          .limit(limit),
+      )
+      .map((r) => r.id);
+  }
+
+  /** An open alarm → `closed` by the system (no user). @returns whether the row changed */
+  autoClose(id: number, at: string): boolean {
+    return (
+      this.exec.run(
+        this.db
+          .updateTable('event_logs')
+          .set({ alarm_state: 'closed', closed_by: null, closed_at: at })
+          .where('id', '=', id)
+          .where('alarm_state', 'in', ['new', 'acknowledged']),
+      ).changes === 1
+    );
+  }
+
+  /**
+   * Alarms of the branches in scope raised in [from, to) (ISO-8601 UTC), with their branch's
+   * zone, when and by whom they were acknowledged and their rule's target: what the service
+   * level is computed from. Read per branch through `event_logs_alarm_time_idx`.
+   */
+  raisedBetween(
+    from: string,
+    to: string,
+    branchIds: readonly number[],
+  ): Array<{
+    branch_id: number;
+    branch_name: string;
+    timezone: string;
+    created_at: string;
+    acknowledged_at: string | null;
+    acknowledged_by: number | null;
+    acknowledged_by_name: string | null;
+    ack_target_s: number | null;
+  }> {
+    if (branchIds.length === 0) return [];
+    return this.exec.all(
+      this.db
+        .selectFrom('event_logs as e')
+        .innerJoin('company_branches as b', 'b.id', 'e.branch_id')
+        .leftJoin('users as u', 'u.id', 'e.acknowledged_by')
+        .select([
+          'e.branch_id',
+          'b.branch_name',
+          'b.timezone',
+          'e.created_at',
+          'e.acknowledged_at',
+          'e.acknowledged_by',
+          sql<string | null>`u.name`.as('acknowledged_by_name'),
+          'e.ack_target_s',
+        ])
+        .where('e.branch_id', 'in', [...branchIds])
+        .where(sql<boolean>`e.alarm_state IS NOT NULL`)
+        .where('e.created_at', '>=', from)
+        .where('e.created_at', '<', to),
+    );
+  }
+
   /** Appends one timeline entry. */
   addAction(
     eventLogId: number,

@@ -205,6 +205,86 @@ export class AlarmRuleRepository {
     );
   }
 
+  /**
+   * Forget cooldowns last raised before an instant (epoch ms); those of camera outages (no
+   * person) before another.
+   * @returns rows deleted
+   */
+  forgetCooldownsBefore(before: number, outagesBefore: number): number {
+    return this.exec.run(
+      this.db
+        .deleteFrom('alarm_cooldowns')
+        .where((eb) =>
+          eb.or([
+            eb.and([eb('re_id', '!=', ''), eb('last_at', '<', before)]),
+            eb.and([eb('re_id', '=', ''), eb('last_at', '<', outagesBefore)]),
+          ]),
+        ),
+    ).changes;
+  }
+
+  /**
+   * The detections stored at a branch in [from, to) (epoch ms), oldest first, at most `limit`:
+   * what the rules preview replays (re_id_branch_detections' (branch_id, detection_timestamp) index).
+   */
+  detectionsBetween(
+    branchId: number,
+    from: number,
+    to: number,
+    limit: number,
+  ): Array<{ re_id: string; device_id: string; detected_count: number; detection_timestamp: number }> {
+    return this.exec.all(
+      this.db
+        .selectFrom('re_id_branch_detections')
+        .select(['re_id', 'device_id', 'detected_count', 'detection_timestamp'])
+        .where('branch_id', '=', branchId)
+        .where('detection_timestamp', '>=', from)
+        .where('detection_timestamp', '<', to)
+        .orderBy('detection_timestamp')
+        .limit(limit),
+    );
+  }
+
+  /** For each of these persons, at how many branches they were seen on a site-local day (person_days). */
+  branchesOnDay(day: string, reIds: readonly string[]): Map<string, number> {
+    const out = new Map<string, number>();
+    // in chunks: SQLite's bound-parameter limit
+    for (let i = 0; i < reIds.length; i += 500) {
+      const chunk = reIds.slice(i, i + 500);
+      for (const r of this.exec.all(
+        this.db
+          .selectFrom('person_days')
+          .select(['re_id', sql<number>`COUNT(*)`.as('n')])
+          .where('local_day', '=', day)
+          .where('re_id', 'in', chunk)
+          .groupBy('re_id'),
+      ))
+        out.set(r.re_id, r.n);
+    }
+    return out;
+  }
+
+  /** Which of these persons are on the watchlist. */
+  watchedAmong(reIds: readonly string[]): Set<string> {
+    const out = new Set<string>();
+    for (let i = 0; i < reIds.length; i += 500)
+      for (const r of this.exec.all(
+        this.db
+          .selectFrom('watchlist')
+          .select('re_id')
+          .where('re_id', 'in', reIds.slice(i, i + 500)),
+      ))
+        out.add(r.re_id);
+    return out;
+  }
+
+  /** A branch's time zone and arming mode, or undefined. */
+  branchZone(id: number): { timezone: string; arming_mode: string | null } | undefined {
+    return this.exec.first(
+      this.db.selectFrom('company_branches').select(['timezone', 'arming_mode']).where('id', '=', id),
+    );
+  }
+
   /** The watchlist, newest first. */
   watchlist(): WatchlistEntry[] {
     return this.exec.all(this.watchlistRows().orderBy('w.added_at', 'desc').orderBy('w.re_id'));

@@ -13,6 +13,7 @@ import type { RouteRegistrar } from '../http/route.js';
 export function alarmRoutes(api: RouteRegistrar, s: Services): void {
   const a = s.alarms;
   api.implement(ROUTES.alarmsPage, (req) => a.list(userOf(req), req.query));
+  api.implement(ROUTES.alarmServiceLevel, (req) => a.serviceLevel(userOf(req), req.query));
   api.implement(ROUTES.getAlarm, (req) => a.get(userOf(req), req.params.event_id));
   api.implement(ROUTES.alarmTimeline, (req) => a.timeline(userOf(req), req.params.event_id));
   api.implement(ROUTES.acknowledgeAlarm, (req) => a.acknowledge(callerOf(req), req.params.event_id, req.body.note));

@@ -20,6 +20,7 @@ export function alarmRuleRoutes(api: RouteRegistrar, s: Services): void {
     r.delete(callerOf(req), req.params.id);
     return DELETED;
   });
+  api.implement(ROUTES.previewAlarmRules, (req) => r.preview(userOf(req), req.body));
   api.implement(ROUTES.armings, (req) => r.armings(userOf(req)));
   api.implement(ROUTES.setArming, (req) => r.setArming(callerOf(req), req.params.id, req.body));
   api.implement(ROUTES.watchlist, () => r.watchlist());

@@ -10,7 +10,7 @@
  * them is in force. The decision itself is domain/alarm-rule-evaluation.ts's.
  */
 import { AlarmCondition, TimeProfile, type AlarmPriority } from '@pantau/shared';
-import { alarmRuleFor, type EvaluatedRule } from '../domain/alarm-rule-evaluation.js';
+import { alarmRuleFor, offlineRulesFor, type EvaluatedRule } from '../domain/alarm-rule-evaluation.js';
 import type { AlarmMatchRepository, StoredRule } from '../repositories/alarm-match-repository.js';
 import { dayStartUtc, siteDay } from './site-time.js';
 
@@ -78,6 +78,19 @@ function parseRule(r: StoredRule): CachedRule | null {
   };
 }
 
+/** The alarm a rule raises at `now` (epoch ms). */
+function raised(rule: CachedRule, now: number): RaisedAlarm {
+  return {
+    rule_id: rule.id,
+    rule_name: rule.name,
+    priority: rule.priority,
+    instructions: rule.instructions,
+    ack_target_s: rule.ack_target_s,
+    auto_close_at: rule.auto_close_minutes === null ? null : now + rule.auto_close_minutes * 60_000,
+    notify_whatsapp: rule.notify_whatsapp,
+  };
+}
+
 /** Decides alarms for the detection job; one per connection (its cache follows the versions). */
 export class AlarmRuleMatcher {
   private readonly cache = new Map<number, BranchRules>();
@@ -117,15 +130,44 @@ export class AlarmRuleMatcher {
     ) as CachedRule | null;
     if (!rule) return null;
     if (rule.cooldown_s > 0) this.repo.rememberAlarm(rule.id, d.device_id, d.re_id, d.at);
-    return {
-      rule_id: rule.id,
-      rule_name: rule.name,
-      priority: rule.priority,
-      instructions: rule.instructions,
-      ack_target_s: rule.ack_target_s,
-      auto_close_at: rule.auto_close_minutes === null ? null : now + rule.auto_close_minutes * 60_000,
-      notify_whatsapp: rule.notify_whatsapp,
-    };
+    return raised(rule, now);
+  }
+
+  /**
+   * The camera_offline alarms due now at a branch: for each offline camera, each rule whose
+   * threshold it passed and that has not raised for this outage yet (the outage is told apart
+   * by when it began: remembered as the rule's cooldown for the camera with no person). Call
+   * inside the transaction that inserts them: they are remembered here.
+   * @param cameras the branch's offline cameras and since when, epoch ms
+   * @param now epoch ms
+   * @throws RangeError when the zone is unknown
+   */
+  offlineAlarms(
+    branch: BranchArmingRow,
+    zone: string,
+    cameras: ReadonlyArray<{ device_id: string; since: number }>,
+    now: number,
+  ): Array<{ device_id: string; since: number; alarm: RaisedAlarm }> {
+    if (branch.armed !== 1) return [];
+    const rules = this.rulesOf(branch);
+    const due: Array<{ device_id: string; since: number; alarm: RaisedAlarm }> = [];
+    for (const cam of cameras) {
+      const offlineS = (now - cam.since) / 1000;
+      const matched = offlineRulesFor(
+        rules,
+        { armed: true, mode: branch.arming_mode },
+        cam.device_id,
+        offlineS,
+        now,
+        zone,
+      ) as CachedRule[];
+      for (const rule of matched) {
+        if (this.repo.lastAlarmAt(rule.id, cam.device_id, '') === cam.since) continue;
+        this.repo.rememberAlarm(rule.id, cam.device_id, '', cam.since);
+        due.push({ device_id: cam.device_id, since: cam.since, alarm: raised(rule, now) });
+      }
+    }
+    return due;
   }
 
   private rulesOf(branch: BranchArmingRow): CachedRule[] {

@@ -21,6 +21,8 @@ import {
   type AlarmRule,
   type AlarmRuleCreate,
   type AlarmRuleUpdate,
+  type AlarmRulePreview,
+  type AlarmRulePreviewBody,
   type ArmingBody,
   type BranchArming,
   type WatchlistEntry,
@@ -31,11 +33,18 @@ import type { DomainEvents } from '../domain/domain-events.js';
 import type { SyncExecutor } from '../db/sync-executor.js';
 import type { AuditRepository } from '../repositories/audit-repository.js';
 import { DEFAULT_RULE, type AlarmRuleRepository, type RuleValues } from '../repositories/alarm-rule-repository.js';
+import { alarmRuleFor, type EvaluatedRule } from '../domain/alarm-rule-evaluation.js';
+import { addDays, countingZone, dayStartUtc, previousSiteDay } from './site-time.js';
 
 /** The body of a create after its schema's defaults (what the route hands over). */
 type CreateInput = z.output<typeof AlarmRuleCreate>;
 /** The body of an update after its schema. */
 type UpdateInput = z.output<typeof AlarmRuleUpdate>;
+/** The body of a preview after its schema. */
+type PreviewInput = z.output<typeof AlarmRulePreviewBody>;
+
+/** Most detections one preview replays (a busy branch's day). */
+export const PREVIEW_MAX_DETECTIONS = 200_000;
 
 const inScope = (user: AuthUser, branchId: number) => user.branchScope === null || user.branchScope.includes(branchId);
 
@@ -110,16 +119,87 @@ export class AlarmRuleService {
     });
   }
 
-  private checkCameras(branchId: number, deviceIds: readonly string[]): void {
+  private checkCameras(branchId: number, deviceIds: readonly string[], field = 'device_ids'): void {
     const i = deviceIds.findIndex((d) => !this.repo.cameraOf(branchId, d));
     if (i >= 0)
       throw new PantauError(
         'VALIDATION_ERROR',
-        `device_ids.${i}: ${deviceIds[i]} is not a camera of branch ${branchId}`,
+        `${field}.${i}: ${deviceIds[i]} is not a camera of branch ${branchId}`,
         {
-          field: 'device_ids',
+          field,
         },
       );
+  }
+
+  /**
+   * Forget cooldowns no rule can still be in: older than a day (the longest cooldown) — but a
+   * camera's outage is remembered by when it began, and an outage longer than that would alarm
+   * again, so camera-offline memories (no person) are kept while a week old.
+   * @returns rows deleted
+   */
+  pruneCooldowns(): number {
+    const now = this.now();
+    return this.exec.tx(() => this.repo.forgetCooldownsBefore(now - 86_400_000, now - 7 * 86_400_000));
+  }
+
+  /**
+   * Replay a draft list of a branch's rules over the detections of one of its site-local days
+   * (default yesterday): how many would have raised alarms, and how many each rule. The facts are
+   * those known now (the watchlist as it is; branches per person from that day's rollup), the
+   * cooldowns run in memory in time order, and the branch counts as armed in `mode` (default its
+   * current one). Reads at most {@link PREVIEW_MAX_DETECTIONS} detections.
+   * @throws PantauError NOT_FOUND (branch unknown or out of scope), VALIDATION_ERROR (a camera not of the branch)
+   */
+  preview(user: AuthUser, body: PreviewInput): AlarmRulePreview {
+    this.branchInScope(user, body.branch_id);
+    return this.exec.tx(() => {
+      const b = this.repo.branchZone(body.branch_id)!;
+      const zone = countingZone(b.timezone);
+      const day = body.day ?? previousSiteDay(zone, this.now());
+      const rules: EvaluatedRule[] = body.rules.map((r, i) => {
+        this.checkCameras(body.branch_id, r.device_ids, `rules.${i}.device_ids`);
+        return { ...r, id: i + 1, priority: r.priority ?? defaultPriorityFor(r.condition) };
+      });
+      const from = dayStartUtc(day, zone);
+      const to = dayStartUtc(addDays(day, 1), zone);
+      const rows = this.repo.detectionsBetween(body.branch_id, from, to, PREVIEW_MAX_DETECTIONS + 1);
+      const truncated = rows.length > PREVIEW_MAX_DETECTIONS;
+      if (truncated) rows.length = PREVIEW_MAX_DETECTIONS;
+      const persons = [...new Set(rows.map((r) => r.re_id))];
+      const needs = (t: string) => rules.some((r) => r.enabled && r.condition.type === t);
+      const watched = needs('watchlist') ? this.repo.watchedAmong(persons) : new Set<string>();
+      const branches = needs('multi_branch') ? this.repo.branchesOnDay(day, persons) : new Map<string, number>();
+      const last = new Map<string, number>();
+      const perRule = rules.map(() => 0);
+      const arming = { armed: true, mode: body.mode === undefined ? b.arming_mode : body.mode };
+      for (const d of rows) {
+        const rule = alarmRuleFor(
+          rules,
+          arming,
+          {
+            device_id: d.device_id,
+            re_id: d.re_id,
+            detected_count: d.detected_count,
+            at: d.detection_timestamp,
+            zone,
+            watchlisted: watched.has(d.re_id),
+            branches_today: branches.get(d.re_id) ?? 1,
+          },
+          (ruleId, deviceId, reId) => last.get(`${ruleId}|${deviceId}|${reId}`) ?? null,
+        );
+        if (!rule) continue;
+        perRule[rule.id - 1]!++;
+        if (rule.cooldown_s > 0) last.set(`${rule.id}|${d.device_id}|${d.re_id}`, d.detection_timestamp);
+      }
+      return {
+        day,
+        zone,
+        detections: rows.length,
+        alarms: perRule.reduce((a, n) => a + n, 0),
+        per_rule: perRule,
+        truncated,
+      };
+    });
   }
 
   // ---- arming ---------------------------------------------------------------

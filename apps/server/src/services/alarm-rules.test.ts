@@ -9,6 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PantauError, type EventLog, type TimeProfile } from '@pantau/shared';
 import { startHarness, waitFor, WsRecorder, type Harness } from '../test-support/harness.js';
+import { siteDay } from './site-time.js';
 
 let h: Harness;
 let branchId: number;
@@ -223,6 +224,42 @@ describe('alarm rules', () => {
     expect(await h.admin.watchlist()).toEqual([]);
     await h.admin.deleteAlarmRule(crowd.id);
     await h.admin.deleteAlarmRule(watch.id);
+  });
+
+  it('previews draft rules over a stored day: how many of its detections would have raised alarms', async () => {
+    const today = siteDay(Date.now(), 'Asia/Makassar');
+    const events = await h.admin.listEvents({ branch_id: branchId, limit: 500 });
+    const door = events.filter((e) => e.device_id === 'mks-door' && e.event_type === 'person_detected').length;
+    const all = await h.admin.previewAlarmRules({
+      branch_id: branchId,
+      day: today,
+      rules: [{ name: 'Any person', condition: { type: 'any_person' }, cooldown_s: 0 }],
+    });
+    expect(all).toMatchObject({ day: today, zone: 'Asia/Makassar', alarms: all.detections, truncated: false });
+    expect(all.detections).toBe(events.filter((e) => e.event_type === 'person_detected').length);
+    const split = await h.admin.previewAlarmRules({
+      branch_id: branchId,
+      day: today,
+      rules: [
+        { name: 'Door', device_ids: ['mks-door'], condition: { type: 'any_person' }, cooldown_s: 0, priority: 'high' },
+        { name: 'Never', condition: { type: 'any_person' }, schedule: NEVER },
+      ],
+    });
+    expect(split.per_rule).toEqual([door, 0]);
+    // a cooldown makes the person who stood at the door twice one alarm
+    const cooled = await h.admin.previewAlarmRules({
+      branch_id: branchId,
+      day: today,
+      rules: [{ name: 'Door', device_ids: ['mks-door'], condition: { type: 'any_person' }, cooldown_s: 3600 }],
+    });
+    expect(cooled.alarms).toBeLessThan(door);
+    const bad = await failure(
+      h.admin.previewAlarmRules({
+        branch_id: branchId,
+        rules: [{ name: 'x', device_ids: ['cam-2'], condition: { type: 'any_person' } }],
+      }),
+    );
+    expect(bad).toMatchObject({ code: 'VALIDATION_ERROR', details: { field: 'rules.0.device_ids' } });
   });
 
   it('refuses bad rules with their field and changes nothing', async () => {

@@ -28,6 +28,7 @@ import {
   type AlarmBulkResult,
   type AlarmFilter,
   type AlarmPageMeta,
+  type AlarmServiceLevel,
   type AlarmTimelineEntry,
   type AlarmUpdate,
   type EscalationSettings,
@@ -39,6 +40,8 @@ import type { DomainEvents } from '../domain/domain-events.js';
 import type { AuditRepository } from '../repositories/audit-repository.js';
 import type { AlarmRepository } from '../repositories/alarm-repository.js';
 import type { AuthUser, Caller } from '../domain/caller.js';
+import { serviceLevel } from './alarm-service-level.js';
+import { dayWindowUtc } from './site-time.js';
 
 /**
  * Sends an escalation to the branch's second list of numbers (in the server: the WhatsApp
@@ -195,6 +198,38 @@ export class AlarmService {
       return done;
     });
     return escalated;
+  }
+
+  /**
+   * Closes every open alarm whose rule's auto-close time passed (issue 14), as the system (no
+   * user; the timeline says `closed`). Idempotent like {@link escalateDue}.
+   * @returns the closed alarms' ids
+   */
+  autoCloseDue(): number[] {
+    const at = new Date(this.now()).toISOString();
+    return this.exec.tx(() => {
+      const done: number[] = [];
+      for (const id of this.repo.dueForAutoClose(at, ESCALATION_BATCH)) {
+        if (!this.repo.autoClose(id, at)) continue;
+        this.repo.addAction(id, 'closed', null, null, at);
+        this.say(this.repo.get(id)!, 'closed', null, null, null);
+        done.push(id);
+      }
+      return done;
+    });
+  }
+
+  /**
+   * The acknowledgement service level of the branches in the user's scope (or one of them) over
+   * site-local days: see alarm-service-level.ts.
+   * @throws PantauError NOT_FOUND (branch unknown or out of scope)
+   */
+  serviceLevel(user: AuthUser, q: { from: string; to: string; branch_id?: number | undefined }): AlarmServiceLevel {
+    if (q.branch_id !== undefined) this.branchInScope(user, q.branch_id);
+    const ids = q.branch_id !== undefined ? [q.branch_id] : this.repo.branches(user.branchScope).map((b) => b.id);
+    // every zone's days fit inside these UTC bounds (dayWindowUtc: UTC−14 … UTC+14)
+    const rows = this.exec.tx(() => this.repo.raisedBetween(dayWindowUtc(q.from).from, dayWindowUtc(q.to).to, ids));
+    return serviceLevel(rows, q.from, q.to, this.now());
   }
 
   // ---- escalation settings -------------------------------------------------

@@ -37,6 +37,7 @@ import { CredentialService } from './credential-service.js';
 import { DetectionService } from './detection-service.js';
 import { AlarmRuleMatcher } from './alarm-rule-matcher.js';
 import { AlarmRuleService } from './alarm-rule-service.js';
+import { CameraOfflineAlarms } from './camera-offline-alarms.js';
 import { LayoutService } from './layout-service.js';
 import { AlarmService } from './alarm-service.js';
 import { OrganisationService } from './organisation-service.js';
@@ -96,6 +97,7 @@ export interface Services {
   /** The alarm workflow and its escalation (issue 5). */
   alarms: AlarmService;
   alarmRules: AlarmRuleService;
+  cameraOfflineAlarms: CameraOfflineAlarms;
   /** Persons, events, and integrators' detections and counts, scope-checked. */
   reads: ReadService;
   deviceStatus: DeviceStatusService;
@@ -316,6 +318,14 @@ export async function createServices(config: ServerConfig, logger: Logger): Prom
   // a new branch gets the default alarm rule in its creating transaction
   const alarmRules = new AlarmRuleService(new AlarmRuleRepository(db.kysely, exec), exec, events, auditLog);
   alarmRules.follow();
+  const offlineRepo = new AlarmMatchRepository(db.sqlite);
+  const cameraOfflineAlarms = new CameraOfflineAlarms(
+    offlineRepo,
+    new AlarmRuleMatcher(offlineRepo),
+    exec,
+    events,
+    notifications.dispatcher,
+  );
   // a commit that wrote frames wakes the hub (no service pumps by hand)
   exec.onCommit(() => {
     if (publisher.takeAppended()) hub.pump();
@@ -354,6 +364,7 @@ export async function createServices(config: ServerConfig, logger: Logger): Prom
     // escalation messages go out through the WhatsApp alerts (notifications.dispatcher.enqueueEscalation)
     alarms: new AlarmService(new AlarmRepository(db.kysely, exec), exec, events, auditLog, notifications.dispatcher),
     alarmRules,
+    cameraOfflineAlarms,
     reads,
     deviceStatus: new DeviceStatusService(
       new DeviceStatusRepository(db.kysely, exec),

@@ -135,10 +135,19 @@ export function startScheduler(s: Services, logger: Logger, opts: { now?: () => 
       const off = s.deviceStatus.sweep();
       if (off.length) logger.info({ devices: off }, 'devices offline: no heartbeat');
     }),
-    // alarms still new past their branch's time escalate once (the database says which did)
+    // alarms still new past their branch's time escalate once (the database says which did);
+    // alarms whose rule closes them by themselves close; cameras offline past a rule's time alarm
     new Cron('*/5 * * * * *', { protect: true }, () => {
       const escalated = s.alarms.escalateDue();
       if (escalated.length) logger.info({ alarms: escalated }, 'alarms escalated: not acknowledged in time');
+      const closed = s.alarms.autoCloseDue();
+      if (closed.length) logger.info({ alarms: closed }, 'alarms closed by their rule (auto-close)');
+      const offline = s.cameraOfflineAlarms.sweep();
+      if (offline.length) logger.info({ alarms: offline }, 'camera-offline alarms raised');
+    }),
+    // cooldowns older than any rule's longest (a day) are forgotten
+    new Cron('23 * * * *', { protect: true }, () => {
+      s.alarmRules.pruneCooldowns();
     }),
     new Cron(s.config.streamProbeCron, { timezone: tz, protect: true }, async () => {
       const r = await s.streamHealth.probeAll();

@@ -11,6 +11,8 @@ import {
   AlarmRule,
   AlarmRuleCreate,
   AlarmRuleFilter,
+  AlarmRulePreview,
+  AlarmRulePreviewBody,
   AlarmRuleUpdate,
   ArmingBody,
   BranchArming,
@@ -71,6 +73,17 @@ export const alarmRuleRoutes = {
     summary: 'Delete a rule (its alarms keep its name and priority); audited',
     params: IdParams,
     data: Deleted,
+  }),
+  /** Replay a draft list of a branch's rules over one of its days: how many alarms they would have raised. */
+  previewAlarmRules: defineRoute({
+    method: 'POST',
+    path: '/api/v1/alarm-rules/preview',
+    access: 'admin',
+    tags,
+    summary:
+      'Replay draft rules over the detections of one site-local day of the branch (default yesterday): how many would have raised alarms',
+    body: AlarmRulePreviewBody,
+    data: AlarmRulePreview,
   }),
   /** Every branch's arming in scope. */
   armings: defineRoute({

@@ -15,6 +15,8 @@ import {
   AlarmNoteBody,
   AlarmPageMeta,
   AlarmParams,
+  AlarmServiceLevel,
+  AlarmServiceLevelQuery,
   AlarmTimelineEntry,
   EscalationParams,
   EscalationSettings,
@@ -36,6 +38,17 @@ export const alarmRoutes = {
     query: AlarmFilter,
     data: z.array(Alarm),
     meta: AlarmPageMeta,
+  }),
+  /** Time to acknowledge (issue 14): per branch and day, per operator and day, p50/p90 and target breaches. */
+  alarmServiceLevel: defineRoute({
+    method: 'GET',
+    path: '/api/v1/alarms/service-level',
+    access: 'read',
+    tags,
+    summary:
+      'Time from raised to acknowledged per branch and day and per operator and day (p50, p90, breaches of the rule’s target), site-local days',
+    query: AlarmServiceLevelQuery,
+    data: AlarmServiceLevel,
   }),
   getAlarm: defineRoute({
     method: 'GET',

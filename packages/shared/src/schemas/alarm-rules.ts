@@ -199,3 +199,35 @@ export type WatchlistBody = z.infer<typeof WatchlistBody>;
 
 /** `:re_id` of the watchlist routes. */
 export const WatchlistParams = z.object({ re_id: ReId });
+
+/** A rule as the preview takes it: the fields of a new rule, without its branch. */
+export const AlarmRuleDraft = AlarmRuleCreate.omit({ branch_id: true });
+export type AlarmRuleDraft = z.input<typeof AlarmRuleDraft>;
+
+/**
+ * Body of `POST /api/v1/alarm-rules/preview`: a branch's rules as they would be (the editor's
+ * draft list, in order), replayed over the detections stored for one of its site-local days
+ * (default yesterday), armed in `mode` (default: the branch's current mode).
+ */
+export const AlarmRulePreviewBody = z
+  .object({
+    branch_id: Id,
+    rules: z.array(AlarmRuleDraft).max(50),
+    day: z.iso.date().optional(),
+    mode: ArmingModeName.nullable().optional(),
+  })
+  .strict();
+export type AlarmRulePreviewBody = z.input<typeof AlarmRulePreviewBody>;
+
+/** What the preview found: of `detections` that day, how many would have raised alarms, per rule too. */
+export const AlarmRulePreview = z.object({
+  day: z.iso.date(),
+  zone: z.string(),
+  detections: z.int(),
+  alarms: z.int(),
+  /** alarms raised by each rule of the draft list, in its order */
+  per_rule: z.array(z.int()),
+  /** the day had more detections than the preview reads (it read the first ones) */
+  truncated: z.boolean(),
+});
+export type AlarmRulePreview = z.infer<typeof AlarmRulePreview>;

@@ -171,3 +171,50 @@ export type EscalationSettings = z.infer<typeof EscalationSettings>;
 
 /** `:branch_id` of the escalation routes. */
 export const EscalationParams = z.object({ branch_id: z.coerce.number().int().positive() });
+
+/** Most days one service-level read may span. */
+export const SERVICE_LEVEL_MAX_DAYS = 31;
+
+/**
+ * `GET /alarms/service-level?from=&to=&branch_id=`: site-local days `from`..`to` (inclusive,
+ * YYYY-MM-DD, each alarm in its branch's own day), at most {@link SERVICE_LEVEL_MAX_DAYS}.
+ */
+export const AlarmServiceLevelQuery = z
+  .object({
+    from: z.iso.date(),
+    to: z.iso.date(),
+    branch_id: z.coerce.number().int().positive().optional(),
+  })
+  .refine((q) => q.from <= q.to, { message: 'from is after to', path: ['from'] })
+  .refine((q) => (Date.parse(q.to) - Date.parse(q.from)) / 86_400_000 < SERVICE_LEVEL_MAX_DAYS, {
+    message: `at most ${SERVICE_LEVEL_MAX_DAYS} days`,
+    path: ['to'],
+  });
+export type AlarmServiceLevelQuery = z.input<typeof AlarmServiceLevelQuery>;
+
+/**
+ * The time from raised to acknowledged of a set of alarms: how many, how many acknowledged, the
+ * median and 90th percentile (nearest rank) in seconds (null when none was acknowledged), and the
+ * breaches of their rule's target (acknowledged later than it, or still unacknowledged past it).
+ */
+export const AckTimes = z.object({
+  alarms: z.int(),
+  acknowledged: z.int(),
+  p50_s: z.number().nullable(),
+  p90_s: z.number().nullable(),
+  /** alarms whose rule had an acknowledgement target */
+  with_target: z.int(),
+  breaches: z.int(),
+});
+export type AckTimes = z.infer<typeof AckTimes>;
+
+/** `data` of the service-level read: per branch and day, per operator and day, and the whole. */
+export const AlarmServiceLevel = z.object({
+  from: z.iso.date(),
+  to: z.iso.date(),
+  total: AckTimes,
+  branches: z.array(AckTimes.extend({ branch_id: Id, branch_name: z.string(), day: z.iso.date() })),
+  /** the alarms each operator acknowledged (so `alarms` = `acknowledged`), by day */
+  operators: z.array(AckTimes.extend({ user_id: Id, user_name: z.string(), day: z.iso.date() })),
+});
+export type AlarmServiceLevel = z.infer<typeof AlarmServiceLevel>;

@@ -6,7 +6,7 @@
 import type { RealtimeEvent, RealtimeEventType } from '@pantau/shared';
 
 /** The first element of every query key. */
-export type QueryRoot = 'groups' | 'branches' | 'devices' | 'streams' | 'users' | 'audit' | 'camera-tree' | 'me' | 'credentials' | 'layouts' | 'alarms' | 'alerts' | 'queues' | 'failed-jobs';
+export type QueryRoot = 'groups' | 'branches' | 'devices' | 'streams' | 'users' | 'audit' | 'camera-tree' | 'me' | 'credentials' | 'layouts' | 'alarms' | 'arming' | 'alarm-rules' | 'alerts' | 'queues' | 'failed-jobs';
 
 /** Query keys: `[root, kind, params?]`. */
 export const queryKeys = {
@@ -23,6 +23,11 @@ export const queryKeys = {
   /** An alarm's timeline (`['alarms', 'timeline', id]`) and the escalation settings (`['alarms', 'escalation']`). */
   alarmTimeline: (eventId: number) => ['alarms', 'timeline', eventId] as const,
   escalation: () => ['alarms', 'escalation'] as const,
+  /** Every branch's arming (`['arming']`), a branch's alarm rules (`['alarm-rules', branchId]`). */
+  armings: () => ['arming'] as const,
+  alarmRules: (branchId: number) => ['alarm-rules', branchId] as const,
+  /** The acknowledgement service level of a range of days (`['alarms', 'service-level', params]`). */
+  serviceLevel: (params: object) => ['alarms', 'service-level', params] as const,
 };
 
 /**
@@ -38,6 +43,7 @@ const STALE: Partial<Record<RealtimeEventType, readonly QueryRoot[]>> = {
   user_updated: ['users', 'me', 'camera-tree', 'audit', 'layouts'],
   layout_updated: ['layouts', 'audit'],
   alarm_updated: ['alarms'],
+  arming_updated: ['arming', 'audit'],
   notification_update: ['alerts'],
   camera_status_update: ['devices', 'branches', 'camera-tree'],
   nvr_online: ['devices', 'branches', 'camera-tree'],

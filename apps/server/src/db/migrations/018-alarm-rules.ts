@@ -73,6 +73,10 @@ async function eventIndexes(db: Kysely<unknown>, withRules: boolean): Promise<vo
   if (!withRules) return;
   // the alarm list (every state, newest first) without walking plain events
   await sql`CREATE INDEX event_logs_alarms_idx ON event_logs (branch_id, id) WHERE alarm_state IS NOT NULL`.execute(db);
+  // the acknowledgement service level (alarms of a branch by when they were raised)
+  await sql`CREATE INDEX event_logs_alarm_time_idx ON event_logs (branch_id, created_at) WHERE alarm_state IS NOT NULL`.execute(
+    db,
+  );
   // the auto-close tick: only alarms still open that will close by themselves
   await sql`CREATE INDEX event_logs_auto_close_idx ON event_logs (auto_close_at) WHERE auto_close_at IS NOT NULL AND alarm_state IN ('new', 'acknowledged')`.execute(
     db,

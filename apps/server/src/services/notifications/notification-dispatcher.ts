@@ -31,6 +31,9 @@ export interface DetectionForAlert {
   event_timestamp: string;
 }
 
+/** The message of a camera-offline alarm (placeholders of message-format.ts; {time}: since when). */
+const CAMERA_OFFLINE_TEMPLATE = 'Pantau: camera {device_name} at {branch_name} offline since {time}';
+
 /** Creates deliveries and their jobs. */
 export class NotificationDispatcher {
   constructor(
@@ -129,6 +132,47 @@ export class NotificationDispatcher {
         kind: 'escalation',
         message: `ESCALATION: ${renderAlert(template, facts)}`,
         image_path: image,
+      },
+      now,
+    );
+  }
+
+  /**
+   * A camera-offline alarm (issue 14) to the alert numbers of the camera (or its branch), when
+   * that setting is enabled; the alert cooldown does not apply (the rule fires once per outage).
+   * Call inside the caller's transaction.
+   * @param e.since when the camera went offline, ISO-8601 UTC
+   * @returns the ids of the deliveries created
+   */
+  onCameraOffline(
+    e: {
+      event_log_id: number;
+      branch_id: number;
+      branch_name: string;
+      device_id: string;
+      device_name: string;
+      since: string;
+    },
+    now: number,
+  ): number[] {
+    const setting = this.repo.settingFor(e.branch_id, e.device_id);
+    if (!setting || !setting.enabled || setting.numbers.length === 0) return [];
+    const facts: AlertFacts = {
+      branch_name: e.branch_name,
+      device_name: e.device_name,
+      re_id: '',
+      detected_count: 0,
+      event_timestamp: e.since,
+      timezone: this.branchTimeZone(e.branch_id),
+    };
+    return this.create(
+      setting.numbers,
+      {
+        event_log_id: e.event_log_id,
+        branch_id: e.branch_id,
+        kind: 'alert',
+        message: renderAlert(CAMERA_OFFLINE_TEMPLATE, facts),
+        image_path: null,
       },
       now,
     );

@@ -11,6 +11,7 @@
 import { useMemo, useState } from 'react';
 import { ActionIcon, Loader, Text, TextInput, Tooltip } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
+import { ArmingBadge } from '../alarms/arming-control.js';
 import type { CameraTreeCamera, CameraTreeGroup } from '@pantau/shared';
 import { useWallStore } from '../../stores/wall-store.js';
 import { useCameraTree } from '../../data/use-camera-tree.js';
@@ -68,7 +69,8 @@ function BranchNode({ branch, index }: { branch: TreeBranch; index: WallIndex })
   return (
     <div className="tree__branch" data-testid="tree-branch" data-id={branch.id}>
       <div className="tree__label tree__label--branch" title={`${branch.branch_code} · ${branch.timezone}`}>
-        {branch.branch_name}
+        <span className="tree__branch-name">{branch.branch_name}</span>
+        <ArmingBadge branchId={branch.id} />
       </div>
       {branch.nvrs.map((nvr) => (
         <div

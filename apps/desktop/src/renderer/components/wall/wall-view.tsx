@@ -10,6 +10,7 @@
  */
 import { useEffect, useState } from 'react';
 import { Select } from '@mantine/core';
+import { ArmingBadge, useArmings } from '../alarms/arming-control.js';
 import { useLocalStorage } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
 import { useWallStore } from '../../stores/wall-store.js';
@@ -91,8 +92,28 @@ function LayoutPicker({ params }: { params: WallParams }) {
             : t('layouts.tiles', { n: Number(shown.layout_type) })}
         </span>
       )}
+      <WallArming />
       <WallWindowsMenu />
     </div>
+  );
+}
+
+/**
+ * The arming of each branch whose cameras are on the wall (issue 14), one badge each; with no
+ * camera on the wall, of the branches in the user's scope (at most six either way).
+ */
+function WallArming() {
+  const layout = useWallStore((s) => s.layout);
+  const armings = useArmings();
+  const onWall = [...new Set((layout?.positions ?? []).filter((p) => p.is_enabled).map((p) => p.branch_id))];
+  const branchIds = (onWall.length > 0 ? onWall : (armings.data ?? []).map((a) => a.branch_id)).sort((a, b) => a - b);
+  if (branchIds.length === 0) return null;
+  return (
+    <span className="wall-toolbar__arming" data-testid="wall-arming">
+      {branchIds.slice(0, 6).map((id) => (
+        <ArmingBadge key={id} branchId={id} withName />
+      ))}
+    </span>
   );
 }
 

@@ -1,0 +1,81 @@
+/**
+ * The time-profile grid of the rule editor (issue 14): seven rows (Monday … Sunday) of 24 hour
+ * cells in the branch's own time zone. Press on a cell and drag across others to paint them: the
+ * first cell decides whether the drag turns hours on or off. Keyboard: each cell is a toggle
+ * button (Space/Enter). The model is time-grid-model.ts.
+ *
+ * Test hooks: `time-grid`, `time-cell[data-day][data-hour][data-on]`.
+ */
+import { useEffect, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
+import { paint, type WeekGrid } from './time-grid-model.js';
+
+const DAY_KEYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+
+/** The grid; `onChange` receives a new grid for each painted cell. */
+export function TimeGrid({ grid, onChange, zone }: { grid: WeekGrid; onChange: (g: WeekGrid) => void; zone: string }) {
+  const { t } = useTranslation();
+  const drag = useRef<{ on: boolean } | null>(null);
+  // the latest grid, so a drag paints on what the last cell made
+  const current = useRef(grid);
+  current.current = grid;
+  useEffect(() => {
+    const end = () => (drag.current = null);
+    window.addEventListener('pointerup', end);
+    return () => window.removeEventListener('pointerup', end);
+  }, []);
+  const set = (day: number, hour: number, on: boolean) => {
+    const next = paint(current.current, day, hour, on);
+    if (next !== current.current) {
+      current.current = next;
+      onChange(next);
+    }
+  };
+  return (
+    <div className="time-grid" data-testid="time-grid" role="grid" aria-label={t('rules.schedule.gridLabel', { zone })}>
+      <div className="time-grid__row time-grid__row--head" role="row">
+        <span />
+        {Array.from({ length: 24 }, (_, h) => (
+          <span key={h} className="time-grid__hour" role="columnheader">
+            {h % 3 === 0 ? String(h).padStart(2, '0') : ''}
+          </span>
+        ))}
+      </div>
+      {grid.map((hours, day) => (
+        <div key={day} className="time-grid__row" role="row">
+          <span className="time-grid__day" role="rowheader">
+            {t(`rules.days.${DAY_KEYS[day]}`)}
+          </span>
+          {hours.map((on, hour) => (
+            <button
+              key={hour}
+              type="button"
+              role="gridcell"
+              aria-pressed={on}
+              aria-label={`${t(`rules.days.${DAY_KEYS[day]}`)} ${String(hour).padStart(2, '0')}:00`}
+              className={`time-grid__cell${on ? ' time-grid__cell--on' : ''}`}
+              data-testid="time-cell"
+              data-day={day}
+              data-hour={hour}
+              data-on={on}
+              onPointerDown={(e) => {
+                e.preventDefault();
+                drag.current = { on: !on };
+                set(day, hour, !on);
+              }}
+              onPointerEnter={() => {
+                if (drag.current) set(day, hour, drag.current.on);
+              }}
+              onKeyDown={(e) => {
+                if (e.key === ' ' || e.key === 'Enter') {
+                  e.preventDefault();
+                  set(day, hour, !on);
+                }
+              }}
+            />
+          ))}
+        </div>
+      ))}
+    </div>
+  );
+}
