@@ -5,7 +5,7 @@
  * week grid over the current hours; the preview counts what it would have raised. Detections
  * at the hall camera are then events (in the feed, no toast, no alarm state); at the back door
  * they raise a high-priority alarm with its toast, whose drawer shows the rule and the
- * instruction. The operator disarms the branch from the wall's toolbar: the next detection at
+ * instruction; the operator puts that person on the watchlist from the drawer. The operator disarms the branch from the wall's toolbar: the next detection at
  * the back door is an event, no toast, and the admin's console shows the branch disarmed.
  * Screenshots: artifacts/e2e/alarm-rules-editor-en.png, alarm-rules-list-id.png, alarm-rules-feed.png,
  * alarm-rules-drawer.png, alarm-rules-disarmed.png, alarm-rules-service-level.png.
@@ -208,6 +208,17 @@ describe('alarm rules on the console', () => {
     expect(await opPage.getByTestId('alarm-instructions').textContent()).toContain(INSTRUCTION);
     expect(await opPage.getByTestId('alarm-rule').textContent()).toContain('Back door, staff hours');
     expect(await opPage.getByTestId('alarm-priority').getAttribute('data-priority')).toBe('high');
+    // the operator puts the person on the watchlist from the alarm
+    await opPage.getByTestId('watchlist-add').click();
+    await opPage.getByTestId('watchlist-reason').fill('Tried the back door twice');
+    await opPage.getByTestId('watchlist-save').click();
+    await expect
+      .poll(() => opPage.getByTestId('watchlist-control').getAttribute('data-watched'), { timeout: 3000 })
+      .toBe('true');
+    const watched = await admin.watchlist();
+    expect(watched.map((w) => [w.re_id, w.reason, w.added_by_name])).toEqual([
+      [`e2e-rule-${seq}`, 'Tried the back door twice', OPERATOR.name],
+    ]);
     await opPage.waitForTimeout(300);
     await opPage.screenshot({ path: path.join(ARTIFACTS, 'alarm-rules-drawer.png') });
     await opPage.keyboard.press('Escape');

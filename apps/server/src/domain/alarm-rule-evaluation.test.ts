@@ -151,9 +151,13 @@ describe('alarmRuleFor', () => {
     // another person, another camera: their own cooldowns
     expect(alarmRuleFor([r], armed, facts({ at: t + 1000, re_id: 'p-2' }), lastAt)?.id).toBe(1);
     expect(alarmRuleFor([r], armed, facts({ at: t + 1000, device_id: 'cam-2' }), lastAt)?.id).toBe(1);
-    // a cooling rule gives way to the next that matches
+    // while the most urgent rule that matches cools down, a less urgent one raises nothing
+    // either (the person is already alarmed, and louder): one alarm, not one per detection
     const second = rule({ id: 2, priority: 'low', cooldown_s: 0 });
-    expect(alarmRuleFor([r, second], armed, facts({ at: t + 1000 }), lastAt)?.id).toBe(2);
+    expect(alarmRuleFor([r, second], armed, facts({ at: t + 1000 }), lastAt)).toBeNull();
+    // a more urgent rule than the cooling one still raises
+    const louder = rule({ id: 3, priority: 'critical', cooldown_s: 0 });
+    expect(alarmRuleFor([r, second, louder], armed, facts({ at: t + 1000 }), lastAt)?.id).toBe(3);
   });
 });
 

@@ -14,8 +14,9 @@
  *   Saturday 06:00. A dated exception replaces its day's weekday ranges, and so also decides the
  *   overnight part that runs into the next day.
  * - Of the rules that match, the most urgent priority wins (critical, high, medium, low), then
- *   the lowest id; a rule still cooling down for this (camera, person) is passed over, so a person
- *   standing in front of a camera is one alarm, not one per detection.
+ *   the lowest id. While that rule cools down for this (camera, person), nothing is raised — not
+ *   a less urgent rule either (the person is alarmed already, and louder) — so a person standing
+ *   in front of a camera is one alarm, not one per detection.
  */
 import type { AlarmCondition, AlarmPriority, TimeProfile, TimeRange } from '@pantau/shared';
 import { addDays, utcOffsetMs } from '../services/site-time.js';
@@ -145,12 +146,13 @@ export function alarmRuleFor(
   const candidates = rules
     .filter((r) => applies(r, arming, f.device_id, f.at, f.zone) && conditionMet(r.condition, f))
     .sort((a, b) => PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority] || a.id - b.id);
-  for (const r of candidates) {
-    const last = lastAlarmAt(r.id, f.device_id, f.re_id);
-    // either side: a store-and-forward detection from before the last alarm is the same visit
-    if (last === null || Math.abs(f.at - last) >= r.cooldown_s * 1000) return r;
-  }
-  return null;
+  const top = candidates[0];
+  if (!top) return null;
+  // no cooldown: nothing to read (the default rule's case, on every detection)
+  if (top.cooldown_s === 0) return top;
+  const last = lastAlarmAt(top.id, f.device_id, f.re_id);
+  // either side: a store-and-forward detection from before the last alarm is the same visit
+  return last === null || Math.abs(f.at - last) >= top.cooldown_s * 1000 ? top : null;
 }
 
 /**

@@ -790,7 +790,14 @@ const TABLE: Row[] = [
       await h.admin.putWatchlist(reId, { reason: 'spare' });
       return `/api/v1/watchlist/${reId}`;
     },
-    expect: x(200, 200, 200, 403),
+    // someone else's entry: only an admin of every branch (a scoped user sees it only if the person was in scope)
+    expect: x(200, [404, 'NOT_FOUND'], [404, 'NOT_FOUND'], 403),
+  },
+  {
+    method: 'DELETE',
+    route: '/api/v1/watchlist/:re_id',
+    path: async () => `/api/v1/watchlist/${uniq('never-watched-')}`,
+    expect: x([404, 'NOT_FOUND'], [404, 'NOT_FOUND'], [404, 'NOT_FOUND'], 403),
   },
   // WhatsApp alerts: settings for admins within their scope; provider and test message for admins of every branch
   {

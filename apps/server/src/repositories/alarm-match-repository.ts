@@ -34,9 +34,11 @@ export class AlarmMatchRepository {
          ON CONFLICT DO UPDATE SET last_at = MAX(last_at, excluded.last_at)`,
       ),
       watchlisted: db.prepare(`SELECT 1 FROM watchlist WHERE re_id = ?`),
-      // person_branches is keyed (re_id, branch_id): one short range of the b-tree
+      // person_branches is keyed (re_id, branch_id): one short range of the b-tree. The rule is
+      // asked before the detection's own row is written, so a first visit here counts itself.
       branchesSince: db.prepare(
-        `SELECT COUNT(*) AS n FROM person_branches WHERE re_id = ? AND (last_detection >= ? OR branch_id = ?)`,
+        `SELECT COUNT(*) + NOT EXISTS (SELECT 1 FROM person_branches WHERE re_id = @re_id AND branch_id = @branch)
+           AS n FROM person_branches WHERE re_id = @re_id AND (last_detection >= @since OR branch_id = @branch)`,
       ),
       offlineRuleBranches: db.prepare(
         `SELECT DISTINCT branch_id FROM alarm_rules WHERE enabled = 1 AND json_extract(condition, '$.type') = 'camera_offline' ORDER BY branch_id`,
@@ -48,7 +50,8 @@ export class AlarmMatchRepository {
       // seen online, when it was added
       offlineCameras: db.prepare(
         `SELECT d.device_id, d.device_name,
-           COALESCE((SELECT MAX(h.changed_at) FROM device_status_history h WHERE h.device_id = d.device_id AND h.to_status = 'offline'), d.created_at) AS since
+           COALESCE((SELECT h.changed_at FROM device_status_history h WHERE h.device_id = d.device_id AND h.to_status = 'offline'
+             ORDER BY h.id DESC LIMIT 1), d.created_at) AS since
          FROM device_masters d WHERE d.branch_id = ? AND d.device_type = 'camera' AND d.status = 'offline' ORDER BY d.device_id`,
       ),
       insertOfflineAlarm: db.prepare(
@@ -126,6 +129,6 @@ export class AlarmMatchRepository {
    * @param since epoch ms
    */
   branchesSince(reId: string, since: number, branchId: number): number {
-    return (this.s.branchesSince!.get(reId, since, branchId) as { n: number }).n;
+    return (this.s.branchesSince!.get({ re_id: reId, since, branch: branchId }) as { n: number }).n;
   }
 }

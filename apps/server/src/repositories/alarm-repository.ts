@@ -202,6 +202,7 @@ export class AlarmRepository {
     acknowledged_by: number | null;
     acknowledged_by_name: string | null;
     ack_target_s: number | null;
+    closed_at: string | null;
   }> {
     if (branchIds.length === 0) return [];
     return this.exec.all(
@@ -218,6 +219,7 @@ export class AlarmRepository {
           'e.acknowledged_by',
           sql<string | null>`u.name`.as('acknowledged_by_name'),
           'e.ack_target_s',
+          'e.closed_at',
         ])
         .where('e.branch_id', 'in', [...branchIds])
         .where(sql<boolean>`e.alarm_state IS NOT NULL`)

@@ -206,18 +206,26 @@ export class AlarmRuleRepository {
   }
 
   /**
-   * Forget cooldowns last raised before an instant (epoch ms); those of camera outages (no
-   * person) before another.
+   * Forget the cooldowns last raised before an instant (epoch ms), and the outage memories (no
+   * person: remembered by when the outage began) of cameras no longer offline. An outage still
+   * going on keeps its memory however long it lasts, so it never alarms twice.
    * @returns rows deleted
    */
-  forgetCooldownsBefore(before: number, outagesBefore: number): number {
+  forgetCooldownsBefore(before: number): number {
     return this.exec.run(
       this.db
         .deleteFrom('alarm_cooldowns')
         .where((eb) =>
           eb.or([
             eb.and([eb('re_id', '!=', ''), eb('last_at', '<', before)]),
-            eb.and([eb('re_id', '=', ''), eb('last_at', '<', outagesBefore)]),
+            eb.and([
+              eb('re_id', '=', ''),
+              eb(
+                'device_id',
+                'not in',
+                eb.selectFrom('device_masters').select('device_id').where('status', '=', 'offline'),
+              ),
+            ]),
           ]),
         ),
     ).changes;
@@ -285,9 +293,27 @@ export class AlarmRuleRepository {
     );
   }
 
-  /** The watchlist, newest first. */
-  watchlist(): WatchlistEntry[] {
-    return this.exec.all(this.watchlistRows().orderBy('w.added_at', 'desc').orderBy('w.re_id'));
+  /**
+   * The watchlist, newest first: every entry (scope null), or those of persons seen at a branch
+   * in scope and those `userId` added.
+   */
+  watchlist(scope: readonly number[] | null, userId: number): WatchlistEntry[] {
+    let s = this.watchlistRows().orderBy('w.added_at', 'desc').orderBy('w.re_id');
+    const ids = inScope(scope);
+    if (ids !== null)
+      s = s.where((eb) =>
+        eb.or([
+          eb('w.added_by', '=', userId),
+          eb.exists(
+            eb
+              .selectFrom('person_branches as pb')
+              .select('pb.re_id')
+              .whereRef('pb.re_id', '=', 'w.re_id')
+              .where('pb.branch_id', 'in', ids),
+          ),
+        ]),
+      );
+    return this.exec.all(s);
   }
 
   /** One watchlist entry, or undefined. */

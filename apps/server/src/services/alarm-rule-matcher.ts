@@ -9,6 +9,7 @@
  * cost a read (watchlist, branches seen today, cooldowns) are read only when a rule that needs
  * them is in force. The decision itself is domain/alarm-rule-evaluation.ts's.
  */
+import { z } from 'zod';
 import { AlarmCondition, TimeProfile, type AlarmPriority } from '@pantau/shared';
 import { alarmRuleFor, offlineRulesFor, type EvaluatedRule } from '../domain/alarm-rule-evaluation.js';
 import type { AlarmMatchRepository, StoredRule } from '../repositories/alarm-match-repository.js';
@@ -56,19 +57,32 @@ interface BranchRules {
   rules: CachedRule[];
 }
 
+/** JSON text, or undefined when it is not JSON. */
+function json(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+const StringList = z.array(z.string());
+
 /** Parse a stored rule; a row that no longer parses (edited by hand) is left out, never fatal. */
 function parseRule(r: StoredRule): CachedRule | null {
-  const condition = AlarmCondition.safeParse(JSON.parse(r.condition));
-  const schedule = r.schedule === null ? null : TimeProfile.safeParse(JSON.parse(r.schedule));
-  if (!condition.success || (schedule !== null && !schedule.success)) return null;
+  const condition = AlarmCondition.safeParse(json(r.condition));
+  const schedule = r.schedule === null ? null : TimeProfile.safeParse(json(r.schedule));
+  const devices = StringList.safeParse(json(r.device_ids));
+  const modes = StringList.safeParse(json(r.modes));
+  if (!condition.success || (schedule !== null && !schedule.success) || !devices.success || !modes.success) return null;
   return {
     id: r.id,
     enabled: r.enabled === 1,
-    device_ids: JSON.parse(r.device_ids) as string[],
+    device_ids: devices.data,
     condition: condition.data,
     schedule: schedule === null ? null : schedule.data!,
     priority: r.priority,
-    modes: JSON.parse(r.modes) as string[],
+    modes: modes.data,
     cooldown_s: r.cooldown_s,
     name: r.name,
     instructions: r.instructions,

@@ -44,7 +44,7 @@ type UpdateInput = z.output<typeof AlarmRuleUpdate>;
 type PreviewInput = z.output<typeof AlarmRulePreviewBody>;
 
 /** Most detections one preview replays (a busy branch's day). */
-export const PREVIEW_MAX_DETECTIONS = 200_000;
+export const PREVIEW_MAX_DETECTIONS = 50_000;
 
 const inScope = (user: AuthUser, branchId: number) => user.branchScope === null || user.branchScope.includes(branchId);
 
@@ -132,14 +132,13 @@ export class AlarmRuleService {
   }
 
   /**
-   * Forget cooldowns no rule can still be in: older than a day (the longest cooldown) — but a
-   * camera's outage is remembered by when it began, and an outage longer than that would alarm
-   * again, so camera-offline memories (no person) are kept while a week old.
+   * Forget cooldowns no rule can still be in: older than a day (the longest cooldown), and the
+   * outage memories of cameras back online (see the repository).
    * @returns rows deleted
    */
   pruneCooldowns(): number {
     const now = this.now();
-    return this.exec.tx(() => this.repo.forgetCooldownsBefore(now - 86_400_000, now - 7 * 86_400_000));
+    return this.exec.tx(() => this.repo.forgetCooldownsBefore(now - 86_400_000));
   }
 
   /**
@@ -152,7 +151,9 @@ export class AlarmRuleService {
    */
   preview(user: AuthUser, body: PreviewInput): AlarmRulePreview {
     this.branchInScope(user, body.branch_id);
-    return this.exec.tx(() => {
+    // reads only, outside a transaction: a write transaction would hold the process's write lock
+    // (the detection thread's) for the whole replay
+    {
       const b = this.repo.branchZone(body.branch_id)!;
       const zone = countingZone(b.timezone);
       const day = body.day ?? previousSiteDay(zone, this.now());
@@ -199,7 +200,7 @@ export class AlarmRuleService {
         per_rule: perRule,
         truncated,
       };
-    });
+    }
   }
 
   // ---- arming ---------------------------------------------------------------
@@ -236,15 +237,25 @@ export class AlarmRuleService {
 
   // ---- watchlist ------------------------------------------------------------
 
-  /** The watchlist, newest first. */
-  watchlist(): WatchlistEntry[] {
-    return this.repo.watchlist();
+  /**
+   * The watchlist, newest first: all of it for a user of every branch; for one with a scope, the
+   * persons seen at its branches and those they added (a reason can say more than its branches
+   * should hear).
+   */
+  watchlist(user: AuthUser): WatchlistEntry[] {
+    return this.repo.watchlist(user.branchScope, user.id);
   }
 
-  /** Put a person on the watchlist (or change the reason). Audited. */
+  /**
+   * Put a person on the watchlist, or change the reason. Audited. A user with a scope may change
+   * only an entry they added (the watchlist is everyone's: another branch's entry is not theirs
+   * to rewrite).
+   * @throws PantauError FORBIDDEN (someone else's entry, for a scoped user)
+   */
   watch(c: Caller, reId: string, reason: string): WatchlistEntry {
     return this.exec.tx(() => {
       const before = this.repo.watched(reId) ?? null;
+      if (before) this.mayChange(c.user, before);
       this.repo.watch(reId, reason, c.user.id, this.iso());
       const after = this.repo.watched(reId)!;
       this.audit.record(c.actor, before ? 'update' : 'create', 'watchlist', reId, before, after);
@@ -252,14 +263,29 @@ export class AlarmRuleService {
     });
   }
 
-  /** Take a person off the watchlist. Audited. @throws PantauError NOT_FOUND (not on it) */
+  /**
+   * Take a person off the watchlist. Audited; the same rule as {@link watch}.
+   * @throws PantauError NOT_FOUND (not on it, or not visible to the user), FORBIDDEN (someone else's entry, for a scoped user)
+   */
   unwatch(c: Caller, reId: string): void {
     this.exec.tx(() => {
       const before = this.repo.watched(reId);
-      if (!before || !this.repo.unwatch(reId))
+      const visible = before && this.repo.watchlist(c.user.branchScope, c.user.id).some((w) => w.re_id === reId);
+      if (!before || !visible)
         throw new PantauError('NOT_FOUND', `${reId} is not on the watchlist`, { field: 're_id' });
+      this.mayChange(c.user, before);
+      this.repo.unwatch(reId);
       this.audit.record(c.actor, 'delete', 'watchlist', reId, before, null);
     });
+  }
+
+  private mayChange(user: AuthUser, entry: WatchlistEntry): void {
+    if (user.branchScope !== null && entry.added_by !== user.id)
+      throw new PantauError(
+        'FORBIDDEN',
+        `${entry.re_id} was put on the watchlist by ${entry.added_by_name ?? 'someone else'}: only they or an admin of every branch may change it`,
+        { field: 're_id' },
+      );
   }
 
   // ---------------------------------------------------------------------------

@@ -226,6 +226,37 @@ describe('alarm rules', () => {
     await h.admin.deleteAlarmRule(watch.id);
   });
 
+  it('a person seen at another branch today raises the journey rule on their first visit here', async () => {
+    const journey = await h.admin.createAlarmRule({
+      branch_id: branchId,
+      name: 'Seen at two branches today',
+      condition: { type: 'multi_branch', value: 2 },
+      priority: 'high',
+      cooldown_s: 0,
+    });
+    // only here so far: one branch
+    expect((await detect('mks-hall', { re_id: 'traveller-1' })).rule_id).not.toBe(journey.id);
+    // seen in Jakarta, then here for the first time
+    await h.device.logDetection({
+      re_id: 'traveller-2',
+      branch_id: h.branches[0]!.id,
+      device_id: 'cam-1',
+      detected_count: 1,
+      event_id: `jkt-${++seq}`,
+    });
+    await waitFor(
+      async () => (await h.admin.listEvents({ limit: 50 })).some((e) => e.re_id === 'traveller-2') || null,
+      5000,
+      'the Jakarta detection',
+    );
+    expect(await detect('mks-hall', { re_id: 'traveller-2' })).toMatchObject({
+      alarm_state: 'new',
+      rule_id: journey.id,
+      priority: 'high',
+    });
+    await h.admin.deleteAlarmRule(journey.id);
+  });
+
   it('previews draft rules over a stored day: how many of its detections would have raised alarms', async () => {
     const today = siteDay(Date.now(), 'Asia/Makassar');
     const events = await h.admin.listEvents({ branch_id: branchId, limit: 500 });

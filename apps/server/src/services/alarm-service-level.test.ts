@@ -15,6 +15,7 @@ const row = (over: Partial<AckRow>): AckRow => ({
   acknowledged_by: null,
   acknowledged_by_name: null,
   ack_target_s: null,
+  closed_at: null,
   ...over,
 });
 const acked = (sec: number, by = 7, over: Partial<AckRow> = {}) =>
@@ -41,9 +42,10 @@ describe('alarm service level', () => {
       acked(30, 8),
       row({ ack_target_s: 600 }), // waiting an hour: a breach
       row({ ack_target_s: 7200 }), // waiting, within its target
+      row({ ack_target_s: 600, closed_at: '2026-12-01T03:05:00.000Z' }), // auto-closed after 5 min: no breach
     ];
     const sl = serviceLevel(rows, '2026-12-01', '2026-12-01', now);
-    expect(sl.total).toEqual({ alarms: 5, acknowledged: 3, p50_s: 30, p90_s: 90, with_target: 4, breaches: 2 });
+    expect(sl.total).toEqual({ alarms: 6, acknowledged: 3, p50_s: 30, p90_s: 90, with_target: 5, breaches: 2 });
     expect(sl.branches).toEqual([{ branch_id: 1, branch_name: 'Jakarta', day: '2026-12-01', ...sl.total }]);
     expect(sl.operators.map((o) => [o.user_name, o.alarms, o.acknowledged, o.p50_s, o.breaches])).toEqual([
       ['Ayu', 2, 2, 10, 1],

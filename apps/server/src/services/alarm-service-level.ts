@@ -3,7 +3,8 @@
  * and site-local day, per operator and day, and for the whole, the count of alarms, how many
  * were acknowledged, the median and 90th percentile of the time from raised to acknowledged
  * (nearest-rank percentiles, seconds), and the breaches of the raising rule's target (an alarm
- * acknowledged later than its `ack_target_s`, or not acknowledged and already older than it).
+ * acknowledged later than its `ack_target_s`, or not acknowledged and older than it when it was
+ * closed or now).
  * Each alarm counts in its own branch's day (site-time.ts), as the counting reports do.
  */
 import type { AckTimes, AlarmServiceLevel } from '@pantau/shared';
@@ -19,6 +20,8 @@ export interface AckRow {
   acknowledged_by: number | null;
   acknowledged_by_name: string | null;
   ack_target_s: number | null;
+  /** when it was closed (an auto-close closes without an acknowledgement) */
+  closed_at: string | null;
 }
 
 /** Nearest-rank percentile of sorted values, or null when there are none. */
@@ -41,7 +44,8 @@ class Bucket {
     if (ackS !== null) this.times.push(ackS);
     if (r.ack_target_s !== null) {
       this.withTarget++;
-      const waited = ackS ?? (now - raised) / 1000;
+      // not acknowledged: it waited until it was closed (an auto-close), or is waiting still
+      const waited = ackS ?? ((r.closed_at === null ? now : Date.parse(r.closed_at)) - raised) / 1000;
       if (waited > r.ack_target_s) this.breaches++;
     }
   }

@@ -227,8 +227,9 @@ export class AlarmService {
   serviceLevel(user: AuthUser, q: { from: string; to: string; branch_id?: number | undefined }): AlarmServiceLevel {
     if (q.branch_id !== undefined) this.branchInScope(user, q.branch_id);
     const ids = q.branch_id !== undefined ? [q.branch_id] : this.repo.branches(user.branchScope).map((b) => b.id);
-    // every zone's days fit inside these UTC bounds (dayWindowUtc: UTC−14 … UTC+14)
-    const rows = this.exec.tx(() => this.repo.raisedBetween(dayWindowUtc(q.from).from, dayWindowUtc(q.to).to, ids));
+    // every zone's days fit inside these UTC bounds (dayWindowUtc: UTC−14 … UTC+14); read outside
+    // a transaction, which would hold the process's write lock (the detection thread's) meanwhile
+    const rows = this.repo.raisedBetween(dayWindowUtc(q.from).from, dayWindowUtc(q.to).to, ids);
     return serviceLevel(rows, q.from, q.to, this.now());
   }
 

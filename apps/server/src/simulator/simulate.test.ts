@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  AlarmRuleCreate,
+  AlarmRuleUpdate,
   ApiClient,
   BranchCreate,
   CredentialCreate,
@@ -15,7 +17,11 @@ import {
   LoginBody,
   PantauError,
   StreamCreate,
+  WatchlistBody,
+  defaultPriorityFor,
 } from '@pantau/shared';
+import { DEFAULT_RULE } from '../repositories/alarm-rule-repository.js';
+import { DEMO_WATCHED_RE_ID } from './demo-alarm-rules.js';
 import type { z } from 'zod';
 import { planDemoCameras, registerDemoOrganisation } from './demo-organisation.js';
 import { startDetectionPoster } from './detection-poster.js';
@@ -40,13 +46,15 @@ type Row = Record<string, unknown> & { id: number };
  */
 class FakePantau {
   readonly requests: Recorded[] = [];
-  readonly rows = {
+  rows = {
     groups: [] as Row[],
     branches: [] as Row[],
     devices: [] as Row[],
     streams: [] as Row[],
     layouts: [] as Row[],
     credentials: [] as Row[],
+    rules: [] as Row[],
+    watchlist: [] as Array<Record<string, unknown>>,
   };
   readonly detections: Array<z.infer<typeof DetectionLogBody> & { at: number }> = [];
   /** Device ids of the heartbeats received, in order. */
@@ -177,8 +185,25 @@ class FakePantau {
           unique('branches', 'branch_code', b.branch_code);
           const row = { ...stamp(), address: null, status: 'active', ...b };
           this.rows.branches.push(row);
+          // every branch starts with the default alarm rule (migration 018)
+          this.rows.rules.push({ ...stamp(), ...DEFAULT_RULE, branch_id: row.id, branch_name: b.branch_name });
           return ok(201, row);
         }
+        case 'GET /api/v1/alarm-rules':
+          return list('rules', 'branch_id');
+        case 'POST /api/v1/alarm-rules': {
+          const b = parse(AlarmRuleCreate);
+          const row = {
+            ...stamp(),
+            ...b,
+            priority: b.priority ?? defaultPriorityFor(b.condition),
+            branch_name: String(this.rows.branches.find((r) => r.id === b.branch_id)?.branch_name),
+          };
+          this.rows.rules.push(row);
+          return ok(201, row);
+        }
+        case 'GET /api/v1/watchlist':
+          return ok(200, this.rows.watchlist);
         case 'GET /api/v1/devices':
           return list('devices', 'branch_id');
         case 'POST /api/v1/devices': {
@@ -225,8 +250,28 @@ class FakePantau {
           this.rows.credentials.push(row);
           return ok(201, row);
         }
-        default:
+        default: {
+          const patch = /^PATCH \/api\/v1\/alarm-rules\/(\d+)$/.exec(route);
+          if (patch) {
+            const rule = this.rows.rules.find((r) => r.id === Number(patch[1]));
+            if (!rule) throw new PantauError('NOT_FOUND', 'no rule', { field: 'id' });
+            Object.assign(rule, parse(AlarmRuleUpdate), { updated_at: new Date(Date.now() + 1).toISOString() });
+            return ok(200, rule);
+          }
+          const watch = /^PUT \/api\/v1\/watchlist\/([^/]+)$/.exec(route);
+          if (watch) {
+            const row = {
+              re_id: decodeURIComponent(watch[1]!),
+              ...parse(WatchlistBody),
+              added_by: 1,
+              added_by_name: 'Admin',
+              added_at: new Date().toISOString(),
+            };
+            this.rows.watchlist = this.rows.watchlist.filter((w) => w.re_id !== row.re_id).concat(row);
+            return ok(200, row);
+          }
           throw new PantauError('NOT_FOUND', `no route ${route}`);
+        }
       }
     } catch (err) {
       fail(err instanceof PantauError ? err : new PantauError('INTERNAL_ERROR', String(err)));
@@ -437,6 +482,16 @@ describe('runSimulate', () => {
     );
     expect(await ourRtspServers()).toEqual([]);
     expect(lines.filter((l) => l.level !== 'info')).toEqual([]);
+    // the demo's alarm rules: detections are events; the watchlist and cameras offline raise alarms
+    for (const b of api.rows.branches) {
+      const rules = api.rows.rules.filter((r) => r.branch_id === b.id);
+      expect(rules.map((r) => [r.name, r.enabled, (r.condition as { type: string }).type, r.priority])).toEqual([
+        ['Any person', false, 'any_person', 'medium'],
+        ['Watchlist', true, 'watchlist', 'critical'],
+        ['Camera offline', true, 'camera_offline', 'high'],
+      ]);
+    }
+    expect(api.rows.watchlist.map((w) => w.re_id)).toEqual([DEMO_WATCHED_RE_ID]);
 
     const before = api.requests.length;
     sim = await runSimulate({ serverUrl, ...ADMIN, cameras: 4, rate: 0, rtspPort: port, logger });

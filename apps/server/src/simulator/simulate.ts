@@ -5,6 +5,7 @@
 import { ApiClient, PantauError } from '@pantau/shared';
 import { DEFAULT_RTSP_PORT, startCameraServer, type CameraServer } from './camera-server.js';
 import { planDemoCameras, registerDemoOrganisation, type DemoOrganisation } from './demo-organisation.js';
+import { applyDemoAlarmRules } from './demo-alarm-rules.js';
 import { startDetectionPoster, type DetectionPoster, type DetectionPosterStats } from './detection-poster.js';
 import { cameraHeartbeats, startHeartbeatSender, type HeartbeatSender } from './heartbeat-sender.js';
 import { silentLogger, type SimulatorLogger } from './simulator-logger.js';
@@ -91,6 +92,7 @@ export async function runSimulate(opts: SimulateOptions): Promise<Simulation> {
       subUrls: cameraServer.subUrls,
       logger,
     });
+    await applyDemoAlarmRules(admin, organisation.branches, logger);
     const device = new ApiClient({
       baseUrl: opts.serverUrl,
       apiKey: { key: organisation.credential.api_key, secret: organisation.credential.api_secret },

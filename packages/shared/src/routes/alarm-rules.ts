@@ -110,7 +110,8 @@ export const alarmRuleRoutes = {
     path: '/api/v1/watchlist',
     access: 'read',
     tags,
-    summary: 'Persons on the watchlist, newest first',
+    summary:
+      'Persons on the watchlist, newest first (for a user with a scope: those seen at its branches, and those they added)',
     data: z.array(WatchlistEntry),
   }),
   /** Put a person on the watchlist (or change the reason); audited. */
@@ -119,7 +120,8 @@ export const alarmRuleRoutes = {
     path: '/api/v1/watchlist/:re_id',
     access: 'operate',
     tags,
-    summary: 'Put a person on the watchlist with a reason (or change the reason); audited',
+    summary:
+      'Put a person on the watchlist with a reason (or change the reason: a user with a scope only of an entry they added); audited',
     params: WatchlistParams,
     body: WatchlistBody,
     data: WatchlistEntry,
@@ -129,7 +131,7 @@ export const alarmRuleRoutes = {
     path: '/api/v1/watchlist/:re_id',
     access: 'operate',
     tags,
-    summary: 'Take a person off the watchlist; audited',
+    summary: 'Take a person off the watchlist (a user with a scope: only an entry they added); audited',
     params: WatchlistParams,
     data: Deleted,
   }),

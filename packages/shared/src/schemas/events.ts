@@ -17,8 +17,9 @@ export type AlarmState = z.infer<typeof AlarmState>;
  *
  * Since the alarm rules (issue 14) an event is an alarm only when a rule raised it:
  * `alarm_state` null is a plain event (counted, listed in the feed, never acknowledged), and an
- * alarm carries the rule's `priority`, `rule_id` (null once the rule is deleted, or for alarms
- * raised before rules existed), `rule_name` and `instructions` as they were when it was raised.
+ * alarm carries the rule's `priority`, `rule_id` (null for alarms raised before rules existed;
+ * a deleted rule's id is never reused), `rule_name` and `instructions` as they were when it was
+ * raised.
  */
 export const AlarmFields = z.object({
   alarm_state: AlarmState.nullable().optional(),

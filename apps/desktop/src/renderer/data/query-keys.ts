@@ -6,7 +6,7 @@
 import type { RealtimeEvent, RealtimeEventType } from '@pantau/shared';
 
 /** The first element of every query key. */
-export type QueryRoot = 'groups' | 'branches' | 'devices' | 'streams' | 'users' | 'audit' | 'camera-tree' | 'me' | 'credentials' | 'layouts' | 'alarms' | 'arming' | 'alarm-rules' | 'alerts' | 'queues' | 'failed-jobs';
+export type QueryRoot = 'groups' | 'branches' | 'devices' | 'streams' | 'users' | 'audit' | 'camera-tree' | 'me' | 'credentials' | 'layouts' | 'alarms' | 'arming' | 'alarm-rules' | 'watchlist' | 'alarm-service-level' | 'alerts' | 'queues' | 'failed-jobs';
 
 /** Query keys: `[root, kind, params?]`. */
 export const queryKeys = {
@@ -26,8 +26,10 @@ export const queryKeys = {
   /** Every branch's arming (`['arming']`), a branch's alarm rules (`['alarm-rules', branchId]`). */
   armings: () => ['arming'] as const,
   alarmRules: (branchId: number) => ['alarm-rules', branchId] as const,
-  /** The acknowledgement service level of a range of days (`['alarms', 'service-level', params]`). */
-  serviceLevel: (params: object) => ['alarms', 'service-level', params] as const,
+  /** The watchlist of persons (`['watchlist']`). */
+  watchlist: () => ['watchlist'] as const,
+  /** The acknowledgement service level of a range of days (`['alarm-service-level', params]`: no realtime event refreshes it). */
+  serviceLevel: (params: object) => ['alarm-service-level', params] as const,
 };
 
 /**

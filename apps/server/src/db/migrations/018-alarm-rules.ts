@@ -19,9 +19,11 @@
  *   `ack_target_s` (as the rule was when it raised it) and `auto_close_at`. Rows kept as they
  *   were: every stored event was an alarm, so each keeps its state and gets priority medium.
  *   The rebuild follows SQLite's documented procedure ("Making Other Kinds Of Table Schema
- *   Changes", sqlite.org/lang_altertable.html): foreign keys off, copy, drop, rename, check,
- *   in one transaction, so the rows that reference an event (alarm actions, deliveries,
- *   detections) are neither cascaded away nor left dangling.
+ *   Changes", sqlite.org/lang_altertable.html): foreign keys off, copy, drop, rename, check, so
+ *   the rows that reference an event (alarm actions, deliveries, detections) are neither
+ *   cascaded away nor left dangling. The whole migration (up or down) is one transaction.
+ * - An alarm's `rule_id` stays when its rule is deleted (rule ids are AUTOINCREMENT, never
+ *   reused); the alarm keeps the rule's name, priority and instructions of when it was raised.
  */
 import { sql, type Kysely } from 'kysely';
 
@@ -83,30 +85,39 @@ async function eventIndexes(db: Kysely<unknown>, withRules: boolean): Promise<vo
   );
 }
 
-/** Rebuild event_logs inside a transaction with foreign keys off (see the module comment). */
+/** Rebuild event_logs (inside {@link atomically}: foreign keys off, one transaction). */
 async function rebuildEventLogs(db: Kysely<unknown>, withRules: boolean, copy: string): Promise<void> {
+  await EVENT_LOGS('event_logs_new', withRules).execute(db);
+  await sql.raw(copy).execute(db);
+  // keep AUTOINCREMENT's high-water mark: ids of deleted events are never handed out again
+  await sql`INSERT INTO sqlite_sequence (name, seq)
+      SELECT 'event_logs_new', 0 WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'event_logs_new')`.execute(
+    db,
+  );
+  await sql`UPDATE sqlite_sequence SET seq = MAX(seq, COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'event_logs'), 0))
+      WHERE name = 'event_logs_new'`.execute(db);
+  await sql`DROP TABLE event_logs`.execute(db);
+  await sql`ALTER TABLE event_logs_new RENAME TO event_logs`.execute(db);
+  await eventIndexes(db, withRules);
+  // the rows that reference an event still find it (every other table is not this rebuild's concern)
+  for (const child of ['alarm_actions', 'notification_deliveries']) {
+    const broken = await sql<{ table: string }>`SELECT * FROM pragma_foreign_key_check(${child})`.execute(db);
+    if (broken.rows.length > 0)
+      throw new Error(`event_logs rebuild: ${broken.rows.length} rows of ${child} break a foreign key`);
+  }
+}
+
+/**
+ * Run a migration step whole or not at all: with foreign keys off (the rebuild must not cascade;
+ * the pragma is a no-op inside a transaction, so it is set first) and in one transaction (Kysely
+ * runs SQLite migrations without one: `supportsTransactionalDdl` is false).
+ */
+async function atomically(db: Kysely<unknown>, step: () => Promise<void>): Promise<void> {
   await sql`PRAGMA foreign_keys = OFF`.execute(db);
   try {
     await sql`BEGIN IMMEDIATE`.execute(db);
     try {
-      await EVENT_LOGS('event_logs_new', withRules).execute(db);
-      await sql.raw(copy).execute(db);
-      // keep AUTOINCREMENT's high-water mark: ids of deleted events are never handed out again
-      await sql`INSERT INTO sqlite_sequence (name, seq)
-          SELECT 'event_logs_new', 0 WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'event_logs_new')`.execute(
-        db,
-      );
-      await sql`UPDATE sqlite_sequence SET seq = MAX(seq, COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'event_logs'), 0))
-          WHERE name = 'event_logs_new'`.execute(db);
-      await sql`DROP TABLE event_logs`.execute(db);
-      await sql`ALTER TABLE event_logs_new RENAME TO event_logs`.execute(db);
-      await eventIndexes(db, withRules);
-      // the rows that reference an event still find it (every other table is not this rebuild's concern)
-      for (const child of ['alarm_actions', 'notification_deliveries']) {
-        const broken = await sql<{ table: string }>`SELECT * FROM pragma_foreign_key_check(${child})`.execute(db);
-        if (broken.rows.length > 0)
-          throw new Error(`event_logs rebuild: ${broken.rows.length} rows of ${child} break a foreign key`);
-      }
+      await step();
       await sql`COMMIT`.execute(db);
     } catch (err) {
       await sql`ROLLBACK`.execute(db);
@@ -119,8 +130,13 @@ async function rebuildEventLogs(db: Kysely<unknown>, withRules: boolean, copy: s
 
 /** Apply. */
 export async function up(db: Kysely<unknown>): Promise<void> {
+  await atomically(db, () => apply(db));
+}
+
+async function apply(db: Kysely<unknown>): Promise<void> {
+  // AUTOINCREMENT: a deleted rule's id is never reused, so an alarm's rule_id names one rule for ever
   await sql`CREATE TABLE alarm_rules (
-      id INTEGER PRIMARY KEY,
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
       branch_id INTEGER NOT NULL REFERENCES company_branches (id) ON DELETE CASCADE,
       name TEXT NOT NULL,
       enabled INTEGER NOT NULL DEFAULT 1,
@@ -175,6 +191,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
 /** Revert (plain events become `new` alarms again, as every event was before). */
 export async function down(db: Kysely<unknown>): Promise<void> {
+  await atomically(db, () => revert(db));
+}
+
+async function revert(db: Kysely<unknown>): Promise<void> {
   await rebuildEventLogs(
     db,
     false,

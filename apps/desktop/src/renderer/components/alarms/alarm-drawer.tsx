@@ -20,6 +20,8 @@ import { errorText } from '../../lib/error-text.js';
 import { useAlarmUiStore } from './alarm-ui-store.js';
 import { stateColour } from './alarm-model.js';
 import { lookOf } from './alarm-priority.js';
+import { WatchlistControl } from './watchlist-control.js';
+import { ackDuration } from './service-level-panel.js';
 import { useAlarmActions } from './use-alarm-actions.js';
 import { useCanOperate } from './feed-alarm-controls.js';
 import { openPerson } from '../../stores/person-store.js';
@@ -112,7 +114,11 @@ function Body({ alarm }: { alarm: Alarm }) {
       </Text>
       <Text size="xs" c="dimmed">
         {fmt.dateTime(alarm.event_timestamp, zone)} ({zone})
+        {alarm.acknowledged_at !== null &&
+          ` · ${t('alarms.ackAfter', { time: ackDuration((Date.parse(alarm.acknowledged_at) - Date.parse(alarm.created_at)) / 1000) })}`}
+        {alarm.ack_target_s !== null && ` · ${t('alarms.ackTarget', { time: ackDuration(alarm.ack_target_s) })}`}
       </Text>
+      {alarm.re_id !== '' && <WatchlistControl reId={alarm.re_id} />}
       <Text fw={600} size="sm" mt="sm">
         {t('alarms.timeline')}
       </Text>

@@ -107,6 +107,9 @@ interface Draft {
   device_ids: string[];
   always: boolean;
   grid: WeekGrid;
+  /** the rule's stored schedule, sent back as it is unless the grid was painted */
+  schedule0: TimeProfile | null;
+  gridTouched: boolean;
   exceptions: TimeProfile['exceptions'];
   priority: AlarmPriority;
   /** whether the admin chose the priority (else it follows the condition) */
@@ -130,6 +133,8 @@ function draftOf(rule: AlarmRule | null): Draft {
     always: (rule?.schedule ?? null) === null,
     // "always" turned off starts from an empty week: the admin paints the hours it is on
     grid: rule?.schedule ? gridOf(rule.schedule) : emptyGrid(),
+    schedule0: rule?.schedule ?? null,
+    gridTouched: false,
     exceptions: rule?.schedule?.exceptions ?? [],
     priority: rule?.priority ?? 'medium',
     priorityChosen: rule !== null,
@@ -152,7 +157,8 @@ function bodyOf(d: Draft): AlarmRuleDraft & { enabled: boolean } {
     enabled: d.enabled,
     condition,
     device_ids: d.device_ids,
-    schedule: d.always ? null : (profileOf(d.grid, d.exceptions) ?? { weekly: d.grid.map(() => []), exceptions: [] }),
+    // the grid has whole hours: a stored schedule (22:30–06:00, say) goes back untouched unless painted
+    schedule: d.always ? null : !d.gridTouched && d.schedule0 ? d.schedule0 : profileOf(d.grid, d.exceptions),
     priority: d.priorityChosen ? d.priority : defaultPriorityFor(condition),
     modes: d.modes,
     cooldown_s: Number(d.cooldown_s) || 0,
@@ -327,7 +333,7 @@ function RuleForm({
       />
       {!d.always && (
         <>
-          <TimeGrid grid={d.grid} onChange={(grid) => set({ grid })} zone={zone} />
+          <TimeGrid grid={d.grid} onChange={(grid) => set({ grid, gridTouched: true })} zone={zone} />
           <Text size="xs" c="dimmed">
             {t('rules.schedule.hours', { count: hoursOn(d.grid), n: hoursOn(d.grid) })}
             {d.exceptions.length > 0 &&
@@ -451,13 +457,19 @@ export function AlarmRulesPanel() {
   const remove = (r: AlarmRule) => {
     if (!window.confirm(t('rules.confirmDelete', { name: r.name }))) return;
     api.deleteAlarmRule(r.id).then(
-      () => void queryClient.invalidateQueries({ queryKey: queryKeys.alarmRules(r.branch_id) }),
+      () => {
+        void queryClient.invalidateQueries({ queryKey: queryKeys.alarmRules(r.branch_id) });
+        void queryClient.invalidateQueries({ queryKey: queryKeys.armings() });
+      },
       (err: unknown) => notifications.show({ color: 'red', message: errorText(err, t) }),
     );
   };
   const toggle = (r: AlarmRule, enabled: boolean) =>
     api.updateAlarmRule(r.id, { enabled }).then(
-      () => void queryClient.invalidateQueries({ queryKey: queryKeys.alarmRules(r.branch_id) }),
+      () => {
+        void queryClient.invalidateQueries({ queryKey: queryKeys.alarmRules(r.branch_id) });
+        void queryClient.invalidateQueries({ queryKey: queryKeys.armings() });
+      },
       (err: unknown) => notifications.show({ color: 'red', message: errorText(err, t) }),
     );
   return (

@@ -25,7 +25,11 @@ export function ackDuration(s: number | null): string {
   return `${m} m ${String(Math.round(s % 60)).padStart(2, '0')} s`;
 }
 
-const isoDay = (t: number) => new Date(t).toISOString().slice(0, 10);
+/** The console's own calendar day of an instant, YYYY-MM-DD (the control room's today, not UTC's). */
+const isoDay = (t: number) => {
+  const d = new Date(t);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+};
 
 function Figures({ f }: { f: AckTimes }) {
   const fmt = useFormat();
@@ -71,6 +75,9 @@ export function ServiceLevelPanel() {
     queryFn: () => api.alarmServiceLevel({ from, to }),
     enabled: valid,
     retry: false,
+    // figures of days, not of the moment: refreshed every half minute while shown, not on every alarm change
+    staleTime: 30_000,
+    refetchInterval: 30_000,
   });
   return (
     <section data-testid="service-level">

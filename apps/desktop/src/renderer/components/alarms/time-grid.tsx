@@ -1,8 +1,9 @@
 /**
  * The time-profile grid of the rule editor (issue 14): seven rows (Monday … Sunday) of 24 hour
- * cells in the branch's own time zone. Press on a cell and drag across others to paint them: the
- * first cell decides whether the drag turns hours on or off. Keyboard: each cell is a toggle
- * button (Space/Enter). The model is time-grid-model.ts.
+ * cells in the branch's own time zone. Press on a cell and drag across others to paint them
+ * (mouse, touch or pen; the primary button only): the first cell decides whether the drag turns
+ * hours on or off. Keyboard: each cell is a toggle button (Space/Enter). The model is
+ * time-grid-model.ts.
  *
  * Test hooks: `time-grid`, `time-cell[data-day][data-hour][data-on]`.
  */
@@ -22,7 +23,13 @@ export function TimeGrid({ grid, onChange, zone }: { grid: WeekGrid; onChange: (
   useEffect(() => {
     const end = () => (drag.current = null);
     window.addEventListener('pointerup', end);
-    return () => window.removeEventListener('pointerup', end);
+    window.addEventListener('pointercancel', end);
+    window.addEventListener('blur', end);
+    return () => {
+      window.removeEventListener('pointerup', end);
+      window.removeEventListener('pointercancel', end);
+      window.removeEventListener('blur', end);
+    };
   }, []);
   const set = (day: number, hour: number, on: boolean) => {
     const next = paint(current.current, day, hour, on);
@@ -59,11 +66,17 @@ export function TimeGrid({ grid, onChange, zone }: { grid: WeekGrid; onChange: (
               data-hour={hour}
               data-on={on}
               onPointerDown={(e) => {
+                if (e.button !== 0) return;
                 e.preventDefault();
+                // touch and pen capture the pointer on the pressed cell: release it, so the
+                // cells the finger passes get their pointerenter
+                if (e.currentTarget.hasPointerCapture(e.pointerId)) e.currentTarget.releasePointerCapture(e.pointerId);
                 drag.current = { on: !on };
                 set(day, hour, !on);
               }}
-              onPointerEnter={() => {
+              onPointerEnter={(e) => {
+                // a drag whose release was missed (outside the window) paints no more
+                if (drag.current && (e.buttons & 1) === 0 && e.pointerType === 'mouse') drag.current = null;
                 if (drag.current) set(day, hour, drag.current.on);
               }}
               onKeyDown={(e) => {

@@ -8,7 +8,7 @@
  * Times are shown in each branch's own zone.
  *
  * Test hooks: `person-detail` (`data-re-id`), `person-label`, `person-note`, `person-save`,
- * `person-status`, `person-branch-card` (`data-branch-id`, `data-count`), `journey-visit`
+ * `person-status`, the watchlist control's (watchlist-control.tsx), `person-branch-card` (`data-branch-id`, `data-count`), `journey-visit`
  * (`data-branch-id`, `data-count`), `person-detection` rows, `person-detections-page`.
  */
 import { useEffect, useState } from 'react';
@@ -42,6 +42,7 @@ import { DEFAULT_TIME_ZONE } from '../../lib/format.js';
 import { useFormat } from '../../i18n/use-format.js';
 import { useSessionStore } from '../../stores/session-store.js';
 import { useCanOperate } from '../alarms/feed-alarm-controls.js';
+import { WatchlistControl } from '../alarms/watchlist-control.js';
 import { ReadyThumb } from '../events/snapshot-thumb.js';
 
 const HISTORY_PER_PAGE = 20;
@@ -186,6 +187,7 @@ export function PersonDetail({ reId, onClose }: { reId: string; onClose: () => v
                 ))}
             </Group>
           )}
+          <WatchlistControl reId={reId} />
           {p.status === 'inactive' && (
             <Badge color="gray" variant="light">
               {t('persons.statuses.inactive')}

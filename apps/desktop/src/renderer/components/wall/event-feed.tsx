@@ -27,7 +27,7 @@ import {
   useCanOperate,
 } from '../alarms/feed-alarm-controls.js';
 import { useAlarmUiStore } from '../alarms/alarm-ui-store.js';
-import { alarmStateOf } from '../alarms/alarm-model.js';
+import { alarmStateOf, isAlarm } from '../alarms/alarm-model.js';
 import { SnapshotThumb } from '../events/snapshot-thumb.js';
 import { openPerson } from '../../stores/person-store.js';
 
@@ -47,6 +47,7 @@ function EventRow({
   timeZone: string;
   canOperate: boolean;
 }) {
+  const { t } = useTranslation();
   return (
     <div
       className={`feed__row${alarmRowClass(row)}`}
@@ -56,7 +57,8 @@ function EventRow({
       data-branch-id={row.branch_id}
       data-alarm-state={alarmStateOf(row) ?? 'event'}
       data-priority={row.priority ?? undefined}
-      onClick={() => useAlarmUiStore.getState().openDetail(row.id)}
+      // an alarm opens its detail; a plain event has none (the person link opens the person)
+      onClick={() => isAlarm(row) && useAlarmUiStore.getState().openDetail(row.id)}
     >
       <FeedSelectCell row={row} canOperate={canOperate} />
       <span className="feed__time" title={`${fmt.dateTime(row.event_timestamp, timeZone)} (${timeZone})`}>
@@ -69,18 +71,25 @@ function EventRow({
         <SnapshotThumb row={row} timeZone={timeZone} />
         {row.device_name}
       </span>
-      <button
-        type="button"
-        className="feed__cell feed__reid feed__reid-link"
-        title={row.re_id}
-        data-testid="feed-person"
-        onClick={(e) => {
-          e.stopPropagation();
-          openPerson(row.re_id);
-        }}
-      >
-        {row.re_id}
-      </button>
+      {row.re_id === '' ? (
+        // an alarm with no person (a camera offline)
+        <span className="feed__cell feed__reid" data-testid="feed-no-person">
+          {t(`feed.eventType.${row.event_type === 'camera_offline' ? 'camera_offline' : 'other'}`)}
+        </span>
+      ) : (
+        <button
+          type="button"
+          className="feed__cell feed__reid feed__reid-link"
+          title={row.re_id}
+          data-testid="feed-person"
+          onClick={(e) => {
+            e.stopPropagation();
+            openPerson(row.re_id);
+          }}
+        >
+          {row.re_id}
+        </button>
+      )}
       <span className="feed__count">{row.detected_count}</span>
       <FeedStateCell row={row} canOperate={canOperate} />
     </div>
