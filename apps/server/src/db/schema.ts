@@ -69,6 +69,10 @@ export interface CompanyBranchesTable {
   arming_changed_at: string | null;
   /** Bumped with every change to the branch's rules or arming (018): the detection path's cache key. */
   rules_version: Generated<number>;
+  /** JSON `ArmingScheduleEntry[]` (018): the modes switched by time. */
+  arming_schedule: Generated<string>;
+  /** The mode the schedule last set ('' = none), null = not yet run (018). */
+  arming_scheduled: string | null;
 }
 
 export interface DeviceMastersTable {

@@ -774,6 +774,13 @@ const TABLE: Row[] = [
     body: () => ({ armed: true }),
     expect: x(200, [404, 'NOT_FOUND'], 200, [403, 'FORBIDDEN']),
   },
+  {
+    method: 'PUT',
+    route: '/api/v1/branches/:id/arming-schedule',
+    path: () => `/api/v1/branches/${ids.b1}/arming-schedule`,
+    body: () => ({ entries: [] }),
+    expect: x(200, [404, 'NOT_FOUND'], [403, 'FORBIDDEN'], [403, 'FORBIDDEN']),
+  },
   { method: 'GET', route: '/api/v1/watchlist', path: () => '/api/v1/watchlist', expect: signedIn(200) },
   {
     method: 'PUT',

@@ -6,7 +6,14 @@
  * branch. JSON columns are parsed here; the shapes were checked by the shared schemas on the way in.
  */
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { AlarmCondition, AlarmRule, BranchArming, TimeProfile, WatchlistEntry } from '@pantau/shared';
+import type {
+  AlarmCondition,
+  AlarmRule,
+  ArmingScheduleEntry,
+  BranchArming,
+  TimeProfile,
+  WatchlistEntry,
+} from '@pantau/shared';
 import type { AlarmRulesTable, Database } from '../db/schema.js';
 import type { SyncExecutor } from '../db/sync-executor.js';
 
@@ -175,6 +182,7 @@ export class AlarmRuleRepository {
         'b.arming_changed_by',
         sql<string | null>`u.name`.as('changed_by_name'),
         'b.arming_changed_at',
+        'b.arming_schedule',
         sql<string>`(SELECT json_group_array(m) FROM (SELECT DISTINCT j.value AS m FROM alarm_rules r, json_each(r.modes) j WHERE r.branch_id = b.id ORDER BY m))`.as(
           'modes',
         ),
@@ -192,7 +200,45 @@ export class AlarmRuleRepository {
       changed_by: r.arming_changed_by,
       changed_by_name: r.changed_by_name,
       changed_at: r.arming_changed_at,
+      schedule: JSON.parse(r.arming_schedule) as ArmingScheduleEntry[],
     }));
+  }
+
+  /** Set a branch's arming schedule; the schedule then applies at its next run (as if never run). */
+  setSchedule(branchId: number, entries: readonly ArmingScheduleEntry[]): void {
+    this.exec.run(
+      this.db
+        .updateTable('company_branches')
+        .set({ arming_schedule: JSON.stringify(entries), arming_scheduled: null })
+        .where('id', '=', branchId),
+    );
+  }
+
+  /** Branches with an arming schedule: their zone, mode, schedule and the mode it last set. */
+  scheduledBranches(): Array<{
+    id: number;
+    timezone: string;
+    arming_mode: string | null;
+    arming_schedule: string;
+    arming_scheduled: string | null;
+  }> {
+    return this.exec.all(
+      this.db
+        .selectFrom('company_branches')
+        .select(['id', 'timezone', 'arming_mode', 'arming_schedule', 'arming_scheduled'])
+        .where('arming_schedule', '!=', '[]')
+        .orderBy('id'),
+    );
+  }
+
+  /** The schedule sets a branch's mode (no user: changed_by null), and remembers what it set. */
+  applyScheduledMode(branchId: number, mode: string | null, at: string): void {
+    this.exec.run(
+      this.db
+        .updateTable('company_branches')
+        .set({ arming_mode: mode, arming_scheduled: mode ?? '', arming_changed_by: null, arming_changed_at: at })
+        .where('id', '=', branchId),
+    );
   }
 
   /** Set a branch's arming. */

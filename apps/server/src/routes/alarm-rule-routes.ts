@@ -23,6 +23,7 @@ export function alarmRuleRoutes(api: RouteRegistrar, s: Services): void {
   api.implement(ROUTES.previewAlarmRules, (req) => r.preview(userOf(req), req.body));
   api.implement(ROUTES.armings, (req) => r.armings(userOf(req)));
   api.implement(ROUTES.setArming, (req) => r.setArming(callerOf(req), req.params.id, req.body));
+  api.implement(ROUTES.setArmingSchedule, (req) => r.setArmingSchedule(callerOf(req), req.params.id, req.body));
   api.implement(ROUTES.watchlist, (req) => r.watchlist(userOf(req)));
   api.implement(ROUTES.putWatchlist, (req) => r.watch(callerOf(req), req.params.re_id, req.body.reason));
   api.implement(ROUTES.deleteWatchlist, (req) => {

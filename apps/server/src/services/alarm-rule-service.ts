@@ -16,6 +16,8 @@
  * Every change is audited (entity `alarm_rule`, `arming`, `watchlist`).
  */
 import {
+  ArmingScheduleBody,
+  ArmingScheduleEntry,
   PantauError,
   defaultPriorityFor,
   type AlarmRule,
@@ -27,13 +29,13 @@ import {
   type BranchArming,
   type WatchlistEntry,
 } from '@pantau/shared';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { AuthUser, Caller } from '../domain/caller.js';
 import type { DomainEvents } from '../domain/domain-events.js';
 import type { SyncExecutor } from '../db/sync-executor.js';
 import type { AuditRepository } from '../repositories/audit-repository.js';
 import { DEFAULT_RULE, type AlarmRuleRepository, type RuleValues } from '../repositories/alarm-rule-repository.js';
-import { alarmRuleFor, type EvaluatedRule } from '../domain/alarm-rule-evaluation.js';
+import { alarmRuleFor, scheduleOn, type EvaluatedRule } from '../domain/alarm-rule-evaluation.js';
 import { addDays, countingZone, dayStartUtc, previousSiteDay } from './site-time.js';
 
 /** The body of a create after its schema's defaults (what the route hands over). */
@@ -42,6 +44,18 @@ type CreateInput = z.output<typeof AlarmRuleCreate>;
 type UpdateInput = z.output<typeof AlarmRuleUpdate>;
 /** The body of a preview after its schema. */
 type PreviewInput = z.output<typeof AlarmRulePreviewBody>;
+
+/** A stored arming schedule, checked as it is read (a row edited by hand is skipped). */
+const ArmingScheduleEntriesSchema = z.array(ArmingScheduleEntry);
+
+/** JSON text, or undefined when it is not JSON. */
+function json(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
 
 /** Most detections one preview replays (a busy branch's day). */
 export const PREVIEW_MAX_DETECTIONS = 50_000;
@@ -232,6 +246,63 @@ export class AlarmRuleService {
       );
       this.events.emit('arming.updated', after);
       return after;
+    });
+  }
+
+  /**
+   * Set a branch's arming schedule (the modes it switches to by time) and apply it now. Audited.
+   * @throws PantauError NOT_FOUND (unknown or out of scope)
+   */
+  setArmingSchedule(c: Caller, branchId: number, body: z.output<typeof ArmingScheduleBody>): BranchArming {
+    return this.exec.tx(() => {
+      this.branchInScope(c.user, branchId);
+      const before = this.repo.armings(null, branchId)[0]!;
+      this.repo.setSchedule(branchId, body.entries);
+      this.audit.record(
+        c.actor,
+        'update',
+        'arming_schedule',
+        branchId,
+        { entries: before.schedule },
+        { entries: body.entries },
+      );
+      this.applyArmingSchedules();
+      const after = this.repo.armings(null, branchId)[0]!;
+      this.events.emit('arming.updated', after);
+      return after;
+    });
+  }
+
+  /**
+   * Switch each scheduled branch to the mode its schedule says now, at the schedule's
+   * boundaries only: a branch whose schedule still says what it last set keeps whatever mode an
+   * operator chose since. Audited as the system; broadcast. The scheduler runs it every 5 s.
+   * @returns the ids of the branches switched
+   */
+  applyArmingSchedules(): number[] {
+    const now = this.now();
+    const at = new Date(now).toISOString();
+    return this.exec.tx(() => {
+      const switched: number[] = [];
+      for (const b of this.repo.scheduledBranches()) {
+        const entries = ArmingScheduleEntriesSchema.safeParse(json(b.arming_schedule));
+        if (!entries.success) continue;
+        const zone = countingZone(b.timezone);
+        const mode = entries.data.find((e) => scheduleOn(e.schedule, now, zone))?.mode ?? null;
+        if ((mode ?? '') === b.arming_scheduled) continue;
+        this.repo.applyScheduledMode(b.id, mode, at);
+        this.audit.record(
+          { id: null, email: null, ip: null, userAgent: null },
+          'schedule',
+          'arming',
+          b.id,
+          { mode: b.arming_mode },
+          { mode },
+        );
+        this.events.emit('arming.updated', this.repo.armings(null, b.id)[0]!);
+        switched.push(b.id);
+      }
+      return switched;
     });
   }
 

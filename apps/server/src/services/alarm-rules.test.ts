@@ -192,6 +192,26 @@ describe('alarm rules', () => {
     await h.admin.deleteAlarmRule(night.id);
   });
 
+  it('switches the arming mode by schedule at its boundaries; a switch by hand holds until the next one', async () => {
+    const rules = h.server.services.alarmRules;
+    const armed = await h.admin.setArmingSchedule(branchId, { entries: [{ mode: 'night', schedule: ALWAYS }] });
+    expect(armed).toMatchObject({ mode: 'night', changed_by: null, schedule: [{ mode: 'night' }] });
+    // still night by the schedule: nothing to switch
+    expect(rules.applyArmingSchedules()).toEqual([]);
+    // an operator takes the mode off by hand: it holds, the schedule says what it said before
+    await h.admin.setArming(branchId, { armed: true, mode: null });
+    expect(rules.applyArmingSchedules()).toEqual([]);
+    expect((await h.admin.armings()).find((a) => a.branch_id === branchId)?.mode).toBeNull();
+    // a new schedule applies at once: no entry on now, so no mode
+    const off = await h.admin.setArmingSchedule(branchId, { entries: [{ mode: 'night', schedule: NEVER }] });
+    expect(off.mode).toBeNull();
+    const audit = await h.admin.auditPage({ entity_type: 'arming_schedule', per_page: 5 });
+    expect(audit.items).toHaveLength(2);
+    await h.admin.setArmingSchedule(branchId, { entries: [] });
+    const bad = await failure(h.admin.setArmingSchedule(branchId, { entries: [{ mode: '', schedule: ALWAYS }] }));
+    expect(bad.code).toBe('VALIDATION_ERROR');
+  });
+
   it('crowding, the watchlist (critical by default) and the cooldown per camera and person', async () => {
     const crowd = await h.admin.createAlarmRule({
       branch_id: branchId,

@@ -144,6 +144,8 @@ export function startScheduler(s: Services, logger: Logger, opts: { now?: () => 
       if (closed.length) logger.info({ alarms: closed }, 'alarms closed by their rule (auto-close)');
       const offline = s.cameraOfflineAlarms.sweep();
       if (offline.length) logger.info({ alarms: offline }, 'camera-offline alarms raised');
+      const switched = s.alarmRules.applyArmingSchedules();
+      if (switched.length) logger.info({ branches: switched }, 'arming modes switched by schedule');
     }),
     // cooldowns older than any rule's longest (a day) are forgotten
     new Cron('23 * * * *', { protect: true }, () => {

@@ -15,6 +15,7 @@ import {
   AlarmRulePreviewBody,
   AlarmRuleUpdate,
   ArmingBody,
+  ArmingScheduleBody,
   BranchArming,
   WatchlistBody,
   WatchlistEntry,
@@ -103,6 +104,18 @@ export const alarmRuleRoutes = {
     summary: 'Arm or disarm a branch, or switch its arming mode (a disarmed branch raises no alarms); audited',
     params: IdParams,
     body: ArmingBody,
+    data: BranchArming,
+  }),
+  /** Set the modes a branch switches to by time; audited. */
+  setArmingSchedule: defineRoute({
+    method: 'PUT',
+    path: '/api/v1/branches/:id/arming-schedule',
+    access: 'admin',
+    tags,
+    summary:
+      'Set the arming modes a branch switches to by time (first entry on wins; none on: no mode); never arms or disarms; audited',
+    params: IdParams,
+    body: ArmingScheduleBody,
     data: BranchArming,
   }),
   watchlist: defineRoute({

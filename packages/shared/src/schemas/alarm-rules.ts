@@ -164,6 +164,21 @@ export type AlarmRuleUpdate = z.input<typeof AlarmRuleUpdate>;
 /** `GET /api/v1/alarm-rules?branch_id=`. */
 export const AlarmRuleFilter = z.object({ branch_id: z.coerce.number().int().positive().optional() });
 
+/**
+ * One entry of a branch's arming schedule: while `schedule` is on (in the branch's zone), the
+ * branch is in `mode`. The first entry on wins; outside every entry the branch has no mode.
+ */
+export const ArmingScheduleEntry = z.object({ mode: ArmingModeName, schedule: TimeProfile }).strict();
+export type ArmingScheduleEntry = z.infer<typeof ArmingScheduleEntry>;
+
+/**
+ * Body of `PUT /api/v1/branches/:id/arming-schedule`: the modes switched by time (at most 10;
+ * empty = by hand only). The schedule switches the mode at each boundary; a switch by hand holds
+ * until the next one. It never arms or disarms.
+ */
+export const ArmingScheduleBody = z.object({ entries: z.array(ArmingScheduleEntry).max(10) }).strict();
+export type ArmingScheduleBody = z.input<typeof ArmingScheduleBody>;
+
 /** A branch's arming at run time: armed or not, and the arming mode that picks its rules. */
 export const BranchArming = z.object({
   branch_id: Id,
@@ -173,9 +188,12 @@ export const BranchArming = z.object({
   mode: ArmingModeName.nullable(),
   /** the modes the branch's rules name, sorted */
   modes: z.array(z.string()),
+  /** who switched it last (null: the arming schedule, or nobody yet) */
   changed_by: Id.nullable(),
   changed_by_name: z.string().nullable(),
   changed_at: IsoDateTime.nullable(),
+  /** the modes switched by time (empty: by hand only) */
+  schedule: z.array(ArmingScheduleEntry),
 });
 export type BranchArming = z.infer<typeof BranchArming>;
 

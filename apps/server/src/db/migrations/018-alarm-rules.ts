@@ -8,8 +8,8 @@
  *   cooldown per (rule, camera, person), and its follow-ups (WhatsApp, auto-close, the
  *   acknowledgement target, the instruction text). Every existing branch gets the rule
  *   "Any person", always, medium, cooldown 0, WhatsApp on: exactly what every detection did before.
- * - `company_branches`: `armed` (1 by default), `arming_mode`, who changed it and when, and
- *   `rules_version`, bumped with every change to the branch's rules or arming: the detection path
+ * - `company_branches`: `armed` (1 by default), `arming_mode`, who changed it and when, the
+ *   arming schedule (modes switched by time) and the mode it last set, and `rules_version`, bumped with every change to the branch's rules or arming: the detection path
  *   reads it with the branch row it reads anyway, and reloads its cached rules only when it moved
  *   (so an edit in one thread or process reaches the others without a message).
  * - `alarm_cooldowns`: the last alarm (epoch ms) of each (rule, camera, person) with a cooldown.
@@ -164,6 +164,10 @@ async function apply(db: Kysely<unknown>): Promise<void> {
   await sql`ALTER TABLE company_branches ADD COLUMN arming_changed_by INTEGER`.execute(db);
   await sql`ALTER TABLE company_branches ADD COLUMN arming_changed_at TEXT`.execute(db);
   await sql`ALTER TABLE company_branches ADD COLUMN rules_version INTEGER NOT NULL DEFAULT 1`.execute(db);
+  // the modes switched by time (JSON ArmingScheduleEntry[]), and the mode the schedule last set
+  // ('' = none; null = not yet run), so a switch by hand holds until the schedule's next boundary
+  await sql`ALTER TABLE company_branches ADD COLUMN arming_schedule TEXT NOT NULL DEFAULT '[]'`.execute(db);
+  await sql`ALTER TABLE company_branches ADD COLUMN arming_scheduled TEXT`.execute(db);
 
   await sql`CREATE TABLE alarm_cooldowns (
       rule_id INTEGER NOT NULL REFERENCES alarm_rules (id) ON DELETE CASCADE,
@@ -203,7 +207,15 @@ async function revert(db: Kysely<unknown>): Promise<void> {
   );
   await sql`DROP TABLE watchlist`.execute(db);
   await sql`DROP TABLE alarm_cooldowns`.execute(db);
-  for (const c of ['rules_version', 'arming_changed_at', 'arming_changed_by', 'arming_mode', 'armed'])
+  for (const c of [
+    'arming_scheduled',
+    'arming_schedule',
+    'rules_version',
+    'arming_changed_at',
+    'arming_changed_by',
+    'arming_mode',
+    'armed',
+  ])
     await sql.raw(`ALTER TABLE company_branches DROP COLUMN ${c}`).execute(db);
   await sql`DROP TABLE alarm_rules`.execute(db);
 }

@@ -53,6 +53,7 @@ import { formErrorsFor } from '../../lib/form-errors.js';
 import { useFormat } from '../../i18n/use-format.js';
 import { lookOf } from './alarm-priority.js';
 import { ArmingBadge } from './arming-control.js';
+import { ArmingSchedule } from './arming-schedule.js';
 import { TimeGrid } from './time-grid.js';
 import { emptyGrid, gridOf, hoursOn, profileOf, type WeekGrid } from './time-grid-model.js';
 
@@ -158,7 +159,11 @@ function bodyOf(d: Draft): AlarmRuleDraft & { enabled: boolean } {
     condition,
     device_ids: d.device_ids,
     // the grid has whole hours: a stored schedule (22:30–06:00, say) goes back untouched unless painted
-    schedule: d.always ? null : !d.gridTouched && d.schedule0 ? d.schedule0 : profileOf(d.grid, d.exceptions),
+    schedule: d.always
+      ? null
+      : !d.gridTouched && d.schedule0
+        ? { weekly: d.schedule0.weekly, exceptions: d.exceptions }
+        : profileOf(d.grid, d.exceptions),
     priority: d.priorityChosen ? d.priority : defaultPriorityFor(condition),
     modes: d.modes,
     cooldown_s: Number(d.cooldown_s) || 0,
@@ -227,6 +232,51 @@ function RulePreview({ branchId, rules }: { branchId: number; rules: AlarmRuleDr
                 day: q.data.day,
               })}
     </Text>
+  );
+}
+
+const DAY_RE = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * The dated exceptions of a schedule as days off (holidays: `ranges: []`), typed as YYYY-MM-DD;
+ * an exception with hours of its own (set through the API) is kept and shown with a mark.
+ */
+function HolidayInput({
+  exceptions,
+  onChange,
+}: {
+  exceptions: TimeProfile['exceptions'];
+  onChange: (x: TimeProfile['exceptions']) => void;
+}) {
+  const { t } = useTranslation();
+  const [error, setError] = useState<string | null>(null);
+  const custom = exceptions.filter((x) => x.ranges.length > 0);
+  const off = exceptions.filter((x) => x.ranges.length === 0).map((x) => x.date);
+  return (
+    <TagsInput
+      label={t('rules.schedule.holidays')}
+      description={t('rules.schedule.holidaysHint')}
+      placeholder="2026-12-25"
+      value={[...off, ...custom.map((x) => `${x.date} ✱`)]}
+      onChange={(values) => {
+        const days = values.map((v) => v.replace(' ✱', '').trim());
+        const bad = days.find((v) => !DAY_RE.test(v) || Number.isNaN(Date.parse(`${v}T00:00:00Z`)));
+        if (bad !== undefined) {
+          setError(t('rules.schedule.badDay', { day: bad }));
+          return;
+        }
+        setError(null);
+        const kept = custom.filter((x) => days.includes(x.date));
+        const fresh = [...new Set(days)]
+          .filter((v) => !kept.some((x) => x.date === v))
+          .map((date) => ({ date, ranges: [] }));
+        onChange([...fresh, ...kept].sort((a, b) => a.date.localeCompare(b.date)));
+      }}
+      error={error}
+      splitChars={[',', ' ', ';']}
+      maxTags={366}
+      data-testid="rule-holidays"
+    />
   );
 }
 
@@ -339,6 +389,7 @@ function RuleForm({
             {d.exceptions.length > 0 &&
               ` · ${t('rules.schedule.exceptions', { count: d.exceptions.length, n: d.exceptions.length })}`}
           </Text>
+          <HolidayInput exceptions={d.exceptions} onChange={(exceptions) => set({ exceptions })} />
           {errors.fields.schedule && (
             <Text size="xs" c="red">
               {errors.fields.schedule}
@@ -495,6 +546,7 @@ export function AlarmRulesPanel() {
           </Button>
         )}
       </Group>
+      {shown !== null && <ArmingSchedule branchId={shown} zone={zone} />}
       <Text size="sm" c="dimmed" mb="sm">
         {t('rules.intro')}
       </Text>
