@@ -6,6 +6,8 @@
  * branch. JSON columns are parsed here; the shapes were checked by the shared schemas on the way in.
  */
 import { sql, type Kysely, type Selectable } from 'kysely';
+import { z } from 'zod';
+import { ArmingScheduleEntry as ArmingScheduleEntrySchema } from '@pantau/shared';
 import type {
   AlarmCondition,
   AlarmRule,
@@ -39,6 +41,16 @@ const toColumns = (v: Partial<RuleValues>) => {
   if (v.instructions !== undefined) c.instructions = v.instructions;
   return c;
 };
+
+/** A stored arming schedule, or [] when it does not parse. */
+function parseSchedule(text: string): ArmingScheduleEntry[] {
+  try {
+    const r = z.array(ArmingScheduleEntrySchema).safeParse(JSON.parse(text));
+    return r.success ? r.data : [];
+  } catch {
+    return [];
+  }
+}
 
 /** The default rule every branch starts with: any person, always, medium, every detection, WhatsApp on. */
 export const DEFAULT_RULE: RuleValues = {
@@ -200,7 +212,8 @@ export class AlarmRuleRepository {
       changed_by: r.arming_changed_by,
       changed_by_name: r.changed_by_name,
       changed_at: r.arming_changed_at,
-      schedule: JSON.parse(r.arming_schedule) as ArmingScheduleEntry[],
+      // a row edited by hand that no longer parses reads as no schedule (the tick skips it too)
+      schedule: parseSchedule(r.arming_schedule),
     }));
   }
 

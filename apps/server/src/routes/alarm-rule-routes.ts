@@ -25,7 +25,9 @@ export function alarmRuleRoutes(api: RouteRegistrar, s: Services): void {
   api.implement(ROUTES.setArming, (req) => r.setArming(callerOf(req), req.params.id, req.body));
   api.implement(ROUTES.setArmingSchedule, (req) => r.setArmingSchedule(callerOf(req), req.params.id, req.body));
   api.implement(ROUTES.watchlist, (req) => r.watchlist(userOf(req)));
-  api.implement(ROUTES.putWatchlist, (req) => r.watch(callerOf(req), req.params.re_id, req.body.reason));
+  api.implement(ROUTES.putWatchlist, (req) =>
+    r.watch(callerOf(req), req.params.re_id, req.body.reason, req.body.only_new ?? false),
+  );
   api.implement(ROUTES.deleteWatchlist, (req) => {
     r.unwatch(callerOf(req), req.params.re_id);
     return DELETED;

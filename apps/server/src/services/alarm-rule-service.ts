@@ -266,9 +266,10 @@ export class AlarmRuleService {
         { entries: before.schedule },
         { entries: body.entries },
       );
-      this.applyArmingSchedules();
+      const switched = this.applyArmingSchedules();
       const after = this.repo.armings(null, branchId)[0]!;
-      this.events.emit('arming.updated', after);
+      // a switch said it already (with the new schedule in it)
+      if (!switched.includes(branchId)) this.events.emit('arming.updated', after);
       return after;
     });
   }
@@ -323,10 +324,19 @@ export class AlarmRuleService {
    * to rewrite).
    * @throws PantauError FORBIDDEN (someone else's entry, for a scoped user)
    */
-  watch(c: Caller, reId: string, reason: string): WatchlistEntry {
+  watch(c: Caller, reId: string, reason: string, onlyNew = false): WatchlistEntry {
     return this.exec.tx(() => {
       const before = this.repo.watched(reId) ?? null;
-      if (before) this.mayChange(c.user, before);
+      if (before) {
+        // an entry the user cannot see is not described to them (who added it, or why)
+        const visible = this.repo.watchlist(c.user.branchScope, c.user.id).some((w) => w.re_id === reId);
+        if (onlyNew)
+          throw new PantauError('CONFLICT', `${reId} is on the watchlist already`, {
+            field: 're_id',
+            ...(visible ? { reason: before.reason, added_by_name: before.added_by_name } : {}),
+          });
+        this.mayChange(c.user, before);
+      }
       this.repo.watch(reId, reason, c.user.id, this.iso());
       const after = this.repo.watched(reId)!;
       this.audit.record(c.actor, before ? 'update' : 'create', 'watchlist', reId, before, after);
@@ -354,7 +364,7 @@ export class AlarmRuleService {
     if (user.branchScope !== null && entry.added_by !== user.id)
       throw new PantauError(
         'FORBIDDEN',
-        `${entry.re_id} was put on the watchlist by ${entry.added_by_name ?? 'someone else'}: only they or an admin of every branch may change it`,
+        `${entry.re_id} is on the watchlist by someone else's hand: only they or an admin of every branch may change it`,
         { field: 're_id' },
       );
   }

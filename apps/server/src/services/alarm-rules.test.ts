@@ -234,6 +234,9 @@ describe('alarm rules', () => {
     expect((await detect('mks-hall', { re_id: 'suspect-1' })).alarm_state).toBeNull();
     const entry = await h.admin.putWatchlist('suspect-1', { reason: 'shoplifting on 30 November' });
     expect(entry).toMatchObject({ re_id: 'suspect-1', reason: 'shoplifting on 30 November' });
+    // "add" never replaces an entry already there
+    const again = await failure(h.admin.putWatchlist('suspect-1', { reason: 'another reason', only_new: true }));
+    expect(again).toMatchObject({ code: 'CONFLICT', details: { reason: 'shoplifting on 30 November' } });
     const hit = await detect('mks-hall', { re_id: 'suspect-1' });
     expect(hit).toMatchObject({ alarm_state: 'new', priority: 'critical', rule_id: watch.id });
     // the same person at the same camera within the cooldown: one alarm, not one per detection

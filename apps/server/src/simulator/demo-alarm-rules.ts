@@ -45,7 +45,7 @@ export async function applyDemoAlarmRules(
   for (const b of branches) {
     const rules = await client.alarmRules({ branch_id: b.id });
     if (!untouchedDefault(rules)) continue;
-    await client.updateAlarmRule(rules[0]!.id, { enabled: false });
+    // the new rules first, the default off last: a run cut short never leaves a branch with none
     await client.createAlarmRule({
       branch_id: b.id,
       name: 'Watchlist',
@@ -59,6 +59,7 @@ export async function applyDemoAlarmRules(
       condition: { type: 'camera_offline', value: 60 },
       instructions: 'Check the camera’s power and network; call the installer if it stays offline.',
     });
+    await client.updateAlarmRule(rules[0]!.id, { enabled: false });
     done.push(b.id);
   }
   if (done.length > 0) {

@@ -99,11 +99,10 @@ class FakePantau {
         throw new PantauError('VALIDATION_ERROR', r.error.message, { field: r.error.issues[0]?.path.join('.') });
       return r.data;
     };
-    const stamp = () => ({
-      id: this.nextId++,
-      created_at: new Date().toISOString(),
-      updated_at: new Date().toISOString(),
-    });
+    const stamp = () => {
+      const now = new Date().toISOString();
+      return { id: this.nextId++, created_at: now, updated_at: now };
+    };
     const list = (name: keyof FakePantau['rows'], filter?: string) => {
       if (this.hideOnce.delete(url.pathname)) return ok(200, []);
       const v = filter ? url.searchParams.get(filter) : null;

@@ -211,8 +211,13 @@ export const WatchlistEntry = z.object({
 });
 export type WatchlistEntry = z.infer<typeof WatchlistEntry>;
 
-/** Body of `PUT /api/v1/watchlist/:re_id`: why the person is watched (1..500 characters). */
-export const WatchlistBody = z.object({ reason: z.string().trim().min(1).max(500) }).strict();
+/**
+ * Body of `PUT /api/v1/watchlist/:re_id`: why the person is watched (1..500 characters);
+ * `only_new: true` adds and never replaces (409 CONFLICT when the person is on it already).
+ */
+export const WatchlistBody = z
+  .object({ reason: z.string().trim().min(1).max(500), only_new: z.boolean().optional() })
+  .strict();
 export type WatchlistBody = z.infer<typeof WatchlistBody>;
 
 /** `:re_id` of the watchlist routes. */

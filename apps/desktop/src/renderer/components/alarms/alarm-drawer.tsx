@@ -118,7 +118,7 @@ function Body({ alarm }: { alarm: Alarm }) {
           ` · ${t('alarms.ackAfter', { time: ackDuration((Date.parse(alarm.acknowledged_at) - Date.parse(alarm.created_at)) / 1000) })}`}
         {alarm.ack_target_s !== null && ` · ${t('alarms.ackTarget', { time: ackDuration(alarm.ack_target_s) })}`}
       </Text>
-      {alarm.re_id !== '' && <WatchlistControl reId={alarm.re_id} />}
+      {alarm.re_id !== '' && <WatchlistControl key={alarm.re_id} reId={alarm.re_id} />}
       <Text fw={600} size="sm" mt="sm">
         {t('alarms.timeline')}
       </Text>

@@ -260,12 +260,22 @@ function HolidayInput({
       value={[...off, ...custom.map((x) => `${x.date} ✱`)]}
       onChange={(values) => {
         const days = values.map((v) => v.replace(' ✱', '').trim());
-        const bad = days.find((v) => !DAY_RE.test(v) || Number.isNaN(Date.parse(`${v}T00:00:00Z`)));
+        // a real calendar day: 2026-02-30 rolls over to March in Date, so compare it back
+        const real = (v: string) => {
+          const t = Date.parse(`${v}T00:00:00Z`);
+          return DAY_RE.test(v) && !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === v;
+        };
+        const bad = days.find((v) => !real(v));
         if (bad !== undefined) {
           setError(t('rules.schedule.badDay', { day: bad }));
           return;
         }
         setError(null);
+        const clash = values.find((v) => !v.endsWith(' ✱') && custom.some((x) => x.date === v.trim()));
+        if (clash !== undefined) {
+          setError(t('rules.schedule.dayTaken', { day: clash.trim() }));
+          return;
+        }
         const kept = custom.filter((x) => days.includes(x.date));
         const fresh = [...new Set(days)]
           .filter((v) => !kept.some((x) => x.date === v))

@@ -40,7 +40,11 @@ export function WatchlistControl({ reId }: { reId: string }) {
         void client.invalidateQueries({ queryKey: queryKeys.watchlist() });
         setEditing(false);
       },
-      (err: unknown) => setError(errorText(err, t)),
+      (err: unknown) => {
+        setError(errorText(err, t));
+        // someone else put the person on it meanwhile: show their entry
+        void client.invalidateQueries({ queryKey: queryKeys.watchlist() });
+      },
     ).finally(() => setBusy(false));
   };
   return (
@@ -121,7 +125,12 @@ export function WatchlistControl({ reId }: { reId: string }) {
             color="red"
             disabled={reason.trim() === ''}
             loading={busy}
-            onClick={() => done(api.putWatchlist(reId, { reason: reason.trim() }))}
+            // adding never replaces an entry this console has not seen yet (409 then says so)
+            onClick={() =>
+              done(
+                api.putWatchlist(reId, entry ? { reason: reason.trim() } : { reason: reason.trim(), only_new: true }),
+              )
+            }
             data-testid="watchlist-save"
           >
             {t('common.save')}

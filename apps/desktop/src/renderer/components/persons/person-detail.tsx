@@ -187,7 +187,7 @@ export function PersonDetail({ reId, onClose }: { reId: string; onClose: () => v
                 ))}
             </Group>
           )}
-          <WatchlistControl reId={reId} />
+          <WatchlistControl key={reId} reId={reId} />
           {p.status === 'inactive' && (
             <Badge color="gray" variant="light">
               {t('persons.statuses.inactive')}
