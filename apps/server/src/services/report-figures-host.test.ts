@@ -92,7 +92,10 @@ describe('report thread', () => {
     await x.read({ branches, period }, new AbortController().signal);
     const ac3 = new AbortController();
     const q = x.read({ branches, period }, ac3.signal);
-    await new Promise((r) => setImmediate(r));
+    // let the read post its message (microtasks only): the thread's answer is a message event, a
+    // macrotask, so it cannot have arrived yet — a setImmediate here let a fast thread answer
+    // first (CI: "promise resolved … instead of rejecting")
+    for (let i = 0; i < 10; i++) await Promise.resolve();
     ac3.abort();
     await expect(q).rejects.toThrow(/aborted/);
     // the thread is still there for the next report
