@@ -103,8 +103,10 @@ beforeAll(async () => {
   await admin.createUser({ ...OPERATOR, role: 'operator', scope_branch_ids: [branchId] });
   const cred = await admin.createCredential({ credential_name: 'e2e rules' });
   device = new ApiClient({ baseUrl: url, apiKey: { key: cred.api_key, secret: cred.api_secret } });
-  // yesterday's detections for the preview to count: a store-and-forward batch from an edge box
-  const yesterday = Date.now() - 86_400_000;
+  // yesterday's detections for the preview to count: a store-and-forward batch from an edge box,
+  // from 10:00 yesterday in Jakarta (UTC+7) on, so all 30 minutes fall on that day whatever the hour now
+  const jakartaToday = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
+  const yesterday = Date.parse(`${jakartaToday}T10:00:00+07:00`) - 86_400_000;
   await device.logDetectionBatch({
     detections: Array.from({ length: 30 }, (_, i) => ({
       re_id: `yesterday-${i % 12}`,
