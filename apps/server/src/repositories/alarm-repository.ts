@@ -27,6 +27,20 @@ export interface DueAlarm {
   branch_id: number;
 }
 
+/** An alarm as the service level reads it (times ISO-8601 UTC). */
+export interface RaisedAlarmRow {
+  branch_id: number;
+  branch_name: string;
+  timezone: string;
+  created_at: string;
+  acknowledged_at: string | null;
+  acknowledged_by: number | null;
+  acknowledged_by_name: string | null;
+  ack_target_s: number | null;
+  /** when it was closed (an auto-close closes without an acknowledgement) */
+  closed_at: string | null;
+}
+
 /** Values of a setting to store. */
 export interface EscalationValues {
   enabled: boolean;
@@ -189,21 +203,7 @@ export class AlarmRepository {
    * zone, when and by whom they were acknowledged and their rule's target: what the service
    * level is computed from. Read per branch through `event_logs_alarm_time_idx`.
    */
-  raisedBetween(
-    from: string,
-    to: string,
-    branchIds: readonly number[],
-  ): Array<{
-    branch_id: number;
-    branch_name: string;
-    timezone: string;
-    created_at: string;
-    acknowledged_at: string | null;
-    acknowledged_by: number | null;
-    acknowledged_by_name: string | null;
-    ack_target_s: number | null;
-    closed_at: string | null;
-  }> {
+  raisedBetween(from: string, to: string, branchIds: readonly number[]): RaisedAlarmRow[] {
     if (branchIds.length === 0) return [];
     return this.exec.all(
       this.db

@@ -1,6 +1,6 @@
 /**
- * The alarm rules' SQL for their administration (issue 14): rules, a branch's arming and the
- * watchlist. Synchronous (Kysely-built, run by the SyncExecutor), for use inside the service's
+ * The alarm rules' SQL for their administration (issue 14): rules and a branch's arming (the
+ * watchlist is watchlist-repository.ts). Synchronous (Kysely-built, run by the SyncExecutor), for use inside the service's
  * transactions. Every write to a branch's rules also moves its `rules_version` (migration 018),
  * which is how the detection path learns of it. Scope is a list of branch ids, or null for every
  * branch. JSON columns are parsed here; the shapes were checked by the shared schemas on the way in.
@@ -8,22 +8,14 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { z } from 'zod';
 import { ArmingScheduleEntry as ArmingScheduleEntrySchema } from '@pantau/shared';
-import type {
-  AlarmCondition,
-  AlarmRule,
-  ArmingScheduleEntry,
-  BranchArming,
-  TimeProfile,
-  WatchlistEntry,
-} from '@pantau/shared';
+import type { AlarmCondition, AlarmRule, ArmingScheduleEntry, BranchArming, TimeProfile } from '@pantau/shared';
 import type { AlarmRulesTable, Database } from '../db/schema.js';
 import type { SyncExecutor } from '../db/sync-executor.js';
+import { storedJson } from './stored-json.js';
+import { idList } from './id-list.js';
 
 /** A rule's fields as stored (the shared `AlarmRule` without ids, names and times). */
 export type RuleValues = Omit<AlarmRule, 'id' | 'branch_id' | 'branch_name' | 'created_at' | 'updated_at'>;
-
-const inScope = (scope: readonly number[] | null): number[] | null =>
-  scope === null ? null : scope.length ? [...scope] : [-1];
 
 const toColumns = (v: Partial<RuleValues>) => {
   const c: Record<string, unknown> = {};
@@ -42,15 +34,7 @@ const toColumns = (v: Partial<RuleValues>) => {
   return c;
 };
 
-/** A stored arming schedule, or [] when it does not parse. */
-function parseSchedule(text: string): ArmingScheduleEntry[] {
-  try {
-    const r = z.array(ArmingScheduleEntrySchema).safeParse(JSON.parse(text));
-    return r.success ? r.data : [];
-  } catch {
-    return [];
-  }
-}
+const ArmingSchedule = z.array(ArmingScheduleEntrySchema);
 
 /** The default rule every branch starts with: any person, always, medium, every detection, WhatsApp on. */
 export const DEFAULT_RULE: RuleValues = {
@@ -108,7 +92,7 @@ export class AlarmRuleRepository {
   /** Rules of the branches in scope (or one branch), by branch then id. */
   list(scope: readonly number[] | null, branchId?: number): AlarmRule[] {
     let s = this.rules().orderBy('r.branch_id').orderBy('r.id');
-    const ids = inScope(scope);
+    const ids = scope === null ? null : idList(scope);
     if (ids !== null) s = s.where('r.branch_id', 'in', ids);
     if (branchId !== undefined) s = s.where('r.branch_id', '=', branchId);
     return this.exec.all(s).map((r) => AlarmRuleRepository.parse(r));
@@ -200,7 +184,7 @@ export class AlarmRuleRepository {
         ),
       ])
       .orderBy('b.id');
-    const ids = inScope(scope);
+    const ids = scope === null ? null : idList(scope);
     if (ids !== null) s = s.where('b.id', 'in', ids);
     if (branchId !== undefined) s = s.where('b.id', '=', branchId);
     return this.exec.all(s).map((r) => ({
@@ -213,7 +197,7 @@ export class AlarmRuleRepository {
       changed_by_name: r.changed_by_name,
       changed_at: r.arming_changed_at,
       // a row edited by hand that no longer parses reads as no schedule (the tick skips it too)
-      schedule: parseSchedule(r.arming_schedule),
+      schedule: storedJson(r.arming_schedule, ArmingSchedule) ?? [],
     }));
   }
 
@@ -227,21 +211,29 @@ export class AlarmRuleRepository {
     );
   }
 
-  /** Branches with an arming schedule: their zone, mode, schedule and the mode it last set. */
+  /**
+   * Branches with an arming schedule: their zone, mode, schedule and the mode it last set (a
+   * schedule that no longer parses is left out).
+   */
   scheduledBranches(): Array<{
     id: number;
     timezone: string;
     arming_mode: string | null;
-    arming_schedule: string;
+    schedule: ArmingScheduleEntry[];
     arming_scheduled: string | null;
   }> {
-    return this.exec.all(
-      this.db
-        .selectFrom('company_branches')
-        .select(['id', 'timezone', 'arming_mode', 'arming_schedule', 'arming_scheduled'])
-        .where('arming_schedule', '!=', '[]')
-        .orderBy('id'),
-    );
+    return this.exec
+      .all(
+        this.db
+          .selectFrom('company_branches')
+          .select(['id', 'timezone', 'arming_mode', 'arming_schedule', 'arming_scheduled'])
+          .where('arming_schedule', '!=', '[]')
+          .orderBy('id'),
+      )
+      .flatMap(({ arming_schedule, ...b }) => {
+        const schedule = storedJson(arming_schedule, ArmingSchedule);
+        return schedule ? [{ ...b, schedule }] : [];
+      });
   }
 
   /** The schedule sets a branch's mode (no user: changed_by null), and remembers what it set. */
@@ -331,74 +323,10 @@ export class AlarmRuleRepository {
     return out;
   }
 
-  /** Which of these persons are on the watchlist. */
-  watchedAmong(reIds: readonly string[]): Set<string> {
-    const out = new Set<string>();
-    for (let i = 0; i < reIds.length; i += 500)
-      for (const r of this.exec.all(
-        this.db
-          .selectFrom('watchlist')
-          .select('re_id')
-          .where('re_id', 'in', reIds.slice(i, i + 500)),
-      ))
-        out.add(r.re_id);
-    return out;
-  }
-
   /** A branch's time zone and arming mode, or undefined. */
   branchZone(id: number): { timezone: string; arming_mode: string | null } | undefined {
     return this.exec.first(
       this.db.selectFrom('company_branches').select(['timezone', 'arming_mode']).where('id', '=', id),
     );
-  }
-
-  /**
-   * The watchlist, newest first: every entry (scope null), or those of persons seen at a branch
-   * in scope and those `userId` added.
-   */
-  watchlist(scope: readonly number[] | null, userId: number): WatchlistEntry[] {
-    let s = this.watchlistRows().orderBy('w.added_at', 'desc').orderBy('w.re_id');
-    const ids = inScope(scope);
-    if (ids !== null)
-      s = s.where((eb) =>
-        eb.or([
-          eb('w.added_by', '=', userId),
-          eb.exists(
-            eb
-              .selectFrom('person_branches as pb')
-              .select('pb.re_id')
-              .whereRef('pb.re_id', '=', 'w.re_id')
-              .where('pb.branch_id', 'in', ids),
-          ),
-        ]),
-      );
-    return this.exec.all(s);
-  }
-
-  /** One watchlist entry, or undefined. */
-  watched(reId: string): WatchlistEntry | undefined {
-    return this.exec.first(this.watchlistRows().where('w.re_id', '=', reId));
-  }
-
-  private watchlistRows() {
-    return this.db
-      .selectFrom('watchlist as w')
-      .leftJoin('users as u', 'u.id', 'w.added_by')
-      .select(['w.re_id', 'w.reason', 'w.added_by', sql<string | null>`u.name`.as('added_by_name'), 'w.added_at']);
-  }
-
-  /** Put a person on the watchlist, or change the reason (who and when stay the first's). */
-  watch(reId: string, reason: string, userId: number, at: string): void {
-    this.exec.run(
-      this.db
-        .insertInto('watchlist')
-        .values({ re_id: reId, reason, added_by: userId, added_at: at })
-        .onConflict((oc) => oc.column('re_id').doUpdateSet({ reason })),
-    );
-  }
-
-  /** @returns whether the person was on the watchlist */
-  unwatch(reId: string): boolean {
-    return this.exec.run(this.db.deleteFrom('watchlist').where('re_id', '=', reId)).changes === 1;
   }
 }

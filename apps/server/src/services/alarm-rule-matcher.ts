@@ -13,6 +13,7 @@ import { z } from 'zod';
 import { AlarmCondition, TimeProfile, type AlarmPriority } from '@pantau/shared';
 import { alarmRuleFor, offlineRulesFor, type EvaluatedRule } from '../domain/alarm-rule-evaluation.js';
 import type { AlarmMatchRepository, StoredRule } from '../repositories/alarm-match-repository.js';
+import { storedJson } from '../repositories/stored-json.js';
 import { dayStartUtc, siteDay } from './site-time.js';
 
 /** What the detection path knows of the branch (its row, read per detection anyway). */
@@ -57,32 +58,23 @@ interface BranchRules {
   rules: CachedRule[];
 }
 
-/** JSON text, or undefined when it is not JSON. */
-function json(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
 const StringList = z.array(z.string());
 
 /** Parse a stored rule; a row that no longer parses (edited by hand) is left out, never fatal. */
 function parseRule(r: StoredRule): CachedRule | null {
-  const condition = AlarmCondition.safeParse(json(r.condition));
-  const schedule = r.schedule === null ? null : TimeProfile.safeParse(json(r.schedule));
-  const devices = StringList.safeParse(json(r.device_ids));
-  const modes = StringList.safeParse(json(r.modes));
-  if (!condition.success || (schedule !== null && !schedule.success) || !devices.success || !modes.success) return null;
+  const condition = storedJson(r.condition, AlarmCondition);
+  const schedule = r.schedule === null ? null : storedJson(r.schedule, TimeProfile);
+  const devices = storedJson(r.device_ids, StringList);
+  const modes = storedJson(r.modes, StringList);
+  if (!condition || schedule === undefined || !devices || !modes) return null;
   return {
     id: r.id,
     enabled: r.enabled === 1,
-    device_ids: devices.data,
-    condition: condition.data,
-    schedule: schedule === null ? null : schedule.data!,
+    device_ids: devices,
+    condition,
+    schedule,
     priority: r.priority,
-    modes: modes.data,
+    modes,
     cooldown_s: r.cooldown_s,
     name: r.name,
     instructions: r.instructions,

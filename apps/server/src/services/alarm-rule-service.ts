@@ -17,7 +17,6 @@
  */
 import {
   ArmingScheduleBody,
-  ArmingScheduleEntry,
   PantauError,
   defaultPriorityFor,
   type AlarmRule,
@@ -29,12 +28,13 @@ import {
   type BranchArming,
   type WatchlistEntry,
 } from '@pantau/shared';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { AuthUser, Caller } from '../domain/caller.js';
 import type { DomainEvents } from '../domain/domain-events.js';
 import type { SyncExecutor } from '../db/sync-executor.js';
 import type { AuditRepository } from '../repositories/audit-repository.js';
 import { DEFAULT_RULE, type AlarmRuleRepository, type RuleValues } from '../repositories/alarm-rule-repository.js';
+import type { WatchlistRepository } from '../repositories/watchlist-repository.js';
 import { alarmRuleFor, scheduleOn, type EvaluatedRule } from '../domain/alarm-rule-evaluation.js';
 import { addDays, countingZone, dayStartUtc, previousSiteDay } from './site-time.js';
 
@@ -45,18 +45,6 @@ type UpdateInput = z.output<typeof AlarmRuleUpdate>;
 /** The body of a preview after its schema. */
 type PreviewInput = z.output<typeof AlarmRulePreviewBody>;
 
-/** A stored arming schedule, checked as it is read (a row edited by hand is skipped). */
-const ArmingScheduleEntriesSchema = z.array(ArmingScheduleEntry);
-
-/** JSON text, or undefined when it is not JSON. */
-function json(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
 /** Most detections one preview replays (a busy branch's day). */
 export const PREVIEW_MAX_DETECTIONS = 50_000;
 
@@ -66,6 +54,7 @@ const inScope = (user: AuthUser, branchId: number) => user.branchScope === null 
 export class AlarmRuleService {
   constructor(
     private readonly repo: AlarmRuleRepository,
+    private readonly watchlistRepo: WatchlistRepository,
     private readonly exec: SyncExecutor,
     private readonly events: DomainEvents,
     private readonly audit: AuditRepository,
@@ -182,7 +171,7 @@ export class AlarmRuleService {
       if (truncated) rows.length = PREVIEW_MAX_DETECTIONS;
       const persons = [...new Set(rows.map((r) => r.re_id))];
       const needs = (t: string) => rules.some((r) => r.enabled && r.condition.type === t);
-      const watched = needs('watchlist') ? this.repo.watchedAmong(persons) : new Set<string>();
+      const watched = needs('watchlist') ? this.watchlistRepo.watchedAmong(persons) : new Set<string>();
       const branches = needs('multi_branch') ? this.repo.branchesOnDay(day, persons) : new Map<string, number>();
       const last = new Map<string, number>();
       const perRule = rules.map(() => 0);
@@ -286,10 +275,8 @@ export class AlarmRuleService {
     return this.exec.tx(() => {
       const switched: number[] = [];
       for (const b of this.repo.scheduledBranches()) {
-        const entries = ArmingScheduleEntriesSchema.safeParse(json(b.arming_schedule));
-        if (!entries.success) continue;
         const zone = countingZone(b.timezone);
-        const mode = entries.data.find((e) => scheduleOn(e.schedule, now, zone))?.mode ?? null;
+        const mode = b.schedule.find((e) => scheduleOn(e.schedule, now, zone))?.mode ?? null;
         if ((mode ?? '') === b.arming_scheduled) continue;
         this.repo.applyScheduledMode(b.id, mode, at);
         this.audit.record(
@@ -315,7 +302,7 @@ export class AlarmRuleService {
    * should hear).
    */
   watchlist(user: AuthUser): WatchlistEntry[] {
-    return this.repo.watchlist(user.branchScope, user.id);
+    return this.watchlistRepo.watchlist(user.branchScope, user.id);
   }
 
   /**
@@ -326,10 +313,10 @@ export class AlarmRuleService {
    */
   watch(c: Caller, reId: string, reason: string, onlyNew = false): WatchlistEntry {
     return this.exec.tx(() => {
-      const before = this.repo.watched(reId) ?? null;
+      const before = this.watchlistRepo.watched(reId) ?? null;
       if (before) {
         // an entry the user cannot see is not described to them (who added it, or why)
-        const visible = this.repo.watchlist(c.user.branchScope, c.user.id).some((w) => w.re_id === reId);
+        const visible = this.watchlistRepo.watchlist(c.user.branchScope, c.user.id).some((w) => w.re_id === reId);
         if (onlyNew)
           throw new PantauError('CONFLICT', `${reId} is on the watchlist already`, {
             field: 're_id',
@@ -337,8 +324,8 @@ export class AlarmRuleService {
           });
         this.mayChange(c.user, before);
       }
-      this.repo.watch(reId, reason, c.user.id, this.iso());
-      const after = this.repo.watched(reId)!;
+      this.watchlistRepo.watch(reId, reason, c.user.id, this.iso());
+      const after = this.watchlistRepo.watched(reId)!;
       this.audit.record(c.actor, before ? 'update' : 'create', 'watchlist', reId, before, after);
       return after;
     });
@@ -350,12 +337,13 @@ export class AlarmRuleService {
    */
   unwatch(c: Caller, reId: string): void {
     this.exec.tx(() => {
-      const before = this.repo.watched(reId);
-      const visible = before && this.repo.watchlist(c.user.branchScope, c.user.id).some((w) => w.re_id === reId);
+      const before = this.watchlistRepo.watched(reId);
+      const visible =
+        before && this.watchlistRepo.watchlist(c.user.branchScope, c.user.id).some((w) => w.re_id === reId);
       if (!before || !visible)
         throw new PantauError('NOT_FOUND', `${reId} is not on the watchlist`, { field: 're_id' });
       this.mayChange(c.user, before);
-      this.repo.unwatch(reId);
+      this.watchlistRepo.unwatch(reId);
       this.audit.record(c.actor, 'delete', 'watchlist', reId, before, null);
     });
   }

@@ -8,21 +8,11 @@
  * Each alarm counts in its own branch's day (site-time.ts), as the counting reports do.
  */
 import type { AckTimes, AlarmServiceLevel } from '@pantau/shared';
+import type { RaisedAlarmRow } from '../repositories/alarm-repository.js';
 import { countingZone, siteDay } from './site-time.js';
 
-/** One alarm as the service level needs it (times ISO-8601 UTC). */
-export interface AckRow {
-  branch_id: number;
-  branch_name: string;
-  timezone: string;
-  created_at: string;
-  acknowledged_at: string | null;
-  acknowledged_by: number | null;
-  acknowledged_by_name: string | null;
-  ack_target_s: number | null;
-  /** when it was closed (an auto-close closes without an acknowledgement) */
-  closed_at: string | null;
-}
+/** One alarm as the service level needs it (the repository's row). */
+export type AckRow = RaisedAlarmRow;
 
 /** Nearest-rank percentile of sorted values, or null when there are none. */
 export function percentile(sorted: readonly number[], p: number): number | null {

@@ -17,6 +17,7 @@ import { AuditRepository } from '../repositories/audit-repository.js';
 import { DetectionRepository } from '../repositories/detection-repository.js';
 import { AlarmMatchRepository } from '../repositories/alarm-match-repository.js';
 import { AlarmRuleRepository } from '../repositories/alarm-rule-repository.js';
+import { WatchlistRepository } from '../repositories/watchlist-repository.js';
 import { EventRowRepository } from '../repositories/event-rows.js';
 import { DomainEvents } from '../domain/domain-events.js';
 import { RealtimePublisher } from '../realtime/realtime-publisher.js';
@@ -316,7 +317,13 @@ export async function createServices(config: ServerConfig, logger: Logger): Prom
   const publisher = new RealtimePublisher(outbox, new EventRowRepository(db.kysely, db.sqlite), events);
   notifications.dispatcher.follow();
   // a new branch gets the default alarm rule in its creating transaction
-  const alarmRules = new AlarmRuleService(new AlarmRuleRepository(db.kysely, exec), exec, events, auditLog);
+  const alarmRules = new AlarmRuleService(
+    new AlarmRuleRepository(db.kysely, exec),
+    new WatchlistRepository(db.kysely, exec),
+    exec,
+    events,
+    auditLog,
+  );
   alarmRules.follow();
   const offlineRepo = new AlarmMatchRepository(db.sqlite);
   const cameraOfflineAlarms = new CameraOfflineAlarms(
