@@ -16,6 +16,7 @@ import { useApi } from '../../data/use-api.js';
 import { queryKeys } from '../../data/query-keys.js';
 import { errorText } from '../../lib/error-text.js';
 import { useFormat } from '../../i18n/use-format.js';
+import { useBranchTimeZones } from '../../data/use-camera-tree.js';
 
 /** Seconds as the table shows them: `45 s`, `3 m 05 s`, or — when none. */
 export function ackDuration(s: number | null): string {
@@ -25,11 +26,27 @@ export function ackDuration(s: number | null): string {
   return `${m} m ${String(Math.round(s % 60)).padStart(2, '0')} s`;
 }
 
-/** The console's own calendar day of an instant, YYYY-MM-DD (the control room's today, not UTC's). */
-const isoDay = (t: number) => {
-  const d = new Date(t);
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-};
+/** The calendar day YYYY-MM-DD of an instant in a zone. */
+const dayIn = (t: number, zone: string) =>
+  new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(t);
+
+/** A day YYYY-MM-DD moved by `n` days. */
+const addDays = (day: string, n: number) =>
+  new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+
+/**
+ * The default range: the last seven days up to the latest "today" of the branches' zones (each
+ * alarm counts in its branch's own day, so a console in another zone, or just past a branch's
+ * midnight, still sees today's alarms).
+ */
+function defaultRange(zones: Iterable<string>, now = Date.now()): { from: string; to: string } {
+  let to = dayIn(now, Intl.DateTimeFormat().resolvedOptions().timeZone);
+  for (const z of zones) {
+    const d = dayIn(now, z);
+    if (d > to) to = d;
+  }
+  return { from: addDays(to, -6), to };
+}
 
 function Figures({ f }: { f: AckTimes }) {
   const fmt = useFormat();
@@ -67,8 +84,11 @@ function Head({ first }: { first: string }) {
 export function ServiceLevelPanel() {
   const { t } = useTranslation();
   const api = useApi();
-  const [from, setFrom] = useState(() => isoDay(Date.now() - 6 * 86_400_000));
-  const [to, setTo] = useState(() => isoDay(Date.now()));
+  const zones = useBranchTimeZones();
+  const [range, setRange] = useState<{ from: string; to: string } | null>(null);
+  const { from, to } = range ?? defaultRange(new Set(zones.values()));
+  const setFrom = (v: string) => setRange({ from: v, to });
+  const setTo = (v: string) => setRange({ from, to: v });
   const valid = /^\d{4}-\d{2}-\d{2}$/.test(from) && /^\d{4}-\d{2}-\d{2}$/.test(to);
   const q = useQuery({
     queryKey: queryKeys.serviceLevel({ from, to }),
