@@ -20,6 +20,7 @@ import { layoutRoutes } from './routes/layout-routes.js';
 import { credentialRoutes } from './routes/credential-routes.js';
 import { userRoutes } from './routes/user-routes.js';
 import { queueRoutes } from './routes/queue-routes.js';
+import { gatewaySettingsRoutes } from './routes/gateway-settings-routes.js';
 import { notificationRoutes } from './routes/notification-routes.js';
 import { webhookRoutes } from './routes/webhook-routes.js';
 import { dashboardRoutes } from './routes/dashboard-routes.js';
@@ -124,6 +125,7 @@ export async function buildApp(s: Services): Promise<BuiltApp> {
   dashboardRoutes(api, s);
   reportRoutes(api, s);
   const gateway = await mountGateway(app, s);
+  gatewaySettingsRoutes(api, s, gateway);
   await systemRoutes(app, api, s, gateway);
   app.addHook('onReady', async () => {
     const { missing, duplicated } = tableCoverage(

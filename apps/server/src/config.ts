@@ -66,6 +66,8 @@ export interface ServerConfig {
   slowRequestMs: number;
   /** When to probe every stream's health (cron, site time; default every 5 minutes). */
   streamProbeCron: string;
+  /** Probe a stream when it is created or changed (what it sends, whether it answers). Default on; `PANTAU_STREAM_PROBE_ON_CHANGE=0` turns it off. */
+  streamProbeOnChange: boolean;
   /** Pending jobs in one queue that raise the queue-size alert (default 10 000). */
   queueAlertThreshold: number;
   /** Priority and worker concurrency per named queue (`PANTAU_QUEUE_<NAME>_CONCURRENCY|PRIORITY`). */
@@ -98,6 +100,7 @@ export function loadConfig(over: Partial<ServerConfig> = {}): ServerConfig {
     queueAlertThreshold: over.queueAlertThreshold ?? Number(process.env.PANTAU_QUEUE_ALERT_THRESHOLD ?? 10_000),
     queues: over.queues ?? queueConfigFromEnv(),
     streamProbeCron: over.streamProbeCron ?? process.env.PANTAU_STREAM_PROBE_CRON ?? '*/5 * * * *',
+    streamProbeOnChange: over.streamProbeOnChange ?? process.env.PANTAU_STREAM_PROBE_ON_CHANGE !== '0',
   };
 }
 

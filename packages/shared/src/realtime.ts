@@ -19,7 +19,7 @@ import { EventLog } from './schemas/events.js';
 import { AlarmUpdate } from './schemas/alarms.js';
 import { BranchArming } from './schemas/alarm-rules.js';
 import { DeliveryStatus } from './schemas/notifications.js';
-import { DeviceStatus, StreamQuality } from './schemas/organisation.js';
+import { DeviceStatus, StreamProblem, StreamQuality } from './schemas/organisation.js';
 import { LayoutVisibility } from './schemas/layouts.js';
 import { ReportType } from './schemas/reports.js';
 
@@ -82,6 +82,8 @@ export const REALTIME_EVENT_SCHEMAS = {
     since: IsoDateTime,
     source: z.enum(['gateway', 'probe']).optional(),
     error: z.string().optional(),
+    /** What is wrong, when it is known (`unauthorized`: wrong credentials; `unreachable`; …). */
+    problem: StreamProblem.optional(),
   }),
   /** Depths per queue (sent when they change). */
   queue_stats: z.object({

@@ -3,7 +3,7 @@
  * are set.
  */
 import { describe, expect, it } from 'vitest';
-import { migrate, openDatabase } from './database.js';
+import { migrate, migrateTo, openDatabase } from './database.js';
 import { tempDataDir } from '../test-support/harness.js';
 
 const tables = (db: ReturnType<typeof openDatabase>) =>
@@ -38,6 +38,7 @@ describe('database', () => {
       '016-person-periods',
       '017-report-delivery',
       '018-alarm-rules',
+      '019-stream-media',
     ];
     expect(up.results?.map((r) => [r.migrationName, r.status])).toEqual(names.map((n) => [n, 'Success']));
     expect(tables(db)).toEqual(
@@ -66,6 +67,7 @@ describe('database', () => {
             }
           ).sql,
         ).not.toMatch(/WITHOUT ROWID/);
+      if (name === '019-stream-media') expect(tables(db)).not.toContain('gateway_settings');
       if (name === '018-alarm-rules') expect(tables(db)).not.toContain('alarm_rules');
       if (name === '017-report-delivery') expect(tables(db)).not.toContain('report_recipients');
       if (name === '016-person-periods') expect(tables(db)).not.toContain('person_periods');
@@ -91,14 +93,7 @@ describe('database', () => {
   it('converts the detection times between ISO text and epoch ms, exactly, both ways (011)', async () => {
     const db = openDatabase(tempDataDir());
     await migrate(db);
-    await migrate(db, 'down'); // 018 off
-    await migrate(db, 'down'); // 017 off
-    await migrate(db, 'down'); // 016 off
-    await migrate(db, 'down'); // 015 off
-    await migrate(db, 'down'); // 014 off
-    await migrate(db, 'down'); // 013 off
-    await migrate(db, 'down'); // 012 off
-    await migrate(db, 'down'); // back to 010: ISO text
+    await migrateTo(db, '010-idempotency-window'); // back to 010: ISO text
     const insert = db.sqlite.prepare(
       `INSERT INTO re_id_branch_detections (re_id, branch_id, device_id, detected_count, detection_timestamp, created_at) VALUES ('p1', 1, 'cam-1', 2, ?, ?)`,
     );
@@ -111,14 +106,7 @@ describe('database', () => {
         .all();
     expect(row()).toEqual(times.map((t) => ({ d: Date.parse(t), c: Date.parse(t) })));
     expect(db.sqlite.prepare(`PRAGMA index_list(re_id_branch_detections)`).all()).toHaveLength(2);
-    await migrate(db, 'down'); // 018
-    await migrate(db, 'down'); // 017
-    await migrate(db, 'down'); // 016
-    await migrate(db, 'down'); // 015
-    await migrate(db, 'down'); // 014
-    await migrate(db, 'down'); // 013
-    await migrate(db, 'down'); // 012
-    await migrate(db, 'down'); // 011
+    await migrateTo(db, '010-idempotency-window'); // 011 off
     expect(row()).toEqual(times.map((t) => ({ d: t, c: t })));
     await db.close();
   });
@@ -126,9 +114,7 @@ describe('database', () => {
   it('backfills the person periods from the stored detections, each in the zone of its branch (016)', async () => {
     const db = openDatabase(tempDataDir());
     await migrate(db);
-    await migrate(db, 'down'); // 018 off
-    await migrate(db, 'down'); // 017 off
-    await migrate(db, 'down'); // 016 off
+    await migrateTo(db, '015-counting-reports'); // 016 off
     db.sqlite.pragma('foreign_keys = OFF'); // detections without their person and camera rows
     db.sqlite.exec(
       `INSERT INTO company_branches (id, group_id, branch_code, branch_name, city, timezone, updated_at) VALUES (1, 1, 'A', 'A', 'A', 'Asia/Makassar', ''), (2, 1, 'B', 'B', 'B', 'Asia/Jakarta', '')`,
@@ -214,7 +200,7 @@ describe('database', () => {
   it('makes every stored event a medium alarm in its state, gives each branch the default rule, and keeps the rows that reference an event (018)', async () => {
     const db = openDatabase(tempDataDir());
     await migrate(db);
-    await migrate(db, 'down'); // 018 off: every event is an alarm
+    await migrateTo(db, '017-report-delivery'); // 018 off: every event is an alarm
     db.sqlite.exec(
       `INSERT INTO company_groups (id, province_code, province_name, group_name, updated_at) VALUES (1, 'G', 'G', 'G', '');
        INSERT INTO company_branches (id, group_id, branch_code, branch_name, city, timezone, updated_at) VALUES (1, 1, 'A', 'A', 'A', 'Asia/Makassar', ''), (2, 1, 'B', 'B', 'B', 'Asia/Jakarta', '');
@@ -272,7 +258,7 @@ describe('database', () => {
         `INSERT INTO event_logs (branch_id, device_id, re_id, event_type, detected_count, event_timestamp, priority) VALUES (1, 'c', 'p', 'person_detected', 1, '', 'high')`,
       ),
     ).toThrow(/CHECK/);
-    await migrate(db, 'down');
+    await migrateTo(db, '017-report-delivery');
     expect(db.sqlite.prepare(`SELECT id, alarm_state FROM event_logs ORDER BY id`).all()).toEqual([
       { id: 1, alarm_state: 'new' },
       { id: 5, alarm_state: 'acknowledged' },

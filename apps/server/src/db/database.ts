@@ -36,6 +36,7 @@ import * as m015 from './migrations/015-counting-reports.js';
 import * as m016 from './migrations/016-person-periods.js';
 import * as m017 from './migrations/017-report-delivery.js';
 import * as m018 from './migrations/018-alarm-rules.js';
+import * as m019 from './migrations/019-stream-media.js';
 
 /** The migrations, in order. Names are their numbers; never rename or edit a landed one. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -57,6 +58,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '016-person-periods': m016,
   '017-report-delivery': m017,
   '018-alarm-rules': m018,
+  '019-stream-media': m019,
 };
 
 class StaticMigrationProvider implements MigrationProvider {
@@ -118,6 +120,23 @@ export function openDatabase(dataDir: string): Db {
 export async function migrate(db: Db, direction: 'up' | 'down' = 'up'): Promise<MigrationResultSet> {
   const migrator = new Migrator({ db: db.kysely, provider: new StaticMigrationProvider() });
   const result = direction === 'up' ? await migrator.migrateToLatest() : await migrator.migrateDown();
+  if (result.error) {
+    const failed = result.results?.find((r) => r.status === 'Error');
+    throw new Error(
+      `migration ${failed?.migrationName ?? '?'} failed: ${String((result.error as Error).message ?? result.error)}`,
+    );
+  }
+  return result;
+}
+
+/**
+ * Migrate up or down to exactly `name` (applied, later ones reverted): for tests that need the
+ * schema as it was at one migration, whatever the latest is.
+ * @throws Error naming the migration that failed, or an unknown name
+ */
+export async function migrateTo(db: Db, name: keyof typeof MIGRATIONS): Promise<MigrationResultSet> {
+  const migrator = new Migrator({ db: db.kysely, provider: new StaticMigrationProvider() });
+  const result = await migrator.migrateTo(name);
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error');
     throw new Error(

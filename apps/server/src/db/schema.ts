@@ -105,6 +105,23 @@ export interface CctvStreamsTable {
   last_checked_at: string | null;
   created_at: CreatedAt;
   updated_at: string;
+  /** Migration 019: RTSP transport. */
+  transport: Generated<'tcp' | 'udp'>;
+  /** Migration 019: JSON `StreamMedia` of the last probe that read the stream, or null. */
+  main_media: string | null;
+  sub_media: string | null;
+  /** Migration 019: `StreamProblem` of the last failed read, or null. */
+  problem: 'unauthorized' | 'not_found' | 'unavailable' | 'unreachable' | 'no_video' | null;
+}
+
+/** Migration 019: the gateway's transcode settings, one row (id 1). */
+export interface GatewaySettingsTable {
+  id: number;
+  max_transcodes: Generated<number>;
+  /** `auto`, `libx264`, `h264_vaapi`, `h264_nvenc`, `h264_qsv`. */
+  encoder: Generated<string>;
+  updated_by: number | null;
+  updated_at: string;
 }
 
 export interface ReIdMastersTable {
@@ -485,6 +502,7 @@ export interface Database {
   company_branches: CompanyBranchesTable;
   device_masters: DeviceMastersTable;
   cctv_streams: CctvStreamsTable;
+  gateway_settings: GatewaySettingsTable;
   re_id_masters: ReIdMastersTable;
   re_id_branch_detections: ReIdBranchDetectionsTable;
   detection_hourly: DetectionHourlyTable;

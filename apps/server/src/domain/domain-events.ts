@@ -22,6 +22,7 @@ import type {
   DeviceType,
   LayoutVisibility,
   RealtimeEventMap,
+  StreamProblem,
   StreamQuality,
 } from '@pantau/shared';
 import type { DetectionJobPayload } from '../queue/job-payloads.js';
@@ -109,6 +110,7 @@ export interface DomainEventMap {
     since: string;
     source: 'gateway' | 'probe';
     error?: string;
+    problem?: StreamProblem;
   };
   /** A user's record changed (role, scope, status). */
   'user.changed': { user_id: number };

@@ -1,13 +1,22 @@
 /**
- * One ffmpeg process that remuxes a camera stream to MPEG-TS on its stdout (no transcoding),
- * kept alive: restarted with backoff when it exits or stalls, until stopped.
+ * One ffmpeg process that remuxes a camera stream to MPEG-TS on its stdout — or, for consoles
+ * that cannot decode the camera's codec, re-encodes it to H.264 (h264-encoder.ts) — kept alive:
+ * restarted with backoff when it exits or stalls, until stopped.
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcessByStdio } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { silentLogger } from './gateway-types.js';
-import type { GatewayUpstreamState } from '@pantau/shared';
+import type { GatewayUpstreamState, StreamProblem } from '@pantau/shared';
 import type { GatewayLogger, StreamSource } from './gateway-types.js';
+import { encoderArgs, type H264Encoder } from './h264-encoder.js';
+import { streamProblemOf } from './stream-problem.js';
+
+/** A transcode instead of a remux: the encoder and the output height (px; null = the source's). */
+export interface TranscodeSpec {
+  encoder: H264Encoder;
+  height: number | null;
+}
 
 /** Restart delays after consecutive failures, ms: 1, 2, 4, 8 s, then 10 s for ever. */
 export const DEFAULT_BACKOFF_MS: readonly number[] = [1000, 2000, 4000, 8000, 10_000];
@@ -34,27 +43,36 @@ export interface FfmpegUpstreamOptions {
   stableAfterMs?: number;
   /** Grace between SIGTERM (lets ffmpeg send RTSP TEARDOWN) and SIGKILL on stop, ms. Default 2000. */
   killGraceMs?: number;
+  /** Re-encode to H.264 instead of copying; default copy. */
+  transcode?: TranscodeSpec | null;
   logger?: GatewayLogger;
 }
 
 /**
  * ffmpeg arguments for one run: low-latency input flags, stream copy of the first video
- * stream into MPEG-TS on stdout, flushed per packet.
- * @param source camera URL (with credentials) and protocol; rtsp(s) is pulled over TCP
+ * stream (or its transcode to H.264) into MPEG-TS on stdout, flushed per packet.
+ * @param source camera URL (with credentials), protocol and RTSP transport (TCP unless `udp`)
  * @param opts `tsOffsetS`: added to every output timestamp, seconds, so that timestamps keep
  *   increasing across restarts (players such as mpegts.js tolerate gaps better than jumps back);
- *   `ioTimeoutMs`: socket I/O timeout handed to ffmpeg
+ *   `ioTimeoutMs`: socket I/O timeout handed to ffmpeg; `transcode`: re-encode instead of copy
  */
-export function buildFfmpegArgs(source: StreamSource, opts: { tsOffsetS: number; ioTimeoutMs: number }): string[] {
+export function buildFfmpegArgs(
+  source: StreamSource,
+  opts: { tsOffsetS: number; ioTimeoutMs: number; transcode?: TranscodeSpec | null },
+): string[] {
   const ioTimeoutUs = String(Math.round(opts.ioTimeoutMs * 1000));
   const isRtsp = /^rtsps?:/i.test(source.url) || source.protocol === 'rtsp';
-  const transport = isRtsp ? ['-rtsp_transport', 'tcp', '-timeout', ioTimeoutUs] : ['-rw_timeout', ioTimeoutUs];
+  const transport = isRtsp
+    ? ['-rtsp_transport', source.transport === 'udp' ? 'udp' : 'tcp', '-timeout', ioTimeoutUs]
+    : ['-rw_timeout', ioTimeoutUs];
+  const encode = opts.transcode ? encoderArgs(opts.transcode.encoder, opts.transcode.height) : null;
   return [
     '-hide_banner',
     '-loglevel',
     'error',
     '-nostdin',
     ...transport,
+    ...(encode?.input ?? []),
     // Measured on the test source: default probing took 2.1 s to first bytes, these 1.1 s
     // (the rest is waiting for the camera's next key frame).
     '-fflags',
@@ -69,8 +87,7 @@ export function buildFfmpegArgs(source: StreamSource, opts: { tsOffsetS: number;
     source.url,
     '-map',
     '0:v:0',
-    '-c',
-    'copy',
+    ...(encode ? encode.output : ['-c', 'copy']),
     '-output_ts_offset',
     opts.tsOffsetS.toFixed(3),
     '-f',
@@ -121,10 +138,20 @@ export class FfmpegUpstream {
   lastError: string | null = null;
   /** Epoch ms when the current run delivered its first bytes, or null when not live. */
   liveSince: number | null = null;
+  /** What {@link lastError} means (401 → unauthorized, …); null while healthy. */
+  get problem(): StreamProblem | null {
+    return this.state === 'live' ? null : streamProblemOf(this.lastError);
+  }
+  /** The transcode this upstream runs, or null for a copy. */
+  get transcode(): TranscodeSpec | null {
+    return this.o.transcode;
+  }
 
   private source: StreamSource;
-  private readonly o: Required<Omit<FfmpegUpstreamOptions, 'onRunStart' | 'onState' | 'source'>> &
-    Pick<FfmpegUpstreamOptions, 'onRunStart' | 'onState'>;
+  private readonly o: Required<Omit<FfmpegUpstreamOptions, 'onRunStart' | 'onState' | 'source' | 'transcode'>> &
+    Pick<FfmpegUpstreamOptions, 'onRunStart' | 'onState'> & { transcode: TranscodeSpec | null };
+  /** The next exit is a restart asked for ({@link restartWith}): no backoff, not a failure. */
+  private restartAsked = false;
   private child: FfmpegChild | null = null;
   private childClosed: Promise<void> = Promise.resolve();
   private runs = 0;
@@ -150,6 +177,7 @@ export class FfmpegUpstream {
       backoffMs: options.backoffMs && options.backoffMs.length > 0 ? options.backoffMs : DEFAULT_BACKOFF_MS,
       stableAfterMs: options.stableAfterMs ?? 5000,
       killGraceMs: options.killGraceMs ?? 2000,
+      transcode: options.transcode ?? null,
       logger: options.logger ?? silentLogger,
     };
   }
@@ -162,6 +190,18 @@ export class FfmpegUpstream {
   /** Use another URL from the next (re)start on, e.g. after the camera's password changed. */
   setSource(source: StreamSource): void {
     this.source = source;
+  }
+
+  /**
+   * Run another transcode from now on (e.g. taller, for a bigger tile): the running ffmpeg is
+   * replaced at once, without backoff; viewers stay attached and continue at its first key frame.
+   */
+  restartWith(transcode: TranscodeSpec): void {
+    this.o.transcode = transcode;
+    const child = this.child;
+    if (!child || this.stopping) return;
+    this.restartAsked = true;
+    child.kill('SIGKILL');
   }
 
   /** Spawn ffmpeg. Calling it again, or after {@link stop}, does nothing. */
@@ -207,6 +247,7 @@ export class FfmpegUpstream {
     const args = buildFfmpegArgs(this.source, {
       tsOffsetS: (Date.now() - this.createdAt) / 1000,
       ioTimeoutMs: this.o.stallTimeoutMs,
+      transcode: this.o.transcode,
     });
     this.spawnedAt = Date.now();
     this.lastDataAt = 0;
@@ -258,6 +299,11 @@ export class FfmpegUpstream {
     if (this.child !== child) return;
     this.child = null;
     if (this.stopping) return;
+    if (this.restartAsked) {
+      this.restartAsked = false;
+      this.spawnRun();
+      return;
+    }
     const wasStable = this.liveSince !== null && Date.now() - this.liveSince >= this.o.stableAfterMs;
     if (wasStable) this.failures = 0;
     const backoff = this.o.backoffMs;

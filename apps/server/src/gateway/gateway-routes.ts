@@ -1,8 +1,11 @@
 /**
  * HTTP and WebSocket routes of the stream gateway (DESIGN S15):
  *
- * - `GET /api/v1/streams/:id/live?quality=sub|main` (signed-in user) →
- *   `{ success: true, data: LiveStream }` whose `url` is `/ws/streams/<id>?quality=…&ticket=…`.
+ * - `GET /api/v1/streams/:id/live?quality=sub|main&codecs=h264,hevc&height=` (signed-in user) →
+ *   `{ success: true, data: LiveStream }` whose `url` is `/ws/streams/<id>?quality=…&ticket=…`
+ *   (with `&delivery=transcode&height=…` when the console cannot decode the camera's codec:
+ *   codec negotiation, issue 15; past the transcode limit a main stream falls back to the
+ *   substream, or the request fails with UNAVAILABLE, field `codecs`).
  * - `GET /ws/streams/:id?quality=&ticket=` (WebSocket) → binary MPEG-TS messages for mpegts.js
  *   (`{ type: 'mpegts', isLive: true, url: 'ws://…' }`). Refusals close the socket with a code
  *   from {@link LIVE_CLOSE_CODES} and a reason, because a browser cannot read an HTTP status of
@@ -18,12 +21,21 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import { z } from 'zod';
-import { IdParams, LiveStreamQuery, PantauError, ROUTES, type GatewayStream, type StreamQuality } from '@pantau/shared';
+import {
+  IdParams,
+  LiveStreamQuery,
+  PantauError,
+  ROUTES,
+  type GatewayStream,
+  type LiveStream,
+  type StreamQuality,
+} from '@pantau/shared';
 import { implementRoute } from '../http/route.js';
 import type { GatewayLogger, StreamSource } from './gateway-types.js';
 import { hlsPlaylistPath, hlsProxyRoutes, isHlsSource } from './hls-proxy.js';
 import { DEFAULT_TICKET_TTL_MS, createLiveTicket, verifyLiveTicket } from './live-ticket.js';
-import type { StreamGateway } from './stream-gateway.js';
+import { CLOSE_TRANSCODE_LIMIT, type Delivery, type StreamGateway } from './stream-gateway.js';
+import { transcodeHeight } from './h264-encoder.js';
 
 /** WebSocket close codes the viewer endpoint uses. */
 export const LIVE_CLOSE_CODES = {
@@ -39,7 +51,19 @@ export const LIVE_CLOSE_CODES = {
   NOT_FOUND: 4404,
   /** The viewer could not keep up; reconnect to get the live edge. */
   SLOW_VIEWER: 4408,
+  /** A transcode was asked for and the limit of concurrent transcodes is reached. */
+  TRANSCODE_LIMIT: CLOSE_TRANSCODE_LIMIT,
 } as const;
+
+/** A source as the gateway sees it, plus what the last probe found it sends (issue 15). */
+export interface ResolvedSource extends StreamSource {
+  /** Video codec (ffprobe's name), null until probed. */
+  codec: string | null;
+  /** Height, px, null until probed. */
+  height: number | null;
+  /** Whether the stream has a substream of its own (the main stream's fallback). */
+  hasSub: boolean;
+}
 
 /** What {@link gatewayRoutes} needs; the app supplies it. */
 export interface GatewayDeps {
@@ -51,11 +75,23 @@ export interface GatewayDeps {
   /** Returns the signed-in user or throws a PantauError('UNAUTHENTICATED'). */
   authenticate(request: FastifyRequest): Promise<{ id: number }>;
   /** The source URL WITH credentials for a stream and quality, or null if no such stream / not visible to the user. */
-  resolveSource(streamId: number, quality: StreamQuality, userId?: number): Promise<StreamSource | null>;
+  resolveSource(streamId: number, quality: StreamQuality, userId?: number): Promise<ResolvedSource | null>;
+  /** Probe a stream now (what it sends), when it was never probed; resolves when recorded. Optional. */
+  probe?(streamId: number): Promise<unknown>;
+  /** How long the live route waits for such a probe, ms. Default 4000. */
+  probeWaitMs?: number;
 }
 
 /** Query of the viewer WebSocket. */
-const ViewerQuery = LiveStreamQuery.extend({ ticket: z.string().min(1).max(512) });
+const ViewerQuery = z.object({
+  quality: LiveStreamQuery.shape.quality,
+  height: LiveStreamQuery.shape.height,
+  delivery: z.enum(['copy', 'transcode']).default('copy'),
+  ticket: z.string().min(1).max(512),
+});
+
+/** What the console can decode, from `codecs` (absent: H.264 only, what every MSE browser plays). */
+const decodable = (codecs: string | undefined): Set<string> => new Set(codecs ? codecs.split(',') : ['h264']);
 
 const OPEN = 1;
 
@@ -88,28 +124,70 @@ export async function gatewayRoutes(app: FastifyInstance, deps: GatewayDeps): Pr
     return user;
   };
 
+  /** The source of (stream, quality) for the user, probed first if it never was (bounded wait). */
+  const sourceOf = async (id: number, quality: StreamQuality, userId: number): Promise<ResolvedSource | null> => {
+    const source = await deps.resolveSource(id, quality, userId);
+    if (!source || source.codec !== null || !deps.probe || isHlsSource(source)) return source;
+    const wait = deps.probeWaitMs ?? 4000;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      deps.probe(id).catch(() => undefined),
+      new Promise((resolve) => (timer = setTimeout(resolve, wait))),
+    ]);
+    clearTimeout(timer);
+    return deps.resolveSource(id, quality, userId);
+  };
+
   implementRoute(
     app,
     ROUTES.liveStream,
-    async (request) => {
+    async (request): Promise<LiveStream> => {
       const user = userOfRequest(request);
       const { id } = request.params;
-      const { quality } = request.query;
-      const source = await deps.resolveSource(id, quality, user.id);
+      const { codecs, height } = request.query;
+      let quality = request.query.quality;
+      let source = await sourceOf(id, quality, user.id);
       if (!source) throw new PantauError('NOT_FOUND', `stream ${id} not found`, { field: 'id' });
+      const hls = isHlsSource(source);
+      const canDecode = decodable(codecs);
+      const needsTranscode = (s: ResolvedSource) => !isHlsSource(s) && s.codec !== null && !canDecode.has(s.codec);
+      let delivery: Delivery = 'copy';
+      let fallback: LiveStream['fallback'] = null;
+      if (needsTranscode(source)) {
+        if (deps.gateway.canTranscode(id, quality)) delivery = 'transcode';
+        else {
+          // the grid's substream rather than nothing, if it can be shown without a new transcode
+          const sub = quality === 'main' && source.hasSub ? await sourceOf(id, 'sub', user.id) : null;
+          const subFits = sub && (!needsTranscode(sub) || deps.gateway.canTranscode(id, 'sub'));
+          if (!sub || !subFits)
+            throw new PantauError(
+              'UNAVAILABLE',
+              `this console cannot decode ${source.codec} and the server's limit of ${deps.gateway.maxTranscodes} concurrent transcodes is reached`,
+              { field: 'codecs', reason: 'transcode_limit', codec: source.codec },
+            );
+          quality = 'sub';
+          source = sub;
+          fallback = 'transcode_limit';
+          delivery = needsTranscode(sub) ? 'transcode' : 'copy';
+        }
+      }
       const { ticket, expiresAt } = createLiveTicket(deps.ticketSecret, {
         streamId: id,
         quality,
         userId: user.id,
         ttlMs,
       });
-      const hls = isHlsSource(source);
+      const extra = delivery === 'transcode' ? `&delivery=transcode${height ? `&height=${height}` : ''}` : '';
       return {
         stream_id: id,
+        quality,
         player: hls ? ('hls' as const) : ('mpegts' as const),
+        codec: source.codec,
+        delivery,
+        fallback,
         url: hls
           ? hlsPlaylistPath(id, quality, ticket, source)
-          : `/ws/streams/${id}?quality=${quality}&ticket=${encodeURIComponent(ticket)}`,
+          : `/ws/streams/${id}?quality=${quality}${extra}&ticket=${encodeURIComponent(ticket)}`,
         expires_at: new Date(expiresAt).toISOString(),
       };
     },
@@ -135,6 +213,12 @@ export async function gatewayRoutes(app: FastifyInstance, deps: GatewayDeps): Pr
           uptime_ms: s.uptime_ms,
           restarts: s.restarts,
           last_error: s.last_error,
+          problem: s.problem,
+          delivery: s.delivery,
+          codec: s.codec,
+          encoder: s.encoder,
+          output_height: s.output_height,
+          cpu_percent: s.cpu_percent,
         });
       }
       return visible;
@@ -168,7 +252,7 @@ async function attachViewer(
     return refuse(socket, LIVE_CLOSE_CODES.BAD_REQUEST, `invalid ${field}`);
   }
   const streamId = params.data.id;
-  const { quality, ticket } = query.data;
+  const { quality, ticket, delivery, height } = query.data;
   const verdict = verifyLiveTicket(deps.ticketSecret, ticket, Date.now(), { streamId, quality });
   if (!verdict.ok) {
     log.info({ streamId, quality, reason: verdict.error }, 'gateway: ticket refused');
@@ -177,5 +261,20 @@ async function attachViewer(
   const source = await deps.resolveSource(streamId, quality, verdict.claims.userId);
   if (socket.readyState !== OPEN) return; // the viewer left while we looked
   if (!source) return refuse(socket, LIVE_CLOSE_CODES.NOT_FOUND, `stream ${streamId} not found`);
-  deps.gateway.attach({ streamId, quality, source, socket });
+  const streamSource: StreamSource = {
+    url: source.url,
+    protocol: source.protocol,
+    ...(source.transport && { transport: source.transport }),
+  };
+  if (delivery === 'copy') return void deps.gateway.attach({ streamId, quality, source: streamSource, socket });
+  const encoder = await deps.gateway.encoder();
+  if (socket.readyState !== OPEN) return;
+  deps.gateway.attach({
+    streamId,
+    quality,
+    source: streamSource,
+    socket,
+    delivery,
+    transcode: { encoder, height: transcodeHeight(height, source.height) },
+  });
 }

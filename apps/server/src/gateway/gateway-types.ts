@@ -3,7 +3,7 @@
  * contract's (packages/shared/src/schemas/gateway.ts), since /health and the statistics route
  * report them.
  */
-import type { GatewayProtocol, GatewayUpstreamState, StreamQuality } from '@pantau/shared';
+import type { GatewayProtocol, GatewayUpstreamState, StreamProblem, StreamQuality } from '@pantau/shared';
 
 /** Where ffmpeg pulls a stream from: the camera URL WITH credentials. Never leaves the server. */
 export interface StreamSource {
@@ -11,6 +11,8 @@ export interface StreamSource {
   url: string;
   /** `rtsp`, `hls`, `mpegts`, `flv` (from the stream's row); decides transport flags. */
   protocol: string;
+  /** RTSP media over the RTSP connection (`tcp`, the default) or RTP/UDP. */
+  transport?: 'tcp' | 'udp';
 }
 
 /** One (stream, quality) in the gateway's figures, whichever way it is carried. */
@@ -34,6 +36,18 @@ export interface StreamStats {
   state: GatewayUpstreamState;
   /** The last upstream error, credentials removed; null while healthy. */
   last_error: string | null;
+  /** What that error means; null while healthy. */
+  problem: StreamProblem | null;
+  /** `copy` (remux) or `transcode` (re-encoded to H.264). */
+  delivery: 'copy' | 'transcode';
+  /** Video codec received, from the PMT (`h264`, `hevc`, …); null until known. */
+  codec: string | null;
+  /** A transcode's encoder, else null. */
+  encoder: string | null;
+  /** A transcode's output height (px; null = the source's, or a copy). */
+  output_height: number | null;
+  /** ffmpeg's CPU over the last interval, % of one core. */
+  cpu_percent: number;
 }
 
 /** Told whenever a stream's upstream changes state (e.g. to broadcast `stream_status`). */
@@ -42,6 +56,10 @@ export type StreamStatusListener = (status: {
   quality: StreamQuality;
   state: GatewayUpstreamState;
   viewers: number;
+  /** What the last error means, while reconnecting. */
+  problem?: StreamProblem | null;
+  /** The variant whose state this is. */
+  delivery?: 'copy' | 'transcode';
 }) => void;
 
 /** The subset of pino's logger the gateway uses (Fastify's `app.log` fits). */

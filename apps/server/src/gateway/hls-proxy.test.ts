@@ -273,6 +273,13 @@ describe('HLS figures', () => {
       uptime_ms: 2500,
       restarts: 0,
       last_error: null,
+      problem: null,
+      // the HLS proxy relays the camera's own segments: never a transcode, no process of its own
+      delivery: 'copy',
+      codec: null,
+      encoder: null,
+      output_height: null,
+      cpu_percent: 0,
     });
     expect(t.gateway.stats()).toMatchObject({ streams: 1, viewers: 2 });
     expect(told).toEqual([

@@ -30,6 +30,7 @@
  *
  * Time comes from the `now` option (epoch ms), so tests move a clock instead of sleeping.
  */
+import { streamProblemOf } from './stream-problem.js';
 import type { GatewayUpstreamState, StreamQuality } from '@pantau/shared';
 import type { StreamStats, StreamStatusListener } from './gateway-types.js';
 import { RateMeter } from './stream-session.js';
@@ -192,6 +193,12 @@ export class HlsStats {
       restarts: e.failures,
       state: e.state,
       last_error: e.lastError,
+      problem: e.state === 'live' ? null : streamProblemOf(e.lastError),
+      delivery: 'copy' as const,
+      codec: null,
+      encoder: null,
+      output_height: null,
+      cpu_percent: 0,
     }));
   }
 

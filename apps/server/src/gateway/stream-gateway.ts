@@ -1,12 +1,19 @@
 /**
- * The stream gateway (DESIGN S15): one ffmpeg per active (stream, quality), shared by every
- * viewer in every window, started when the first viewer attaches and stopped when nobody has
- * watched for `idleTimeoutMs`. Owns the processes; knows nothing of HTTP, users or tickets.
+ * The stream gateway (DESIGN S15): one ffmpeg per active (stream, quality, delivery), shared by
+ * every viewer in every window, started when the first viewer attaches and stopped when nobody
+ * has watched for `idleTimeoutMs`. Owns the processes; knows nothing of HTTP, users or tickets.
+ *
+ * Delivery (issue 15): `copy` remuxes the camera's video as it is; `transcode` re-encodes it to
+ * H.264 for consoles that cannot decode the camera's codec — one per stream and quality, shared
+ * by all of them, as tall as the tallest tile that asked (it restarts taller when a taller one
+ * joins), at most `maxTranscodes()` at once.
  * It also holds the figures of the HLS streams the proxy relays ({@link StreamGateway.hls}),
  * so that {@link StreamGateway.stats} lists every stream the server carries, either way.
  */
-import { FfmpegUpstream } from './ffmpeg-upstream.js';
+import { FfmpegUpstream, type TranscodeSpec } from './ffmpeg-upstream.js';
 import { silentLogger } from './gateway-types.js';
+import { resolveEncoder, type H264Encoder, type H264EncoderSetting } from './h264-encoder.js';
+import { CpuMeter } from './process-cpu.js';
 import type { StreamQuality } from '@pantau/shared';
 import type { GatewayLogger, StreamSource, StreamStats, StreamStatusListener } from './gateway-types.js';
 import { HlsStats } from './hls-stats.js';
@@ -16,6 +23,11 @@ import type { StreamSessionOptions, ViewerSocket, ViewerStatus } from './stream-
 
 /** WebSocket close code sent to viewers when the gateway shuts down ("going away"). */
 export const CLOSE_GOING_AWAY = 1001;
+/** WebSocket close code for a viewer refused because the transcode limit is reached. */
+export const CLOSE_TRANSCODE_LIMIT = 4429;
+
+/** How the gateway carries a stream to a viewer. */
+export type Delivery = 'copy' | 'transcode';
 
 /** A viewer socket the gateway can also watch for closing (a `ws` WebSocket fits). */
 export interface GatewaySocket extends ViewerSocket {
@@ -39,6 +51,14 @@ export interface StreamGatewayOptions extends StreamSessionOptions {
   onStatus?: StreamStatusListener;
   /** The HLS figures' clock and viewer window (idle timeout and `onStatus` come from above). */
   hls?: Pick<HlsStatsOptions, 'now' | 'minViewerWindowMs'>;
+  /** Most transcodes running at once (read at each new one). Default 4. */
+  maxTranscodes?: () => number;
+  /** The transcodes' encoder setting (read at each new one). Default `auto`. */
+  encoder?: () => H264EncoderSetting;
+  /** Told when a run's PMT names its video codec (e.g. to notice a camera whose codec changed). */
+  onCodec?: (streamId: number, quality: StreamQuality, codec: string) => void;
+  /** How often each ffmpeg's CPU is read, ms. Default 2000. */
+  cpuSampleMs?: number;
 }
 
 /** What {@link StreamGateway.attach} needs. */
@@ -48,6 +68,10 @@ export interface AttachRequest {
   /** Camera URL with credentials; used to start ffmpeg (or for its next restart if one runs). */
   source: StreamSource;
   socket: GatewaySocket;
+  /** Default `copy`. */
+  delivery?: Delivery;
+  /** For a transcode: its encoder (from {@link StreamGateway.encoder}) and the height the viewer's tile needs (px; null = the source's). */
+  transcode?: TranscodeSpec;
 }
 
 /** Returned by {@link StreamGateway.attach}. */
@@ -78,15 +102,23 @@ export interface StreamStatusReport extends StreamStats {
 interface Entry {
   streamId: number;
   quality: StreamQuality;
+  delivery: Delivery;
   session: StreamSession;
   upstream: FfmpegUpstream;
   idleTimer: NodeJS.Timeout | null;
+  /** The last codec a run's PMT named. */
+  codec: string | null;
+  cpu: CpuMeter;
 }
 
 /** ws readyState CLOSING. */
 const CLOSING = 2;
 
-const keyOf = (streamId: number, quality: StreamQuality): string => `${streamId}/${quality}`;
+const keyOf = (streamId: number, quality: StreamQuality, delivery: Delivery = 'copy'): string =>
+  delivery === 'copy' ? `${streamId}/${quality}` : `${streamId}/${quality}/${delivery}`;
+
+/** A transcode taller than another (null = the source's full height, the tallest). */
+const taller = (a: number | null, b: number | null): boolean => (a === null ? b !== null : b !== null && a > b);
 
 /**
  * Shares one ffmpeg per (stream, quality) among its viewers. Create one per server and call
@@ -100,10 +132,15 @@ export class StreamGateway {
   private readonly idleTimeoutMs: number;
   private readonly logger: GatewayLogger;
   private closed = false;
+  private readonly cpuTimer: NodeJS.Timeout;
 
   constructor(private readonly options: StreamGatewayOptions = {}) {
     this.idleTimeoutMs = options.idleTimeoutMs ?? 10_000;
     this.logger = options.logger ?? silentLogger;
+    this.cpuTimer = setInterval(() => {
+      for (const e of this.entries.values()) e.cpu.sample(e.upstream.pid);
+    }, options.cpuSampleMs ?? 2000);
+    this.cpuTimer.unref();
     this.hls = new HlsStats({
       ...options.hls,
       idleTimeoutMs: this.idleTimeoutMs,
@@ -117,11 +154,34 @@ export class StreamGateway {
     });
   }
 
+  /** Transcodes running now. */
+  get transcodes(): number {
+    let n = 0;
+    for (const e of this.entries.values()) if (e.delivery === 'transcode') n++;
+    return n;
+  }
+
+  /** The most transcodes at once, as set now. */
+  get maxTranscodes(): number {
+    return this.options.maxTranscodes?.() ?? 4;
+  }
+
+  /** Whether a viewer could get a transcode of (stream, quality) now: one runs already, or the limit allows another. */
+  canTranscode(streamId: number, quality: StreamQuality): boolean {
+    return this.entries.has(keyOf(streamId, quality, 'transcode')) || this.transcodes < this.maxTranscodes;
+  }
+
+  /** The encoder new transcodes use (the setting, `auto` resolved on this machine; detected once). */
+  encoder(): Promise<H264Encoder> {
+    return resolveEncoder(this.options.encoder?.() ?? 'auto', this.options.ffmpegPath);
+  }
+
   /**
    * Attach a viewer socket to a stream, starting its ffmpeg if none runs. The socket gets
    * binary MPEG-TS messages (whole 188-byte packets) from the last key frame on. Detaches by
    * itself when the socket closes. After {@link close}, the socket is closed with 1001; a
-   * socket already closing is ignored (viewerId 0).
+   * socket already closing is ignored (viewerId 0). A transcode past the limit is refused:
+   * the socket is closed with {@link CLOSE_TRANSCODE_LIMIT} (viewerId 0).
    */
   attach(request: AttachRequest): ViewerHandle {
     const { socket } = request;
@@ -131,6 +191,10 @@ export class StreamGateway {
     }
     // Already closing or closed: its 'close' event may have fired, so it would never detach.
     if (socket.readyState >= CLOSING) return { viewerId: 0, detach: () => undefined };
+    if (request.delivery === 'transcode' && !this.canTranscode(request.streamId, request.quality)) {
+      socket.close(CLOSE_TRANSCODE_LIMIT, `transcode limit reached (${this.maxTranscodes})`);
+      return { viewerId: 0, detach: () => undefined };
+    }
     const entry = this.entryFor(request);
     if (entry.idleTimer) clearTimeout(entry.idleTimer);
     entry.idleTimer = null;
@@ -140,13 +204,16 @@ export class StreamGateway {
       if (!attached) return;
       attached = false;
       entry.session.removeViewer(viewerId);
-      if (entry.session.viewerCount === 0 && this.entries.get(keyOf(entry.streamId, entry.quality)) === entry) {
+      if (
+        entry.session.viewerCount === 0 &&
+        this.entries.get(keyOf(entry.streamId, entry.quality, entry.delivery)) === entry
+      ) {
         this.scheduleIdleStop(entry);
       }
     };
     socket.once('close', detach);
     this.logger.debug(
-      { stream: keyOf(entry.streamId, entry.quality), viewerId, viewers: entry.session.viewerCount },
+      { stream: keyOf(entry.streamId, entry.quality, entry.delivery), viewerId, viewers: entry.session.viewerCount },
       'gateway: viewer attached',
     );
     return { viewerId, detach };
@@ -162,8 +229,8 @@ export class StreamGateway {
   }
 
   /** One MPEG-TS stream's figures with each viewer's status, or null if that stream is not active (HLS streams: see {@link stats}). */
-  status(streamId: number, quality: StreamQuality): StreamStatusReport | null {
-    const entry = this.entries.get(keyOf(streamId, quality));
+  status(streamId: number, quality: StreamQuality, delivery: Delivery = 'copy'): StreamStatusReport | null {
+    const entry = this.entries.get(keyOf(streamId, quality, delivery));
     if (!entry) return null;
     return {
       ...this.statsOf(entry),
@@ -179,16 +246,22 @@ export class StreamGateway {
    */
   async close(): Promise<void> {
     this.closed = true;
+    clearInterval(this.cpuTimer);
     this.hls.close();
     for (const entry of this.entries.values()) this.stopEntry(entry, 'gateway shutting down');
     await Promise.all([...this.stopping]);
   }
 
   private entryFor(request: AttachRequest): Entry {
-    const key = keyOf(request.streamId, request.quality);
+    const delivery = request.delivery ?? 'copy';
+    const key = keyOf(request.streamId, request.quality, delivery);
     const existing = this.entries.get(key);
     if (existing) {
       existing.upstream.setSource(request.source);
+      const running = existing.upstream.transcode;
+      // a taller tile joined: restart the shared transcode at its height (never shrink)
+      if (running && request.transcode && taller(request.transcode.height, running.height))
+        existing.upstream.restartWith({ encoder: running.encoder, height: request.transcode.height });
       return existing;
     }
     const o = this.options;
@@ -196,16 +269,41 @@ export class StreamGateway {
     const entry: Entry = {
       streamId: request.streamId,
       quality: request.quality,
+      delivery,
       session,
       idleTimer: null,
+      codec: null,
+      cpu: new CpuMeter(),
       upstream: new FfmpegUpstream({
         source: request.source,
         label: key,
-        onData: (chunk) => session.push(chunk),
-        onRunStart: () => session.resetStream(),
+        transcode: delivery === 'transcode' ? (request.transcode ?? { encoder: 'libx264', height: null }) : null,
+        onData: (chunk) => {
+          session.push(chunk);
+          if (entry.codec === null && delivery === 'copy') {
+            const codec = session.videoCodec;
+            if (codec !== null) {
+              entry.codec = codec;
+              o.onCodec?.(request.streamId, request.quality, codec);
+            }
+          }
+        },
+        onRunStart: () => {
+          session.resetStream();
+          // learn it again: a camera that rebooted with new firmware may send another codec
+          if (delivery === 'copy') entry.codec = null;
+        },
         onState: (state) => {
-          this.logger.info({ stream: key, state }, 'gateway: stream state');
-          o.onStatus?.({ stream_id: request.streamId, quality: request.quality, state, viewers: session.viewerCount });
+          const problem = entry.upstream.problem;
+          this.logger.info({ stream: key, state, ...(problem && { problem }) }, 'gateway: stream state');
+          o.onStatus?.({
+            stream_id: request.streamId,
+            quality: request.quality,
+            state,
+            viewers: session.viewerCount,
+            problem,
+            delivery,
+          });
         },
         logger: this.logger,
         ...(o.ffmpegPath !== undefined && { ffmpegPath: o.ffmpegPath }),
@@ -228,7 +326,7 @@ export class StreamGateway {
   }
 
   private stopEntry(entry: Entry, why: string): void {
-    const key = keyOf(entry.streamId, entry.quality);
+    const key = keyOf(entry.streamId, entry.quality, entry.delivery);
     if (this.entries.get(key) === entry) this.entries.delete(key);
     if (entry.idleTimer) clearTimeout(entry.idleTimer);
     entry.idleTimer = null;
@@ -251,6 +349,12 @@ export class StreamGateway {
       restarts: up.restarts,
       state: up.state,
       last_error: up.lastError,
+      problem: up.problem,
+      delivery: e.delivery,
+      codec: e.delivery === 'copy' ? (e.codec ?? e.session.videoCodec) : 'h264',
+      encoder: up.transcode?.encoder ?? null,
+      output_height: up.transcode?.height ?? null,
+      cpu_percent: e.cpu.percent,
     };
   }
 }

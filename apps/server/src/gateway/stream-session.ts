@@ -12,7 +12,7 @@
  * re-bases each batch on the previous one). A viewer still skipping after `slowViewerTimeoutMs`
  * is closed with {@link CLOSE_SLOW_VIEWER} so its player reconnects at the live edge.
  */
-import { TsPacketAligner, TsStreamInspector } from './ts-packets.js';
+import { TsPacketAligner, TsStreamInspector, codecOfStreamType } from './ts-packets.js';
 import type { TsChunkMarks } from './ts-packets.js';
 
 /** WebSocket close code for a viewer that could not keep up. */
@@ -136,6 +136,11 @@ export class StreamSession {
   /** Bits per second received over the last 5 s. */
   bitrateBps(): number {
     return this.rate.bitsPerSecond();
+  }
+
+  /** The video codec of this run, from its PMT (`h264`, `hevc`, …); null until seen. */
+  get videoCodec(): string | null {
+    return codecOfStreamType(this.inspector.videoStreamType);
   }
 
   /** Bytes of the cached GOP (0 when no key frame is cached). */

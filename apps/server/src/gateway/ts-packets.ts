@@ -137,6 +137,25 @@ export interface TsChunkMarks {
   frameStart: number;
 }
 
+/** ffprobe's codec name of a PMT video stream_type (ISO/IEC 13818-1 table 2-34), or null. */
+export function codecOfStreamType(streamType: number | null): string | null {
+  switch (streamType) {
+    case 0x01:
+    case 0x02:
+      return 'mpeg2video';
+    case 0x10:
+      return 'mpeg4';
+    case 0x1b:
+      return 'h264';
+    case 0x24:
+      return 'hevc';
+    case 0x33:
+      return 'vvc';
+    default:
+      return null;
+  }
+}
+
 /**
  * Follows one transport stream (one program; single-packet PAT and PMT sections, which is what
  * ffmpeg writes): remembers the latest PAT and PMT packets and reports where key frames start.

@@ -161,6 +161,7 @@ export class RealtimePublisher {
         since: e.since,
         source: e.source,
         ...(e.error !== undefined ? { error: e.error } : {}),
+        ...(e.problem !== undefined ? { problem: e.problem } : {}),
       }),
     );
     events.on('user.changed', (e) => {

@@ -4,7 +4,8 @@
  * transactions. Scope (`null` = every branch/group) limits every read.
  */
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { Branch, Device, Group, PageMeta, Stream } from '@pantau/shared';
+import { StreamMedia, type Branch, type Device, type Group, type PageMeta, type Stream } from '@pantau/shared';
+import { storedJson } from './stored-json.js';
 import type {
   CctvStreamsTable,
   CompanyBranchesTable,
@@ -47,13 +48,21 @@ export function toStream(r: StreamRow): Stream {
     main_url: stripCredentials(r.main_url),
     sub_url: r.sub_url === null ? null : stripCredentials(r.sub_url),
     has_credentials: r.username !== null || r.password_enc !== null,
+    transport: r.transport,
     resolution: r.resolution,
     fps: r.fps,
     status: r.status,
+    problem: r.problem,
+    media: { main: mediaOf(r.main_media), sub: r.sub_url === null ? null : mediaOf(r.sub_media) },
     last_checked_at: r.last_checked_at,
     created_at: r.created_at,
     updated_at: r.updated_at,
   };
+}
+
+/** A stored `StreamMedia` column, or null (none, or not of that shape). */
+export function mediaOf(text: string | null): StreamMedia | null {
+  return text === null ? null : (storedJson(text, StreamMedia) ?? null);
 }
 
 /** `rtsp://user:pw@host/x` → `rtsp://host/x`. */
@@ -467,7 +476,12 @@ export class OrganisationRepository {
     return this.exec.first(this.streamsQuery(scope, {}).selectAll('s').where('s.id', '=', id));
   }
 
-  insertStream(s: Omit<StreamRow, 'id' | 'status' | 'last_checked_at' | 'created_at' | 'updated_at'>): number {
+  insertStream(
+    s: Omit<
+      StreamRow,
+      'id' | 'status' | 'last_checked_at' | 'created_at' | 'updated_at' | 'problem' | 'main_media' | 'sub_media'
+    >,
+  ): number {
     const now = nowIso();
     return this.exec.run(this.db.insertInto('cctv_streams').values({ ...s, created_at: now, updated_at: now }))
       .lastInsertRowid;

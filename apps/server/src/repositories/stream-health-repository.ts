@@ -12,7 +12,7 @@ import type { StreamRow } from './organisation-repository.js';
 /** What a probe records: status and `last_checked_at` (ISO-8601 UTC), and when it read the video, `WxH` and fps. */
 export type StreamProbeChanges = Pick<
   Updateable<CctvStreamsTable>,
-  'status' | 'last_checked_at' | 'resolution' | 'fps'
+  'status' | 'last_checked_at' | 'resolution' | 'fps' | 'problem' | 'main_media' | 'sub_media'
 >;
 
 /** Reads streams for probing and records what the probes found. */
@@ -27,9 +27,16 @@ export class StreamHealthRepository {
     return this.exec.all(this.db.selectFrom('cctv_streams').selectAll().orderBy('id'));
   }
 
-  /** A stream's current status and branch, or undefined when it is gone. */
-  statusOf(id: number): Pick<StreamRow, 'status' | 'branch_id'> | undefined {
-    return this.exec.first(this.db.selectFrom('cctv_streams').select(['status', 'branch_id']).where('id', '=', id));
+  /** One stream (credentials included), or undefined when it is gone. */
+  get(id: number): StreamRow | undefined {
+    return this.exec.first(this.db.selectFrom('cctv_streams').selectAll().where('id', '=', id));
+  }
+
+  /** A stream's current status, problem and branch, or undefined when it is gone. */
+  statusOf(id: number): Pick<StreamRow, 'status' | 'problem' | 'branch_id'> | undefined {
+    return this.exec.first(
+      this.db.selectFrom('cctv_streams').select(['status', 'problem', 'branch_id']).where('id', '=', id),
+    );
   }
 
   /** Store a probe's findings on one stream. */

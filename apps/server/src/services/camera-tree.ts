@@ -16,7 +16,7 @@ export function buildCameraTree(rows: {
   const streamsOf = new Map<string, CameraTreeCamera['streams']>();
   for (const s of streams) {
     const list = streamsOf.get(s.device_id) ?? [];
-    list.push({ id: s.id, stream_name: s.stream_name, status: s.status });
+    list.push({ id: s.id, stream_name: s.stream_name, status: s.status, problem: s.problem });
     streamsOf.set(s.device_id, list);
   }
   const camera = (d: DeviceRow): CameraTreeCamera => ({

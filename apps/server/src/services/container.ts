@@ -45,6 +45,8 @@ import { OrganisationService } from './organisation-service.js';
 import { UserService } from './user-service.js';
 import { DeviceStatusService } from './device-status-service.js';
 import { UsageAggregation } from './usage-aggregation.js';
+import { GatewaySettingsService } from './gateway-settings-service.js';
+import { GatewaySettingsRepository } from '../repositories/gateway-settings-repository.js';
 import { StreamHealthService } from './stream-health-service.js';
 import { DashboardService } from './dashboard-service.js';
 import { ReportService } from './report-service.js';
@@ -108,6 +110,7 @@ export interface Services {
   /** Each branch's time zone, for the scheduler's per-zone plan. */
   branchZones: BranchZoneRepository;
   streamHealth: StreamHealthService;
+  gatewaySettings: GatewaySettingsService;
   queueMonitor: QueueMonitor;
   /** Person tracking (S8): list, detail, history, journey, label and note. */
   persons: PersonService;
@@ -306,8 +309,14 @@ export async function createServices(config: ServerConfig, logger: Logger): Prom
     new StreamHealthRepository(db.kysely, exec),
     exec,
     events,
-    (row) => organisation.sourceUrl(row.id, 'main', null)?.url ?? row.main_url,
+    (row, quality) => organisation.sourceUrl(row.id, quality, null)?.url ?? row.main_url,
   );
+  // what a stream sends is learnt when it is created or changed, not at the next scheduled round
+  if (config.streamProbeOnChange)
+    events.on('device.changed', (e) => {
+      const streamId = e.stream_id;
+      if (streamId !== undefined && e.action !== 'deleted') setImmediate(() => void streamHealth.probeOne(streamId));
+    });
 
   // ---- 4. realtime ------------------------------------------------------------------------
   // Order matters for a detection: its snapshot is linked before the publisher reads its row for
@@ -407,7 +416,9 @@ export async function createServices(config: ServerConfig, logger: Logger): Prom
     ),
     retention,
     streamHealth,
+    gatewaySettings: new GatewaySettingsService(new GatewaySettingsRepository(db.kysely, exec), exec, auditLog),
     async close() {
+      streamHealth.close();
       statsTicker.stop();
       await worker.stop();
       await detectionThread?.stop();

@@ -416,6 +416,7 @@ export class OrganisationService {
           password_enc: password === null ? null : encryptSecret(this.streamKey, password),
           resolution: input.resolution ?? null,
           fps: input.fps ?? null,
+          transport: input.transport ?? 'tcp',
         });
         const row = this.streamRow(c.user, id);
         this.audit.record(c.actor, 'create', 'stream', id, null, row);
@@ -437,7 +438,7 @@ export class OrganisationService {
       () => {
         const before = this.streamRow(c.user, id);
         const set: Record<string, unknown> = {};
-        for (const k of ['stream_name', 'protocol', 'resolution', 'fps', 'username'] as const)
+        for (const k of ['stream_name', 'protocol', 'resolution', 'fps', 'username', 'transport'] as const)
           if (patch[k] !== undefined) set[k] = patch[k];
         if (patch.main_url !== undefined) {
           const m = splitCredentials(patch.main_url);
@@ -490,14 +491,14 @@ export class OrganisationService {
     streamId: number,
     quality: StreamQuality,
     scope: readonly number[] | null,
-  ): { url: string; protocol: string; row: StreamRow } | null {
+  ): { url: string; protocol: string; transport: 'tcp' | 'udp'; row: StreamRow } | null {
     const row = this.repo.getStream(streamId, { branches: scope, groups: null });
     if (!row) return null;
     const base = quality === 'sub' && row.sub_url ? row.sub_url : row.main_url;
     const u = new URL(base);
     if (row.username) u.username = encodeURIComponent(row.username);
     if (row.password_enc) u.password = encodeURIComponent(decryptSecret(this.streamKey, row.password_enc));
-    return { url: u.toString(), protocol: row.protocol, row };
+    return { url: u.toString(), protocol: row.protocol, transport: row.transport, row };
   }
 
   /** The branch of a device (by its own id), or undefined. */

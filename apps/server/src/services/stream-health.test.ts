@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, waitFor, WsRecorder, type Harness } from '../test-support/harness.js';
 import { startCameraServer, type CameraServer } from '../simulator/camera-server.js';
-import { probeStream } from './stream-health-service.js';
+import { probeStream } from '../gateway/stream-probe.js';
 
 let h: Harness;
 let cams: CameraServer;

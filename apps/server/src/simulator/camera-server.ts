@@ -32,6 +32,18 @@ export const CAMERA_NICENESS = 5;
 
 const INSTALL_HINT = `apt-get install -y --no-install-recommends ${RTSP_SERVER_APT_PACKAGES.join(' ')}`;
 
+/** Video codecs a simulated camera can send. */
+export type SimulatedVideoCodec = 'h264' | 'h265';
+/** Audio a simulated camera's main stream can carry. */
+export type SimulatedAudio = 'none' | 'aac' | 'pcma' | 'pcmu';
+/** RTSP authentication of the simulated cameras. */
+export interface SimulatedAuth {
+  method: 'basic' | 'digest';
+  user: string;
+  /** Any characters; handed to the script in its environment, never on its command line. */
+  password: string;
+}
+
 export interface CameraServerOptions {
   /** Number of cameras, 1..64; served at `/cam1` .. `/camN`. */
   cameras: number;
@@ -49,6 +61,16 @@ export interface CameraServerOptions {
   subHeight?: number | undefined;
   /** Frames per second; also the key-frame interval in frames (default 25, so one per second). */
   fps?: number | undefined;
+  /** Main stream codec (default `h264`); most IP cameras sold today send H.265 here. */
+  codec?: SimulatedVideoCodec | undefined;
+  /** Substream codec (default `h264`). */
+  subCodec?: SimulatedVideoCodec | undefined;
+  /** Audio on the main stream (default `none`): AAC or G.711 (PCMA A-law, PCMU mu-law) at 8 kHz. */
+  audio?: SimulatedAudio | undefined;
+  /** RTSP authentication (default none): basic or digest with a user and password; wrong or no credentials get 401. */
+  auth?: SimulatedAuth | undefined;
+  /** How long a camera refuses clients while it reboots, ms (default 2000). */
+  rebootMs?: number | undefined;
   /** How long to wait for the cameras to be live, ms (default 25 000; the script itself gives up after 20 s). */
   readyTimeoutMs?: number | undefined;
   /** Python with GObject introspection (default `/usr/bin/python3`). */
@@ -74,6 +96,13 @@ export interface CameraServer {
    *   does not acknowledge within 5 s
    */
   setOnline(index: number, online: boolean): Promise<void>;
+  /**
+   * Reboots camera `index` (1-based): every client is dropped, new ones are refused (503) for
+   * `rebootMs`, then it answers with new pipelines (new SSRC, sequence numbers, timestamps and
+   * SPS/PPS), as a camera does after a power cycle. Resolves when the server has started it.
+   * @throws like {@link setOnline}
+   */
+  reboot(index: number): Promise<void>;
   /** Whether camera `index` (1-based) answers, as last set with {@link setOnline}. */
   isOnline(index: number): boolean;
   /** Stops the server (SIGTERM, then SIGKILL after 3 s); resolves once it has exited. Idempotent. */
@@ -116,6 +145,9 @@ export async function startCameraServer(opts: CameraServerOptions): Promise<Came
   const subWidth = opts.subWidth ?? 320;
   const subHeight = opts.subHeight ?? 180;
   const fps = opts.fps ?? 25;
+  const auth = opts.auth;
+  if (auth && (auth.user === '' || auth.password === '' || /[:\s]/.test(auth.user)))
+    throw new RangeError('auth needs a user (no colon or space) and a password');
   if (!Number.isInteger(cameras) || cameras < 1 || cameras > 64)
     throw new RangeError(`cameras must be 1..64, got ${cameras}`);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`port must be 0..65535, got ${port}`);
@@ -150,9 +182,22 @@ export async function startCameraServer(opts: CameraServerOptions): Promise<Came
     // priority before it starts a thread (Linux keeps a niceness per thread).
     '--nice',
     String(CAMERA_NICENESS),
+    '--codec',
+    opts.codec ?? 'h264',
+    '--sub-codec',
+    opts.subCodec ?? 'h264',
+    '--audio',
+    opts.audio ?? 'none',
+    '--reboot-s',
+    String((opts.rebootMs ?? 2000) / 1000),
+    ...(auth ? ['--auth', auth.method, '--user', auth.user] : []),
     '--watch-stdin',
   ];
-  const child = spawn(python, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(python, args, {
+    stdio: ['pipe', 'pipe', 'pipe'],
+    // the password in the environment, not in argv (readable by every local user in /proc)
+    env: auth ? { ...process.env, PANTAU_SIM_RTSP_PASSWORD: auth.password } : process.env,
+  });
   // The last few KiB of stderr, for the errors below; reading it also keeps the pipe drained.
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
@@ -183,11 +228,12 @@ export async function startCameraServer(opts: CameraServerOptions): Promise<Came
   };
 
   const online = names.map(() => true);
-  const setOnline = async (index: number, up: boolean): Promise<void> => {
+  /** Sends one stdin command and waits for its acknowledgement line (the command upper-cased). */
+  const command = async (verb: 'online' | 'offline' | 'reboot', index: number): Promise<void> => {
     if (!Number.isInteger(index) || index < 1 || index > cameras)
       throw new RangeError(`camera must be 1..${cameras}, got ${index}`);
     if (stopped || !child.stdin || child.exitCode !== null) throw new Error('simulated RTSP cameras have stopped');
-    const command = `${up ? 'online' : 'offline'} ${index}`;
+    const command = `${verb} ${index}`;
     await new Promise<void>((resolve, reject) => {
       let seen = '';
       const onData = (chunk: Buffer) => {
@@ -204,6 +250,9 @@ export async function startCameraServer(opts: CameraServerOptions): Promise<Came
       child.stdout?.on('data', onData);
       child.stdin?.write(`${command}\n`);
     });
+  };
+  const setOnline = async (index: number, up: boolean): Promise<void> => {
+    await command(up ? 'online' : 'offline', index);
     online[index - 1] = up;
   };
 
@@ -214,6 +263,7 @@ export async function startCameraServer(opts: CameraServerOptions): Promise<Came
     subUrls: names.map((_, i) => `rtsp://${urlHost}:${boundPort}/cam${i + 1}/sub`),
     pid: child.pid ?? -1,
     setOnline,
+    reboot: (index) => command('reboot', index),
     isOnline: (index) => online[index - 1] ?? false,
     stop,
   };

@@ -28,10 +28,24 @@ Main streams are built per client, on demand (not shared, so no such race): the 
 pulls each one once, and only while a tile is maximised, so 16 cameras cost 16 small
 encoders rather than 16 large ones.
 
+Shapes of cameras as they ship (every camera of one server has the same shape):
+    --codec h264|h265       the main stream's codec (x264enc / x265enc); most IP cameras sold
+                            today send H.265 on the main stream and H.264 on the substream
+    --sub-codec h264|h265   the substream's (default h264)
+    --audio none|aac|pcma|pcmu   a 440 Hz tone on the main stream: AAC (voaacenc, 16 kHz) or
+                            G.711 A-law / mu-law at 8 kHz, as cameras send it
+    --auth none|basic|digest with --user and --password: RTSP authentication as cameras do it
+                            (GstRTSPAuth; digest per RFC 2617 with MD5, which ffmpeg speaks).
+                            A request without or with wrong credentials gets 401.
+
 Control on stdin (with --watch-stdin), one command per line, acknowledged on stdout:
     offline N   camera N stops answering: its clients are dropped and new ones refused (503),
                 like a camera whose network is cut; its pipelines keep running  -> `OFFLINE N`
     online N    camera N answers again                                          -> `ONLINE N`
+    reboot N    camera N reboots: every client is dropped (the keep-alive one too, so its shared
+                pipeline is torn down), new ones refused for --reboot-s seconds, and then it
+                answers with new pipelines: a new SSRC, new sequence numbers and timestamps, a
+                new SPS/PPS                                                     -> `REBOOT N`
 
 Run with /usr/bin/python3 (the python3 first on PATH may lack `gi`):
     rtsp-server.py --port 8554 --cameras 4 --names "Lobby,Gate,Dock,Yard" \
@@ -77,6 +91,13 @@ REQUIRED_ELEMENTS = {
     "rtspsrc": "gstreamer1.0-plugins-good",
     "fakesink": "gstreamer1.0 core",
 }
+# Needed only by the shapes that use them (checked when asked for).
+SHAPE_ELEMENTS = {
+    "h265": {"x265enc": "gstreamer1.0-plugins-bad", "h265parse": "gstreamer1.0-plugins-bad", "rtph265pay": "gstreamer1.0-plugins-good"},
+    "aac": {"audiotestsrc": "gstreamer1.0-plugins-base", "voaacenc": "gstreamer1.0-plugins-bad", "rtpmp4gpay": "gstreamer1.0-plugins-good"},
+    "pcma": {"audiotestsrc": "gstreamer1.0-plugins-base", "alawenc": "gstreamer1.0-plugins-good", "rtppcmapay": "gstreamer1.0-plugins-good"},
+    "pcmu": {"audiotestsrc": "gstreamer1.0-plugins-base", "mulawenc": "gstreamer1.0-plugins-good", "rtppcmupay": "gstreamer1.0-plugins-good"},
+}
 
 # (videotestsrc motion, background ARGB, ball ARGB): distinguishable, moving tiles.
 CAMERA_STYLES = [
@@ -108,8 +129,19 @@ def parse_args(argv):
     )
     p.add_argument("--bitrate", type=int, default=1500, help="x264 bitrate of main streams, kbit/s")
     p.add_argument("--sub-bitrate", type=int, default=400, help="x264 bitrate of substreams, kbit/s")
+    p.add_argument("--codec", choices=("h264", "h265"), default="h264", help="main stream codec")
+    p.add_argument("--sub-codec", choices=("h264", "h265"), default="h264", help="substream codec")
+    p.add_argument("--audio", choices=("none", "aac", "pcma", "pcmu"), default="none", help="audio on the main stream")
+    p.add_argument("--auth", choices=("none", "basic", "digest"), default="none", help="RTSP authentication")
+    p.add_argument("--user", default="admin", help="RTSP user name (with --auth)")
+    p.add_argument("--password", default="", help="RTSP password (with --auth); or PANTAU_SIM_RTSP_PASSWORD")
+    p.add_argument("--reboot-s", type=float, default=2.0, help="how long a `reboot N` camera refuses clients, s")
     p.add_argument("--watch-stdin", action="store_true", help="exit when stdin reaches EOF")
     args = p.parse_args(argv)
+    # the environment keeps the password out of `ps` (argv is readable by every local user)
+    args.password = args.password or os.environ.get("PANTAU_SIM_RTSP_PASSWORD", "")
+    if args.auth != "none" and not args.password:
+        p.error("--auth needs --password (or PANTAU_SIM_RTSP_PASSWORD)")
     if not 1 <= args.cameras <= 64:
         p.error("--cameras must be 1..64")
     sizes = (args.width, args.height, args.sub_width, args.sub_height)
@@ -122,25 +154,59 @@ def parse_args(argv):
     return args
 
 
-def check_elements():
-    missing = [f"{el} ({pkg})" for el, pkg in REQUIRED_ELEMENTS.items() if Gst.ElementFactory.find(el) is None]
+def check_elements(args):
+    needed = dict(REQUIRED_ELEMENTS)
+    for shape in {args.codec, args.sub_codec, args.audio}:
+        needed.update(SHAPE_ELEMENTS.get(shape, {}))
+    missing = [f"{el} ({pkg})" for el, pkg in needed.items() if Gst.ElementFactory.find(el) is None]
     if missing:
         print(f"GStreamer elements missing: {', '.join(missing)}: {INSTALL_HINT}", file=sys.stderr)
         sys.exit(3)
 
 
-def launch_line(index, args, width, height, bitrate):
-    motion, background, foreground = CAMERA_STYLES[index % len(CAMERA_STYLES)]
+def encoder(codec, fps, bitrate):
+    """The encoder and payloader of one video stream (payload type 96, parameter sets in band
+    every key frame, as cameras send them)."""
+    if codec == "h265":
+        # x265's zerolatency tune: no B-frames, no lookahead; one frame thread (see x264's).
+        return (
+            f"x265enc tune=zerolatency speed-preset=ultrafast key-int-max={fps} bitrate={bitrate} "
+            'option-string="frame-threads=1:pools=1:repeat-headers=1" '
+            "! h265parse ! rtph265pay name=pay0 pt=96 config-interval=-1"
+        )
     return (
-        f"( videotestsrc is-live=true pattern=ball motion={motion} "
+        f"x264enc threads=1 tune=zerolatency speed-preset=ultrafast key-int-max={fps} bframes=0 "
+        f"bitrate={bitrate} "
+        "! h264parse ! rtph264pay name=pay0 pt=96 config-interval=1"
+    )
+
+
+# audio branch per --audio: the payloader is pay1 (the second stream of the SDP)
+AUDIO = {
+    "aac": "audio/x-raw,rate=16000,channels=1 ! voaacenc bitrate=32000 ! rtpmp4gpay name=pay1 pt=97",
+    "pcma": "audio/x-raw,rate=8000,channels=1 ! alawenc ! rtppcmapay name=pay1 pt=8",
+    "pcmu": "audio/x-raw,rate=8000,channels=1 ! mulawenc ! rtppcmupay name=pay1 pt=0",
+}
+
+
+def launch_line(index, args, width, height, bitrate, codec="h264", audio="none"):
+    motion, background, foreground = CAMERA_STYLES[index % len(CAMERA_STYLES)]
+    video = (
+        f"videotestsrc is-live=true pattern=ball motion={motion} "
         f"background-color={background} foreground-color={foreground} "
         f"! video/x-raw,format=BGRA,width={width},height={height},framerate={args.fps}/1 "
         "! rsvgoverlay name=overlay "
         "! videoconvert ! video/x-raw,format=I420 "
-        f"! x264enc threads=1 tune=zerolatency speed-preset=ultrafast key-int-max={args.fps} bframes=0 "
-        f"bitrate={bitrate} "
-        "! h264parse ! rtph264pay name=pay0 pt=96 config-interval=1 )"
+        f"! {encoder(codec, args.fps, bitrate)}"
     )
+    sound = ""
+    if audio != "none":
+        # a quiet 440 Hz tone, a different pitch per camera so two are told apart by ear
+        sound = (
+            f" audiotestsrc is-live=true wave=sine freq={440 + 110 * (index % 4)} volume=0.2 "
+            f"! audioconvert ! audioresample ! {AUDIO[audio]}"
+        )
+    return f"( {video}{sound} )"
 
 
 class Overlay:
@@ -203,16 +269,21 @@ class KeepAlive:
     from the main loop when its first packet arrives.
     """
 
-    def __init__(self, url, on_live):
+    def __init__(self, url, on_live, credentials=None):
         self.url = url
+        self.credentials = credentials
         self.on_live = on_live
         self.pipeline = None
         self.live = False
 
     def start(self):
         self.pipeline = Gst.parse_launch(
-            f"rtspsrc location={self.url} protocols=tcp latency=0 ! fakesink name=sink sync=false async=false"
+            f"rtspsrc name=src location={self.url} protocols=tcp latency=0 ! fakesink name=sink sync=false async=false"
         )
+        if self.credentials:
+            src = self.pipeline.get_by_name("src")
+            src.set_property("user-id", self.credentials[0])
+            src.set_property("user-pw", self.credentials[1])
         sink = self.pipeline.get_by_name("sink").get_static_pad("sink")
         sink.add_probe(Gst.PadProbeType.BUFFER, self._on_buffer)
         bus = self.pipeline.get_bus()
@@ -250,6 +321,7 @@ class Availability:
 
     def __init__(self, server):
         self.offline = set()
+        self.rebooting = set()
         # RTSPClient -> (camera index, is keep-alive), learnt from each client's first request
         self.clients = {}
         server.connect("client-connected", self._on_client)
@@ -275,7 +347,7 @@ class Availability:
         if client not in self.clients:
             keepalive = KEEPALIVE_QUERY in (uri.query or "")
             self.clients[client] = (index, keepalive)
-        if index in self.offline and not keepalive:
+        if index in self.rebooting or (index in self.offline and not keepalive):
             return GstRtsp.RTSPStatusCode.SERVICE_UNAVAILABLE
         return GstRtsp.RTSPStatusCode.OK
 
@@ -289,12 +361,59 @@ class Availability:
                 self.clients.pop(client, None)
                 client.close()
 
+    def reboot(self, index, seconds):
+        """Drops every client of camera `index`, keep-alive included (its shared pipeline goes
+        with its last client; the keep-alive client reconnects a second later and builds a new
+        one), and refuses others for `seconds`, unless it was set offline meanwhile."""
+        was_offline = index in self.offline
+        self.offline.add(index)
+        for client, (cam, _keepalive) in list(self.clients.items()):
+            if cam == index:
+                self.clients.pop(client, None)
+                client.close()
+        self.rebooting.add(index)
+
+        def back():
+            self.rebooting.discard(index)
+            if not was_offline:
+                self.offline.discard(index)
+            return GLib.SOURCE_REMOVE
+
+        GLib.timeout_add(int(seconds * 1000), back)
+
+
+AUTH_ROLE = "viewer"
+
+
+def install_auth(server, args):
+    """RTSP authentication as --auth asks (none: everyone may play). Returns the permissions
+    every media factory needs (the role that may access and construct media), or None."""
+    if args.auth == "none":
+        return None
+    auth = GstRtspServer.RTSPAuth()
+    token = GstRtspServer.RTSPToken()
+    token.set_string("media.factory.role", AUTH_ROLE)
+    if args.auth == "digest":
+        auth.set_supported_methods(GstRtsp.RTSPAuthMethod.DIGEST)
+        auth.add_digest(args.user, args.password, token)
+    else:
+        auth.set_supported_methods(GstRtsp.RTSPAuthMethod.BASIC)
+        auth.add_basic(GstRtspServer.RTSPAuth.make_basic(args.user, args.password), token)
+    server.set_auth(auth)
+    permissions = GstRtspServer.RTSPPermissions()
+    role, _ = Gst.Structure.from_string(
+        f"{AUTH_ROLE}, media.factory.access=(boolean)true, media.factory.construct=(boolean)true"
+    )
+    permissions.add_role_from_structure(role)
+    return permissions
+
 
 def build_server(args):
     server = GstRtspServer.RTSPServer()
     server.set_address(args.host)
     server.set_service(str(args.port))
     mounts = server.get_mount_points()
+    permissions = install_auth(server, args)
     pool = None
     if args.host not in ("0.0.0.0", "::"):
         # Bind the RTP/RTCP sockets of UDP clients to the same address as RTSP, not to any.
@@ -303,12 +422,14 @@ def build_server(args):
     for i, name in enumerate(args.names):
         # Substream: one pipeline per camera shared by every client, kept playing (keep-alive).
         # Main stream: a pipeline per client, built when it connects (see the module comment).
-        for path, width, height, bitrate, shared in (
-            (f"/cam{i + 1}/sub", args.sub_width, args.sub_height, args.sub_bitrate, True),
-            (f"/cam{i + 1}", args.width, args.height, args.bitrate, False),
+        for path, width, height, bitrate, shared, codec, audio in (
+            (f"/cam{i + 1}/sub", args.sub_width, args.sub_height, args.sub_bitrate, True, args.sub_codec, "none"),
+            (f"/cam{i + 1}", args.width, args.height, args.bitrate, False, args.codec, args.audio),
         ):
             factory = GstRtspServer.RTSPMediaFactory()
-            factory.set_launch(launch_line(i, args, width, height, bitrate))
+            factory.set_launch(launch_line(i, args, width, height, bitrate, codec, audio))
+            if permissions is not None:
+                factory.set_permissions(permissions)
             factory.set_shared(shared)
             factory.set_suspend_mode(GstRtspServer.RTSPSuspendMode.NONE)
             factory.set_eos_shutdown(False)
@@ -327,7 +448,7 @@ def main(argv):
         # before Gst.init: Linux keeps a niceness per thread, and threads inherit it when created
         os.nice(min(args.nice, 19))
     Gst.init(None)
-    check_elements()
+    check_elements(args)
     server = build_server(args)
     try:
         source = server.create_source(None)
@@ -350,11 +471,15 @@ def main(argv):
 
         def on_command(line):
             words = line.split()
-            if len(words) == 2 and words[0] in ("offline", "online") and words[1].isdigit() and 1 <= int(words[1]) <= args.cameras:
+            valid = len(words) == 2 and words[1].isdigit() and 1 <= int(words[1]) <= args.cameras
+            if valid and words[0] in ("offline", "online"):
                 availability.set_online(int(words[1]), words[0] == "online")
                 print(f"{words[0].upper()} {words[1]}", flush=True)
+            elif valid and words[0] == "reboot":
+                availability.reboot(int(words[1]), args.reboot_s)
+                print(f"REBOOT {words[1]}", flush=True)
             elif words:
-                print(f"unknown command {line!r}: expected `offline N` or `online N` (1..{args.cameras})", file=sys.stderr, flush=True)
+                print(f"unknown command {line!r}: expected `offline N`, `online N` or `reboot N` (1..{args.cameras})", file=sys.stderr, flush=True)
 
         def on_stdin(fd, _cond):
             try:
@@ -389,8 +514,10 @@ def main(argv):
         os._exit(5)
 
     deadline = GLib.timeout_add_seconds(20, on_deadline)
+    credentials = (args.user, args.password) if args.auth != "none" else None
     keepalives = [
-        KeepAlive(f"rtsp://{url_host}:{port}/cam{i}/sub?{KEEPALIVE_QUERY}", lambda i=i: on_live(i)) for i in range(1, args.cameras + 1)
+        KeepAlive(f"rtsp://{url_host}:{port}/cam{i}/sub?{KEEPALIVE_QUERY}", lambda i=i: on_live(i), credentials)
+        for i in range(1, args.cameras + 1)
     ]
     for keepalive in keepalives:
         GLib.idle_add(keepalive.start)

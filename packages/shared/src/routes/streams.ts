@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { IdParams } from '../schemas/common.js';
-import { GatewayStream } from '../schemas/gateway.js';
+import { GatewaySettings, GatewaySettingsUpdate, GatewayStream } from '../schemas/gateway.js';
 import { LiveStream, LiveStreamQuery } from '../schemas/layouts.js';
 import { defineRoute } from './route.js';
 
@@ -20,7 +20,10 @@ export const streamRoutes = {
     description:
       'Connect mpegts.js to `url` (`type: mpegts`, `isLive: true`) before `expires_at`. The socket carries binary MPEG-TS ' +
       'starting at the last key frame. Refusals close it with 4400 (bad request), 4401 (ticket), 4404 (stream), ' +
-      '4408 (viewer too slow, reconnect) or 1001 (server going away).',
+      '4408 (viewer too slow, reconnect), 4429 (transcode limit reached) or 1001 (server going away). ' +
+      'Say which codecs the player decodes in `codecs` (default `h264`): a camera sending another one is transcoded ' +
+      'to H.264 (`delivery: transcode`), scaled to `height`. When the transcode limit is reached, a main stream falls ' +
+      'back to the substream (`fallback: transcode_limit`), else the answer is 503 UNAVAILABLE with field `codecs`.',
     params: IdParams,
     query: LiveStreamQuery,
     data: LiveStream,
@@ -38,5 +41,22 @@ export const streamRoutes = {
       '`protocol: hls` streams are relayed by the HLS proxy; their viewers are players that fetched the playlist within the last ' +
       '10 s (or 3 target durations, if longer), and their restarts count failed fetches from the source.',
     data: z.array(GatewayStream),
+  }),
+  gatewaySettings: defineRoute({
+    method: 'GET',
+    path: '/api/v1/gateway/settings',
+    access: 'admin',
+    tags: ['streams'],
+    summary: "The stream gateway's transcode limit and encoder, and the transcodes running now",
+    data: GatewaySettings,
+  }),
+  updateGatewaySettings: defineRoute({
+    method: 'PUT',
+    path: '/api/v1/gateway/settings',
+    access: 'user-admin',
+    tags: ['streams'],
+    summary: 'Set the transcode limit or encoder (audited; running transcodes keep theirs until they restart)',
+    body: GatewaySettingsUpdate,
+    data: GatewaySettings,
   }),
 };

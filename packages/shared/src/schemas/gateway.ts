@@ -3,8 +3,8 @@
  * quality) the gateway carries now, MPEG-TS and HLS alike, with its viewers, bitrate and uptime.
  */
 import { z } from 'zod';
-import { Id } from './common.js';
-import { StreamQuality } from './organisation.js';
+import { Id, IsoDateTime } from './common.js';
+import { StreamProblem, StreamQuality } from './organisation.js';
 
 /**
  * State of one upstream: `starting` (ffmpeg spawned, no bytes yet), `live`, `reconnecting`
@@ -45,5 +45,48 @@ export const GatewayStream = z.object({
   restarts: z.int().min(0),
   /** The last upstream error, credentials removed; null while healthy. */
   last_error: z.string().nullable(),
+  /** What the last error means (401 → `unauthorized`, no answer → `unreachable`, …); null while healthy. */
+  problem: StreamProblem.nullable(),
+  /**
+   * `copy`: the camera's video remuxed as it is; `transcode`: re-encoded to H.264 for consoles
+   * that cannot decode the camera's codec (one per stream and quality, shared by them all).
+   * HLS is always `copy`.
+   */
+  delivery: z.enum(['copy', 'transcode']),
+  /** The video codec received from the camera (from the MPEG-TS PMT: `h264`, `hevc`, …); null until known. */
+  codec: z.string().nullable(),
+  /** A transcode's encoder (`libx264`, `h264_vaapi`, `h264_nvenc`, `h264_qsv`) and output height, px; null for `copy`. */
+  encoder: z.string().nullable(),
+  output_height: z.int().nullable(),
+  /** CPU of this stream's ffmpeg over the last few seconds, % of one core (0 for HLS, which runs none). */
+  cpu_percent: z.number().min(0),
 });
 export type GatewayStream = z.infer<typeof GatewayStream>;
+
+/**
+ * The H.264 encoder of the gateway's transcodes: `auto` uses a hardware encoder that works on
+ * the server (VAAPI, NVENC, Quick Sync, tried in that order), else libx264.
+ */
+export const GatewayEncoderSetting = z.enum(['auto', 'libx264', 'h264_vaapi', 'h264_nvenc', 'h264_qsv']);
+export type GatewayEncoderSetting = z.infer<typeof GatewayEncoderSetting>;
+
+/** `GET /api/v1/gateway/settings`: the transcode limit and encoder, and what runs now. */
+export const GatewaySettings = z.object({
+  /** Most transcodes at once (0 = never transcode: consoles that cannot decode a camera get its substream or an error). */
+  max_transcodes: z.int().min(0).max(64),
+  encoder: GatewayEncoderSetting,
+  /** The encoder new transcodes use on this server (`auto` resolved). */
+  encoder_in_use: z.string(),
+  /** Transcodes running now. */
+  transcodes_running: z.int().min(0),
+  updated_at: IsoDateTime,
+  updated_by: Id.nullable(),
+});
+export type GatewaySettings = z.infer<typeof GatewaySettings>;
+
+/** `PUT /api/v1/gateway/settings`: any subset. */
+export const GatewaySettingsUpdate = z
+  .object({ max_transcodes: GatewaySettings.shape.max_transcodes, encoder: GatewayEncoderSetting })
+  .partial()
+  .strict();
+export type GatewaySettingsUpdate = z.infer<typeof GatewaySettingsUpdate>;

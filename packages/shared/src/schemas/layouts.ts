@@ -298,13 +298,48 @@ export const Layout = z.object({
 });
 export type Layout = z.infer<typeof Layout>;
 
-/** `GET /api/v1/streams/:id/live?quality=`: where the console plays a stream from. */
-export const LiveStreamQuery = z.object({ quality: StreamQuality.default('sub') });
+/**
+ * Video codecs a console names when it says what it can decode: `h264` (AVC) and `hevc`
+ * (H.265). Each is the ffprobe name of the codec (StreamMedia.video_codec).
+ */
+export const VideoCodec = z.enum(['h264', 'hevc']);
+export type VideoCodec = z.infer<typeof VideoCodec>;
+
+/**
+ * `GET /api/v1/streams/:id/live?quality=&codecs=&height=`: where the console plays a stream
+ * from. `codecs`: what this console can decode, comma-separated {@link VideoCodec} names (the
+ * console asks Media Source Extensions); a camera sending anything else is transcoded to H.264
+ * for it. Absent = `h264` only. `height`: the tile's height in device px, so a transcode is
+ * made no bigger than it is shown.
+ */
+export const LiveStreamQuery = z.object({
+  quality: StreamQuality.default('sub'),
+  codecs: z
+    .string()
+    .max(100)
+    .regex(/^[a-z0-9]+(,[a-z0-9]+)*$/, 'comma-separated codec names, e.g. h264,hevc')
+    .optional(),
+  height: z.coerce.number().int().min(90).max(4320).optional(),
+});
+
+/**
+ * Why the gateway serves another quality than asked (`quality` differs): `transcode_limit` the
+ * main stream needs a transcode for this console and the server's limit of concurrent
+ * transcodes is reached, so the grid's substream is shown.
+ */
+export const LiveFallbackReason = z.enum(['transcode_limit']);
 
 export const LiveStream = z.object({
   stream_id: Id,
+  /** The quality served: the one asked for, unless `fallback` says why not. */
+  quality: StreamQuality,
   /** How the console must play it: MPEG-TS over WebSocket for RTSP cameras (via the gateway). */
   player: z.enum(['mpegts', 'hls']),
+  /** What the camera sends on that quality (ffprobe's name: `h264`, `hevc`, …); null until probed. */
+  codec: z.string().nullable(),
+  /** `copy`: the camera's own video, remuxed; `transcode`: re-encoded to H.264 because this console cannot decode `codec`. */
+  delivery: z.enum(['copy', 'transcode']),
+  fallback: LiveFallbackReason.nullable(),
   /** Absolute path on the server (`/ws/streams/…?ticket=…`) or absolute URL; holds a short-lived ticket, never camera credentials. */
   url: z.string(),
   /** When the ticket in `url` stops being accepted. */

@@ -180,6 +180,48 @@ export type StreamStatus = z.infer<typeof StreamStatus>;
 export const StreamQuality = z.enum(['main', 'sub']);
 export type StreamQuality = z.infer<typeof StreamQuality>;
 
+/**
+ * How RTSP media is carried: interleaved in the RTSP connection (`tcp`, the default: one port,
+ * through NAT and firewalls, no loss) or as separate RTP/UDP flows (`udp`: some older cameras and
+ * NVRs serve only that, and it copes better with a lossy LAN than a stalled TCP window).
+ */
+export const StreamTransport = z.enum(['tcp', 'udp']);
+export type StreamTransport = z.infer<typeof StreamTransport>;
+
+/**
+ * Why a stream cannot be read, as the probe or the gateway found it (null when it can):
+ * `unauthorized` the camera answered 401/403 (wrong or missing credentials); `not_found` 404
+ * (wrong path); `unavailable` 503 or another refusal from a camera that answers (busy, too
+ * many clients, rebooting); `unreachable` no answer at all (refused, timed out, no route, name
+ * not found); `no_video` it answered but sent no video stream.
+ */
+export const StreamProblem = z.enum(['unauthorized', 'not_found', 'unavailable', 'unreachable', 'no_video']);
+export type StreamProblem = z.infer<typeof StreamProblem>;
+
+/**
+ * What one stream (main or sub) of a camera really sends, as ffprobe read it. Codec names are
+ * ffprobe's (`h264`, `hevc`, `mjpeg`; audio `aac`, `pcm_alaw` = G.711 A-law, `pcm_mulaw` =
+ * G.711 mu-law), profiles too (`High`, `Main`, `Constrained Baseline`).
+ */
+export const StreamMedia = z.object({
+  video_codec: z.string(),
+  profile: z.string().nullable(),
+  /** px */
+  width: z.int(),
+  /** px */
+  height: z.int(),
+  /** Frames per second, 2 decimals; null when the camera does not say. */
+  fps: z.number().nullable(),
+  /** Video bits per second over the packets the probe read; null when too few were read. */
+  bitrate_bps: z.int().nullable(),
+  /** null: the stream carries no audio. */
+  audio_codec: z.string().nullable(),
+  /** Hz */
+  audio_sample_rate: z.int().nullable(),
+  probed_at: IsoDateTime,
+});
+export type StreamMedia = z.infer<typeof StreamMedia>;
+
 const StreamUrl = z
   .string()
   .trim()
@@ -210,6 +252,8 @@ export const StreamCreate = z.object({
     .regex(/^\d{2,5}x\d{2,5}$/, 'WIDTHxHEIGHT, e.g. 1920x1080')
     .optional(),
   fps: z.int().min(1).max(240).optional(),
+  /** RTSP only; default `tcp`. */
+  transport: StreamTransport.default('tcp'),
 });
 export type StreamCreate = z.input<typeof StreamCreate>;
 
@@ -223,9 +267,16 @@ export const Stream = z.object({
   main_url: z.string(),
   sub_url: z.string().nullable(),
   has_credentials: z.boolean(),
+  transport: StreamTransport,
+  /** The main stream's `WxH`: what the probe found once it read it, else what was entered. */
   resolution: z.string().nullable(),
+  /** The main stream's frames per second, likewise. */
   fps: z.int().nullable(),
   status: StreamStatus,
+  /** Why it cannot be read (with status `offline`), null when it can or nobody has tried. */
+  problem: StreamProblem.nullable(),
+  /** What each stream really sends (null until probed; `sub` null without a substream). */
+  media: z.object({ main: StreamMedia.nullable(), sub: StreamMedia.nullable() }),
   last_checked_at: IsoDateTime.nullable(),
   created_at: IsoDateTime,
   updated_at: IsoDateTime,
@@ -243,6 +294,7 @@ export const StreamUpdate = z
     password: z.string().max(256).nullable().optional(),
     resolution: StreamCreate.shape.resolution.unwrap().nullable().optional(),
     fps: z.int().min(1).max(240).nullable().optional(),
+    transport: StreamTransport.optional(),
   })
   .strict();
 export type StreamUpdate = z.infer<typeof StreamUpdate>;
@@ -259,7 +311,9 @@ export const CameraTreeCamera = z.object({
   device_id: z.string(),
   device_name: z.string(),
   status: DeviceStatus,
-  streams: z.array(z.object({ id: Id, stream_name: z.string(), status: StreamStatus })),
+  streams: z.array(
+    z.object({ id: Id, stream_name: z.string(), status: StreamStatus, problem: StreamProblem.nullable() }),
+  ),
 });
 export type CameraTreeCamera = z.infer<typeof CameraTreeCamera>;
 

@@ -10,8 +10,7 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import { WebSocket } from 'ws';
 import { PantauError } from '@pantau/shared';
 import { gatewayRoutes } from '../gateway-routes.js';
-import type { GatewayDeps } from '../gateway-routes.js';
-import type { StreamSource } from '../gateway-types.js';
+import type { GatewayDeps, ResolvedSource } from '../gateway-routes.js';
 import { StreamGateway } from '../stream-gateway.js';
 import type { StreamGatewayOptions } from '../stream-gateway.js';
 
@@ -30,9 +29,12 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/** A source of the map: the gateway's, with what a probe found optional (unknown codec by default). */
+export type TestSource = Omit<ResolvedSource, 'codec' | 'height' | 'hasSub'> & Partial<ResolvedSource>;
+
 /** Build and start the app. `sources` is read at call time, so tests may change it. */
 export async function startTestApp(
-  sources: Map<string, StreamSource>,
+  sources: Map<string, TestSource>,
   gatewayOptions: StreamGatewayOptions = {},
   extra: Partial<GatewayDeps> = {},
 ): Promise<TestApp> {
@@ -59,7 +61,8 @@ export async function startTestApp(
     },
     resolveSource: async (streamId, quality, userId) => {
       resolved.push({ streamId, quality, userId });
-      return sources.get(`${streamId}/${quality}`) ?? null;
+      const s = sources.get(`${streamId}/${quality}`);
+      return s ? { codec: null, height: null, hasSub: sources.has(`${streamId}/sub`), ...s } : null;
     },
     ...extra,
   });
@@ -126,6 +129,15 @@ export async function getLive(
 /** An envelope as the tests read it. */
 export interface ApiBody {
   success: boolean;
-  data?: { stream_id: number; player: string; url: string; expires_at: string };
-  error?: { code: string; message: string; details?: { field?: string } };
+  data?: {
+    stream_id: number;
+    quality: string;
+    player: string;
+    url: string;
+    expires_at: string;
+    codec: string | null;
+    delivery: string;
+    fallback: string | null;
+  };
+  error?: { code: string; message: string; details?: { field?: string; reason?: string } };
 }
