@@ -119,6 +119,8 @@ export interface ControlledSimulator {
   child: ChildProcess;
   /** Sends `off N` / `on N` and resolves once the simulator confirms (`camera N offline|online`). */
   setCamera(index: number, online: boolean): Promise<void>;
+  /** Sends `reboot N` and resolves once the simulator confirms (`camera N rebooting`). */
+  reboot(index: number): Promise<void>;
 }
 
 /**
@@ -166,7 +168,43 @@ export async function startControlledSimulator(
       child.stdin!.write(`${online ? 'on' : 'off'} ${index}\n`);
       await waitUntil(() => out.slice(from).includes(answer), 10_000, answer);
     },
+    async reboot(index) {
+      const answer = `camera ${index} rebooting`;
+      const from = out.length;
+      child.stdin!.write(`reboot ${index}\n`);
+      await waitUntil(() => out.slice(from).includes(answer), 10_000, answer);
+    },
   };
+}
+
+/**
+ * Opens the console at `url` in `page` and signs in, trying again if the console gave up (sign-in
+ * hashes the password: slow while the 2 cores are busy). Resolves once `ready` (a test id) shows.
+ */
+export async function signInConsole(
+  page: Page,
+  url: string,
+  who: { email: string; password: string } = ADMIN,
+  ready = 'video-wall',
+): Promise<void> {
+  await page.goto(`${url}/console/`);
+  await page.getByTestId('sign-in-email').fill(who.email);
+  await page.getByTestId('sign-in-password').fill(who.password);
+  for (let attempt = 1; ; attempt++) {
+    await page.getByTestId('sign-in-submit').click();
+    const outcome = await Promise.race([
+      page
+        .getByTestId(ready)
+        .waitFor({ timeout: 30_000 })
+        .then(() => 'ready'),
+      page
+        .getByTestId('sign-in-error')
+        .waitFor({ timeout: 30_000 })
+        .then(() => 'error'),
+    ]);
+    if (outcome === 'ready' || attempt === 3) break;
+  }
+  await page.getByTestId(ready).waitFor({ timeout: 15_000 });
 }
 
 /** An API client signed in as the e2e admin. */

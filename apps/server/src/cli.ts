@@ -191,7 +191,32 @@ export function buildCli(): Command {
       frameRate,
       25,
     )
-    .option('--stdin-control', 'read "off N" / "on N" lines on stdin to take camera N offline and back')
+    .addOption(
+      new Option('--codec <codec>', 'main-stream codec (most cameras sold today send H.265)')
+        .choices(['h264', 'h265'])
+        .default('h264'),
+    )
+    .addOption(new Option('--sub-codec <codec>', 'substream codec').choices(['h264', 'h265']).default('h264'))
+    .addOption(
+      new Option('--audio <codec>', 'audio on the main stream: AAC or G.711 A-law / mu-law')
+        .choices(['none', 'aac', 'pcma', 'pcmu'])
+        .default('none'),
+    )
+    .addOption(
+      new Option('--auth <method>', 'RTSP authentication of the cameras')
+        .choices(['none', 'basic', 'digest'])
+        .default('none'),
+    )
+    .option('--camera-user <name>', 'RTSP user of the cameras (with --auth)', 'admin')
+    .addOption(
+      new Option('--camera-password <password>', 'RTSP password of the cameras (with --auth)')
+        .env('PANTAU_SIM_CAMERA_PASSWORD')
+        .default('pantau-cam'),
+    )
+    .option(
+      '--stdin-control',
+      'read "off N" / "on N" / "reboot N" lines on stdin to take camera N offline, back, or reboot it',
+    )
     .addOption(dataDirOption())
     .action(
       async (o: {
@@ -204,6 +229,12 @@ export function buildCli(): Command {
         resolution: { width: number; height: number };
         subResolution: { width: number; height: number };
         fps: number;
+        codec: 'h264' | 'h265';
+        subCodec: 'h264' | 'h265';
+        audio: 'none' | 'aac' | 'pcma' | 'pcmu';
+        auth: 'none' | 'basic' | 'digest';
+        cameraUser: string;
+        cameraPassword: string;
         stdinControl?: boolean;
       }) => {
         const logger = pino({ level: 'info' });
@@ -220,6 +251,10 @@ export function buildCli(): Command {
           subWidth: o.subResolution.width,
           subHeight: o.subResolution.height,
           fps: o.fps,
+          codec: o.codec,
+          subCodec: o.subCodec,
+          audio: o.audio,
+          auth: o.auth === 'none' ? undefined : { method: o.auth, user: o.cameraUser, password: o.cameraPassword },
         });
         if (o.stdinControl) attachCameraControl(process.stdin, process.stdout, sim.cameraServer);
         onShutdownSignal(async (signal) => {

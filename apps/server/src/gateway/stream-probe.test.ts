@@ -101,7 +101,15 @@ describe('media facts from ffprobe JSON', () => {
       mediaFromProbe({
         streams: [
           { index: 1, codec_type: 'audio', codec_name: 'aac', sample_rate: '16000' },
-          { index: 0, codec_type: 'video', codec_name: 'h264', profile: 'High', width: 1920, height: 1080, avg_frame_rate: '30000/1001' },
+          {
+            index: 0,
+            codec_type: 'video',
+            codec_name: 'h264',
+            profile: 'High',
+            width: 1920,
+            height: 1080,
+            avg_frame_rate: '30000/1001',
+          },
         ],
         packets,
       }),

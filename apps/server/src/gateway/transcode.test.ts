@@ -13,7 +13,14 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startCameraServer, type CameraServer } from '../simulator/camera-server.js';
 import { ffmpegPids, waitFor } from './test-fixtures/processes.js';
-import { getLive, openViewer, startTestApp, type TestApp, type TestSource, type TestViewer } from './test-fixtures/test-app.js';
+import {
+  getLive,
+  openViewer,
+  startTestApp,
+  type TestApp,
+  type TestSource,
+  type TestViewer,
+} from './test-fixtures/test-app.js';
 import type { StreamGatewayOptions } from './stream-gateway.js';
 
 const FAST: StreamGatewayOptions = { idleTimeoutMs: 600, backoffMs: [200, 400, 800], stallTimeoutMs: 3000 };
@@ -38,7 +45,18 @@ function probeFile(bytes: Buffer, name: string): { codec: string; height: number
   writeFileSync(file, bytes);
   const r = spawnSync(
     'ffprobe',
-    ['-v', 'error', '-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=codec_name,height,nb_read_frames', '-of', 'json', file],
+    [
+      '-v',
+      'error',
+      '-count_frames',
+      '-select_streams',
+      'v:0',
+      '-show_entries',
+      'stream=codec_name,height,nb_read_frames',
+      '-of',
+      'json',
+      file,
+    ],
     { encoding: 'utf8' },
   );
   const s = (JSON.parse(r.stdout) as { streams: Array<{ codec_name: string; height: number; nb_read_frames: string }> })
@@ -52,7 +70,10 @@ async function app(sources: Record<string, TestSource>, options: StreamGatewayOp
   return t;
 }
 
-async function watch(t: TestApp, query: string): Promise<{ viewer: TestViewer; live: NonNullable<Awaited<ReturnType<typeof getLive>>['body']['data']> }> {
+async function watch(
+  t: TestApp,
+  query: string,
+): Promise<{ viewer: TestViewer; live: NonNullable<Awaited<ReturnType<typeof getLive>>['body']['data']> }> {
   const { status, body } = await getLive(t, `/api/v1/streams/1/live?${query}`);
   expect(status, JSON.stringify(body)).toBe(200);
   const viewer = openViewer(`${t.ws}${body.data!.url}`);
@@ -138,7 +159,10 @@ describe('codec negotiation', () => {
     const only = await app({ '1/main': sources()['1/main']! }, { ...FAST, maxTranscodes: () => 0 });
     const refused = await getLive(only, '/api/v1/streams/1/live?quality=main&codecs=h264');
     expect(refused.status).toBe(503);
-    expect(refused.body.error).toMatchObject({ code: 'UNAVAILABLE', details: { field: 'codecs', reason: 'transcode_limit' } });
+    expect(refused.body.error).toMatchObject({
+      code: 'UNAVAILABLE',
+      details: { field: 'codecs', reason: 'transcode_limit' },
+    });
     // a socket that asks for a transcode anyway is refused at the door
     const forced = openViewer(`${t.ws}${r.live.url}&delivery=transcode`);
     viewers.push(forced);
@@ -159,10 +183,14 @@ describe('cameras as found in the field', () => {
     const wrong = openViewer(`${t.ws}${(await getLive(t, '/api/v1/streams/1/live?quality=sub')).body.data!.url}`);
     const dead = openViewer(`${t.ws}${(await getLive(t, '/api/v1/streams/2/live?quality=sub')).body.data!.url}`);
     viewers.push(wrong, dead);
-    await waitFor('both reconnecting with a problem', () => {
-      const of = (id: number) => statuses.find((s) => s.stream_id === id && s.state === 'reconnecting' && s.problem);
-      return of(1) && of(2);
-    }, 15_000);
+    await waitFor(
+      'both reconnecting with a problem',
+      () => {
+        const of = (id: number) => statuses.find((s) => s.stream_id === id && s.state === 'reconnecting' && s.problem);
+        return of(1) && of(2);
+      },
+      15_000,
+    );
     const problems = Object.fromEntries(t.gateway.stats().perStream.map((s) => [s.stream_id, s.problem]));
     expect(problems).toEqual({ 1: 'unauthorized', 2: 'unreachable' });
     expect(JSON.stringify(t.gateway.stats())).not.toContain('wrong');

@@ -139,6 +139,7 @@ export interface TsChunkMarks {
 
 /** ffprobe's codec name of a PMT video stream_type (ISO/IEC 13818-1 table 2-34), or null. */
 export function codecOfStreamType(streamType: number | null): string | null {
+  if (streamType === null) return null;
   switch (streamType) {
     case 0x01:
     case 0x02:

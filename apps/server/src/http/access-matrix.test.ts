@@ -413,6 +413,20 @@ const TABLE: Row[] = [
     expect: x(200, 200, 404, 404),
   },
   { method: 'GET', route: '/api/v1/gateway/streams', path: () => '/api/v1/gateway/streams', expect: signedIn(200) },
+  // the transcode settings are the server's: read by admins, changed only by an admin of every branch
+  {
+    method: 'GET',
+    route: '/api/v1/gateway/settings',
+    path: () => '/api/v1/gateway/settings',
+    expect: x(200, 200, 403, 403),
+  },
+  {
+    method: 'PUT',
+    route: '/api/v1/gateway/settings',
+    path: () => '/api/v1/gateway/settings',
+    body: () => ({ max_transcodes: 4 }),
+    expect: x(200, 403, 403, 403),
+  },
   {
     method: 'POST',
     route: '/api/v1/streams',

@@ -24,7 +24,12 @@ export class GatewaySettingsRepository {
   get(): GatewaySettingsRow {
     let row = this.exec.first(this.db.selectFrom('gateway_settings').selectAll().where('id', '=', 1));
     if (!row) {
-      this.exec.run(this.db.insertInto('gateway_settings').values({ id: 1, updated_at: nowIso() }).onConflict((c) => c.doNothing()));
+      this.exec.run(
+        this.db
+          .insertInto('gateway_settings')
+          .values({ id: 1, updated_at: nowIso() })
+          .onConflict((c) => c.doNothing()),
+      );
       row = this.exec.first(this.db.selectFrom('gateway_settings').selectAll().where('id', '=', 1))!;
     }
     const encoder = GatewayEncoderSetting.safeParse(row.encoder);

@@ -4,10 +4,11 @@ import { attachCameraControl, parseCameraCommand } from './camera-control.js';
 
 describe('parseCameraCommand', () => {
   it('reads on/off with a camera number, in either spelling and any case', () => {
-    expect(parseCameraCommand('off 3')).toEqual({ camera: 3, online: false });
-    expect(parseCameraCommand('  OFFLINE 12 ')).toEqual({ camera: 12, online: false });
-    expect(parseCameraCommand('on 3')).toEqual({ camera: 3, online: true });
-    expect(parseCameraCommand('Online 16')).toEqual({ camera: 16, online: true });
+    expect(parseCameraCommand('off 3')).toEqual({ camera: 3, action: 'offline' });
+    expect(parseCameraCommand('  OFFLINE 12 ')).toEqual({ camera: 12, action: 'offline' });
+    expect(parseCameraCommand('on 3')).toEqual({ camera: 3, action: 'online' });
+    expect(parseCameraCommand('Online 16')).toEqual({ camera: 16, action: 'online' });
+    expect(parseCameraCommand('reboot 2')).toEqual({ camera: 2, action: 'reboot' });
   });
 
   it('returns null for anything else', () => {
@@ -29,21 +30,25 @@ describe('attachCameraControl', () => {
         await new Promise((r) => setTimeout(r, applied.length === 0 ? 50 : 0));
         applied.push(`${camera}:${online}`);
       },
+      reboot: async (camera: number) => {
+        applied.push(`${camera}:reboot`);
+      },
     };
     const detach = attachCameraControl(input, out, cameras);
-    input.write('off 2\non 2\nbogus\n\noff 9\n');
+    input.write('off 2\non 2\nbogus\n\noff 9\nreboot 1\n');
     await new Promise((r) => setTimeout(r, 150));
-    expect(applied).toEqual(['2:false', '2:true']);
+    expect(applied).toEqual(['2:false', '2:true', '1:reboot']);
     expect(answer.split('\n')).toEqual([
       'camera 2 offline',
       'camera 2 online',
-      'error: expected "off N" or "on N", got "bogus"',
+      'error: expected "off N", "on N" or "reboot N", got "bogus"',
       'error: camera must be 1..4, got 9',
+      'camera 1 rebooting',
       '',
     ]);
     detach();
     input.write('off 1\n');
     await new Promise((r) => setTimeout(r, 20));
-    expect(applied).toHaveLength(2);
+    expect(applied).toHaveLength(3);
   });
 });

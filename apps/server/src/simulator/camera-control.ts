@@ -5,9 +5,12 @@
  *
  *   off N | offline N   camera N stops answering (viewers dropped, new ones refused)
  *   on N  | online N    camera N answers again
+ *   reboot N            camera N reboots: viewers dropped, refused a moment, then new pipelines
+ *                       (new SSRC, new SPS), as after a power cycle
  *
- * Each command is answered with one line on `out`: `camera N offline` / `camera N online`, or
- * `error: …` for a line that is not a command or a camera that does not exist.
+ * Each command is answered with one line on `out`: `camera N offline` / `camera N online` /
+ * `camera N rebooting`, or `error: …` for a line that is not a command or a camera that does not
+ * exist.
  */
 import readline from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
@@ -16,17 +19,18 @@ import type { CameraServer } from './camera-server.js';
 /** A parsed command line. */
 export interface CameraCommand {
   camera: number;
-  online: boolean;
+  action: 'online' | 'offline' | 'reboot';
 }
 
 /**
  * Parses one line. @returns the command, or null when the line is not one (blank lines too)
  */
 export function parseCameraCommand(line: string): CameraCommand | null {
-  const m = /^\s*(on|online|off|offline)\s+(\d{1,3})\s*$/i.exec(line);
+  const m = /^\s*(on|online|off|offline|reboot)\s+(\d{1,3})\s*$/i.exec(line);
   if (!m) return null;
   const verb = m[1]!.toLowerCase();
-  return { camera: Number(m[2]), online: verb === 'on' || verb === 'online' };
+  const action = verb === 'reboot' ? 'reboot' : verb === 'on' || verb === 'online' ? 'online' : 'offline';
+  return { camera: Number(m[2]), action };
 }
 
 /**
@@ -36,7 +40,7 @@ export function parseCameraCommand(line: string): CameraCommand | null {
 export function attachCameraControl(
   input: Readable,
   out: Writable,
-  cameras: Pick<CameraServer, 'setOnline'>,
+  cameras: Pick<CameraServer, 'setOnline' | 'reboot'>,
 ): () => void {
   const lines = readline.createInterface({ input, crlfDelay: Infinity, terminal: false });
   let queue = Promise.resolve();
@@ -45,12 +49,13 @@ export function attachCameraControl(
     const command = parseCameraCommand(line);
     queue = queue.then(async () => {
       if (!command) {
-        out.write(`error: expected "off N" or "on N", got "${line.trim()}"\n`);
+        out.write(`error: expected "off N", "on N" or "reboot N", got "${line.trim()}"\n`);
         return;
       }
       try {
-        await cameras.setOnline(command.camera, command.online);
-        out.write(`camera ${command.camera} ${command.online ? 'online' : 'offline'}\n`);
+        if (command.action === 'reboot') await cameras.reboot(command.camera);
+        else await cameras.setOnline(command.camera, command.action === 'online');
+        out.write(`camera ${command.camera} ${command.action === 'reboot' ? 'rebooting' : command.action}\n`);
       } catch (err) {
         out.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
       }

@@ -132,14 +132,16 @@ export interface RegisterDemoOptions {
   urls: string[];
   /** RTSP URL of each camera's substream, same order (default: the main stream's). */
   subUrls?: string[] | undefined;
+  /** The cameras' RTSP credentials, when they ask for them (stored encrypted with each stream). */
+  credentials?: { username: string; password: string } | undefined;
   logger?: Pick<SimulatorLogger, 'info' | 'warn'> | undefined;
 }
 
 /**
  * Creates what is missing of the demo organisation and returns all of it with its ids.
  * Existing rows are found by their unique keys (province_code, branch_code, device_id,
- * a stream's device_id, the layout's name). An existing stream whose URL differs is reused
- * as it is and logged (there is no update endpoint yet), which is why the RTSP port is fixed.
+ * a stream's device_id, the layout's name). An existing stream whose URLs or credentials differ
+ * from this run's cameras is updated to them (logged), so a changed port or `--auth` works.
  * A 409 from a concurrent creator is resolved by listing again.
  * @throws PantauError from the API (e.g. FORBIDDEN when the client is not an admin)
  */
@@ -199,13 +201,23 @@ export async function registerDemoOrganisation(opts: RegisterDemoOptions): Promi
           protocol: 'rtsp',
           main_url: url,
           sub_url: subUrls[i] as string,
+          ...(opts.credentials && opts.credentials),
         }),
     );
-    if (stream.main_url !== url) {
-      logger?.warn(
-        { stream_id: stream.id, stored: stream.main_url, serving: url },
-        'demo stream points at another URL (no update endpoint yet); keep the RTSP port fixed across runs',
-      );
+    const credentials = opts.credentials;
+    // has_credentials says whether any are stored, not which: with --auth they are set every run
+    if (stream.main_url !== url || stream.sub_url !== subUrls[i] || credentials || stream.has_credentials) {
+      await client.updateStream(stream.id, {
+        main_url: url,
+        sub_url: subUrls[i] as string,
+        username: credentials?.username ?? null,
+        password: credentials?.password ?? null,
+      });
+      if (stream.main_url !== url)
+        logger?.info(
+          { stream_id: stream.id, stored: stream.main_url, serving: url },
+          "demo stream moved to this run's camera",
+        );
     }
     cameras.push({ ...cam, branch_id: device.branch_id, stream_id: stream.id, url });
   }

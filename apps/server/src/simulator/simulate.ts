@@ -3,7 +3,14 @@
  * a steady stream of detections from them, against a running Pantau server.
  */
 import { ApiClient, PantauError } from '@pantau/shared';
-import { DEFAULT_RTSP_PORT, startCameraServer, type CameraServer } from './camera-server.js';
+import {
+  DEFAULT_RTSP_PORT,
+  startCameraServer,
+  type CameraServer,
+  type SimulatedAudio,
+  type SimulatedAuth,
+  type SimulatedVideoCodec,
+} from './camera-server.js';
 import { planDemoCameras, registerDemoOrganisation, type DemoOrganisation } from './demo-organisation.js';
 import { applyDemoAlarmRules } from './demo-alarm-rules.js';
 import { startDetectionPoster, type DetectionPoster, type DetectionPosterStats } from './detection-poster.js';
@@ -31,6 +38,12 @@ export interface SimulateOptions {
   subWidth?: number | undefined;
   subHeight?: number | undefined;
   fps?: number | undefined;
+  /** Camera shapes as they ship (issue 15): main/sub codec, audio on the main stream, RTSP auth. */
+  codec?: SimulatedVideoCodec | undefined;
+  subCodec?: SimulatedVideoCodec | undefined;
+  audio?: SimulatedAudio | undefined;
+  /** Cameras ask for these credentials; the demo streams are registered with them. */
+  auth?: SimulatedAuth | undefined;
   /** How long to keep retrying sign-in while the server is not reachable yet, ms (default 30 000). */
   serverWaitMs?: number | undefined;
   /** Interval of the progress line with the detection counters, ms (default 10 000; 0 = never). */
@@ -75,6 +88,10 @@ export async function runSimulate(opts: SimulateOptions): Promise<Simulation> {
     subWidth: opts.subWidth,
     subHeight: opts.subHeight,
     fps: opts.fps,
+    codec: opts.codec,
+    subCodec: opts.subCodec,
+    audio: opts.audio,
+    auth: opts.auth,
     logger,
   });
   logger.info({ port: cameraServer.port, urls: cameraServer.urls }, 'simulated RTSP cameras ready');
@@ -90,6 +107,7 @@ export async function runSimulate(opts: SimulateOptions): Promise<Simulation> {
       plan,
       urls: cameraServer.urls,
       subUrls: cameraServer.subUrls,
+      credentials: opts.auth ? { username: opts.auth.user, password: opts.auth.password } : undefined,
       logger,
     });
     await applyDemoAlarmRules(admin, organisation.branches, logger);

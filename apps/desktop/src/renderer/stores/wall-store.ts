@@ -19,6 +19,8 @@ export interface UpstreamStatus {
   status: RealtimeEventMap['stream_status']['status'];
   /** ISO-8601 time of the change. */
   since: string;
+  /** What the gateway found wrong (wrong credentials, unreachable, …), when it knows. */
+  problem?: RealtimeEventMap['stream_status']['problem'];
 }
 
 /** Key of {@link WallState.upstreams}: `<stream_id>/<quality>`. */
@@ -76,7 +78,12 @@ export const useWallStore = create<WallState>()((set, get) => ({
   noteUpstreams(events) {
     if (events.length === 0) return;
     const next = { ...get().upstreams };
-    for (const e of events) next[upstreamKey(e.stream_id, e.quality)] = { status: e.status, since: e.since };
+    for (const e of events)
+      next[upstreamKey(e.stream_id, e.quality)] = {
+        status: e.status,
+        since: e.since,
+        ...(e.problem !== undefined && { problem: e.problem }),
+      };
     set({ upstreams: next });
   },
   chooseLayout(id) {

@@ -32,8 +32,17 @@ export interface TileState {
   behindS: number;
   /** Why the tile is offline. */
   error: string | null;
-  /** Offline because the server could not give a live URL (`server`), or the stream itself failed (`camera`). */
-  cause?: 'server' | 'camera';
+  /**
+   * Offline because the server could not give a live URL (`server`), the stream itself failed
+   * (`camera`), or this console cannot decode the camera's codec and the server will not
+   * transcode it (`codec`: the URL source threw an error with `tileCause: 'codec'`).
+   */
+  cause?: 'server' | 'camera' | 'codec';
+}
+
+/** An error of {@link TilePlayerOptions.resolveUrl} that names its cause for the tile. */
+export interface TileCauseError extends Error {
+  tileCause: 'server' | 'codec';
 }
 
 /** The video element as the controller sees it (an `HTMLVideoElement` fits). */
@@ -150,8 +159,13 @@ export class TilePlayer {
     try {
       url = await this.opts.resolveUrl();
     } catch (err) {
-      if (generation === this.generation)
-        this.fail(`no live URL: ${err instanceof Error ? err.message : String(err)}`, 'server');
+      if (generation === this.generation) {
+        const cause = (err as Partial<TileCauseError> | null)?.tileCause ?? 'server';
+        this.fail(
+          `${cause === 'codec' ? 'codec: ' : 'no live URL: '}${err instanceof Error ? err.message : String(err)}`,
+          cause,
+        );
+      }
       return;
     }
     if (generation !== this.generation || !this.running) return;
@@ -215,7 +229,7 @@ export class TilePlayer {
     this.catchUps += 1;
   }
 
-  private fail(reason: string, cause: 'server' | 'camera' = 'camera'): void {
+  private fail(reason: string, cause: NonNullable<TileState['cause']> = 'camera'): void {
     if (!this.running) return;
     this.generation += 1;
     this.destroyPlayer();

@@ -27,7 +27,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       updated_by INTEGER REFERENCES users (id) ON DELETE SET NULL,
       updated_at TEXT NOT NULL
     )`.execute(db);
-  await sql`INSERT INTO gateway_settings (id, updated_at) VALUES (1, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`.execute(db);
+  await sql`INSERT INTO gateway_settings (id, updated_at) VALUES (1, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`.execute(
+    db,
+  );
 }
 
 /** Revert. */

@@ -211,6 +211,7 @@ export interface StreamValues {
   clear_password: boolean;
   resolution: string;
   fps: number | string;
+  transport: 'tcp' | 'udp';
 }
 /** Values of the stream form. Username and password are write-only: blank means "unchanged". */
 export function streamValues(s?: Stream, branchId?: number): StreamValues {
@@ -226,6 +227,7 @@ export function streamValues(s?: Stream, branchId?: number): StreamValues {
     clear_password: false,
     resolution: s?.resolution ?? '',
     fps: s?.fps ?? '',
+    transport: s?.transport ?? 'tcp',
   };
 }
 /** `POST /streams` body. */
@@ -241,6 +243,7 @@ export function streamCreateBody(v: StreamValues): StreamCreate {
     password: v.password === '' ? undefined : v.password,
     resolution: opt(v.resolution),
     fps: num(v.fps),
+    transport: v.transport,
   };
 }
 /** `PATCH /streams/:id` body: blank credentials stay as they are; "clear" sends `password: null`. */
@@ -252,6 +255,7 @@ export function streamUpdateBody(v: StreamValues, s: Stream): StreamUpdate {
     sub_url: nul(v.sub_url),
     resolution: nul(v.resolution),
     fps: num(v.fps) ?? null,
+    transport: v.transport,
   };
   const body = changedFields(next, s);
   if (v.username.trim() !== '') body.username = v.username.trim();

@@ -10,6 +10,7 @@ import type { Stream } from '@pantau/shared';
 import { useApi } from '../../data/use-api.js';
 import { useInvalidate } from '../../data/use-invalidate.js';
 import { useBranchOptions, useDeviceOptions } from '../../data/use-options.js';
+import { StreamMediaLines, StreamProblemBadge } from '../common/stream-media.js';
 import { FormDrawer, useSaveHandler } from './form-drawer.js';
 import { streamCreateBody, streamUpdateBody, streamValues, type StreamValues } from './form-values.js';
 
@@ -24,6 +25,7 @@ const FIELDS = [
   'password',
   'resolution',
   'fps',
+  'transport',
 ] as const;
 
 /** Props: `stream` to edit, or none for a new one. */
@@ -106,6 +108,28 @@ export function StreamForm({ stream, branchId, onClose }: StreamFormProps) {
         data-testid="field-protocol"
         {...form.getInputProps('protocol')}
       />
+      {form.values.protocol === 'rtsp' && (
+        <Select
+          label={t('streams.transport')}
+          description={t('streams.transportHint')}
+          data={[
+            { value: 'tcp', label: 'TCP' },
+            { value: 'udp', label: 'UDP' },
+          ]}
+          allowDeselect={false}
+          data-testid="field-transport"
+          {...form.getInputProps('transport')}
+        />
+      )}
+      {stream && (stream.media.main || stream.problem) && (
+        <div data-testid="stream-form-media">
+          <Text size="sm" fw={500}>
+            {t('streams.media')}
+          </Text>
+          <StreamProblemBadge problem={stream.problem} />
+          <StreamMediaLines stream={stream} />
+        </div>
+      )}
       <TextInput
         label={t('streams.main_url')}
         placeholder="rtsp://10.0.0.21:554/Streaming/Channels/101"

@@ -16,6 +16,7 @@ import { errorText } from '../../lib/error-text.js';
 import { AdminList, RowActions, type Column } from './admin-list.js';
 import { useListState } from './use-list-state.js';
 import { StatusBadge } from './status-badge.js';
+import { StreamMediaLines, StreamStatusCell } from '../common/stream-media.js';
 import { confirmDelete } from './confirm-delete.js';
 import { StreamForm } from './stream-form.js';
 
@@ -100,8 +101,12 @@ export function StreamsScreen() {
     {
       key: 'status',
       header: t('fields.status'),
-      render: (s) => <StatusBadge kind="streamStatus" value={s.status} />,
-      width: '110px',
+      render: (s) => <StreamStatusCell stream={s} badge={<StatusBadge kind="streamStatus" value={s.status} />} />,
+    },
+    {
+      key: 'media',
+      header: t('streams.media'),
+      render: (s) => <StreamMediaLines stream={s} />,
     },
   ];
 

@@ -50,23 +50,35 @@ export function applyDeviceEvents(devices: Device[], events: readonly RealtimeEv
 }
 
 /**
- * Applies the health probe's `stream_status` events (`source: 'probe'`: the stream's recorded
- * status; the gateway's own states are about one viewer's connection, not the camera).
+ * Applies the `stream_status` events that change a stream's recorded status: the health probe's
+ * (`source: 'probe'`), and the gateway's when it found the main stream live or unreadable for a
+ * known reason (`problem`: wrong credentials, unreachable, …) — what the server records too.
+ * A gateway restart without a known reason is one connection's hiccup, not the camera's status.
  * Returns the same array when nothing changed.
  */
 export function applyStreamEvents(streams: Stream[], events: readonly RealtimeEvent[]): Stream[] {
-  const next = new Map<number, { status: Stream['status']; at: string }>();
+  const next = new Map<number, { status: Stream['status']; at: string; problem: Stream['problem'] }>();
   for (const e of events) {
-    if (e.type !== 'stream_status' || e.data.source !== 'probe') continue;
-    next.set(e.data.stream_id, { status: e.data.status === 'online' ? 'online' : 'offline', at: e.data.since });
+    if (e.type !== 'stream_status') continue;
+    const d = e.data;
+    const recorded =
+      d.source === 'probe' ||
+      (d.quality === 'main' && (d.status === 'online' || (d.status === 'reconnecting' && d.problem)));
+    if (!recorded) continue;
+    const online = d.status === 'online';
+    next.set(d.stream_id, {
+      status: online ? 'online' : 'offline',
+      at: d.since,
+      problem: online ? null : (d.problem ?? null),
+    });
   }
   if (next.size === 0) return streams;
   let changed = false;
   const out = streams.map((s) => {
     const n = next.get(s.id);
-    if (!n || (n.status === s.status && n.at === s.last_checked_at)) return s;
+    if (!n || (n.status === s.status && n.at === s.last_checked_at && n.problem === s.problem)) return s;
     changed = true;
-    return { ...s, status: n.status, last_checked_at: n.at };
+    return { ...s, status: n.status, problem: n.problem, last_checked_at: n.at };
   });
   return changed ? out : streams;
 }

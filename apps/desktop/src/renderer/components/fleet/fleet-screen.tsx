@@ -34,6 +34,7 @@ import { useFormat } from '../../i18n/use-format.js';
 import { errorText } from '../../lib/error-text.js';
 import { primeStatusSound, playStatusSound, STATUS_SOUND_KEY } from '../../lib/sound.js';
 import { StatusBadge } from '../admin/status-badge.js';
+import { StreamProblemBadge, mediaFacts } from '../common/stream-media.js';
 import {
   FLEET_STATUSES,
   filterFleet,
@@ -93,13 +94,24 @@ function StreamHealth({ stream, now }: { stream: Stream; now: number }) {
   const { t } = useTranslation();
   const fmt = useFormat();
   const checked = relativeTime(stream.last_checked_at, now, fmt.locale);
-  const facts = [stream.resolution, stream.fps !== null ? `${stream.fps} fps` : null].filter(Boolean).join(' · ');
+  // what it really sends (the probe's), else what was entered
+  const facts = stream.media.main
+    ? mediaFacts(stream.media.main)
+    : [stream.resolution, stream.fps !== null ? `${stream.fps} fps` : null].filter(Boolean).join(' · ');
   return (
-    <Group gap={6} wrap="nowrap" data-testid="fleet-stream" data-stream-id={stream.id} data-status={stream.status}>
+    <Group
+      gap={6}
+      wrap="nowrap"
+      data-testid="fleet-stream"
+      data-stream-id={stream.id}
+      data-status={stream.status}
+      data-problem={stream.problem ?? undefined}
+    >
       <StatusBadge kind="streamStatus" value={stream.status} />
+      <StreamProblemBadge problem={stream.problem} />
       <Text size="xs">{stream.stream_name}</Text>
       {facts && (
-        <Text size="xs" c="dimmed">
+        <Text size="xs" c="dimmed" data-testid="fleet-stream-media">
           {facts}
         </Text>
       )}

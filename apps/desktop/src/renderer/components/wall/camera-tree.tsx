@@ -13,7 +13,7 @@ import { ActionIcon, Loader, Text, TextInput, Tooltip } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { ArmingBadge } from '../alarms/arming-control.js';
 import type { CameraTreeCamera, CameraTreeGroup } from '@pantau/shared';
-import { useWallStore } from '../../stores/wall-store.js';
+import { upstreamKey, useWallStore } from '../../stores/wall-store.js';
 import { useCameraTree } from '../../data/use-camera-tree.js';
 import { useFormat } from '../../i18n/use-format.js';
 import { cameraCounts, filterTree, positionOf, wallIndex, type WallIndex } from './camera-tree-model.js';
@@ -30,6 +30,11 @@ function CameraLeaf({ camera, index, branch }: { camera: CameraTreeCamera; index
   const position = positionOf(camera, index);
   const onWall = position !== null;
   const stream = camera.streams[0];
+  // the same words as the tile: what the gateway says now (it is watching), else the stream's recorded problem
+  const live = useWallStore((st) =>
+    stream ? (st.upstreams[upstreamKey(stream.id, 'sub')] ?? st.upstreams[upstreamKey(stream.id, 'main')]) : undefined,
+  );
+  const problem = live?.status === 'online' ? null : (live?.problem ?? stream?.problem ?? null);
   return (
     <Tooltip
       label={onWall ? t('tree.onWall', { n: position }) : t('tree.notOnWallHint')}
@@ -58,6 +63,16 @@ function CameraLeaf({ camera, index, branch }: { camera: CameraTreeCamera; index
       >
         <Dot status={camera.status} />
         <span className="tree__name">{camera.device_name}</span>
+        {problem && (
+          <span
+            className="tree__problem"
+            data-testid="tree-problem"
+            data-problem={problem}
+            title={t(`tile.problem.${problem}.title`)}
+          >
+            {t(`tile.problem.${problem}.chip`)}
+          </span>
+        )}
         <span className="tree__tag">{onWall ? `#${position}` : t('tree.notOnWall')}</span>
       </button>
     </Tooltip>

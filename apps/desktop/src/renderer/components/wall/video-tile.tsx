@@ -17,32 +17,55 @@
  * console cannot reach the server (reconnecting or offline) an offline tile says "server
  * unreachable" instead: the streams ended with the server, not with the cameras.
  *
+ * Codecs (issue 15): each live request says which codecs this console decodes and how tall the
+ * tile is; the gateway transcodes what it cannot decode (the tile says "H.265 · transcoded"),
+ * and past its transcode limit serves the substream (the tile says why) or refuses (the tile
+ * says "codec not supported here"). What is wrong is said in its own words: wrong credentials
+ * (401), camera unreachable, stream not found, camera busy, no video, codec not supported — never
+ * "offline" for a camera that answers. The camera tree and the fleet board read the same
+ * `problem` (the stream's, from the probe and the gateway).
+ *
  * Test hooks: `data-testid="tile-<position_number>"`, `data-status` (connecting | live |
- * stalled | offline), `data-position`, `data-stream-id`, `data-device-id`, `data-quality`
+ * stalled | offline), `data-problem` (unauthorized | not_found | unavailable | unreachable |
+ * no_video | codec, while offline for that reason), `data-delivery` (copy | transcode),
+ * `data-codec` (the camera's codec), `data-fallback` (transcode_limit), `data-position`, `data-stream-id`, `data-device-id`, `data-quality`
  * (sub | main: the stream shown now), `data-wanted-quality` (the one asked for), `data-playing`
  * (false while released), `data-maximized`, `data-last-re-id`. Inside: `status-chip`,
  * `detection-badge`, `error-overlay` (only while offline), `tile-video[data-quality][data-shown]`
- * per layer.
+ * per layer, `tile-codec` (the codec line, when there is something to say).
  * No other test id starts with `tile-`.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { Loader } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
-import type { LayoutPosition, StreamQuality } from '@pantau/shared';
+import {
+  PantauError,
+  type LayoutPosition,
+  type LiveStream,
+  type StreamProblem,
+  type StreamQuality,
+} from '@pantau/shared';
 import { useSessionStore } from '../../stores/session-store.js';
 import { upstreamKey, useWallStore } from '../../stores/wall-store.js';
 import { useFormat } from '../../i18n/use-format.js';
 import { useBranchTimeZones } from '../../data/use-camera-tree.js';
 import { useConnectionStore } from '../../stores/connection-store.js';
 import { toWebSocketUrl } from '../../lib/server-url.js';
-import { TilePlayer, type TileState } from '../../video/tile-player.js';
+import { TilePlayer, type TileCauseError, type TileState } from '../../video/tile-player.js';
+import { codecLabel, pageCodecs } from '../../video/codec-support.js';
 import { canPlay, createLivePlayer, livePlayerKind } from '../../video/live-player.js';
 import { useTileVisible } from '../../video/use-tile-visible.js';
 import { useDeviceStatus } from '../../video/use-device-status.js';
 
 type Quality = StreamQuality;
 const CONNECTING: TileState = { status: 'connecting', behindS: 0, error: null };
+
+/** What the server said about the stream a layer plays (codec negotiation). */
+type LiveInfo = Pick<LiveStream, 'quality' | 'codec' | 'delivery' | 'fallback'>;
+
+/** Why a tile is offline, in the tile's words (`codec`: this console cannot decode the camera and the server will not transcode it). */
+type TileProblem = StreamProblem | 'codec';
 
 /** Props of a tile. `quality` and `paused` are optional additions; the rest is unchanged. */
 export interface VideoTileProps {
@@ -55,7 +78,7 @@ export interface VideoTileProps {
   paused?: boolean;
 }
 
-function statusText(state: TileState, t: TFunction): string {
+function statusText(state: TileState, problem: TileProblem | null, t: TFunction): string {
   switch (state.status) {
     case 'live':
       return t('tile.live');
@@ -64,14 +87,18 @@ function statusText(state: TileState, t: TFunction): string {
     case 'stalled':
       return t('tile.stalled', { seconds: state.behindS });
     case 'offline':
-      return t('tile.offline');
+      return problem ? t(`tile.problem.${problem}.chip`) : t('tile.offline');
   }
 }
+
+/** The MSE errors mpegts.js and hls.js report for media the browser cannot decode. */
+const DECODE_ERROR = /MediaMSEError|MediaError|bufferAddCodecError|manifestIncompatibleCodecsError/;
 
 /** The player's technical reason in the user's language where it is one of the player's own. */
 function reasonText(error: string | null, t: TFunction): string {
   if (error === null) return t('tile.noSignal');
   if (error === 'no video received') return t('tile.noVideo');
+  if (error.startsWith('codec: ')) return error.slice('codec: '.length);
   const noUrl = /^no live URL: (.*)$/.exec(error);
   const noPlayer = noUrl && /cannot play (\w+)/.exec(noUrl[1] ?? '');
   if (noPlayer) return t('tiles.noPlayer', { kind: noPlayer[1] === 'hls' ? 'HLS' : 'MPEG-TS' });
@@ -85,8 +112,9 @@ function TileLayer(props: {
   run: boolean;
   top: boolean;
   onState: (state: TileState) => void;
+  onInfo: (info: LiveInfo) => void;
 }) {
-  const { streamId, quality, run, top, onState } = props;
+  const { streamId, quality, run, top, onState, onInfo } = props;
   const videoRef = useRef<HTMLVideoElement>(null);
   const api = useSessionStore((s) => s.api);
   const serverUrl = useSessionStore((s) => s.serverUrl);
@@ -97,7 +125,24 @@ function TileLayer(props: {
     const player = new TilePlayer({
       video,
       resolveUrl: async () => {
-        const live = await api.liveStream(streamId, { quality });
+        const codecs = pageCodecs();
+        // device px, so a transcode is made as sharp as the screen shows it and no bigger
+        const height = Math.round((video.clientHeight || 180) * (globalThis.devicePixelRatio || 1));
+        let live: LiveStream;
+        try {
+          live = await api.liveStream(streamId, {
+            quality,
+            ...(codecs.length > 0 && { codecs: codecs.join(',') }),
+            height: Math.min(4320, Math.max(90, height)),
+          });
+        } catch (err) {
+          if (err instanceof PantauError && err.details?.reason === 'transcode_limit') {
+            const codec = codecLabel(typeof err.details.codec === 'string' ? err.details.codec : null);
+            throw Object.assign(new Error(`${codec} · ${err.message}`), { tileCause: 'codec' }) as TileCauseError;
+          }
+          throw err;
+        }
+        onInfo({ quality: live.quality, codec: live.codec, delivery: live.delivery, fallback: live.fallback });
         const url = toWebSocketUrl(serverUrl, live.url);
         const kind = livePlayerKind(url);
         if (kind !== live.player) throw new Error(`server says ${live.player}, URL is ${kind}`);
@@ -117,7 +162,7 @@ function TileLayer(props: {
       unsubscribe();
       player.stop();
     };
-  }, [api, serverUrl, streamId, quality, run, onState]);
+  }, [api, serverUrl, streamId, quality, run, onState, onInfo]);
 
   return (
     <video
@@ -140,6 +185,8 @@ interface Layer {
   id: number;
   quality: Quality;
   state: TileState;
+  /** What the server said it serves, once it has. */
+  info?: LiveInfo;
 }
 
 /**
@@ -167,11 +214,14 @@ function useLayers(quality: Quality, run: boolean) {
       return at > 0 && state.status === 'live' ? next.slice(at) : next;
     });
   }, []);
+  const onInfo = useCallback((id: number, info: LiveInfo) => {
+    setLayers((ls) => ls.map((l) => (l.id === id ? { ...l, info } : l)));
+  }, []);
   // Released: keep only the wanted quality, so it alone starts when the tile is seen again.
   useEffect(() => {
     if (!run) setLayers((ls) => (ls.length > 1 ? ls.slice(-1) : ls));
   }, [run]);
-  return { layers, onState };
+  return { layers, onState, onInfo };
 }
 
 /** One playing camera. */
@@ -183,18 +233,21 @@ export function VideoTile({ position, maximised, onToggle, quality: forced, paus
   const detection = useWallStore((s) => s.detections[position.device_id]);
   const quality: Quality = forced ?? (maximised ? 'main' : position.quality);
   const run = useTileVisible(tileRef, paused);
-  const { layers, onState } = useLayers(quality, run);
+  const { layers, onState, onInfo } = useLayers(quality, run);
   const shownLayer = layers[0]!;
-  const upstream = useWallStore((s) => s.upstreams[upstreamKey(position.stream_id, shownLayer.quality)]);
+  const info = shownLayer.info;
+  // the quality the server serves (a main stream past the transcode limit comes as the substream)
+  const servedQuality = info?.quality ?? shownLayer.quality;
+  const upstream = useWallStore((s) => s.upstreams[upstreamKey(position.stream_id, servedQuality)]);
   const device = useDeviceStatus(position.device_id);
   const state = shownLayer.state;
   const streamId = position.stream_id;
   // One callback per layer id, stable across renders (the layer's effect depends on it).
-  const callbacks = useRef(new Map<number, (s: TileState) => void>());
+  const callbacks = useRef(new Map<number, { state: (s: TileState) => void; info: (i: LiveInfo) => void }>());
   const callbackFor = (id: number) => {
     let cb = callbacks.current.get(id);
     if (!cb) {
-      cb = (s: TileState) => onState(id, s);
+      cb = { state: (s: TileState) => onState(id, s), info: (i: LiveInfo) => onInfo(id, i) };
       callbacks.current.set(id, cb);
     }
     return cb;
@@ -246,6 +299,30 @@ export function VideoTile({ position, maximised, onToggle, quality: forced, paus
       : deviceDown
         ? device.since
         : null;
+  // Why it is offline, in its own words: what the gateway found (401, unreachable, …) while it
+  // cannot read the camera; or a codec this console cannot decode and the server will not transcode.
+  const codecs = pageCodecs();
+  const undecodable =
+    shown.status === 'offline' &&
+    (shown.cause === 'codec' ||
+      (info?.delivery === 'copy' &&
+        info.codec !== null &&
+        !(codecs as string[]).includes(info.codec) &&
+        DECODE_ERROR.test(shown.error ?? '')));
+  const problem: TileProblem | null =
+    shown.status !== 'offline' || shown.cause === 'server'
+      ? null
+      : undecodable
+        ? 'codec'
+        : gatewayDown && upstream?.problem
+          ? upstream.problem
+          : null;
+  const codecLine =
+    info && info.delivery === 'transcode'
+      ? t('tile.transcoded', { codec: codecLabel(info.codec) })
+      : info?.fallback === 'transcode_limit'
+        ? t('tile.fallbackSub')
+        : null;
   const name = position.position_name ?? position.stream_name;
 
   return (
@@ -255,6 +332,10 @@ export function VideoTile({ position, maximised, onToggle, quality: forced, paus
       data-testid={`tile-${position.position_number}`}
       data-position={position.position_number}
       data-status={shown.status}
+      data-problem={problem ?? undefined}
+      data-delivery={info?.delivery}
+      data-codec={info?.codec ?? undefined}
+      data-fallback={info?.fallback ?? undefined}
       data-stream-id={streamId}
       data-device-id={position.device_id}
       data-quality={shownLayer.quality}
@@ -272,7 +353,8 @@ export function VideoTile({ position, maximised, onToggle, quality: forced, paus
           quality={layer.quality}
           run={run}
           top={i === 0}
-          onState={callbackFor(layer.id)}
+          onState={callbackFor(layer.id).state}
+          onInfo={callbackFor(layer.id).info}
         />
       ))}
       <div className="tile__caption">
@@ -281,9 +363,14 @@ export function VideoTile({ position, maximised, onToggle, quality: forced, paus
       </div>
       <div className={`tile__status tile__status--${shown.status}`} data-testid="status-chip">
         <span className="tile__status-dot" />
-        {statusText(shown, t)}
-        {shownLayer.quality === 'main' && <span className="tile__quality">{t('tile.main')}</span>}
+        {statusText(shown, problem, t)}
+        {servedQuality === 'main' && <span className="tile__quality">{t('tile.main')}</span>}
       </div>
+      {codecLine && shown.status !== 'offline' && (
+        <div className="tile__codec" data-testid="tile-codec">
+          {codecLine}
+        </div>
+      )}
       {shown.status === 'connecting' && (
         <div className="tile__center">
           <Loader size="sm" color="gray" type="dots" />
@@ -294,11 +381,27 @@ export function VideoTile({ position, maximised, onToggle, quality: forced, paus
           <strong>
             {shown.cause === 'server'
               ? t('tile.serverUnreachable')
-              : offlineSince
-                ? t('tiles.offlineSince', { time: fmt.clock(offlineSince, timeZone) })
-                : t('tile.cameraOffline')}
+              : problem
+                ? t(`tile.problem.${problem}.title`)
+                : offlineSince
+                  ? t('tiles.offlineSince', { time: fmt.clock(offlineSince, timeZone) })
+                  : t('tile.cameraOffline')}
           </strong>
-          <span>{t('tile.retrying', { reason: reasonText(shown.error, t) })}</span>
+          <span>
+            {t('tile.retrying', {
+              reason:
+                problem && problem !== 'codec'
+                  ? t(`tile.problem.${problem}.detail`)
+                  : problem === 'codec'
+                    ? t(shown.cause === 'codec' ? 'tile.problem.codec.limit' : 'tile.problem.codec.detail', {
+                        codec:
+                          shown.cause === 'codec'
+                            ? (shown.error ?? '').replace(/^codec: /, '').split(' · ')[0]
+                            : codecLabel(info?.codec ?? null),
+                      })
+                    : reasonText(shown.error, t),
+            })}
+          </span>
         </div>
       )}
       {detection && (
