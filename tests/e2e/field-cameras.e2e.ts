@@ -170,6 +170,33 @@ describe('cameras as they ship', () => {
     await shot('field-transcoded');
   });
 
+  it('starts muted; the speaker of the maximised tile plays the G.711 audio, transcoded to AAC', async () => {
+    const audioBytes = () =>
+      tile(1).evaluate((el) => {
+        const v = el.querySelector('video[data-shown="true"]') as HTMLVideoElement & {
+          webkitAudioDecodedByteCount?: number;
+        };
+        return { muted: v.muted, bytes: v.webkitAudioDecodedByteCount ?? 0 };
+      });
+    expect(await tile(1).getAttribute('data-audio')).toBe('off');
+    expect(await audioBytes()).toMatchObject({ muted: true, bytes: 0 });
+    const speaker = tile(1).getByTestId('tile-audio');
+    expect(await speaker.getAttribute('data-audio')).toBe('off');
+    await speaker.click();
+    await expect.poll(() => tile(1).getAttribute('data-audio'), { timeout: 30_000 }).toBe('on');
+    // still maximised (the click was the speaker's, not the tile's), still the transcoded main stream
+    expect(await tile(1).getAttribute('data-maximized')).toBe('true');
+    await expect.poll(() => tile(1).getAttribute('data-status'), { timeout: 30_000 }).toBe('live');
+    const first = await audioBytes();
+    expect(first.muted).toBe(false);
+    await expect.poll(async () => (await audioBytes()).bytes, { timeout: 10_000 }).toBeGreaterThan(first.bytes + 1000);
+    const withAudio = (await admin.gatewayStreams()).find((x) => x.audio !== null);
+    expect(withAudio).toMatchObject({ quality: 'main', audio: 'aac', delivery: 'transcode' });
+    await shot('field-unmuted');
+    await speaker.click();
+    await expect.poll(() => tile(1).getAttribute('data-audio'), { timeout: 30_000 }).toBe('off');
+  });
+
   it('glass to glass: the transcoded main stream beside the copied substream (screenshots with the page clock)', async () => {
     await showPageClock(page);
     for (let i = 0; i < 4; i++) {

@@ -45,6 +45,7 @@ export async function mountGateway(app: FastifyInstance, s: Services): Promise<M
         transport: src.transport,
         codec: media?.video_codec ?? null,
         height: media?.height ?? null,
+        audioCodec: media?.audio_codec ?? null,
         hasSub,
       };
     },

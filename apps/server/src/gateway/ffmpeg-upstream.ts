@@ -12,6 +12,23 @@ import type { GatewayLogger, StreamSource } from './gateway-types.js';
 import { encoderArgs, type H264Encoder } from './h264-encoder.js';
 import { streamProblemOf } from './stream-problem.js';
 
+/**
+ * Audio with the video (a maximised tile unmuted): `copy` for AAC, which browsers play; `aac`
+ * re-encodes anything else (G.711 PCMA/PCMU as cameras send it at 8 kHz) to AAC-LC, mono 16 kHz,
+ * 48 kbit/s — a second of it costs ffmpeg well under 1 % of a core.
+ */
+export type AudioMode = 'copy' | 'aac';
+
+/** ffmpeg arguments of the audio: the first audio stream if there is one (`?`: none is no error). */
+export function audioArgs(mode: AudioMode | null): string[] {
+  if (mode === null) return [];
+  return [
+    '-map',
+    '0:a:0?',
+    ...(mode === 'copy' ? ['-c:a', 'copy'] : ['-c:a', 'aac', '-ac', '1', '-ar', '16000', '-b:a', '48k']),
+  ];
+}
+
 /** A transcode instead of a remux: the encoder and the output height (px; null = the source's). */
 export interface TranscodeSpec {
   encoder: H264Encoder;
@@ -45,6 +62,8 @@ export interface FfmpegUpstreamOptions {
   killGraceMs?: number;
   /** Re-encode to H.264 instead of copying; default copy. */
   transcode?: TranscodeSpec | null;
+  /** Carry the audio too; default video only. */
+  audio?: AudioMode | null;
   logger?: GatewayLogger;
 }
 
@@ -58,7 +77,7 @@ export interface FfmpegUpstreamOptions {
  */
 export function buildFfmpegArgs(
   source: StreamSource,
-  opts: { tsOffsetS: number; ioTimeoutMs: number; transcode?: TranscodeSpec | null },
+  opts: { tsOffsetS: number; ioTimeoutMs: number; transcode?: TranscodeSpec | null; audio?: AudioMode | null },
 ): string[] {
   const ioTimeoutUs = String(Math.round(opts.ioTimeoutMs * 1000));
   const isRtsp = /^rtsps?:/i.test(source.url) || source.protocol === 'rtsp';
@@ -87,7 +106,8 @@ export function buildFfmpegArgs(
     source.url,
     '-map',
     '0:v:0',
-    ...(encode ? encode.output : ['-c', 'copy']),
+    ...(encode ? encode.output : opts.audio ? ['-c:v', 'copy'] : ['-c', 'copy']),
+    ...audioArgs(opts.audio ?? null),
     '-output_ts_offset',
     opts.tsOffsetS.toFixed(3),
     '-f',
@@ -148,8 +168,13 @@ export class FfmpegUpstream {
   }
 
   private source: StreamSource;
-  private readonly o: Required<Omit<FfmpegUpstreamOptions, 'onRunStart' | 'onState' | 'source' | 'transcode'>> &
-    Pick<FfmpegUpstreamOptions, 'onRunStart' | 'onState'> & { transcode: TranscodeSpec | null };
+  private readonly o: Required<
+    Omit<FfmpegUpstreamOptions, 'onRunStart' | 'onState' | 'source' | 'transcode' | 'audio'>
+  > &
+    Pick<FfmpegUpstreamOptions, 'onRunStart' | 'onState'> & {
+      transcode: TranscodeSpec | null;
+      audio: AudioMode | null;
+    };
   /** The next exit is a restart asked for ({@link restartWith}): no backoff, not a failure. */
   private restartAsked = false;
   private child: FfmpegChild | null = null;
@@ -178,6 +203,7 @@ export class FfmpegUpstream {
       stableAfterMs: options.stableAfterMs ?? 5000,
       killGraceMs: options.killGraceMs ?? 2000,
       transcode: options.transcode ?? null,
+      audio: options.audio ?? null,
       logger: options.logger ?? silentLogger,
     };
   }
@@ -248,6 +274,7 @@ export class FfmpegUpstream {
       tsOffsetS: (Date.now() - this.createdAt) / 1000,
       ioTimeoutMs: this.o.stallTimeoutMs,
       transcode: this.o.transcode,
+      audio: this.o.audio,
     });
     this.spawnedAt = Date.now();
     this.lastDataAt = 0;

@@ -36,6 +36,7 @@ import { hlsPlaylistPath, hlsProxyRoutes, isHlsSource } from './hls-proxy.js';
 import { DEFAULT_TICKET_TTL_MS, createLiveTicket, verifyLiveTicket } from './live-ticket.js';
 import { CLOSE_TRANSCODE_LIMIT, type Delivery, type StreamGateway } from './stream-gateway.js';
 import { transcodeHeight } from './h264-encoder.js';
+import type { AudioMode } from './ffmpeg-upstream.js';
 
 /** WebSocket close codes the viewer endpoint uses. */
 export const LIVE_CLOSE_CODES = {
@@ -63,6 +64,8 @@ export interface ResolvedSource extends StreamSource {
   height: number | null;
   /** Whether the stream has a substream of its own (the main stream's fallback). */
   hasSub: boolean;
+  /** Audio codec (ffprobe's name), null when it sends none or was never probed. */
+  audioCodec?: string | null;
 }
 
 /** What {@link gatewayRoutes} needs; the app supplies it. */
@@ -86,6 +89,7 @@ export interface GatewayDeps {
 const ViewerQuery = z.object({
   quality: LiveStreamQuery.shape.quality,
   height: LiveStreamQuery.shape.height,
+  audio: LiveStreamQuery.shape.audio,
   delivery: z.enum(['copy', 'transcode']).default('copy'),
   ticket: z.string().min(1).max(512),
 });
@@ -177,7 +181,12 @@ export async function gatewayRoutes(app: FastifyInstance, deps: GatewayDeps): Pr
         userId: user.id,
         ttlMs,
       });
-      const extra = delivery === 'transcode' ? `&delivery=transcode${height ? `&height=${height}` : ''}` : '';
+      // audio only where there is some (the probe says), and not for HLS (hls.js plays what the camera muxed)
+      const audioCodec = source.audioCodec ?? null;
+      const audio = request.query.audio === '1' && audioCodec !== null && !hls;
+      const extra =
+        (delivery === 'transcode' ? `&delivery=transcode${height ? `&height=${height}` : ''}` : '') +
+        (audio ? '&audio=1' : '');
       return {
         stream_id: id,
         quality,
@@ -185,6 +194,8 @@ export async function gatewayRoutes(app: FastifyInstance, deps: GatewayDeps): Pr
         codec: source.codec,
         delivery,
         fallback,
+        audio_codec: audioCodec,
+        audio,
         url: hls
           ? hlsPlaylistPath(id, quality, ticket, source)
           : `/ws/streams/${id}?quality=${quality}${extra}&ticket=${encodeURIComponent(ticket)}`,
@@ -215,6 +226,7 @@ export async function gatewayRoutes(app: FastifyInstance, deps: GatewayDeps): Pr
           last_error: s.last_error,
           problem: s.problem,
           delivery: s.delivery,
+          audio: s.audio,
           codec: s.codec,
           encoder: s.encoder,
           output_height: s.output_height,
@@ -266,7 +278,11 @@ async function attachViewer(
     protocol: source.protocol,
     ...(source.transport && { transport: source.transport }),
   };
-  if (delivery === 'copy') return void deps.gateway.attach({ streamId, quality, source: streamSource, socket });
+  // AAC plays as it is; G.711 and the rest become AAC (browsers' MSE takes no G.711)
+  const audioMode: AudioMode | null =
+    query.data.audio === '1' && source.audioCodec ? (source.audioCodec === 'aac' ? 'copy' : 'aac') : null;
+  if (delivery === 'copy')
+    return void deps.gateway.attach({ streamId, quality, source: streamSource, socket, audio: audioMode });
   const encoder = await deps.gateway.encoder();
   if (socket.readyState !== OPEN) return;
   deps.gateway.attach({
@@ -275,6 +291,7 @@ async function attachViewer(
     source: streamSource,
     socket,
     delivery,
+    audio: audioMode,
     transcode: { encoder, height: transcodeHeight(height, source.height) },
   });
 }

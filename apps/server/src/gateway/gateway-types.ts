@@ -42,6 +42,8 @@ export interface StreamStats {
   delivery: 'copy' | 'transcode';
   /** Video codec received, from the PMT (`h264`, `hevc`, …); null until known. */
   codec: string | null;
+  /** Audio carried with the video: `copy` (AAC) or `aac` (transcoded to AAC); null = video only. */
+  audio: 'copy' | 'aac' | null;
   /** A transcode's encoder, else null. */
   encoder: string | null;
   /** A transcode's output height (px; null = the source's, or a copy). */

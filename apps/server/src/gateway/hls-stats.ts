@@ -195,6 +195,7 @@ export class HlsStats {
       last_error: e.lastError,
       problem: e.state === 'live' ? null : streamProblemOf(e.lastError),
       delivery: 'copy' as const,
+      audio: null,
       codec: null,
       encoder: null,
       output_height: null,

@@ -10,7 +10,7 @@
  * It also holds the figures of the HLS streams the proxy relays ({@link StreamGateway.hls}),
  * so that {@link StreamGateway.stats} lists every stream the server carries, either way.
  */
-import { FfmpegUpstream, type TranscodeSpec } from './ffmpeg-upstream.js';
+import { FfmpegUpstream, type AudioMode, type TranscodeSpec } from './ffmpeg-upstream.js';
 import { silentLogger } from './gateway-types.js';
 import { resolveEncoder, type H264Encoder, type H264EncoderSetting } from './h264-encoder.js';
 import { CpuMeter } from './process-cpu.js';
@@ -72,6 +72,8 @@ export interface AttachRequest {
   delivery?: Delivery;
   /** For a transcode: its encoder (from {@link StreamGateway.encoder}) and the height the viewer's tile needs (px; null = the source's). */
   transcode?: TranscodeSpec;
+  /** With audio (an unmuted tile): copied (AAC) or transcoded to AAC. Default none. */
+  audio?: AudioMode | null;
 }
 
 /** Returned by {@link StreamGateway.attach}. */
@@ -103,6 +105,7 @@ interface Entry {
   streamId: number;
   quality: StreamQuality;
   delivery: Delivery;
+  audio: AudioMode | null;
   session: StreamSession;
   upstream: FfmpegUpstream;
   idleTimer: NodeJS.Timeout | null;
@@ -114,8 +117,12 @@ interface Entry {
 /** ws readyState CLOSING. */
 const CLOSING = 2;
 
-const keyOf = (streamId: number, quality: StreamQuality, delivery: Delivery = 'copy'): string =>
-  delivery === 'copy' ? `${streamId}/${quality}` : `${streamId}/${quality}/${delivery}`;
+const keyOf = (
+  streamId: number,
+  quality: StreamQuality,
+  delivery: Delivery = 'copy',
+  audio: AudioMode | null = null,
+): string => `${streamId}/${quality}${delivery === 'copy' ? '' : `/${delivery}`}${audio ? '+audio' : ''}`;
 
 /** A transcode taller than another (null = the source's full height, the tallest). */
 const taller = (a: number | null, b: number | null): boolean => (a === null ? b !== null : b !== null && a > b);
@@ -167,8 +174,8 @@ export class StreamGateway {
   }
 
   /** Whether a viewer could get a transcode of (stream, quality) now: one runs already, or the limit allows another. */
-  canTranscode(streamId: number, quality: StreamQuality): boolean {
-    return this.entries.has(keyOf(streamId, quality, 'transcode')) || this.transcodes < this.maxTranscodes;
+  canTranscode(streamId: number, quality: StreamQuality, audio: AudioMode | null = null): boolean {
+    return this.entries.has(keyOf(streamId, quality, 'transcode', audio)) || this.transcodes < this.maxTranscodes;
   }
 
   /** The encoder new transcodes use (the setting, `auto` resolved on this machine; detected once). */
@@ -191,7 +198,10 @@ export class StreamGateway {
     }
     // Already closing or closed: its 'close' event may have fired, so it would never detach.
     if (socket.readyState >= CLOSING) return { viewerId: 0, detach: () => undefined };
-    if (request.delivery === 'transcode' && !this.canTranscode(request.streamId, request.quality)) {
+    if (
+      request.delivery === 'transcode' &&
+      !this.canTranscode(request.streamId, request.quality, request.audio ?? null)
+    ) {
       socket.close(CLOSE_TRANSCODE_LIMIT, `transcode limit reached (${this.maxTranscodes})`);
       return { viewerId: 0, detach: () => undefined };
     }
@@ -206,14 +216,18 @@ export class StreamGateway {
       entry.session.removeViewer(viewerId);
       if (
         entry.session.viewerCount === 0 &&
-        this.entries.get(keyOf(entry.streamId, entry.quality, entry.delivery)) === entry
+        this.entries.get(keyOf(entry.streamId, entry.quality, entry.delivery, entry.audio)) === entry
       ) {
         this.scheduleIdleStop(entry);
       }
     };
     socket.once('close', detach);
     this.logger.debug(
-      { stream: keyOf(entry.streamId, entry.quality, entry.delivery), viewerId, viewers: entry.session.viewerCount },
+      {
+        stream: keyOf(entry.streamId, entry.quality, entry.delivery, entry.audio),
+        viewerId,
+        viewers: entry.session.viewerCount,
+      },
       'gateway: viewer attached',
     );
     return { viewerId, detach };
@@ -229,8 +243,13 @@ export class StreamGateway {
   }
 
   /** One MPEG-TS stream's figures with each viewer's status, or null if that stream is not active (HLS streams: see {@link stats}). */
-  status(streamId: number, quality: StreamQuality, delivery: Delivery = 'copy'): StreamStatusReport | null {
-    const entry = this.entries.get(keyOf(streamId, quality, delivery));
+  status(
+    streamId: number,
+    quality: StreamQuality,
+    delivery: Delivery = 'copy',
+    audio: AudioMode | null = null,
+  ): StreamStatusReport | null {
+    const entry = this.entries.get(keyOf(streamId, quality, delivery, audio));
     if (!entry) return null;
     return {
       ...this.statsOf(entry),
@@ -254,7 +273,8 @@ export class StreamGateway {
 
   private entryFor(request: AttachRequest): Entry {
     const delivery = request.delivery ?? 'copy';
-    const key = keyOf(request.streamId, request.quality, delivery);
+    const audio = request.audio ?? null;
+    const key = keyOf(request.streamId, request.quality, delivery, audio);
     const existing = this.entries.get(key);
     if (existing) {
       existing.upstream.setSource(request.source);
@@ -270,6 +290,7 @@ export class StreamGateway {
       streamId: request.streamId,
       quality: request.quality,
       delivery,
+      audio,
       session,
       idleTimer: null,
       codec: null,
@@ -278,6 +299,7 @@ export class StreamGateway {
         source: request.source,
         label: key,
         transcode: delivery === 'transcode' ? (request.transcode ?? { encoder: 'libx264', height: null }) : null,
+        audio,
         onData: (chunk) => {
           session.push(chunk);
           if (entry.codec === null && delivery === 'copy') {
@@ -326,7 +348,7 @@ export class StreamGateway {
   }
 
   private stopEntry(entry: Entry, why: string): void {
-    const key = keyOf(entry.streamId, entry.quality, entry.delivery);
+    const key = keyOf(entry.streamId, entry.quality, entry.delivery, entry.audio);
     if (this.entries.get(key) === entry) this.entries.delete(key);
     if (entry.idleTimer) clearTimeout(entry.idleTimer);
     entry.idleTimer = null;
@@ -352,6 +374,7 @@ export class StreamGateway {
       problem: up.problem,
       delivery: e.delivery,
       codec: e.delivery === 'copy' ? (e.codec ?? e.session.videoCodec) : 'h264',
+      audio: e.audio,
       encoder: up.transcode?.encoder ?? null,
       output_height: up.transcode?.height ?? null,
       cpu_percent: e.cpu.percent,

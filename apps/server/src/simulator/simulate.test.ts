@@ -17,6 +17,7 @@ import {
   LoginBody,
   PantauError,
   StreamCreate,
+  StreamUpdate,
   WatchlistBody,
   defaultPriorityFor,
 } from '@pantau/shared';
@@ -59,6 +60,8 @@ class FakePantau {
   readonly detections: Array<z.infer<typeof DetectionLogBody> & { at: number }> = [];
   /** Device ids of the heartbeats received, in order. */
   readonly heartbeats: string[] = [];
+  /** Bodies of `PATCH /api/v1/streams/:id`, with the id. */
+  readonly streamPatches: Array<Record<string, unknown>> = [];
   /** Paths whose next GET list answers empty once (to provoke a create that conflicts). */
   readonly hideOnce = new Set<string>();
   private readonly events = new Set<string>();
@@ -167,6 +170,16 @@ class FakePantau {
         return ok(200, { device_id: b.device_id, status: 'online', timeout_s: 60, cameras: [] });
       }
       if (req.headers.authorization !== 'Bearer tok') throw new PantauError('UNAUTHENTICATED', 'sign in first');
+      const patchStream = /^PATCH \/api\/v1\/streams\/(\d+)$/.exec(route);
+      if (patchStream) {
+        const b = parse(StreamUpdate);
+        const row = this.rows.streams.find((r) => r.id === Number(patchStream[1]));
+        if (!row) throw new PantauError('NOT_FOUND', 'no stream', { field: 'id' });
+        const { username, password, ...rest } = b;
+        Object.assign(row, rest, { has_credentials: (username ?? null) !== null || (password ?? null) !== null });
+        this.streamPatches.push({ id: row.id, ...b });
+        return ok(200, row);
+      }
       switch (route) {
         case 'GET /api/v1/groups':
           return list('groups');
@@ -220,10 +233,13 @@ class FakePantau {
             ...stamp(),
             ...b,
             sub_url: b.sub_url ?? null,
-            has_credentials: false,
+            has_credentials: b.username !== undefined || b.password !== undefined,
             resolution: null,
             fps: null,
+            transport: b.transport ?? 'tcp',
             status: 'unknown',
+            problem: null,
+            media: { main: null, sub: null },
             last_checked_at: null,
           };
           this.rows.streams.push(row);
@@ -382,18 +398,33 @@ describe('registerDemoOrganisation', () => {
     expect(api.rows.groups).toHaveLength(2);
   });
 
-  it('warns when a stored stream points at another URL', async () => {
+  it("moves a stored stream to this run's camera URL, and sets or clears the cameras' credentials", async () => {
     api = new FakePantau();
     const client = new ApiClient({ baseUrl: await api.listen() });
     await client.login({ email: ADMIN.email, password: ADMIN.password });
     const plan = planDemoCameras(1);
     await registerDemoOrganisation({ client, plan, urls: ['rtsp://127.0.0.1:8554/cam1'] });
+    expect(api.streamPatches).toEqual([]); // created as this run serves it: nothing to change
     const { logger, lines } = recordingLogger();
-    const again = await registerDemoOrganisation({ client, plan, urls: ['rtsp://127.0.0.1:9554/cam1'], logger });
-    expect(lines.filter((l) => l.level === 'warn').map((l) => l.obj)).toEqual([
-      expect.objectContaining({ stored: 'rtsp://127.0.0.1:8554/cam1', serving: 'rtsp://127.0.0.1:9554/cam1' }),
-    ]);
+    const again = await registerDemoOrganisation({
+      client,
+      plan,
+      urls: ['rtsp://127.0.0.1:9554/cam1'],
+      credentials: { username: 'admin', password: 'k@m:1' },
+      logger,
+    });
+    expect(lines.filter((l) => l.level === 'info').map((l) => l.obj)).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ stored: 'rtsp://127.0.0.1:8554/cam1', serving: 'rtsp://127.0.0.1:9554/cam1' }),
+      ]),
+    );
+    expect(api.rows.streams[0]).toMatchObject({ main_url: 'rtsp://127.0.0.1:9554/cam1', has_credentials: true });
+    expect(api.streamPatches.at(-1)).toMatchObject({ username: 'admin', password: 'k@m:1' });
     expect(again.cameras[0]?.url).toBe('rtsp://127.0.0.1:9554/cam1');
+    // a run without --auth clears them again
+    await registerDemoOrganisation({ client, plan, urls: ['rtsp://127.0.0.1:9554/cam1'] });
+    expect(api.streamPatches.at(-1)).toMatchObject({ username: null, password: null });
+    expect(api.rows.streams[0]).toMatchObject({ has_credentials: false });
   });
 });
 

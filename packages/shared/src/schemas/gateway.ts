@@ -55,6 +55,8 @@ export const GatewayStream = z.object({
   delivery: z.enum(['copy', 'transcode']),
   /** The video codec received from the camera (from the MPEG-TS PMT: `h264`, `hevc`, …); null until known. */
   codec: z.string().nullable(),
+  /** Audio carried with the video for unmuted tiles: `copy` (the camera's AAC), `aac` (G.711 and others transcoded to AAC); null = video only. */
+  audio: z.enum(['copy', 'aac']).nullable(),
   /** A transcode's encoder (`libx264`, `h264_vaapi`, `h264_nvenc`, `h264_qsv`) and output height, px; null for `copy`. */
   encoder: z.string().nullable(),
   output_height: z.int().nullable(),

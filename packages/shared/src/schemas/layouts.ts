@@ -320,6 +320,12 @@ export const LiveStreamQuery = z.object({
     .regex(/^[a-z0-9]+(,[a-z0-9]+)*$/, 'comma-separated codec names, e.g. h264,hevc')
     .optional(),
   height: z.coerce.number().int().min(90).max(4320).optional(),
+  /**
+   * `1`: with the camera's audio (a maximised tile the operator unmuted). AAC passes through;
+   * G.711 (PCMA/PCMU) and other codecs browsers cannot play are transcoded to AAC. Default `0`:
+   * video only, what every tile starts with.
+   */
+  audio: z.enum(['0', '1']).default('0'),
 });
 
 /**
@@ -340,6 +346,10 @@ export const LiveStream = z.object({
   /** `copy`: the camera's own video, remuxed; `transcode`: re-encoded to H.264 because this console cannot decode `codec`. */
   delivery: z.enum(['copy', 'transcode']),
   fallback: LiveFallbackReason.nullable(),
+  /** The camera's audio codec on that quality (ffprobe's name: `aac`, `pcm_alaw`, …); null when it sends none (or was never probed). */
+  audio_codec: z.string().nullable(),
+  /** Whether the stream at `url` carries audio (asked for and the camera has some), as AAC. */
+  audio: z.boolean(),
   /** Absolute path on the server (`/ws/streams/…?ticket=…`) or absolute URL; holds a short-lived ticket, never camera credentials. */
   url: z.string(),
   /** When the ticket in `url` stops being accepted. */

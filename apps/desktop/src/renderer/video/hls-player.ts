@@ -38,12 +38,24 @@ export function canPlayHls(): boolean {
 }
 
 /**
- * Creates, attaches and starts hls.js on a muted `<video>`. Fatal errors (hls.js has given up
- * retrying) are reported through `onFailure`; the tile then asks for a fresh URL.
+ * A factory of hls.js players, attached and started on a `<video>`, muted unless `audio`
+ * (hls.js plays whatever audio the camera muxed). Fatal errors (hls.js has given up retrying)
+ * are reported through `onFailure`; the tile then asks for a fresh URL.
  */
-export const createHlsPlayer: PlayerFactory = (url, video, onFailure) => {
-  const element = video as HTMLVideoElement;
-  element.muted = true;
+export function hlsPlayerFactory(opts: { audio: boolean }): PlayerFactory {
+  return (url, video, onFailure) => startHls(url, video as HTMLVideoElement, onFailure, opts.audio);
+}
+
+/** Muted: every tile starts so. */
+export const createHlsPlayer: PlayerFactory = hlsPlayerFactory({ audio: false });
+
+function startHls(
+  url: string,
+  element: HTMLVideoElement,
+  onFailure: (reason: string) => void,
+  audio: boolean,
+): { destroy(): void } {
+  element.muted = !audio;
   const hls = new Hls(HLS_LOW_LATENCY_CONFIG);
   hls.on(Hls.Events.ERROR, (_event, data) => {
     if (data.fatal) onFailure(`${data.type}: ${data.details}`);
@@ -60,4 +72,4 @@ export const createHlsPlayer: PlayerFactory = (url, video, onFailure) => {
       element.load();
     },
   };
-};
+}

@@ -37,13 +37,25 @@ export function canPlayMpegts(): boolean {
 }
 
 /**
- * Creates, attaches and starts an mpegts.js player on a muted `<video>`. Errors and the end
- * of the stream (the gateway closed the socket) are reported through `onFailure`.
+ * A factory of mpegts.js players, attached and started on a `<video>`: muted and video only,
+ * or with `audio` (the gateway sends AAC then) and unmuted. Errors and the end of the stream
+ * (the gateway closed the socket) are reported through `onFailure`.
  */
-export const createMpegtsPlayer: PlayerFactory = (url, video, onFailure) => {
-  const element = video as HTMLVideoElement;
-  element.muted = true;
-  const player = mpegts.createPlayer({ type: 'mpegts', isLive: true, hasAudio: false, url }, LOW_LATENCY_CONFIG);
+export function mpegtsPlayerFactory(opts: { audio: boolean }): PlayerFactory {
+  return (url, video, onFailure) => startMpegts(url, video as HTMLVideoElement, onFailure, opts.audio);
+}
+
+/** Muted, video only: every tile starts so. */
+export const createMpegtsPlayer: PlayerFactory = mpegtsPlayerFactory({ audio: false });
+
+function startMpegts(
+  url: string,
+  element: HTMLVideoElement,
+  onFailure: (reason: string) => void,
+  audio: boolean,
+): { destroy(): void } {
+  element.muted = !audio;
+  const player = mpegts.createPlayer({ type: 'mpegts', isLive: true, hasAudio: audio, url }, LOW_LATENCY_CONFIG);
   player.on(mpegts.Events.ERROR, (type: unknown, detail: unknown) => onFailure(`${String(type)}: ${String(detail)}`));
   player.on(mpegts.Events.LOADING_COMPLETE, () => onFailure('stream ended'));
   player.attachMediaElement(element);
@@ -58,4 +70,4 @@ export const createMpegtsPlayer: PlayerFactory = (url, video, onFailure) => {
       player.destroy();
     },
   };
-};
+}

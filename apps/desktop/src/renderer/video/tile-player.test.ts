@@ -7,7 +7,7 @@ import {
   type TileState,
 } from './tile-player.js';
 
-function setup(opts: { failUrl?: boolean } = {}) {
+function setup(opts: { failUrl?: boolean; urlError?: Error } = {}) {
   const video = { currentTime: 0, bufferedEnd: 0, buffered: { length: 1, end: () => video.bufferedEnd } };
   const states: TileState[] = [];
   const players: Array<{ url: string; destroyed: boolean; fail: (r: string) => void }> = [];
@@ -15,7 +15,11 @@ function setup(opts: { failUrl?: boolean } = {}) {
   const player = new TilePlayer({
     video,
     resolveUrl: () =>
-      opts.failUrl ? Promise.reject(new Error('503')) : Promise.resolve(`ws://s/ws/streams/1?ticket=t${++urlCount}`),
+      opts.urlError
+        ? Promise.reject(opts.urlError)
+        : opts.failUrl
+          ? Promise.reject(new Error('503'))
+          : Promise.resolve(`ws://s/ws/streams/1?ticket=t${++urlCount}`),
     createPlayer: (url, _video, onFailure) => {
       const p = { url, destroyed: false, fail: onFailure };
       players.push(p);
@@ -134,6 +138,23 @@ describe('TilePlayer', () => {
     expect(u.player.current).toMatchObject({ status: 'offline', error: 'no video received' });
     t.player.stop();
     u.player.stop();
+  });
+
+  it('says the codec is the cause when the URL source names it (the server will not transcode), and retries', async () => {
+    const t = setup({
+      urlError: Object.assign(new Error('H.265 · transcode limit reached'), { tileCause: 'codec' as const }),
+    });
+    t.player.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(t.states.at(-1)).toMatchObject({
+      status: 'offline',
+      cause: 'codec',
+      error: 'codec: H.265 · transcode limit reached',
+    });
+    expect(t.players).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(t.states.filter((s) => s.cause === 'codec').length).toBeGreaterThan(1); // it asked again
+    t.player.stop();
   });
 
   it('reports nothing after stop', async () => {

@@ -56,7 +56,10 @@ const stream: Stream = {
   has_credentials: true,
   resolution: null,
   fps: 25,
+  transport: 'tcp',
   status: 'online',
+  problem: null,
+  media: { main: null, sub: null },
   last_checked_at: null,
   ...stamp,
 };

@@ -42,7 +42,10 @@ function stream(id: number, device_id: string, over: Partial<Stream> = {}): Stre
     has_credentials: false,
     resolution: '640x360',
     fps: 25,
+    transport: 'tcp',
     status: 'online',
+    problem: null,
+    media: { main: null, sub: null },
     last_checked_at: T0,
     created_at: T0,
     updated_at: T0,
@@ -91,6 +94,32 @@ describe('fleet status', () => {
       ev('nvr_online', { device_id: 'nvr-1', branch_id: 1 }, later),
     ]);
     expect(flapped[0]!.status).toBe('online');
+  });
+
+  it('applies what the gateway knows of the main stream: a known problem (401), and live again', () => {
+    const list = [stream(1, 'cam-1')];
+    const at = '2026-11-21T08:10:00.000Z';
+    const wrong = applyStreamEvents(list, [
+      ev('stream_status', {
+        stream_id: 1,
+        quality: 'main',
+        status: 'reconnecting',
+        since: at,
+        source: 'gateway',
+        problem: 'unauthorized',
+      }),
+    ]);
+    expect(wrong[0]).toMatchObject({ status: 'offline', problem: 'unauthorized', last_checked_at: at });
+    // the substream's word is not the main stream's
+    expect(
+      applyStreamEvents(wrong, [
+        ev('stream_status', { stream_id: 1, quality: 'sub', status: 'online', since: at, source: 'gateway' }),
+      ]),
+    ).toBe(wrong);
+    const back = applyStreamEvents(wrong, [
+      ev('stream_status', { stream_id: 1, quality: 'main', status: 'online', since: T0, source: 'gateway' }),
+    ]);
+    expect(back[0]).toMatchObject({ status: 'online', problem: null });
   });
 
   it('applies only the probe’s stream status, not the gateway’s viewer states', () => {

@@ -7,7 +7,7 @@ const cam = (device_id: string, status: 'online' | 'offline' | 'maintenance', st
   device_id,
   device_name: `Cam ${device_id}`,
   status,
-  streams: [{ id: streamId, stream_name: 's', status: 'online' as const }],
+  streams: [{ id: streamId, stream_name: 's', status: 'online' as const, problem: null }],
 });
 const tree: CameraTreeGroup[] = [
   {

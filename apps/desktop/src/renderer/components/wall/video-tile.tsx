@@ -7,6 +7,11 @@
  * never shows black: the new stream plays in a second `<video>` under the old one, which stays
  * on top until the new one has shown a frame, then goes away (one "layer" per quality).
  *
+ * Sound: tiles start muted and play video only. A maximised tile whose camera sends audio has a
+ * speaker button; unmuting plays the stream again with its audio (AAC as it is, G.711
+ * transcoded to AAC by the gateway) in a new layer, swapped in as for a quality switch; restoring
+ * the tile mutes it again.
+ *
  * Hidden tiles (page hidden, off-screen or not laid out, or `paused` by the wall) stop and
  * release their players after a short grace (use-tile-visible.ts) and start again at the live
  * edge when seen again: browsers cap media players per page.
@@ -30,13 +35,14 @@
  * no_video | codec, while offline for that reason), `data-delivery` (copy | transcode),
  * `data-codec` (the camera's codec), `data-fallback` (transcode_limit), `data-position`, `data-stream-id`, `data-device-id`, `data-quality`
  * (sub | main: the stream shown now), `data-wanted-quality` (the one asked for), `data-playing`
- * (false while released), `data-maximized`, `data-last-re-id`. Inside: `status-chip`,
+ * (false while released), `data-audio` (on | off), `data-maximized`, `data-last-re-id`. Inside: `status-chip`,
  * `detection-badge`, `error-overlay` (only while offline), `tile-video[data-quality][data-shown]`
- * per layer, `tile-codec` (the codec line, when there is something to say).
+ * per layer, `tile-codec` (the codec line, when there is something to say), `tile-audio` (the
+ * speaker button, `data-audio` on | off, maximised tiles of cameras with audio only).
  * No other test id starts with `tile-`.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { Loader } from '@mantine/core';
+import { ActionIcon, Loader } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import {
@@ -54,7 +60,8 @@ import { useConnectionStore } from '../../stores/connection-store.js';
 import { toWebSocketUrl } from '../../lib/server-url.js';
 import { TilePlayer, type TileCauseError, type TileState } from '../../video/tile-player.js';
 import { codecLabel, pageCodecs } from '../../video/codec-support.js';
-import { canPlay, createLivePlayer, livePlayerKind } from '../../video/live-player.js';
+import { audioLabel } from '../common/stream-media.js';
+import { canPlay, createLivePlayer, createLivePlayerWithAudio, livePlayerKind } from '../../video/live-player.js';
 import { useTileVisible } from '../../video/use-tile-visible.js';
 import { useDeviceStatus } from '../../video/use-device-status.js';
 
@@ -62,7 +69,7 @@ type Quality = StreamQuality;
 const CONNECTING: TileState = { status: 'connecting', behindS: 0, error: null };
 
 /** What the server said about the stream a layer plays (codec negotiation). */
-type LiveInfo = Pick<LiveStream, 'quality' | 'codec' | 'delivery' | 'fallback'>;
+type LiveInfo = Pick<LiveStream, 'quality' | 'codec' | 'delivery' | 'fallback' | 'audio_codec' | 'audio'>;
 
 /** Why a tile is offline, in the tile's words (`codec`: this console cannot decode the camera and the server will not transcode it). */
 type TileProblem = StreamProblem | 'codec';
@@ -105,16 +112,28 @@ function reasonText(error: string | null, t: TFunction): string {
   return noUrl ? t('tile.noLiveUrl', { reason: noUrl[1] }) : error;
 }
 
+/** A speaker, with sound waves when on and struck through when off (no icon font needed). */
+function SpeakerIcon({ on }: { on: boolean }) {
+  return (
+    <svg width="18" height="18" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" aria-hidden>
+      <path d="M4 9h4l5-4v14l-5-4H4z" fill="currentColor" />
+      {on ? <path d="M16 8.5a5 5 0 0 1 0 7M18.5 6a8.5 8.5 0 0 1 0 12" /> : <path d="M16 9l6 6M22 9l-6 6" />}
+    </svg>
+  );
+}
+
 /** One stream of the tile on its own `<video>`; reports its state up. */
 function TileLayer(props: {
   streamId: number;
   quality: Quality;
+  /** With sound (unmuted). */
+  audio: boolean;
   run: boolean;
   top: boolean;
   onState: (state: TileState) => void;
   onInfo: (info: LiveInfo) => void;
 }) {
-  const { streamId, quality, run, top, onState, onInfo } = props;
+  const { streamId, quality, audio, run, top, onState, onInfo } = props;
   const videoRef = useRef<HTMLVideoElement>(null);
   const api = useSessionStore((s) => s.api);
   const serverUrl = useSessionStore((s) => s.serverUrl);
@@ -134,6 +153,7 @@ function TileLayer(props: {
             quality,
             ...(codecs.length > 0 && { codecs: codecs.join(',') }),
             height: Math.min(4320, Math.max(90, height)),
+            audio: audio ? '1' : '0',
           });
         } catch (err) {
           if (err instanceof PantauError && err.details?.reason === 'transcode_limit') {
@@ -142,14 +162,21 @@ function TileLayer(props: {
           }
           throw err;
         }
-        onInfo({ quality: live.quality, codec: live.codec, delivery: live.delivery, fallback: live.fallback });
+        onInfo({
+          quality: live.quality,
+          codec: live.codec,
+          delivery: live.delivery,
+          fallback: live.fallback,
+          audio_codec: live.audio_codec,
+          audio: live.audio,
+        });
         const url = toWebSocketUrl(serverUrl, live.url);
         const kind = livePlayerKind(url);
         if (kind !== live.player) throw new Error(`server says ${live.player}, URL is ${kind}`);
         if (!canPlay(kind)) throw new Error(`cannot play ${kind}`);
         return url;
       },
-      createPlayer: createLivePlayer,
+      createPlayer: audio ? createLivePlayerWithAudio : createLivePlayer,
       onState,
     });
     onState(CONNECTING);
@@ -162,7 +189,7 @@ function TileLayer(props: {
       unsubscribe();
       player.stop();
     };
-  }, [api, serverUrl, streamId, quality, run, onState, onInfo]);
+  }, [api, serverUrl, streamId, quality, audio, run, onState, onInfo]);
 
   return (
     <video
@@ -172,8 +199,9 @@ function TileLayer(props: {
       style={top ? undefined : { opacity: 0 }}
       data-testid="tile-video"
       data-quality={quality}
+      data-audio={audio ? 'on' : 'off'}
       data-shown={top}
-      muted
+      muted={!audio}
       autoPlay
       playsInline
       disablePictureInPicture
@@ -184,6 +212,7 @@ function TileLayer(props: {
 interface Layer {
   id: number;
   quality: Quality;
+  audio: boolean;
   state: TileState;
   /** What the server said it serves, once it has. */
   info?: LiveInfo;
@@ -193,18 +222,19 @@ interface Layer {
  * The layers of a tile: the oldest is shown; a newer one (another quality) plays underneath
  * and replaces it once live. See the module comment.
  */
-function useLayers(quality: Quality, run: boolean) {
+function useLayers(quality: Quality, audio: boolean, run: boolean) {
   const nextId = useRef(1);
-  const [layers, setLayers] = useState<Layer[]>([{ id: 0, quality, state: CONNECTING }]);
+  const [layers, setLayers] = useState<Layer[]>([{ id: 0, quality, audio, state: CONNECTING }]);
   useEffect(() => {
     setLayers((ls) => {
       const shown = ls[0];
-      if (ls.at(-1)?.quality === quality) return ls;
-      const fresh: Layer = { id: nextId.current++, quality, state: CONNECTING };
+      const last = ls.at(-1);
+      if (last?.quality === quality && last.audio === audio) return ls;
+      const fresh: Layer = { id: nextId.current++, quality, audio, state: CONNECTING };
       // Only a picture is worth keeping: with nothing live, switch at once.
       return shown && shown.state.status === 'live' && run ? [shown, fresh] : [fresh];
     });
-  }, [quality, run]);
+  }, [quality, audio, run]);
   const onState = useCallback((id: number, state: TileState) => {
     setLayers((ls) => {
       const at = ls.findIndex((l) => l.id === id);
@@ -233,7 +263,13 @@ export function VideoTile({ position, maximised, onToggle, quality: forced, paus
   const detection = useWallStore((s) => s.detections[position.device_id]);
   const quality: Quality = forced ?? (maximised ? 'main' : position.quality);
   const run = useTileVisible(tileRef, paused);
-  const { layers, onState, onInfo } = useLayers(quality, run);
+  // sound only on a maximised tile, off again when it is restored
+  const [unmuted, setUnmuted] = useState(false);
+  useEffect(() => {
+    if (!maximised) setUnmuted(false);
+  }, [maximised]);
+  const audio = unmuted && maximised;
+  const { layers, onState, onInfo } = useLayers(quality, audio, run);
   const shownLayer = layers[0]!;
   const info = shownLayer.info;
   // the quality the server serves (a main stream past the transcode limit comes as the substream)
@@ -342,6 +378,7 @@ export function VideoTile({ position, maximised, onToggle, quality: forced, paus
       data-wanted-quality={quality}
       data-playing={run}
       data-maximized={maximised}
+      data-audio={shownLayer.audio && info?.audio ? 'on' : 'off'}
       data-last-re-id={detection?.reId}
       onClick={() => onToggle(position.position_number)}
       title={maximised ? t('tile.clickToRestore') : t('tile.clickToMaximise')}
@@ -351,6 +388,7 @@ export function VideoTile({ position, maximised, onToggle, quality: forced, paus
           key={layer.id}
           streamId={streamId}
           quality={layer.quality}
+          audio={layer.audio}
           run={run}
           top={i === 0}
           onState={callbackFor(layer.id).state}
@@ -409,6 +447,25 @@ export function VideoTile({ position, maximised, onToggle, quality: forced, paus
           <span className="tile__badge-label">{t('tile.detected')}</span> {detection.reId}
           {detection.count > 1 && <span className="tile__badge-count">×{detection.count}</span>}
         </div>
+      )}
+      {maximised && info?.audio_codec && (
+        <ActionIcon
+          className="tile__audio"
+          variant="filled"
+          color={audio ? 'teal' : 'dark'}
+          size="lg"
+          data-testid="tile-audio"
+          data-audio={audio ? 'on' : 'off'}
+          aria-pressed={audio}
+          aria-label={audio ? t('tile.mute') : t('tile.unmute')}
+          title={`${audio ? t('tile.mute') : t('tile.unmute')} (${audioLabel(info.audio_codec) ?? ''})`}
+          onClick={(e) => {
+            e.stopPropagation(); // a click on the tile restores it
+            setUnmuted((u) => !u);
+          }}
+        >
+          <SpeakerIcon on={audio} />
+        </ActionIcon>
       )}
       <div className="tile__position">{position.position_number}</div>
     </div>
