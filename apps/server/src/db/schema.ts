@@ -428,6 +428,8 @@ export interface CctvLayoutSettingsTable {
   visibility: Generated<LayoutVisibility>;
   /** Owner of a private layout (006); null when shared. */
   owner_user_id: number | null;
+  /** 019: `always` or `activity`. */
+  live_mode: Generated<'always' | 'activity'>;
 }
 
 export interface CctvPositionSettingsTable {

@@ -36,6 +36,8 @@ import { hlsPlaylistPath, hlsProxyRoutes, isHlsSource } from './hls-proxy.js';
 import { DEFAULT_TICKET_TTL_MS, createLiveTicket, verifyLiveTicket } from './live-ticket.js';
 import { CLOSE_TRANSCODE_LIMIT, type Delivery, type StreamGateway } from './stream-gateway.js';
 import { transcodeHeight } from './h264-encoder.js';
+import { redactCredentials } from './ffmpeg-upstream.js';
+import { streamProblemOf } from './stream-problem.js';
 import type { AudioMode } from './ffmpeg-upstream.js';
 
 /** WebSocket close codes the viewer endpoint uses. */
@@ -201,6 +203,49 @@ export async function gatewayRoutes(app: FastifyInstance, deps: GatewayDeps): Pr
           : `/ws/streams/${id}?quality=${quality}${extra}&ticket=${encodeURIComponent(ticket)}`,
         expires_at: new Date(expiresAt).toISOString(),
       };
+    },
+    { onRequest: authenticate },
+  );
+
+  implementRoute(
+    app,
+    ROUTES.streamStill,
+    async (request, reply) => {
+      const user = userOfRequest(request);
+      const { id } = request.params;
+      const { quality, height } = request.query;
+      const source = await deps.resolveSource(id, quality, user.id);
+      if (!source) throw new PantauError('NOT_FOUND', `stream ${id} not found`, { field: 'id' });
+      if (isHlsSource(source))
+        throw new PantauError('UNAVAILABLE', 'stills come from RTSP and MPEG-TS streams; this one is HLS', {
+          field: 'id',
+        });
+      let still: { jpeg: Buffer; at: number };
+      try {
+        still = await deps.gateway.still({
+          streamId: id,
+          quality,
+          height: height ?? null,
+          source: {
+            url: source.url,
+            protocol: source.protocol,
+            ...(source.transport && { transport: source.transport }),
+          },
+        });
+      } catch (err) {
+        const message = redactCredentials(err instanceof Error ? err.message : String(err));
+        const problem = streamProblemOf(message);
+        throw new PantauError('UNAVAILABLE', `no still from the camera: ${message}`, {
+          field: 'id',
+          ...(problem && { problem }),
+        });
+      }
+      return reply
+        .header('content-type', 'image/jpeg')
+        .header('cache-control', 'private, no-store')
+        .header('x-content-type-options', 'nosniff')
+        .header('x-still-at', new Date(still.at).toISOString())
+        .send(still.jpeg);
     },
     { onRequest: authenticate },
   );

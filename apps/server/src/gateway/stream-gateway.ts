@@ -14,6 +14,7 @@ import { FfmpegUpstream, type AudioMode, type TranscodeSpec } from './ffmpeg-ups
 import { silentLogger } from './gateway-types.js';
 import { resolveEncoder, type H264Encoder, type H264EncoderSetting } from './h264-encoder.js';
 import { CpuMeter } from './process-cpu.js';
+import { decodeStill } from './still-frame.js';
 import type { StreamQuality } from '@pantau/shared';
 import type { GatewayLogger, StreamSource, StreamStats, StreamStatusListener } from './gateway-types.js';
 import { HlsStats } from './hls-stats.js';
@@ -112,10 +113,33 @@ interface Entry {
   /** The last codec a run's PMT named. */
   codec: string | null;
   cpu: CpuMeter;
+  /** The last still decoded (from the key frame `from`, at `height`), and one being decoded. */
+  still: { from: Buffer; height: number | null; jpeg: Buffer; at: number } | null;
+  stillDecoding: Promise<{ jpeg: Buffer; at: number }> | null;
+}
+
+/** What {@link StreamGateway.still} needs. */
+export interface StillRequest {
+  streamId: number;
+  quality: StreamQuality;
+  source: StreamSource;
+  /** Output height, px (null: the stream's own). */
+  height: number | null;
+  /** How long to wait for a first key frame when the stream was not running, ms. Default 8000. */
+  waitMs?: number;
 }
 
 /** ws readyState CLOSING. */
 const CLOSING = 2;
+
+/** entryFor() needs a request with a socket; a still has none (it never becomes a viewer). */
+const NO_SOCKET: GatewaySocket = {
+  bufferedAmount: 0,
+  readyState: 3,
+  send: () => undefined,
+  close: () => undefined,
+  once: () => undefined,
+};
 
 const keyOf = (
   streamId: number,
@@ -234,6 +258,58 @@ export class StreamGateway {
   }
 
   /**
+   * A JPEG of the stream's latest key frame (big walls: tiles that are not live show it). Starts
+   * the stream's copy if nobody watches it, and keeps it running while stills are asked for (each
+   * ask restarts its idle timer), so a wall refreshing stills every few seconds costs one remux per
+   * camera, not a connection per still. A still of the same key frame is decoded once.
+   * @returns the JPEG and when its key frame arrived (epoch ms)
+   * @throws Error when no key frame arrives within `waitMs` (the camera does not answer), or when
+   *   ffmpeg cannot decode it; after {@link close}
+   */
+  async still(request: StillRequest): Promise<{ jpeg: Buffer; at: number }> {
+    if (this.closed) throw new Error('gateway shutting down');
+    const entry = this.entryFor({ ...request, delivery: 'copy', audio: null, socket: NO_SOCKET });
+    // not stopped for idleness while a still is made; its idle time counts from the last still
+    if (entry.idleTimer) clearTimeout(entry.idleTimer);
+    entry.idleTimer = null;
+    try {
+      return await this.stillOf(entry, request);
+    } finally {
+      if (entry.session.viewerCount === 0 && this.entries.get(keyOf(entry.streamId, entry.quality)) === entry)
+        this.scheduleIdleStop(entry);
+    }
+  }
+
+  private async stillOf(entry: Entry, request: StillRequest): Promise<{ jpeg: Buffer; at: number }> {
+    const deadline = Date.now() + (request.waitMs ?? 8000);
+    let frame = entry.session.keyFrame();
+    while (!frame) {
+      // a camera that refused for a known reason (401, 404, no answer) will not send one in time either
+      const refused = entry.upstream.state === 'reconnecting' && entry.upstream.problem !== null;
+      if (
+        refused ||
+        Date.now() > deadline ||
+        this.closed ||
+        this.entries.get(keyOf(entry.streamId, entry.quality)) !== entry
+      )
+        throw new Error(entry.upstream.lastError ?? 'no key frame from the camera yet');
+      await new Promise((r) => setTimeout(r, 100));
+      frame = entry.session.keyFrame();
+    }
+    const cached = entry.still;
+    if (cached && cached.from === frame.id && cached.height === request.height) return cached;
+    if (entry.stillDecoding) return entry.stillDecoding;
+    const { id, bytes } = frame;
+    entry.stillDecoding = decodeStill(bytes, request.height, this.options.ffmpegPath)
+      .then((jpeg) => {
+        entry.still = { from: id, height: request.height, jpeg, at: Date.now() };
+        return entry.still;
+      })
+      .finally(() => (entry.stillDecoding = null));
+    return entry.stillDecoding;
+  }
+
+  /**
    * Counts and per-stream figures of every MPEG-TS and HLS stream carried now (no URLs, no
    * credentials): safe for /health.
    */
@@ -295,6 +371,8 @@ export class StreamGateway {
       idleTimer: null,
       codec: null,
       cpu: new CpuMeter(),
+      still: null,
+      stillDecoding: null,
       upstream: new FfmpegUpstream({
         source: request.source,
         label: key,

@@ -143,6 +143,18 @@ export class StreamSession {
     return codecOfStreamType(this.inspector.videoStreamType);
   }
 
+  /**
+   * PAT, PMT and the packets since the last key frame — a stream a decoder can start on — and
+   * an identity that changes with each new key frame (to cache what was decoded from it); null
+   * while no key frame is cached.
+   */
+  keyFrame(): { id: Buffer; bytes: Buffer } | null {
+    const psi = this.inspector.psi();
+    const first = this.gop[0];
+    if (!psi || !first) return null;
+    return { id: first, bytes: Buffer.concat([psi, ...this.gop]) };
+  }
+
   /** Bytes of the cached GOP (0 when no key frame is cached). */
   get cachedGopBytes(): number {
     return this.gopBytes;

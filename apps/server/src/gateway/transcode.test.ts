@@ -170,6 +170,67 @@ describe('codec negotiation', () => {
   });
 });
 
+describe('still frames for walls that go live on activity', () => {
+  it('decodes a JPEG of the latest key frame, H.265 included, keeps one remux running for stills and stops it once nobody asks', async () => {
+    const t = await app(
+      {
+        '1/main': { url: withCredentials(field.urls[0]!), protocol: 'rtsp', codec: 'hevc', height: 360 },
+        '1/sub': { url: withCredentials(field.subUrls[0]!), protocol: 'rtsp', codec: 'h264', height: 180 },
+      },
+      { ...FAST, idleTimeoutMs: 3000 },
+    );
+    const still = async (query: string) => {
+      const res = await fetch(`${t.http}/api/v1/streams/1/still?${query}`, {
+        headers: { authorization: 'Bearer good' },
+      });
+      return {
+        status: res.status,
+        type: res.headers.get('content-type'),
+        at: res.headers.get('x-still-at'),
+        bytes: Buffer.from(await res.arrayBuffer()),
+      };
+    };
+    const started = Date.now();
+    const first = await still('quality=main&height=90');
+    console.info(`still of a camera nobody watched: ${Date.now() - started} ms`);
+    expect(first).toMatchObject({ status: 200, type: 'image/jpeg' });
+    expect(first.bytes.subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8])); // JPEG SOI
+    const file = path.join(dir, 'still.jpg');
+    writeFileSync(file, first.bytes);
+    const probed = spawnSync(
+      'ffprobe',
+      ['-v', 'error', '-show_entries', 'stream=codec_name,width,height', '-of', 'json', file],
+      { encoding: 'utf8' },
+    );
+    expect(JSON.parse(probed.stdout).streams[0]).toMatchObject({ codec_name: 'mjpeg', height: 90, width: 160 });
+    // asked again at once: the same key frame, not decoded again
+    const again = await still('quality=main&height=90');
+    expect(again.at).toBe(first.at);
+    const warm = Date.now();
+    await still('quality=sub');
+    console.info(`still of the substream: ${Date.now() - warm} ms`);
+    expect(ffmpegPids(`127.0.0.1:${field.port}/cam1`)).toHaveLength(2); // one remux per quality asked for
+    expect(t.gateway.stats().perStream.map((s) => s.viewers)).toEqual([0, 0]);
+    // a second later the camera's next key frame (one a second) makes a new still
+    await new Promise((r) => setTimeout(r, 1100));
+    expect((await still('quality=main&height=90')).at).not.toBe(first.at);
+    await waitFor('idle remuxes stopped', () => ffmpegPids(`127.0.0.1:${field.port}/cam1`).length === 0, 8000);
+  });
+
+  it('answers 503 naming the problem when the camera refuses, and 404 for an unknown stream', async () => {
+    const t = await app({ '1/sub': { url: withCredentials(field.subUrls[0]!, 'wrong'), protocol: 'rtsp' } });
+    const res = await fetch(`${t.http}/api/v1/streams/1/still?quality=sub`, {
+      headers: { authorization: 'Bearer good' },
+    });
+    expect(res.status).toBe(503);
+    const body = (await res.json()) as { error: { code: string; details: { problem?: string } } };
+    expect(body.error).toMatchObject({ code: 'UNAVAILABLE', details: { problem: 'unauthorized' } });
+    const unknown = await fetch(`${t.http}/api/v1/streams/9/still`, { headers: { authorization: 'Bearer good' } });
+    expect(unknown.status).toBe(404);
+    expect((await fetch(`${t.http}/api/v1/streams/1/still`)).status).toBe(401);
+  });
+});
+
 describe('cameras as found in the field', () => {
   it('tells wrong credentials (401) from a camera that does not answer', async () => {
     const statuses: Array<{ stream_id: number; state: string; problem?: string | null }> = [];

@@ -412,6 +412,13 @@ const TABLE: Row[] = [
     path: () => `/api/v1/streams/${ids.s2}/live`,
     expect: x(200, 200, 404, 404),
   },
+  // stills: in scope, 503 (port 9 does not answer: no key frame); out of scope 404
+  {
+    method: 'GET',
+    route: '/api/v1/streams/:id/still',
+    path: () => `/api/v1/streams/${ids.s1}/still`,
+    expect: x([503, 'UNAVAILABLE'], 404, [503, 'UNAVAILABLE'], [503, 'UNAVAILABLE']),
+  },
   { method: 'GET', route: '/api/v1/gateway/streams', path: () => '/api/v1/gateway/streams', expect: signedIn(200) },
   // the transcode settings are the server's: read by admins, changed only by an admin of every branch
   {

@@ -41,6 +41,7 @@ export interface LayoutValues {
   grid_cols: number | null;
   visibility: LayoutVisibility;
   owner_user_id: number | null;
+  live_mode: 'always' | 'activity';
 }
 
 /** Reads and writes layouts. */

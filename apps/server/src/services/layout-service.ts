@@ -111,6 +111,7 @@ export class LayoutService {
           ...grid,
           visibility: input.visibility,
           owner_user_id: input.visibility === 'private' ? c.user.id : null,
+          live_mode: input.live_mode,
         },
         input.is_default,
         c.user.id,
@@ -150,6 +151,7 @@ export class LayoutService {
         layout_type: type,
         ...grid,
         visibility,
+        ...(patch.live_mode === undefined ? {} : { live_mode: patch.live_mode }),
         owner_user_id: visibility === 'private' ? (before.owner_user_id ?? c.user.id) : null,
         // a private layout cannot stay the default
         ...(visibility === 'private' && before.is_default ? { is_default: false } : {}),
@@ -403,6 +405,7 @@ export class LayoutService {
       grid_rows: rows,
       grid_cols: cols,
       visibility: r.visibility,
+      live_mode: r.live_mode,
       owner_user_id: owner ? r.owner_user_id : null,
       is_default: r.is_default === 1,
       editable: owner

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { IdParams } from '../schemas/common.js';
 import { GatewaySettings, GatewaySettingsUpdate, GatewayStream } from '../schemas/gateway.js';
-import { LiveStream, LiveStreamQuery } from '../schemas/layouts.js';
+import { LiveStream, LiveStreamQuery, StillQuery } from '../schemas/layouts.js';
 import { defineRoute } from './route.js';
 
 export const streamRoutes = {
@@ -27,6 +27,21 @@ export const streamRoutes = {
     params: IdParams,
     query: LiveStreamQuery,
     data: LiveStream,
+  }),
+  /** A still frame; answers with the JPEG, not an envelope. */
+  streamStill: defineRoute({
+    method: 'GET',
+    path: '/api/v1/streams/:id/still',
+    access: 'read',
+    tags: ['streams'],
+    summary: "A JPEG of the stream's latest key frame, for tiles that are not live (walls that go live on activity)",
+    description:
+      'Decoded from the key frame the gateway holds (it keeps pulling the stream while stills are asked for, so asking ' +
+      'every few seconds costs one remux per camera). `x-still-at` says when it was decoded. 503 UNAVAILABLE when the ' +
+      'camera sent no key frame within 8 s (with `details.problem` when the gateway knows why), or for HLS sources.',
+    params: IdParams,
+    query: StillQuery,
+    errors: [404, 503],
   }),
   /** What the stream gateway is pulling now (streams in the caller's scope), with viewers, bitrate and uptime. */
   gatewayStreams: defineRoute({

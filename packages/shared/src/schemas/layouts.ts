@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { Id, IsoDateTime } from './common.js';
 import { StreamProtocol, StreamQuality } from './organisation.js';
 
-export const LayoutType = z.enum(['1', '4', '6', '8', '9', '16', 'custom']);
+export const LayoutType = z.enum(['1', '4', '6', '8', '9', '16', '25', '36', '64', 'custom']);
 export type LayoutType = z.infer<typeof LayoutType>;
 export type FixedLayoutType = Exclude<LayoutType, 'custom'>;
 
@@ -37,7 +37,19 @@ export const LAYOUT_GRID: Record<FixedLayoutType, { rows: number; cols: number }
   '8': { rows: 4, cols: 4 },
   '9': { rows: 3, cols: 3 },
   '16': { rows: 4, cols: 4 },
+  '25': { rows: 5, cols: 5 },
+  '36': { rows: 6, cols: 6 },
+  '64': { rows: 8, cols: 8 },
 };
+
+/**
+ * How a wall's tiles play (issue 15): `always` live; or `activity` — a tile shows a still frame
+ * (a key frame from the gateway, refreshed every few seconds) and plays live on a detection at
+ * its camera, on hover or on keyboard focus, and while maximised (Frigate's "smart streaming").
+ * What makes a 36- or 64-tile wall fit one workstation.
+ */
+export const LiveMode = z.enum(['always', 'activity']);
+export type LiveMode = z.infer<typeof LiveMode>;
 
 /** Where a tile sits: 1-based first row and column, and how many cells it spans each way. */
 export interface TileRect {
@@ -223,6 +235,8 @@ export const LayoutCreate = z.object({
   grid_cols: GridIndex.optional(),
   /** `shared` (admins only; the default) or `private` (the creator's own, any user). */
   visibility: LayoutVisibility.default('shared'),
+  /** Default `always`. */
+  live_mode: LiveMode.default('always'),
   is_default: z.boolean().default(false),
   positions: z.array(PositionInput).max(MAX_TILES).default([]),
 });
@@ -236,6 +250,7 @@ export const LayoutUpdate = z
     grid_rows: GridIndex.optional(),
     grid_cols: GridIndex.optional(),
     visibility: LayoutVisibility.optional(),
+    live_mode: LiveMode.optional(),
     positions: z.array(PositionInput).max(MAX_TILES).optional(),
   })
   .strict();
@@ -286,6 +301,7 @@ export const Layout = z.object({
   grid_rows: z.int(),
   grid_cols: z.int(),
   visibility: LayoutVisibility,
+  live_mode: LiveMode,
   /** The owner of a private layout; null for shared ones. */
   owner_user_id: Id.nullable(),
   is_default: z.boolean(),
@@ -326,6 +342,13 @@ export const LiveStreamQuery = z.object({
    * video only, what every tile starts with.
    */
   audio: z.enum(['0', '1']).default('0'),
+});
+
+/** `GET /api/v1/streams/:id/still?quality=&height=`: a JPEG of the stream's latest key frame. */
+export const StillQuery = z.object({
+  quality: StreamQuality.default('sub'),
+  /** Output height, px (default: the stream's own). */
+  height: z.coerce.number().int().min(32).max(2160).optional(),
 });
 
 /**

@@ -32,6 +32,7 @@ const layout = (positions: LayoutPosition[], over: Partial<Layout> = {}): Layout
   grid_rows: 2,
   grid_cols: 4,
   visibility: 'shared',
+  live_mode: 'always',
   owner_user_id: null,
   is_default: true,
   editable: true,

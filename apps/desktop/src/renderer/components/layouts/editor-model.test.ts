@@ -77,6 +77,7 @@ describe('layout editor model', () => {
       grid_rows: 2,
       grid_cols: 3,
       visibility: 'private',
+      live_mode: 'always',
       positions: [
         {
           position_number: 1,

@@ -15,6 +15,7 @@ import {
   type LayoutType,
   type LayoutUpdate,
   type LayoutVisibility,
+  type LiveMode,
   type StreamQuality,
   type TileRect,
   type TileStream,
@@ -42,6 +43,8 @@ export interface Draft {
   grid_rows: number;
   grid_cols: number;
   visibility: LayoutVisibility;
+  /** Tiles always live, or stills until activity (big walls). */
+  live_mode: LiveMode;
   tiles: DraftTile[];
 }
 
@@ -69,7 +72,7 @@ const byNumber = (a: DraftTile, b: DraftTile) => a.position_number - b.position_
 
 /** A new, empty draft: four tiles, shared when the user may share. */
 export function emptyDraft(name: string, visibility: LayoutVisibility): Draft {
-  return { layout_name: name, layout_type: '4', grid_rows: 2, grid_cols: 2, visibility, tiles: [] };
+  return { layout_name: name, layout_type: '4', grid_rows: 2, grid_cols: 2, visibility, live_mode: 'always', tiles: [] };
 }
 
 /** The draft of a saved layout. */
@@ -80,6 +83,7 @@ export function draftFrom(layout: Layout): Draft {
     grid_rows: layout.grid_rows,
     grid_cols: layout.grid_cols,
     visibility: layout.visibility,
+    live_mode: layout.live_mode,
     tiles: layout.positions.map((p) => ({
       position_number: p.position_number,
       stream: streamOf(p),
@@ -103,7 +107,7 @@ export function bodyOrder(draft: Draft): DraftTile[] {
 /** The `PATCH /layouts/:id` (and, with `is_default`, create) body of a draft. */
 export function toBody(
   draft: Draft,
-): Required<Pick<LayoutUpdate, 'layout_name' | 'layout_type' | 'visibility' | 'positions'>> &
+): Required<Pick<LayoutUpdate, 'layout_name' | 'layout_type' | 'visibility' | 'live_mode' | 'positions'>> &
   Pick<LayoutUpdate, 'grid_rows' | 'grid_cols'> {
   const custom = draft.layout_type === 'custom';
   return {
@@ -111,6 +115,7 @@ export function toBody(
     layout_type: draft.layout_type,
     ...(custom ? { grid_rows: draft.grid_rows, grid_cols: draft.grid_cols } : {}),
     visibility: draft.visibility,
+    live_mode: draft.live_mode,
     positions: bodyOrder(draft).map((t) => ({
       position_number: t.position_number,
       stream_id: t.stream.stream_id,

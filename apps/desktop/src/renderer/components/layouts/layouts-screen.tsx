@@ -9,10 +9,11 @@
  *
  * Test hooks: `layouts-screen`, `layout-list`, `layout-row` (`data-id`, `aria-current`),
  * `layout-create`, `layout-name`, `layout-type`, `grid-rows`, `grid-cols`, `layout-visibility`,
+ * `layout-live-mode`,
  * `layout-save`, `layout-revert`, `layout-delete`, `layout-default`, `layout-error`, `layout-dirty`.
  */
 import { useEffect, useMemo, useState } from 'react';
-import { Alert, Badge, Button, Group, Loader, NumberInput, SegmentedControl, Text, TextInput } from '@mantine/core';
+import { Alert, Badge, Button, Group, Loader, NumberInput, SegmentedControl, Text, TextInput, Tooltip } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -323,6 +324,23 @@ export function LayoutsScreen() {
                     onChange={(v) => edit({ ...draft, visibility: v as Draft['visibility'] })}
                     data-testid="layout-visibility"
                   />
+                </div>
+                <div>
+                  <Text size="xs" fw={500} mb={4}>
+                    {t('layouts.liveMode')}
+                  </Text>
+                  <Tooltip label={t('layouts.liveModeHint')} multiline w={300} openDelay={300}>
+                    <SegmentedControl
+                      size="xs"
+                      data={[
+                        { value: 'always', label: t('layouts.alwaysLive') },
+                        { value: 'activity', label: t('layouts.liveOnActivity') },
+                      ]}
+                      value={draft.live_mode}
+                      onChange={(v) => edit({ ...draft, live_mode: v as Draft['live_mode'] })}
+                      data-testid="layout-live-mode"
+                    />
+                  </Tooltip>
                 </div>
                 <Group gap={6} ml="auto">
                   {dirty && (

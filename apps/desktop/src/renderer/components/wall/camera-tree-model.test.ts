@@ -72,6 +72,7 @@ const layout: Layout = {
   grid_rows: 2,
   grid_cols: 2,
   visibility: 'shared',
+  live_mode: 'always',
   owner_user_id: null,
   editable: true,
   created_by: null,
