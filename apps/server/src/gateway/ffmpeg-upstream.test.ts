@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { FfmpegUpstream, buildFfmpegArgs, redactCredentials } from './ffmpeg-upstream.js';
+import { FfmpegUpstream, JpegSplitter, buildFfmpegArgs, redactCredentials } from './ffmpeg-upstream.js';
 import type { GatewayUpstreamState } from '@pantau/shared';
 import { waitFor } from './test-fixtures/processes.js';
 
@@ -46,7 +46,49 @@ afterEach(async () => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+describe('JpegSplitter', () => {
+  it('cuts concatenated JPEGs at each EOI, across chunk boundaries, and skips bytes before an SOI', () => {
+    const a = Buffer.from([0xff, 0xd8, 1, 2, 0xff, 0x00, 3, 0xff, 0xd9]);
+    const b = Buffer.from([0xff, 0xd8, 9, 0xff, 0xd9]);
+    const all = Buffer.concat([Buffer.from([7, 7]), a, b]);
+    const s = new JpegSplitter();
+    const out = [...s.push(all.subarray(0, 6)), ...s.push(all.subarray(6, 12)), ...s.push(all.subarray(12))];
+    expect(out).toEqual([a, b]);
+  });
+
+  it('drops a partial image past its size cap', () => {
+    const s = new JpegSplitter(8);
+    expect(s.push(Buffer.from([0xff, 0xd8, 0, 0, 0, 0, 0, 0, 0, 0]))).toEqual([]);
+    expect(s.push(Buffer.from([0xff, 0xd9, 0xff, 0xd8, 5, 0xff, 0xd9]))).toEqual([
+      Buffer.from([0xff, 0xd8, 5, 0xff, 0xd9]),
+    ]);
+  });
+});
+
 describe('buildFfmpegArgs', () => {
+  it('adds a still output on fd 3 that decodes key frames only, for a copy and never for a transcode', () => {
+    const copy = buildFfmpegArgs(source, { tsOffsetS: 0, ioTimeoutMs: 5000, stills: { maxHeight: 360 } }).join(' ');
+    expect(copy).toContain('-skip_frame nokey');
+    expect(copy).toMatch(
+      /-f mpegts .* pipe:1 -map 0:v:0 -fps_mode vfr -vf scale=-2:'min\(360,ih\)' -c:v mjpeg .* pipe:3$/,
+    );
+    const transcode = buildFfmpegArgs(source, {
+      tsOffsetS: 0,
+      ioTimeoutMs: 5000,
+      stills: { maxHeight: 360 },
+      transcode: { encoder: 'libx264', height: null },
+    }).join(' ');
+    expect(transcode).not.toContain('skip_frame');
+    expect(transcode).not.toContain('pipe:3');
+  });
+
+  it('carries the audio as AAC: copied when it is AAC, re-encoded otherwise', () => {
+    const aac = buildFfmpegArgs(source, { tsOffsetS: 0, ioTimeoutMs: 5000, audio: 'copy' }).join(' ');
+    expect(aac).toContain('-map 0:v:0 -c:v copy -map 0:a:0? -c:a copy');
+    const g711 = buildFfmpegArgs(source, { tsOffsetS: 0, ioTimeoutMs: 5000, audio: 'aac' }).join(' ');
+    expect(g711).toContain('-map 0:a:0? -c:a aac -ac 1 -ar 16000 -b:a 48k');
+  });
+
   it('pulls RTSP over TCP and stream-copies the first video stream to MPEG-TS on stdout', () => {
     const args = buildFfmpegArgs(source, { tsOffsetS: 12.5, ioTimeoutMs: 5000 });
     const joined = args.join(' ');

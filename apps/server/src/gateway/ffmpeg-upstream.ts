@@ -29,6 +29,80 @@ export function audioArgs(mode: AudioMode | null): string[] {
   ];
 }
 
+/**
+ * Still frames beside the remux (big walls): the same ffmpeg decodes only the key frames
+ * (`-skip_frame nokey`: about one a second, ~1 ms each at substream size) and writes each as a
+ * JPEG, at most `maxHeight` px tall, to its fd 3. Far cheaper than an ffmpeg per still: 36 tiles
+ * refreshed every 3 s by spawned decoders cost ~0.7 of a core here, this a few %. Copy only: a
+ * transcode must decode every frame.
+ */
+export interface StillsSpec {
+  maxHeight: number;
+}
+
+/** ffmpeg arguments of the still output (fd 3); empty when none. */
+export function stillArgs(stills: StillsSpec | null): string[] {
+  if (!stills) return [];
+  return [
+    '-map',
+    '0:v:0',
+    '-fps_mode',
+    'vfr',
+    '-vf',
+    `scale=-2:'min(${stills.maxHeight},ih)'`,
+    '-c:v',
+    'mjpeg',
+    '-q:v',
+    '5',
+    '-f',
+    'image2pipe',
+    '-flush_packets',
+    '1',
+    'pipe:3',
+  ];
+}
+
+/**
+ * Cuts a stream of concatenated JPEGs (ffmpeg's image2pipe) into images: each runs from its SOI
+ * (FF D8) to its EOI (FF D9). Inside a JPEG an FF in entropy-coded data is always followed by 00
+ * or a restart marker, so the first FF D9 ends the image (ffmpeg's encoder writes no thumbnail).
+ */
+export class JpegSplitter {
+  private buffered: Buffer = Buffer.alloc(0);
+  /** Bytes kept waiting for an EOI at most; past it the partial image is dropped. */
+  constructor(private readonly maxBytes = 4 * 1024 * 1024) {}
+
+  /** Feed bytes; returns the images they completed. */
+  push(chunk: Buffer): Buffer[] {
+    this.buffered = this.buffered.length === 0 ? chunk : Buffer.concat([this.buffered, chunk]);
+    const images: Buffer[] = [];
+    for (;;) {
+      const start = this.buffered.indexOf(SOI);
+      if (start < 0) {
+        // a chunk may end between the two bytes of the next SOI
+        this.buffered = this.buffered.at(-1) === 0xff ? this.buffered.subarray(-1) : Buffer.alloc(0);
+        break;
+      }
+      const end = this.buffered.indexOf(EOI, start + 2);
+      if (end < 0) {
+        this.buffered = this.buffered.subarray(start);
+        if (this.buffered.length > this.maxBytes) this.buffered = Buffer.alloc(0);
+        break;
+      }
+      images.push(Buffer.from(this.buffered.subarray(start, end + 2)));
+      this.buffered = this.buffered.subarray(end + 2);
+    }
+    return images;
+  }
+
+  /** Forget a partial image (a new ffmpeg run). */
+  reset(): void {
+    this.buffered = Buffer.alloc(0);
+  }
+}
+const SOI = Buffer.from([0xff, 0xd8]);
+const EOI = Buffer.from([0xff, 0xd9]);
+
 /** A transcode instead of a remux: the encoder and the output height (px; null = the source's). */
 export interface TranscodeSpec {
   encoder: H264Encoder;
@@ -64,6 +138,10 @@ export interface FfmpegUpstreamOptions {
   transcode?: TranscodeSpec | null;
   /** Carry the audio too; default video only. */
   audio?: AudioMode | null;
+  /** Also write a JPEG of every key frame (copy only; ignored with `transcode`). */
+  stills?: StillsSpec | null;
+  /** Called with each still JPEG, in order. */
+  onStill?(jpeg: Buffer): void;
   logger?: GatewayLogger;
 }
 
@@ -77,7 +155,13 @@ export interface FfmpegUpstreamOptions {
  */
 export function buildFfmpegArgs(
   source: StreamSource,
-  opts: { tsOffsetS: number; ioTimeoutMs: number; transcode?: TranscodeSpec | null; audio?: AudioMode | null },
+  opts: {
+    tsOffsetS: number;
+    ioTimeoutMs: number;
+    transcode?: TranscodeSpec | null;
+    audio?: AudioMode | null;
+    stills?: StillsSpec | null;
+  },
 ): string[] {
   const ioTimeoutUs = String(Math.round(opts.ioTimeoutMs * 1000));
   const isRtsp = /^rtsps?:/i.test(source.url) || source.protocol === 'rtsp';
@@ -85,12 +169,15 @@ export function buildFfmpegArgs(
     ? ['-rtsp_transport', source.transport === 'udp' ? 'udp' : 'tcp', '-timeout', ioTimeoutUs]
     : ['-rw_timeout', ioTimeoutUs];
   const encode = opts.transcode ? encoderArgs(opts.transcode.encoder, opts.transcode.height) : null;
+  const stills = encode ? null : (opts.stills ?? null);
   return [
     '-hide_banner',
     '-loglevel',
     'error',
     '-nostdin',
     ...transport,
+    // the decoder (only the still output decodes) skips all but key frames; a copy is not decoded
+    ...(stills ? ['-skip_frame', 'nokey'] : []),
     ...(encode?.input ?? []),
     // Measured on the test source: default probing took 2.1 s to first bytes, these 1.1 s
     // (the rest is waiting for the camera's next key frame).
@@ -119,6 +206,7 @@ export function buildFfmpegArgs(
     '-flush_packets',
     '1',
     'pipe:1',
+    ...stillArgs(stills),
   ];
 }
 
@@ -162,6 +250,11 @@ export class FfmpegUpstream {
   get problem(): StreamProblem | null {
     return this.state === 'live' ? null : streamProblemOf(this.lastError);
   }
+  /** Whether runs also write still frames. */
+  get stills(): boolean {
+    return this.o.stills !== null;
+  }
+
   /** The transcode this upstream runs, or null for a copy. */
   get transcode(): TranscodeSpec | null {
     return this.o.transcode;
@@ -169,11 +262,12 @@ export class FfmpegUpstream {
 
   private source: StreamSource;
   private readonly o: Required<
-    Omit<FfmpegUpstreamOptions, 'onRunStart' | 'onState' | 'source' | 'transcode' | 'audio'>
+    Omit<FfmpegUpstreamOptions, 'onRunStart' | 'onState' | 'onStill' | 'source' | 'transcode' | 'audio' | 'stills'>
   > &
-    Pick<FfmpegUpstreamOptions, 'onRunStart' | 'onState'> & {
+    Pick<FfmpegUpstreamOptions, 'onRunStart' | 'onState' | 'onStill'> & {
       transcode: TranscodeSpec | null;
       audio: AudioMode | null;
+      stills: StillsSpec | null;
     };
   /** The next exit is a restart asked for ({@link restartWith}): no backoff, not a failure. */
   private restartAsked = false;
@@ -204,6 +298,8 @@ export class FfmpegUpstream {
       killGraceMs: options.killGraceMs ?? 2000,
       transcode: options.transcode ?? null,
       audio: options.audio ?? null,
+      stills: options.transcode ? null : (options.stills ?? null),
+      ...(options.onStill && { onStill: options.onStill }),
       logger: options.logger ?? silentLogger,
     };
   }
@@ -275,12 +371,25 @@ export class FfmpegUpstream {
       ioTimeoutMs: this.o.stallTimeoutMs,
       transcode: this.o.transcode,
       audio: this.o.audio,
+      stills: this.o.stills,
     });
     this.spawnedAt = Date.now();
     this.lastDataAt = 0;
     this.o.onRunStart?.();
     this.setState('starting');
-    const child: FfmpegChild = spawn(this.o.ffmpegPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(this.o.ffmpegPath, args, {
+      stdio: this.o.stills ? ['ignore', 'pipe', 'pipe', 'pipe'] : ['ignore', 'pipe', 'pipe'],
+    }) as FfmpegChild;
+    // fd 3: the still JPEGs (stdio beyond the three standard ones is untyped in Node's typings)
+    const stillPipe = (child.stdio as unknown as Array<Readable | null | undefined>)[3];
+    if (stillPipe) {
+      const splitter = new JpegSplitter();
+      stillPipe.on('data', (chunk: Buffer) => {
+        if (this.child !== child) return;
+        for (const jpeg of splitter.push(chunk)) this.o.onStill?.(jpeg);
+      });
+      stillPipe.on('error', () => undefined);
+    }
     this.child = child;
     this.o.logger.debug({ stream: this.o.label, pid: child.pid, run: this.runs }, 'gateway: ffmpeg started');
     let ended = false;

@@ -276,6 +276,7 @@ describe('HLS figures', () => {
       problem: null,
       // the HLS proxy relays the camera's own segments: never a transcode, no process of its own
       delivery: 'copy',
+      audio: null,
       codec: null,
       encoder: null,
       output_height: null,

@@ -58,6 +58,8 @@ export interface StreamGatewayOptions extends StreamSessionOptions {
   encoder?: () => H264EncoderSetting;
   /** Told when a run's PMT names its video codec (e.g. to notice a camera whose codec changed). */
   onCodec?: (streamId: number, quality: StreamQuality, codec: string) => void;
+  /** A stream kept for stills alone stops this long after the last still (or after the idle timeout, if longer), ms. Default {@link STILL_IDLE_MS}. */
+  stillIdleMs?: number;
   /** How often each ffmpeg's CPU is read, ms. Default 2000. */
   cpuSampleMs?: number;
 }
@@ -75,6 +77,8 @@ export interface AttachRequest {
   transcode?: TranscodeSpec;
   /** With audio (an unmuted tile): copied (AAC) or transcoded to AAC. Default none. */
   audio?: AudioMode | null;
+  /** Write still frames beside a copy (always for substreams; for a main stream when a still asked for it first). */
+  stills?: boolean;
 }
 
 /** Returned by {@link StreamGateway.attach}. */
@@ -113,8 +117,8 @@ interface Entry {
   /** The last codec a run's PMT named. */
   codec: string | null;
   cpu: CpuMeter;
-  /** The last still decoded (from the key frame `from`, at `height`), and one being decoded. */
-  still: { from: Buffer; height: number | null; jpeg: Buffer; at: number } | null;
+  /** The last still: written by ffmpeg beside the remux (`from` null), or decoded from the key frame `from` at `height`. */
+  still: { from: Buffer | null; height: number | null; jpeg: Buffer; at: number } | null;
   stillDecoding: Promise<{ jpeg: Buffer; at: number }> | null;
 }
 
@@ -131,6 +135,17 @@ export interface StillRequest {
 
 /** ws readyState CLOSING. */
 const CLOSING = 2;
+
+/**
+ * A stream kept for stills alone stops this long after the last still was asked for, ms (or the
+ * idle timeout, if longer): a big wall refreshes each tile every few seconds, but 64 tiles share
+ * the browser's 6 connections to the server, so one tile's asks can be this far apart; a stream
+ * stopped between them would make every still a cold start (connect + wait for a key frame).
+ */
+export const STILL_IDLE_MS = 30_000;
+
+/** Still frames beside a copy: at most 360 px tall (a tile of a 4 × 4 wall and smaller). */
+const STILLS = { maxHeight: 360 } as const;
 
 /** entryFor() needs a request with a socket; a still has none (it never becomes a viewer). */
 const NO_SOCKET: GatewaySocket = {
@@ -268,7 +283,7 @@ export class StreamGateway {
    */
   async still(request: StillRequest): Promise<{ jpeg: Buffer; at: number }> {
     if (this.closed) throw new Error('gateway shutting down');
-    const entry = this.entryFor({ ...request, delivery: 'copy', audio: null, socket: NO_SOCKET });
+    const entry = this.entryFor({ ...request, delivery: 'copy', audio: null, socket: NO_SOCKET, stills: true });
     // not stopped for idleness while a still is made; its idle time counts from the last still
     if (entry.idleTimer) clearTimeout(entry.idleTimer);
     entry.idleTimer = null;
@@ -276,12 +291,27 @@ export class StreamGateway {
       return await this.stillOf(entry, request);
     } finally {
       if (entry.session.viewerCount === 0 && this.entries.get(keyOf(entry.streamId, entry.quality)) === entry)
-        this.scheduleIdleStop(entry);
+        this.scheduleIdleStop(entry, Math.max(this.idleTimeoutMs, this.options.stillIdleMs ?? STILL_IDLE_MS));
     }
   }
 
   private async stillOf(entry: Entry, request: StillRequest): Promise<{ jpeg: Buffer; at: number }> {
     const deadline = Date.now() + (request.waitMs ?? 8000);
+    if (entry.upstream.stills) {
+      // ffmpeg writes one a key frame beside the remux: the latest is the answer
+      while (!entry.still) {
+        const refused = entry.upstream.state === 'reconnecting' && entry.upstream.problem !== null;
+        if (
+          refused ||
+          Date.now() > deadline ||
+          this.closed ||
+          this.entries.get(keyOf(entry.streamId, entry.quality)) !== entry
+        )
+          throw new Error(entry.upstream.lastError ?? 'no key frame from the camera yet');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      return entry.still;
+    }
     let frame = entry.session.keyFrame();
     while (!frame) {
       // a camera that refused for a known reason (401, 404, no answer) will not send one in time either
@@ -378,6 +408,11 @@ export class StreamGateway {
         label: key,
         transcode: delivery === 'transcode' ? (request.transcode ?? { encoder: 'libx264', height: null }) : null,
         audio,
+        // substreams are what walls show as stills: the key frames' JPEGs cost ~1 ms a second each
+        stills: delivery === 'copy' && (request.quality === 'sub' || request.stills === true) ? STILLS : null,
+        onStill: (jpeg) => {
+          entry.still = { from: null, height: null, jpeg, at: Date.now() };
+        },
         onData: (chunk) => {
           session.push(chunk);
           if (entry.codec === null && delivery === 'copy') {
@@ -390,6 +425,7 @@ export class StreamGateway {
         },
         onRunStart: () => {
           session.resetStream();
+          entry.still = null;
           // learn it again: a camera that rebooted with new firmware may send another codec
           if (delivery === 'copy') entry.codec = null;
         },
@@ -417,12 +453,12 @@ export class StreamGateway {
     return entry;
   }
 
-  private scheduleIdleStop(entry: Entry): void {
+  private scheduleIdleStop(entry: Entry, afterMs = this.idleTimeoutMs): void {
     if (entry.idleTimer) clearTimeout(entry.idleTimer);
     entry.idleTimer = setTimeout(() => {
       entry.idleTimer = null;
       if (entry.session.viewerCount === 0) this.stopEntry(entry, 'idle');
-    }, this.idleTimeoutMs);
+    }, afterMs);
   }
 
   private stopEntry(entry: Entry, why: string): void {

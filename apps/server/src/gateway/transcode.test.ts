@@ -177,7 +177,7 @@ describe('still frames for walls that go live on activity', () => {
         '1/main': { url: withCredentials(field.urls[0]!), protocol: 'rtsp', codec: 'hevc', height: 360 },
         '1/sub': { url: withCredentials(field.subUrls[0]!), protocol: 'rtsp', codec: 'h264', height: 180 },
       },
-      { ...FAST, idleTimeoutMs: 3000 },
+      { ...FAST, idleTimeoutMs: 3000, stillIdleMs: 3000 },
     );
     const still = async (query: string) => {
       const res = await fetch(`${t.http}/api/v1/streams/1/still?${query}`, {
@@ -202,7 +202,8 @@ describe('still frames for walls that go live on activity', () => {
       ['-v', 'error', '-show_entries', 'stream=codec_name,width,height', '-of', 'json', file],
       { encoding: 'utf8' },
     );
-    expect(JSON.parse(probed.stdout).streams[0]).toMatchObject({ codec_name: 'mjpeg', height: 90, width: 160 });
+    // written by ffmpeg beside the remux: the key frame as it is, up to 360 px tall (the height asked is a hint)
+    expect(JSON.parse(probed.stdout).streams[0]).toMatchObject({ codec_name: 'mjpeg', height: 360, width: 640 });
     // asked again at once: the same key frame, not decoded again
     const again = await still('quality=main&height=90');
     expect(again.at).toBe(first.at);

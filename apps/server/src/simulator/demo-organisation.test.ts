@@ -16,22 +16,35 @@ describe('planDemoCameras', () => {
     expect(planDemoCameras(1).map((c) => c.branch_code)).toEqual(['JKT-01']);
   });
 
-  it('names every camera of a full 16-camera wall uniquely', () => {
+  it('names every camera of a full 64-camera wall uniquely', () => {
     const plan = planDemoCameras(MAX_DEMO_CAMERAS);
-    expect(new Set(plan.map((c) => c.device_id)).size).toBe(16);
-    expect(new Set(plan.map((c) => c.device_name)).size).toBe(16);
-    expect(plan.map((c) => c.index)).toEqual(Array.from({ length: 16 }, (_, i) => i + 1));
+    expect(new Set(plan.map((c) => c.device_id)).size).toBe(64);
+    expect(new Set(plan.map((c) => c.device_name)).size).toBe(64);
+    expect(plan.map((c) => c.index)).toEqual(Array.from({ length: 64 }, (_, i) => i + 1));
   });
 
   it('refuses counts the wall cannot hold', () => {
     expect(() => planDemoCameras(0)).toThrow(RangeError);
-    expect(() => planDemoCameras(17)).toThrow(RangeError);
+    expect(() => planDemoCameras(65)).toThrow(RangeError);
     expect(() => planDemoCameras(2.5)).toThrow(RangeError);
   });
 });
 
 describe('demoLayoutType', () => {
   it('picks the smallest fixed grid that holds every camera', () => {
-    expect([1, 2, 4, 5, 9, 10, 16].map(demoLayoutType)).toEqual(['1', '4', '4', '9', '9', '16', '16']);
+    expect([1, 2, 4, 5, 9, 10, 16, 17, 25, 36, 37, 64].map(demoLayoutType)).toEqual([
+      '1',
+      '4',
+      '4',
+      '9',
+      '9',
+      '16',
+      '16',
+      '25',
+      '25',
+      '36',
+      '64',
+      '64',
+    ]);
   });
 });

@@ -12,7 +12,7 @@ import type { ApiClient, Branch, CredentialCreated, Device, Group, Layout, Strea
 import type { SimulatorLogger } from './simulator-logger.js';
 
 /** Most cameras the demo lays out on one wall (a 4×4 layout). */
-export const MAX_DEMO_CAMERAS = 16;
+export const MAX_DEMO_CAMERAS = 64;
 
 interface DemoSite {
   group: { province_code: string; province_name: string; group_name: string };
@@ -115,13 +115,19 @@ export function planDemoCameras(n: number): DemoCameraPlan[] {
   return plans;
 }
 
-/** The smallest fixed layout type holding n tiles: '1', '4', '9' or '16'. */
-export function demoLayoutType(n: number): '1' | '4' | '9' | '16' {
+/** The smallest fixed layout type holding n tiles: '1', '4', '9', '16', '25', '36' or '64'. */
+export function demoLayoutType(n: number): '1' | '4' | '9' | '16' | '25' | '36' | '64' {
   if (n <= 1) return '1';
   if (n <= 4) return '4';
   if (n <= 9) return '9';
-  return '16';
+  if (n <= 16) return '16';
+  if (n <= 25) return '25';
+  if (n <= 36) return '36';
+  return '64';
 }
+
+/** Walls bigger than this go live on activity (stills until something happens): one workstation decodes 16 well. */
+export const DEMO_ALWAYS_LIVE_MAX = 16;
 
 export interface RegisterDemoOptions {
   /** Signed-in client of an admin. */
@@ -229,6 +235,7 @@ export async function registerDemoOrganisation(opts: RegisterDemoOptions): Promi
       client.createLayout({
         layout_name: DEMO_LAYOUT_NAME,
         layout_type: demoLayoutType(cameras.length),
+        live_mode: cameras.length > DEMO_ALWAYS_LIVE_MAX ? 'activity' : 'always',
         is_default: true,
         positions: cameras.map((c) => ({
           position_number: c.index,

@@ -23,7 +23,7 @@ export interface SimulateOptions {
   /** An admin user's sign-in. */
   email: string;
   password: string;
-  /** Number of simulated cameras, 1..16 (default 4). */
+  /** Number of simulated cameras, 1..64 (default 4); past 16 the demo wall goes live on activity. */
   cameras?: number | undefined;
   /** Detections per second over all cameras (default 5; 0 = video only). */
   rate?: number | undefined;

@@ -347,7 +347,11 @@ export const LiveStreamQuery = z.object({
 /** `GET /api/v1/streams/:id/still?quality=&height=`: a JPEG of the stream's latest key frame. */
 export const StillQuery = z.object({
   quality: StreamQuality.default('sub'),
-  /** Output height, px (default: the stream's own). */
+  /**
+   * A hint, px: stills the gateway writes beside a stream's remux (every substream, and a main
+   * stream first asked for as a still) are the key frame's own size up to 360 px; only a still
+   * decoded on demand (a main stream already playing without them) is scaled to it.
+   */
   height: z.coerce.number().int().min(32).max(2160).optional(),
 });
 

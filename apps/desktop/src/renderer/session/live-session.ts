@@ -58,7 +58,7 @@ export function applyRealtimeBatch(events: RealtimeEvent[]): void {
   useWallStore.getState().noteUpstreams(upstreams);
   if (rows.length > 0) {
     useEventsStore.getState().addRows(rows, true);
-    useWallStore.getState().noteDetections(rows);
+    useWallStore.getState().noteDetections(rows, true);
   }
   // after the rows: an alarm raised and acknowledged within one batch finds its row
   if (alarms.length > 0) useEventsStore.getState().applyAlarms(alarms);

@@ -12,6 +12,8 @@ export interface TileDetection {
   reId: string;
   eventId: number;
   count: number;
+  /** When this console heard of it live (performance.now() ms); undefined for rows loaded from history or the cache. */
+  heardAt?: number;
 }
 
 /** What the gateway last said about one stream's upstream (from `stream_status` events). */
@@ -62,8 +64,11 @@ export interface WallState {
   /** Maximises the tile at `position` (a no-op when it already is). */
   maximise: (position: number) => void;
   restore: () => void;
-  /** Records the newest detection per camera of a batch of rows. */
-  noteDetections: (rows: EventLog[]) => void;
+  /**
+   * Records the newest detection per camera of a batch of rows; `live` (rows from the realtime
+   * feed, not history) stamps when they were heard, which wakes a wall that goes live on activity.
+   */
+  noteDetections: (rows: EventLog[], live?: boolean) => void;
   reset: () => void;
 }
 
@@ -114,14 +119,20 @@ export const useWallStore = create<WallState>()((set, get) => ({
   restore() {
     if (get().maximised !== null) set({ maximised: null });
   },
-  noteDetections(rows) {
+  noteDetections(rows, live = false) {
     if (rows.length === 0) return;
     const next = { ...get().detections };
     let changed = false;
+    const now = performance.now();
     for (const row of rows) {
       const prev = next[row.device_id];
       if (prev && prev.eventId >= row.id) continue;
-      next[row.device_id] = { reId: row.re_id, eventId: row.id, count: row.detected_count };
+      next[row.device_id] = {
+        reId: row.re_id,
+        eventId: row.id,
+        count: row.detected_count,
+        ...(live ? { heardAt: now } : prev?.heardAt !== undefined && { heardAt: prev.heardAt }),
+      };
       changed = true;
     }
     if (changed) set({ detections: next });

@@ -72,7 +72,15 @@ const byNumber = (a: DraftTile, b: DraftTile) => a.position_number - b.position_
 
 /** A new, empty draft: four tiles, shared when the user may share. */
 export function emptyDraft(name: string, visibility: LayoutVisibility): Draft {
-  return { layout_name: name, layout_type: '4', grid_rows: 2, grid_cols: 2, visibility, live_mode: 'always', tiles: [] };
+  return {
+    layout_name: name,
+    layout_type: '4',
+    grid_rows: 2,
+    grid_cols: 2,
+    visibility,
+    live_mode: 'always',
+    tiles: [],
+  };
 }
 
 /** The draft of a saved layout. */

@@ -13,7 +13,18 @@
  * `layout-save`, `layout-revert`, `layout-delete`, `layout-default`, `layout-error`, `layout-dirty`.
  */
 import { useEffect, useMemo, useState } from 'react';
-import { Alert, Badge, Button, Group, Loader, NumberInput, SegmentedControl, Text, TextInput, Tooltip } from '@mantine/core';
+import {
+  Alert,
+  Badge,
+  Button,
+  Group,
+  Loader,
+  NumberInput,
+  SegmentedControl,
+  Text,
+  TextInput,
+  Tooltip,
+} from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';

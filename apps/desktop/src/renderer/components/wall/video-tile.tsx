@@ -12,6 +12,11 @@
  * transcoded to AAC by the gateway) in a new layer, swapped in as for a quality switch; restoring
  * the tile mutes it again.
  *
+ * Live on activity (a layout's `live_mode: 'activity'`, for 25-, 36- and 64-tile walls): the
+ * tile shows a still frame of its camera (tile-still.tsx), and plays live while maximised,
+ * hovered or focused and for a while after a detection at its camera (tile-activity.ts); while
+ * the live picture starts, the still stays over it, so the switch never shows black.
+ *
  * Hidden tiles (page hidden, off-screen or not laid out, or `paused` by the wall) stop and
  * release their players after a short grace (use-tile-visible.ts) and start again at the live
  * edge when seen again: browsers cap media players per page.
@@ -31,7 +36,7 @@
  * `problem` (the stream's, from the probe and the gateway).
  *
  * Test hooks: `data-testid="tile-<position_number>"`, `data-status` (connecting | live |
- * stalled | offline), `data-problem` (unauthorized | not_found | unavailable | unreachable |
+ * stalled | offline | still), `data-mode` (live | still), `data-problem` (unauthorized | not_found | unavailable | unreachable |
  * no_video | codec, while offline for that reason), `data-delivery` (copy | transcode),
  * `data-codec` (the camera's codec), `data-fallback` (transcode_limit), `data-position`, `data-stream-id`, `data-device-id`, `data-quality`
  * (sub | main: the stream shown now), `data-wanted-quality` (the one asked for), `data-playing`
@@ -63,6 +68,8 @@ import { codecLabel, pageCodecs } from '../../video/codec-support.js';
 import { audioLabel } from '../common/stream-media.js';
 import { canPlay, createLivePlayer, createLivePlayerWithAudio, livePlayerKind } from '../../video/live-player.js';
 import { useTileVisible } from '../../video/use-tile-visible.js';
+import { useTileActivity } from '../../video/tile-activity.js';
+import { TileStill } from './tile-still.js';
 import { useDeviceStatus } from '../../video/use-device-status.js';
 
 type Quality = StreamQuality;
@@ -262,7 +269,13 @@ export function VideoTile({ position, maximised, onToggle, quality: forced, paus
   const tileRef = useRef<HTMLDivElement>(null);
   const detection = useWallStore((s) => s.detections[position.device_id]);
   const quality: Quality = forced ?? (maximised ? 'main' : position.quality);
-  const run = useTileVisible(tileRef, paused);
+  const visible = useTileVisible(tileRef, paused);
+  const liveMode = useWallStore((s) => s.layout?.live_mode ?? 'always');
+  const [hovered, setHovered] = useState(false);
+  const [focused, setFocused] = useState(false);
+  const live = useTileActivity({ mode: liveMode, maximised, heardAt: detection?.heardAt, hovered, focused });
+  // a player only for a tile on screen that is live (always, or on activity)
+  const run = visible && live;
   // sound only on a maximised tile, off again when it is restored
   const [unmuted, setUnmuted] = useState(false);
   useEffect(() => {
@@ -360,14 +373,18 @@ export function VideoTile({ position, maximised, onToggle, quality: forced, paus
         ? t('tile.fallbackSub')
         : null;
   const name = position.position_name ?? position.stream_name;
+  // a wall that goes live on activity: a still unless live (or offline: the camera cannot be read)
+  const still = liveMode === 'activity' && !live && shown.status !== 'offline';
+  const domStatus = still ? 'still' : shown.status;
 
   return (
     <div
       ref={tileRef}
-      className={`tile tile--${shown.status}${maximised ? ' tile--max' : ''}`}
+      className={`tile tile--${domStatus}${maximised ? ' tile--max' : ''}`}
       data-testid={`tile-${position.position_number}`}
       data-position={position.position_number}
-      data-status={shown.status}
+      data-status={domStatus}
+      data-mode={live ? 'live' : 'still'}
       data-problem={problem ?? undefined}
       data-delivery={info?.delivery}
       data-codec={info?.codec ?? undefined}
@@ -381,6 +398,11 @@ export function VideoTile({ position, maximised, onToggle, quality: forced, paus
       data-audio={shownLayer.audio && info?.audio ? 'on' : 'off'}
       data-last-re-id={detection?.reId}
       onClick={() => onToggle(position.position_number)}
+      onMouseEnter={() => setHovered(true)}
+      onMouseLeave={() => setHovered(false)}
+      onFocus={() => setFocused(true)}
+      onBlur={() => setFocused(false)}
+      tabIndex={liveMode === 'activity' ? 0 : undefined}
       title={maximised ? t('tile.clickToRestore') : t('tile.clickToMaximise')}
     >
       {layers.map((layer, i) => (
@@ -395,13 +417,16 @@ export function VideoTile({ position, maximised, onToggle, quality: forced, paus
           onInfo={callbackFor(layer.id).info}
         />
       ))}
+      {liveMode === 'activity' && (still || shown.status !== 'live') && (
+        <TileStill streamId={streamId} quality={position.quality} run={visible} overlay={!still} />
+      )}
       <div className="tile__caption">
         <span className="tile__name">{name}</span>
         <span className="tile__branch">{position.branch_name}</span>
       </div>
       <div className={`tile__status tile__status--${shown.status}`} data-testid="status-chip">
         <span className="tile__status-dot" />
-        {statusText(shown, problem, t)}
+        {still ? t('tile.still') : statusText(shown, problem, t)}
         {servedQuality === 'main' && <span className="tile__quality">{t('tile.main')}</span>}
       </div>
       {codecLine && shown.status !== 'offline' && (
@@ -409,7 +434,7 @@ export function VideoTile({ position, maximised, onToggle, quality: forced, paus
           {codecLine}
         </div>
       )}
-      {shown.status === 'connecting' && (
+      {shown.status === 'connecting' && !still && (
         <div className="tile__center">
           <Loader size="sm" color="gray" type="dots" />
         </div>
