@@ -16,7 +16,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { ApiClient } from '@pantau/shared';
-import { showPageClock } from './console-ui.js';
+import { fieldError, openView, pick, showPageClock } from './console-ui.js';
+import { startOnvifStandIn, type OnvifStandIn } from '../../apps/server/src/onvif/test-fixtures/onvif-standin.js';
 import {
   ARTIFACTS,
   collectErrors,
@@ -222,6 +223,54 @@ describe('cameras as they ship', () => {
     await page.waitForTimeout(1500);
     expect(await framesOf(1)).toBeGreaterThan(before);
     expect(await page.evaluate(() => (window as unknown as { e2eMark?: number }).e2eMark)).toBe(42);
+  });
+
+  it('adds a camera by ONVIF: its profiles fill the stream form, and the saved stream plays', async () => {
+    const layout = await admin.defaultLayout();
+    const first = layout.positions.find((p) => p.position_number === 1)!;
+    const stored = await admin.getStream(first.stream_id);
+    // a camera's ONVIF service takes the same user and password as its RTSP server
+    const onvif: OnvifStandIn = await startOnvifStandIn({
+      username: 'admin',
+      password: CAMERA_PASSWORD,
+      mainUri: stored.main_url,
+      subUri: stored.sub_url!,
+    });
+    try {
+      await page.keyboard.press('Escape');
+      await openView(page, 'streams');
+      await page.getByTestId('create-button').click();
+      await pick(page, 'field-branch_id', first.branch_name);
+      await pick(page, 'field-device_id', first.device_id);
+      await page.getByTestId('field-stream_name').fill('Lobby via ONVIF');
+      await page.getByTestId('onvif-open').click();
+      await page.getByTestId('onvif-address').fill(onvif.address);
+      await page.getByTestId('onvif-username').fill('admin');
+      await page.getByTestId('onvif-password').fill('wrong');
+      await page.getByTestId('onvif-fetch').click();
+      await expect
+        .poll(async () => (await fieldError(page, 'onvif-password')).text)
+        .toBe('The camera refused the user name or password');
+      await page.getByTestId('onvif-password').fill(CAMERA_PASSWORD);
+      await page.getByTestId('onvif-fetch').click();
+      await page.getByTestId('onvif-result').waitFor();
+      expect(await page.getByTestId('field-main_url').inputValue()).toBe(stored.main_url);
+      expect(await page.getByTestId('field-sub_url').inputValue()).toBe(stored.sub_url);
+      expect(await page.getByTestId('field-resolution').inputValue()).toBe('2560x1440');
+      expect(await page.getByTestId('onvif-profile').count()).toBe(2);
+      await shot('admin-stream-onvif');
+      await page.getByTestId('form-save').click();
+      await page.locator('[data-testid="form-drawer"]').waitFor({ state: 'detached', timeout: 10_000 });
+      const created = (await admin.listStreams({ q: 'Lobby via ONVIF' })).find(
+        (x) => x.stream_name === 'Lobby via ONVIF',
+      )!;
+      expect(created).toMatchObject({ main_url: stored.main_url, has_credentials: true });
+      // probed with the credentials the form took from the ONVIF step: it really plays
+      await waitUntil(async () => (await admin.getStream(created.id)).media.main !== null, 20_000, 'probe');
+      expect((await admin.getStream(created.id)).media.main).toMatchObject({ video_codec: 'hevc' });
+    } finally {
+      await onvif.close();
+    }
   });
 
   it('logged no errors in the page beyond the players of the refused and rebooted cameras', () => {

@@ -412,6 +412,14 @@ const TABLE: Row[] = [
     path: () => `/api/v1/streams/${ids.s2}/live`,
     expect: x(200, 200, 404, 404),
   },
+  // ONVIF: admins ask a device (port 9 does not answer: 503 naming the address)
+  {
+    method: 'POST',
+    route: '/api/v1/onvif/profiles',
+    path: () => '/api/v1/onvif/profiles',
+    body: () => ({ address: '127.0.0.1:9' }),
+    expect: x([503, 'UNAVAILABLE'], [503, 'UNAVAILABLE'], 403, 403),
+  },
   // stills: in scope, 503 (port 9 does not answer: no key frame); out of scope 404
   {
     method: 'GET',

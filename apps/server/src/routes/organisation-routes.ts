@@ -7,6 +7,7 @@ import { DELETED, ROUTES } from '@pantau/shared';
 import type { Services } from '../services/container.js';
 import { userOf } from '../http/access.js';
 import { callerOf } from '../http/actor.js';
+import { onvifProfiles } from '../onvif/onvif-profiles.js';
 import type { RouteRegistrar } from '../http/route.js';
 
 /** Register the organisation routes. */
@@ -33,6 +34,8 @@ export function organisationRoutes(api: RouteRegistrar, s: Services): void {
   api.implement(ROUTES.streamsPage, (req) => o.pageStreams(userOf(req), req.query));
   api.implement(ROUTES.getStream, (req) => o.getStream(userOf(req), req.params.id));
   api.implement(ROUTES.createStream, (req) => o.createStream(callerOf(req), req.body));
+  // nothing stored: the device's answer fills the stream form (onvif/onvif-profiles.ts)
+  api.implement(ROUTES.onvifProfiles, (req) => onvifProfiles(req.body));
   api.implement(ROUTES.updateStream, (req) => o.updateStream(callerOf(req), req.params.id, req.body));
   api.implement(ROUTES.deleteStream, (req) => (o.deleteStream(callerOf(req), req.params.id), DELETED));
 

@@ -360,6 +360,7 @@ describe('registerDemoOrganisation', () => {
     expect(api.requests.find((r) => r.path === '/api/v1/layouts' && r.method === 'POST')?.body).toEqual({
       layout_name: 'Demo wall',
       layout_type: '4',
+      live_mode: 'always', // 16 tiles and fewer play live; bigger walls go live on activity
       is_default: true,
       positions: first.cameras.map((c, i) => ({
         position_number: i + 1,

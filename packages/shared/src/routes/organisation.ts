@@ -18,6 +18,8 @@ import {
   GroupCreate,
   GroupFilter,
   GroupUpdate,
+  OnvifProbeBody,
+  OnvifProbeResult,
   Stream,
   StreamCreate,
   StreamFilter,
@@ -184,6 +186,22 @@ export const organisationRoutes = {
     body: StreamCreate,
     status: 201,
     data: Stream,
+  }),
+  /** Fill the stream form from an ONVIF device's media profiles. */
+  onvifProfiles: defineRoute({
+    method: 'POST',
+    path: '/api/v1/onvif/profiles',
+    access: 'admin',
+    tags: ['streams'],
+    summary: "An ONVIF camera's media profiles (main and sub stream URIs, codec, size), to fill the stream form",
+    description:
+      'Connects to the device (GetSystemDateAndTime, GetCapabilities, GetProfiles, GetStreamUri; WS-Security ' +
+      'UsernameToken digest) and answers its profiles, the tallest as `main_url`, the smallest as `sub_url`. Nothing is ' +
+      'stored. 400 VALIDATION_ERROR with field `password` and `reason: unauthorized` when the device refuses the user name or password; 503 ' +
+      'UNAVAILABLE when it does not answer or is not ONVIF (field `address`).',
+    body: OnvifProbeBody,
+    data: OnvifProbeResult,
+    errors: [400, 503],
   }),
   updateStream: defineRoute({
     method: 'PATCH',

@@ -342,3 +342,51 @@ export const CameraTreeGroup = z.object({
   ),
 });
 export type CameraTreeGroup = z.infer<typeof CameraTreeGroup>;
+
+/**
+ * `POST /api/v1/onvif/profiles`: ask an ONVIF camera or NVR (Profile S, Media service) for its
+ * media profiles, to fill the stream form. `address`: host, host:port or the device service URL
+ * (`http://10.0.0.7/onvif/device_service`); default port 80.
+ */
+export const OnvifProbeBody = z
+  .object({
+    address: z
+      .string()
+      .trim()
+      .min(1)
+      .max(255)
+      .regex(/^(https?:\/\/)?[A-Za-z0-9.\-[\]:]+(:\d{1,5})?(\/\S*)?$/, 'a host, host:port or http(s):// URL'),
+    username: z.string().max(128).optional(),
+    password: z.string().max(256).optional(),
+  })
+  .strict();
+export type OnvifProbeBody = z.infer<typeof OnvifProbeBody>;
+
+/** One media profile of an ONVIF device, with the RTSP URI it streams (credentials not in it). */
+export const OnvifProfile = z.object({
+  token: z.string(),
+  name: z.string(),
+  /** As the device names it in its video encoder configuration: `H264`, `H265`, `JPEG`, `MPEG4`. */
+  encoding: z.string().nullable(),
+  /** px */
+  width: z.int().nullable(),
+  height: z.int().nullable(),
+  fps: z.number().nullable(),
+  bitrate_kbps: z.int().nullable(),
+  stream_uri: z.string().nullable(),
+});
+export type OnvifProfile = z.infer<typeof OnvifProfile>;
+
+/** What the device said, and the stream form's values chosen from it (main = the tallest profile, sub = the smallest). */
+export const OnvifProbeResult = z.object({
+  manufacturer: z.string().nullable(),
+  model: z.string().nullable(),
+  firmware_version: z.string().nullable(),
+  profiles: z.array(OnvifProfile),
+  main_url: z.string().nullable(),
+  sub_url: z.string().nullable(),
+  /** The main profile's `WxH`, for the form's resolution. */
+  resolution: z.string().nullable(),
+  fps: z.int().nullable(),
+});
+export type OnvifProbeResult = z.infer<typeof OnvifProbeResult>;

@@ -1,5 +1,6 @@
 /**
- * Create or edit a camera stream: main URL, optional substream URL, credentials. Credentials
+ * Create or edit a camera stream: main URL, optional substream URL, credentials — typed, or
+ * filled from the camera's ONVIF media profiles (onvif-fill.tsx). Credentials
  * are write-only — the server never returns them (only whether a password is set): a blank
  * field keeps what is stored, "clear password" removes it.
  */
@@ -11,6 +12,7 @@ import { useApi } from '../../data/use-api.js';
 import { useInvalidate } from '../../data/use-invalidate.js';
 import { useBranchOptions, useDeviceOptions } from '../../data/use-options.js';
 import { StreamMediaLines, StreamProblemBadge } from '../common/stream-media.js';
+import { OnvifFillSection } from './onvif-fill.js';
 import { FormDrawer, useSaveHandler } from './form-drawer.js';
 import { streamCreateBody, streamUpdateBody, streamValues, type StreamValues } from './form-values.js';
 
@@ -129,6 +131,20 @@ export function StreamForm({ stream, branchId, onClose }: StreamFormProps) {
           <StreamProblemBadge problem={stream.problem} />
           <StreamMediaLines stream={stream} />
         </div>
+      )}
+      {form.values.protocol === 'rtsp' && (
+        <OnvifFillSection
+          onFill={(v) =>
+            form.setValues({
+              main_url: v.main_url,
+              sub_url: v.sub_url,
+              ...(v.username ? { username: v.username } : {}),
+              ...(v.password ? { password: v.password, clear_password: false } : {}),
+              resolution: v.resolution,
+              fps: v.fps,
+            })
+          }
+        />
       )}
       <TextInput
         label={t('streams.main_url')}
