@@ -27,7 +27,7 @@ declare module 'onvif' {
     };
   }
   type Callback<T> = (err: Error | null, data: T) => void;
-  class Cam {
+  export class Cam {
     constructor(options: CamOptions, callback?: Callback<unknown>);
     profiles: Profile[];
     connect(callback: Callback<unknown>): void;
