@@ -2,6 +2,7 @@
  * `npm run bench`: run every benchmark and save its JSON under bench/results/.
  * ingest and key-check print their JSON (saved here); the pipeline benches save their own files.
  * `npm run bench -- --compare REF`: the detection-path guard (compare.mjs) instead.
+ * `npm run bench -- --wall`: the big-wall benchmark (wall-big.bench.ts) instead.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -12,6 +13,16 @@ const dir = import.meta.dirname;
 if (process.argv.includes('--compare')) {
   const r = spawnSync(process.execPath, [path.join(dir, 'compare.mjs'), ...process.argv.slice(2)], {
     stdio: 'inherit',
+  });
+  process.exit(r.status ?? 1);
+}
+// `npm run bench -- --wall`: the big-wall benchmark (Chromium, server, simulated cameras) instead
+if (process.argv.includes('--wall')) {
+  const build = spawnSync('npm', ['run', 'build'], { stdio: 'inherit', cwd: path.join(dir, '..') });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+  const r = spawnSync('npx', ['vitest', 'run', '--config', path.join(dir, 'vitest.wall.config.ts')], {
+    stdio: 'inherit',
+    cwd: path.join(dir, '..'),
   });
   process.exit(r.status ?? 1);
 }

@@ -24,6 +24,7 @@ import {
   launchChromium,
   prepareDataDir,
   signIn,
+  processTreeTicks as treeTicks,
   signInConsole,
   startControlledSimulator,
   startServer,
@@ -49,35 +50,6 @@ const shot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${n
 /** Media players the page holds: `<video>`s with a source attached (mpegts.js sets a blob: URL). */
 const players = () =>
   page.$$eval('video[data-testid="tile-video"]', (vs) => vs.filter((v) => (v as HTMLVideoElement).src !== '').length);
-
-/** CPU ticks of a process and its descendants (Linux /proc; USER_HZ 100). */
-function treeTicks(rootPid: number, filter?: (comm: string) => boolean): number {
-  const procs = new Map<number, { ppid: number; comm: string; ticks: number }>();
-  for (const name of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
-      const close = stat.lastIndexOf(')');
-      const f = stat.slice(close + 2).split(' ');
-      procs.set(Number(name), {
-        ppid: Number(f[1]),
-        comm: stat.slice(stat.indexOf('(') + 1, close),
-        ticks: Number(f[11]) + Number(f[12]),
-      });
-    } catch {
-      // gone meanwhile
-    }
-  }
-  let sum = 0;
-  const stack = [rootPid];
-  while (stack.length) {
-    const pid = stack.pop()!;
-    const p = procs.get(pid);
-    if (p && (!filter || filter(p.comm))) sum += p.ticks;
-    for (const [child, c] of procs) if (c.ppid === pid) stack.push(child);
-  }
-  return sum;
-}
 
 beforeAll(async () => {
   const dataDir = prepareDataDir();

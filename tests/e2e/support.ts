@@ -302,3 +302,35 @@ export async function waitUntil(fn: () => boolean | Promise<boolean>, timeoutMs:
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/**
+ * CPU time of a process and its descendants so far, in clock ticks (Linux /proc, USER_HZ 100:
+ * divide by 100 for seconds), only those whose command name passes `filter` when given.
+ */
+export function processTreeTicks(rootPid: number, filter?: (comm: string) => boolean): number {
+  const procs = new Map<number, { ppid: number; comm: string; ticks: number }>();
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
+      const close = stat.lastIndexOf(')');
+      const f = stat.slice(close + 2).split(' ');
+      procs.set(Number(name), {
+        ppid: Number(f[1]),
+        comm: stat.slice(stat.indexOf('(') + 1, close),
+        ticks: Number(f[11]) + Number(f[12]),
+      });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  let sum = 0;
+  const stack = [rootPid];
+  while (stack.length) {
+    const pid = stack.pop()!;
+    const p = procs.get(pid);
+    if (p && (!filter || filter(p.comm))) sum += p.ticks;
+    for (const [child, c] of procs) if (c.ppid === pid) stack.push(child);
+  }
+  return sum;
+}

@@ -97,6 +97,24 @@ const tiles = (l: Layout) =>
   l.positions.map((p) => [p.position_number, p.stream_id, p.row, p.col, p.row_span, p.col_span]);
 
 describe('layouts', () => {
+  it('keeps a wall’s live mode (always by default, live on activity when set), and the 36-tile fixed grid', async () => {
+    const s = (await h.admin.listStreams())[0]!;
+    const made = await h.admin.createLayout({
+      layout_name: 'Big wall',
+      layout_type: '36',
+      positions: [{ position_number: 36, stream_id: s.id }],
+    });
+    expect(made).toMatchObject({ live_mode: 'always', grid_rows: 6, grid_cols: 6 });
+    expect(made.positions[0]).toMatchObject({ row: 6, col: 6 });
+    const changed = await h.admin.updateLayout(made.id, { live_mode: 'activity' });
+    expect(changed.live_mode).toBe('activity');
+    expect((await h.admin.getLayout(made.id)).live_mode).toBe('activity');
+    expect((await h.admin.updateLayout(made.id, { layout_name: 'Big wall 2' })).live_mode).toBe('activity');
+    const bad = await h.admin.updateLayout(made.id, { live_mode: 'sometimes' as 'always' }).catch((e: unknown) => e);
+    expect(bad).toMatchObject({ code: 'VALIDATION_ERROR', details: { field: 'live_mode' } });
+    await h.admin.deleteLayout(made.id);
+  });
+
   it('stores a custom grid with spanning tiles and a patrol, and places fixed tiles from their template', async () => {
     const custom = await h.admin.createLayout({
       layout_name: 'Lobby 3×3',

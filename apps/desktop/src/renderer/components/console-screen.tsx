@@ -29,6 +29,7 @@ import { currentWallParams } from '../lib/wall-url.js';
 /** Runs the realtime session while the console is shown. */
 function useLiveSession(): void {
   const { t } = useTranslation();
+  const queryClient = useQueryClient();
   const api = useSessionStore((s) => s.api);
   const token = useSessionStore((s) => s.token);
   const serverUrl = useSessionStore((s) => s.serverUrl);
@@ -40,6 +41,8 @@ function useLiveSession(): void {
       token,
       onStatus: (status) => useConnectionStore.setState({ status }),
       onAuthFailed: (message) => void signOut(t('signIn.signedOutByServer', { message })),
+      // a change made between the first REST reads and the socket's cursor has no event here
+      onSynced: () => void queryClient.invalidateQueries(),
     });
     const onOnline = () => session.reconnectNow();
     window.addEventListener('online', onOnline);

@@ -7,7 +7,7 @@ import { detectionEvent, fakeSocketFactory } from '../realtime/fake-websocket.js
 import type { FrameScheduler } from '../realtime/event-batcher.js';
 import { createRealtimeBus } from '../realtime/event-bus.js';
 
-function setup(restRows: EventLog[] = [], bus = createRealtimeBus()) {
+function setup(restRows: EventLog[] = [], bus = createRealtimeBus(), onSynced?: () => void) {
   let frames: Array<() => void> = [];
   const schedule: FrameScheduler = (cb) => {
     frames.push(cb);
@@ -24,6 +24,7 @@ function setup(restRows: EventLog[] = [], bus = createRealtimeBus()) {
     onStatus: () => undefined,
     onAuthFailed: () => undefined,
     bus,
+    ...(onSynced && { onSynced }),
   });
   const fireFrame = () => {
     const f = frames;
@@ -48,6 +49,18 @@ describe('live session', () => {
     expect(s.factory.last().url).toBe('ws://127.0.0.1:8080/ws');
     await vi.waitFor(() => expect(useEventsStore.getState().rows.map((r) => r.id)).toEqual([3, 2]));
     expect(s.listEvents).toHaveBeenCalledWith({ limit: 100 });
+  });
+
+  it('asks the console to refetch its queries once the first ready has set the cursor', async () => {
+    const synced = vi.fn();
+    const s = setup([], createRealtimeBus(), synced);
+    session = s.session;
+    const ws = s.factory.last();
+    ws.open();
+    expect(synced).not.toHaveBeenCalled();
+    ws.receive({ type: 'ready', last_id: 7, user_id: 1 });
+    // a layout edited between the console's first reads and this cursor sent no event to it
+    await vi.waitFor(() => expect(synced).toHaveBeenCalledTimes(1));
   });
 
   it('applies a burst of 500 events as one store update per frame', async () => {

@@ -33,6 +33,12 @@ export interface LiveSessionDeps {
   onAuthFailed: (message: string) => void;
   /** Where every batch is fanned out after the stores took it (default: the console's bus). */
   bus?: RealtimeBus;
+  /**
+   * Told after each sync (`initial`: the first `ready`; `resync`: events were lost): what was
+   * read over REST before the cursor may have changed meanwhile (a layout edited while this
+   * console connected), so the console refetches its queries.
+   */
+  onSynced?: () => void;
 }
 
 /** A running live session. */
@@ -97,6 +103,7 @@ export function startLiveSession(deps: LiveSessionDeps): LiveSession {
     onSync: async () => {
       batcher.flush();
       await loadRecent();
+      deps.onSynced?.();
     },
     poll: loadRecent,
     onAuthFailed: deps.onAuthFailed,

@@ -19,6 +19,7 @@ import { StatusBadge } from './status-badge.js';
 import { StreamMediaLines, StreamStatusCell } from '../common/stream-media.js';
 import { confirmDelete } from './confirm-delete.js';
 import { StreamForm } from './stream-form.js';
+import { GatewayPanel } from './gateway-panel.js';
 
 type Filters = { branch_id?: number | undefined; status?: Stream['status'] | undefined };
 
@@ -116,6 +117,7 @@ export function StreamsScreen() {
   }));
   return (
     <>
+      <GatewayPanel streams={query.data?.items ?? []} />
       <AdminList
         entity="streams"
         title={t('nav.streams')}
