@@ -5,12 +5,35 @@
  * A failed fetch keeps the last picture (it says how old it is) and tries again at the next
  * refresh; the tile's own status says why the camera cannot be read.
  *
+ * At most {@link MAX_STILL_FETCHES} stills are fetched at once over the whole page: a browser
+ * opens 6 HTTP/1.1 connections to a server, and 36 tiles asking together (each first still waits
+ * for its camera's next key frame, ~1–1.5 s) held all six, so the console's own API calls (the
+ * layout, alarms, acknowledgements) waited seconds behind them — seen on the 36-tile wall.
+ *
  * Test hooks: `tile-still` (`data-loaded` true once a picture is shown).
  */
 import { useEffect, useRef, useState } from 'react';
 import type { StreamQuality } from '@pantau/shared';
 import { useSessionStore } from '../../stores/session-store.js';
 import { STILL_REFRESH_MS } from '../../video/tile-activity.js';
+
+/** Still fetches in flight at once, page-wide (of the browser's 6 connections to the server). */
+export const MAX_STILL_FETCHES = 3;
+
+let inFlight = 0;
+const waiting: Array<() => void> = [];
+
+/** Runs `fetch` when a slot is free (FIFO), so stills never take every connection. */
+async function inSlot<T>(fetch: () => Promise<T>): Promise<T> {
+  if (inFlight >= MAX_STILL_FETCHES) await new Promise<void>((resolve) => waiting.push(resolve));
+  inFlight++;
+  try {
+    return await fetch();
+  } finally {
+    inFlight--;
+    waiting.shift()?.();
+  }
+}
 
 /** Props: which stream and quality, whether to fetch now, and how to lay it out. */
 export interface TileStillProps {
@@ -38,7 +61,8 @@ export function TileStill({ streamId, quality, run, overlay = false }: TileStill
         Math.min(2160, Math.max(32, (el?.clientHeight || 180) * (globalThis.devicePixelRatio || 1))),
       );
       try {
-        const file = await api.download(`/api/v1/streams/${streamId}/still`, { quality, height });
+        if (stopped) return;
+        const file = await inSlot(() => api.download(`/api/v1/streams/${streamId}/still`, { quality, height }));
         if (stopped) return;
         const url = URL.createObjectURL(new Blob([file.bytes], { type: file.type }));
         setPicture((old) => {
@@ -48,7 +72,8 @@ export function TileStill({ streamId, quality, run, overlay = false }: TileStill
       } catch {
         // keep the last picture; the tile's status says what is wrong with the camera
       }
-      if (!stopped) timer = setTimeout(() => void fetchOnce(), STILL_REFRESH_MS);
+      // a little jitter, so tiles that started together do not keep asking together
+      if (!stopped) timer = setTimeout(() => void fetchOnce(), STILL_REFRESH_MS * (0.9 + Math.random() * 0.2));
     };
     void fetchOnce();
     return () => {

@@ -82,6 +82,7 @@ export function VideoWall() {
       data-testid="video-wall"
       data-layout-id={layout.id}
       data-layout-type={layout.layout_type}
+      data-live-mode={layout.live_mode}
       data-rows={plan.grid.rows}
       data-cols={plan.grid.cols}
       style={{
