@@ -2,7 +2,8 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { FfmpegUpstream, JpegSplitter, buildFfmpegArgs, redactCredentials } from './ffmpeg-upstream.js';
+import { FfmpegUpstream, redactCredentials } from './ffmpeg-upstream.js';
+import { JpegSplitter, buildFfmpegArgs } from './ffmpeg-args.js';
 import type { GatewayUpstreamState } from '@pantau/shared';
 import { waitFor } from './test-fixtures/processes.js';
 

@@ -38,7 +38,7 @@ import { CLOSE_TRANSCODE_LIMIT, type Delivery, type StreamGateway } from './stre
 import { transcodeHeight } from './h264-encoder.js';
 import { redactCredentials } from './ffmpeg-upstream.js';
 import { streamProblemOf } from './stream-problem.js';
-import type { AudioMode } from './ffmpeg-upstream.js';
+import type { AudioMode } from './ffmpeg-args.js';
 
 /** WebSocket close codes the viewer endpoint uses. */
 export const LIVE_CLOSE_CODES = {

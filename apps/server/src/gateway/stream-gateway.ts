@@ -10,7 +10,8 @@
  * It also holds the figures of the HLS streams the proxy relays ({@link StreamGateway.hls}),
  * so that {@link StreamGateway.stats} lists every stream the server carries, either way.
  */
-import { FfmpegUpstream, type AudioMode, type TranscodeSpec } from './ffmpeg-upstream.js';
+import { FfmpegUpstream } from './ffmpeg-upstream.js';
+import type { AudioMode, TranscodeSpec } from './ffmpeg-args.js';
 import { silentLogger } from './gateway-types.js';
 import { resolveEncoder, type H264Encoder, type H264EncoderSetting } from './h264-encoder.js';
 import { CpuMeter } from './process-cpu.js';

@@ -7,7 +7,7 @@
  * viewers without a reconnect.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -256,6 +256,16 @@ describe('cameras as found in the field', () => {
     const problems = Object.fromEntries(t.gateway.stats().perStream.map((s) => [s.stream_id, s.problem]));
     expect(problems).toEqual({ 1: 'unauthorized', 2: 'unreachable' });
     expect(JSON.stringify(t.gateway.stats())).not.toContain('wrong');
+  });
+
+  it('pulls RTSP over UDP when the stream says so (RTP/UDP flows beside the RTSP connection)', async () => {
+    const t = await app({ '1/sub': { url: withCredentials(field.subUrls[0]!), protocol: 'rtsp', transport: 'udp' } });
+    const v = await watch(t, 'quality=sub');
+    await waitFor('bytes over UDP', () => v.viewer.bytes() > 20_000, 15_000);
+    const cmdline = ffmpegPids(`127.0.0.1:${field.port}/cam1/sub`).map((pid) =>
+      readFileSync(`/proc/${pid}/cmdline`, 'utf8'),
+    );
+    expect(cmdline.join(' ')).toContain('-rtsp_transport\0udp');
   });
 
   it('plays a digest-auth camera whose password has special characters, and a rebooted camera comes back to the same viewer', async () => {
