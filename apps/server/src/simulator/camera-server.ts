@@ -128,8 +128,9 @@ export function rtspServerScriptPath(): string {
 
 /**
  * Starts the simulated cameras and resolves once every one of them is producing video.
- * Each camera serves H.264 (key frame every second) at `fps`, with its name and the wall clock
- * (HH:MM:SS.mmm) burned in, as a main stream of `width`×`height` px (encoded per client, while
+ * Each camera serves H.264 (or the shape `codec`, `subCodec`, `audio` and `auth` ask for: H.265,
+ * G.711 or AAC audio on the main stream, basic or digest auth) with a key frame every second at
+ * `fps`, with its name and the wall clock (HH:MM:SS.mmm) burned in, as a main stream of `width`×`height` px (encoded per client, while
  * watched) and a substream of `subWidth`×`subHeight` px (always on, whether anyone watches or
  * not: about 10 % of a core at 640×360, a few % at 320×180); play them over RTSP/TCP or UDP.
  * The child exits with this process (it watches its stdin).
