@@ -58,6 +58,14 @@ export const LIVE_CLOSE_CODES = {
   TRANSCODE_LIMIT: CLOSE_TRANSCODE_LIMIT,
 } as const;
 
+/**
+ * How long a still request waits for a camera's first key frame, ms. A camera nobody was watching
+ * takes 1–1.5 s (connect, then its next key frame; longer on a busy machine): past this the answer
+ * is 503 while its remux goes on starting, so a console does not hold one of its few connections
+ * to the server for seconds per camera (a 36-tile wall filling its stills did, and starved itself).
+ */
+export const STILL_WAIT_MS = 1500;
+
 /** A source as the gateway sees it, plus what the last probe found it sends (issue 15). */
 export interface ResolvedSource extends StreamSource {
   /** Video codec (ffprobe's name), null until probed. */
@@ -226,6 +234,7 @@ export async function gatewayRoutes(app: FastifyInstance, deps: GatewayDeps): Pr
           streamId: id,
           quality,
           height: height ?? null,
+          waitMs: STILL_WAIT_MS,
           source: {
             url: source.url,
             protocol: source.protocol,

@@ -38,7 +38,8 @@ export const streamRoutes = {
     description:
       'Decoded from the key frame the gateway holds (it keeps pulling the stream while stills are asked for, so asking ' +
       'every few seconds costs one remux per camera). `x-still-at` says when it was decoded. 503 UNAVAILABLE when the ' +
-      'camera sent no key frame within 8 s (with `details.problem` when the gateway knows why), or for HLS sources.',
+      'camera sent no key frame within 1.5 s (its stream goes on starting: ask again in a second), with `details.problem` ' +
+      'when the gateway knows why it cannot be read, and for HLS sources.',
     params: IdParams,
     query: StillQuery,
     errors: [404, 503],

@@ -17,6 +17,9 @@ import type { StreamQuality } from '@pantau/shared';
 import { useSessionStore } from '../../stores/session-store.js';
 import { STILL_REFRESH_MS } from '../../video/tile-activity.js';
 
+/** Before a tile's first still, a failed ask is repeated this soon, ms (the camera's stream is starting). */
+export const FIRST_STILL_RETRY_MS = 1000;
+
 /** Still fetches in flight at once, page-wide (of the browser's 6 connections to the server). */
 export const MAX_STILL_FETCHES = 3;
 
@@ -54,26 +57,31 @@ export function TileStill({ streamId, quality, run, overlay = false }: TileStill
   useEffect(() => {
     if (!api || !run) return;
     let stopped = false;
+    let shown = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const fetchOnce = async () => {
       const el = imgRef.current?.parentElement;
       const height = Math.round(
         Math.min(2160, Math.max(32, (el?.clientHeight || 180) * (globalThis.devicePixelRatio || 1))),
       );
+      let next = STILL_REFRESH_MS;
       try {
         if (stopped) return;
         const file = await inSlot(() => api.download(`/api/v1/streams/${streamId}/still`, { quality, height }));
         if (stopped) return;
         const url = URL.createObjectURL(new Blob([file.bytes], { type: file.type }));
+        shown = true;
         setPicture((old) => {
           if (old) URL.revokeObjectURL(old.url);
           return { url };
         });
       } catch {
-        // keep the last picture; the tile's status says what is wrong with the camera
+        // keep the last picture; the tile's status says what is wrong with the camera. Before the
+        // first one, ask again soon: the server answers 503 while the camera's stream starts.
+        if (!shown) next = FIRST_STILL_RETRY_MS;
       }
       // a little jitter, so tiles that started together do not keep asking together
-      if (!stopped) timer = setTimeout(() => void fetchOnce(), STILL_REFRESH_MS * (0.9 + Math.random() * 0.2));
+      if (!stopped) timer = setTimeout(() => void fetchOnce(), next * (0.9 + Math.random() * 0.2));
     };
     void fetchOnce();
     return () => {
