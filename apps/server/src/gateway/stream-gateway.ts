@@ -298,35 +298,9 @@ export class StreamGateway {
 
   private async stillOf(entry: Entry, request: StillRequest): Promise<{ jpeg: Buffer; at: number }> {
     const deadline = Date.now() + (request.waitMs ?? 8000);
-    if (entry.upstream.stills) {
-      // ffmpeg writes one a key frame beside the remux: the latest is the answer
-      while (!entry.still) {
-        const refused = entry.upstream.state === 'reconnecting' && entry.upstream.problem !== null;
-        if (
-          refused ||
-          Date.now() > deadline ||
-          this.closed ||
-          this.entries.get(keyOf(entry.streamId, entry.quality)) !== entry
-        )
-          throw new Error(entry.upstream.lastError ?? 'no key frame from the camera yet');
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      return entry.still;
-    }
-    let frame = entry.session.keyFrame();
-    while (!frame) {
-      // a camera that refused for a known reason (401, 404, no answer) will not send one in time either
-      const refused = entry.upstream.state === 'reconnecting' && entry.upstream.problem !== null;
-      if (
-        refused ||
-        Date.now() > deadline ||
-        this.closed ||
-        this.entries.get(keyOf(entry.streamId, entry.quality)) !== entry
-      )
-        throw new Error(entry.upstream.lastError ?? 'no key frame from the camera yet');
-      await new Promise((r) => setTimeout(r, 100));
-      frame = entry.session.keyFrame();
-    }
+    // ffmpeg writes one a key frame beside the remux: the latest is the answer
+    if (entry.upstream.stills) return this.waitUntil(entry, deadline, () => entry.still);
+    const frame = await this.waitUntil(entry, deadline, () => entry.session.keyFrame());
     const cached = entry.still;
     if (cached && cached.from === frame.id && cached.height === request.height) return cached;
     if (entry.stillDecoding) return entry.stillDecoding;
@@ -338,6 +312,23 @@ export class StreamGateway {
       })
       .finally(() => (entry.stillDecoding = null));
     return entry.stillDecoding;
+  }
+
+  /**
+   * Polls `ready` every 50 ms until it gives a value.
+   * @throws Error with the upstream's last error once `deadline` (epoch ms) passes, the entry is
+   *   stopped or the gateway closes, or at once when the camera refused for a known reason (401,
+   *   404, no answer: it will not send a key frame in time either)
+   */
+  private async waitUntil<T>(entry: Entry, deadline: number, ready: () => T | null): Promise<T> {
+    for (let value = ready(); ; value = ready()) {
+      if (value !== null) return value;
+      const refused = entry.upstream.state === 'reconnecting' && entry.upstream.problem !== null;
+      const gone = this.closed || this.entries.get(keyOf(entry.streamId, entry.quality)) !== entry;
+      if (refused || gone || Date.now() > deadline)
+        throw new Error(entry.upstream.lastError ?? 'no key frame from the camera yet');
+      await new Promise((r) => setTimeout(r, 50));
+    }
   }
 
   /**
