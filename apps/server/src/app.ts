@@ -48,7 +48,8 @@ export async function buildApp(s: Services): Promise<BuiltApp> {
     loggerInstance: s.logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1 << 20,
-    trustProxy: false,
+    // X-Forwarded-* only from the configured reverse proxies (config.trustedProxies)
+    trustProxy: s.config.trustedProxies.length ? s.config.trustedProxies : false,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

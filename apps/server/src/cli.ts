@@ -5,7 +5,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import pino from 'pino';
 import { PantauError, Role } from '@pantau/shared';
-import { loadConfig, resolveDataDir } from './config.js';
+import { addressList, loadConfig, resolveDataDir } from './config.js';
 import { createServices } from './services/container.js';
 import { migrate, openDatabase } from './db/database.js';
 import { countingZone, previousSiteDay } from './services/site-time.js';
@@ -52,9 +52,20 @@ export function buildCli(): Command {
     .description('run the server (HTTP API, WebSocket, worker, stream gateway, console)')
     .option('--port <port>', 'TCP port', port, 8080)
     .option('--host <host>', 'listen address', '127.0.0.1')
+    .addOption(
+      new Option(
+        '--trust-proxy <addresses>',
+        'reverse proxies (addresses or CIDR ranges, comma-separated) whose X-Forwarded-* headers are believed',
+      ).env('PANTAU_TRUSTED_PROXIES'),
+    )
     .addOption(dataDirOption())
-    .action(async (o: { port: number; host: string; dataDir?: string }) => {
-      const server = await startServer({ port: o.port, host: o.host, dataDir: resolveDataDir(o.dataDir) });
+    .action(async (o: { port: number; host: string; trustProxy?: string; dataDir?: string }) => {
+      const server = await startServer({
+        port: o.port,
+        host: o.host,
+        dataDir: resolveDataDir(o.dataDir),
+        ...(o.trustProxy !== undefined && { trustedProxies: addressList(o.trustProxy) }),
+      });
       server.services.logger.info(
         { url: server.url, console: `${server.url}/console/`, docs: `${server.url}/api/docs` },
         'Pantau server listening',

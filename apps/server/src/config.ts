@@ -29,6 +29,14 @@ export interface ServerConfig {
   port: number;
   /** Listen address. Default 127.0.0.1. */
   host: string;
+  /**
+   * Addresses (or CIDR ranges) of reverse proxies whose `X-Forwarded-For`, `-Proto` and `-Host`
+   * are believed (`--trust-proxy`, `PANTAU_TRUSTED_PROXIES`, comma-separated; default none).
+   * With a proxy listed, `request.ip` is the client's own address behind it, which every
+   * per-address limit keys on; from any other peer the headers are ignored, so a client cannot
+   * pick its own address.
+   */
+  trustedProxies: string[];
   /** Where the database, key file and logs live. `--data-dir`, `PANTAU_DATA_DIR`, default `./data`. */
   dataDir: string;
   /** Signed-in session lifetime, ms (default 12 h: one control-room shift). */
@@ -84,6 +92,7 @@ export function loadConfig(over: Partial<ServerConfig> = {}): ServerConfig {
   return {
     port: over.port ?? Number(process.env.PANTAU_PORT ?? 8080),
     host: over.host ?? process.env.PANTAU_HOST ?? '127.0.0.1',
+    trustedProxies: over.trustedProxies ?? addressList(process.env.PANTAU_TRUSTED_PROXIES),
     dataDir: over.dataDir ?? resolveDataDir(),
     sessionTtlMs: over.sessionTtlMs ?? 12 * 3600_000,
     consoleDir: over.consoleDir === undefined ? defaultConsoleDir() : over.consoleDir,
@@ -102,6 +111,14 @@ export function loadConfig(over: Partial<ServerConfig> = {}): ServerConfig {
     streamProbeCron: over.streamProbeCron ?? process.env.PANTAU_STREAM_PROBE_CRON ?? '*/5 * * * *',
     streamProbeOnChange: over.streamProbeOnChange ?? process.env.PANTAU_STREAM_PROBE_ON_CHANGE !== '0',
   };
+}
+
+/** `"10.0.0.1, 10.1.0.0/16"` → `['10.0.0.1', '10.1.0.0/16']`; empty or unset → `[]`. */
+export function addressList(v: string | undefined): string[] {
+  return (v ?? '')
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
 }
 
 function defaultConsoleDir(): string {
