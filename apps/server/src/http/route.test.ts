@@ -91,7 +91,7 @@ describe('implementRoute', () => {
     await a.close();
   });
 
-  it('documents device routes with the key headers and security, and the declared error statuses', () => {
+  it('documents device routes with the key headers and security, and the derived and declared error statuses', () => {
     const s = fastifySchema(ROUTES.logDetection) as {
       security: unknown;
       headers: unknown;
@@ -100,9 +100,45 @@ describe('implementRoute', () => {
     };
     expect(s.security).toEqual([{ apiKey: [], apiSecret: [] }]);
     expect(s.headers).toBeDefined();
-    expect(Object.keys(s.response).map(Number)).toEqual([200, 202, 400, 401, 404, 413, 415, 429, 503]);
+    // 403: the credential's permission; the rest as declared
+    expect(Object.keys(s.response).map(Number)).toEqual([200, 202, 400, 401, 403, 404, 413, 415, 429, 503]);
     expect(s.consumes).toEqual(['application/json', 'multipart/form-data']);
-    expect(fastifySchema(ROUTES.getGroup)).not.toHaveProperty('security');
+  });
+
+  it('documents the security of every access level, and names table routes by their key', () => {
+    expect(fastifySchema(ROUTES.getGroup)).toMatchObject({ operationId: 'getGroup', security: [{ bearer: [] }] });
+    expect(fastifySchema(ROUTES.login)).toMatchObject({ operationId: 'login', security: [] });
+    expect(fastifySchema(ROUTES.logDetection)).toMatchObject({ operationId: 'logDetection' });
+    // a route outside the table has no name to give
+    const adHoc = defineRoute({ method: 'GET', path: '/x', access: 'admin', tags: ['t'], data: z.null() });
+    expect(fastifySchema(adHoc)).not.toHaveProperty('operationId');
+    expect(fastifySchema(adHoc)).toMatchObject({ security: [{ bearer: [] }] });
+  });
+
+  it('answers a documented failure in the envelope, through its schema', async () => {
+    const a = await app();
+    const r = defineRoute({
+      method: 'GET',
+      path: '/things/:id',
+      access: 'public',
+      tags: ['t'],
+      params: z.object({ id: z.coerce.number().int() }),
+      data: Thing,
+    });
+    implementRoute(a, r, () => {
+      throw new PantauError('NOT_FOUND', 'no such thing', { field: 'id' });
+    });
+    const res = await a.inject({ method: 'GET', url: '/things/3' });
+    expect(res.statusCode).toBe(404);
+    expect(res.json()).toEqual({
+      success: false,
+      error: { code: 'NOT_FOUND', message: 'no such thing', details: { field: 'id' } },
+    });
+  });
+
+  it('documents a file answer by its media types', () => {
+    const s = fastifySchema(ROUTES.streamStill) as { response: Record<number, { content?: Record<string, unknown> }> };
+    expect(Object.keys(s.response[200]?.content ?? {})).toEqual(['image/jpeg']);
   });
 });
 

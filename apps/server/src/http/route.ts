@@ -20,8 +20,12 @@ import type {
 } from 'fastify';
 import { z } from 'zod';
 import {
+  ERROR_STATUS,
   ErrorEnvelope,
+  ROUTES,
+  errorStatuses,
   successStatuses,
+  type Access,
   type CredentialPermission,
   type HandlerResult,
   type RouteContract,
@@ -32,7 +36,77 @@ const KeyHeaders = z.object({
   'x-api-key': z.string().max(128).optional(),
   'x-api-secret': z.string().max(256).optional(),
 });
-const DEVICE_SECURITY = [{ apiKey: [], apiSecret: [] }];
+
+/**
+ * The OpenAPI security requirement of an access level (schemes: http/openapi-document.ts): none
+ * for `public` (an empty list, so no global default applies), the key and secret headers together
+ * for `device`, the session's bearer token for the user levels.
+ */
+export function securityOf(access: Access): Array<Record<string, string[]>> {
+  if (access === 'public') return [];
+  if (access === 'device') return [{ apiKey: [], apiSecret: [] }];
+  return [{ bearer: [] }];
+}
+
+/** A route's name in the table (its client method), by declaration: the OpenAPI `operationId`. */
+const NAMES = new Map<RouteContract, string>(
+  Object.entries(ROUTES as Readonly<Record<string, RouteContract>>).map(([name, r]) => [r, name]),
+);
+
+/** What each success status says in the document. */
+const SUCCESS_TEXT: Record<number, string> = { 200: 'OK', 201: 'Created', 202: 'Accepted' };
+
+/** What each error status says in the document; the codes that answer with it follow. */
+const ERROR_TEXT: Record<number, string> = {
+  400: 'The request is invalid (`details.field` names the input)',
+  401: 'Not authenticated',
+  403: 'Authenticated but not allowed',
+  404: 'No such record, or one outside your scope',
+  409: 'Conflicts with the current state',
+  413: 'Body too large',
+  415: 'Unsupported content type',
+  429: 'Too many requests (`Retry-After` says when to come back)',
+  503: 'Unavailable for now: retry later',
+};
+
+/**
+ * The failure envelope as one named schema: the document holds it once, as
+ * `#/components/schemas/ErrorEnvelope` (emitted by the swagger options' `transformObject`).
+ */
+const ErrorBody = ErrorEnvelope.meta({ id: 'ErrorEnvelope' });
+
+/**
+ * The failure answer of one status: the envelope, described with the error codes that answer
+ * with that status (ERROR_STATUS).
+ */
+function errorResponse(status: number) {
+  const codes = Object.entries(ERROR_STATUS)
+    .filter(([, st]) => st === status)
+    .map(([code]) => code);
+  const text = ERROR_TEXT[status] ?? 'Failure';
+  return {
+    description: codes.length > 0 ? `${text}: ${codes.join(', ')}` : text,
+    content: { 'application/json': { schema: ErrorBody } },
+  };
+}
+
+/**
+ * The documented answer of a route that does not answer with the envelope: its media types, as
+ * text (`text/*`), a free-form object (JSON) or binary (a file). The schema is also what Fastify
+ * would serialize an object with; files and text are sent as they are.
+ */
+function producedResponse(types: readonly string[], status: number) {
+  const content: Record<string, { schema: z.ZodType }> = {};
+  for (const t of types) {
+    const schema = t.startsWith('text/')
+      ? z.string()
+      : t === 'application/json' || t.endsWith('+json')
+        ? z.looseObject({})
+        : z.string().meta({ format: 'binary' });
+    content[t] = { schema };
+  }
+  return { description: SUCCESS_TEXT[status] ?? 'Success', content };
+}
 
 type Out<S> = S extends z.ZodType ? z.output<S> : unknown;
 
@@ -67,27 +141,32 @@ export interface RouteExtras {
 export type DeviceAuthFactory = (permission: CredentialPermission) => onRequestAsyncHookHandler;
 
 /**
- * The Fastify schema of a declaration: what validates the request and what @fastify/swagger
- * turns into the OpenAPI document.
+ * The Fastify schema of a declaration: what validates the request, serializes the answer and what
+ * @fastify/swagger turns into the OpenAPI document (an operation per declaration: its table name
+ * as `operationId`, summary, tags, the security of its access, the success answer and the failure
+ * envelope for every status of {@link errorStatuses}).
+ * @param route the declaration
+ * @param name its name in the table (default: looked up in `ROUTES`; none for a route outside it)
  */
-export function fastifySchema(route: RouteContract): FastifySchema {
-  const response: Record<number, z.ZodType> = {};
-  if (route.data) {
-    const env = z.object({
-      success: z.literal(true),
-      data: route.data,
-      ...(route.meta ? { meta: route.meta } : {}),
-    });
-    for (const s of successStatuses(route)) response[s] = env;
+export function fastifySchema(route: RouteContract, name: string | undefined = NAMES.get(route)): FastifySchema {
+  const response: Record<number, unknown> = {};
+  for (const s of successStatuses(route)) {
+    if (route.data) {
+      response[s] = z
+        .object({ success: z.literal(true), data: route.data, ...(route.meta ? { meta: route.meta } : {}) })
+        .describe(SUCCESS_TEXT[s] ?? 'Success');
+    } else if (route.produces?.length) response[s] = producedResponse(route.produces, s);
   }
-  for (const s of route.errors ?? []) response[s] = ErrorEnvelope;
+  for (const s of errorStatuses(route)) response[s] = errorResponse(s);
   const device = route.access === 'device';
   return {
+    ...(name !== undefined ? { operationId: name } : {}),
     tags: [...route.tags],
     ...(route.summary !== undefined ? { summary: route.summary } : {}),
     ...(route.description !== undefined ? { description: route.description } : {}),
     ...(route.consumes ? { consumes: [...route.consumes] } : {}),
-    ...(device ? { security: DEVICE_SECURITY, headers: KeyHeaders } : {}),
+    security: securityOf(route.access),
+    ...(device ? { headers: KeyHeaders } : {}),
     ...(route.params ? { params: route.params } : {}),
     ...(route.query ? { querystring: route.query } : {}),
     ...(route.body ? { body: route.body } : {}),

@@ -37,6 +37,7 @@ export const alarmRuleRoutes = {
     data: z.array(AlarmRule),
   }),
   getAlarmRule: defineRoute({
+    summary: 'Get an alarm rule',
     method: 'GET',
     path: '/api/v1/alarm-rules/:id',
     access: 'read',

@@ -51,6 +51,7 @@ export const alarmRoutes = {
     data: AlarmServiceLevel,
   }),
   getAlarm: defineRoute({
+    summary: 'Get an alarm',
     method: 'GET',
     path: '/api/v1/alarms/:event_id',
     access: 'read',
@@ -70,6 +71,7 @@ export const alarmRoutes = {
   }),
   /** new → acknowledged; 409 CONFLICT when it is no longer new. */
   acknowledgeAlarm: defineRoute({
+    errors: [409],
     method: 'POST',
     path: '/api/v1/alarms/:event_id/acknowledge',
     access: 'operate',
@@ -91,6 +93,7 @@ export const alarmRoutes = {
   }),
   /** acknowledged (or new) → closed. */
   closeAlarm: defineRoute({
+    errors: [409],
     method: 'POST',
     path: '/api/v1/alarms/:event_id/close',
     access: 'operate',
@@ -121,6 +124,7 @@ export const alarmRoutes = {
     data: z.array(EscalationSettings),
   }),
   getEscalationSettings: defineRoute({
+    summary: "A branch's escalation settings",
     method: 'GET',
     path: '/api/v1/alarm-escalation/:branch_id',
     access: 'admin',
@@ -129,6 +133,7 @@ export const alarmRoutes = {
     data: EscalationSettings,
   }),
   putEscalationSettings: defineRoute({
+    summary: "Set a branch's escalation settings",
     method: 'PUT',
     path: '/api/v1/alarm-escalation/:branch_id',
     access: 'admin',
@@ -138,6 +143,7 @@ export const alarmRoutes = {
     data: EscalationSettings,
   }),
   deleteEscalationSettings: defineRoute({
+    summary: "Remove a branch's escalation settings",
     method: 'DELETE',
     path: '/api/v1/alarm-escalation/:branch_id',
     access: 'admin',

@@ -11,6 +11,8 @@ const tags = ['auth'] as const;
 export const authRoutes = {
   /** Sign in; the client keeps the session token for its next calls. */
   login: defineRoute({
+    summary: 'Sign in',
+    errors: [429],
     method: 'POST',
     path: '/api/v1/auth/login',
     access: 'public',
@@ -19,9 +21,17 @@ export const authRoutes = {
     data: LoginResult,
     session: 'start',
   }),
-  me: defineRoute({ method: 'GET', path: '/api/v1/auth/me', access: 'read', tags, data: User }),
+  me: defineRoute({
+    summary: 'The signed-in user',
+    method: 'GET',
+    path: '/api/v1/auth/me',
+    access: 'read',
+    tags,
+    data: User,
+  }),
   /** Change one's own password; the user's other sessions end. */
   changePassword: defineRoute({
+    summary: 'Change your own password',
     method: 'POST',
     path: '/api/v1/auth/password',
     access: 'read',
@@ -29,8 +39,16 @@ export const authRoutes = {
     body: PasswordChange,
     data: Ok,
   }),
-  logout: defineRoute({ method: 'POST', path: '/api/v1/auth/logout', access: 'read', tags, data: Ok }),
+  logout: defineRoute({
+    summary: 'Sign out',
+    method: 'POST',
+    path: '/api/v1/auth/logout',
+    access: 'read',
+    tags,
+    data: Ok,
+  }),
   setupState: defineRoute({
+    summary: 'Whether first-run setup is needed',
     method: 'GET',
     path: '/api/v1/setup',
     access: 'public',
@@ -39,6 +57,8 @@ export const authRoutes = {
   }),
   /** First run: create the first admin (only while no user exists) and sign in as them. */
   setup: defineRoute({
+    summary: 'First run: create the first admin',
+    errors: [409],
     method: 'POST',
     path: '/api/v1/setup',
     access: 'public',

@@ -21,6 +21,7 @@ const access = 'user-admin';
 
 export const credentialRoutes = {
   credentialsPage: defineRoute({
+    summary: 'List API credentials',
     method: 'GET',
     path: '/api/v1/credentials',
     access,
@@ -30,6 +31,7 @@ export const credentialRoutes = {
     meta: PageMeta,
   }),
   getCredential: defineRoute({
+    summary: 'Get an API credential',
     method: 'GET',
     path: '/api/v1/credentials/:id',
     access,
@@ -39,6 +41,7 @@ export const credentialRoutes = {
   }),
   /** Create an API credential; the answer holds its secret, the only time it is ever sent. */
   createCredential: defineRoute({
+    summary: 'Create an API credential',
     method: 'POST',
     path: '/api/v1/credentials',
     access,
@@ -48,6 +51,8 @@ export const credentialRoutes = {
     data: CredentialCreated,
   }),
   updateCredential: defineRoute({
+    summary: 'Update an API credential',
+    errors: [409],
     method: 'PATCH',
     path: '/api/v1/credentials/:id',
     access,
@@ -57,6 +62,7 @@ export const credentialRoutes = {
     data: Credential,
   }),
   revokeCredential: defineRoute({
+    summary: 'Revoke an API credential',
     method: 'POST',
     path: '/api/v1/credentials/:id/revoke',
     access,
@@ -66,6 +72,8 @@ export const credentialRoutes = {
   }),
   /** A new secret (in the answer only); the old one keeps working for `grace_seconds` (0..7 days). */
   rotateCredential: defineRoute({
+    summary: "Rotate an API credential's secret",
+    errors: [409],
     method: 'POST',
     path: '/api/v1/credentials/:id/rotate',
     access,
@@ -75,6 +83,7 @@ export const credentialRoutes = {
     data: CredentialCreated,
   }),
   deleteCredential: defineRoute({
+    summary: 'Delete an API credential',
     method: 'DELETE',
     path: '/api/v1/credentials/:id',
     access,

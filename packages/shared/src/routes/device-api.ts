@@ -56,6 +56,7 @@ export const deviceApiRoutes = {
   }),
   /** A device heartbeat (an NVR may report its cameras). */
   heartbeat: defineRoute({
+    summary: 'Report a device heartbeat',
     method: 'POST',
     path: '/api/v1/devices/heartbeat',
     access: 'device',
@@ -66,6 +67,7 @@ export const deviceApiRoutes = {
   }),
   /** Detections in the credential's scope, newest first. */
   detections: defineRoute({
+    summary: 'List detections',
     method: 'GET',
     path: '/api/v1/detections',
     access: 'device',
@@ -77,6 +79,7 @@ export const deviceApiRoutes = {
   }),
   /** Counts per branch and site-local day in the credential's scope. */
   countingSummary: defineRoute({
+    summary: 'Counts per branch and day',
     method: 'GET',
     path: '/api/v1/counting/summary',
     access: 'device',

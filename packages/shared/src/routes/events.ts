@@ -16,6 +16,7 @@ const ReIdParams = z.object({ re_id: ReId });
 export const eventRoutes = {
   /** Persons seen in the caller's scope, newest last detection first. */
   listPersons: defineRoute({
+    summary: 'List persons',
     method: 'GET',
     path: '/api/v1/persons',
     access: 'read',
@@ -36,6 +37,7 @@ export const eventRoutes = {
   }),
   /** The person's detections in scope, newest first. */
   personDetections: defineRoute({
+    summary: "A person's detections",
     method: 'GET',
     path: '/api/v1/persons/:re_id/detections',
     access: 'read',
@@ -48,6 +50,7 @@ export const eventRoutes = {
   }),
   /** The person's visits across branches and cameras in time order. */
   personJourney: defineRoute({
+    summary: "A person's journey across branches",
     method: 'GET',
     path: '/api/v1/persons/:re_id/journey',
     access: 'read',
@@ -58,6 +61,7 @@ export const eventRoutes = {
   }),
   /** Set a person's label and note (operators and admins) or status (admins); audited. */
   updatePerson: defineRoute({
+    summary: 'Label a person or change their status',
     method: 'PATCH',
     path: '/api/v1/persons/:re_id',
     access: 'operate',
@@ -68,6 +72,7 @@ export const eventRoutes = {
     errors: [403, 404],
   }),
   listEvents: defineRoute({
+    summary: 'List events',
     method: 'GET',
     path: '/api/v1/events',
     access: 'read',
@@ -89,6 +94,8 @@ export const eventRoutes = {
   }),
   /** The file a signed link names (the token is the authorisation); answers with the file, not an envelope. */
   file: defineRoute({
+    errors: [403],
+    produces: ['image/jpeg'],
     method: 'GET',
     path: '/files/:token',
     access: 'public',

@@ -12,9 +12,24 @@ import { defineRoute } from './route.js';
 const tags = ['layouts'] as const;
 
 export const layoutRoutes = {
-  listLayouts: defineRoute({ method: 'GET', path: '/api/v1/layouts', access: 'read', tags, data: z.array(Layout) }),
-  defaultLayout: defineRoute({ method: 'GET', path: '/api/v1/layouts/default', access: 'read', tags, data: Layout }),
+  listLayouts: defineRoute({
+    summary: 'List layouts',
+    method: 'GET',
+    path: '/api/v1/layouts',
+    access: 'read',
+    tags,
+    data: z.array(Layout),
+  }),
+  defaultLayout: defineRoute({
+    summary: 'The default layout',
+    method: 'GET',
+    path: '/api/v1/layouts/default',
+    access: 'read',
+    tags,
+    data: Layout,
+  }),
   getLayout: defineRoute({
+    summary: 'Get a layout',
     method: 'GET',
     path: '/api/v1/layouts/:id',
     access: 'read',
@@ -23,6 +38,8 @@ export const layoutRoutes = {
     data: Layout,
   }),
   createLayout: defineRoute({
+    summary: 'Create a layout',
+    errors: [403],
     method: 'POST',
     path: '/api/v1/layouts',
     access: 'read',
@@ -32,6 +49,8 @@ export const layoutRoutes = {
     data: Layout,
   }),
   updateLayout: defineRoute({
+    summary: 'Update a layout',
+    errors: [403],
     method: 'PATCH',
     path: '/api/v1/layouts/:id',
     access: 'read',
@@ -42,6 +61,8 @@ export const layoutRoutes = {
   }),
   /** Replaces every tile of a layout. */
   replacePositions: defineRoute({
+    summary: "Replace a layout's tiles",
+    errors: [403],
     method: 'PUT',
     path: '/api/v1/layouts/:id/positions',
     access: 'read',
@@ -51,6 +72,8 @@ export const layoutRoutes = {
     data: Layout,
   }),
   deleteLayout: defineRoute({
+    summary: 'Delete a layout',
+    errors: [403],
     method: 'DELETE',
     path: '/api/v1/layouts/:id',
     access: 'read',
@@ -60,6 +83,7 @@ export const layoutRoutes = {
   }),
   /** Makes a shared layout the default (the previous default stops being it). */
   setDefaultLayout: defineRoute({
+    summary: 'Make a layout the default',
     method: 'POST',
     path: '/api/v1/layouts/:id/default',
     access: 'admin',

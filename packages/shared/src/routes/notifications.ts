@@ -24,6 +24,7 @@ const tags = ['alerts'] as const;
 export const notificationRoutes = {
   /** WhatsApp alert settings of the caller's branches (one branch with `branch_id`). */
   listAlertSettings: defineRoute({
+    summary: 'List alert settings',
     method: 'GET',
     path: '/api/v1/alert-settings',
     access: 'admin',
@@ -32,6 +33,7 @@ export const notificationRoutes = {
     data: z.array(AlertSetting),
   }),
   getAlertSetting: defineRoute({
+    summary: 'Get an alert setting',
     method: 'GET',
     path: '/api/v1/alert-settings/:id',
     access: 'admin',
@@ -40,6 +42,8 @@ export const notificationRoutes = {
     data: AlertSetting,
   }),
   createAlertSetting: defineRoute({
+    summary: 'Create an alert setting',
+    errors: [404, 409],
     method: 'POST',
     path: '/api/v1/alert-settings',
     access: 'admin',
@@ -49,6 +53,7 @@ export const notificationRoutes = {
     data: AlertSetting,
   }),
   updateAlertSetting: defineRoute({
+    summary: 'Update an alert setting',
     method: 'PATCH',
     path: '/api/v1/alert-settings/:id',
     access: 'admin',
@@ -58,6 +63,7 @@ export const notificationRoutes = {
     data: AlertSetting,
   }),
   deleteAlertSetting: defineRoute({
+    summary: 'Delete an alert setting',
     method: 'DELETE',
     path: '/api/v1/alert-settings/:id',
     access: 'admin',
@@ -68,6 +74,7 @@ export const notificationRoutes = {
 
   /** The WhatsApp provider settings (secrets never returned: `has_secret`). */
   providerSettings: defineRoute({
+    summary: 'The WhatsApp provider settings',
     method: 'GET',
     path: '/api/v1/notification-provider',
     access: 'user-admin',
@@ -75,6 +82,7 @@ export const notificationRoutes = {
     data: ProviderSettings,
   }),
   saveProviderSettings: defineRoute({
+    summary: 'Save the WhatsApp provider settings',
     method: 'PUT',
     path: '/api/v1/notification-provider',
     access: 'user-admin',
@@ -84,6 +92,7 @@ export const notificationRoutes = {
   }),
   /** Queue a test message to one number through the configured provider. */
   sendTestMessage: defineRoute({
+    summary: 'Send a test message',
     method: 'POST',
     path: '/api/v1/notification-provider/test',
     access: 'user-admin',
@@ -94,6 +103,7 @@ export const notificationRoutes = {
   }),
 
   deliveriesPage: defineRoute({
+    summary: 'List notification deliveries',
     method: 'GET',
     path: '/api/v1/notification-deliveries',
     access: 'admin',
@@ -104,6 +114,8 @@ export const notificationRoutes = {
   }),
   /** Resend an uncertain or failed delivery. */
   resendDelivery: defineRoute({
+    summary: 'Resend a delivery',
+    errors: [409],
     method: 'POST',
     path: '/api/v1/notification-deliveries/:id/resend',
     access: 'admin',

@@ -30,6 +30,7 @@ import { defineRoute } from './route.js';
 
 export const organisationRoutes = {
   groupsPage: defineRoute({
+    summary: 'List groups',
     method: 'GET',
     path: '/api/v1/groups',
     access: 'read',
@@ -39,6 +40,7 @@ export const organisationRoutes = {
     meta: PageMeta,
   }),
   getGroup: defineRoute({
+    summary: 'Get a group',
     method: 'GET',
     path: '/api/v1/groups/:id',
     access: 'read',
@@ -47,6 +49,8 @@ export const organisationRoutes = {
     data: Group,
   }),
   createGroup: defineRoute({
+    summary: 'Create a group',
+    errors: [409],
     method: 'POST',
     path: '/api/v1/groups',
     access: 'user-admin',
@@ -56,6 +60,8 @@ export const organisationRoutes = {
     data: Group,
   }),
   updateGroup: defineRoute({
+    summary: 'Update a group',
+    errors: [409],
     method: 'PATCH',
     path: '/api/v1/groups/:id',
     access: 'user-admin',
@@ -65,6 +71,8 @@ export const organisationRoutes = {
     data: Group,
   }),
   deleteGroup: defineRoute({
+    summary: 'Delete a group',
+    errors: [409],
     method: 'DELETE',
     path: '/api/v1/groups/:id',
     access: 'user-admin',
@@ -74,6 +82,7 @@ export const organisationRoutes = {
   }),
 
   branchesPage: defineRoute({
+    summary: 'List branches',
     method: 'GET',
     path: '/api/v1/branches',
     access: 'read',
@@ -83,6 +92,7 @@ export const organisationRoutes = {
     meta: PageMeta,
   }),
   getBranch: defineRoute({
+    summary: 'Get a branch',
     method: 'GET',
     path: '/api/v1/branches/:id',
     access: 'read',
@@ -91,6 +101,8 @@ export const organisationRoutes = {
     data: Branch,
   }),
   createBranch: defineRoute({
+    summary: 'Create a branch',
+    errors: [404, 409],
     method: 'POST',
     path: '/api/v1/branches',
     access: 'user-admin',
@@ -100,6 +112,8 @@ export const organisationRoutes = {
     data: Branch,
   }),
   updateBranch: defineRoute({
+    summary: 'Update a branch',
+    errors: [409],
     method: 'PATCH',
     path: '/api/v1/branches/:id',
     access: 'admin',
@@ -109,6 +123,8 @@ export const organisationRoutes = {
     data: Branch,
   }),
   deleteBranch: defineRoute({
+    summary: 'Delete a branch',
+    errors: [409],
     method: 'DELETE',
     path: '/api/v1/branches/:id',
     access: 'user-admin',
@@ -118,6 +134,7 @@ export const organisationRoutes = {
   }),
 
   devicesPage: defineRoute({
+    summary: 'List devices',
     method: 'GET',
     path: '/api/v1/devices',
     access: 'read',
@@ -127,6 +144,7 @@ export const organisationRoutes = {
     meta: PageMeta,
   }),
   getDevice: defineRoute({
+    summary: 'Get a device',
     method: 'GET',
     path: '/api/v1/devices/:id',
     access: 'read',
@@ -135,6 +153,8 @@ export const organisationRoutes = {
     data: Device,
   }),
   createDevice: defineRoute({
+    summary: 'Create a device',
+    errors: [404, 409],
     method: 'POST',
     path: '/api/v1/devices',
     access: 'admin',
@@ -144,6 +164,8 @@ export const organisationRoutes = {
     data: Device,
   }),
   updateDevice: defineRoute({
+    summary: 'Update a device',
+    errors: [409],
     method: 'PATCH',
     path: '/api/v1/devices/:id',
     access: 'admin',
@@ -153,6 +175,8 @@ export const organisationRoutes = {
     data: Device,
   }),
   deleteDevice: defineRoute({
+    summary: 'Delete a device',
+    errors: [409],
     method: 'DELETE',
     path: '/api/v1/devices/:id',
     access: 'admin',
@@ -162,6 +186,7 @@ export const organisationRoutes = {
   }),
 
   streamsPage: defineRoute({
+    summary: 'List streams',
     method: 'GET',
     path: '/api/v1/streams',
     access: 'read',
@@ -171,6 +196,7 @@ export const organisationRoutes = {
     meta: PageMeta,
   }),
   getStream: defineRoute({
+    summary: 'Get a stream',
     method: 'GET',
     path: '/api/v1/streams/:id',
     access: 'read',
@@ -179,6 +205,8 @@ export const organisationRoutes = {
     data: Stream,
   }),
   createStream: defineRoute({
+    summary: 'Create a stream',
+    errors: [404, 409],
     method: 'POST',
     path: '/api/v1/streams',
     access: 'admin',
@@ -204,6 +232,8 @@ export const organisationRoutes = {
     errors: [400, 503],
   }),
   updateStream: defineRoute({
+    summary: 'Update a stream',
+    errors: [409],
     method: 'PATCH',
     path: '/api/v1/streams/:id',
     access: 'admin',
@@ -213,6 +243,8 @@ export const organisationRoutes = {
     data: Stream,
   }),
   deleteStream: defineRoute({
+    summary: 'Delete a stream',
+    errors: [409],
     method: 'DELETE',
     path: '/api/v1/streams/:id',
     access: 'admin',

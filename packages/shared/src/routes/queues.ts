@@ -12,8 +12,16 @@ const access = 'user-admin';
 
 export const queueRoutes = {
   /** Every named queue with its numbers. */
-  listQueues: defineRoute({ method: 'GET', path: '/api/v1/queues', access, tags, data: z.array(QueueInfo) }),
+  listQueues: defineRoute({
+    summary: 'List queues',
+    method: 'GET',
+    path: '/api/v1/queues',
+    access,
+    tags,
+    data: z.array(QueueInfo),
+  }),
   failedJobsPage: defineRoute({
+    summary: 'List failed jobs',
     method: 'GET',
     path: '/api/v1/failed-jobs',
     access,
@@ -24,6 +32,7 @@ export const queueRoutes = {
   }),
   /** Put a failed job back in its queue; answers with the new job id. */
   retryFailedJob: defineRoute({
+    summary: 'Retry a failed job',
     method: 'POST',
     path: '/api/v1/failed-jobs/:id/retry',
     access,
@@ -33,6 +42,7 @@ export const queueRoutes = {
   }),
   /** Retry every failed job (of one queue). */
   retryAllFailedJobs: defineRoute({
+    summary: 'Retry every failed job',
     method: 'POST',
     path: '/api/v1/failed-jobs/retry-all',
     access,
@@ -41,6 +51,7 @@ export const queueRoutes = {
     data: z.object({ retried: z.int() }),
   }),
   deleteFailedJob: defineRoute({
+    summary: 'Delete a failed job',
     method: 'DELETE',
     path: '/api/v1/failed-jobs/:id',
     access,

@@ -32,6 +32,7 @@ export const reportRoutes = {
   }),
   /** A generated report as a file; answers with the file, not an envelope. */
   reportExport: defineRoute({
+    produces: ['application/pdf', 'text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
     method: 'GET',
     path: '/api/v1/reports/:id/export',
     access: 'read',

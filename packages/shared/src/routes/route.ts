@@ -69,7 +69,16 @@ export interface RouteContract {
   data?: z.ZodType;
   /** Schema of the envelope's `meta` (paging facts): the client then returns `{ items, meta }`. */
   meta?: z.ZodType;
-  /** Error statuses to document with the failure envelope (every route may fail; these are the notable ones). */
+  /**
+   * Media types of a success answer that is not the JSON envelope, for a route without `data`: a
+   * file (`image/jpeg`), a text echo (`text/plain`), an acknowledgement (`application/json`). The
+   * document describes it as binary, text or a free-form object (see the server's http/route.ts).
+   */
+  produces?: readonly string[];
+  /**
+   * Error statuses the route's shape does not tell (see {@link errorStatuses}): a unique key's 409,
+   * back-pressure's 503, a role check inside the service (403), a limiter's 429.
+   */
   errors?: readonly number[];
   /** `start`: the answer's `data.token` is a session token the client keeps for its next calls. */
   session?: 'start';
@@ -162,4 +171,39 @@ export type HandlerResult<R extends RouteContract> = R['data'] extends z.ZodType
 export function successStatuses(route: RouteContract): readonly SuccessStatus[] {
   const s = route.status ?? 200;
   return typeof s === 'number' ? [s] : s;
+}
+
+/** Access levels whose check is a role (a signed-in user who lacks it gets 403 FORBIDDEN). */
+const ROLE_CHECKED: ReadonlySet<Access> = new Set<Access>(['operate', 'admin', 'user-admin']);
+
+/**
+ * The error statuses of a route, ascending: what its declaration implies, plus the ones it
+ * declares in `errors`. Each is answered with the failure envelope `{ success: false, error }`.
+ *
+ * | status   | derived when                                                                     |
+ * | -------- | -------------------------------------------------------------------------------- |
+ * | 400      | it takes input (path parameters, a query or a body): VALIDATION_ERROR, INVALID_JSON |
+ * | 401      | access is not `public`: no or a bad bearer token, API key or secret                |
+ * | 403      | access is a role (`operate`, `admin`, `user-admin`) or `device` (the credential's permission and scope) |
+ * | 404      | the path names a record (`:id`, `:re_id`, …)                                       |
+ * | 413, 415 | it takes a body: over the body limit; a media type it does not parse               |
+ * | 429      | access is `device`: the credential limiter (failed authentications, request rate)  |
+ *
+ * 409 (a unique key, a state already left), 503 (back-pressure, a camera that does not answer)
+ * and service-level checks come from `errors`: the shape cannot tell them.
+ * @param route the declaration
+ */
+export function errorStatuses(route: RouteContract): number[] {
+  const s = new Set<number>(route.errors ?? []);
+  const takesInput = route.params !== undefined || route.query !== undefined || route.body !== undefined;
+  if (takesInput) s.add(400);
+  if (route.access !== 'public') s.add(401);
+  if (route.access === 'device' || ROLE_CHECKED.has(route.access)) s.add(403);
+  if (pathParamNames(route.path).length > 0) s.add(404);
+  if (route.body !== undefined) {
+    s.add(413);
+    s.add(415);
+  }
+  if (route.access === 'device') s.add(429);
+  return [...s].sort((a, b) => a - b);
 }

@@ -4,7 +4,7 @@
  * and only device routes do.
  */
 import { describe, expect, it } from 'vitest';
-import { ROUTES, pathParamNames, successStatuses, type RouteContract } from './index.js';
+import { ROUTES, errorStatuses, pathParamNames, successStatuses, type RouteContract } from './index.js';
 
 const entries = Object.entries(ROUTES) as Array<[string, RouteContract]>;
 
@@ -44,6 +44,33 @@ describe('the route table', () => {
     expect(successStatuses(ROUTES.logDetection)).toEqual([202, 200]);
     expect(successStatuses(ROUTES.createGroup)).toEqual([201]);
     expect(successStatuses(ROUTES.getGroup)).toEqual([200]);
+  });
+
+  it('describes every success answer: the envelope (`data`) or the media types it produces, not both', () => {
+    for (const [name, r] of entries) {
+      const has = { name, data: r.data !== undefined, produces: (r.produces?.length ?? 0) > 0 };
+      expect({ name, one: has.data !== has.produces }).toEqual({ name, one: true });
+    }
+  });
+
+  it('gives every route a summary', () => {
+    const without = entries.filter(([, r]) => !r.summary?.trim()).map(([name]) => name);
+    expect(without).toEqual([]);
+  });
+
+  it('derives error statuses from access and shape, plus the declared ones', () => {
+    // public, no input: nothing derived
+    expect(errorStatuses(ROUTES.setupState)).toEqual([]);
+    // public with a body, and its limiter
+    expect(errorStatuses(ROUTES.login)).toEqual([400, 413, 415, 429]);
+    // signed in, no input, no role
+    expect(errorStatuses(ROUTES.me)).toEqual([401]);
+    // a record by id under a role, with a unique key
+    expect(errorStatuses(ROUTES.updateGroup)).toEqual([400, 401, 403, 404, 409, 413, 415]);
+    // a read by id
+    expect(errorStatuses(ROUTES.getGroup)).toEqual([400, 401, 404]);
+    // the device API: permission and the credential limiter, plus back-pressure
+    expect(errorStatuses(ROUTES.logDetectionBatch)).toEqual([400, 401, 403, 413, 415, 429, 503]);
   });
 
   it('reads path parameters in order', () => {

@@ -12,6 +12,7 @@ import { defineRoute } from './route.js';
 
 export const streamRoutes = {
   liveStream: defineRoute({
+    errors: [503],
     method: 'GET',
     path: '/api/v1/streams/:id/live',
     access: 'read',
@@ -30,6 +31,7 @@ export const streamRoutes = {
   }),
   /** A still frame; answers with the JPEG, not an envelope. */
   streamStill: defineRoute({
+    produces: ['image/jpeg'],
     method: 'GET',
     path: '/api/v1/streams/:id/still',
     access: 'read',

@@ -7,6 +7,7 @@ import { defineRoute } from './route.js';
 
 export const systemRoutes = {
   health: defineRoute({
+    summary: 'Server health',
     method: 'GET',
     path: '/health',
     access: 'public',

@@ -11,6 +11,7 @@ const access = 'user-admin';
 
 export const userRoutes = {
   usersPage: defineRoute({
+    summary: 'List users',
     method: 'GET',
     path: '/api/v1/users',
     access,
@@ -19,8 +20,18 @@ export const userRoutes = {
     data: z.array(User),
     meta: PageMeta,
   }),
-  getUser: defineRoute({ method: 'GET', path: '/api/v1/users/:id', access, tags, params: IdParams, data: User }),
+  getUser: defineRoute({
+    summary: 'Get a user',
+    method: 'GET',
+    path: '/api/v1/users/:id',
+    access,
+    tags,
+    params: IdParams,
+    data: User,
+  }),
   createUser: defineRoute({
+    summary: 'Create a user',
+    errors: [409],
     method: 'POST',
     path: '/api/v1/users',
     access,
@@ -30,6 +41,8 @@ export const userRoutes = {
     data: User,
   }),
   updateUser: defineRoute({
+    summary: 'Update a user',
+    errors: [409],
     method: 'PATCH',
     path: '/api/v1/users/:id',
     access,
@@ -40,6 +53,7 @@ export const userRoutes = {
   }),
   /** Admin reset: sets a password and ends the user's sessions. */
   resetPassword: defineRoute({
+    summary: "Reset a user's password",
     method: 'POST',
     path: '/api/v1/users/:id/password',
     access,
@@ -50,6 +64,7 @@ export const userRoutes = {
   }),
   /** Ends every session of a user. */
   revokeSessions: defineRoute({
+    summary: "End a user's sessions",
     method: 'POST',
     path: '/api/v1/users/:id/sessions/revoke',
     access,
@@ -58,6 +73,7 @@ export const userRoutes = {
     data: z.object({ revoked: z.int() }),
   }),
   auditPage: defineRoute({
+    summary: 'List the audit log',
     method: 'GET',
     path: '/api/v1/audit',
     access,

@@ -11,6 +11,8 @@ const tags = ['webhooks'] as const;
 
 export const webhookRoutes = {
   whatsappWebhookVerify: defineRoute({
+    errors: [403],
+    produces: ['text/plain'],
     method: 'GET',
     path: '/webhooks/whatsapp',
     access: 'public',
@@ -23,6 +25,8 @@ export const webhookRoutes = {
     }),
   }),
   whatsappWebhook: defineRoute({
+    errors: [400, 401, 413, 415],
+    produces: ['application/json'],
     method: 'POST',
     path: '/webhooks/whatsapp',
     access: 'public',
