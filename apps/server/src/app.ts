@@ -8,10 +8,11 @@ import fastifyWebsocket from '@fastify/websocket';
 import fastifyCors from '@fastify/cors';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Services } from './services/container.js';
 import { installErrorHandler } from './http/error-handler.js';
 import { installAccess, type RouteAccess } from './http/access.js';
+import { swaggerOptions } from './http/openapi-document.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { organisationRoutes } from './routes/organisation-routes.js';
 import { deviceApiRoutes } from './routes/device-api-routes.js';
@@ -79,23 +80,7 @@ export async function buildApp(s: Services): Promise<BuiltApp> {
       });
     }
   });
-  await app.register(fastifySwagger, {
-    openapi: {
-      info: {
-        title: 'Pantau API',
-        version: SERVER_VERSION,
-        description: 'CCTV control-room server: detections, organisation, real-time feed, stream gateway',
-      },
-      components: {
-        securitySchemes: {
-          bearer: { type: 'http', scheme: 'bearer' },
-          apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
-          apiSecret: { type: 'apiKey', in: 'header', name: 'X-API-Secret' },
-        },
-      },
-    },
-    transform: jsonSchemaTransform,
-  });
+  await app.register(fastifySwagger, swaggerOptions(SERVER_VERSION));
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
   // The Electron console loads its pages from app://console (see apps/desktop/src/main/app-protocol.ts);
   // the browser console is same-origin and needs no CORS.
