@@ -51,7 +51,8 @@ export const alarmRuleRoutes = {
     path: '/api/v1/alarm-rules',
     access: 'admin',
     tags,
-    summary:
+    summary: 'Create an alarm rule',
+    description:
       'A rule: its branch, condition, cameras (none = all), time profile (null = always), priority, follow-ups; audited',
     body: AlarmRuleCreate,
     status: 201,
@@ -82,7 +83,8 @@ export const alarmRuleRoutes = {
     path: '/api/v1/alarm-rules/preview',
     access: 'admin',
     tags,
-    summary:
+    summary: 'Preview draft alarm rules over a past day',
+    description:
       'Replay draft rules over the detections of one site-local day of the branch (default yesterday): how many would have raised alarms',
     body: AlarmRulePreviewBody,
     data: AlarmRulePreview,
@@ -102,7 +104,8 @@ export const alarmRuleRoutes = {
     path: '/api/v1/branches/:id/arming',
     access: 'operate',
     tags,
-    summary: 'Arm or disarm a branch, or switch its arming mode (a disarmed branch raises no alarms); audited',
+    summary: 'Arm or disarm a branch',
+    description: 'Arm or disarm a branch, or switch its arming mode (a disarmed branch raises no alarms); audited',
     params: IdParams,
     body: ArmingBody,
     data: BranchArming,
@@ -113,7 +116,8 @@ export const alarmRuleRoutes = {
     path: '/api/v1/branches/:id/arming-schedule',
     access: 'admin',
     tags,
-    summary:
+    summary: "Set a branch's arming schedule",
+    description:
       'Set the arming modes a branch switches to by time (first entry on wins; none on: no mode); never arms or disarms; audited',
     params: IdParams,
     body: ArmingScheduleBody,
@@ -124,7 +128,8 @@ export const alarmRuleRoutes = {
     path: '/api/v1/watchlist',
     access: 'read',
     tags,
-    summary:
+    summary: 'List the watchlist',
+    description:
       'Persons on the watchlist, newest first (for a user with a scope: those seen at its branches, and those they added)',
     data: z.array(WatchlistEntry),
   }),
@@ -134,7 +139,8 @@ export const alarmRuleRoutes = {
     path: '/api/v1/watchlist/:re_id',
     access: 'operate',
     tags,
-    summary:
+    summary: 'Put a person on the watchlist',
+    description:
       'Put a person on the watchlist with a reason (or change the reason: a user with a scope only of an entry they added); audited',
     params: WatchlistParams,
     body: WatchlistBody,
@@ -145,7 +151,8 @@ export const alarmRuleRoutes = {
     path: '/api/v1/watchlist/:re_id',
     access: 'operate',
     tags,
-    summary: 'Take a person off the watchlist (a user with a scope: only an entry they added); audited',
+    summary: 'Take a person off the watchlist',
+    description: 'Take a person off the watchlist (a user with a scope: only an entry they added); audited',
     params: WatchlistParams,
     data: Deleted,
   }),

@@ -34,7 +34,8 @@ export const alarmRoutes = {
     path: '/api/v1/alarms',
     access: 'read',
     tags,
-    summary: 'Alarms newest first, with the unacknowledged count of every branch in scope (meta.unacknowledged)',
+    summary: 'List alarms',
+    description: 'Alarms newest first, with the unacknowledged count of every branch in scope (meta.unacknowledged)',
     query: AlarmFilter,
     data: z.array(Alarm),
     meta: AlarmPageMeta,
@@ -45,7 +46,8 @@ export const alarmRoutes = {
     path: '/api/v1/alarms/service-level',
     access: 'read',
     tags,
-    summary:
+    summary: 'Alarm service level (time to acknowledge)',
+    description:
       'Time from raised to acknowledged per branch and day and per operator and day (p50, p90, breaches of the rule’s target), site-local days',
     query: AlarmServiceLevelQuery,
     data: AlarmServiceLevel,

@@ -11,7 +11,8 @@ export const dashboardRoutes = {
     path: '/api/v1/dashboard',
     access: 'read',
     tags: ['dashboard'],
-    summary:
+    summary: 'Dashboard KPIs and series',
+    description:
       "KPIs and series for the caller's scope, or one group or branch in it (each branch's own site-local day); 404 for a group or branch out of scope",
     query: DashboardQuery,
     data: Dashboard,

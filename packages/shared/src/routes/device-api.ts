@@ -27,8 +27,10 @@ export const deviceApiRoutes = {
     access: 'device',
     permission: 'detections:write',
     tags: ['device API'],
-    summary: 'Post one person detection (202 once its job is committed; 200 for a repeated event_id)',
+    summary: 'Post a detection',
     description:
+      'Post one person detection (202 once its job is committed; 200 for a repeated event_id)' +
+      '\n\n' +
       `JSON, or multipart/form-data with the same fields as text parts (\`detection_data\` as JSON text) and one image file part \`${SNAPSHOT_FIELD}\`: ` +
       'JPEG, PNG or WebP judged by content (415 otherwise), at most 10 MB and 50 megapixels (413), complete (a truncated or corrupt image: 400). ' +
       'The original is stored before the 202; an image job then stamps it and makes a 320×240 thumbnail (`snapshot_ready` event). ' +
@@ -46,9 +48,10 @@ export const deviceApiRoutes = {
     access: 'device',
     permission: 'detections:write',
     tags: ['device API'],
-    summary:
-      'Store and forward: up to 500 buffered detections, each with its event_id and original time; one result per item, in order',
+    summary: 'Post buffered detections (store and forward)',
     description:
+      'Store and forward: up to 500 buffered detections, each with its event_id and original time; one result per item, in order' +
+      '\n\n' +
       '503 with `Retry-After` when the server is overloaded: the whole batch was refused and nothing stored; send it again after that many seconds.',
     body: DetectionBatchBody,
     data: DetectionBatchResult,

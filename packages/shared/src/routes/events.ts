@@ -30,7 +30,8 @@ export const eventRoutes = {
     path: '/api/v1/persons/:re_id',
     access: 'read',
     tags: ['persons'],
-    summary: "A person with the branch detection summary of the caller's scope; 404 when never seen in scope",
+    summary: 'Get a person',
+    description: "A person with the branch detection summary of the caller's scope; 404 when never seen in scope",
     params: ReIdParams,
     data: Person,
     errors: [404],
@@ -86,7 +87,8 @@ export const eventRoutes = {
     path: '/api/v1/events/:id/snapshot',
     access: 'read',
     tags: ['events'],
-    summary:
+    summary: "Links to an event's snapshot",
+    description:
       "Signed links (default 10 minutes) to an event's stamped image and thumbnail; 404 when none (yet) or out of scope",
     params: IdParams,
     data: SnapshotLinks,
@@ -100,7 +102,8 @@ export const eventRoutes = {
     path: '/files/:token',
     access: 'public',
     tags: ['events'],
-    summary:
+    summary: 'A file through its signed link',
+    description:
       'A stored file through its signed link: 403 when the link is tampered with or expired, 404 when the file is gone',
     params: z.object({ token: z.string().min(1).max(300) }),
   }),

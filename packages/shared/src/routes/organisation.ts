@@ -221,8 +221,10 @@ export const organisationRoutes = {
     path: '/api/v1/onvif/profiles',
     access: 'admin',
     tags: ['streams'],
-    summary: "An ONVIF camera's media profiles (main and sub stream URIs, codec, size), to fill the stream form",
+    summary: "Read an ONVIF camera's media profiles",
     description:
+      "An ONVIF camera's media profiles (main and sub stream URIs, codec, size), to fill the stream form" +
+      '\n\n' +
       'Connects to the device (GetSystemDateAndTime, GetCapabilities, GetProfiles, GetStreamUri; WS-Security ' +
       'UsernameToken digest) and answers its profiles, the tallest as `main_url`, the smallest as `sub_url`. Nothing is ' +
       'stored. 400 VALIDATION_ERROR with field `password` and `reason: unauthorized` when the device refuses the user name or password; 503 ' +

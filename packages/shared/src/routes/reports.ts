@@ -22,7 +22,8 @@ export const reportRoutes = {
     path: '/api/v1/reports/:type',
     access: 'read',
     tags: ['reports'],
-    summary:
+    summary: 'A counting report',
+    description:
       "A counting report of one branch, one group or the caller's whole scope: 200 with the cached report (stale: true while a regeneration for late detections runs), or 202 with the job that generates it; two requests for one report make one job",
     params: ReportTypeParams,
     query: ReportQuery,
@@ -37,7 +38,8 @@ export const reportRoutes = {
     path: '/api/v1/reports/:id/export',
     access: 'read',
     tags: ['reports'],
-    summary:
+    summary: 'Export a report (PDF, CSV, XLSX)',
+    description:
       'A generated report as PDF (A4, fonts embedded), CSV (RFC 4180, UTF-8 with BOM) or XLSX, streamed; audited; 404 when it does not exist or covers a branch out of scope',
     params: IdParams,
     query: ReportExportQuery,
@@ -49,7 +51,8 @@ export const reportRoutes = {
     path: '/api/v1/report-recipients',
     access: 'admin',
     tags: ['reports'],
-    summary:
+    summary: 'List daily-report recipients',
+    description:
       "The WhatsApp recipients of the daily report of each branch (and each group) in the caller's scope; a group's only for admins who see all of its branches",
     data: z.array(ReportRecipients),
   }),
@@ -59,7 +62,8 @@ export const reportRoutes = {
     path: '/api/v1/report-recipients',
     access: 'admin',
     tags: ['reports'],
-    summary:
+    summary: 'Set daily-report recipients',
+    description:
       "Set the WhatsApp recipients of a branch's or a group's daily report: its numbers (E.164), the PDF's language, on or off; audited",
     body: ReportRecipientsPut,
     data: ReportRecipients,

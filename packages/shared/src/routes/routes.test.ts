@@ -53,9 +53,9 @@ describe('the route table', () => {
     }
   });
 
-  it('gives every route a summary', () => {
-    const without = entries.filter(([, r]) => !r.summary?.trim()).map(([name]) => name);
-    expect(without).toEqual([]);
+  it('gives every route a short summary (the OpenAPI operation list shows it; details go in description)', () => {
+    const bad = entries.filter(([, r]) => !r.summary?.trim() || r.summary.length > 70).map(([name]) => name);
+    expect(bad).toEqual([]);
   });
 
   it('derives error statuses from access and shape, plus the declared ones', () => {

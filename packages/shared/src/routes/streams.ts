@@ -17,8 +17,10 @@ export const streamRoutes = {
     path: '/api/v1/streams/:id/live',
     access: 'read',
     tags: ['streams'],
-    summary: 'Where to play a stream: a WebSocket URL with a short-lived ticket (never camera credentials)',
+    summary: 'Where to play a stream live',
     description:
+      'Where to play a stream: a WebSocket URL with a short-lived ticket (never camera credentials)' +
+      '\n\n' +
       'Connect mpegts.js to `url` (`type: mpegts`, `isLive: true`) before `expires_at`. The socket carries binary MPEG-TS ' +
       'starting at the last key frame. Refusals close it with 4400 (bad request), 4401 (ticket), 4404 (stream), ' +
       '4408 (viewer too slow, reconnect), 4429 (transcode limit reached) or 1001 (server going away). ' +
@@ -36,8 +38,10 @@ export const streamRoutes = {
     path: '/api/v1/streams/:id/still',
     access: 'read',
     tags: ['streams'],
-    summary: "A JPEG of the stream's latest key frame, for tiles that are not live (walls that go live on activity)",
+    summary: 'A still of a stream (JPEG)',
     description:
+      "A JPEG of the stream's latest key frame, for tiles that are not live (walls that go live on activity)" +
+      '\n\n' +
       'Decoded from the key frame the gateway holds (it keeps pulling the stream while stills are asked for, so asking ' +
       'every few seconds costs one remux per camera). `x-still-at` says when it was decoded. 503 UNAVAILABLE when the ' +
       'camera sent no key frame within 1.5 s (its stream goes on starting: ask again in a second), with `details.problem` ' +
@@ -52,9 +56,10 @@ export const streamRoutes = {
     path: '/api/v1/gateway/streams',
     access: 'read',
     tags: ['streams'],
-    summary:
-      'What the stream gateway carries now: viewers, bitrate and uptime per stream and quality (streams in your scope)',
+    summary: 'What the stream gateway carries now',
     description:
+      'What the stream gateway carries now: viewers, bitrate and uptime per stream and quality (streams in your scope)' +
+      '\n\n' +
       '`protocol: rtsp` streams are pulled by one ffmpeg each and played over the WebSocket; their viewers are attached sockets. ' +
       '`protocol: hls` streams are relayed by the HLS proxy; their viewers are players that fetched the playlist within the last ' +
       '10 s (or 3 target durations, if longer), and their restarts count failed fetches from the source.',
@@ -65,7 +70,8 @@ export const streamRoutes = {
     path: '/api/v1/gateway/settings',
     access: 'admin',
     tags: ['streams'],
-    summary: "The stream gateway's transcode limit and encoder, and the transcodes running now",
+    summary: "The stream gateway's settings",
+    description: "The stream gateway's transcode limit and encoder, and the transcodes running now",
     data: GatewaySettings,
   }),
   updateGatewaySettings: defineRoute({
@@ -73,7 +79,8 @@ export const streamRoutes = {
     path: '/api/v1/gateway/settings',
     access: 'user-admin',
     tags: ['streams'],
-    summary: 'Set the transcode limit or encoder (audited; running transcodes keep theirs until they restart)',
+    summary: "Update the stream gateway's settings",
+    description: 'Set the transcode limit or encoder (audited; running transcodes keep theirs until they restart)',
     body: GatewaySettingsUpdate,
     data: GatewaySettings,
   }),
