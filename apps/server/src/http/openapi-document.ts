@@ -1,6 +1,6 @@
 /**
  * The options of @fastify/swagger: what the OpenAPI document at `/api/docs/json` says besides
- * its operations (info, servers, security schemes), and which routes it shows.
+ * its operations (info, servers, tags, security schemes), and which routes it shows.
  *
  * The operations are the route table (packages/shared/src/routes): http/route.ts gives each one
  * its `operationId`, summary, tags, security and answers from the declaration. Everything else
@@ -13,7 +13,7 @@
  * with Redocly's `recommended` rules (`npm run lint:api`, config: redocly.yaml).
  */
 import type { SwaggerOptions } from '@fastify/swagger';
-import { ROUTES } from '@pantau/shared';
+import { ROUTES, TAG_DESCRIPTIONS } from '@pantau/shared';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 
 /** `METHOD path` of every route of the table, the only ones the document shows. */
@@ -76,6 +76,7 @@ export function swaggerOptions(version: string): SwaggerOptions {
       info: { title: 'Pantau API', version, description: DESCRIPTION },
       // relative: the document describes the server that serves it, whatever its address
       servers: [{ url: '/', description: 'the server that serves this document' }],
+      tags: Object.entries(TAG_DESCRIPTIONS).map(([name, description]) => ({ name, description })),
       components: {
         securitySchemes: {
           bearer: {
