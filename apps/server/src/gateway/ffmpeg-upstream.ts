@@ -1,7 +1,8 @@
 /**
  * One ffmpeg process that remuxes a camera stream to MPEG-TS on its stdout — or, for consoles
  * that cannot decode the camera's codec, re-encodes it to H.264 (h264-encoder.ts) — kept alive:
- * restarted with backoff when it exits or stalls, until stopped.
+ * restarted with backoff when it exits or stalls, until stopped. The camera's credentials never
+ * reach ffmpeg's command line: each run's input goes through a loopback relay (camera-input.ts).
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcessByStdio } from 'node:child_process';
@@ -11,6 +12,7 @@ import type { GatewayUpstreamState, StreamProblem } from '@pantau/shared';
 import type { GatewayLogger, StreamSource } from './gateway-types.js';
 import { streamProblemOf } from './stream-problem.js';
 import { JpegSplitter, buildFfmpegArgs, type AudioMode, type StillsSpec, type TranscodeSpec } from './ffmpeg-args.js';
+import { openCameraInput, type CameraInput } from './camera-input.js';
 
 /** Restart delays after consecutive failures, ms: 1, 2, 4, 8 s, then 10 s for ever. */
 export const DEFAULT_BACKOFF_MS: readonly number[] = [1000, 2000, 4000, 8000, 10_000];
@@ -204,17 +206,39 @@ export class FfmpegUpstream {
     if (this.stopping) return;
     if (this.runs > 0) this.restarts++;
     this.runs++;
-    const args = buildFfmpegArgs(this.source, {
-      tsOffsetS: (Date.now() - this.createdAt) / 1000,
-      ioTimeoutMs: this.o.stallTimeoutMs,
-      transcode: this.o.transcode,
-      audio: this.o.audio,
-      stills: this.o.stills,
-    });
+    const run = this.runs;
     this.spawnedAt = Date.now();
     this.lastDataAt = 0;
     this.o.onRunStart?.();
     this.setState('starting');
+    const source = this.source;
+    // the relay gives up on the camera before ffmpeg's own I/O timeout, so its words are the ones kept
+    openCameraInput(source.url, { connectTimeoutMs: Math.max(500, Math.round(this.o.stallTimeoutMs * 0.8)) }).then(
+      (input) => {
+        if (this.stopping || run !== this.runs) return input.close();
+        this.launch(source, input);
+      },
+      (err: Error) => {
+        if (this.stopping || run !== this.runs) return;
+        this.lastError = redactCredentials(`cannot open the camera input: ${err.message}`, source);
+        this.scheduleRestart('input error');
+      },
+    );
+  }
+
+  /** Spawn ffmpeg on an opened input; `source` gives the rest of its arguments. */
+  private launch(source: StreamSource, input: CameraInput): void {
+    const args = buildFfmpegArgs(
+      { ...source, url: input.url },
+      {
+        tsOffsetS: (Date.now() - this.createdAt) / 1000,
+        ioTimeoutMs: this.o.stallTimeoutMs,
+        transcode: this.o.transcode,
+        audio: this.o.audio,
+        stills: this.o.stills,
+      },
+    );
+    this.spawnedAt = Date.now();
     const child = spawn(this.o.ffmpegPath, args, {
       stdio: this.o.stills ? ['ignore', 'pipe', 'pipe', 'pipe'] : ['ignore', 'pipe', 'pipe'],
     }) as FfmpegChild;
@@ -256,17 +280,23 @@ export class FfmpegUpstream {
       const lines = stderrTail.split('\n');
       stderrTail = lines.pop() ?? '';
       for (const line of lines) {
-        const clean = redactCredentials(line.trim(), this.source);
+        const clean = redactCredentials(line.trim(), source);
         if (!clean) continue;
         this.lastError = clean.slice(0, 300);
         this.o.logger.warn({ stream: this.o.label, pid: child.pid }, `gateway: ffmpeg: ${this.lastError}`);
       }
     });
     child.on('error', (err) => {
-      this.lastError = redactCredentials(`cannot run ffmpeg: ${err.message}`, this.source);
+      this.lastError = redactCredentials(`cannot run ffmpeg: ${err.message}`, source);
       onEnd('spawn error');
     });
-    child.on('close', (code, signal) => onEnd(signal ? `killed by ${signal}` : `exited with code ${String(code)}`));
+    input.bind(child);
+    child.on('close', (code, signal) => {
+      input.close();
+      // ffmpeg saw the relay hang up; the relay knows why the camera could not be reached
+      if (input.failure !== null && this.child === child) this.lastError = input.failure;
+      onEnd(signal ? `killed by ${signal}` : `exited with code ${String(code)}`);
+    });
   }
 
   private onRunEnded(child: FfmpegChild, why: string): void {
@@ -278,6 +308,11 @@ export class FfmpegUpstream {
       this.spawnRun();
       return;
     }
+    this.scheduleRestart(why);
+  }
+
+  /** A run failed (`why`: how it ended): back off, then spawn the next one. */
+  private scheduleRestart(why: string): void {
     const wasStable = this.liveSince !== null && Date.now() - this.liveSince >= this.o.stableAfterMs;
     if (wasStable) this.failures = 0;
     const backoff = this.o.backoffMs;

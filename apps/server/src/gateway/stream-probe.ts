@@ -9,6 +9,7 @@
  */
 import { spawn } from 'node:child_process';
 import type { StreamMedia, StreamProblem, StreamTransport } from '@pantau/shared';
+import { openCameraInput, type CameraInput } from './camera-input.js';
 import { redactCredentials } from './ffmpeg-upstream.js';
 import { streamProblemOf } from './stream-problem.js';
 
@@ -105,12 +106,32 @@ export function mediaFromProbe(json: {
 
 /**
  * Probe one URL with ffprobe: stream facts and a second of packets, then exit.
- * @param url with credentials (they never reach the result)
+ * @param url with credentials (they never reach the result, nor ffprobe's command line: its
+ *   input goes through a loopback relay, camera-input.ts)
  */
-export function probeStream(url: string, opts: ProbeOptions | number = {}): Promise<ProbeResult> {
+export async function probeStream(url: string, opts: ProbeOptions | number = {}): Promise<ProbeResult> {
   const o: ProbeOptions = typeof opts === 'number' ? { timeoutMs: opts } : opts;
   const timeoutMs = o.timeoutMs ?? 10_000;
   const started = Date.now();
+  let input: CameraInput;
+  try {
+    // the relay gives up connecting before ffprobe's own timeout (0.8 of the budget) does
+    input = await openCameraInput(url, { connectTimeoutMs: Math.round(timeoutMs * 0.7) });
+  } catch (err) {
+    const source = { url, protocol: /^rtsps?:/i.test(url) ? 'rtsp' : 'http' };
+    const error = redactCredentials(`cannot open the camera input: ${(err as Error).message}`, source);
+    return { ok: false, error, elapsedMs: Date.now() - started };
+  }
+  return runProbe(url, input, o, timeoutMs, started);
+}
+
+function runProbe(
+  url: string,
+  input: CameraInput,
+  o: ProbeOptions,
+  timeoutMs: number,
+  started: number,
+): Promise<ProbeResult> {
   const rtsp = /^rtsps?:/i.test(url);
   const args = [
     '-v',
@@ -124,11 +145,12 @@ export function probeStream(url: string, opts: ProbeOptions | number = {}): Prom
     'stream=index,codec_type,codec_name,profile,width,height,avg_frame_rate,r_frame_rate,sample_rate:packet=stream_index,pts_time,size',
     '-of',
     'json',
-    url,
+    input.url,
   ];
   const source = { url, protocol: rtsp ? 'rtsp' : 'http' };
   return new Promise((resolve) => {
     const child = spawn(o.ffprobe ?? 'ffprobe', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    input.bind(child);
     const out: Buffer[] = [];
     let err = '';
     child.stdout.on('data', (d: Buffer) => out.push(d));
@@ -143,6 +165,7 @@ export function probeStream(url: string, opts: ProbeOptions | number = {}): Prom
     else o.signal?.addEventListener('abort', onAbort, { once: true });
     const done = (r: Omit<ProbeResult, 'elapsedMs'>) => {
       clearTimeout(timer);
+      input.close();
       o.signal?.removeEventListener('abort', onAbort);
       resolve({ ...r, elapsedMs: Date.now() - started });
     };
@@ -153,7 +176,7 @@ export function probeStream(url: string, opts: ProbeOptions | number = {}): Prom
     child.once('error', (e) => fail(`ffprobe: ${e.message}`));
     child.once('close', (code, signal) => {
       if (aborted) return done({ ok: false, error: 'probe aborted' });
-      if (signal) return fail(`no answer within ${timeoutMs} ms`);
+      if (signal) return fail(input.failure ?? `no answer within ${timeoutMs} ms`);
       try {
         const media = mediaFromProbe(JSON.parse(Buffer.concat(out).toString('utf8')) as object);
         if (media) {
@@ -169,6 +192,8 @@ export function probeStream(url: string, opts: ProbeOptions | number = {}): Prom
       } catch {
         /* not JSON: fall through to the error */
       }
+      // ffprobe saw the relay hang up; the relay knows why the camera could not be reached
+      if (input.failure !== null) return fail(input.failure);
       const last = redactCredentials(err.trim(), source).split('\n').slice(-1)[0]?.slice(0, 300);
       if (last) return fail(last);
       fail(code === 0 ? 'no video stream' : `ffprobe exited with ${code}`);

@@ -2,10 +2,13 @@
  * Test helpers: find ffmpeg processes by what their command line contains, and wait for things.
  */
 import { readFileSync, readdirSync } from 'node:fs';
+import { relayTargetOf } from '../camera-input.js';
 
 /**
  * Pids of running (not zombie) ffmpeg processes whose command line contains `needle`
- * (e.g. `127.0.0.1:<port>/`, which names one test camera). Linux /proc only.
+ * (e.g. `127.0.0.1:<port>/`, which names one test camera), or whose input relay (this test
+ * process's camera-input.ts: a camera with credentials) leads to a URL containing it.
+ * Linux /proc only.
  */
 export function ffmpegPids(needle: string): number[] {
   const pids: number[] = [];
@@ -13,7 +16,8 @@ export function ffmpegPids(needle: string): number[] {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-      if (!cmdline[0]?.endsWith('ffmpeg') || !cmdline.some((a) => a.includes(needle))) continue;
+      const named = cmdline.some((a) => a.includes(needle)) || relayTargetOf(Number(entry))?.includes(needle);
+      if (!cmdline[0]?.endsWith('ffmpeg') || !named) continue;
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
       const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
       if (state !== 'Z') pids.push(Number(entry));
