@@ -10,7 +10,10 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Services } from './services/container.js';
-import { installErrorHandler } from './http/error-handler.js';
+import { frameworkErrors, installErrorHandler } from './http/error-handler.js';
+import { ConnectionGuard, serverFactory } from './http/http-server.js';
+import { installTransportSecurity } from './http/transport-security.js';
+import type { TlsIdentity } from './security/tls.js';
 import { installAccess, type RouteAccess } from './http/access.js';
 import { swaggerOptions } from './http/openapi-document.js';
 import { authRoutes } from './routes/auth-routes.js';
@@ -41,16 +44,36 @@ export interface BuiltApp {
   gateway: MountedGateway;
   /** Every route with its declared access (filled as routes register; complete after `ready`). */
   routes: RouteAccess[];
+  /** Open connections, caps and refusals of the HTTP server (for /health). */
+  connections: ConnectionGuard;
 }
 
-/** Create the app (not yet listening). */
-export async function buildApp(s: Services): Promise<BuiltApp> {
+/**
+ * The HTTP methods the API uses, from the route table (the CORS grant for the Electron console:
+ * a preflight for a method not listed fails there, so editing and deleting would).
+ */
+export function apiMethods(): string[] {
+  return [...new Set(['GET', 'HEAD', ...Object.values(ROUTES).map((r) => r.method.toUpperCase())])];
+}
+
+/**
+ * Create the app (not yet listening).
+ * @param s the services
+ * @param tls certificate and key: HTTPS and WSS on the port, plain HTTP redirected (null: plain HTTP)
+ */
+export async function buildApp(s: Services, tls: TlsIdentity | null = null): Promise<BuiltApp> {
+  const connections = new ConnectionGuard(s.config.httpLimits, s.config.trustedProxies, tls !== null);
   const app: FastifyInstance = Fastify({
     loggerInstance: s.logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1 << 20,
     // X-Forwarded-* only from the configured reverse proxies (config.trustedProxies)
     trustProxy: s.config.trustedProxies.length ? s.config.trustedProxies : false,
+    serverFactory: serverFactory(tls, connections),
+    // on close, idle keep-alive connections are closed rather than waited for
+    forceCloseConnections: 'idle',
+    clientErrorHandler: connections.clientErrorHandler,
+    frameworkErrors,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -58,6 +81,7 @@ export async function buildApp(s: Services): Promise<BuiltApp> {
   // JSON only: a text/plain body is a wrong content type (415), not a string to validate.
   app.removeContentTypeParser('text/plain');
   const routes = installAccess(app, s.auth);
+  await installTransportSecurity(app, tls !== null, connections);
   app.addHook('onResponse', async (request, reply) => {
     const ms = reply.elapsedTime;
     if (ms > s.config.slowRequestMs)
@@ -87,6 +111,7 @@ export async function buildApp(s: Services): Promise<BuiltApp> {
   // exposedHeaders: the credentials screen's test console shows the rate-limit headers
   await app.register(fastifyCors, {
     origin: [ELECTRON_ORIGIN],
+    methods: apiMethods(),
     allowedHeaders: ['authorization', 'content-type', 'x-api-key', 'x-api-secret'],
     exposedHeaders: ['x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset', 'retry-after'],
     maxAge: 600,
@@ -112,7 +137,7 @@ export async function buildApp(s: Services): Promise<BuiltApp> {
   reportRoutes(api, s);
   const gateway = await mountGateway(app, s);
   gatewaySettingsRoutes(api, s, gateway);
-  await systemRoutes(app, api, s, gateway);
+  await systemRoutes(app, api, s, gateway, connections);
   app.addHook('onReady', async () => {
     const { missing, duplicated } = tableCoverage(
       ROUTES,
@@ -124,5 +149,5 @@ export async function buildApp(s: Services): Promise<BuiltApp> {
       );
     }
   });
-  return { app, gateway, routes };
+  return { app, gateway, routes, connections };
 }

@@ -2,6 +2,7 @@
  * The `pantau` command: serve, migrate, users, credentials, simulate.
  * Every subcommand takes `--data-dir` (default `PANTAU_DATA_DIR` or `./data`).
  */
+import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import pino from 'pino';
 import { PantauError, Role } from '@pantau/shared';
@@ -58,23 +59,64 @@ export function buildCli(): Command {
         'reverse proxies (addresses or CIDR ranges, comma-separated) whose X-Forwarded-* headers are believed',
       ).env('PANTAU_TRUSTED_PROXIES'),
     )
+    .addOption(
+      new Option('--tls-cert <file>', 'TLS certificate (PEM; with --tls-key): HTTPS and WSS on the port').env(
+        'PANTAU_TLS_CERT',
+      ),
+    )
+    .addOption(new Option('--tls-key <file>', 'private key of --tls-cert (PEM)').env('PANTAU_TLS_KEY'))
+    .option(
+      '--tls-self-signed',
+      'make (once) and keep a self-signed certificate in <data dir>/tls and serve HTTPS with it',
+    )
     .addOption(dataDirOption())
-    .action(async (o: { port: number; host: string; trustProxy?: string; dataDir?: string }) => {
-      const server = await startServer({
-        port: o.port,
-        host: o.host,
-        dataDir: resolveDataDir(o.dataDir),
-        ...(o.trustProxy !== undefined && { trustedProxies: addressList(o.trustProxy) }),
-      });
-      server.services.logger.info(
-        { url: server.url, console: `${server.url}/console/`, docs: `${server.url}/api/docs` },
-        'Pantau server listening',
-      );
-      onShutdownSignal(async (signal) => {
-        server.services.logger.info({ signal }, 'stopping the server');
-        await server.close();
-      });
-    });
+    .action(
+      async (o: {
+        port: number;
+        host: string;
+        trustProxy?: string;
+        tlsCert?: string;
+        tlsKey?: string;
+        tlsSelfSigned?: boolean;
+        dataDir?: string;
+      }) => {
+        if ((o.tlsCert === undefined) !== (o.tlsKey === undefined))
+          throw new InvalidArgumentError('--tls-cert and --tls-key go together');
+        const server = await startServer({
+          port: o.port,
+          host: o.host,
+          dataDir: resolveDataDir(o.dataDir),
+          ...(o.trustProxy !== undefined && { trustedProxies: addressList(o.trustProxy) }),
+          ...(o.tlsCert !== undefined && o.tlsKey !== undefined
+            ? { tls: { mode: 'files' as const, certFile: path.resolve(o.tlsCert), keyFile: path.resolve(o.tlsKey) } }
+            : o.tlsSelfSigned
+              ? { tls: { mode: 'self-signed' as const } }
+              : {}),
+        });
+        server.services.logger.info(
+          { url: server.url, console: `${server.url}/console/`, docs: `${server.url}/api/docs` },
+          'Pantau server listening',
+        );
+        if (server.tls) {
+          // what an operator compares on a console or device that has no CA to ask
+          server.services.logger.info(
+            {
+              certificate: server.tls.certFile,
+              sha256_fingerprint: server.tls.fingerprint256,
+              valid_to: server.tls.validTo,
+              names: server.tls.subjectAltNames,
+              made_now: server.tls.created,
+            },
+            'TLS certificate',
+          );
+          console.log(`TLS certificate SHA-256 fingerprint: ${server.tls.fingerprint256}`);
+        }
+        onShutdownSignal(async (signal) => {
+          server.services.logger.info({ signal }, 'stopping the server');
+          await server.close();
+        });
+      },
+    );
 
   program
     .command('migrate')

@@ -3,6 +3,8 @@
  */
 import path from 'node:path';
 import { queueConfigFromEnv, type QueueConfig, type QueueName } from './queue/queue-config.js';
+import { httpLimitsFromEnv, type HttpLimits } from './http/http-server.js';
+import type { TlsConfig } from './security/tls.js';
 
 /**
  * Where ingestion says "not now" (503 with `Retry-After`) instead of letting latency grow: past
@@ -37,6 +39,14 @@ export interface ServerConfig {
    * pick its own address.
    */
   trustedProxies: string[];
+  /**
+   * TLS (`--tls-cert` + `--tls-key`, or `--tls-self-signed`; env `PANTAU_TLS_CERT`,
+   * `PANTAU_TLS_KEY`, `PANTAU_TLS_SELF_SIGNED=1`): HTTPS and WSS on the same port, plain HTTP
+   * redirected. Default off.
+   */
+  tls: TlsConfig;
+  /** Request, header and keep-alive time limits and the per-address connection cap (http/http-server.ts). */
+  httpLimits: HttpLimits;
   /** Where the database, key file and logs live. `--data-dir`, `PANTAU_DATA_DIR`, default `./data`. */
   dataDir: string;
   /** Signed-in session lifetime, ms (default 12 h: one control-room shift). */
@@ -93,6 +103,8 @@ export function loadConfig(over: Partial<ServerConfig> = {}): ServerConfig {
     port: over.port ?? Number(process.env.PANTAU_PORT ?? 8080),
     host: over.host ?? process.env.PANTAU_HOST ?? '127.0.0.1',
     trustedProxies: over.trustedProxies ?? addressList(process.env.PANTAU_TRUSTED_PROXIES),
+    tls: over.tls ?? tlsFromEnv(),
+    httpLimits: over.httpLimits ?? httpLimitsFromEnv(),
     dataDir: over.dataDir ?? resolveDataDir(),
     sessionTtlMs: over.sessionTtlMs ?? 12 * 3600_000,
     consoleDir: over.consoleDir === undefined ? defaultConsoleDir() : over.consoleDir,
@@ -111,6 +123,14 @@ export function loadConfig(over: Partial<ServerConfig> = {}): ServerConfig {
     streamProbeCron: over.streamProbeCron ?? process.env.PANTAU_STREAM_PROBE_CRON ?? '*/5 * * * *',
     streamProbeOnChange: over.streamProbeOnChange ?? process.env.PANTAU_STREAM_PROBE_ON_CHANGE !== '0',
   };
+}
+
+/** TLS from `PANTAU_TLS_CERT` + `PANTAU_TLS_KEY`, or `PANTAU_TLS_SELF_SIGNED=1`; otherwise off. */
+export function tlsFromEnv(env: NodeJS.ProcessEnv = process.env): TlsConfig {
+  if (env.PANTAU_TLS_CERT && env.PANTAU_TLS_KEY)
+    return { mode: 'files', certFile: path.resolve(env.PANTAU_TLS_CERT), keyFile: path.resolve(env.PANTAU_TLS_KEY) };
+  if (env.PANTAU_TLS_SELF_SIGNED === '1') return { mode: 'self-signed' };
+  return { mode: 'off' };
 }
 
 /** `"10.0.0.1, 10.1.0.0/16"` → `['10.0.0.1', '10.1.0.0/16']`; empty or unset → `[]`. */

@@ -8,13 +8,16 @@ import { createServices, type Services } from './services/container.js';
 import { buildApp } from './app.js';
 import { startScheduler } from './services/scheduler.js';
 import type { RouteAccess } from './http/access.js';
+import { loadTlsIdentity, type TlsIdentity } from './security/tls.js';
 
 export interface RunningServer {
   services: Services;
   /** Every registered route with its declared access (see http/access.ts). */
   routes: RouteAccess[];
-  /** e.g. `http://127.0.0.1:43121` */
+  /** e.g. `http://127.0.0.1:43121`, or `https://…` with TLS */
   url: string;
+  /** The certificate served, when TLS is on (its fingerprint is what consoles and devices check). */
+  tls: TlsIdentity | null;
   port: number;
   close(): Promise<void>;
 }
@@ -28,8 +31,9 @@ export interface RunningServer {
 export async function startServer(over: Partial<ServerConfig> = {}, logger?: Logger): Promise<RunningServer> {
   const config = loadConfig(over);
   const log = logger ?? pino({ level: config.logLevel });
+  const tls = await loadTlsIdentity(config.tls, config.dataDir);
   const services = await createServices(config, log);
-  const { app, gateway, routes } = await buildApp(services);
+  const { app, gateway, routes } = await buildApp(services, tls);
   // the detection thread runs the accept transactions: up before the first request
   await services.detectionThread?.start();
   await app.listen({ port: config.port, host: config.host });
@@ -49,7 +53,8 @@ export async function startServer(over: Partial<ServerConfig> = {}, logger?: Log
     services,
     routes,
     port,
-    url: `http://${config.host}:${port}`,
+    tls,
+    url: `${tls ? 'https' : 'http'}://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`,
     async close() {
       if (closed) return;
       closed = true;

@@ -20,9 +20,15 @@ export const ERROR_STATUS = {
   UNKNOWN_DEVICE: 404,
   CONFLICT: 409,
   DEVICE_BRANCH_MISMATCH: 400,
+  /** The request (headers or body) did not arrive within the server's time (slow or stalled client). */
+  REQUEST_TIMEOUT: 408,
   PAYLOAD_TOO_LARGE: 413,
+  /** A path segment longer than a route parameter may be. */
+  URI_TOO_LONG: 414,
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,
+  /** The request line and headers together exceed the server's limit (16 KiB). */
+  HEADERS_TOO_LARGE: 431,
   INTERNAL_ERROR: 500,
   UNAVAILABLE: 503,
 } as const;

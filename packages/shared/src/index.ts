@@ -4,6 +4,7 @@
  * protocol and the typed API client.
  */
 export * from './errors.js';
+export * from './csp.js';
 export * from './schemas/common.js';
 export * from './schemas/organisation.js';
 export * from './schemas/detection.js';

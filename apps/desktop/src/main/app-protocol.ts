@@ -3,12 +3,14 @@
  *
  * Why not `file://`: pages loaded from files have the opaque origin `null`, which a server
  * cannot safely allow in CORS; `app://console` is a real origin the server can allow-list.
- * The handler also sends the console's CSP as a header and refuses any path that leaves the
- * renderer folder.
+ * The handler also sends the console's CSP as a header (index.html with a fresh style nonce,
+ * so only Mantine's own `<style>` elements apply; packages/shared/src/csp.ts) and refuses any
+ * path that leaves the renderer folder.
  */
+import crypto from 'node:crypto';
 import path from 'node:path';
+import { consolePolicy, withStyleNonce } from '@pantau/shared';
 import { APP_HOST } from '../common/ipc-channels.js';
-import { CONTENT_SECURITY_POLICY } from '../common/csp.js';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -62,12 +64,27 @@ export function resolveAppPath(root: string, requestUrl: string): string | null 
 /** A `protocol.handle` handler: files with their content type, CSP on every answer, 404 otherwise. */
 export function createAppProtocolHandler(opts: AppProtocolOptions): (request: { url: string }) => Promise<Response> {
   return async (request) => {
-    const headers = { 'content-security-policy': CONTENT_SECURITY_POLICY, 'x-content-type-options': 'nosniff' };
+    const headers = {
+      'content-security-policy': consolePolicy({ frameAncestors: true }),
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+    };
     const abs = resolveAppPath(opts.root, request.url);
     if (abs === null) return new Response('forbidden', { status: 403, headers });
     try {
       const body = await opts.readFile(abs);
       const type = CONTENT_TYPES[path.extname(abs).toLowerCase()] ?? 'application/octet-stream';
+      if (path.basename(abs) === 'index.html') {
+        const nonce = crypto.randomBytes(16).toString('base64');
+        return new Response(withStyleNonce(new TextDecoder().decode(body), nonce), {
+          status: 200,
+          headers: {
+            ...headers,
+            'content-security-policy': consolePolicy({ styleNonce: nonce, frameAncestors: true }),
+            'content-type': type,
+          },
+        });
+      }
       return new Response(body as Uint8Array<ArrayBuffer>, {
         status: 200,
         headers: { ...headers, 'content-type': type },

@@ -10,6 +10,7 @@ import './admin.css';
 import { StrictMode, type ReactNode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { MantineProvider } from '@mantine/core';
+import { STYLE_NONCE_META } from '@pantau/shared';
 import { ModalsProvider } from '@mantine/modals';
 import { Notifications } from '@mantine/notifications';
 import { DatesProvider } from '@mantine/dates';
@@ -39,12 +40,16 @@ function LocalisedModals({ children }: { children: ReactNode }) {
   );
 }
 
+// the style nonce the server (or Electron's app:// handler) put in this page: its CSP applies
+// only <style> elements carrying it (packages/shared/src/csp.ts)
+const styleNonce = document.querySelector<HTMLMetaElement>(`meta[name="${STYLE_NONCE_META}"]`)?.content;
+
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');
 
 createRoot(root).render(
   <StrictMode>
-    <MantineProvider theme={theme} forceColorScheme="dark">
+    <MantineProvider theme={theme} forceColorScheme="dark" getStyleNonce={styleNonce ? () => styleNonce : undefined}>
       <QueryClientProvider client={queryClient}>
         <LocalisedDates>
           <LocalisedModals>

@@ -6,7 +6,6 @@
  * crash of the process (`kill -9`); only a power cut can lose the last few commits
  * (SQLite docs, "WAL mode … synchronous=NORMAL"). MACHINE.md: ~100 k commits/s here.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import {
@@ -18,6 +17,7 @@ import {
   type MigrationResultSet,
 } from 'kysely';
 import type { Database } from './schema.js';
+import { secureDataDir } from '../security/data-dir.js';
 import * as m001 from './migrations/001-initial.js';
 import * as m002 from './migrations/002-access-audit.js';
 import * as m003 from './migrations/003-device-api.js';
@@ -84,10 +84,11 @@ export interface Db {
 
 /**
  * Open (creating if needed) `<dataDir>/pantau.sqlite`.
- * @param dataDir directory, created if missing
+ * @param dataDir directory, created if missing; made private to this user (0700, files 0600)
  */
 export function openDatabase(dataDir: string): Db {
-  fs.mkdirSync(dataDir, { recursive: true });
+  // 0700 directory, 0600 files, private new files (security/data-dir.ts)
+  secureDataDir(dataDir);
   const file = path.join(dataDir, 'pantau.sqlite');
   const sqlite = new SQLite(file);
   sqlite.pragma('journal_mode = WAL');

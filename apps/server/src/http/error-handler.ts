@@ -2,13 +2,38 @@
  * The one place where errors become the failure envelope
  * `{ success: false, error: { code, message, details } }` (DESIGN §6).
  */
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { PantauError } from '@pantau/shared';
 
 /** `/detected_count` or `/detection_data/x` → `detected_count`, `detection_data.x`. */
 function fieldOf(instancePath: string): string {
   return instancePath.replace(/^\//, '').replace(/\//g, '.');
+}
+
+/**
+ * Fastify's `frameworkErrors` option: the router's own refusals, which otherwise answer in
+ * Fastify's shape — a path segment longer than `maxParamLength` (100 characters: 414
+ * URI_TOO_LONG) and a URL that does not decode (400 VALIDATION_ERROR) — in the envelope, field
+ * `url`. A client's mistake, logged at info.
+ */
+export function frameworkErrors(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  request.log.info({ code: err.code, url: request.url.slice(0, 200) }, 'refused url');
+  if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    void reply.status(414).send({
+      success: false,
+      error: {
+        code: 'URI_TOO_LONG',
+        message: 'a path segment is longer than 100 characters',
+        details: { field: 'url' },
+      },
+    });
+    return;
+  }
+  void reply.status(400).send({
+    success: false,
+    error: { code: 'VALIDATION_ERROR', message: 'the URL is not valid', details: { field: 'url' } },
+  });
 }
 
 /** Install the error and not-found handlers on an app. */

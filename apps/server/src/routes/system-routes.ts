@@ -2,10 +2,13 @@
  * `GET /health` (S13, first version), the real-time socket `/ws` (S10) and the console's
  * static files at `/console/`.
  */
+import crypto from 'node:crypto';
 import fs from 'node:fs';
-import type { FastifyInstance } from 'fastify';
+import path from 'node:path';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fastifyStatic from '@fastify/static';
-import { PantauError, ROUTES, type Health } from '@pantau/shared';
+import { PantauError, ROUTES, consolePolicy, withStyleNonce, type Health } from '@pantau/shared';
+import { isEncrypted } from '../http/http-server.js';
 import type { Services } from '../services/container.js';
 import type { RouteRegistrar } from '../http/route.js';
 
@@ -17,12 +20,18 @@ export interface GatewayStatsSource {
   stats(): { streams: number; viewers: number; perStream: Health['gateway']['per_stream'] };
 }
 
+/** What the HTTP server reports for /health (http/http-server.ts). */
+export interface HttpStatsSource {
+  stats(): Health['http'];
+}
+
 /** Register /health (declared in packages/shared/src/routes/system.ts), /ws and /console. */
 export async function systemRoutes(
   app: FastifyInstance,
   api: RouteRegistrar,
   s: Services,
   gateway: GatewayStatsSource | null,
+  http: HttpStatsSource,
 ): Promise<void> {
   const started = Date.now();
   api.implement(ROUTES.health, () => {
@@ -52,6 +61,7 @@ export async function systemRoutes(
         report_thread: s.reportThread === null ? 'none' : s.reportThread.running ? 'running' : 'idle',
       },
       websocket: { clients: s.hub.clientCount, last_event_id: s.hub.lastEventId },
+      http: http.stats(),
       gateway: {
         streams: g.streams,
         viewers: g.viewers,
@@ -77,7 +87,28 @@ export async function systemRoutes(
 
   const dir = s.config.consoleDir;
   if (dir && fs.existsSync(dir)) {
-    await app.register(fastifyStatic, { root: dir, prefix: '/console/', decorateReply: false, index: ['index.html'] });
+    // index.html is answered here, with a fresh style nonce in the page and in its CSP header
+    // (packages/shared/src/csp.ts); the rest are static files
+    const indexHtml = fs.readFileSync(path.join(dir, 'index.html'), 'utf8');
+    const page = (request: FastifyRequest, reply: FastifyReply) => {
+      const nonce = crypto.randomBytes(16).toString('base64');
+      const host = request.headers.host ?? '';
+      // the console's own server, and its WebSocket origin ('self' names http(s) only in older Chromium)
+      const own = /^[A-Za-z0-9.:[\]-]{1,260}$/.test(host)
+        ? [`${isEncrypted(request.raw.socket) || request.protocol === 'https' ? 'wss' : 'ws'}://${host}`]
+        : [];
+      return reply
+        .header('content-type', 'text/html; charset=utf-8')
+        .header('cache-control', 'no-store')
+        .header(
+          'content-security-policy',
+          consolePolicy({ styleNonce: nonce, connectOrigins: own, frameAncestors: true }),
+        )
+        .send(withStyleNonce(indexHtml, nonce));
+    };
+    app.get('/console/', page);
+    app.get('/console/index.html', page);
+    await app.register(fastifyStatic, { root: dir, prefix: '/console/', decorateReply: false, index: false });
     app.get('/console', (_req, reply) => reply.redirect('/console/'));
     app.get('/', (_req, reply) => reply.redirect('/console/'));
   } else {

@@ -31,12 +31,13 @@ export function tempDataDir(): string {
  * Start a server with an admin (`admin@test.local` / `admin-password`), groups JKT and JB,
  * branches Jakarta (`branches[0]`) and Bandung (`branches[1]`), cameras cam-1 (Jakarta) and
  * cam-2 (Bandung), and a credential.
+ * @param logger where the server logs (default: silent), for tests that read the log
  */
-export async function startHarness(over: Partial<ServerConfig> = {}): Promise<Harness> {
+export async function startHarness(over: Partial<ServerConfig> = {}, logger?: pino.Logger): Promise<Harness> {
   const dataDir = over.dataDir ?? tempDataDir();
   const server = await startServer(
     { port: 0, host: '127.0.0.1', dataDir, consoleDir: null, logLevel: 'silent', ...over },
-    pino({ level: 'silent' }),
+    logger ?? pino({ level: 'silent' }),
   );
   await server.services.auth
     .createUser({ email: 'admin@test.local', password: 'admin-password', role: 'admin' })

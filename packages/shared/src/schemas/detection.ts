@@ -8,6 +8,46 @@ import { DeviceExternalId } from './organisation.js';
 /** Upper bound of `detection_data` once serialised as JSON, in bytes. */
 export const DETECTION_DATA_MAX_BYTES = 16 * 1024;
 
+/**
+ * How deep `detection_data` and `appearance_features` may nest (objects and arrays, the top
+ * object being depth 1). An edge model's boxes and keypoints nest 3–5 levels; a bound keeps a
+ * hostile body (5,000 levels) from overflowing the stack of `JSON.stringify` (issue 16).
+ */
+export const DETECTION_DATA_MAX_DEPTH = 32;
+
+/**
+ * Whether a parsed JSON value nests at most `maxDepth` objects/arrays deep. Iterative (an
+ * explicit stack), so it cannot itself overflow the call stack; stops at the first too-deep node.
+ * @param value a value from `JSON.parse`
+ * @param maxDepth depth allowed, the outermost object or array counting 1
+ */
+export function jsonDepthWithin(value: unknown, maxDepth: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth > maxDepth) return false;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) {
+      if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+    }
+  }
+  return true;
+}
+
+/**
+ * A free-form JSON object from an edge device: at most {@link DETECTION_DATA_MAX_DEPTH} deep,
+ * then at most {@link DETECTION_DATA_MAX_BYTES} as JSON (depth first: a deep value is refused
+ * before it is stringified).
+ */
+const EdgeJsonObject = z.record(z.string(), z.unknown()).superRefine((d, ctx) => {
+  if (!jsonDepthWithin(d, DETECTION_DATA_MAX_DEPTH)) {
+    ctx.addIssue({ code: 'custom', message: `nested deeper than ${DETECTION_DATA_MAX_DEPTH} levels` });
+    return;
+  }
+  if (new TextEncoder().encode(JSON.stringify(d)).length > DETECTION_DATA_MAX_BYTES)
+    ctx.addIssue({ code: 'custom', message: `larger than ${DETECTION_DATA_MAX_BYTES} bytes as JSON` });
+});
+
 /** A re-identification id as the edge model emits it. */
 export const ReId = z
   .string()
@@ -27,22 +67,12 @@ export const DetectionLogBody = z.object({
   /** When the camera saw the person; default: time of arrival. */
   detection_timestamp: IsoDateTime.optional(),
   /** Free-form JSON object from the edge model (bounding boxes, confidence…), ≤ 16 KiB. */
-  detection_data: z
-    .record(z.string(), z.unknown())
-    .refine((d) => new TextEncoder().encode(JSON.stringify(d)).length <= DETECTION_DATA_MAX_BYTES, {
-      message: `larger than ${DETECTION_DATA_MAX_BYTES} bytes as JSON`,
-    })
-    .optional(),
+  detection_data: EdgeJsonObject.optional(),
   /**
    * What the edge model saw of the person (clothing colours, carried items, an embedding…),
    * ≤ 16 KiB as JSON; the latest sent is kept on the person and shown on their page.
    */
-  appearance_features: z
-    .record(z.string(), z.unknown())
-    .refine((d) => new TextEncoder().encode(JSON.stringify(d)).length <= DETECTION_DATA_MAX_BYTES, {
-      message: `larger than ${DETECTION_DATA_MAX_BYTES} bytes as JSON`,
-    })
-    .optional(),
+  appearance_features: EdgeJsonObject.optional(),
   /** Client idempotency key: a repeated (device_id, event_id) is not counted twice. */
   event_id: z
     .string()

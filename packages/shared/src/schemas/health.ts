@@ -31,6 +31,27 @@ export const Health = z.object({
   }),
   websocket: z.object({ clients: z.int(), last_event_id: z.int() }),
   /**
+   * The HTTP server: whether it speaks TLS; open TCP connections now (WebSockets included), at
+   * the most since start, and the client addresses holding them; its time limits (ms) and the
+   * per-address cap; and since start the connections refused over the cap, requests cut for
+   * arriving too slowly (or connections that sent nothing), request heads over 16 KiB, and
+   * plain-HTTP requests redirected to https.
+   */
+  http: z.object({
+    tls: z.boolean(),
+    open_connections: z.int(),
+    peak_connections: z.int(),
+    open_addresses: z.int(),
+    request_timeout_ms: z.int(),
+    headers_timeout_ms: z.int(),
+    keep_alive_timeout_ms: z.int(),
+    max_connections_per_address: z.int(),
+    refused_over_cap: z.int(),
+    timed_out: z.int(),
+    headers_too_large: z.int(),
+    plain_http_redirected: z.int(),
+  }),
+  /**
    * The stream gateway: active (stream, quality) upstreams, MPEG-TS (one ffmpeg each, protocol
    * `rtsp`) and HLS (relayed by the proxy, protocol `hls`); their viewers (sockets, or HLS
    * players seen lately); bits per second received over the last 5 s; and per upstream its

@@ -10,6 +10,20 @@ const healthy: Health = {
   queue: { pending: 3, running: 1, failed: 0, oldest_pending_age_ms: 200 },
   worker: { running: true, processed: 10, detection_thread: true, report_thread: 'idle' },
   websocket: { clients: 1, last_event_id: 9 },
+  http: {
+    tls: false,
+    open_connections: 2,
+    peak_connections: 3,
+    open_addresses: 1,
+    request_timeout_ms: 30_000,
+    headers_timeout_ms: 10_000,
+    keep_alive_timeout_ms: 10_000,
+    max_connections_per_address: 256,
+    refused_over_cap: 0,
+    timed_out: 0,
+    headers_too_large: 0,
+    plain_http_redirected: 0,
+  },
   gateway: { streams: 1, viewers: 1, bitrate_bps: 1, per_stream: [] },
 };
 const stream = (state: string) => ({
