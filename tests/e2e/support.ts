@@ -61,11 +61,20 @@ export function prepareDataDir(): string {
   return dir;
 }
 
-function spawnCli(args: string[], logName: string, stdin: 'ignore' | 'pipe' = 'ignore'): ChildProcess {
+/**
+ * Spawn `pantau <args>`, its output appended to `artifacts/e2e/<logName>`.
+ * @param env more environment (e.g. `NODE_EXTRA_CA_CERTS` for a child that talks to a TLS server)
+ */
+export function spawnCli(
+  args: string[],
+  logName: string,
+  stdin: 'ignore' | 'pipe' = 'ignore',
+  env: NodeJS.ProcessEnv = {},
+): ChildProcess {
   const log = fs.createWriteStream(path.join(ARTIFACTS, logName), { flags: 'a' });
   const child = spawn(process.execPath, [bin, ...args], {
     stdio: [stdin, 'pipe', 'pipe'],
-    env: { ...process.env, PANTAU_LOG_LEVEL: 'info' },
+    env: { ...process.env, PANTAU_LOG_LEVEL: 'info', ...env },
   });
   child.stdout!.pipe(log);
   child.stderr!.pipe(log);
