@@ -7,9 +7,15 @@
  *
  * Env: PANTAU_PORT (8080), PANTAU_CAMERAS (4), PANTAU_RATE (5 detections/s),
  * PANTAU_ADMIN_EMAIL / PANTAU_ADMIN_PASSWORD (admin@pantau.local / pantau-admin).
+ *
+ * `npm start -- --tls` (or PANTAU_TLS=1): the server on https/wss with the self-signed
+ * certificate it makes and keeps in <data dir>/tls; the simulator trusts that certificate
+ * (NODE_EXTRA_CA_CERTS), and the browser is told its fingerprint to compare.
  */
 import { spawn, spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
+import https from 'node:https';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 
@@ -19,12 +25,15 @@ const dataDir = path.resolve(process.env.PANTAU_DATA_DIR ?? path.join(root, 'dat
 const port = Number(process.env.PANTAU_PORT ?? 8080);
 const email = process.env.PANTAU_ADMIN_EMAIL ?? 'admin@pantau.local';
 const password = process.env.PANTAU_ADMIN_PASSWORD ?? 'pantau-admin';
-const url = `http://127.0.0.1:${port}`;
+const tls = process.argv.includes('--tls') || process.env.PANTAU_TLS === '1';
+const url = `${tls ? 'https' : 'http'}://127.0.0.1:${port}`;
+const certFile = path.join(dataDir, 'tls', 'server.crt');
 const children = [];
 
-function run(args, name) {
+function run(args, name, env = {}) {
   const child = spawn(process.execPath, [cli, ...args, '--data-dir', dataDir], {
     stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, ...env },
   });
   child.on('exit', (code, signal) => {
     if (!stopping) {
@@ -71,13 +80,27 @@ else if (!/CONFLICT/.test(created.stderr)) {
   process.exit(1);
 }
 
-run(['serve', '--port', String(port), '--host', '127.0.0.1'], 'server');
+/** Whether /health answers 200 (over https, trusting the server's own certificate). */
+function healthy() {
+  if (!tls)
+    return fetch(`${url}/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
+  if (!fs.existsSync(certFile)) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    https
+      .get(`${url}/health`, { ca: fs.readFileSync(certFile) }, (res) => {
+        res.resume();
+        resolve(res.statusCode === 200);
+      })
+      .on('error', () => resolve(false));
+  });
+}
+
+run(['serve', '--port', String(port), '--host', '127.0.0.1', ...(tls ? ['--tls-self-signed'] : [])], 'server');
 for (let i = 0; ; i++) {
-  try {
-    if ((await fetch(`${url}/health`)).ok) break;
-  } catch {
-    /* not up yet */
-  }
+  if (await healthy()) break;
   if (i > 100) {
     console.error('start: server did not come up');
     stop(1);
@@ -99,7 +122,15 @@ run(
     process.env.PANTAU_RATE ?? '5',
   ],
   'simulator',
+  tls ? { NODE_EXTRA_CA_CERTS: certFile } : {},
 );
+if (tls) {
+  const fingerprint = new crypto.X509Certificate(fs.readFileSync(certFile)).fingerprint256;
+  console.log(`\nstart: TLS with the self-signed certificate ${certFile}`);
+  console.log(
+    `start: its SHA-256 fingerprint is ${fingerprint}: the browser will warn once; compare this before you accept`,
+  );
+}
 
 // Find Electron's binary without loading the `electron` package: its entry point tries to
 // download the binary when it is missing, which fails where only the npm registry is reachable.

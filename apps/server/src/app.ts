@@ -105,7 +105,18 @@ export async function buildApp(s: Services, tls: TlsIdentity | null = null): Pro
     }
   });
   await app.register(fastifySwagger, swaggerOptions(SERVER_VERSION));
-  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+  // the docs page sends its own CSP over helmet's 'none': scripts from itself only; swagger-ui
+  // sets inline styles (the docs page only, no data in it); upgrade-insecure-requests would
+  // break it on a plain-HTTP LAN server
+  await app.register(fastifySwaggerUi, {
+    routePrefix: '/api/docs',
+    staticCSP: true,
+    transformStaticCSP: (header) =>
+      header
+        .replace('upgrade-insecure-requests;', '')
+        .replace("frame-ancestors 'self'", "frame-ancestors 'none'")
+        .replace("style-src 'self' https:", "style-src 'self' 'unsafe-inline'"),
+  });
   // The Electron console loads its pages from app://console (see apps/desktop/src/main/app-protocol.ts);
   // the browser console is same-origin and needs no CORS.
   // exposedHeaders: the credentials screen's test console shows the rate-limit headers
