@@ -41,7 +41,7 @@ export function SetupScreen() {
   });
 
   return (
-    <Box className="signin-backdrop">
+    <Box component="main" className="signin-backdrop">
       <Paper
         component="form"
         onSubmit={submit}
@@ -54,7 +54,7 @@ export function SetupScreen() {
         <Stack gap="md">
           <Group justify="space-between" align="flex-start" wrap="nowrap">
             <div>
-              <Title order={2} className="brand-mark">
+              <Title order={1} size="h2" className="brand-mark">
                 PANTAU
               </Title>
               <Text size="sm" c="dimmed">

@@ -27,7 +27,7 @@ export function SignInScreen() {
   };
 
   return (
-    <Box className="signin-backdrop">
+    <Box component="main" className="signin-backdrop">
       <Paper
         component="form"
         onSubmit={submit}
@@ -40,7 +40,7 @@ export function SignInScreen() {
         <Stack gap="md">
           <Group justify="space-between" align="flex-start" wrap="nowrap">
             <div>
-              <Title order={2} className="brand-mark">
+              <Title order={1} size="h2" className="brand-mark">
                 PANTAU
               </Title>
               <Text size="sm" c="dimmed">

@@ -3,11 +3,24 @@
  * list's filters, "New"), the table and the pager. Rows may expand (the audit log).
  *
  * Test hooks: `admin-screen` (`data-entity`), `list-search`, `list-total` (`data-total`),
- * `create-button`, `admin-table`, `admin-row` (`data-id`), `row-expanded`, `list-pager`,
+ * `create-button`, `admin-table`, `admin-row` (`data-id`), `row-toggle` (an expandable row's
+ * disclosure button, `aria-expanded`), `row-expanded`, `list-pager`,
  * `list-empty`, `list-error`.
  */
 import { Fragment, useState, type ReactNode } from 'react';
-import { Alert, Button, Group, Loader, Pagination, Table, Text, TextInput, Title } from '@mantine/core';
+import {
+  ActionIcon,
+  Alert,
+  Button,
+  Group,
+  Loader,
+  Pagination,
+  Table,
+  Text,
+  TextInput,
+  Title,
+  VisuallyHidden,
+} from '@mantine/core';
 import type { UseQueryResult } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { Paged } from '@pantau/shared';
@@ -63,13 +76,15 @@ export function AdminList<T>({
   const [open, setOpen] = useState<number | null>(null);
   const meta = query.data?.meta;
   const pages = meta ? Math.max(1, Math.ceil(meta.total / meta.per_page)) : 1;
-  const width = columns.length + (actions ? 1 : 0);
+  const width = columns.length + (actions ? 1 : 0) + (expand ? 1 : 0);
 
   return (
     <section className="admin" data-testid="admin-screen" data-entity={entity}>
       <Group justify="space-between" wrap="nowrap" mb="sm">
         <Group gap="sm" align="baseline" wrap="nowrap">
-          <Title order={3}>{title}</Title>
+          <Title order={1} size="h3">
+            {title}
+          </Title>
           <Text size="sm" c="dimmed" data-testid="list-total" data-total={meta?.total ?? ''}>
             {meta ? t('list.total', { n: fmt.number(meta.total) }) : ''}
           </Text>
@@ -108,12 +123,21 @@ export function AdminList<T>({
         >
           <Table.Thead>
             <Table.Tr>
+              {expand && (
+                <Table.Th style={{ width: 1 }}>
+                  <VisuallyHidden>{t('list.details')}</VisuallyHidden>
+                </Table.Th>
+              )}
               {columns.map((c) => (
                 <Table.Th key={c.key} style={{ width: c.width, textAlign: c.align }}>
                   {c.header}
                 </Table.Th>
               ))}
-              {actions && <Table.Th style={{ width: 1 }} />}
+              {actions && (
+                <Table.Th style={{ width: 1 }}>
+                  <VisuallyHidden>{t('list.actions')}</VisuallyHidden>
+                </Table.Th>
+              )}
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -127,8 +151,26 @@ export function AdminList<T>({
                     data-id={key}
                     className={expand ? 'admin__row--expandable' : undefined}
                     onClick={expand ? () => setOpen(expanded ? null : key) : undefined}
-                    aria-expanded={expand ? expanded : undefined}
                   >
+                    {expand && (
+                      // a table row cannot be expanded (aria-expanded is for treegrid rows): its button is
+                      <Table.Td>
+                        <ActionIcon
+                          variant="subtle"
+                          color="gray"
+                          size="sm"
+                          aria-expanded={expanded}
+                          aria-label={t('list.details')}
+                          onClick={(e) => {
+                            e.stopPropagation();
+                            setOpen(expanded ? null : key);
+                          }}
+                          data-testid="row-toggle"
+                        >
+                          <span aria-hidden="true">{expanded ? '▾' : '▸'}</span>
+                        </ActionIcon>
+                      </Table.Td>
+                    )}
                     {columns.map((c) => (
                       <Table.Td key={c.key} style={{ textAlign: c.align }}>
                         {c.render(row)}

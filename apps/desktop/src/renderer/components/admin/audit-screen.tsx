@@ -83,7 +83,8 @@ function AuditDetail({ entry }: { entry: AuditEntry }) {
           <Text size="xs" fw={600} mb={4}>
             {t('audit.before')}
           </Text>
-          <Code block data-testid="audit-before" className="audit__json">
+          {/* focusable: a long record scrolls, and a keyboard must be able to scroll it */}
+          <Code block data-testid="audit-before" className="audit__json" tabIndex={0} aria-label={t('audit.before')}>
             {entry.before ? JSON.stringify(entry.before, null, 2) : '—'}
           </Code>
         </div>
@@ -91,7 +92,7 @@ function AuditDetail({ entry }: { entry: AuditEntry }) {
           <Text size="xs" fw={600} mb={4}>
             {t('audit.after')}
           </Text>
-          <Code block data-testid="audit-after" className="audit__json">
+          <Code block data-testid="audit-after" className="audit__json" tabIndex={0} aria-label={t('audit.after')}>
             {entry.after ? JSON.stringify(entry.after, null, 2) : '—'}
           </Code>
         </div>
@@ -181,6 +182,7 @@ export function AuditScreen() {
           {canListUsers && (
             <Select
               placeholder={t('audit.allUsers')}
+              aria-label={t('audit.user')}
               clearable
               searchable
               w={240}
@@ -192,6 +194,7 @@ export function AuditScreen() {
           )}
           <Select
             placeholder={t('audit.allEntities')}
+            aria-label={t('audit.entityLabel')}
             clearable
             w={170}
             data={ENTITY_TYPES.map((v) => ({ value: v, label: label('entity', v) }))}
@@ -201,6 +204,7 @@ export function AuditScreen() {
           />
           <Select
             placeholder={t('audit.allActions')}
+            aria-label={t('audit.actionLabel')}
             clearable
             w={190}
             data={ACTIONS.map((v) => ({ value: v, label: label('action', v) }))}
@@ -211,6 +215,7 @@ export function AuditScreen() {
           <DatePickerInput
             type="range"
             placeholder={t('audit.dates')}
+            aria-label={t('audit.dates')}
             clearable
             w={260}
             value={dates}

@@ -15,7 +15,7 @@
  * `rule-preview`, `rule-holidays`; the grid's are in time-grid.tsx.
  */
 import { useState } from 'react';
-import { Alert, Badge, Button, Group, Loader, Modal, Select, Switch, Table, Text } from '@mantine/core';
+import { Alert, Badge, Button, Group, Loader, Modal, Select, Switch, Table, Text, VisuallyHidden } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -114,7 +114,11 @@ export function AlarmRulesPanel() {
               <Table.Th>{t('rules.when')}</Table.Th>
               <Table.Th>{t('alarms.priorityHead')}</Table.Th>
               <Table.Th>{t('rules.enabled')}</Table.Th>
-              {isAdmin && <Table.Th />}
+              {isAdmin && (
+                <Table.Th>
+                  <VisuallyHidden>{t('list.actions')}</VisuallyHidden>
+                </Table.Th>
+              )}
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>

@@ -20,7 +20,7 @@ export function AlarmsScreen() {
   const isAdmin = useSessionStore((s) => s.user?.role === 'admin');
   return (
     <div className="alarms-screen" data-testid="alarms-screen">
-      <Title order={3} mb="sm">
+      <Title order={1} size="h3" mb="sm">
         {t('alarms.title')}
       </Title>
       <Tabs defaultValue="list" keepMounted={false}>

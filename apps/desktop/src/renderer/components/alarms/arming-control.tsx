@@ -43,6 +43,8 @@ export function ArmingBadge({ branchId, withName = false }: { branchId: number; 
   }`;
   const badge = (
     <Badge
+      // a button when it opens the arming menu (its aria-expanded needs a role that has it)
+      component={canOperate ? 'button' : 'div'}
       size="sm"
       variant={arming.armed ? 'light' : 'outline'}
       color={arming.armed ? 'teal' : 'gray'}

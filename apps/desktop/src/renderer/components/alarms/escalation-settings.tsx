@@ -23,6 +23,7 @@ import {
   TagsInput,
   Text,
   Title,
+  VisuallyHidden,
 } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
@@ -120,7 +121,7 @@ export function EscalationSettings() {
   const [editing, setEditing] = useState<Settings | null>(null);
   return (
     <section data-testid="escalation-settings">
-      <Title order={4} mb={4}>
+      <Title order={2} size="h4" mb={4}>
         {t('alarms.escalation.title')}
       </Title>
       <Text size="sm" c="dimmed" mb="sm">
@@ -138,7 +139,9 @@ export function EscalationSettings() {
               <Table.Th>{t('alarms.escalation.status')}</Table.Th>
               <Table.Th>{t('alarms.escalation.after')}</Table.Th>
               <Table.Th>{t('alarms.escalation.numbers')}</Table.Th>
-              <Table.Th />
+              <Table.Th>
+                <VisuallyHidden>{t('list.actions')}</VisuallyHidden>
+              </Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>

@@ -101,7 +101,7 @@ export function ServiceLevelPanel() {
   });
   return (
     <section data-testid="service-level">
-      <Title order={4} mb={4}>
+      <Title order={2} size="h4" mb={4}>
         {t('sla.title')}
       </Title>
       <Text size="sm" c="dimmed" mb="sm">

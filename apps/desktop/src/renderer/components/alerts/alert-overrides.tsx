@@ -12,7 +12,20 @@
  * `alert-override-empty`; the dialog holds `alert-form[data-device-id]`.
  */
 import { useMemo, useState } from 'react';
-import { Badge, Button, Code, Group, Modal, Select, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
+import {
+  Badge,
+  Button,
+  Code,
+  Group,
+  Modal,
+  Select,
+  Stack,
+  Table,
+  Text,
+  Title,
+  Tooltip,
+  VisuallyHidden,
+} from '@mantine/core';
 import { modals } from '@mantine/modals';
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
@@ -93,7 +106,9 @@ export function AlertOverrides({ branch, settings }: { branch: Branch; settings:
         : t('alerts.overrides.pickPlaceholder');
   return (
     <Stack gap="xs" data-testid="alert-overrides">
-      <Title order={5}>{t('alerts.overrides.title')}</Title>
+      <Title order={2} size="h5">
+        {t('alerts.overrides.title')}
+      </Title>
       <Text size="sm" c="dimmed">
         {t('alerts.overrides.intro')}
       </Text>
@@ -110,7 +125,9 @@ export function AlertOverrides({ branch, settings }: { branch: Branch; settings:
               <Table.Th>{t('alerts.overrides.numbers')}</Table.Th>
               <Table.Th>{t('alerts.overrides.cooldown')}</Table.Th>
               <Table.Th>{t('alerts.overrides.sendImage')}</Table.Th>
-              <Table.Th />
+              <Table.Th>
+                <VisuallyHidden>{t('list.actions')}</VisuallyHidden>
+              </Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>

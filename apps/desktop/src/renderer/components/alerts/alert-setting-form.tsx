@@ -11,7 +11,7 @@
  * `alert-number-remove`, `alert-template`, `alert-preview`, `alert-send-image`, `alert-cooldown`,
  * `alert-save`, `alert-error`.
  */
-import { useMemo, useState } from 'react';
+import { useId, useMemo, useState } from 'react';
 import {
   Alert,
   Badge,
@@ -72,6 +72,8 @@ export function AlertSettingForm({ branch, device = null, setting, prefill = nul
   const [enabled, setEnabled] = useState(initial.enabled);
   const [numbers, setNumbers] = useState<string[]>(initial.numbers);
   const [typed, setTyped] = useState('');
+  // the "Numbers" heading labels the input a new number is typed into
+  const numberInputId = useId();
   const [template, setTemplate] = useState(initial.message_template);
   const [sendImage, setSendImage] = useState(initial.send_image);
   const [cooldown, setCooldown] = useState<number | string>(initial.cooldown_seconds);
@@ -134,7 +136,7 @@ export function AlertSettingForm({ branch, device = null, setting, prefill = nul
           data-testid="alert-enabled"
         />
         <Stack gap={4}>
-          <Text size="sm" fw={500}>
+          <Text component="label" htmlFor={numberInputId} size="sm" fw={500}>
             {t('alerts.numbers')}
           </Text>
           {checked.map((c, i) => (
@@ -160,6 +162,7 @@ export function AlertSettingForm({ branch, device = null, setting, prefill = nul
           ))}
           <Group align="flex-start" gap="xs">
             <TextInput
+              id={numberInputId}
               placeholder="+6281234567890"
               value={typed}
               onChange={(e) => setTyped(e.currentTarget.value)}

@@ -35,7 +35,9 @@ export function AlertsScreen() {
   const setting = settings.data?.find((s) => s.device_id === null) ?? null;
   return (
     <Stack gap="md" p="md" data-testid="alerts-screen">
-      <Title order={3}>{t('alerts.title')}</Title>
+      <Title order={1} size="h3">
+        {t('alerts.title')}
+      </Title>
       <Select
         label={t('alerts.branch')}
         data={branches.options}
@@ -51,7 +53,9 @@ export function AlertsScreen() {
           {branch && settings.data ? (
             <Stack gap="lg">
               <Stack gap="xs">
-                <Title order={5}>{t('alerts.branchWide')}</Title>
+                <Title order={2} size="h5">
+                  {t('alerts.branchWide')}
+                </Title>
                 <AlertSettingForm
                   key={`${branch.id}-${setting?.updated_at ?? 'new'}`}
                   branch={branch}

@@ -5,7 +5,7 @@
  *
  * Test hooks: `deliveries-table`, `delivery-row[data-id][data-status]`, `delivery-resend`.
  */
-import { Alert, Badge, Button, Table, Text, Title, Tooltip } from '@mantine/core';
+import { Alert, Badge, Button, Table, Text, Title, Tooltip, VisuallyHidden } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -46,7 +46,9 @@ export function DeliveriesTable({
     );
   return (
     <>
-      <Title order={5}>{title ?? t('alerts.deliveries.title')}</Title>
+      <Title order={2} size="h5">
+        {title ?? t('alerts.deliveries.title')}
+      </Title>
       {q.error && <Alert color="red">{errorText(q.error, t)}</Alert>}
       <Table striped highlightOnHover data-testid="deliveries-table">
         <Table.Thead>
@@ -56,7 +58,9 @@ export function DeliveriesTable({
             <Table.Th>{t('alerts.deliveries.kind')}</Table.Th>
             <Table.Th>{t('alerts.deliveries.status')}</Table.Th>
             <Table.Th>{t('alerts.deliveries.message')}</Table.Th>
-            <Table.Th />
+            <Table.Th>
+              <VisuallyHidden>{t('list.actions')}</VisuallyHidden>
+            </Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>

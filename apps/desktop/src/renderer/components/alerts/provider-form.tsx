@@ -90,7 +90,9 @@ function Form({ current }: { current: ProviderSettings }) {
   return (
     <Paper withBorder p="md" data-testid="provider-form">
       <Stack gap="sm">
-        <Title order={5}>{t('alerts.provider.title')}</Title>
+        <Title order={2} size="h5">
+          {t('alerts.provider.title')}
+        </Title>
         <Select
           label={t('alerts.provider.provider')}
           data={(['none', 'whatsapp_cloud', 'http_gateway'] as const).map((p) => ({

@@ -165,6 +165,7 @@ export function CredentialsScreen() {
           </Text>
           <Progress
             size="xs"
+            aria-label={t('credentials.thisHour')}
             value={Math.min(100, (100 * c.requests_this_hour) / c.rate_limit_per_hour)}
             color={c.requests_this_hour >= c.rate_limit_per_hour ? 'red' : 'cyan'}
           />

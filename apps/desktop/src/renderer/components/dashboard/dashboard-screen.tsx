@@ -186,7 +186,9 @@ export function DashboardScreen() {
     <section className="dashboard" data-testid="dashboard" data-updated={data?.generated_at ?? ''}>
       <Group justify="space-between" align="flex-end" mb="sm" wrap="wrap" gap="sm">
         <Group gap="sm" align="baseline">
-          <Title order={3}>{t('nav.dashboard')}</Title>
+          <Title order={1} size="h3">
+            {t('nav.dashboard')}
+          </Title>
           {query.isFetching && <Loader size="xs" type="dots" color="gray" />}
           {data && (
             <Text size="xs" c="dimmed">

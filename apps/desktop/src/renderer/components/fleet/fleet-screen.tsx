@@ -159,7 +159,9 @@ export function FleetScreen() {
     <section className="admin fleet" data-testid="fleet-screen">
       <Group justify="space-between" wrap="nowrap" mb="sm">
         <Group gap="sm" align="baseline" wrap="nowrap">
-          <Title order={3}>{t('fleet.title')}</Title>
+          <Title order={1} size="h3">
+            {t('fleet.title')}
+          </Title>
           <Text size="sm" c="dimmed">
             {devices.data ? t('fleet.total', { n: fmt.number(rows.length) }) : ''}
           </Text>

@@ -24,6 +24,7 @@ import {
   Text,
   TextInput,
   Tooltip,
+  VisuallyHidden,
 } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
@@ -257,6 +258,8 @@ export function LayoutsScreen() {
 
   return (
     <div className="layouts" data-testid="layouts-screen">
+      {/* the screen's one h1 (its name is in the navigation, so it is not shown twice) */}
+      <VisuallyHidden component="h1">{t('nav.layouts')}</VisuallyHidden>
       <div className="layouts__side">
         <LayoutList layouts={layouts ?? []} open={open} onOpen={openLayout} onCreate={create} />
         <CameraTree open={treeOpen} onToggle={() => setTreeOpen((o) => !o)} />

@@ -26,10 +26,11 @@ import {
   Switch,
   Table,
   Text,
-  Textarea,
   TextInput,
+  Textarea,
   Timeline,
   Title,
+  VisuallyHidden,
 } from '@mantine/core';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -150,7 +151,7 @@ export function PersonDetail({ reId, onClose }: { reId: string; onClose: () => v
     <div className="person" data-testid="person-detail" data-re-id={reId}>
       <Group justify="space-between" align="flex-start" mb="xs">
         <div>
-          <Title order={4} ff="monospace">
+          <Title order={2} size="h4" ff="monospace">
             {reId}
           </Title>
           {p?.person_label && <Text size="sm">{p.person_label}</Text>}
@@ -280,7 +281,9 @@ export function PersonDetail({ reId, onClose }: { reId: string; onClose: () => v
             <Table striped className="person__history">
               <Table.Thead>
                 <Table.Tr>
-                  <Table.Th />
+                  <Table.Th>
+                    <VisuallyHidden>{t('snapshots.column')}</VisuallyHidden>
+                  </Table.Th>
                   <Table.Th>{t('persons.time')}</Table.Th>
                   <Table.Th>{t('persons.branch')}</Table.Th>
                   <Table.Th>{t('persons.camera')}</Table.Th>

@@ -65,7 +65,9 @@ export function PersonsScreen() {
     <section className="persons" data-testid="persons-screen">
       <div className="persons__list">
         <Group gap="sm" align="baseline" mb="xs">
-          <Title order={3}>{t('nav.persons')}</Title>
+          <Title order={1} size="h3">
+            {t('nav.persons')}
+          </Title>
           {list.isFetching && <Loader size="xs" type="dots" color="gray" />}
           <Text size="sm" c="dimmed" data-testid="persons-total" data-total={total}>
             {t('persons.total', { n: fmt.number(total) })}

@@ -5,11 +5,26 @@
  * confirmation). Live: `queue_stats` events refetch the page (queues-screen.tsx).
  *
  * Test hooks: `failed-jobs`, `failed-filter-queue`, `failed-retry-all`, `failed-total`
- * (`data-total`), `failed-row` (`data-id`, `data-queue`, `data-type`), `failed-retry`,
+ * (`data-total`), `failed-row` (`data-id`, `data-queue`, `data-type`), `failed-toggle` (the row's
+ * disclosure button, `aria-expanded`), `failed-retry`,
  * `failed-delete`, `failed-detail`, `failed-payload`, `failed-pager`, `failed-empty`.
  */
 import { Fragment, useState } from 'react';
-import { Alert, Badge, Button, Code, Group, Pagination, Select, Stack, Table, Text, Title } from '@mantine/core';
+import {
+  ActionIcon,
+  Alert,
+  Badge,
+  Button,
+  Code,
+  Group,
+  Pagination,
+  Select,
+  Stack,
+  Table,
+  Text,
+  Title,
+  VisuallyHidden,
+} from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -32,13 +47,14 @@ function FailedDetail({ job }: { job: FailedJob }) {
       <Text size="xs" fw={600}>
         {t('queues.error')}
       </Text>
-      <Code block className="queues__json">
+      {/* focusable: a long error or payload scrolls, and a keyboard must be able to scroll it */}
+      <Code block className="queues__json" tabIndex={0} aria-label={t('queues.error')}>
         {job.error}
       </Code>
       <Text size="xs" fw={600}>
         {t('queues.payload')}
       </Text>
-      <Code block className="queues__json" data-testid="failed-payload">
+      <Code block className="queues__json" data-testid="failed-payload" tabIndex={0} aria-label={t('queues.payload')}>
         {JSON.stringify(job.payload, null, 2)}
       </Code>
     </Stack>
@@ -101,7 +117,9 @@ export function FailedJobs({
     <section className="queues__failed" data-testid="failed-jobs">
       <Group justify="space-between" mb="sm" wrap="nowrap">
         <Group gap="sm" align="baseline">
-          <Title order={4}>{t('queues.failedTitle')}</Title>
+          <Title order={2} size="h4">
+            {t('queues.failedTitle')}
+          </Title>
           <Text size="sm" c="dimmed" data-testid="failed-total" data-total={meta?.total ?? ''}>
             {meta ? t('list.total', { n: fmt.number(meta.total) }) : ''}
           </Text>
@@ -140,6 +158,9 @@ export function FailedJobs({
       <Table striped highlightOnHover verticalSpacing={6} className="queues__table">
         <Table.Thead>
           <Table.Tr>
+            <Table.Th w={1}>
+              <VisuallyHidden>{t('list.details')}</VisuallyHidden>
+            </Table.Th>
             <Table.Th w={170}>{t('queues.failedAt')}</Table.Th>
             <Table.Th w={150}>{t('queues.queue')}</Table.Th>
             <Table.Th w={170}>{t('queues.type')}</Table.Th>
@@ -147,7 +168,9 @@ export function FailedJobs({
               {t('queues.attempts')}
             </Table.Th>
             <Table.Th>{t('queues.error')}</Table.Th>
-            <Table.Th w={1} />
+            <Table.Th w={1}>
+              <VisuallyHidden>{t('list.actions')}</VisuallyHidden>
+            </Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -161,9 +184,25 @@ export function FailedJobs({
                   data-id={job.id}
                   data-queue={job.queue}
                   data-type={job.type}
-                  aria-expanded={expanded}
                   onClick={() => setOpen(expanded ? null : job.id)}
                 >
+                  <Table.Td>
+                    {/* a table row cannot be expanded (aria-expanded is for treegrid rows): its button is */}
+                    <ActionIcon
+                      variant="subtle"
+                      color="gray"
+                      size="sm"
+                      aria-expanded={expanded}
+                      aria-label={t('list.details')}
+                      onClick={(e) => {
+                        e.stopPropagation();
+                        setOpen(expanded ? null : job.id);
+                      }}
+                      data-testid="failed-toggle"
+                    >
+                      <span aria-hidden="true">{expanded ? '▾' : '▸'}</span>
+                    </ActionIcon>
+                  </Table.Td>
                   <Table.Td>
                     <Text size="sm" ff="monospace">
                       {fmt.dateTime(job.failed_at)}
@@ -217,7 +256,7 @@ export function FailedJobs({
                 </Table.Tr>
                 {expanded && (
                   <Table.Tr>
-                    <Table.Td colSpan={6}>
+                    <Table.Td colSpan={7}>
                       <FailedDetail job={job} />
                     </Table.Td>
                   </Table.Tr>

@@ -46,7 +46,9 @@ export function QueuesScreen() {
   return (
     <section className="queues" data-testid="queue-monitor">
       <Group gap="sm" align="baseline" mb="xs">
-        <Title order={3}>{t('nav.queues')}</Title>
+        <Title order={1} size="h3">
+          {t('nav.queues')}
+        </Title>
         {queues.isFetching && <Loader size="xs" type="dots" color="gray" />}
       </Group>
       <Text size="sm" c="dimmed" mb="sm">

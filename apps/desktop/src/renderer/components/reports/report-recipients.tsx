@@ -23,6 +23,7 @@ import {
   TagsInput,
   Text,
   Title,
+  VisuallyHidden,
 } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
@@ -179,7 +180,7 @@ export function ReportRecipientsEditor() {
   }, [q.data, branches.rows, groups.rows]);
   return (
     <section data-testid="report-recipients" className="report-recipients">
-      <Title order={4} mt="lg" mb={4}>
+      <Title order={2} size="h4" mt="lg" mb={4}>
         {t('reports.recipients.title')}
       </Title>
       <Text size="sm" c="dimmed" mb="sm">
@@ -199,7 +200,9 @@ export function ReportRecipientsEditor() {
               <Table.Th>{t('reports.recipients.phones')}</Table.Th>
               <Table.Th>{t('reports.recipients.language')}</Table.Th>
               <Table.Th>{t('reports.recipients.status')}</Table.Th>
-              <Table.Th />
+              <Table.Th>
+                <VisuallyHidden>{t('list.actions')}</VisuallyHidden>
+              </Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>

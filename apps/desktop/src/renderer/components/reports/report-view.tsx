@@ -93,7 +93,7 @@ export function ReportView({
     <div data-testid="report" data-id={report.id} data-total={report.total_detections}>
       <Group justify="space-between" align="flex-start" mb="sm" wrap="wrap">
         <div>
-          <Title order={4}>
+          <Title order={2} size="h4">
             {t(`reports.title.${report.report_type}`)} · {scope}
           </Title>
           <Text size="sm" c="dimmed">
@@ -173,7 +173,7 @@ export function ReportView({
             data-testid="report-chart-hourly"
             data-points={hourly.datasets[0]!.data.join(',')}
           >
-            <Bar data={hourly} options={barOptions(locale)} />
+            <Bar data={hourly} options={barOptions(locale)} aria-label={t('reports.hourly')} />
           </div>
         </Card>
         {report.report_type !== 'daily' && (
@@ -182,7 +182,7 @@ export function ReportView({
               {t('reports.daily')}
             </Text>
             <div style={{ height: 220 }} data-testid="report-chart-days" data-points={days.datasets[0]!.data.join(',')}>
-              <Bar data={days} options={barOptions(locale)} />
+              <Bar data={days} options={barOptions(locale)} aria-label={t('reports.daily')} />
             </div>
           </Card>
         )}
@@ -195,7 +195,7 @@ export function ReportView({
             data-testid="report-chart-devices"
             data-points={devices.datasets[0]!.data.join(',')}
           >
-            <Bar data={devices} options={barOptions(locale, { horizontal: true })} />
+            <Bar data={devices} options={barOptions(locale, { horizontal: true })} aria-label={t('reports.devices')} />
           </div>
         </Card>
       </SimpleGrid>

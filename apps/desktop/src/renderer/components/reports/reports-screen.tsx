@@ -102,7 +102,9 @@ export function ReportsScreen() {
     <section className="reports" data-testid="reports">
       <Group justify="space-between" align="flex-end" mb="sm" wrap="wrap" gap="sm">
         <Group gap="sm" align="baseline">
-          <Title order={3}>{t('nav.reports')}</Title>
+          <Title order={1} size="h3">
+            {t('nav.reports')}
+          </Title>
           {query.isFetching && <Loader size="xs" type="dots" color="gray" />}
         </Group>
         <Group gap="sm" align="flex-end" wrap="wrap">

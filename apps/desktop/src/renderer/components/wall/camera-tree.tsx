@@ -136,7 +136,7 @@ export function CameraTree({ open, onToggle }: CameraTreeProps) {
 
   if (!open) {
     return (
-      <aside className="tree tree--closed" data-testid="camera-tree" data-open="false">
+      <aside className="tree tree--closed" data-testid="camera-tree" data-open="false" aria-label={t('tree.title')}>
         <Tooltip label={t('tree.expand')} position="right">
           <ActionIcon
             variant="subtle"
@@ -153,7 +153,7 @@ export function CameraTree({ open, onToggle }: CameraTreeProps) {
     );
   }
   return (
-    <aside className="tree" data-testid="camera-tree" data-open="true">
+    <aside className="tree" data-testid="camera-tree" data-open="true" aria-label={t('tree.title')}>
       <div className="tree__head">
         <Text fw={600} size="sm">
           {t('tree.title')}
@@ -183,6 +183,7 @@ export function CameraTree({ open, onToggle }: CameraTreeProps) {
         mx="xs"
         mb={6}
         placeholder={t('tree.search')}
+        aria-label={t('tree.search')}
         value={query}
         onChange={(e) => setQuery(e.currentTarget.value)}
         data-testid="camera-tree-search"

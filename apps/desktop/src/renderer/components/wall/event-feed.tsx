@@ -114,7 +114,7 @@ export function EventFeed() {
   });
 
   return (
-    <aside className="feed feed--alarms" data-testid="event-feed">
+    <aside className="feed feed--alarms" data-testid="event-feed" aria-label={t('feed.title')}>
       <div className="feed__title">
         <Text fw={600} size="sm">
           {t('feed.title')}

@@ -1,7 +1,12 @@
 /**
  * D2 tile: one camera of the wall. Plays its stream through {@link TilePlayer} (mpegts.js over
  * the gateway's WebSocket, or hls.js for HLS sources: the URL decides), shows camera, branch and
- * status, flashes a badge on a detection from this camera, and maximises on click.
+ * status, flashes a badge on a detection from this camera, and maximises on click (or Enter /
+ * Space while focused).
+ *
+ * Accessibility: the tile is a named group (the camera's name) reached with Tab; its status chip
+ * is a polite live region, so a screen reader hears "live", "stalled", "offline since…" as
+ * they change; the speaker button is named. The tile is not a button itself: it holds one.
  *
  * Quality: the position's (substream in the grid), the main stream while maximised. A switch
  * never shows black: the new stream plays in a second `<video>` under the old one, which stays
@@ -243,12 +248,20 @@ export function VideoTile({ position, maximised, onToggle, quality: forced, paus
       data-maximized={maximised}
       data-audio={shownLayer.audio && info?.audio ? 'on' : 'off'}
       data-last-re-id={detection?.reId}
+      role="group"
+      aria-label={name}
       onClick={() => onToggle(position.position_number)}
+      onKeyDown={(e) => {
+        // the tile's own keys only: the speaker button inside handles its own
+        if (e.target !== e.currentTarget || (e.key !== 'Enter' && e.key !== ' ')) return;
+        e.preventDefault();
+        onToggle(position.position_number);
+      }}
       onMouseEnter={() => setHovered(true)}
       onMouseLeave={() => setHovered(false)}
       onFocus={() => setFocused(true)}
       onBlur={() => setFocused(false)}
-      tabIndex={liveMode === 'activity' ? 0 : undefined}
+      tabIndex={0}
       title={maximised ? t('tile.clickToRestore') : t('tile.clickToMaximise')}
     >
       {layers.map((layer, i) => (
@@ -272,8 +285,8 @@ export function VideoTile({ position, maximised, onToggle, quality: forced, paus
         <span className="tile__name">{name}</span>
         <span className="tile__branch">{position.branch_name}</span>
       </div>
-      <div className={`tile__status tile__status--${shown.status}`} data-testid="status-chip">
-        <span className="tile__status-dot" />
+      <div className={`tile__status tile__status--${shown.status}`} data-testid="status-chip" role="status">
+        <span className="tile__status-dot" aria-hidden="true" />
         {still ? t('tile.still') : statusText(shown, problem, t)}
         {servedQuality === 'main' && <span className="tile__quality">{t('tile.main')}</span>}
       </div>

@@ -9,7 +9,7 @@
  * read it. Test hooks: `wall-view` (`data-kiosk`), `layout-picker`.
  */
 import { useEffect, useState } from 'react';
-import { Select } from '@mantine/core';
+import { Select, VisuallyHidden } from '@mantine/core';
 import { ArmingBadge, useArmings } from '../alarms/arming-control.js';
 import { useLocalStorage } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
@@ -119,6 +119,7 @@ function WallArming() {
 
 /** Tree | picker over wall | feed; the wall alone in kiosk mode. */
 export function WallView() {
+  const { t } = useTranslation();
   const [treeOpen, setTreeOpen] = useLocalStorage({ key: 'pantau.tree-open', defaultValue: true });
   const params = useWallParams();
   const chosen = useWallStore((s) => s.chosenLayoutId);
@@ -126,6 +127,7 @@ export function WallView() {
   if (params.kiosk) {
     return (
       <div className="console__body console__body--kiosk" data-testid="wall-view" data-kiosk="true">
+        <VisuallyHidden component="h1">{t('nav.wall')}</VisuallyHidden>
         <VideoWall />
         <KioskStaleBadge />
       </div>
@@ -137,6 +139,8 @@ export function WallView() {
       data-testid="wall-view"
       data-kiosk="false"
     >
+      {/* the screen's one h1 (its name is in the navigation, so it is not shown twice) */}
+      <VisuallyHidden component="h1">{t('nav.wall')}</VisuallyHidden>
       <CameraTree open={treeOpen} onToggle={() => setTreeOpen((o) => !o)} />
       <div className="wall-column">
         <LayoutPicker params={params} />
