@@ -148,7 +148,12 @@ if (electronBinary && (process.env.DISPLAY || process.platform !== 'linux')) {
   console.log('start: opening the Electron console');
   const child = spawn(electronBinary, [path.join(root, 'apps/desktop')], {
     stdio: 'inherit',
-    env: { ...process.env, PANTAU_SERVER_URL: url },
+    env: {
+      ...process.env,
+      PANTAU_SERVER_URL: url,
+      // the console accepts exactly this self-signed certificate (apps/desktop/src/main/certificate-trust.ts)
+      ...(tls && { PANTAU_SERVER_FINGERPRINT: new crypto.X509Certificate(fs.readFileSync(certFile)).fingerprint256 }),
+    },
   });
   children.push(child);
 } else {

@@ -13,6 +13,7 @@ import { APP_SCHEME } from '../common/ipc-channels.js';
 import { createAppProtocolHandler } from './app-protocol.js';
 import { registerIpcHandlers } from './ipc-handlers.js';
 import { createSettings } from './settings.js';
+import { createCertificateTrust } from './certificate-trust.js';
 import { createTokenStore } from './token-store.js';
 import { openLocalCache } from './local-cache.js';
 import { createWallSyncHub } from './wall-sync.js';
@@ -70,8 +71,14 @@ void app.whenReady().then(() => {
   });
   const cache = openLocalCache(path.join(app.getPath('userData'), 'local-cache.sqlite'));
   app.on('will-quit', () => cache.close());
+  const settings = createSettings(store, process.env.PANTAU_SERVER_URL);
+  // a self-signed server's certificate, when its fingerprint was given (certificate-trust.ts)
+  const trust = createCertificateTrust(store, () => settings.get().serverUrl, process.env.PANTAU_SERVER_FINGERPRINT);
+  app.on('certificate-error', (event, _webContents, url, _error, certificate, callback) =>
+    trust(event, url, certificate, callback),
+  );
   registerIpcHandlers(ipcMain, {
-    settings: createSettings(store, process.env.PANTAU_SERVER_URL),
+    settings,
     tokens: createTokenStore(store, safeStorage),
     cache,
     walls,
