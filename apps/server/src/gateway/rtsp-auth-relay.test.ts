@@ -168,6 +168,24 @@ describe('RTSP relay: who may connect', () => {
   });
 
   it('refuses a connection from a process that is not its child, without a byte, and still serves the child', async () => {
+    const { camera, relay, port } = await setup('basic');
+    // another local process (a Node one-liner) gets there first and asks for the stream
+    const script = `const s = require('net').connect(${port}, '127.0.0.1', () => s.write('DESCRIBE ${relay.url} RTSP/1.0\\r\\nCSeq: 1\\r\\n\\r\\n'));
+      let got = 0; s.on('data', (d) => (got += d.length)); s.on('error', () => {}); s.on('close', () => console.log('got ' + got));`;
+    const intruder = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    cleanup.push(() => intruder.kill('SIGKILL'));
+    let out = '';
+    intruder.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    await new Promise((r) => intruder.once('exit', r));
+    expect(out.trim()).toBe('got 0');
+    expect(relay.refused).toBe(1);
+    expect(camera.requests).toEqual([]);
+    // the refused connection did not use up the relay's one connection
+    const c = client(port);
+    expect((await play(c, relay)).playing.status).toBe(200);
+  });
+
+  it('refuses every connection while bound to a process that makes none', async () => {
     const sleeper = spawn('sleep', ['30'], { stdio: 'ignore' });
     cleanup.push(() => sleeper.kill('SIGKILL'));
     const { camera, relay, port } = await setup('basic', PASSWORD, sleeper);
@@ -177,6 +195,16 @@ describe('RTSP relay: who may connect', () => {
     expect(intruder.responses).toEqual([]);
     expect(relay.refused).toBe(1);
     expect(camera.requests).toEqual([]);
+  });
+
+  it('lets the TEARDOWN a child sends on its way out reach the camera', async () => {
+    const { camera, relay, port } = await setup('digest-qop');
+    const c = client(port);
+    await play(c, relay);
+    void c.request('TEARDOWN', relay.url, { Session: '4711' });
+    c.socket.end();
+    await waitFor('the TEARDOWN at the camera', () => camera.requests.at(-1)?.method === 'TEARDOWN');
+    expect(camera.requests.at(-1)!.authorized).toBe(true);
   });
 
   it('closes when its child exits', async () => {
