@@ -113,13 +113,17 @@ export class ConnectionGuard {
       if (left > 0) this.perAddress.set(addr, left);
       else this.perAddress.delete(addr);
     });
-    // a connection that never sends a byte is not a request Node's timers know of yet
-    socket.setTimeout(this.limits.headersTimeoutMs, () => {
-      if (socket.bytesRead === 0) {
+    // a connection that never sends a byte is not a request Node's timers know of yet. A plain
+    // timer, not socket.setTimeout: the HTTP server destroys a socket on any 'timeout' nobody
+    // else handles, which would cut a request that is merely slow between two bytes
+    const silent = setTimeout(() => {
+      if (socket.bytesRead === 0 && !socket.destroyed) {
         this.counts.timed_out += 1;
         socket.destroy();
-      } else socket.setTimeout(0);
-    });
+      }
+    }, this.limits.headersTimeoutMs);
+    silent.unref();
+    socket.once('close', () => clearTimeout(silent));
   }
 
   /**

@@ -206,7 +206,18 @@ describe('time limits and connection caps', () => {
       s.once('close', () => clearInterval(t));
     });
     const silent = rawConnection(port, () => undefined);
-    const [a, b, c] = await Promise.all([trickle, slowHeaders, silent]);
+    // a body paused longer than the headers' limit between two bytes is still within its own
+    // limit: cut at the request limit, not before (the socket's idle timer must not cut it)
+    const paused = rawConnection(port, (s) => {
+      s.write(
+        'POST /api/v1/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{',
+      );
+      const t = setInterval(() => (s.writable ? s.write(' ') : clearInterval(t)), 1000);
+      s.once('close', () => clearInterval(t));
+    });
+    const [a, b, c, d] = await Promise.all([trickle, slowHeaders, silent, paused]);
+    expect(d.got).toMatch(/^HTTP\/1\.1 408 /);
+    expect(d.ms).toBeGreaterThanOrEqual(1400);
     expect(a.got).toMatch(/^HTTP\/1\.1 408 /);
     expect(JSON.parse(a.got.slice(a.got.indexOf('\r\n\r\n') + 4))).toMatchObject({
       success: false,
