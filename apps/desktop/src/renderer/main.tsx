@@ -11,6 +11,7 @@ import { StrictMode, type ReactNode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { MantineProvider } from '@mantine/core';
 import { STYLE_NONCE_META } from '@pantau/shared';
+import { setNonce } from 'get-nonce';
 import { ModalsProvider } from '@mantine/modals';
 import { Notifications } from '@mantine/notifications';
 import { DatesProvider } from '@mantine/dates';
@@ -43,6 +44,9 @@ function LocalisedModals({ children }: { children: ReactNode }) {
 // the style nonce the server (or Electron's app:// handler) put in this page: its CSP applies
 // only <style> elements carrying it (packages/shared/src/csp.ts)
 const styleNonce = document.querySelector<HTMLMetaElement>(`meta[name="${STYLE_NONCE_META}"]`)?.content;
+// Mantine's drawers and modals lock scrolling with react-remove-scroll, whose <style> takes its
+// nonce from get-nonce rather than from the provider
+if (styleNonce) setNonce(styleNonce);
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');
