@@ -1,5 +1,5 @@
 /**
- * Users and sessions (issue 3): first-run setup, failed sign-ins limited per account and per
+ * Users and sessions (issue 3): first-run setup, failed sign-ins slowed per account and limited per
  * address, sessions that expire, end on logout and on a password change or reset, the last
  * full admin protected, and an audit log with secrets masked.
  */
@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ApiClient, PantauError } from '@pantau/shared';
 import { startServer, type RunningServer } from '../server.js';
 import { startHarness, tempDataDir, type Harness } from '../test-support/harness.js';
-import { LOGIN_FAILURES_PER_ACCOUNT } from './auth-service.js';
+import { LOGIN_FREE_FAILURES_PER_ACCOUNT } from './auth-service.js';
 import pino from 'pino';
 
 const stops: Array<() => Promise<void>> = [];
@@ -51,22 +51,27 @@ describe('first-run setup', () => {
 });
 
 describe('sign-in limits and sessions', () => {
-  it('limits failed sign-ins per account with 429 and Retry-After, and lets the right password through once the window ends', async () => {
+  it('slows failed sign-ins per account with 429 and Retry-After, and lets the right password through after the wait', async () => {
     const h = await harness();
+    // an account that never signed in from here, so the delay applies (login-limits.test.ts has the rest)
+    await h.server.services.auth.createUser({ email: 'op@test.local', password: 'op-password', role: 'operator' });
     const c = new ApiClient({ baseUrl: h.server.url });
-    for (let i = 0; i < LOGIN_FAILURES_PER_ACCOUNT; i++)
-      expect(await codeOf(c.login({ email: 'admin@test.local', password: 'wrong' }))).toBe('INVALID_CREDENTIALS');
+    for (let i = 0; i < LOGIN_FREE_FAILURES_PER_ACCOUNT; i++)
+      expect(await codeOf(c.login({ email: 'op@test.local', password: 'wrong' }))).toBe('INVALID_CREDENTIALS');
     const res = await fetch(`${h.server.url}/api/v1/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: 'admin@test.local', password: 'admin-password' }),
+      body: JSON.stringify({ email: 'op@test.local', password: 'op-password' }),
     });
     expect(res.status).toBe(429);
-    expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+    const retry = Number(res.headers.get('retry-after'));
+    expect(retry).toBe(1);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('RATE_LIMITED');
-    // another account from the same address is not locked by these five
+    // another account from the same address is not slowed by these five
     await h.server.services.auth.createUser({ email: 'other@test.local', password: 'other-password', role: 'viewer' });
     expect(await codeOf(c.login({ email: 'other@test.local', password: 'other-password' }))).toBe('OK');
+    await new Promise((r) => setTimeout(r, retry * 1000 + 50));
+    expect(await codeOf(c.login({ email: 'op@test.local', password: 'op-password' }))).toBe('OK');
   });
 
   it('limits failed sign-ins per address across accounts', async () => {

@@ -18,9 +18,15 @@ const OWN_WORDS: Partial<Record<ErrorCode, string>> = {
   NOT_FOUND: 'errors.notFound',
 };
 
-/** The sentence for `err`. */
+/**
+ * The sentence for `err`. A RATE_LIMITED refusal that says how long to wait
+ * (`details.retry_after_s`, seconds) names the wait.
+ */
 export function errorText(err: unknown, t: Translate): string {
   if (err instanceof PantauError) {
+    const wait = err.details?.retry_after_s;
+    if (err.code === 'RATE_LIMITED' && typeof wait === 'number' && wait > 0)
+      return t('errors.rateLimitedFor', { seconds: Math.ceil(wait) });
     const key = OWN_WORDS[err.code];
     return key ? t(key) : err.message;
   }

@@ -5,6 +5,7 @@
 import i18next from 'i18next';
 import { ApiClient, PantauError } from '@pantau/shared';
 import { getBridge } from '../lib/bridge.js';
+import { errorText } from '../lib/error-text.js';
 import { browserServerBase } from '../lib/server-url.js';
 import { bridgeTokenStorage, webTokenStorage, type TokenStorage } from '../lib/token-storage.js';
 import { useSessionStore } from '../stores/session-store.js';
@@ -24,7 +25,8 @@ export function describeError(err: unknown): string {
     if (err.code === 'INVALID_CREDENTIALS' || err.code === 'UNAUTHENTICATED') return i18next.t('signIn.wrong');
     if (err.code === 'UNAVAILABLE') return i18next.t('signIn.unavailable');
     if (err.code === 'VALIDATION_ERROR') return i18next.t('signIn.invalid');
-    if (err.code === 'RATE_LIMITED') return i18next.t('errors.rateLimited');
+    // the server's wait (retry_after_s): the account's progressive delay or the address's limit
+    if (err.code === 'RATE_LIMITED') return errorText(err, (key, options) => i18next.t(key, options));
     return err.message;
   }
   const message = err instanceof Error ? err.message : String(err);
