@@ -4,6 +4,7 @@
 import path from 'node:path';
 import { queueConfigFromEnv, type QueueConfig, type QueueName } from './queue/queue-config.js';
 import { httpLimitsFromEnv, type HttpLimits } from './http/http-server.js';
+import { websocketLimitsFromEnv, type WebSocketLimits } from './realtime/socket-guard.js';
 import type { TlsConfig } from './security/tls.js';
 
 /**
@@ -47,6 +48,12 @@ export interface ServerConfig {
   tls: TlsConfig;
   /** Request, header and keep-alive time limits and the per-address connection cap (http/http-server.ts). */
   httpLimits: HttpLimits;
+  /**
+   * WebSockets per client address and frames per socket (realtime/socket-guard.ts;
+   * `PANTAU_WS_MAX_CONNECTIONS_PER_ADDRESS` default 200, `PANTAU_WS_MESSAGES_PER_S` 20,
+   * `PANTAU_WS_MESSAGE_BURST` 50).
+   */
+  websocketLimits: WebSocketLimits;
   /** Where the database, key file and logs live. `--data-dir`, `PANTAU_DATA_DIR`, default `./data`. */
   dataDir: string;
   /** Signed-in session lifetime, ms (default 12 h: one control-room shift). */
@@ -105,6 +112,7 @@ export function loadConfig(over: Partial<ServerConfig> = {}): ServerConfig {
     trustedProxies: over.trustedProxies ?? addressList(process.env.PANTAU_TRUSTED_PROXIES),
     tls: over.tls ?? tlsFromEnv(),
     httpLimits: over.httpLimits ?? httpLimitsFromEnv(),
+    websocketLimits: over.websocketLimits ?? websocketLimitsFromEnv(),
     dataDir: over.dataDir ?? resolveDataDir(),
     sessionTtlMs: over.sessionTtlMs ?? 12 * 3600_000,
     consoleDir: over.consoleDir === undefined ? defaultConsoleDir() : over.consoleDir,

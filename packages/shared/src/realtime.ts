@@ -26,6 +26,18 @@ import { ReportType } from './schemas/reports.js';
 /** Server heartbeat period, ms. */
 export const HEARTBEAT_INTERVAL_MS = 10_000;
 
+/**
+ * Close codes of the server's abuse limits on any WebSocket (feed and live video;
+ * apps/server/src/realtime/socket-guard.ts). A client closed with TOO_MANY_CONNECTIONS should
+ * reconnect later, not at once; MESSAGE_RATE means it sent frames faster than the protocol needs.
+ */
+export const SOCKET_CLOSE_CODES = {
+  /** More open WebSockets from the client's address than the server allows (like HTTP 429). */
+  TOO_MANY_CONNECTIONS: 4429,
+  /** The socket sent frames faster than its rate limit (RFC 6455 §7.4.1: policy violation). */
+  MESSAGE_RATE: 1008,
+} as const;
+
 const Change = z.enum(['created', 'updated', 'deleted']);
 
 /**

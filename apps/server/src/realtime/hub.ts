@@ -87,8 +87,12 @@ export class RealtimeHub {
     return this.head;
   }
 
-  /** Take over a freshly upgraded socket. */
+  /**
+   * Take over a freshly upgraded socket. One the socket guard has already refused (closing: too
+   * many from its address) is left alone.
+   */
   attach(ws: WebSocket): void {
+    if (ws.readyState !== ws.OPEN) return;
     const client: Client = { ws, user: null, scope: null, groups: null, cursor: this.head, alive: true };
     this.clients.add(client);
     const authTimer = setTimeout(() => {
@@ -98,6 +102,8 @@ export class RealtimeHub {
       client.alive = true;
     });
     ws.on('message', (raw, isBinary) => {
+      // closing (e.g. closed by the socket guard for flooding): what it still sends is not read
+      if (ws.readyState !== ws.OPEN) return;
       client.alive = true;
       if (isBinary)
         return this.control(client, { type: 'error', code: 'VALIDATION_ERROR', message: 'text frames only' });

@@ -11,6 +11,7 @@ import { PantauError, ROUTES, consolePolicy, withStyleNonce, type Health } from 
 import { isEncrypted } from '../http/http-server.js';
 import type { Services } from '../services/container.js';
 import type { RouteRegistrar } from '../http/route.js';
+import { SocketGuard } from '../realtime/socket-guard.js';
 
 /** Version reported by /health. */
 export const SERVER_VERSION = '0.1.0';
@@ -34,6 +35,9 @@ export async function systemRoutes(
   http: HttpStatsSource,
 ): Promise<void> {
   const started = Date.now();
+  // every WebSocket (this feed and the gateway's live video): per-address cap, frame rate
+  const sockets = new SocketGuard(s.config.websocketLimits, s.logger);
+  sockets.install(app);
   api.implement(ROUTES.health, () => {
     let dbOk = true;
     try {
@@ -60,7 +64,7 @@ export async function systemRoutes(
         detection_thread: s.detectionThread !== null,
         report_thread: s.reportThread === null ? 'none' : s.reportThread.running ? 'running' : 'idle',
       },
-      websocket: { clients: s.hub.clientCount, last_event_id: s.hub.lastEventId },
+      websocket: { clients: s.hub.clientCount, last_event_id: s.hub.lastEventId, ...sockets.stats() },
       http: http.stats(),
       gateway: {
         streams: g.streams,

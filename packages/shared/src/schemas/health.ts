@@ -29,7 +29,20 @@ export const Health = z.object({
     detection_thread: z.boolean(),
     report_thread: z.enum(['none', 'idle', 'running']),
   }),
-  websocket: z.object({ clients: z.int(), last_event_id: z.int() }),
+  /**
+   * WebSockets: `clients` authenticated feed sockets (`/ws`) and the feed's `last_event_id`;
+   * `connections` open WebSockets of every kind (feed and live video, authenticated or not) from
+   * `addresses` client addresses, at most `max_connections_per_address` each; `refused` sockets
+   * closed since start, by reason (`too_many_connections`: close code 4429; `message_rate`: 1008).
+   */
+  websocket: z.object({
+    clients: z.int(),
+    last_event_id: z.int(),
+    connections: z.int(),
+    addresses: z.int(),
+    max_connections_per_address: z.int(),
+    refused: z.object({ too_many_connections: z.int(), message_rate: z.int() }),
+  }),
   /**
    * The HTTP server: whether it speaks TLS; open TCP connections now (WebSockets included), at
    * the most since start, and the client addresses holding them; its time limits (ms) and the

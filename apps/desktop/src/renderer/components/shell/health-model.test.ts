@@ -9,7 +9,14 @@ const healthy: Health = {
   database: { ok: true, driver: 'sqlite' },
   queue: { pending: 3, running: 1, failed: 0, oldest_pending_age_ms: 200 },
   worker: { running: true, processed: 10, detection_thread: true, report_thread: 'idle' },
-  websocket: { clients: 1, last_event_id: 9 },
+  websocket: {
+    clients: 1,
+    last_event_id: 9,
+    connections: 3,
+    addresses: 1,
+    max_connections_per_address: 200,
+    refused: { too_many_connections: 0, message_rate: 0 },
+  },
   http: {
     tls: false,
     open_connections: 2,
