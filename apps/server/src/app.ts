@@ -81,7 +81,7 @@ export async function buildApp(s: Services, tls: TlsIdentity | null = null): Pro
   // JSON only: a text/plain body is a wrong content type (415), not a string to validate.
   app.removeContentTypeParser('text/plain');
   const routes = installAccess(app, s.auth);
-  await installTransportSecurity(app, tls !== null, connections);
+  await installTransportSecurity(app, tls !== null, connections, s.config.trustedProxies.length > 0);
   app.addHook('onResponse', async (request, reply) => {
     const ms = reply.elapsedTime;
     if (ms > s.config.slowRequestMs)

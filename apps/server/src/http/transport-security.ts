@@ -1,6 +1,6 @@
 /**
  * Response headers and transport rules (issue 16):
- * - helmet (@fastify/helmet) on every answer: `X-Content-Type-Options: nosniff`,
+ * - helmet on every answer: `X-Content-Type-Options: nosniff`,
  *   `X-Frame-Options: DENY`, `Referrer-Policy: no-referrer`, COOP, and a CSP of
  *   `default-src 'none'; frame-ancestors 'none'` for what is not a page (JSON, images, video).
  *   The console's index.html gets its own policy with a style nonce (routes/system-routes.ts),
@@ -13,7 +13,7 @@
  *   TLS, or through a trusted proxy that says `X-Forwarded-Proto: https`.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import fastifyHelmet from '@fastify/helmet';
+import helmet from 'helmet';
 import { isEncrypted, type ConnectionGuard } from './http-server.js';
 
 /** `Strict-Transport-Security` value: one year, this host only (a LAN address has no subdomains). */
@@ -27,14 +27,19 @@ export const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'no
  * @param app the Fastify app (before routes)
  * @param tls whether the port speaks TLS
  * @param guard counts the redirects for /health
+ * @param behindProxy whether trusted reverse proxies are configured (their `X-Forwarded-Proto`
+ *   may say https); with neither TLS nor a proxy no answer can be over https, and no hook runs
  */
 export async function installTransportSecurity(
   app: FastifyInstance,
   tls: boolean,
   guard: ConnectionGuard,
+  behindProxy = false,
 ): Promise<void> {
-  await app.register(fastifyHelmet, {
-    global: true,
+  // helmet itself, built once. Not @fastify/helmet: it builds helmet's middleware (every
+  // header value, the CSP string) anew on each request, which cost the detection route 15-20 %
+  // of its 202/s (bench/README, guard of issue 16)
+  const headers = helmet({
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
@@ -49,6 +54,9 @@ export async function installTransportSecurity(
     crossOriginResourcePolicy: { policy: 'cross-origin' },
     // set below, only where the answer went over TLS
     strictTransportSecurity: false,
+  });
+  app.addHook('onRequest', (request, reply, done) => {
+    headers(request.raw, reply.raw, (err) => done(err as Error | undefined));
   });
   if (tls) {
     app.addHook('onRequest', async (request, reply) => {
@@ -81,11 +89,12 @@ export async function installTransportSecurity(
         });
     });
   }
-  app.addHook('onSend', async (request, reply, payload) => {
-    if (isEncrypted(request.raw.socket) || request.protocol === 'https')
-      void reply.header('strict-transport-security', HSTS);
-    return payload;
-  });
+  if (tls || behindProxy)
+    app.addHook('onSend', (request, reply, payload, done) => {
+      if (isEncrypted(request.raw.socket) || request.protocol === 'https')
+        void reply.header('strict-transport-security', HSTS);
+      done(null, payload);
+    });
 }
 
 /** The request's Host header if it is a plain host[:port] (a redirect must not point anywhere a header says). */

@@ -296,6 +296,19 @@ describe('headers', () => {
     expect(asset.headers.get('x-content-type-options')).toBe('nosniff');
   });
 
+  it('sends HSTS for what a trusted proxy received over https, and only then', async () => {
+    h = await startHarness({ trustedProxies: ['127.0.0.1'] });
+    const viaHttps = await fetch(`${h.server.url}/health`, { headers: { 'x-forwarded-proto': 'https' } });
+    expect(viaHttps.headers.get('strict-transport-security')).toBe('max-age=31536000');
+    const viaHttp = await fetch(`${h.server.url}/health`, { headers: { 'x-forwarded-proto': 'http' } });
+    expect(viaHttp.headers.get('strict-transport-security')).toBeNull();
+    await h.stop();
+    // from a peer that is not a trusted proxy the header is ignored
+    h = await startHarness({ trustedProxies: ['10.9.9.9'] });
+    const forged = await fetch(`${h.server.url}/health`, { headers: { 'x-forwarded-proto': 'https' } });
+    expect(forged.headers.get('strict-transport-security')).toBeNull();
+  });
+
   it('grants app://console every method the API uses (a preflight per method, then the answer)', async () => {
     h = await startHarness();
     const methods = apiMethods();

@@ -24,6 +24,7 @@ import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
+import proxyAddr from 'proxy-addr';
 import { SOCKET_CLOSE_CODES } from '@pantau/shared';
 
 /** The limits (config.websocketLimits). */
@@ -68,32 +69,35 @@ export interface SocketGuardStats {
   refused: { too_many_connections: number; message_rate: number };
 }
 
-/** The raw request's client address, as Fastify saw it (set by the guard's onRequest hook). */
-const CLIENT_ADDRESS = Symbol('pantau.clientAddress');
-type AddressedRequest = IncomingMessage & { [CLIENT_ADDRESS]?: string };
-
 /** Counts and refuses WebSockets; see the module's comment. */
 export class SocketGuard {
   private readonly perAddress = new Map<string, number>();
   private open = 0;
   private readonly refused = { too_many_connections: 0, message_rate: 0 };
   private lastLog = 0;
+  private readonly clientAddress: (raw: IncomingMessage) => string;
 
+  /**
+   * @param limits the caps
+   * @param logger where refusals are logged (at most once a minute)
+   * @param trustedProxies config.trustedProxies: the client address is worked out from the
+   *   upgrade request the way Fastify's `request.ip` is (proxy-addr), so no hook runs on every
+   *   HTTP request (the detection route's included) to carry it
+   */
   constructor(
     private readonly limits: WebSocketLimits,
     private readonly logger: Pick<Logger, 'info'>,
-  ) {}
+    trustedProxies: readonly string[] = [],
+  ) {
+    const trust = proxyAddr.compile([...trustedProxies]);
+    this.clientAddress = (raw) =>
+      trustedProxies.length > 0 ? proxyAddr(raw, trust) : (raw.socket.remoteAddress ?? 'unknown');
+  }
 
-  /**
-   * Guard every WebSocket of `app` (call once, after @fastify/websocket is registered). Adds an
-   * onRequest hook that keeps `request.ip` on upgrade requests, and listens to the ws server.
-   */
+  /** Guard every WebSocket of `app` (call once, after @fastify/websocket is registered): listens to its ws server. */
   install(app: FastifyInstance): void {
-    app.addHook('onRequest', async (request) => {
-      if (request.ws) (request.raw as AddressedRequest)[CLIENT_ADDRESS] = request.ip;
-    });
-    app.websocketServer.on('connection', (socket: WebSocket, raw: AddressedRequest) =>
-      this.admit(socket, raw[CLIENT_ADDRESS] ?? raw.socket.remoteAddress ?? 'unknown'),
+    app.websocketServer.on('connection', (socket: WebSocket, raw: IncomingMessage) =>
+      this.admit(socket, this.clientAddress(raw)),
     );
   }
 

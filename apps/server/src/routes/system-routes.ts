@@ -36,7 +36,7 @@ export async function systemRoutes(
 ): Promise<void> {
   const started = Date.now();
   // every WebSocket (this feed and the gateway's live video): per-address cap, frame rate
-  const sockets = new SocketGuard(s.config.websocketLimits, s.logger);
+  const sockets = new SocketGuard(s.config.websocketLimits, s.logger, s.config.trustedProxies);
   sockets.install(app);
   api.implement(ROUTES.health, () => {
     let dbOk = true;
