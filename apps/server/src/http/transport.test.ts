@@ -273,6 +273,18 @@ describe('headers', () => {
     expect(api.headers.get('content-security-policy')).toContain("default-src 'none'");
     expect(api.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
     expect(api.headers.get('strict-transport-security')).toBeNull();
+    // the device API (machine clients with key headers, never rendered by a browser) goes without
+    const ingest = await fetch(`${h.server.url}/api/v1/detection/log`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-api-key': h.credential.key,
+        'x-api-secret': h.credential.secret,
+      },
+      body: JSON.stringify({ re_id: 'hdr-1', branch_id: h.branches[0]!.id, device_id: 'cam-1', detected_count: 1 }),
+    });
+    expect(ingest.status).toBe(202);
+    expect(ingest.headers.get('x-frame-options')).toBeNull();
 
     const nonces: string[] = [];
     for (const p of ['/console/', '/console/index.html']) {
