@@ -218,7 +218,8 @@ export function serverFactory(identity: TlsIdentity | null, guard: ConnectionGua
     // start it when the outer server listens, stop it when it closes
     const inner = (server as unknown as { _httpServer: http.Server })._httpServer;
     const track = inner.listeners('listening').find((f) => f.name === 'setupConnectionsTracking');
-    if (!track) throw new Error('this Node version tracks HTTP connections differently: the TLS server would have no timeouts');
+    if (!track)
+      throw new Error('this Node version tracks HTTP connections differently: the TLS server would have no timeouts');
     let tracking = false;
     server.on('listening', () => {
       if (tracking) return;
