@@ -24,4 +24,5 @@ export * from './schemas/reports.js';
 export * from './schemas/persons.js';
 export * from './realtime.js';
 export * from './routes/index.js';
+export * from './routes/tags.js';
 export * from './api-client.js';

@@ -22,7 +22,6 @@ import { dashboardRoutes } from './dashboard.js';
 import { reportRoutes } from './reports.js';
 
 export * from './route.js';
-export * from './tags.js';
 
 /** Every route, by name (in registration order). */
 export const ROUTES = {
