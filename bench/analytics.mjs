@@ -93,8 +93,8 @@ async function seedFleet() {
 /** Write N detections through DetectionRepository.apply (the server is stopped). */
 function load(dataDir) {
   const db = openDatabase(dataDir);
-  const branches = db.sqlite.prepare(`SELECT id, timezone FROM company_branches ORDER BY id`).all();
-  const repo = new DetectionRepository(db.sqlite);
+  const branches = db.conn.prepare(`SELECT id, timezone FROM company_branches ORDER BY id`).all();
+  const repo = new DetectionRepository(db.conn);
   const rand = rng(42);
   const now = Date.now();
   const start = now - DAYS * 86_400_000;
@@ -105,7 +105,7 @@ function load(dataDir) {
   const CHUNK = 20_000;
   for (let done = 0; done < N;) {
     const n = Math.min(CHUNK, N - done);
-    db.sqlite.transaction(() => {
+    db.conn.transaction(() => {
       for (let k = 0; k < n; k++) {
         const i = done + k;
         // time order, as devices send them, with some jitter
@@ -136,12 +136,12 @@ function load(dataDir) {
       );
   }
   // a staffed control room: everything before today is acknowledged
-  db.sqlite
+  db.conn
     .prepare(`UPDATE event_logs SET alarm_state = 'acknowledged', acknowledged_at = created_at WHERE created_at < ?`)
     .run(new Date(now - 86_400_000).toISOString());
-  db.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+  db.conn.pragma('wal_checkpoint(TRUNCATE)');
   const seedS = (performance.now() - started) / 1000;
-  db.sqlite.close();
+  db.conn.close();
   return seedS;
 }
 
@@ -165,9 +165,9 @@ if (!first.seeded) seedS = load(dataDir);
 {
   // every run starts with no counting report: the catch-up and each report below are made anew
   const db = openDatabase(dataDir);
-  db.sqlite.exec(`DELETE FROM notification_deliveries WHERE report_id IS NOT NULL;
+  db.conn.exec(`DELETE FROM notification_deliveries WHERE report_id IS NOT NULL;
     DELETE FROM counting_reports; DELETE FROM jobs WHERE queue = 'reports';`);
-  db.sqlite.close();
+  db.conn.close();
 }
 const bytes = fs.statSync(path.join(dataDir, 'pantau.sqlite')).size;
 const srv = await startServer({ dataDir });
@@ -293,7 +293,7 @@ const { ReportService } = await import(path.join(dist, 'services/report-service.
 const { DashboardRepository } = await import(path.join(dist, 'repositories/dashboard-repository.js'));
 const { periodOf } = await import(path.join(dist, 'services/report-period.js'));
 const gdb = openDatabase(dataDir);
-const gexec = new SyncExecutor(gdb.sqlite);
+const gexec = new SyncExecutor(gdb.conn);
 const grepo = new ReportRepository(gdb.kysely, gexec);
 const gbranches = new DashboardRepository(gdb.kysely, gexec);
 const service = new ReportService(
@@ -337,7 +337,7 @@ reports.generation = {
   monthly_province: await timeGeneration('monthly', `${monthOf}-01`, province),
   monthly_all: await timeGeneration('monthly', `${monthOf}-01`, allBranches),
 };
-gdb.sqlite.close();
+gdb.conn.close();
 
 const out = {
   date: new Date().toISOString(),

@@ -2,7 +2,7 @@
  * Builds the Fastify application: schemas from packages/shared validate, type and document
  * every route (OpenAPI at `/api/docs`); one error handler makes the envelope.
  */
-import { ROUTES } from '@pantau/shared';
+import { PantauError, ROUTES } from '@pantau/shared';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import fastifyWebsocket from '@fastify/websocket';
 import fastifyCors from '@fastify/cors';
@@ -81,6 +81,7 @@ export async function buildApp(s: Services, tls: TlsIdentity | null = null): Pro
   // JSON only: a text/plain body is a wrong content type (415), not a string to validate.
   app.removeContentTypeParser('text/plain');
   const routes = installAccess(app, s.auth);
+  installRoleFilter(app, s.config.role);
   await installTransportSecurity(app, tls !== null, connections, s.config.trustedProxies.length > 0);
   app.addHook('onResponse', async (request, reply) => {
     const ms = reply.elapsedTime;
@@ -161,4 +162,29 @@ export async function buildApp(s: Services, tls: TlsIdentity | null = null): Pro
     }
   });
   return { app, gateway, routes, connections };
+}
+
+/**
+ * Paths a `gateway` process serves (scale mode: HAProxy routes them by stream id): the live
+ * video sockets, HLS, and stills. Every role serves `/health`.
+ */
+const GATEWAY_PATH = /^\/(ws\/streams\/|hls\/streams\/|api\/v1\/streams\/\d+\/still)/;
+
+/**
+ * Keep a process to its role (config.role): `worker` answers `/health` only, `gateway` the
+ * stream paths and `/health`, `api` everything but the stream paths (they belong to gateway
+ * processes; `all` serves both). A request the role does not serve gets 404 NOT_FOUND naming the
+ * role, so a misrouted load balancer shows at once.
+ */
+function installRoleFilter(app: FastifyInstance, role: Services['config']['role']): void {
+  if (role === 'all') return;
+  app.addHook('onRequest', async (request) => {
+    const path = request.url.split('?')[0]!;
+    if (path === '/health') return;
+    const stream = GATEWAY_PATH.test(path);
+    if (role === 'api' ? !stream : role === 'gateway' && stream) return;
+    throw new PantauError('NOT_FOUND', `this server process runs the ${role} role and does not serve ${path}`, {
+      reason: 'role',
+    });
+  });
 }

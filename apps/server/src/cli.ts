@@ -6,8 +6,9 @@ import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import pino from 'pino';
 import { PantauError, Role } from '@pantau/shared';
-import { addressList, loadConfig, resolveDataDir } from './config.js';
+import { SERVER_ROLES, addressList, loadConfig, resolveDataDir, type ServerConfig } from './config.js';
 import { createServices } from './services/container.js';
+import { startLocalCluster } from './cluster/local-cluster.js';
 import { migrate, openDatabase } from './db/database.js';
 import { countingZone, previousSiteDay } from './services/site-time.js';
 import { progressBar } from './cli-progress.js';
@@ -43,6 +44,11 @@ const size = (v: string) => {
 };
 const dataDirOption = () =>
   new Option('--data-dir <dir>', 'data directory (database, keys, logs)').env('PANTAU_DATA_DIR');
+const databaseOption = () =>
+  new Option(
+    '--database <url>',
+    'PostgreSQL instead of the embedded SQLite file (scale mode): postgres://user:password@host:port/database',
+  ).env('PANTAU_DATABASE_URL');
 
 /** Build the CLI program (exported for tests). */
 export function buildCli(): Command {
@@ -70,6 +76,13 @@ export function buildCli(): Command {
       'make (once) and keep a self-signed certificate in <data dir>/tls and serve HTTPS with it',
     )
     .addOption(dataDirOption())
+    .addOption(databaseOption())
+    .addOption(
+      new Option('--role <role>', 'what this process does (scale mode)')
+        .choices(SERVER_ROLES)
+        .default('all')
+        .env('PANTAU_ROLE'),
+    )
     .action(
       async (o: {
         port: number;
@@ -79,6 +92,8 @@ export function buildCli(): Command {
         tlsKey?: string;
         tlsSelfSigned?: boolean;
         dataDir?: string;
+        database?: string;
+        role: ServerConfig['role'];
       }) => {
         if ((o.tlsCert === undefined) !== (o.tlsKey === undefined))
           throw new InvalidArgumentError('--tls-cert and --tls-key go together');
@@ -86,6 +101,8 @@ export function buildCli(): Command {
           port: o.port,
           host: o.host,
           dataDir: resolveDataDir(o.dataDir),
+          databaseUrl: o.database ?? null,
+          role: o.role,
           ...(o.trustProxy !== undefined && { trustedProxies: addressList(o.trustProxy) }),
           ...(o.tlsCert !== undefined && o.tlsKey !== undefined
             ? { tls: { mode: 'files' as const, certFile: path.resolve(o.tlsCert), keyFile: path.resolve(o.tlsKey) } }
@@ -123,8 +140,9 @@ export function buildCli(): Command {
     .description('apply pending database migrations (or revert the last with --down)')
     .option('--down', 'revert the last migration')
     .addOption(dataDirOption())
-    .action(async (o: { down?: boolean; dataDir?: string }) => {
-      const db = openDatabase(resolveDataDir(o.dataDir));
+    .addOption(databaseOption())
+    .action(async (o: { down?: boolean; dataDir?: string; database?: string }) => {
+      const db = openDatabase(resolveDataDir(o.dataDir), o.database ?? null);
       const r = await migrate(db, o.down ? 'down' : 'up');
       for (const m of r.results ?? []) console.log(`${m.direction} ${m.migrationName}: ${m.status}`);
       if ((r.results ?? []).length === 0) console.log('nothing to migrate');
@@ -140,17 +158,27 @@ export function buildCli(): Command {
     .addOption(new Option('--role <role>').choices(Role.options).default('operator'))
     .option('--name <name>')
     .addOption(dataDirOption())
-    .action(async (o: { email: string; password: string; role: Role; name?: string; dataDir?: string }) => {
-      await withServices(o.dataDir, async (s) => {
-        const u = await s.auth.createUser({
-          email: o.email,
-          password: o.password,
-          role: o.role,
-          ...(o.name ? { name: o.name } : {}),
+    .addOption(databaseOption())
+    .action(
+      async (o: {
+        email: string;
+        password: string;
+        role: Role;
+        name?: string;
+        dataDir?: string;
+        database?: string;
+      }) => {
+        await withServices(o, async (s) => {
+          const u = await s.auth.createUser({
+            email: o.email,
+            password: o.password,
+            role: o.role,
+            ...(o.name ? { name: o.name } : {}),
+          });
+          console.log(JSON.stringify({ id: u.id, email: u.email, role: u.role }));
         });
-        console.log(JSON.stringify({ id: u.id, email: u.email, role: u.role }));
-      });
-    });
+      },
+    );
 
   const creds = program.command('credentials').description('manage device API credentials');
   creds
@@ -159,10 +187,11 @@ export function buildCli(): Command {
     .requiredOption('--name <name>')
     .option('--expires-at <iso>', 'ISO-8601 expiry')
     .addOption(dataDirOption())
-    .action(async (o: { name: string; expiresAt?: string; dataDir?: string }) => {
+    .addOption(databaseOption())
+    .action(async (o: { name: string; expiresAt?: string; dataDir?: string; database?: string }) => {
       if (o.expiresAt !== undefined && Number.isNaN(Date.parse(o.expiresAt)))
         throw new PantauError('VALIDATION_ERROR', '--expires-at must be ISO-8601', { field: 'expires_at' });
-      await withServices(o.dataDir, async (s) => {
+      await withServices(o, async (s) => {
         const c = s.credentials.create({ credential_name: o.name, expires_at: o.expiresAt }, SYSTEM);
         console.log(JSON.stringify({ id: c.id, api_key: c.api_key, api_secret: c.api_secret }));
       });
@@ -173,10 +202,11 @@ export function buildCli(): Command {
     .description('fold one day of the API request log into api_usage_summary (default: yesterday, site time)')
     .option('--date <YYYY-MM-DD>', 'the site-local day')
     .addOption(dataDirOption())
-    .action(async (o: { date?: string; dataDir?: string }) => {
+    .addOption(databaseOption())
+    .action(async (o: { date?: string; dataDir?: string; database?: string }) => {
       if (o.date !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(o.date))
         throw new PantauError('VALIDATION_ERROR', '--date must be YYYY-MM-DD', { field: 'date' });
-      await withServices(o.dataDir, async (s) => {
+      await withServices(o, async (s) => {
         const date = o.date ?? previousSiteDay(s.config.timezone);
         const r = await s.usage.aggregate(date);
         console.log(JSON.stringify({ date, ...r }));
@@ -192,14 +222,15 @@ export function buildCli(): Command {
     .option('--from <YYYY-MM-DD>', 'first site-local day')
     .option('--to <YYYY-MM-DD>', 'last site-local day')
     .addOption(dataDirOption())
-    .action(async (o: { from?: string; to?: string; dataDir?: string }) => {
+    .addOption(databaseOption())
+    .action(async (o: { from?: string; to?: string; dataDir?: string; database?: string }) => {
       for (const [field, v] of [
         ['from', o.from],
         ['to', o.to],
       ] as const)
         if (v !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(v))
           throw new PantauError('VALIDATION_ERROR', `--${field} must be YYYY-MM-DD`, { field });
-      await withServices(o.dataDir, async (s) => {
+      await withServices(o, async (s) => {
         const span = s.rollups.detectionDays();
         const from = o.from ?? span?.from;
         const to = o.to ?? span?.to;
@@ -220,6 +251,62 @@ export function buildCli(): Command {
         console.log(JSON.stringify({ from, to, ...r }));
       });
     });
+
+  program
+    .command('cluster')
+    .description(
+      'try scale mode on this machine: PostgreSQL, N server processes and HAProxy terminating TLS in front (Ctrl-C stops all)',
+    )
+    .option('--processes <n>', 'server processes (role all)', port, 3)
+    .option('--roles <roles>', 'the role of each process instead, comma-separated (e.g. api,api,worker,gateway)')
+    .option('--port <port>', "HAProxy's https port", port, 8443)
+    .option('--dir <dir>', 'where the database, data directory and HAProxy files go', './cluster')
+    .option('--admin-email <email>', 'an admin made in the database when it has none', 'admin@pantau.local')
+    .option('--admin-password <password>', 'its password', 'pantau-admin')
+    .action(
+      async (o: {
+        processes: number;
+        roles?: string;
+        port: number;
+        dir: string;
+        adminEmail: string;
+        adminPassword: string;
+      }) => {
+        const roles = (o.roles ? o.roles.split(',') : Array.from({ length: o.processes }, () => 'all')).map((r) => {
+          if (!(SERVER_ROLES as readonly string[]).includes(r))
+            throw new InvalidArgumentError(`--roles: ${r} is not one of ${SERVER_ROLES.join(', ')}`);
+          return r as ServerConfig['role'];
+        });
+        const cluster = await startLocalCluster({
+          dir: path.resolve(o.dir),
+          roles,
+          port: o.port,
+          durable: true,
+          logLevel: 'info',
+          onLog: (source, line) => console.log(`[${source}] ${line}`),
+        });
+        // the admin to sign in with, on the first run (a later run keeps the one there)
+        await withServices({ dataDir: cluster.dataDir, database: cluster.databaseUrl }, async (s) => {
+          await s.auth
+            .createUser({ email: o.adminEmail, password: o.adminPassword, role: 'admin', name: 'Administrator' })
+            .catch((err: unknown) => {
+              if (!(err instanceof PantauError && err.code === 'CONFLICT')) throw err;
+            });
+        });
+        console.log(
+          JSON.stringify({
+            console: `${cluster.url}/console/`,
+            sha256_fingerprint: cluster.tls.fingerprint256,
+            certificate: cluster.certFile,
+            database: cluster.databaseUrl,
+            processes: cluster.processes.map((p) => ({ name: p.name, role: p.role, url: p.url })),
+          }),
+        );
+        onShutdownSignal(async () => {
+          await cluster.stop();
+        });
+      },
+    );
 
   program
     .command('simulate')
@@ -338,11 +425,11 @@ function onShutdownSignal(stop: (signal: NodeJS.Signals) => Promise<void>): void
 }
 
 async function withServices<T>(
-  dataDir: string | undefined,
+  o: { dataDir?: string; database?: string },
   fn: (s: Awaited<ReturnType<typeof createServices>>) => Promise<T>,
 ): Promise<T> {
   const s = await createServices(
-    loadConfig({ dataDir: resolveDataDir(dataDir), runWorker: false }),
+    loadConfig({ dataDir: resolveDataDir(o.dataDir), databaseUrl: o.database ?? null, runWorker: false }),
     pino({ level: 'warn' }),
   );
   try {

@@ -56,6 +56,18 @@ export interface ServerConfig {
   websocketLimits: WebSocketLimits;
   /** Where the database, key file and logs live. `--data-dir`, `PANTAU_DATA_DIR`, default `./data`. */
   dataDir: string;
+  /**
+   * PostgreSQL instead of the embedded SQLite file (scale mode): `postgres://user:pass@host:port/db`.
+   * `--database`, `PANTAU_DATABASE_URL`; null = `<dataDir>/pantau.sqlite`. The key file and logs
+   * stay in the data directory (every process of a cluster needs the same key file).
+   */
+  databaseUrl: string | null;
+  /**
+   * What this process does (`--role`, `PANTAU_ROLE`; scale mode): `all` (default: everything),
+   * `api` (HTTP API, WebSocket feed and console, no job worker), `worker` (the job worker and the
+   * schedule, HTTP for /health only), `gateway` (the stream gateway and /health).
+   */
+  role: 'all' | 'api' | 'worker' | 'gateway';
   /** Signed-in session lifetime, ms (default 12 h: one control-room shift). */
   sessionTtlMs: number;
   /** Built console to serve at `/console` (default: apps/desktop/dist/renderer, if present). */
@@ -99,6 +111,17 @@ export interface ServerConfig {
   queues: Record<QueueName, QueueConfig>;
 }
 
+/** The roles a server process can take (see {@link ServerConfig.role}). */
+export const SERVER_ROLES = ['all', 'api', 'worker', 'gateway'] as const;
+
+/** `PANTAU_ROLE`, default `all`. @throws Error naming the roles for any other value */
+function roleFromEnv(v: string | undefined): ServerConfig['role'] {
+  if (!v) return 'all';
+  if (!(SERVER_ROLES as readonly string[]).includes(v))
+    throw new Error(`PANTAU_ROLE must be one of ${SERVER_ROLES.join(', ')}, not ${v}`);
+  return v as ServerConfig['role'];
+}
+
 /** Data directory from a flag, `PANTAU_DATA_DIR` or `./data`, made absolute. */
 export function resolveDataDir(flag?: string): string {
   return path.resolve(flag ?? process.env.PANTAU_DATA_DIR ?? './data');
@@ -114,6 +137,8 @@ export function loadConfig(over: Partial<ServerConfig> = {}): ServerConfig {
     httpLimits: over.httpLimits ?? httpLimitsFromEnv(),
     websocketLimits: over.websocketLimits ?? websocketLimitsFromEnv(),
     dataDir: over.dataDir ?? resolveDataDir(),
+    databaseUrl: over.databaseUrl !== undefined ? over.databaseUrl : process.env.PANTAU_DATABASE_URL || null,
+    role: over.role ?? roleFromEnv(process.env.PANTAU_ROLE),
     sessionTtlMs: over.sessionTtlMs ?? 12 * 3600_000,
     consoleDir: over.consoleDir === undefined ? defaultConsoleDir() : over.consoleDir,
     gatewayIdleMs: over.gatewayIdleMs ?? 10_000,

@@ -39,9 +39,26 @@ export async function startServer(over: Partial<ServerConfig> = {}, logger?: Log
   await app.listen({ port: config.port, host: config.host });
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
-  if (config.runWorker) services.worker.start();
+  // the job worker and the schedule run in the `all` and `worker` roles (scale mode)
+  const works = config.role === 'all' || config.role === 'worker';
+  if (config.runWorker && works) services.worker.start();
+  const url = `${tls ? 'https' : 'http'}://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  // joins the servers sharing the database; leads (runs the schedule) when it is the first
+  services.cluster.start(url, works);
   services.statsTicker.start();
-  const stopScheduler = startScheduler(services, log);
+  // the schedule runs on the leader only (one process of a cluster; on SQLite, this one), and
+  // moves to the next leader when this one stops leading
+  let schedule: (() => void) | null = null;
+  const followLeadership = (leader: boolean) => {
+    if (leader && !schedule) schedule = startScheduler(services, log);
+    else if (!leader && schedule) {
+      schedule();
+      schedule = null;
+    }
+  };
+  services.cluster.onLeadership(followLeadership);
+  followLeadership(services.cluster.isLeader);
+  const stopScheduler = () => followLeadership(false);
   const memoryTimer = setInterval(() => {
     const rss = process.memoryUsage().rss;
     if (rss > config.memoryWarnBytes)
@@ -54,11 +71,12 @@ export async function startServer(over: Partial<ServerConfig> = {}, logger?: Log
     routes,
     port,
     tls,
-    url: `${tls ? 'https' : 'http'}://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`,
+    url,
     async close() {
       if (closed) return;
       closed = true;
       stopScheduler();
+      services.cluster.stop();
       services.statsTicker.stop();
       clearInterval(memoryTimer);
       await services.worker.stop();

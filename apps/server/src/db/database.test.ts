@@ -3,12 +3,12 @@
  * are set.
  */
 import { describe, expect, it } from 'vitest';
-import { migrate, migrateTo, openDatabase } from './database.js';
+import { migrate, migrateTo, openDatabase, sqliteHandle } from './database.js';
 import { tempDataDir } from '../test-support/harness.js';
 
 const tables = (db: ReturnType<typeof openDatabase>) =>
   (
-    db.sqlite
+    db.conn
       .prepare(
         `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'kysely_%' AND name NOT LIKE 'sqlite_%' ORDER BY name`,
       )
@@ -39,6 +39,7 @@ describe('database', () => {
       '017-report-delivery',
       '018-alarm-rules',
       '019-stream-media',
+      '020-cluster',
     ];
     expect(up.results?.map((r) => [r.migrationName, r.status])).toEqual(names.map((n) => [n, 'Success']));
     expect(tables(db)).toEqual(
@@ -62,11 +63,12 @@ describe('database', () => {
       if (name === '010-idempotency-window')
         expect(
           (
-            db.sqlite.prepare(`SELECT sql FROM sqlite_schema WHERE name = 'detection_idempotency'`).get() as {
+            db.conn.prepare(`SELECT sql FROM sqlite_schema WHERE name = 'detection_idempotency'`).get() as {
               sql: string;
             }
           ).sql,
         ).not.toMatch(/WITHOUT ROWID/);
+      if (name === '020-cluster') expect(tables(db)).not.toContain('server_processes');
       if (name === '019-stream-media') expect(tables(db)).not.toContain('gateway_settings');
       if (name === '018-alarm-rules') expect(tables(db)).not.toContain('alarm_rules');
       if (name === '017-report-delivery') expect(tables(db)).not.toContain('report_recipients');
@@ -80,7 +82,7 @@ describe('database', () => {
       if (name === '002-access-audit') {
         expect(tables(db)).not.toContain('audit_logs');
         expect(
-          (db.sqlite.prepare('PRAGMA table_info(users)').all() as Array<{ name: string }>).map((c) => c.name),
+          (db.conn.prepare('PRAGMA table_info(users)').all() as Array<{ name: string }>).map((c) => c.name),
         ).toContain('branch_scope');
       }
     }
@@ -94,18 +96,18 @@ describe('database', () => {
     const db = openDatabase(tempDataDir());
     await migrate(db);
     await migrateTo(db, '010-idempotency-window'); // back to 010: ISO text
-    const insert = db.sqlite.prepare(
+    const insert = db.conn.prepare(
       `INSERT INTO re_id_branch_detections (re_id, branch_id, device_id, detected_count, detection_timestamp, created_at) VALUES ('p1', 1, 'cam-1', 2, ?, ?)`,
     );
     const times = ['2026-12-02T06:12:55.123Z', '2024-02-29T23:59:59.999Z', '2026-01-01T00:00:00.000Z'];
     for (const t of times) insert.run(t, t);
     await migrate(db);
     const row = () =>
-      db.sqlite
+      db.conn
         .prepare(`SELECT detection_timestamp AS d, created_at AS c FROM re_id_branch_detections ORDER BY id`)
         .all();
     expect(row()).toEqual(times.map((t) => ({ d: Date.parse(t), c: Date.parse(t) })));
-    expect(db.sqlite.prepare(`PRAGMA index_list(re_id_branch_detections)`).all()).toHaveLength(2);
+    expect(db.conn.prepare(`PRAGMA index_list(re_id_branch_detections)`).all()).toHaveLength(2);
     await migrateTo(db, '010-idempotency-window'); // 011 off
     expect(row()).toEqual(times.map((t) => ({ d: t, c: t })));
     await db.close();
@@ -115,11 +117,11 @@ describe('database', () => {
     const db = openDatabase(tempDataDir());
     await migrate(db);
     await migrateTo(db, '015-counting-reports'); // 016 off
-    db.sqlite.pragma('foreign_keys = OFF'); // detections without their person and camera rows
-    db.sqlite.exec(
+    sqliteHandle(db).pragma('foreign_keys = OFF'); // detections without their person and camera rows
+    db.conn.exec(
       `INSERT INTO company_branches (id, group_id, branch_code, branch_name, city, timezone, updated_at) VALUES (1, 1, 'A', 'A', 'A', 'Asia/Makassar', ''), (2, 1, 'B', 'B', 'B', 'Asia/Jakarta', '')`,
     );
-    const insert = db.sqlite.prepare(
+    const insert = db.conn.prepare(
       `INSERT INTO re_id_branch_detections (re_id, branch_id, device_id, detected_count, detection_timestamp, created_at) VALUES (?, ?, 'cam-1', ?, ?, 0)`,
     );
     // 2026-11-30 16:30 UTC is Tuesday 1 December 00:30 in Makassar (UTC+8), still Monday 30 November in Jakarta
@@ -129,7 +131,7 @@ describe('database', () => {
     insert.run('p1', 1, 3, early);
     insert.run('p1', 2, 1, late);
     await migrate(db);
-    const rows = db.sqlite
+    const rows = db.conn
       .prepare(`SELECT * FROM person_periods ORDER BY period_type, period_start, branch_id, re_id`)
       .all();
     expect(rows).toEqual([
@@ -201,7 +203,7 @@ describe('database', () => {
     const db = openDatabase(tempDataDir());
     await migrate(db);
     await migrateTo(db, '017-report-delivery'); // 018 off: every event is an alarm
-    db.sqlite.exec(
+    db.conn.exec(
       `INSERT INTO company_groups (id, province_code, province_name, group_name, updated_at) VALUES (1, 'G', 'G', 'G', '');
        INSERT INTO company_branches (id, group_id, branch_code, branch_name, city, timezone, updated_at) VALUES (1, 1, 'A', 'A', 'A', 'Asia/Makassar', ''), (2, 1, 'B', 'B', 'B', 'Asia/Jakarta', '');
        INSERT INTO users (id, email, name, password_hash, role, updated_at) VALUES (1, 'op@x', 'Op', 'x', 'operator', '');
@@ -215,23 +217,23 @@ describe('database', () => {
        INSERT INTO alarm_actions (event_log_id, action, user_id, note, at) VALUES (5, 'acknowledged', 1, 'seen', '2026-12-01T00:02:00.000Z');`,
     );
     await migrate(db);
-    expect(db.sqlite.prepare(`SELECT id, alarm_state, priority, rule_id FROM event_logs ORDER BY id`).all()).toEqual([
+    expect(db.conn.prepare(`SELECT id, alarm_state, priority, rule_id FROM event_logs ORDER BY id`).all()).toEqual([
       { id: 1, alarm_state: 'new', priority: 'medium', rule_id: null },
       { id: 5, alarm_state: 'acknowledged', priority: 'medium', rule_id: null },
     ]);
     // the action of event 5 survived the rebuild (no cascade), and ids of deleted events are not handed out again
-    expect(db.sqlite.prepare(`SELECT event_log_id, note FROM alarm_actions`).all()).toEqual([
+    expect(db.conn.prepare(`SELECT event_log_id, note FROM alarm_actions`).all()).toEqual([
       { event_log_id: 5, note: 'seen' },
     ]);
-    const next = db.sqlite
+    const next = db.conn
       .prepare(
         `INSERT INTO event_logs (branch_id, device_id, re_id, event_type, detected_count, event_timestamp, created_at) VALUES (1, 'cam-1', 'p3', 'person_detected', 1, '2026-12-01T00:03:00.000Z', '2026-12-01T00:03:00.000Z')`,
       )
       .run();
     expect(Number(next.lastInsertRowid)).toBe(8);
-    expect(db.sqlite.prepare(`SELECT alarm_state FROM event_logs WHERE id = 8`).get()).toEqual({ alarm_state: null });
+    expect(db.conn.prepare(`SELECT alarm_state FROM event_logs WHERE id = 8`).get()).toEqual({ alarm_state: null });
     expect(
-      db.sqlite
+      db.conn
         .prepare(
           `SELECT branch_id, name, condition, schedule, priority, cooldown_s, enabled FROM alarm_rules ORDER BY branch_id`,
         )
@@ -247,32 +249,32 @@ describe('database', () => {
         enabled: 1,
       })),
     );
-    expect(db.sqlite.prepare(`SELECT armed, arming_mode FROM company_branches WHERE id = 1`).get()).toEqual({
+    expect(db.conn.prepare(`SELECT armed, arming_mode FROM company_branches WHERE id = 1`).get()).toEqual({
       armed: 1,
       arming_mode: null,
     });
-    expect(db.sqlite.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(sqliteHandle(db).pragma('foreign_keys', { simple: true })).toBe(1);
     // a plain event is refused a priority (one without the other is not an alarm)
     expect(() =>
-      db.sqlite.exec(
+      db.conn.exec(
         `INSERT INTO event_logs (branch_id, device_id, re_id, event_type, detected_count, event_timestamp, priority) VALUES (1, 'c', 'p', 'person_detected', 1, '', 'high')`,
       ),
     ).toThrow(/CHECK/);
     await migrateTo(db, '017-report-delivery');
-    expect(db.sqlite.prepare(`SELECT id, alarm_state FROM event_logs ORDER BY id`).all()).toEqual([
+    expect(db.conn.prepare(`SELECT id, alarm_state FROM event_logs ORDER BY id`).all()).toEqual([
       { id: 1, alarm_state: 'new' },
       { id: 5, alarm_state: 'acknowledged' },
       { id: 8, alarm_state: 'new' },
     ]);
-    expect(db.sqlite.prepare(`SELECT COUNT(*) AS n FROM alarm_actions`).get()).toEqual({ n: 1 });
+    expect(db.conn.prepare(`SELECT COUNT(*) AS n FROM alarm_actions`).get()).toEqual({ n: 1 });
     await db.close();
   });
 
   it('opens in WAL mode with foreign keys on', async () => {
     const db = openDatabase(tempDataDir());
-    expect(db.sqlite.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(db.sqlite.pragma('foreign_keys', { simple: true })).toBe(1);
-    expect(db.sqlite.pragma('synchronous', { simple: true })).toBe(1); // NORMAL
+    expect(sqliteHandle(db).pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(sqliteHandle(db).pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(sqliteHandle(db).pragma('synchronous', { simple: true })).toBe(1); // NORMAL
     await db.close();
   });
 });

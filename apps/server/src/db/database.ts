@@ -1,10 +1,13 @@
 /**
- * Opens the embedded SQLite database (better-sqlite3, WAL) with Kysely on top, and runs
- * the numbered migrations.
+ * Opens the database, the embedded SQLite file (better-sqlite3, WAL) or PostgreSQL (scale
+ * mode, `--database postgres://…`), with Kysely on top as the query builder, and runs the
+ * numbered migrations (the same ones on both engines: db/pg-dialect.ts rewrites their DDL).
  *
  * Durability: WAL with `synchronous=NORMAL` makes every committed transaction survive a
  * crash of the process (`kill -9`); only a power cut can lose the last few commits
  * (SQLite docs, "WAL mode … synchronous=NORMAL"). MACHINE.md: ~100 k commits/s here.
+ * PostgreSQL commits with its own settings (`synchronous_commit = on` by default: a commit
+ * survives a power cut once acknowledged).
  */
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
@@ -18,6 +21,9 @@ import {
 } from 'kysely';
 import type { Database } from './schema.js';
 import { secureDataDir } from '../security/data-dir.js';
+import { SqliteConnection, type Engine, type SqlConnection } from './connection.js';
+import { PgConnection } from './pg-connection.js';
+import { SyncPgDialect } from './pg-dialect.js';
 import * as m001 from './migrations/001-initial.js';
 import * as m002 from './migrations/002-access-audit.js';
 import * as m003 from './migrations/003-device-api.js';
@@ -37,6 +43,7 @@ import * as m016 from './migrations/016-person-periods.js';
 import * as m017 from './migrations/017-report-delivery.js';
 import * as m018 from './migrations/018-alarm-rules.js';
 import * as m019 from './migrations/019-stream-media.js';
+import * as m020 from './migrations/020-cluster.js';
 
 /** The migrations, in order. Names are their numbers; never rename or edit a landed one. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -59,6 +66,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '017-report-delivery': m017,
   '018-alarm-rules': m018,
   '019-stream-media': m019,
+  '020-cluster': m020,
 };
 
 class StaticMigrationProvider implements MigrationProvider {
@@ -67,12 +75,16 @@ class StaticMigrationProvider implements MigrationProvider {
   }
 }
 
-/** An open database: the Kysely handle and the raw better-sqlite3 handle for hot paths. */
+/** An open database: the Kysely query builder and the synchronous connection under it. */
 export interface Db {
+  engine: Engine;
   kysely: Kysely<Database>;
-  /** Raw handle: only repositories use it, for synchronous prepared statements on hot paths. */
-  sqlite: SQLite.Database;
+  /** The connection: only repositories and the executor use it (prepared statements on hot paths). */
+  conn: SqlConnection;
+  /** SQLite: the database file; PostgreSQL: the connection URL without its password */
   file: string;
+  /** PostgreSQL: the connection URL (with its password), for the other connections of the process (LISTEN); null on SQLite */
+  url: string | null;
   /**
    * Whether the database answers a trivial query (`SELECT 1`): the health check's probe, so
    * routes need no handle of their own.
@@ -83,12 +95,16 @@ export interface Db {
 }
 
 /**
- * Open (creating if needed) `<dataDir>/pantau.sqlite`.
+ * Open the database: PostgreSQL when `databaseUrl` is given, else (creating if needed)
+ * `<dataDir>/pantau.sqlite`.
  * @param dataDir directory, created if missing; made private to this user (0700, files 0600)
+ * @param databaseUrl `postgres://user:password@host:port/database` (or a libpq connection string)
+ * @throws Error when PostgreSQL cannot be reached, or its binding is not installed
  */
-export function openDatabase(dataDir: string): Db {
+export function openDatabase(dataDir: string, databaseUrl: string | null = null): Db {
   // 0700 directory, 0600 files, private new files (security/data-dir.ts)
   secureDataDir(dataDir);
+  if (databaseUrl) return openPostgres(databaseUrl);
   const file = path.join(dataDir, 'pantau.sqlite');
   const sqlite = new SQLite(file);
   sqlite.pragma('journal_mode = WAL');
@@ -96,10 +112,13 @@ export function openDatabase(dataDir: string): Db {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const conn = new SqliteConnection(sqlite);
   return {
+    engine: 'sqlite',
     kysely,
-    sqlite,
+    conn,
     file,
+    url: null,
     ping() {
       try {
         sqlite.prepare('SELECT 1').get();
@@ -114,12 +133,63 @@ export function openDatabase(dataDir: string): Db {
   };
 }
 
+/** The URL without its password, for logs and `Db.file`. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return url.replace(/password=\S+/i, 'password=***');
+  }
+}
+
+function openPostgres(url: string): Db {
+  const conn = new PgConnection(url);
+  const kysely = new Kysely<Database>({ dialect: new SyncPgDialect(conn) });
+  return {
+    engine: 'postgres',
+    kysely,
+    conn,
+    file: redactUrl(url),
+    url,
+    ping() {
+      try {
+        conn.simple('SELECT 1');
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      conn.close();
+    },
+  };
+}
+
 /**
- * Run every pending migration (or revert the last one with `direction: 'down'`).
+ * The raw better-sqlite3 handle, for SQLite-only code (pragmas, the report figures' reader).
+ * @throws Error on PostgreSQL
+ */
+export function sqliteHandle(db: Pick<Db, 'conn'>): SQLite.Database {
+  if (!(db.conn instanceof SqliteConnection)) throw new Error('this needs the embedded SQLite database');
+  return db.conn.raw;
+}
+
+/** The Kysely instance migrations run on: on PostgreSQL its DDL is rewritten (db/pg-dialect.ts). */
+function migrationDb(db: Db): Kysely<Database> {
+  return db.conn instanceof PgConnection
+    ? new Kysely<Database>({ dialect: new SyncPgDialect(db.conn, { translateDdl: true }) })
+    : db.kysely;
+}
+
+/**
+ * Run every pending migration (or revert the last one with `direction: 'down'`). On
+ * PostgreSQL the migrator holds an advisory lock, so processes starting together migrate once.
  * @throws Error naming the failed migration
  */
 export async function migrate(db: Db, direction: 'up' | 'down' = 'up'): Promise<MigrationResultSet> {
-  const migrator = new Migrator({ db: db.kysely, provider: new StaticMigrationProvider() });
+  const migrator = new Migrator({ db: migrationDb(db), provider: new StaticMigrationProvider() });
   const result = direction === 'up' ? await migrator.migrateToLatest() : await migrator.migrateDown();
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error');
@@ -136,7 +206,7 @@ export async function migrate(db: Db, direction: 'up' | 'down' = 'up'): Promise<
  * @throws Error naming the migration that failed, or an unknown name
  */
 export async function migrateTo(db: Db, name: keyof typeof MIGRATIONS): Promise<MigrationResultSet> {
-  const migrator = new Migrator({ db: db.kysely, provider: new StaticMigrationProvider() });
+  const migrator = new Migrator({ db: migrationDb(db), provider: new StaticMigrationProvider() });
   const result = await migrator.migrateTo(name);
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error');

@@ -310,8 +310,25 @@ export interface JobsTable {
   /** Earliest time to run, ms since epoch. */
   run_at: number;
   locked_at: number | null;
+  /** The process (server_processes.id) that claimed a running job (migration 020). */
+  locked_by: string | null;
   last_error: string | null;
   created_at: CreatedAt;
+}
+
+/** A running server process sharing the database (migration 020). */
+export interface ServerProcessesTable {
+  /** made at the process's start: `<host>:<pid>:<random>` */
+  id: string;
+  role: 'all' | 'api' | 'worker' | 'gateway';
+  host: string;
+  pid: number;
+  /** the address it serves, e.g. `http://10.0.0.5:8080` */
+  url: string | null;
+  version: string;
+  started_at: string;
+  /** last heartbeat, epoch ms */
+  heartbeat_at: number;
 }
 
 /** Jobs per (queue, status), kept by triggers on `jobs` (migration 009). */
@@ -540,6 +557,7 @@ export interface Database {
   alarm_escalation_settings: AlarmEscalationSettingsTable;
   notification_status_parked: NotificationStatusParkedTable;
   job_counts: JobCountsTable;
+  server_processes: ServerProcessesTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -1,5 +1,6 @@
 /**
- * Synchronous execution of Kysely-built queries on the raw better-sqlite3 handle.
+ * Synchronous execution of Kysely-built queries on the process's connection (db/connection.ts:
+ * better-sqlite3, or libpq on PostgreSQL).
  *
  * Why: Kysely's own transactions on SQLite span `await`s while holding the one connection,
  * so a synchronous statement issued by another request in between would silently join that
@@ -11,16 +12,13 @@
  * (not after a savepoint, not after a rollback). The real-time hub is woken this way, so no
  * service has to remember to "pump" after its writes.
  */
-import type SQLite from 'better-sqlite3';
 import type { Compilable, InferResult } from 'kysely';
+import type { SqlConnection, SqlStatement } from './connection.js';
 import type { WriteLock } from './write-lock.js';
 
 /** Runs compiled Kysely queries synchronously; owns the statement cache. */
 export class SyncExecutor {
-  private readonly cache = new Map<string, SQLite.Statement>();
-
-  /** One reusable transaction wrapper: better-sqlite3 builds a function per `transaction()` call. */
-  private readonly runInTx: (fn: () => unknown) => unknown;
+  private readonly cache = new Map<string, SqlStatement>();
   private readonly commitListeners: Array<() => void> = [];
   /** Reports what a commit listener threw (it cannot undo the commit). Default: rethrown on the next tick. */
   onListenerError: (err: unknown) => void = (err) => {
@@ -34,19 +32,14 @@ export class SyncExecutor {
    *   there is one (db/write-lock.ts); outermost transactions then begin IMMEDIATE under it
    */
   constructor(
-    readonly sqlite: SQLite.Database,
+    readonly conn: SqlConnection,
     private readonly lock: WriteLock | null = null,
-  ) {
-    const run = sqlite.transaction((fn: () => unknown) => fn());
-    // IMMEDIATE when a second connection writes: a deferred transaction that reads, then writes
-    // after the other connection committed, fails with SQLITE_BUSY instead of waiting
-    this.runInTx = lock ? run.immediate : run;
-  }
+  ) {}
 
-  private stmt(sql: string): SQLite.Statement {
+  private stmt(sql: string): SqlStatement {
     let s = this.cache.get(sql);
     if (!s) {
-      s = this.sqlite.prepare(sql);
+      s = this.conn.prepare(sql);
       if (this.cache.size > 500) this.cache.clear();
       this.cache.set(sql, s);
     }
@@ -70,7 +63,13 @@ export class SyncExecutor {
   run(q: Compilable<unknown>): { changes: number; lastInsertRowid: number } {
     const c = q.compile();
     const r = this.stmt(c.sql).run(...(c.parameters as unknown[]));
-    return { changes: r.changes, lastInsertRowid: Number(r.lastInsertRowid) };
+    // read only when asked: on PostgreSQL it is a query of its own (db/pg-connection.ts)
+    return {
+      changes: r.changes,
+      get lastInsertRowid() {
+        return Number(r.lastInsertRowid);
+      },
+    };
   }
 
   /**
@@ -78,16 +77,18 @@ export class SyncExecutor {
    * commits, the commit listeners run.
    */
   tx<T>(fn: () => T): T {
-    const outermost = !this.sqlite.inTransaction;
+    const outermost = !this.conn.inTransaction;
     let result: T;
     if (outermost && this.lock) {
       this.lock.acquire();
       try {
-        result = this.runInTx(fn) as T;
+        // IMMEDIATE when a second connection writes: a deferred transaction that reads, then
+        // writes after the other connection committed, fails with SQLITE_BUSY instead of waiting
+        result = this.conn.transaction(fn, true);
       } finally {
         this.lock.release();
       }
-    } else result = this.runInTx(fn) as T;
+    } else result = this.conn.transaction(fn);
     if (outermost) {
       for (const l of this.commitListeners) {
         try {
@@ -102,7 +103,7 @@ export class SyncExecutor {
 
   /** Whether a transaction is open on the connection. */
   get inTransaction(): boolean {
-    return this.sqlite.inTransaction;
+    return this.conn.inTransaction;
   }
 
   /**
@@ -119,8 +120,8 @@ export class SyncExecutor {
   }
 }
 
-/** True when a better-sqlite3 error is a UNIQUE (or PRIMARY KEY) constraint violation. */
+/** True when an error of either engine is a UNIQUE (or PRIMARY KEY) constraint violation (PostgreSQL: SQLSTATE 23505). */
 export function isUniqueViolation(err: unknown): boolean {
   const code = (err as { code?: string })?.code;
-  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === '23505';
 }

@@ -5,18 +5,19 @@
  */
 import { describe, expect, it } from 'vitest';
 import { migrate, openDatabase } from '../db/database.js';
+import { testDatabaseUrl } from '../test-support/postgres.js';
 import { SyncExecutor } from '../db/sync-executor.js';
 import { tempDataDir } from '../test-support/harness.js';
 import { DomainEvents } from './domain-events.js';
 
 async function setup() {
-  const db = openDatabase(tempDataDir());
+  const db = openDatabase(tempDataDir(), testDatabaseUrl());
   await migrate(db);
-  db.sqlite.exec('CREATE TABLE said (v TEXT)');
-  const exec = new SyncExecutor(db.sqlite);
+  db.conn.exec('CREATE TABLE said (v TEXT)');
+  const exec = new SyncExecutor(db.conn);
   const events = new DomainEvents(() => exec.inTransaction);
-  const said = () => (db.sqlite.prepare('SELECT v FROM said').all() as Array<{ v: string }>).map((r) => r.v);
-  const write = (v: string) => db.sqlite.prepare('INSERT INTO said VALUES (?)').run(v);
+  const said = () => (db.conn.prepare('SELECT v FROM said').all() as Array<{ v: string }>).map((r) => r.v);
+  const write = (v: string) => db.conn.prepare('INSERT INTO said VALUES (?)').run(v);
   return { db, exec, events, said, write };
 }
 

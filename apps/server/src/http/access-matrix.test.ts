@@ -204,7 +204,7 @@ const snapshotEvent = async (branch: 'b1' | 'b2') => {
     'snapshot processed',
   );
   const id = (
-    h.server.services.db.sqlite.prepare(`SELECT id FROM event_logs WHERE re_id = ?`).get(reId) as { id: number }
+    h.server.services.db.conn.prepare(`SELECT id FROM event_logs WHERE re_id = ?`).get(reId) as { id: number }
   ).id;
   snapshotEvents.set(branch, id);
   return id;

@@ -62,8 +62,8 @@ describe('hostile input', () => {
 
   it('refuses detection_data nested 5,000 deep: 400 on /detection/log, the item rejected in /detection/batch; no error logged, nothing queued', async () => {
     const idempotencyKeys = () =>
-      (h.server.services.db.sqlite.prepare('SELECT COUNT(*) AS n FROM detection_idempotency').get() as { n: number }).n;
-    const jobs = () => (h.server.services.db.sqlite.prepare('SELECT COUNT(*) AS n FROM jobs').get() as { n: number }).n;
+      (h.server.services.db.conn.prepare('SELECT COUNT(*) AS n FROM detection_idempotency').get() as { n: number }).n;
+    const jobs = () => (h.server.services.db.conn.prepare('SELECT COUNT(*) AS n FROM jobs').get() as { n: number }).n;
     const before = { keys: idempotencyKeys(), jobs: jobs() };
     const base = `"re_id":"deep-1","branch_id":${h.branches[0]!.id},"device_id":"cam-1","detected_count":1`;
     for (const field of ['detection_data', 'appearance_features']) {

@@ -24,6 +24,19 @@ import proxyAddr from 'proxy-addr';
 import type { FastifyServerFactory } from 'fastify';
 import type { TlsIdentity } from '../security/tls.js';
 
+/** The answer to a connection past the per-address cap (plain HTTP): 429 in the envelope, try again in a second. */
+const OVER_CAP_BODY = JSON.stringify({
+  success: false,
+  error: {
+    code: 'RATE_LIMITED',
+    message: 'too many open connections from this address; try again shortly',
+    details: { field: null, reason: 'connections_per_address' },
+  },
+});
+const OVER_CAP_ANSWER =
+  `HTTP/1.1 429 Too Many Requests\r\nContent-Type: application/json; charset=utf-8\r\nRetry-After: 1\r\n` +
+  `Connection: close\r\nContent-Length: ${Buffer.byteLength(OVER_CAP_BODY)}\r\n\r\n${OVER_CAP_BODY}`;
+
 /** Time limits and caps of the HTTP server. */
 export interface HttpLimits {
   /** The whole request (headers and body) must arrive within this, ms (default 30 000). */
@@ -32,7 +45,10 @@ export interface HttpLimits {
   headersTimeoutMs: number;
   /** An idle keep-alive connection is closed after this, ms (default 10 000). */
   keepAliveTimeoutMs: number;
-  /** Open TCP connections one client address may hold (default 256: a 64-tile wall opens ~70). */
+  /**
+   * Open TCP connections one client address may hold (default 1,024: a 64-tile wall opens ~70; a
+   * site's cameras behind one NAT address, posting a burst of detections at once, open one each).
+   */
   maxConnectionsPerAddress: number;
 }
 
@@ -43,7 +59,7 @@ export function httpLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): HttpLim
     requestTimeoutMs: num(env.PANTAU_HTTP_REQUEST_TIMEOUT_MS, 30_000),
     headersTimeoutMs: num(env.PANTAU_HTTP_HEADERS_TIMEOUT_MS, 10_000),
     keepAliveTimeoutMs: num(env.PANTAU_HTTP_KEEP_ALIVE_TIMEOUT_MS, 10_000),
-    maxConnectionsPerAddress: num(env.PANTAU_MAX_CONNECTIONS_PER_ADDRESS, 256),
+    maxConnectionsPerAddress: num(env.PANTAU_MAX_CONNECTIONS_PER_ADDRESS, 1024),
   };
 }
 
@@ -101,7 +117,10 @@ export class ConnectionGuard {
     const n = this.perAddress.get(addr) ?? 0;
     if (n >= this.limits.maxConnectionsPerAddress && !this.trusted(addr)) {
       this.counts.refused_over_cap += 1;
-      socket.destroy();
+      // plain HTTP: say why in the envelope (a client sees 429 and Retry-After, not a hang-up);
+      // the request is not read. Over TLS nothing can be said before the handshake.
+      if (this.tls) socket.destroy();
+      else socket.end(OVER_CAP_ANSWER, () => socket.destroy());
       return;
     }
     this.perAddress.set(addr, n + 1);

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { WebSocket } from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ROUTES, STYLE_NONCE_META, type Health } from '@pantau/shared';
+import { testEngine } from '../test-support/postgres.js';
 import { startHarness, tempDataDir, type Harness } from '../test-support/harness.js';
 import { startServer, type RunningServer } from '../server.js';
 import { apiMethods } from '../app.js';
@@ -229,12 +230,17 @@ describe('time limits and connection caps', () => {
     expect(c.got).toBe('');
     expect(c.ms).toBeLessThan(3000);
 
-    // five held connections (each mid-request, so not idle): the sixth is closed at once
+    // five held connections (each mid-request, so not idle): the sixth is told 429 at once, in the envelope
     const held = Array.from({ length: 5 }, () => net.connect(port, '127.0.0.1'));
     await Promise.all(held.map((s) => new Promise((r) => s.once('connect', r))));
     for (const s of held) s.write('GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n');
     const sixth = await rawConnection(port, (s) => s.write('GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'));
-    expect(sixth.got).toBe('');
+    expect(sixth.got).toMatch(/^HTTP\/1\.1 429 /);
+    expect(sixth.got).toContain('Retry-After: 1');
+    expect(JSON.parse(sixth.got.slice(sixth.got.indexOf('\r\n\r\n') + 4))).toMatchObject({
+      success: false,
+      error: { code: 'RATE_LIMITED', details: { reason: 'connections_per_address' } },
+    });
     expect(sixth.ms).toBeLessThan(1000);
     for (const s of held) s.destroy();
     await new Promise((r) => setTimeout(r, 100));
@@ -382,8 +388,11 @@ describe('data directory', () => {
       expect(mode('logs/old.log')).toBe(0o600);
       for (const f of fs.readdirSync(dataDir).filter((f) => fs.statSync(path.join(dataDir, f)).isFile()))
         expect([f, mode(f)]).toEqual([f, 0o600]);
+      // the database lives here on SQLite (on PostgreSQL it is the server's business)
       expect(fs.readdirSync(dataDir)).toEqual(
-        expect.arrayContaining(['pantau.sqlite', 'pantau.sqlite-wal', 'master.key']),
+        expect.arrayContaining(
+          testEngine === 'sqlite' ? ['pantau.sqlite', 'pantau.sqlite-wal', 'master.key'] : ['master.key'],
+        ),
       );
       // a day's request log written now is private too
       await h.stop();

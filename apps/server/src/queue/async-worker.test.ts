@@ -8,6 +8,7 @@ import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { migrate, openDatabase } from '../db/database.js';
+import { testDatabaseUrl } from '../test-support/postgres.js';
 import { SyncExecutor } from '../db/sync-executor.js';
 import { loadConfig } from '../config.js';
 import { createServices } from '../services/container.js';
@@ -35,19 +36,18 @@ function detectJob(handle: (p: { n: number }) => void): JobDefinition<TestJobs> 
 }
 
 async function setup() {
-  const db = openDatabase(tempDataDir());
+  const db = openDatabase(tempDataDir(), testDatabaseUrl());
   await migrate(db);
-  const queue = new JobQueue<TestJobs>(db.sqlite, {}, Date.now, { critical: 0, notifications: 1, detections: 2 });
-  db.sqlite.exec('CREATE TABLE effects (v TEXT)');
-  const effect = (v: string) => () => void db.sqlite.prepare('INSERT INTO effects VALUES (?)').run(v);
-  const effects = () =>
-    (db.sqlite.prepare('SELECT v FROM effects').all() as Array<{ v: string }>).map((r) => r.v).sort();
+  const queue = new JobQueue<TestJobs>(db.conn, {}, Date.now, { critical: 0, notifications: 1, detections: 2 });
+  db.conn.exec('CREATE TABLE effects (v TEXT)');
+  const effect = (v: string) => () => void db.conn.prepare('INSERT INTO effects VALUES (?)').run(v);
+  const effects = () => (db.conn.prepare('SELECT v FROM effects').all() as Array<{ v: string }>).map((r) => r.v).sort();
   const worker = (
     jobs: Array<JobDefinition<TestJobs>>,
     queues?: Record<string, { priority: number; concurrency: number }>,
   ) =>
     new Worker<TestJobs>({
-      exec: new SyncExecutor(db.sqlite),
+      exec: new SyncExecutor(db.conn),
       queue,
       payloads,
       jobs,
@@ -133,7 +133,7 @@ describe('Worker, asynchronous handlers', () => {
     const { db, queue, effects, worker: make } = await setup();
     const worker = make([
       sendJob(async (p) => () => {
-        db.sqlite.prepare('INSERT INTO effects VALUES (?)').run('half');
+        db.conn.prepare('INSERT INTO effects VALUES (?)').run('half');
         if (p.n === 1) throw new Error('provider said no');
       }),
     ]);
@@ -156,7 +156,7 @@ describe('Worker, asynchronous handlers', () => {
     await first.stop();
     expect(queue.stats()).toMatchObject({ pending: 2, running: 0, failed: 0 });
     expect(
-      (db.sqlite.prepare('SELECT attempts FROM jobs').all() as Array<{ attempts: number }>).map((r) => r.attempts),
+      (db.conn.prepare('SELECT attempts FROM jobs').all() as Array<{ attempts: number }>).map((r) => r.attempts),
     ).toEqual([0, 0]);
     const second = make([sendJob(async (p) => effect(`b${p.n}`))]);
     second.start();
@@ -204,12 +204,12 @@ describe('Worker, payloads', () => {
     ]);
     queue.enqueue('test.detect', { n: 1 });
     // rows as an older version or a hand might have left them
-    db.sqlite
+    db.conn
       .prepare(
         "INSERT INTO jobs (queue, type, payload, priority, status, max_attempts, run_at) VALUES ('detections', 'test.detect', ?, 2, 'pending', 2, 0)",
       )
       .run('{"n":"two"}');
-    db.sqlite
+    db.conn
       .prepare(
         "INSERT INTO jobs (queue, type, payload, priority, status, max_attempts, run_at) VALUES ('notifications', 'test.send', ?, 1, 'pending', 3, 0)",
       )
@@ -273,10 +273,10 @@ describe('queue configuration', () => {
   });
 
   it('claims by queue priority from configuration, not by declaration order', async () => {
-    const db = openDatabase(tempDataDir());
+    const db = openDatabase(tempDataDir(), testDatabaseUrl());
     await migrate(db);
     const queue = new JobQueue<{ low: object; high: object }>(
-      db.sqlite,
+      db.conn,
       { low: { queue: 'maintenance', retryDelaysMs: [] }, high: { queue: 'reports', retryDelaysMs: [] } },
       Date.now,
       { reports: 0, maintenance: 9 },

@@ -4,12 +4,11 @@
  * Runs the built CLI (`npm run build` first) as a real child process.
  */
 import type { ChildProcess } from 'node:child_process';
-import path from 'node:path';
-import SQLite from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ApiClient, PantauError } from '@pantau/shared';
 import { createCliAdmin, spawnServer } from '../test-support/cli-server.js';
 import { tempDataDir, waitFor } from '../test-support/harness.js';
+import { openReader, testEngine } from '../test-support/postgres.js';
 
 const dataDir = tempDataDir();
 let proc: ChildProcess | null = null;
@@ -28,8 +27,9 @@ describe('crash recovery', () => {
     let { url, child } = await serve();
     const admin = new ApiClient({ baseUrl: url });
     await admin.login({ email: 'a@test.local', password: 'password1' });
-    // the built server stores and applies detections in its detection thread: that is what is killed here
-    expect((await admin.health()).worker.detection_thread).toBe(true);
+    // the built server stores and applies detections in its detection thread (SQLite; on PostgreSQL
+    // on its main thread): that is what is killed here
+    expect((await admin.health()).worker.detection_thread).toBe(testEngine === 'sqlite');
     const g = await admin.createGroup({ province_code: 'C', province_name: 'Crash', group_name: 'Crash' });
     const b = await admin.createBranch({ group_id: g.id, branch_code: 'C-1', branch_name: 'Crash 1', city: 'Jakarta' });
     await admin.createDevice({ device_id: 'cam-c', device_name: 'C', device_type: 'camera', branch_id: b.id });
@@ -94,7 +94,7 @@ describe('crash recovery', () => {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
 
-    const db = new SQLite(path.join(dataDir, 'pantau.sqlite'), { readonly: true });
+    const db = openReader(dataDir);
     const events = (db.prepare('SELECT COUNT(*) AS n FROM event_logs').get() as { n: number }).n;
     const detections = (db.prepare('SELECT COUNT(*) AS n FROM re_id_branch_detections').get() as { n: number }).n;
     const total = (db.prepare('SELECT SUM(total_actual_count) AS n FROM re_id_masters').get() as { n: number }).n;

@@ -98,19 +98,19 @@ export function runDetectionThread(
 ): (m: HostMessage) => void {
   const logger = pino({ level: data.logLevel }).child({ thread: 'detections' });
   const db = openDatabase(data.dataDir);
-  const exec = new SyncExecutor(db.sqlite, new WriteLock(data.lock, DETECTION_THREAD_LOCK_ID));
+  const exec = new SyncExecutor(db.conn, new WriteLock(data.lock, DETECTION_THREAD_LOCK_ID));
   exec.onListenerError = (err) => logger.error({ err }, 'commit listener failed');
   const keys = loadKeys(data.dataDir);
-  const queue = new JobQueue(db.sqlite, data.specs, Date.now, data.queuePriority);
+  const queue = new JobQueue(db.conn, data.specs, Date.now, data.queuePriority);
   const events = new DomainEvents(() => exec.inTransaction);
   const detections = new DetectionService(
-    new DetectionRepository(db.sqlite),
+    new DetectionRepository(db.conn),
     exec,
     queue,
     events,
-    new AlarmRuleMatcher(new AlarmMatchRepository(db.sqlite)),
+    new AlarmRuleMatcher(new AlarmMatchRepository(db.conn)),
   );
-  const storage = new StorageRepository(db.sqlite);
+  const storage = new StorageRepository(db.conn);
   const snapshots = new SnapshotPipeline(storage, new StorageDisk(data.dataDir), queue, events, logger);
   const notifications = new NotificationRepository(db.kysely, exec);
   const dispatcher = new NotificationDispatcher(
@@ -123,7 +123,7 @@ export function runDetectionThread(
   );
   // the container's order (services/container.ts, phase 4)
   snapshots.follow();
-  const publisher = new RealtimePublisher(new Outbox(db.sqlite), new EventRowRepository(db.kysely, db.sqlite), events);
+  const publisher = new RealtimePublisher(new Outbox(db.conn), new EventRowRepository(db.kysely, db.conn), events);
   dispatcher.follow();
   exec.onCommit(() => {
     if (publisher.takeAppended()) post({ type: 'frames' });

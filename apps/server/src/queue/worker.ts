@@ -60,6 +60,12 @@ export interface WorkerOptions<M = JobMap> {
   batchBudgetMs?: number;
   /** Longest sleep between checks for delayed jobs, ms (default 1 000). */
   maxIdleMs?: number;
+  /**
+   * Put back, at start, every job of this worker's queues left running (default true: the one
+   * server process of a SQLite database). False in scale mode, where other live processes hold
+   * running jobs and services/cluster-membership.ts puts back only a dead process's.
+   */
+  recoverAtStart?: boolean;
 }
 
 const isAsync = <M>(d: JobDefinition<M> | undefined): d is AsyncJobDefinition<M, keyof M & string> =>
@@ -143,13 +149,20 @@ export class Worker<M = JobMap> {
     return out;
   }
 
+  /** The queues of the registered jobs. */
+  queueNames(): string[] {
+    return [...new Set([...this.handlers.values()].map((h) => h.queue))];
+  }
+
   /** Start: recover crashed jobs, then drain. */
   start(): void {
     if (this.running) return;
     this.running = true;
     // only this worker's queues: another worker (the detection thread) may be running its own
-    const recovered = this.opts.queue.recover([...new Set([...this.handlers.values()].map((h) => h.queue))]);
-    if (recovered > 0) this.opts.logger.warn({ recovered }, 'recovered jobs left running by a previous process');
+    if (this.opts.recoverAtStart !== false) {
+      const recovered = this.opts.queue.recover(this.queueNames());
+      if (recovered > 0) this.opts.logger.warn({ recovered }, 'recovered jobs left running by a previous process');
+    }
     this.unsubscribe = this.opts.queue.onEnqueue((queue) => this.notify(queue));
     this.markAll();
     this.wake();

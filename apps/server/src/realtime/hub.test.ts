@@ -44,7 +44,7 @@ describe('/ws', () => {
     await waitFor(() => detections().length >= 20, 5000, '20 events');
     // every event committed since ready, in order, with no gap (system events the admin may see included)
     const committed = (
-      h.server.services.db.sqlite
+      h.server.services.db.conn
         .prepare('SELECT id FROM realtime_outbox WHERE id > ? AND id <= ? ORDER BY id')
         .all(ready.last_id, ws.events().at(-1)!.id) as Array<{ id: number }>
     ).map((r) => r.id);
@@ -73,7 +73,7 @@ describe('/ws', () => {
     );
     const outboxAfter = (from: number, upTo = Number.MAX_SAFE_INTEGER) =>
       (
-        h.server.services.db.sqlite
+        h.server.services.db.conn
           .prepare('SELECT id FROM realtime_outbox WHERE id > ? AND id <= ? ORDER BY id')
           .all(from, upTo) as Array<{ id: number }>
       ).map((r) => r.id);
@@ -140,15 +140,22 @@ describe('/ws', () => {
     const opWs = await connect(op.token!);
     const adminWs = await connect(h.admin.token!);
     const start = (adminWs.frames.find((f) => f.type === 'ready') as { last_id: number }).last_id;
-    const [mine, others] = s.exec.tx(
-      () =>
-        [
-          s.outbox.appendForUser('user_updated', opId, { user_id: opId, action: 'updated' }),
-          s.outbox.appendForUser('user_updated', opId + 1000, { user_id: opId + 1000, action: 'updated' }),
-        ] as const,
-    );
+    s.exec.tx(() => {
+      s.outbox.appendForUser('user_updated', opId, { user_id: opId, action: 'updated' });
+      s.outbox.appendForUser('user_updated', opId + 1000, { user_id: opId + 1000, action: 'updated' });
+    });
     // a later event every user sees: once it arrives, everything before it has been considered
-    const fence = s.exec.tx(() => s.outbox.append('stats_updated', null, { branch_id: 1 }));
+    s.exec.tx(() => s.outbox.append('stats_updated', null, { branch_id: 1 }));
+    // the ids as committed (on PostgreSQL they are taken at commit: append returns none)
+    const idOf = (channel: string, type: string) =>
+      (
+        s.db.conn
+          .prepare(`SELECT MAX(id) AS id FROM realtime_outbox WHERE channel = ? AND type = ?`)
+          .get(channel, type) as { id: number }
+      ).id;
+    const mine = idOf(`user:${opId}`, 'user_updated');
+    const others = idOf(`user:${opId + 1000}`, 'user_updated');
+    const fence = idOf('global', 'stats_updated');
     s.hub.pump();
     // only the three events above (a timer may commit others, e.g. queue numbers for admins)
     const ids = (ws: WsRecorder) =>
@@ -200,7 +207,7 @@ describe('/ws', () => {
     const s = h.server.services;
     await post(3, 0, 'age');
     await waitFor(() => s.queue.stats().pending === 0, 5000, 'drain');
-    const db = s.db.sqlite;
+    const db = s.db.conn;
     const ids = (db.prepare(`SELECT id FROM realtime_outbox ORDER BY id`).pluck().all() as number[]).slice(-3);
     // the two oldest of them written two hours ago (and everything before them older still)
     db.prepare(`UPDATE realtime_outbox SET ts = ? WHERE id <= ?`).run(

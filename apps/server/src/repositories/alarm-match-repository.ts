@@ -6,7 +6,8 @@
  * (synchronous) because they run inside the detection job's transaction; row shapes are
  * db/schema-alarm-rules.ts's.
  */
-import type SQLite from 'better-sqlite3';
+import type { SqlConnection, SqlStatement } from '../db/connection.js';
+import { greatest, jsonField, returningId } from '../db/sql-fragments.js';
 import type { Selectable } from 'kysely';
 import type { AlarmRulesTable } from '../db/schema.js';
 import type { DetectionBranch, EventAlarm } from './detection-repository.js';
@@ -19,9 +20,10 @@ export type StoredRule = Omit<Selectable<AlarmRulesTable>, 'created_at' | 'updat
 
 /** Prepared statements of the alarm rules on the detection path. */
 export class AlarmMatchRepository {
-  private readonly s: Record<string, SQLite.Statement>;
+  private readonly s: Record<string, SqlStatement>;
 
-  constructor(db: SQLite.Database) {
+  constructor(db: SqlConnection) {
+    const e = db.engine;
     this.s = {
       rules: db.prepare(
         `SELECT id, name, enabled, device_ids, condition, schedule, priority, modes, cooldown_s, notify_whatsapp,
@@ -31,17 +33,17 @@ export class AlarmMatchRepository {
       lastAlarm: db.prepare(`SELECT last_at FROM alarm_cooldowns WHERE rule_id = ? AND device_id = ? AND re_id = ?`),
       remember: db.prepare(
         `INSERT INTO alarm_cooldowns (rule_id, device_id, re_id, last_at) VALUES (?, ?, ?, ?)
-         ON CONFLICT DO UPDATE SET last_at = MAX(last_at, excluded.last_at)`,
+         ON CONFLICT (rule_id, device_id, re_id) DO UPDATE SET last_at = ${greatest(e, 'alarm_cooldowns.last_at', 'excluded.last_at')}`,
       ),
       watchlisted: db.prepare(`SELECT 1 FROM watchlist WHERE re_id = ?`),
       // person_branches is keyed (re_id, branch_id): one short range of the b-tree. The rule is
       // asked before the detection's own row is written, so a first visit here counts itself.
       branchesSince: db.prepare(
-        `SELECT COUNT(*) + NOT EXISTS (SELECT 1 FROM person_branches WHERE re_id = @re_id AND branch_id = @branch)
+        `SELECT COUNT(*) + CASE WHEN EXISTS (SELECT 1 FROM person_branches WHERE re_id = @re_id AND branch_id = @branch) THEN 0 ELSE 1 END
            AS n FROM person_branches WHERE re_id = @re_id AND (last_detection >= @since OR branch_id = @branch)`,
       ),
       offlineRuleBranches: db.prepare(
-        `SELECT DISTINCT branch_id FROM alarm_rules WHERE enabled = 1 AND json_extract(condition, '$.type') = 'camera_offline' ORDER BY branch_id`,
+        `SELECT DISTINCT branch_id FROM alarm_rules WHERE enabled = 1 AND ${jsonField(e, 'condition', 'type')} = 'camera_offline' ORDER BY branch_id`,
       ),
       branchArming: db.prepare(
         `SELECT id, branch_name, timezone, armed, arming_mode, rules_version FROM company_branches WHERE id = ?`,
@@ -57,7 +59,7 @@ export class AlarmMatchRepository {
       insertOfflineAlarm: db.prepare(
         `INSERT INTO event_logs (branch_id, device_id, re_id, event_type, detected_count, event_timestamp, created_at,
            alarm_state, priority, rule_id, rule_name, instructions, ack_target_s, auto_close_at)
-         VALUES (?, ?, '', 'camera_offline', 0, ?, ?, 'new', ?, ?, ?, ?, ?, ?)`,
+         VALUES (?, ?, '', 'camera_offline', 0, ?, ?, 'new', ?, ?, ?, ?, ?, ?)${returningId(e)}`,
       ),
     };
   }

@@ -179,9 +179,12 @@ export class AlarmRuleRepository {
         sql<string | null>`u.name`.as('changed_by_name'),
         'b.arming_changed_at',
         'b.arming_schedule',
-        sql<string>`(SELECT json_group_array(m) FROM (SELECT DISTINCT j.value AS m FROM alarm_rules r, json_each(r.modes) j WHERE r.branch_id = b.id ORDER BY m))`.as(
-          'modes',
-        ),
+        // the modes the branch's rules name, distinct, sorted, as a JSON array (per engine: JSON
+        // is text on both, its functions differ)
+        (this.exec.conn.engine === 'postgres'
+          ? sql<string>`(SELECT COALESCE(json_agg(m ORDER BY m), '[]')::text FROM (SELECT DISTINCT json_array_elements_text(CAST(r.modes AS json)) AS m FROM alarm_rules r WHERE r.branch_id = b.id) x)`
+          : sql<string>`(SELECT json_group_array(m) FROM (SELECT DISTINCT j.value AS m FROM alarm_rules r, json_each(r.modes) j WHERE r.branch_id = b.id ORDER BY m))`
+        ).as('modes'),
       ])
       .orderBy('b.id');
     const ids = scope === null ? null : idList(scope);

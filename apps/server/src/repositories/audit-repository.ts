@@ -2,6 +2,7 @@
  * The audit log (S12): who did what to which record, before and after, from where and when.
  * Written inside the transaction of the change it records. Secrets are masked on the way in.
  */
+import { likeOperator } from '../db/sql-fragments.js';
 import type { Kysely } from 'kysely';
 import type { AuditEntry, PageMeta } from '@pantau/shared';
 import type { Database } from '../db/schema.js';
@@ -80,10 +81,10 @@ export class AuditRepository {
     if (q.q)
       base = base.where((eb) =>
         eb.or([
-          eb('user_email', 'like', `%${q.q}%`),
-          eb('entity_id', 'like', `%${q.q}%`),
-          eb('after', 'like', `%${q.q}%`),
-          eb('before', 'like', `%${q.q}%`),
+          eb('user_email', likeOperator(this.exec.conn.engine), `%${q.q}%`),
+          eb('entity_id', likeOperator(this.exec.conn.engine), `%${q.q}%`),
+          eb('after', likeOperator(this.exec.conn.engine), `%${q.q}%`),
+          eb('before', likeOperator(this.exec.conn.engine), `%${q.q}%`),
         ]),
       );
     const total = Number(this.exec.first(base.select((eb) => eb.fn.countAll<number>().as('n')))!.n);

@@ -4,6 +4,7 @@
  * run by the SyncExecutor) so every call can run inside the service's transaction; the rules
  * (secrets, scope, status changes, audit, caching) are in services/credential-service.ts.
  */
+import { likeOperator } from '../db/sql-fragments.js';
 import type { Insertable, Kysely, Selectable, Updateable } from 'kysely';
 import type { CredentialStatus } from '@pantau/shared';
 import type { ApiCredentialsTable, Database } from '../db/schema.js';
@@ -42,7 +43,12 @@ export class CredentialRepository {
   }): { rows: CredentialRow[]; total: number } {
     let base = this.db.selectFrom('api_credentials');
     if (q.q)
-      base = base.where((eb) => eb.or([eb('credential_name', 'like', `%${q.q}%`), eb('api_key', 'like', `%${q.q}%`)]));
+      base = base.where((eb) =>
+        eb.or([
+          eb('credential_name', likeOperator(this.exec.conn.engine), `%${q.q}%`),
+          eb('api_key', likeOperator(this.exec.conn.engine), `%${q.q}%`),
+        ]),
+      );
     if (q.status) base = base.where('status', '=', q.status);
     if (q.branch_id !== undefined) base = base.where('branch_id', '=', q.branch_id);
     const total = Number(this.exec.first(base.select((eb) => eb.fn.countAll<number>().as('n')))!.n);

@@ -114,8 +114,8 @@ export class DashboardRepository {
       this.db
         .selectFrom('notification_deliveries')
         .select([
-          sql<number>`COALESCE(SUM(status IN ('sent', 'delivered', 'read')), 0)`.as('sent'),
-          sql<number>`COALESCE(SUM(status IN ('delivered', 'read')), 0)`.as('delivered'),
+          sql<number>`COALESCE(SUM(CASE WHEN status IN ('sent', 'delivered', 'read') THEN 1 ELSE 0 END), 0)`.as('sent'),
+          sql<number>`COALESCE(SUM(CASE WHEN status IN ('delivered', 'read') THEN 1 ELSE 0 END), 0)`.as('delivered'),
         ])
         .where('queued_at', '>=', since)
         .where('branch_id', 'in', idList(branchIds)),

@@ -4,7 +4,7 @@
  * Raw prepared statements (synchronous) because every call runs inside a transaction at
  * thousands per second (DESIGN §7); the row shapes are picked from db/schema.ts.
  */
-import type SQLite from 'better-sqlite3';
+import type { SqlConnection, SqlStatement } from '../db/connection.js';
 import type { Selectable } from 'kysely';
 import type { CompanyBranchesTable, ReIdMastersTable } from '../db/schema.js';
 import type { BranchRow, DeviceRow } from './organisation-repository.js';
@@ -34,11 +34,16 @@ export interface EventAlarm {
 
 /** Prepared statements of the detection path. */
 export class DetectionRepository {
-  private readonly s: Record<string, SQLite.Statement>;
+  private readonly s: Record<string, SqlStatement>;
   private readonly rollups: RollupRepository;
 
-  constructor(private readonly db: SQLite.Database) {
+  constructor(private readonly db: SqlConnection) {
     this.rollups = new RollupRepository(db);
+    // PostgreSQL: an upsert names its conflict target and qualifies the row it updates, and the
+    // two-argument MIN/MAX are LEAST/GREATEST; the statements are otherwise the same
+    const pg = db.engine === 'postgres';
+    const least = pg ? 'LEAST' : 'MIN';
+    const greatest = pg ? 'GREATEST' : 'MAX';
     this.s = {
       idemGet: db.prepare(`SELECT job_id FROM detection_idempotency WHERE device_id = ? AND event_id = ?`),
       idemPut: db.prepare(
@@ -53,19 +58,21 @@ export class DetectionRepository {
       personBranch: db.prepare(
         `INSERT INTO person_branches (re_id, branch_id, detection_count, detected_sum, first_detection, last_detection)
          VALUES (?, ?, 1, ?, ?, ?)
-         ON CONFLICT DO UPDATE SET detection_count = detection_count + 1, detected_sum = detected_sum + excluded.detected_sum,
-           first_detection = MIN(first_detection, excluded.first_detection), last_detection = MAX(last_detection, excluded.last_detection)
+         ON CONFLICT (re_id, branch_id) DO UPDATE SET detection_count = person_branches.detection_count + 1,
+           detected_sum = person_branches.detected_sum + excluded.detected_sum,
+           first_detection = ${least}(person_branches.first_detection, excluded.first_detection),
+           last_detection = ${greatest}(person_branches.last_detection, excluded.last_detection)
          RETURNING detection_count`,
       ),
       upsertPerson: db.prepare(
         `INSERT INTO re_id_masters (re_id, appearance_features, first_detected_at, last_detected_at, total_actual_count, total_detection_branch_count, created_at, updated_at)
          VALUES (@re_id, @features, @ts, @ts, @count, 1, @now, @now)
          ON CONFLICT (re_id) DO UPDATE SET
-           appearance_features = COALESCE(excluded.appearance_features, appearance_features),
-           first_detected_at = MIN(first_detected_at, excluded.first_detected_at),
-           last_detected_at = MAX(last_detected_at, excluded.last_detected_at),
-           total_actual_count = total_actual_count + excluded.total_actual_count,
-           total_detection_branch_count = total_detection_branch_count + @new_branch,
+           appearance_features = COALESCE(excluded.appearance_features, re_id_masters.appearance_features),
+           first_detected_at = ${least}(re_id_masters.first_detected_at, excluded.first_detected_at),
+           last_detected_at = ${greatest}(re_id_masters.last_detected_at, excluded.last_detected_at),
+           total_actual_count = re_id_masters.total_actual_count + excluded.total_actual_count,
+           total_detection_branch_count = re_id_masters.total_detection_branch_count + @new_branch,
            updated_at = excluded.updated_at
          RETURNING total_actual_count, total_detection_branch_count, first_detected_at, last_detected_at`,
       ),
@@ -75,7 +82,7 @@ export class DetectionRepository {
       insertEvent: db.prepare(
         `INSERT INTO event_logs (branch_id, device_id, re_id, event_type, detected_count, event_timestamp, created_at,
            alarm_state, priority, rule_id, rule_name, instructions, ack_target_s, auto_close_at)
-         VALUES (?, ?, ?, 'person_detected', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         VALUES (?, ?, ?, 'person_detected', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)${pg ? ' RETURNING id' : ''}`,
       ),
     };
   }

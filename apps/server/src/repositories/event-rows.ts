@@ -4,7 +4,7 @@
  * names and its alarm workflow columns (migrations 007 and 018: state, priority, rule), including
  * the names of who acknowledged and closed it. Callers add their filters, order and extra columns.
  */
-import type SQLite from 'better-sqlite3';
+import type { SqlConnection, SqlStatement } from '../db/connection.js';
 import { sql, type Kysely } from 'kysely';
 import type { EventLog } from '@pantau/shared';
 import type { Database } from '../db/schema.js';
@@ -60,9 +60,9 @@ export const snapshotState = sql<
  * The statement is compiled and prepared once, since it runs for every detection.
  */
 export class EventRowRepository {
-  private readonly byIdStmt: SQLite.Statement;
+  private readonly byIdStmt: SqlStatement;
 
-  constructor(db: Kysely<Database>, sqlite: SQLite.Database) {
+  constructor(db: Kysely<Database>, sqlite: SqlConnection) {
     const c = selectEventRows(db).select(snapshotState).where('e.id', '=', 0).compile();
     if (c.parameters.length !== 1) throw new Error('event row query: expected the id as its only parameter');
     this.byIdStmt = sqlite.prepare(c.sql);

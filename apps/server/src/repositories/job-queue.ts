@@ -29,7 +29,7 @@
  * Raw prepared statements, not Kysely: enqueue, claim and complete run for every detection, on
  * the path that must pass thousands per second (DESIGN §7).
  */
-import type SQLite from 'better-sqlite3';
+import type { SqlConnection, SqlStatement } from '../db/connection.js';
 import type { Selectable } from 'kysely';
 import type { FailedJobsTable, JobRow } from '../db/schema.js';
 import type { JobMap } from '../queue/job-payloads.js';
@@ -61,25 +61,30 @@ export interface QueueStats {
  * the product's, queue/job-payloads.ts), so `enqueue` checks each payload against its type.
  */
 export class JobQueue<M = JobMap> {
-  private readonly insert: SQLite.Statement;
-  private readonly claimStmt: SQLite.Statement;
-  private readonly claimQueueStmt: SQLite.Statement;
-  private readonly takeQueueStmt: SQLite.Statement;
-  private readonly releaseStmt: SQLite.Statement;
-  private readonly deleteStmt: SQLite.Statement;
-  private readonly retryStmt: SQLite.Statement;
-  private readonly failInsert: SQLite.Statement;
-  private readonly promoteStmt: SQLite.Statement;
-  private readonly countsStmt: SQLite.Statement;
-  private readonly depthStmt: SQLite.Statement;
-  private readonly oldestStmt: SQLite.Statement;
-  private readonly nextDueStmt: SQLite.Statement;
+  /**
+   * The process that claims (server_processes.id, migration 020), stored on each running job so
+   * the other processes of a cluster can tell a dead holder's jobs (services/cluster-membership.ts).
+   */
+  owner: string | null = null;
+  private readonly insert: SqlStatement;
+  private readonly claimStmt: SqlStatement;
+  private readonly claimQueueStmt: SqlStatement;
+  private readonly takeQueueStmt: SqlStatement;
+  private readonly releaseStmt: SqlStatement;
+  private readonly deleteStmt: SqlStatement;
+  private readonly retryStmt: SqlStatement;
+  private readonly failInsert: SqlStatement;
+  private readonly promoteStmt: SqlStatement;
+  private readonly countsStmt: SqlStatement;
+  private readonly depthStmt: SqlStatement;
+  private readonly oldestStmt: SqlStatement;
+  private readonly nextDueStmt: SqlStatement;
   private listeners = new Set<(queue: string) => void>();
   private readonly notified = new Set<string>();
   private readonly specs = new Map<string, JobSpec>();
 
   constructor(
-    private readonly db: SQLite.Database,
+    private readonly db: SqlConnection,
     /** Settings of job types known up front (tests); the rest are told with `define`. */
     specs: Readonly<Partial<Record<keyof M & string, JobSpec>>> = {} as Partial<Record<keyof M & string, JobSpec>>,
     private readonly now: () => number = Date.now,
@@ -87,25 +92,37 @@ export class JobQueue<M = JobMap> {
     private readonly queuePriority: Readonly<Record<string, number>> = {},
   ) {
     for (const [type, spec] of Object.entries(specs) as Array<[string, JobSpec]>) this.specs.set(type, spec);
+    // PostgreSQL (scale mode): several processes claim from one table, so every claim locks the
+    // rows it takes and skips rows another transaction holds (FOR UPDATE SKIP LOCKED); SQLite has
+    // one writer at a time and names the index its claims walk
+    const pg = db.engine === 'postgres';
     this.insert = db.prepare(
-      `INSERT INTO jobs (queue, type, payload, priority, status, max_attempts, run_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO jobs (queue, type, payload, priority, status, max_attempts, run_at) VALUES (?, ?, ?, ?, ?, ?, ?)${pg ? ' RETURNING id' : ''}`,
     );
     this.claimStmt = db.prepare(
-      `UPDATE jobs SET status = 'running', attempts = attempts + 1, locked_at = ?
-       WHERE id IN (SELECT id FROM jobs WHERE status = 'pending' ORDER BY priority, id LIMIT ?)
+      `UPDATE jobs SET status = 'running', attempts = attempts + 1, locked_at = ?, locked_by = ?
+       WHERE id IN (SELECT id FROM jobs WHERE status = 'pending' ORDER BY priority, id LIMIT ?${pg ? ' FOR UPDATE SKIP LOCKED' : ''})
        RETURNING *`,
     );
     this.claimQueueStmt = db.prepare(
-      `UPDATE jobs SET status = 'running', attempts = attempts + 1, locked_at = ?
-       WHERE id IN (SELECT id FROM jobs INDEXED BY jobs_pending_idx
-                    WHERE status = 'pending' AND queue = ? ORDER BY priority, id LIMIT ?)
-       RETURNING *`,
+      pg
+        ? `UPDATE jobs SET status = 'running', attempts = attempts + 1, locked_at = ?, locked_by = ?
+           WHERE id IN (SELECT id FROM jobs WHERE status = 'pending' AND queue = ? ORDER BY priority, id LIMIT ? FOR UPDATE SKIP LOCKED)
+           RETURNING *`
+        : `UPDATE jobs SET status = 'running', attempts = attempts + 1, locked_at = ?, locked_by = ?
+           WHERE id IN (SELECT id FROM jobs INDEXED BY jobs_pending_idx
+                        WHERE status = 'pending' AND queue = ? ORDER BY priority, id LIMIT ?)
+           RETURNING *`,
     );
+    // a synchronous batch takes its jobs without a write: on PostgreSQL the row locks keep other
+    // processes off them until the batch's transaction commits (or rolls back, and they are due again)
     this.takeQueueStmt = db.prepare(
-      `SELECT * FROM jobs INDEXED BY jobs_pending_idx WHERE status = 'pending' AND queue = ? ORDER BY priority, id LIMIT ?`,
+      pg
+        ? `SELECT * FROM jobs WHERE status = 'pending' AND queue = ? ORDER BY priority, id LIMIT ? FOR UPDATE SKIP LOCKED`
+        : `SELECT * FROM jobs INDEXED BY jobs_pending_idx WHERE status = 'pending' AND queue = ? ORDER BY priority, id LIMIT ?`,
     );
     this.releaseStmt = db.prepare(
-      `UPDATE jobs SET status = 'pending', attempts = MAX(0, attempts - 1), locked_at = NULL WHERE id = ? AND status = 'running'`,
+      `UPDATE jobs SET status = 'pending', attempts = ${pg ? 'GREATEST' : 'MAX'}(0, attempts - 1), locked_at = NULL WHERE id = ? AND status = 'running'`,
     );
     this.deleteStmt = db.prepare(`DELETE FROM jobs WHERE id = ?`);
     this.retryStmt = db.prepare(
@@ -115,14 +132,28 @@ export class JobQueue<M = JobMap> {
       `INSERT INTO failed_jobs (job_id, queue, type, payload, attempts, error, failed_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
     );
     this.promoteStmt = db.prepare(
-      `UPDATE jobs SET status = 'pending' WHERE id IN (
-         SELECT id FROM jobs INDEXED BY jobs_delayed_idx WHERE status = 'delayed' AND run_at <= ? ORDER BY run_at LIMIT ?)
-       RETURNING queue`,
+      pg
+        ? `UPDATE jobs SET status = 'pending' WHERE id IN (
+             SELECT id FROM jobs WHERE status = 'delayed' AND run_at <= ? ORDER BY run_at LIMIT ? FOR UPDATE SKIP LOCKED)
+           RETURNING queue`
+        : `UPDATE jobs SET status = 'pending' WHERE id IN (
+             SELECT id FROM jobs INDEXED BY jobs_delayed_idx WHERE status = 'delayed' AND run_at <= ? ORDER BY run_at LIMIT ?)
+           RETURNING queue`,
     );
-    this.countsStmt = db.prepare(`SELECT queue, status, n FROM job_counts WHERE n > 0`);
-    this.depthStmt = db.prepare(`SELECT COALESCE(SUM(n), 0) AS n FROM job_counts WHERE queue = ?`);
+    // PostgreSQL keeps no job_counts (migration 009: its rows would serialise the processes); the
+    // backlog of a healthy queue is short, and the pending index answers the counts
+    this.countsStmt = db.prepare(
+      pg
+        ? `SELECT queue, status, COUNT(*) AS n FROM jobs GROUP BY queue, status`
+        : `SELECT queue, status, n FROM job_counts WHERE n > 0`,
+    );
+    this.depthStmt = db.prepare(
+      pg
+        ? `SELECT COUNT(*) AS n FROM jobs WHERE queue = ?`
+        : `SELECT COALESCE(SUM(n), 0) AS n FROM job_counts WHERE queue = ?`,
+    );
     this.oldestStmt = db.prepare(
-      `SELECT created_at FROM jobs INDEXED BY jobs_pending_idx WHERE status = 'pending' AND queue = ? ORDER BY priority, id LIMIT 1`,
+      `SELECT created_at FROM jobs${pg ? '' : ' INDEXED BY jobs_pending_idx'} WHERE status = 'pending' AND queue = ? ORDER BY priority, id LIMIT 1`,
     );
     this.nextDueStmt = db.prepare(`SELECT MIN(run_at) AS t FROM jobs WHERE status = 'delayed'`);
   }
@@ -202,7 +233,9 @@ export class JobQueue<M = JobMap> {
     this.promoteIfDue();
     const now = this.now();
     // RETURNING does not keep the subquery's order
-    return (this.claimStmt.all(now, limit) as JobRow[]).sort((a, b) => a.priority - b.priority || a.id - b.id);
+    return (this.claimStmt.all(now, this.owner, limit) as JobRow[]).sort(
+      (a, b) => a.priority - b.priority || a.id - b.id,
+    );
   }
 
   /**
@@ -215,7 +248,7 @@ export class JobQueue<M = JobMap> {
     const out: JobRow[] = [];
     for (const q of queues) {
       if (out.length >= limit) break;
-      const rows = (this.claimQueueStmt.all(now, q, limit - out.length) as JobRow[]).sort(
+      const rows = (this.claimQueueStmt.all(now, this.owner, q, limit - out.length) as JobRow[]).sort(
         (a, b) => a.priority - b.priority || a.id - b.id,
       );
       out.push(...rows);
@@ -309,7 +342,7 @@ export class JobQueue<M = JobMap> {
         new Date(this.now()).toISOString(),
       );
       this.deleteStmt.run(job.id);
-    })();
+    });
     return { outcome: 'failed' };
   }
 
@@ -328,6 +361,23 @@ export class JobQueue<M = JobMap> {
         `UPDATE jobs SET status = 'pending', locked_at = NULL WHERE status = 'running' AND queue IN (${queues.map(() => '?').join(', ')})`,
       )
       .run(...queues).changes;
+  }
+
+  /**
+   * Put back the running jobs of the given queues whose holder is not among the live processes
+   * (scale mode: server_processes with a heartbeat at or after `liveSince`, epoch ms), or that
+   * no process holds. Safe to call from every process at any time: a live holder's jobs stay.
+   * @returns how many were put back
+   */
+  recoverAbandoned(queues: readonly string[], liveSince: number): number {
+    if (queues.length === 0) return 0;
+    return this.db
+      .prepare(
+        `UPDATE jobs SET status = 'pending', locked_at = NULL, locked_by = NULL
+         WHERE status = 'running' AND queue IN (${queues.map(() => '?').join(', ')})
+           AND (locked_by IS NULL OR locked_by NOT IN (SELECT id FROM server_processes WHERE heartbeat_at >= ?))`,
+      )
+      .run(...queues, liveSince).changes;
   }
 
   /**
@@ -383,7 +433,7 @@ export class JobQueue<M = JobMap> {
       this.db.prepare(`DELETE FROM failed_jobs WHERE id = ?`).run(failedId);
       this.notify(f.queue);
       return Number(r.lastInsertRowid);
-    })();
+    });
   }
 
   /** Retry every failed job (of one queue). @returns how many */
@@ -393,7 +443,7 @@ export class JobQueue<M = JobMap> {
         ? this.db.prepare(`SELECT id FROM failed_jobs`).all()
         : this.db.prepare(`SELECT id FROM failed_jobs WHERE queue = ?`).all(queue)
     ) as Array<{ id: number }>;
-    return this.db.transaction(() => ids.filter((r) => this.retryFailed(r.id) !== null).length)();
+    return this.db.transaction(() => ids.filter((r) => this.retryFailed(r.id) !== null).length);
   }
 
   /** Forget a failed job. @returns whether it existed */

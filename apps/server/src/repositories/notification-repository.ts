@@ -3,7 +3,8 @@
  * daily summary. Synchronous (better-sqlite3 through the SyncExecutor, prepared statements on
  * the detection path) so every call can run inside the caller's transaction.
  */
-import type SQLite from 'better-sqlite3';
+import type { SqlStatement } from '../db/connection.js';
+import { greatest, returningId } from '../db/sql-fragments.js';
 import type { Kysely, Selectable } from 'kysely';
 import type {
   BranchEventSettingsTable,
@@ -69,14 +70,14 @@ export interface NewDelivery {
 export class NotificationRepository {
   private readonly s: Record<
     'settingsFor' | 'cooldownGet' | 'cooldownPut' | 'insertDelivery' | 'delivery' | 'eventImage',
-    SQLite.Statement
+    SqlStatement
   >;
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly exec: SyncExecutor,
   ) {
-    const sqlite = exec.sqlite;
+    const sqlite = exec.conn;
     this.s = {
       // the device's own setting first, then the branch-wide one
       settingsFor: sqlite.prepare(
@@ -86,11 +87,11 @@ export class NotificationRepository {
       cooldownGet: sqlite.prepare(`SELECT last_alert_at FROM notification_cooldowns WHERE re_id = ? AND device_id = ?`),
       cooldownPut: sqlite.prepare(
         `INSERT INTO notification_cooldowns (re_id, device_id, last_alert_at) VALUES (?, ?, ?)
-         ON CONFLICT (re_id, device_id) DO UPDATE SET last_alert_at = MAX(last_alert_at, excluded.last_alert_at)`,
+         ON CONFLICT (re_id, device_id) DO UPDATE SET last_alert_at = ${greatest(sqlite.engine, 'notification_cooldowns.last_alert_at', 'excluded.last_alert_at')}`,
       ),
       insertDelivery: sqlite.prepare(
         `INSERT INTO notification_deliveries (event_log_id, branch_id, kind, phone, provider, status, attempts, message, image_path, report_id, document_language, queued_at, updated_at)
-         VALUES (@event_log_id, @branch_id, @kind, @phone, @provider, 'queued', 0, @message, @image_path, @report_id, @document_language, @now, @now)`,
+         VALUES (@event_log_id, @branch_id, @kind, @phone, @provider, 'queued', 0, @message, @image_path, @report_id, @document_language, @now, @now)${returningId(sqlite.engine)}`,
       ),
       delivery: sqlite.prepare(`SELECT * FROM notification_deliveries WHERE id = ?`),
       eventImage: sqlite.prepare(`SELECT image_path FROM event_logs WHERE id = ?`),
@@ -236,7 +237,8 @@ export class NotificationRepository {
     let q = this.settingsQuery();
     if (branchIds !== null) q = branchIds.length ? q.where('s.branch_id', 'in', branchIds) : q.where('s.id', '<', 0);
     if (branchId !== undefined) q = q.where('s.branch_id', '=', branchId);
-    return this.exec.all(q.orderBy('s.branch_id').orderBy('s.device_id'));
+    // nulls first on both engines (SQLite's order; PostgreSQL puts them last): the branch-wide setting leads
+    return this.exec.all(q.orderBy('s.branch_id').orderBy('s.device_id', (o) => o.asc().nullsFirst()));
   }
 
   getSetting(id: number): SettingRow | undefined {
@@ -381,7 +383,11 @@ export class NotificationRepository {
   /** One day's rows of whatsapp_delivery_summary, by branch (the fold itself: delivery-summary-repository.ts). */
   summary(date: string): Array<Selectable<WhatsappDeliverySummaryTable>> {
     return this.exec.all(
-      this.db.selectFrom('whatsapp_delivery_summary').selectAll().where('date', '=', date).orderBy('branch_id'),
+      this.db
+        .selectFrom('whatsapp_delivery_summary')
+        .selectAll()
+        .where('date', '=', date)
+        .orderBy('branch_id', (o) => o.asc().nullsFirst()),
     );
   }
 }

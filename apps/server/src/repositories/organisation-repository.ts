@@ -3,6 +3,7 @@
  * reads by id; inserts, updates and deletes. Synchronous, for use inside the service's
  * transactions. Scope (`null` = every branch/group) limits every read.
  */
+import { likeOperator } from '../db/sql-fragments.js';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { StreamMedia, type Branch, type Device, type Group, type PageMeta, type Stream } from '@pantau/shared';
 import { storedJson } from './stored-json.js';
@@ -96,9 +97,9 @@ export class OrganisationRepository {
     if (f.q)
       q = q.where((eb) =>
         eb.or([
-          eb('g.group_name', 'like', like(f.q!)),
-          eb('g.province_code', 'like', like(f.q!)),
-          eb('g.province_name', 'like', like(f.q!)),
+          eb('g.group_name', likeOperator(this.exec.conn.engine), like(f.q!)),
+          eb('g.province_code', likeOperator(this.exec.conn.engine), like(f.q!)),
+          eb('g.province_name', likeOperator(this.exec.conn.engine), like(f.q!)),
         ]),
       );
     if (f.status) q = q.where('g.status', '=', f.status as GroupRow['status']);
@@ -199,9 +200,9 @@ export class OrganisationRepository {
     if (f.q)
       q = q.where((eb) =>
         eb.or([
-          eb('b.branch_name', 'like', like(f.q!)),
-          eb('b.branch_code', 'like', like(f.q!)),
-          eb('b.city', 'like', like(f.q!)),
+          eb('b.branch_name', likeOperator(this.exec.conn.engine), like(f.q!)),
+          eb('b.branch_code', likeOperator(this.exec.conn.engine), like(f.q!)),
+          eb('b.city', likeOperator(this.exec.conn.engine), like(f.q!)),
         ]),
       );
     return q;
@@ -330,7 +331,12 @@ export class OrganisationRepository {
     if (f.status) q = q.where('d.status', '=', f.status as DeviceRow['status']);
     if (f.parent_device_id) q = q.where('d.parent_device_id', '=', f.parent_device_id);
     if (f.q)
-      q = q.where((eb) => eb.or([eb('d.device_name', 'like', like(f.q!)), eb('d.device_id', 'like', like(f.q!))]));
+      q = q.where((eb) =>
+        eb.or([
+          eb('d.device_name', likeOperator(this.exec.conn.engine), like(f.q!)),
+          eb('d.device_id', likeOperator(this.exec.conn.engine), like(f.q!)),
+        ]),
+      );
     return q;
   }
 
@@ -448,7 +454,12 @@ export class OrganisationRepository {
     if (f.device_id) q = q.where('s.device_id', '=', f.device_id);
     if (f.status) q = q.where('s.status', '=', f.status as StreamRow['status']);
     if (f.q)
-      q = q.where((eb) => eb.or([eb('s.stream_name', 'like', like(f.q!)), eb('s.device_id', 'like', like(f.q!))]));
+      q = q.where((eb) =>
+        eb.or([
+          eb('s.stream_name', likeOperator(this.exec.conn.engine), like(f.q!)),
+          eb('s.device_id', likeOperator(this.exec.conn.engine), like(f.q!)),
+        ]),
+      );
     return q;
   }
 

@@ -13,14 +13,22 @@
  * see the group), `admins` (admins of every branch), `user:<id>` (that one user only, e.g. a
  * private layout's owner) or `global` (everyone).
  *
+ * On PostgreSQL (scale mode) several processes write at once, and an id taken from a sequence
+ * can commit after a larger one: a tailer reading `id > last` would skip it for ever. So there
+ * the rows are written just before COMMIT, under the commit-order lock (PgConnection.atCommit):
+ * transactions that append events commit one at a time, in id order, and hold the lock only for
+ * the inserts and the COMMIT. Ids a rolled-back transaction took are skipped (clients take gaps
+ * as events of other scopes); none commits out of order.
+ *
  * This is the repository of `realtime_outbox`; the hub that tails it and fans events out to
  * sockets is realtime/hub.ts. Raw prepared statements: an event is appended in nearly every
  * write transaction, the detection job's included.
  */
-import type SQLite from 'better-sqlite3';
+import type { SqlConnection, SqlStatement } from '../db/connection.js';
 import type { Selectable } from 'kysely';
 import type { RealtimeEventMap, RealtimeEventType } from '@pantau/shared';
 import type { RealtimeOutboxTable } from '../db/schema.js';
+import { PgConnection } from '../db/pg-connection.js';
 
 /** A stored event with its frame pre-serialised once for fan-out. */
 export interface OutboxEvent {
@@ -48,13 +56,17 @@ const USER_CHANNEL_PREFIX = 'user:';
 
 /** Repository of the `realtime_outbox` table (synchronous, for use inside transactions). */
 export class Outbox {
-  private readonly insertStmt: SQLite.Statement;
-  private readonly afterStmt: SQLite.Statement;
+  private readonly insertStmt: SqlStatement;
+  private readonly afterStmt: SqlStatement;
 
-  constructor(private readonly db: SQLite.Database) {
+  /** PostgreSQL: defer each insert to the commit-ordered part of its transaction (see the module's docstring) */
+  private readonly atCommit: ((action: () => void) => void) | null;
+
+  constructor(private readonly db: SqlConnection) {
     this.insertStmt = db.prepare(
       `INSERT INTO realtime_outbox (type, channel, branch_id, group_id, data, ts) VALUES (?, ?, ?, ?, ?, ?)`,
     );
+    this.atCommit = db instanceof PgConnection ? (action) => db.atCommit(action) : null;
     this.afterStmt = db.prepare(
       `SELECT id, type, channel, branch_id, group_id, data, ts FROM realtime_outbox WHERE id > ? ORDER BY id LIMIT ?`,
     );
@@ -64,7 +76,7 @@ export class Outbox {
    * Record an event. Call inside the transaction of the change it reports.
    * @param branchId the branch it is about (drives isolation), or null
    * @param groupId with branchId null: the group it is about (only users who may see the group get it); both null = everyone
-   * @returns the event id
+   * @returns the event id; null on PostgreSQL, where the id is taken as the transaction commits
    */
   append<T extends RealtimeEventType>(
     type: T,
@@ -72,27 +84,22 @@ export class Outbox {
     data: RealtimeEventMap[T],
     now: number = Date.now(),
     groupId: number | null = null,
-  ): number {
+  ): number | null {
     const channel = branchId !== null ? `branch:${branchId}` : groupId !== null ? `group:${groupId}` : 'global';
-    const r = this.insertStmt.run(
-      type,
-      channel,
-      branchId,
-      branchId === null ? groupId : null,
-      JSON.stringify(data),
-      new Date(now).toISOString(),
-    );
-    return Number(r.lastInsertRowid);
+    return this.write(type, channel, branchId, branchId === null ? groupId : null, data, now);
   }
 
   /**
    * Record a system-wide event only admins of every branch may see (channel `admins`), e.g.
    * the queue numbers. Call inside the transaction of the change it reports.
-   * @returns the event id
+   * @returns the event id (null on PostgreSQL, see {@link append})
    */
-  appendForAdmins<T extends RealtimeEventType>(type: T, data: RealtimeEventMap[T], now: number = Date.now()): number {
-    const r = this.insertStmt.run(type, ADMIN_CHANNEL, null, null, JSON.stringify(data), new Date(now).toISOString());
-    return Number(r.lastInsertRowid);
+  appendForAdmins<T extends RealtimeEventType>(
+    type: T,
+    data: RealtimeEventMap[T],
+    now: number = Date.now(),
+  ): number | null {
+    return this.write(type, ADMIN_CHANNEL, null, null, data, now);
   }
 
   /**
@@ -100,23 +107,31 @@ export class Outbox {
    * private layout: the hub sends it live and on replay to that user's sockets only. Call
    * inside the transaction of the change it reports.
    * @param userId id of the user (users.id) it is addressed to
-   * @returns the event id
+   * @returns the event id (null on PostgreSQL, see {@link append})
    */
   appendForUser<T extends RealtimeEventType>(
     type: T,
     userId: number,
     data: RealtimeEventMap[T],
     now: number = Date.now(),
-  ): number {
-    const r = this.insertStmt.run(
-      type,
-      `${USER_CHANNEL_PREFIX}${userId}`,
-      null,
-      null,
-      JSON.stringify(data),
-      new Date(now).toISOString(),
-    );
-    return Number(r.lastInsertRowid);
+  ): number | null {
+    return this.write(type, `${USER_CHANNEL_PREFIX}${userId}`, null, null, data, now);
+  }
+
+  private write(
+    type: string,
+    channel: string,
+    branchId: number | null,
+    groupId: number | null,
+    data: unknown,
+    now: number,
+  ): number | null {
+    const args = [type, channel, branchId, groupId, JSON.stringify(data), new Date(now).toISOString()] as const;
+    if (this.atCommit) {
+      this.atCommit(() => this.insertStmt.run(...args));
+      return null;
+    }
+    return Number(this.insertStmt.run(...args).lastInsertRowid);
   }
 
   /** Up to `limit` events with id > `afterId`, in id order. */
@@ -146,12 +161,12 @@ export class Outbox {
       .prepare(`DELETE FROM realtime_outbox WHERE id <= (SELECT MAX(id) FROM realtime_outbox) - ?`)
       .run(keep).changes;
     if (before === undefined) return n;
-    const oldest = this.db.prepare(`SELECT ts FROM realtime_outbox ORDER BY id LIMIT 1`).pluck();
+    const oldest = this.db.prepare(`SELECT ts FROM realtime_outbox ORDER BY id LIMIT 1`);
     const chunk = this.db.prepare(
       `DELETE FROM realtime_outbox WHERE id IN (SELECT id FROM realtime_outbox ORDER BY id LIMIT 5000) AND ts < ?`,
     );
     for (;;) {
-      const ts = oldest.get() as string | undefined;
+      const ts = (oldest.get() as { ts: string } | undefined)?.ts;
       if (ts === undefined || ts >= before) return n;
       const d = chunk.run(before).changes;
       n += d;

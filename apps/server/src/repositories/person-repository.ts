@@ -9,6 +9,7 @@
  * day), so "seen at this branch this week" reads that week's rows of one branch, not its
  * detections.
  */
+import { likeCi } from '../db/sql-fragments.js';
 import { sql, type Kysely } from 'kysely';
 import type { PersonDetection, PersonStatus, PersonSummary } from '@pantau/shared';
 import type { Database } from '../db/schema.js';
@@ -77,8 +78,8 @@ export class PersonRepository {
       if (like !== null)
         one = one.where((eb) =>
           eb.or([
-            sql<boolean>`m.re_id LIKE ${like} ESCAPE '\\'`,
-            sql<boolean>`m.person_label LIKE ${like} ESCAPE '\\'`,
+            sql<boolean>`m.re_id ${sql.raw(likeCi(this.exec.conn.engine))} ${like} ESCAPE '\\'`,
+            sql<boolean>`m.person_label ${sql.raw(likeCi(this.exec.conn.engine))} ${like} ESCAPE '\\'`,
           ]),
         );
       const total = Number(this.exec.first(one.select(sql<number>`COUNT(*)`.as('n')))?.n ?? 0);
@@ -118,7 +119,10 @@ export class PersonRepository {
     if (q.status !== undefined) base = base.where('m.status', '=', q.status);
     if (like !== null)
       base = base.where((eb) =>
-        eb.or([sql<boolean>`m.re_id LIKE ${like} ESCAPE '\\'`, sql<boolean>`m.person_label LIKE ${like} ESCAPE '\\'`]),
+        eb.or([
+          sql<boolean>`m.re_id ${sql.raw(likeCi(this.exec.conn.engine))} ${like} ESCAPE '\\'`,
+          sql<boolean>`m.person_label ${sql.raw(likeCi(this.exec.conn.engine))} ${like} ESCAPE '\\'`,
+        ]),
       );
     const total = Number(this.exec.first(base.select(sql<number>`COUNT(*)`.as('n')))?.n ?? 0);
     const rows = this.exec.all(

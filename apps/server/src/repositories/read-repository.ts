@@ -1,6 +1,7 @@
 /**
  * Reads for operators: a person with per-branch summary (S8) and the event log (D4).
  */
+import type { Engine } from '../db/connection.js';
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { CountingRow, DetectionRecord, EventLog, PageMeta, Person } from '@pantau/shared';
 import type { Database } from '../db/schema.js';
@@ -33,8 +34,8 @@ export class ReadRepository {
         'b.branch_name',
         'pb.detection_count',
         'pb.detected_sum as total_detected_count',
-        isoFromMs(sql`pb.first_detection`).as('first_detection'),
-        isoFromMs(sql`pb.last_detection`).as('last_detection'),
+        isoFromMs(this.exec.conn.engine, sql`pb.first_detection`).as('first_detection'),
+        isoFromMs(this.exec.conn.engine, sql`pb.last_detection`).as('last_detection'),
       ])
       .where('pb.re_id', '=', reId)
       .orderBy('pb.branch_id');
@@ -166,6 +167,8 @@ export class ReadRepository {
  * SQL turning epoch ms (re_id_branch_detections' times, migration 011) into the ISO-8601 UTC
  * text the API returns, e.g. `2026-12-02T06:12:55.123Z`; NULL stays NULL. Exact to the ms.
  */
-function isoFromMs(ms: RawBuilder<unknown>): RawBuilder<string> {
-  return sql<string>`strftime('%Y-%m-%dT%H:%M:%fZ', ${ms} / 1000.0, 'unixepoch')`;
+function isoFromMs(engine: Engine, ms: RawBuilder<unknown>): RawBuilder<string> {
+  return engine === 'postgres'
+    ? sql<string>`to_char(to_timestamp(${ms} / 1000.0) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
+    : sql<string>`strftime('%Y-%m-%dT%H:%M:%fZ', ${ms} / 1000.0, 'unixepoch')`;
 }

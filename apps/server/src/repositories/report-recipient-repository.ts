@@ -28,7 +28,13 @@ export class ReportRecipientRepository {
 
   /** Every row, branches first, then groups, by name. */
   list(): ReportRecipientsRow[] {
-    return this.exec.all(this.rows().orderBy('r.group_id').orderBy('scope_name').orderBy('r.id'));
+    // branch rows (no group) first on both engines, as SQLite orders nulls
+    return this.exec.all(
+      this.rows()
+        .orderBy('r.group_id', (o) => o.asc().nullsFirst())
+        .orderBy('scope_name')
+        .orderBy('r.id'),
+    );
   }
 
   byId(id: number): ReportRecipientsRow | undefined {

@@ -7,7 +7,7 @@
  * `re_id_branch_detections` for databases that predate them. Raw prepared statements: `add` runs
  * thousands of times per second.
  */
-import type SQLite from 'better-sqlite3';
+import type { SqlConnection, SqlStatement } from '../db/connection.js';
 import { addDays, siteHour } from '../services/site-time.js';
 import { periodOf } from '../services/report-period.js';
 
@@ -60,28 +60,33 @@ interface StoredDetection {
 
 /** Statements writing and rebuilding the rollups. */
 export class RollupRepository {
-  private readonly s: Record<string, SQLite.Statement>;
+  private readonly s: Record<string, SqlStatement>;
 
-  constructor(private readonly db: SQLite.Database) {
+  constructor(private readonly db: SqlConnection) {
+    // conflict targets named and updated rows qualified (PostgreSQL asks both; SQLite accepts them)
+    const pg = db.engine === 'postgres';
     this.s = {
       hourly: db.prepare(
         `INSERT INTO detection_hourly (branch_id, local_day, local_hour, device_id, detections, detected_sum) VALUES (?, ?, ?, ?, 1, ?)
-         ON CONFLICT DO UPDATE SET detections = detections + 1, detected_sum = detected_sum + excluded.detected_sum`,
+         ON CONFLICT (branch_id, local_day, local_hour, device_id) DO UPDATE SET detections = detection_hourly.detections + 1,
+           detected_sum = detection_hourly.detected_sum + excluded.detected_sum`,
       ),
       personDay: db.prepare(
         `INSERT INTO person_days (branch_id, local_day, re_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
       ),
       daily: db.prepare(
         `INSERT INTO detection_daily (branch_id, local_day, detections, detected_sum, unique_persons) VALUES (?, ?, 1, ?, ?)
-         ON CONFLICT DO UPDATE SET detections = detections + 1, detected_sum = detected_sum + excluded.detected_sum,
-           unique_persons = unique_persons + excluded.unique_persons`,
+         ON CONFLICT (branch_id, local_day) DO UPDATE SET detections = detection_daily.detections + 1,
+           detected_sum = detection_daily.detected_sum + excluded.detected_sum,
+           unique_persons = detection_daily.unique_persons + excluded.unique_persons`,
       ),
       period: db.prepare(
         `INSERT INTO person_periods (period_type, period_start, branch_id, re_id, detections, detected_sum, first_detection, last_detection)
          VALUES (?, ?, ?, ?, 1, ?, ?, ?)
-         ON CONFLICT DO UPDATE SET detections = detections + 1, detected_sum = detected_sum + excluded.detected_sum,
-           first_detection = MIN(first_detection, excluded.first_detection),
-           last_detection = MAX(last_detection, excluded.last_detection)`,
+         ON CONFLICT (period_type, period_start, branch_id, re_id) DO UPDATE SET detections = person_periods.detections + 1,
+           detected_sum = person_periods.detected_sum + excluded.detected_sum,
+           first_detection = ${pg ? 'LEAST' : 'MIN'}(person_periods.first_detection, excluded.first_detection),
+           last_detection = ${pg ? 'GREATEST' : 'MAX'}(person_periods.last_detection, excluded.last_detection)`,
       ),
     };
   }
@@ -143,7 +148,7 @@ export class RollupRepository {
       this.db.prepare(`SELECT DISTINCT branch_id FROM re_id_branch_detections`).all() as Array<{ branch_id: number }>
     ).map((b) => b.branch_id);
     days.forEach((day, i) => {
-      const r = this.db.transaction(() => this.rebuildDay(day, branches, zoneOf)).immediate();
+      const r = this.db.transaction(() => this.rebuildDay(day, branches, zoneOf), true);
       total.detections += r.detections;
       total.hourly_rows += r.hourly_rows;
       total.daily_rows += r.daily_rows;
@@ -151,7 +156,7 @@ export class RollupRepository {
       progress?.(i + 1, steps, total.detections);
     });
     [...periods.values()].forEach((p, i) => {
-      total.person_periods += this.db.transaction(() => this.rebuildPeriod(p, branches, zoneOf)).immediate();
+      total.person_periods += this.db.transaction(() => this.rebuildPeriod(p, branches, zoneOf), true);
       progress?.(days.length + i + 1, steps, total.detections);
     });
     return total;

@@ -3,7 +3,7 @@
  * (event_logs.image_path). Synchronous prepared statements: every call runs inside a
  * transaction (the detection accept, the detection job, the image job's effects, cleanup).
  */
-import type SQLite from 'better-sqlite3';
+import type { SqlConnection, SqlStatement } from '../db/connection.js';
 import type { Selectable } from 'kysely';
 import type { EventLogsTable, StorageFilesTable } from '../db/schema.js';
 import type { BranchRow, DeviceRow } from './organisation-repository.js';
@@ -27,9 +27,9 @@ export type SnapshotEvent = Pick<
 
 /** Prepared statements of the file registry. */
 export class StorageRepository {
-  private readonly s: Record<string, SQLite.Statement>;
+  private readonly s: Record<string, SqlStatement>;
 
-  constructor(private readonly db: SQLite.Database) {
+  constructor(private readonly db: SqlConnection) {
     this.s = {
       upsert: db.prepare(
         `INSERT INTO storage_files (kind, path, bytes, width, height, mime, branch_id, event_log_id, created_at)

@@ -2,6 +2,7 @@
  * Users and sessions (S12). Synchronous (better-sqlite3 through Kysely-built queries) so
  * user changes and their audit records share one transaction.
  */
+import { likeOperator } from '../db/sql-fragments.js';
 import type { Kysely } from 'kysely';
 import type { PageMeta, User, UserUpdate } from '@pantau/shared';
 import type { Database, UserRow } from '../db/schema.js';
@@ -68,7 +69,13 @@ export class UserRepository {
     status?: string | undefined;
   }): { rows: UserRow[]; meta: PageMeta } {
     let base = this.db.selectFrom('users');
-    if (q.q) base = base.where((eb) => eb.or([eb('email', 'like', `%${q.q}%`), eb('name', 'like', `%${q.q}%`)]));
+    if (q.q)
+      base = base.where((eb) =>
+        eb.or([
+          eb('email', likeOperator(this.exec.conn.engine), `%${q.q}%`),
+          eb('name', likeOperator(this.exec.conn.engine), `%${q.q}%`),
+        ]),
+      );
     if (q.role) base = base.where('role', '=', q.role as UserRow['role']);
     if (q.status) base = base.where('status', '=', q.status as UserRow['status']);
     const total = Number(this.exec.first(base.select((eb) => eb.fn.countAll<number>().as('n')))!.n);

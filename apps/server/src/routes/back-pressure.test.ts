@@ -22,7 +22,7 @@ afterAll(async () => {
 });
 
 const counts = () => {
-  const db = h.server.services.db.sqlite;
+  const db = h.server.services.db.conn;
   const n = (t: string) => (db.prepare(`SELECT COUNT(*) AS n FROM ${t}`).get() as { n: number }).n;
   return { jobs: n('jobs'), idem: n('detection_idempotency') };
 };
@@ -80,11 +80,11 @@ describe('back-pressure on POST /detection/log and /detection/batch', () => {
     };
     const s = h.server.services;
     const svc = new DetectionService(
-      new DetectionRepository(s.db.sqlite),
+      new DetectionRepository(s.db.conn),
       s.exec,
       s.queue,
       s.events,
-      new AlarmRuleMatcher(new AlarmMatchRepository(s.db.sqlite)),
+      new AlarmRuleMatcher(new AlarmMatchRepository(s.db.conn)),
       {
         remote,
         limits: { maxInFlight: 3, maxBacklog: 1_000_000 },

@@ -30,7 +30,7 @@ afterAll(async () => {
 });
 
 function snapshot(): Record<string, number> {
-  const db = h.server.services.db.sqlite;
+  const db = h.server.services.db.conn;
   const out: Record<string, number> = {};
   for (const t of [
     'company_groups',

@@ -39,13 +39,13 @@ const errorOf = (body: unknown) => (body as Failure).error;
 const create = async (body: Record<string, unknown>) =>
   (await h.admin.request<CredentialCreated>('POST', '/api/v1/credentials', body)).data;
 const row = (id: number) =>
-  h.server.services.db.sqlite.prepare('SELECT status, updated_at FROM api_credentials WHERE id = ?').get(id) as {
+  h.server.services.db.conn.prepare('SELECT status, updated_at FROM api_credentials WHERE id = ?').get(id) as {
     status: string;
     updated_at: string;
   };
 const actions = (id: number) =>
   (
-    h.server.services.db.sqlite
+    h.server.services.db.conn
       .prepare("SELECT action FROM audit_logs WHERE entity_type = 'credential' AND entity_id = ? ORDER BY id")
       .all(String(id)) as Array<{ action: string }>
   ).map((r) => r.action);
@@ -106,7 +106,7 @@ describe('credential status', () => {
 
   it('refuses status revoked on create and on PATCH with a 400 naming the field', async () => {
     const count = () =>
-      (h.server.services.db.sqlite.prepare('SELECT COUNT(*) AS n FROM api_credentials').get() as { n: number }).n;
+      (h.server.services.db.conn.prepare('SELECT COUNT(*) AS n FROM api_credentials').get() as { n: number }).n;
     const n = count();
     const r = await h.admin.raw('POST', '/api/v1/credentials', { credential_name: 'born revoked', status: 'revoked' });
     expect(r.status).toBe(400);

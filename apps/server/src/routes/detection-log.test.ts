@@ -16,7 +16,7 @@ afterAll(async () => {
 });
 
 const counts = () => {
-  const db = h.server.services.db.sqlite;
+  const db = h.server.services.db.conn;
   const n = (t: string) => (db.prepare(`SELECT COUNT(*) AS n FROM ${t}`).get() as { n: number }).n;
   return {
     jobs: n('jobs'),
@@ -222,7 +222,7 @@ describe('idempotency window', () => {
     expect((await h.device.logDetection(body('w-old'))).status).toBe(202);
     expect((await h.device.logDetection(body('w-new'))).status).toBe(202);
     await drained();
-    const db = h.server.services.db.sqlite;
+    const db = h.server.services.db.conn;
     db.prepare(`UPDATE detection_idempotency SET created_at = ? WHERE event_id = 'w-old'`).run(
       new Date(Date.now() - 8 * 86_400_000).toISOString(),
     );

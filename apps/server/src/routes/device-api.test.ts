@@ -30,8 +30,8 @@ const post = (key: string, secret: string, b = body(), type = 'application/json'
 const errorOf = async (r: Response) =>
   ((await r.json()) as { error: { code: string; details?: { field?: string } } }).error;
 const jobs = () =>
-  (h.server.services.db.sqlite.prepare('SELECT COUNT(*) AS n FROM jobs').get() as { n: number }).n +
-  (h.server.services.db.sqlite.prepare('SELECT COUNT(*) AS n FROM event_logs').get() as { n: number }).n;
+  (h.server.services.db.conn.prepare('SELECT COUNT(*) AS n FROM jobs').get() as { n: number }).n +
+  (h.server.services.db.conn.prepare('SELECT COUNT(*) AS n FROM event_logs').get() as { n: number }).n;
 const drained = () => waitFor(() => h.server.services.queue.stats().pending === 0, 5000, 'drain');
 
 describe('credential security', () => {
@@ -188,7 +188,7 @@ describe('store and forward', () => {
         for (const it of items) await h3.device.logDetection(it);
         await waitFor(() => h3.server.services.queue.stats().pending === 0, 5000, 'drain');
         const snapshot = (hh: Harness) =>
-          hh.server.services.db.sqlite
+          hh.server.services.db.conn
             .prepare(
               'SELECT re_id, total_actual_count, total_detection_branch_count, first_detected_at, last_detected_at FROM re_id_masters ORDER BY re_id',
             )
@@ -279,7 +279,7 @@ describe('integrator reads, request log and usage', () => {
       });
       const r = await s.usage.aggregate(today);
       expect(r).toMatchObject({ lines: lines.length, skipped: 0 });
-      const rows = s.db.sqlite
+      const rows = s.db.conn
         .prepare(
           'SELECT credential_id, route, method, request_count, success_count, error_count FROM api_usage_summary WHERE date = ? ORDER BY route, credential_id',
         )
@@ -287,7 +287,7 @@ describe('integrator reads, request log and usage', () => {
       expect(rows).toEqual(
         expect.arrayContaining([
           {
-            credential_id: h4.server.services.db.sqlite
+            credential_id: h4.server.services.db.conn
               .prepare('SELECT id FROM api_credentials WHERE api_key = ?')
               .pluck()
               .get(h4.credential.key),
@@ -309,7 +309,7 @@ describe('integrator reads, request log and usage', () => {
       );
       // idempotent
       await s.usage.aggregate(today);
-      expect(s.db.sqlite.prepare('SELECT COUNT(*) FROM api_usage_summary WHERE date = ?').pluck().get(today)).toBe(
+      expect(s.db.conn.prepare('SELECT COUNT(*) FROM api_usage_summary WHERE date = ?').pluck().get(today)).toBe(
         rows.length,
       );
     } finally {

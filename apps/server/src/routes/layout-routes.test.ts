@@ -79,15 +79,15 @@ const failure = async (p: Promise<unknown>) => {
   return { status: err.status, code: err.code, field: err.details?.field };
 };
 const count = (table: string) =>
-  (h.server.services.db.sqlite.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+  (h.server.services.db.conn.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
 const snapshot = () => ({
-  layouts: JSON.stringify(h.server.services.db.sqlite.prepare('SELECT * FROM cctv_layout_settings ORDER BY id').all()),
+  layouts: JSON.stringify(h.server.services.db.conn.prepare('SELECT * FROM cctv_layout_settings ORDER BY id').all()),
   positions: JSON.stringify(
-    h.server.services.db.sqlite.prepare('SELECT * FROM cctv_position_settings ORDER BY id').all(),
+    h.server.services.db.conn.prepare('SELECT * FROM cctv_position_settings ORDER BY id').all(),
   ),
   // layout events only: the scheduler's queue numbers and stream probes may land meanwhile
   outbox: (
-    h.server.services.db.sqlite
+    h.server.services.db.conn
       .prepare(`SELECT COUNT(*) AS n FROM realtime_outbox WHERE type = 'layout_updated'`)
       .get() as { n: number }
   ).n,
@@ -428,7 +428,7 @@ describe('layouts', () => {
     const b = await h.admin.createLayout({ layout_name: 'Night', layout_type: '4' });
     const defaults = () =>
       (
-        h.server.services.db.sqlite.prepare('SELECT id FROM cctv_layout_settings WHERE is_default = 1').all() as Array<{
+        h.server.services.db.conn.prepare('SELECT id FROM cctv_layout_settings WHERE is_default = 1').all() as Array<{
           id: number;
         }>
       ).map((r) => r.id);
@@ -441,12 +441,21 @@ describe('layouts', () => {
     expect((await h.admin.defaultLayout()).id).toBe(b.id);
 
     // A failure after the old default was unset rolls everything back.
-    h.server.services.db.sqlite.exec(
-      `CREATE TRIGGER refuse_default BEFORE UPDATE OF is_default ON cctv_layout_settings WHEN NEW.is_default = 1 AND NEW.id = ${a.id} BEGIN SELECT RAISE(ABORT, 'refused'); END`,
+    const conn = h.server.services.db.conn;
+    conn.exec(
+      conn.engine === 'postgres'
+        ? `CREATE FUNCTION refuse_default() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$;
+           CREATE TRIGGER refuse_default BEFORE UPDATE OF is_default ON cctv_layout_settings FOR EACH ROW
+             WHEN (NEW.is_default = 1 AND NEW.id = ${a.id}) EXECUTE FUNCTION refuse_default()`
+        : `CREATE TRIGGER refuse_default BEFORE UPDATE OF is_default ON cctv_layout_settings WHEN NEW.is_default = 1 AND NEW.id = ${a.id} BEGIN SELECT RAISE(ABORT, 'refused'); END`,
     );
     const before = snapshot();
     await expect(h.admin.setDefaultLayout(a.id)).rejects.toBeInstanceOf(PantauError);
-    h.server.services.db.sqlite.exec('DROP TRIGGER refuse_default');
+    conn.exec(
+      conn.engine === 'postgres'
+        ? 'DROP TRIGGER refuse_default ON cctv_layout_settings; DROP FUNCTION refuse_default()'
+        : 'DROP TRIGGER refuse_default',
+    );
     expect(snapshot()).toEqual(before);
     expect(defaults()).toEqual([b.id]);
 
@@ -467,7 +476,7 @@ describe('layouts', () => {
       { layout_id: a.id, action: 'deleted', visibility: 'shared', owner_user_id: null },
     ]);
     expect(
-      h.server.services.db.sqlite
+      h.server.services.db.conn
         .prepare(`SELECT action FROM audit_logs WHERE entity_type = 'layout' AND entity_id = ? ORDER BY id`)
         .all(String(a.id)),
     ).toEqual([{ action: 'create' }, { action: 'unset_default' }, { action: 'update' }, { action: 'delete' }]);

@@ -6,10 +6,9 @@
  * a replayed body (idempotent) and statuses out of order — broadcast as notification_update.
  */
 import crypto from 'node:crypto';
-import SQLite from 'better-sqlite3';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient, PantauError, type AlertSetting, type Delivery } from '@pantau/shared';
+import { openReader } from '../test-support/postgres.js';
 import { startHarness, waitFor, WsRecorder, type Harness } from '../test-support/harness.js';
 import { WhatsAppStandIn } from '../test-support/whatsapp-stand-in.js';
 
@@ -144,7 +143,7 @@ describe('alert settings API', () => {
     expect(again.has_secret.token).toBe(true);
     const text = JSON.stringify(await api('GET', '/api/v1/notification-provider'));
     expect(text).not.toContain('super-secret-token');
-    const db = new SQLite(path.join(h.dataDir, 'pantau.sqlite'), { readonly: true });
+    const db = openReader(h.dataDir);
     const row = db.prepare(`SELECT secrets_enc FROM notification_provider_settings`).get() as { secrets_enc: string };
     const audit = db
       .prepare(`SELECT after FROM audit_logs WHERE entity_type = 'notification_provider'`)

@@ -86,7 +86,7 @@ describe('organisation', () => {
     });
     expect(s).toMatchObject({ main_url: 'rtsp://10.0.0.5:554/Streaming/101', has_credentials: true });
     expect(JSON.stringify(await h.admin.listStreams())).not.toContain('s3cret');
-    const row = h.server.services.db.sqlite.prepare('SELECT * FROM cctv_streams WHERE id = ?').get(s.id) as Record<
+    const row = h.server.services.db.conn.prepare('SELECT * FROM cctv_streams WHERE id = ?').get(s.id) as Record<
       string,
       unknown
     >;

@@ -26,7 +26,7 @@ function failedDetection(reId: string): void {
     event_id: null,
     received_at: new Date().toISOString(),
   };
-  h.server.services.db.sqlite
+  h.server.services.db.conn
     .prepare(
       `INSERT INTO failed_jobs (job_id, queue, type, payload, attempts, error, failed_at) VALUES (?, 'detections', 'detection.process', ?, 4, 'database locked', ?)`,
     )

@@ -12,9 +12,9 @@ import { isEncrypted } from '../http/http-server.js';
 import type { Services } from '../services/container.js';
 import type { RouteRegistrar } from '../http/route.js';
 import { SocketGuard } from '../realtime/socket-guard.js';
+import { SERVER_VERSION } from '../version.js';
 
-/** Version reported by /health. */
-export const SERVER_VERSION = '0.1.0';
+export { SERVER_VERSION };
 
 /** What the gateway reports for /health (MPEG-TS and HLS streams); the gateway plugs in here. */
 export interface GatewayStatsSource {
@@ -48,10 +48,32 @@ export async function systemRoutes(
     const q = dbOk ? s.queue.stats() : { pending: 0, running: 0, failed: 0, oldest_pending_age_ms: null };
     const g = gateway?.stats() ?? { streams: 0, viewers: 0, perStream: [] };
     const body: Health = {
-      status: dbOk && s.worker.isRunning && (s.detectionThread?.running ?? true) ? 'ok' : 'degraded',
+      // a process of the api or gateway role runs no job worker, and is not degraded for it
+      status:
+        dbOk &&
+        (s.worker.isRunning || s.config.role === 'api' || s.config.role === 'gateway') &&
+        (s.detectionThread?.running ?? true)
+          ? 'ok'
+          : 'degraded',
       version: SERVER_VERSION,
       uptime_s: Math.round((Date.now() - started) / 1000),
-      database: { ok: dbOk, driver: 'sqlite' },
+      database: { ok: dbOk, driver: s.db.engine },
+      cluster: {
+        process_id: s.cluster.id,
+        role: s.config.role,
+        leader: s.cluster.isLeader,
+        processes: dbOk
+          ? s.cluster.members().map((p) => ({
+              id: p.id,
+              role: p.role,
+              host: p.host,
+              url: p.url,
+              version: p.version,
+              started_at: p.started_at,
+              heartbeat_at: new Date(p.heartbeat_at).toISOString(),
+            }))
+          : [],
+      },
       queue: {
         pending: q.pending,
         running: q.running,

@@ -164,11 +164,11 @@ describe('alarm escalation', () => {
     const id = await raise(bandung);
     clock = Date.now() + 10_000;
     expect(real.escalateDue()).toEqual([id]);
-    const rows = s.db.sqlite.prepare('SELECT kind, phone FROM notification_deliveries WHERE event_log_id = ?').all(id);
+    const rows = s.db.conn.prepare('SELECT kind, phone FROM notification_deliveries WHERE event_log_id = ?').all(id);
     expect(rows).toEqual([{ kind: 'escalation', phone: '+628111000444' }]);
     expect(real.escalateDue()).toEqual([]);
     expect(
-      s.db.sqlite.prepare('SELECT COUNT(*) FROM notification_deliveries WHERE event_log_id = ?').pluck().get(id),
+      s.db.conn.prepare('SELECT COUNT(*) FROM notification_deliveries WHERE event_log_id = ?').pluck().get(id),
     ).toBe(1);
   });
 

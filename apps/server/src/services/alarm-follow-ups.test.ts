@@ -48,7 +48,7 @@ afterAll(async () => {
 /** A sweep whose clock is `aheadMs` in the future (the camera has been offline that long). */
 function sweepAhead(aheadMs: number): number[] {
   const s = h.server.services;
-  const repo = new AlarmMatchRepository(s.db.sqlite);
+  const repo = new AlarmMatchRepository(s.db.conn);
   return new CameraOfflineAlarms(
     repo,
     new AlarmRuleMatcher(repo),
@@ -124,13 +124,13 @@ describe('alarm follow-ups', () => {
     });
     const event = await detect();
     expect(event).toMatchObject({ rule_id: rule.id, alarm_state: 'new' });
-    const row = h.server.services.db.sqlite
+    const row = h.server.services.db.conn
       .prepare(`SELECT created_at, auto_close_at FROM event_logs WHERE id = ?`)
       .get(event.id) as { created_at: string; auto_close_at: string };
     expect(Date.parse(row.auto_close_at) - Date.parse(row.created_at)).toBeCloseTo(5 * 60_000, -3);
     expect(h.server.services.alarms.autoCloseDue()).not.toContain(event.id);
     // five minutes later (the tick reads the stored time against the clock)
-    h.server.services.db.sqlite
+    h.server.services.db.conn
       .prepare(`UPDATE event_logs SET auto_close_at = ? WHERE id = ?`)
       .run(new Date(Date.now() - 1000).toISOString(), event.id);
     expect(h.server.services.alarms.autoCloseDue()).toEqual([event.id]);

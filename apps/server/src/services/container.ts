@@ -71,6 +71,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DetectionThreadHost } from '../queue/detection-thread-host.js';
+import { ClusterMembership } from './cluster-membership.js';
+import { ClusterRepository } from '../repositories/cluster-repository.js';
+import { OutboxSignal } from '../repositories/outbox-signal.js';
+import { SERVER_VERSION } from '../version.js';
 import { ReportFiguresHost } from './report-figures-host.js';
 import { WriteLock } from '../db/write-lock.js';
 
@@ -82,6 +86,8 @@ export interface Services {
   exec: SyncExecutor;
   queue: JobQueue;
   worker: Worker;
+  /** This process among the servers sharing the database: heartbeat, leadership (services/cluster-membership.ts). */
+  cluster: ClusterMembership;
   /** The detection thread, when the detection jobs run in one (config.detectionThread and a built server). */
   detectionThread: DetectionThreadHost | null;
   /** The report thread's host, when reports are read in one (a built server). */
@@ -162,30 +168,49 @@ const toSocketUser = (u: AuthUser): SocketUser => ({
  */
 export async function createServices(config: ServerConfig, logger: Logger): Promise<Services> {
   // ---- 1. storage -------------------------------------------------------------------------
-  const db = openDatabase(config.dataDir);
+  const db = openDatabase(config.dataDir, config.databaseUrl);
   await migrate(db);
   const keys = loadKeys(config.dataDir);
-  // the detection thread, when there is one, writes on a connection of its own: the two take turns
+  // the detection thread, when there is one, writes on a connection of its own: the two take
+  // turns. SQLite only: libpq's binding loads in one thread per process (db/pg-connection.ts)
   const threadFile = new URL('../queue/detection-thread.js', import.meta.url);
-  const useThread = config.detectionThread && fs.existsSync(fileURLToPath(threadFile));
+  const useThread = config.detectionThread && db.engine === 'sqlite' && fs.existsSync(fileURLToPath(threadFile));
   const lock = useThread ? new WriteLock() : null;
-  const exec = new SyncExecutor(db.sqlite, lock);
+  const exec = new SyncExecutor(db.conn, lock);
   exec.onListenerError = (err) => logger.error({ err }, 'commit listener failed');
   const disk = new StorageDisk(config.dataDir);
-  const storage = new StorageRepository(db.sqlite);
-  const outbox = new Outbox(db.sqlite);
+  const storage = new StorageRepository(db.conn);
+  const outbox = new Outbox(db.conn);
   const requestLog = new DailyJsonLog(path.join(config.dataDir, 'logs', 'api_requests'), config.timezone);
   const fileAccessLog = new DailyJsonLog(path.join(config.dataDir, 'logs', 'file_access'), config.timezone);
 
   // ---- 2. queue ---------------------------------------------------------------------------
   const queueConfig = config.queues;
   const queue = new JobQueue(
-    db.sqlite,
+    db.conn,
     {},
     Date.now,
     Object.fromEntries(Object.entries(queueConfig).map(([name, q]) => [name, q.priority])),
   );
-  const worker = new Worker({ exec, queue, payloads: JOB_PAYLOADS, logger, queues: queueConfig });
+  // SQLite: one server process, which puts back every job left running at its start; PostgreSQL:
+  // the cluster membership puts back only a dead process's (services/cluster-membership.ts)
+  const worker = new Worker({
+    exec,
+    queue,
+    payloads: JOB_PAYLOADS,
+    logger,
+    queues: queueConfig,
+    recoverAtStart: db.engine === 'sqlite',
+  });
+  const cluster = new ClusterMembership(
+    new ClusterRepository(db.conn),
+    exec,
+    queue,
+    () => worker.queueNames(),
+    logger,
+    { role: config.role, version: SERVER_VERSION, recoverAbandoned: db.engine === 'postgres' && config.runWorker },
+    (queues) => queues.forEach((q) => worker.notify(q)),
+  );
   const events = new DomainEvents(() => exec.inTransaction);
 
   // ---- 3. services ------------------------------------------------------------------------
@@ -226,11 +251,11 @@ export async function createServices(config: ServerConfig, logger: Logger): Prom
         })
       : null;
   const detections = new DetectionService(
-    new DetectionRepository(db.sqlite),
+    new DetectionRepository(db.conn),
     exec,
     queue,
     events,
-    new AlarmRuleMatcher(new AlarmMatchRepository(db.sqlite)),
+    new AlarmRuleMatcher(new AlarmMatchRepository(db.conn)),
     {
       remote: detectionThread,
       limits: config.intakeLimits,
@@ -253,9 +278,10 @@ export async function createServices(config: ServerConfig, logger: Logger): Prom
   // report figures are read in a thread of their own where the built thread module exists (not
   // under the unit tests, which run the sources): seconds of reads never hold this thread
   const reportThreadFile = new URL('./report-figures-thread.js', import.meta.url);
-  const reportThread = fs.existsSync(fileURLToPath(reportThreadFile))
-    ? new ReportFiguresHost({ file: reportThreadFile, data: { dataDir: config.dataDir }, logger })
-    : null;
+  const reportThread =
+    db.engine === 'sqlite' && fs.existsSync(fileURLToPath(reportThreadFile))
+      ? new ReportFiguresHost({ file: reportThreadFile, data: { dataDir: config.dataDir }, logger })
+      : null;
   const reports = new ReportService(
     reportRepo,
     (scope, filter) => dashboardRepo.branches(scope, filter),
@@ -323,7 +349,7 @@ export async function createServices(config: ServerConfig, logger: Logger): Prom
   // the feed (so the first frame says the snapshot is pending), and its WhatsApp deliveries are
   // queued after its frame (so a console hears of the event before its deliveries).
   snapshots.follow();
-  const publisher = new RealtimePublisher(outbox, new EventRowRepository(db.kysely, db.sqlite), events);
+  const publisher = new RealtimePublisher(outbox, new EventRowRepository(db.kysely, db.conn), events);
   notifications.dispatcher.follow();
   // a new branch gets the default alarm rule in its creating transaction
   const alarmRules = new AlarmRuleService(
@@ -334,7 +360,7 @@ export async function createServices(config: ServerConfig, logger: Logger): Prom
     auditLog,
   );
   alarmRules.follow();
-  const offlineRepo = new AlarmMatchRepository(db.sqlite);
+  const offlineRepo = new AlarmMatchRepository(db.conn);
   const cameraOfflineAlarms = new CameraOfflineAlarms(
     offlineRepo,
     new AlarmRuleMatcher(offlineRepo),
@@ -343,8 +369,14 @@ export async function createServices(config: ServerConfig, logger: Logger): Prom
     notifications.dispatcher,
   );
   // a commit that wrote frames wakes the hub (no service pumps by hand)
+  // scale mode: the other processes' hubs are woken too (LISTEN/NOTIFY, one per committed batch)
+  const outboxSignal = db.url ? new OutboxSignal(db.url, () => hub.pump(), logger) : null;
+  void outboxSignal?.start();
   exec.onCommit(() => {
-    if (publisher.takeAppended()) hub.pump();
+    if (publisher.takeAppended()) {
+      hub.pump();
+      outboxSignal?.notify();
+    }
   });
 
   // ---- 5. start-up ------------------------------------------------------------------------
@@ -403,7 +435,8 @@ export async function createServices(config: ServerConfig, logger: Logger): Prom
       auditLog,
     ),
     statsTicker,
-    rollups: new RollupRepository(db.sqlite),
+    cluster,
+    rollups: new RollupRepository(db.conn),
     notifications,
     snapshots,
     snapshotIntake: new SnapshotIntake(disk, detections, config.timezone),
@@ -418,12 +451,14 @@ export async function createServices(config: ServerConfig, logger: Logger): Prom
     streamHealth,
     gatewaySettings: new GatewaySettingsService(new GatewaySettingsRepository(db.kysely, exec), exec, auditLog),
     async close() {
+      cluster.stop();
       streamHealth.close();
       statsTicker.stop();
       await worker.stop();
       await detectionThread?.stop();
       await reportThread?.stop();
       hub.close();
+      await outboxSignal?.close();
       credentials.close();
       requestLog.close();
       notifications.close();

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PantauError } from '@pantau/shared';
 import { migrate, openDatabase, type Db } from '../db/database.js';
+import { testDatabaseUrl } from '../test-support/postgres.js';
 import { SyncExecutor } from '../db/sync-executor.js';
 import { AuditRepository } from '../repositories/audit-repository.js';
 import { CredentialRepository } from '../repositories/credential-repository.js';
@@ -23,9 +24,9 @@ let clock = Date.parse('2026-11-21T08:00:00.000Z');
 
 beforeAll(async () => {
   dir = tempDataDir();
-  db = openDatabase(dir);
+  db = openDatabase(dir, testDatabaseUrl(dir));
   await migrate(db);
-  exec = new SyncExecutor(db.sqlite);
+  exec = new SyncExecutor(db.conn);
   svc = new CredentialService(
     new CredentialRepository(db.kysely, exec),
     exec,
@@ -63,7 +64,7 @@ describe('CredentialService status', () => {
   it('sees a change made elsewhere within the cache lifetime', async () => {
     const c = svc.create({ credential_name: 'other process' }, SYSTEM);
     expect(await outcome(c.api_key, c.api_secret)).toBe('ok');
-    db.sqlite.prepare("UPDATE api_credentials SET status = 'inactive' WHERE id = ?").run(c.id);
+    db.conn.prepare("UPDATE api_credentials SET status = 'inactive' WHERE id = ?").run(c.id);
     clock += CREDENTIAL_CACHE_MS - 1;
     expect(await outcome(c.api_key, c.api_secret)).toBe('ok'); // still the cached row
     clock += 1;
@@ -84,7 +85,7 @@ describe('CredentialService status', () => {
     );
     expect(svc.get(c.id)).toEqual(before);
     expect(await outcome(c.api_key, c.api_secret)).toBe('INVALID_CREDENTIALS');
-    const actions = db.sqlite
+    const actions = db.conn
       .prepare("SELECT action FROM audit_logs WHERE entity_type = 'credential' AND entity_id = ? ORDER BY id")
       .all(String(c.id)) as Array<{ action: string }>;
     expect(actions.map((a) => a.action)).toEqual(['create', 'enable', 'disable', 'update', 'revoke']);

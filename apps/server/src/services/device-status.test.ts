@@ -38,7 +38,7 @@ afterAll(async () => {
 });
 
 const status = (id: string) =>
-  h.server.services.db.sqlite.prepare('SELECT status FROM device_masters WHERE device_id = ?').pluck().get(id);
+  h.server.services.db.conn.prepare('SELECT status FROM device_masters WHERE device_id = ?').pluck().get(id);
 const credential = { branch_id: null, device_id: null };
 
 describe('device status', () => {
@@ -53,7 +53,7 @@ describe('device status', () => {
     clock += 2_000;
     expect(svc.sweep()).toEqual(['cam-1']);
     expect(status('cam-1')).toBe('offline');
-    const history = h.server.services.db.sqlite
+    const history = h.server.services.db.conn
       .prepare("SELECT from_status, to_status, reason FROM device_status_history WHERE device_id = 'cam-1' ORDER BY id")
       .all();
     expect(history).toEqual([
@@ -81,7 +81,7 @@ describe('device status', () => {
     clock += 61_000;
     expect(svc.sweep().sort()).toEqual(['cam-n1', 'cam-n2', 'nvr-1']);
     expect([status('nvr-1'), status('cam-n1'), status('cam-n2')]).toEqual(['offline', 'offline', 'offline']);
-    const reasons = h.server.services.db.sqlite
+    const reasons = h.server.services.db.conn
       .prepare(
         "SELECT device_id, reason FROM device_status_history WHERE to_status = 'offline' AND device_id LIKE 'cam-n%' ORDER BY device_id",
       )

@@ -42,7 +42,7 @@ beforeAll(async () => {
   await post('bandung-only', bdg!.id, 'cam-2', '2026-11-21T08:00:00.000+07:00');
   await post('latest', jkt!.id, 'cam-1', '2026-11-22T08:00:00.000+07:00');
   await waitFor(
-    () => (h.server.services.db.sqlite.prepare(`SELECT COUNT(*) AS n FROM jobs`).get() as { n: number }).n === 0,
+    () => (h.server.services.db.conn.prepare(`SELECT COUNT(*) AS n FROM jobs`).get() as { n: number }).n === 0,
     5000,
     'queue drained',
   );
@@ -165,7 +165,7 @@ describe('persons', () => {
       });
     const drained = () =>
       waitFor(
-        () => (h.server.services.db.sqlite.prepare(`SELECT COUNT(*) AS n FROM jobs`).get() as { n: number }).n === 0,
+        () => (h.server.services.db.conn.prepare(`SELECT COUNT(*) AS n FROM jobs`).get() as { n: number }).n === 0,
         5000,
         'queue drained',
       );

@@ -11,7 +11,7 @@
  * message) with the same id, and `ready` once at start.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { openDatabase } from '../db/database.js';
+import { openDatabase, sqliteHandle } from '../db/database.js';
 import { SyncExecutor } from '../db/sync-executor.js';
 import { ReportRepository } from '../repositories/report-repository.js';
 import { reportFigures, type PreviousUnique, type ReportFigures, type ReportFiguresInput } from './report-figures.js';
@@ -41,8 +41,8 @@ export function runReportThread(data: ReportThreadData, post: (m: ReportThreadMe
   const db = openDatabase(data.dataDir);
   // a reader only: no write lock (readers never wait for writers in WAL mode), and SQLite holds
   // it to that
-  db.sqlite.pragma('query_only = 1');
-  const repo = new ReportRepository(db.kysely, new SyncExecutor(db.sqlite));
+  sqliteHandle(db).pragma('query_only = 1');
+  const repo = new ReportRepository(db.kysely, new SyncExecutor(db.conn));
   const running = new Map<number, AbortController>();
   post({ type: 'ready' });
   return (m: ReportHostMessage): void => {

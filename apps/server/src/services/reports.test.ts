@@ -37,7 +37,7 @@ afterAll(async () => {
   await h?.stop();
 });
 
-const db = () => h.server.services.db.sqlite;
+const db = () => h.server.services.db.conn;
 const drained = () =>
   waitFor(
     () => (db().prepare(`SELECT COUNT(*) AS n FROM jobs`).get() as { n: number }).n === 0,

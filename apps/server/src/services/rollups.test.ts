@@ -19,7 +19,7 @@ afterAll(async () => {
   await h?.stop();
 });
 
-const db = () => h.server.services.db.sqlite;
+const db = () => h.server.services.db.conn;
 const drained = () =>
   waitFor(() => (db().prepare(`SELECT COUNT(*) AS n FROM jobs`).get() as { n: number }).n === 0, 5000, 'queue drained');
 /** Every rollup table (migrations 012, 016). */

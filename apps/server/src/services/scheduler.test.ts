@@ -76,12 +76,10 @@ describe('site schedule', () => {
     expect(sites.plannedZones()).toEqual([JKT, JAP]);
     // the server's zone stays planned with no branch in it (deliveries without a branch)
     r.deleteBranch(bogor);
-    r.deleteBranch(
-      r.db.sqlite.prepare(`SELECT id FROM company_branches WHERE timezone = ?`).pluck().get(JKT) as number,
-    );
+    r.deleteBranch(r.db.conn.prepare(`SELECT id FROM company_branches WHERE timezone = ?`).pluck().get(JKT) as number);
     await sites.replan();
     expect(sites.plannedZones()).toEqual([JKT, JAP]);
-    r.setZone(r.db.sqlite.prepare(`SELECT id FROM company_branches`).pluck().get() as number, MKS);
+    r.setZone(r.db.conn.prepare(`SELECT id FROM company_branches`).pluck().get() as number, MKS);
     expect(await sites.replan()).toMatchObject({ added: [MKS], removed: [JAP] });
     expect(sites.plannedZones()).toEqual([JKT, MKS]);
   });
@@ -103,7 +101,7 @@ describe('site schedule', () => {
     await sites.runZone(JAP);
     expect(r.rows('2026-11-20')).toMatchObject([{ branch_id: jakarta, total: 1 }]);
     expect(r.rows('2026-11-21')).toMatchObject([{ branch_id: jayapura, total: 1 }]);
-    expect(r.db.sqlite.prepare(`SELECT COUNT(*) FROM whatsapp_delivery_summary`).pluck().get()).toBe(2);
+    expect(r.db.conn.prepare(`SELECT COUNT(*) FROM whatsapp_delivery_summary`).pluck().get()).toBe(2);
     await expect(sites.runZone(MKS)).rejects.toThrow(/not planned/);
   });
 
@@ -142,19 +140,19 @@ describe('scheduler', () => {
     );
     cleanups.push(() => s.close());
     const now = new Date().toISOString();
-    s.db.sqlite
+    s.db.conn
       .prepare(
         `INSERT INTO company_groups (province_code, province_name, group_name, updated_at) VALUES ('PA', 'Papua', 'Papua', ?)`,
       )
       .run(now);
     const branch = Number(
-      s.db.sqlite
+      s.db.conn
         .prepare(
           `INSERT INTO company_branches (group_id, branch_code, branch_name, city, timezone, updated_at) VALUES (1, 'DJJ-01', 'Jayapura', 'Jayapura', ?, ?)`,
         )
         .run(JAP, now).lastInsertRowid,
     );
-    s.db.sqlite
+    s.db.conn
       .prepare(
         `INSERT INTO notification_deliveries (branch_id, kind, phone, provider, status, attempts, message, queued_at, updated_at) VALUES (?, 'alert', '+6281234567890', 'whatsapp_cloud', 'failed', 3, 'm', ?, ?)`,
       )

@@ -9,6 +9,7 @@ import path from 'node:path';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { migrate, openDatabase, type Db } from '../db/database.js';
+import { testDatabaseUrl } from '../test-support/postgres.js';
 import { SyncExecutor } from '../db/sync-executor.js';
 import { JobQueue } from '../repositories/job-queue.js';
 import { StorageDisk } from '../repositories/storage-disk.js';
@@ -24,13 +25,13 @@ afterAll(async () => {
 
 async function setup() {
   const dir = tempDataDir();
-  const db = openDatabase(dir);
+  const db = openDatabase(dir, testDatabaseUrl(dir));
   dbs.push(db);
   await migrate(db);
   const disk = new StorageDisk(dir);
-  const storage = new StorageRepository(db.sqlite);
-  const exec = new SyncExecutor(db.sqlite);
-  const queue = new JobQueue(db.sqlite, {}, () => NOW);
+  const storage = new StorageRepository(db.conn);
+  const exec = new SyncExecutor(db.conn);
+  const queue = new JobQueue(db.conn, {}, () => NOW);
   const retention = new StorageRetention(storage, disk, exec, queue, pino({ level: 'silent' }), 90, () => NOW);
   queue.define(retention.job.type, retention.job);
   /** Writes a file and sets its modification time `ageMs` before NOW. */

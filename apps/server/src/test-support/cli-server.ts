@@ -5,6 +5,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { testDatabaseUrl } from './postgres.js';
 
 /** `apps/server/bin/pantau.js`. */
 export const PANTAU_BIN = path.resolve(import.meta.dirname, '../../bin/pantau.js');
@@ -22,7 +23,7 @@ export function spawnServer(
 ): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(process.execPath, [PANTAU_BIN, 'serve', '--port', '0', '--data-dir', dataDir], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, PANTAU_LOG_LEVEL: 'info' },
+    env: { ...process.env, PANTAU_LOG_LEVEL: 'info', ...databaseEnv(dataDir) },
   });
   track?.(child);
   return new Promise((resolve, reject) => {
@@ -53,6 +54,12 @@ export function createCliAdmin(dataDir: string): { status: number | null; stdout
       '--data-dir',
       dataDir,
     ],
-    { encoding: 'utf8' },
+    { encoding: 'utf8', env: { ...process.env, ...databaseEnv(dataDir) } },
   );
+}
+
+/** `PANTAU_DATABASE_URL` of the data directory's database on the PostgreSQL tier (test-support/postgres.ts); nothing on SQLite. */
+function databaseEnv(dataDir: string): Record<string, string> {
+  const url = testDatabaseUrl(dataDir);
+  return url ? { PANTAU_DATABASE_URL: url } : {};
 }

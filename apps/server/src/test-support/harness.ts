@@ -10,6 +10,7 @@ import { WebSocket } from 'ws';
 import { ApiClient, parseServerMessage, type Branch, type Device, type ServerMessage } from '@pantau/shared';
 import { startServer, type RunningServer } from '../server.js';
 import type { ServerConfig } from '../config.js';
+import { testDatabaseUrl } from './postgres.js';
 
 export interface Harness {
   server: RunningServer;
@@ -36,8 +37,18 @@ export function tempDataDir(): string {
 export async function startHarness(over: Partial<ServerConfig> = {}, logger?: pino.Logger): Promise<Harness> {
   const dataDir = over.dataDir ?? tempDataDir();
   const server = await startServer(
-    { port: 0, host: '127.0.0.1', dataDir, consoleDir: null, logLevel: 'silent', ...over },
-    logger ?? pino({ level: 'silent' }),
+    {
+      port: 0,
+      host: '127.0.0.1',
+      dataDir,
+      // the PostgreSQL tier (test-support/postgres.ts): one database per data directory
+      databaseUrl: testDatabaseUrl(dataDir),
+      consoleDir: null,
+      logLevel: 'silent',
+      ...over,
+    },
+    // PANTAU_TEST_LOG_LEVEL=error shows what a server in a test logs (the PostgreSQL tier's failures)
+    logger ?? pino({ level: process.env.PANTAU_TEST_LOG_LEVEL ?? 'silent' }),
   );
   await server.services.auth
     .createUser({ email: 'admin@test.local', password: 'admin-password', role: 'admin' })

@@ -4,6 +4,7 @@
  */
 import pino from 'pino';
 import { migrate, openDatabase, type Db } from '../db/database.js';
+import { testDatabaseUrl } from './postgres.js';
 import { SyncExecutor } from '../db/sync-executor.js';
 import { BranchZoneRepository } from '../repositories/branch-zone-repository.js';
 import { DeliverySummary } from '../services/notifications/delivery-summary.js';
@@ -45,11 +46,11 @@ export interface SiteZoneRig {
  * @param serverZone the server's zone (`config.timezone`) the summary is built with
  */
 export async function siteZoneRig(serverZone = 'Asia/Jakarta'): Promise<SiteZoneRig> {
-  const db = openDatabase(tempDataDir());
+  const db = openDatabase(tempDataDir(), testDatabaseUrl());
   await migrate(db);
-  const exec = new SyncExecutor(db.sqlite);
+  const exec = new SyncExecutor(db.conn);
   const now = new Date().toISOString();
-  db.sqlite
+  db.conn
     .prepare(
       `INSERT INTO company_groups (province_code, province_name, group_name, updated_at) VALUES ('ID', 'Indonesia', 'Indonesia', ?)`,
     )
@@ -62,18 +63,17 @@ export async function siteZoneRig(serverZone = 'Asia/Jakarta'): Promise<SiteZone
     logger: pino({ level: 'silent' }),
     addBranch: (code, zone) =>
       Number(
-        db.sqlite
+        db.conn
           .prepare(
             `INSERT INTO company_branches (group_id, branch_code, branch_name, city, timezone, updated_at) VALUES (1, ?, ?, ?, ?, ?)`,
           )
           .run(code, code, code, zone, now).lastInsertRowid,
       ),
-    setZone: (id, zone) =>
-      void db.sqlite.prepare(`UPDATE company_branches SET timezone = ? WHERE id = ?`).run(zone, id),
-    deleteBranch: (id) => void db.sqlite.prepare(`DELETE FROM company_branches WHERE id = ?`).run(id),
+    setZone: (id, zone) => void db.conn.prepare(`UPDATE company_branches SET timezone = ? WHERE id = ?`).run(zone, id),
+    deleteBranch: (id) => void db.conn.prepare(`DELETE FROM company_branches WHERE id = ?`).run(id),
     deliver: (branchId, queuedAt, status = 'sent') => {
       const sentAt = status === 'sent' ? new Date(Date.parse(queuedAt) + 1500).toISOString() : null;
-      db.sqlite
+      db.conn
         .prepare(
           `INSERT INTO notification_deliveries (branch_id, kind, phone, provider, status, attempts, message, queued_at, sent_at, updated_at)
            VALUES (?, ?, '+6281234567890', 'whatsapp_cloud', ?, 1, 'm', ?, ?, ?)`,
@@ -81,7 +81,7 @@ export async function siteZoneRig(serverZone = 'Asia/Jakarta'): Promise<SiteZone
         .run(branchId, branchId === null ? 'test' : 'alert', status, queuedAt, sentAt, queuedAt);
     },
     rows: (date) =>
-      db.sqlite
+      db.conn
         .prepare(
           `SELECT date, branch_id, provider, total, sent, pending, attempts FROM whatsapp_delivery_summary WHERE date = ? ORDER BY branch_id`,
         )

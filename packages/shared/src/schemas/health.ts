@@ -9,7 +9,29 @@ export const Health = z.object({
   status: z.enum(['ok', 'degraded']),
   version: z.string(),
   uptime_s: z.number(),
-  database: z.object({ ok: z.boolean(), driver: z.string() }),
+  /** The database: whether it answers, and its engine (`sqlite` embedded, `postgres` scale mode). */
+  database: z.object({ ok: z.boolean(), driver: z.enum(['sqlite', 'postgres']) }),
+  /**
+   * The server processes sharing the database (scale mode; one on SQLite): this one's id and
+   * role, whether it leads (runs the schedule and the escalation tick), and every live process
+   * (heartbeat within 10 s) with its role, host, address and last heartbeat (ISO-8601 UTC).
+   */
+  cluster: z.object({
+    process_id: z.string(),
+    role: z.enum(['all', 'api', 'worker', 'gateway']),
+    leader: z.boolean(),
+    processes: z.array(
+      z.object({
+        id: z.string(),
+        role: z.enum(['all', 'api', 'worker', 'gateway']),
+        host: z.string(),
+        url: z.string().nullable(),
+        version: z.string(),
+        started_at: z.string(),
+        heartbeat_at: z.string(),
+      }),
+    ),
+  }),
   queue: z.object({
     pending: z.int(),
     running: z.int(),

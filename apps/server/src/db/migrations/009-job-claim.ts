@@ -12,8 +12,14 @@
  * - `job_counts` keeps the number of jobs per (queue, status), maintained by triggers in the
  *   statement that changes a job, so the queue monitor's numbers (every 2 s) cost a read of a
  *   dozen rows instead of a count over the backlog.
+ *
+ * On PostgreSQL the table is made but no triggers keep it: there every transaction that adds or
+ * finishes a job would update the same (queue, status) row and hold its lock until it commits,
+ * so the processes of a cluster would take turns at it; the queue counts its jobs there
+ * instead (repositories/job-queue.ts).
  */
 import { sql, type Kysely } from 'kysely';
+import { isPostgres } from '../migration-engine.js';
 
 /** Apply. */
 export async function up(db: Kysely<unknown>): Promise<void> {
@@ -40,6 +46,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addPrimaryKeyConstraint('job_counts_pk', ['queue', 'status'])
     .modifyEnd(sql`WITHOUT ROWID`)
     .execute();
+  if (isPostgres(db)) return;
   await sql`INSERT INTO job_counts (queue, status, n) SELECT queue, status, COUNT(*) FROM jobs GROUP BY queue, status`.execute(
     db,
   );
@@ -60,9 +67,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
 /** Revert. */
 export async function down(db: Kysely<unknown>): Promise<void> {
-  await sql`DROP TRIGGER jobs_count_update`.execute(db);
-  await sql`DROP TRIGGER jobs_count_delete`.execute(db);
-  await sql`DROP TRIGGER jobs_count_insert`.execute(db);
+  if (!isPostgres(db)) {
+    await sql`DROP TRIGGER jobs_count_update`.execute(db);
+    await sql`DROP TRIGGER jobs_count_delete`.execute(db);
+    await sql`DROP TRIGGER jobs_count_insert`.execute(db);
+  }
   await db.schema.dropTable('job_counts').execute();
   await db.schema.dropIndex('jobs_delayed_idx').execute();
   await db.schema.dropIndex('jobs_pending_idx').execute();

@@ -10,9 +10,24 @@
  * repository turns them back into ISO-8601 UTC, so the API is unchanged.
  *
  * The table is rebuilt (a column's type cannot be altered in SQLite); the copy converts with
- * `unixepoch(…, 'subsec')`, exact to the millisecond for the `toISOString()` text stored so far.
+ * `unixepoch(…, 'subsec')`, exact to the millisecond for the `toISOString()` text stored so far
+ * (on PostgreSQL: `extract(epoch …)`, and `to_char` back).
  */
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { isPostgres } from '../migration-engine.js';
+import { PG_NOW_ISO } from '../pg-dialect.js';
+
+/** ISO-8601 text → epoch ms, on the migration's engine. */
+const toMs = (db: Kysely<unknown>, col: string): RawBuilder<unknown> =>
+  isPostgres(db)
+    ? sql.raw(`CAST(ROUND(EXTRACT(EPOCH FROM CAST(${col} AS timestamptz)) * 1000) AS BIGINT)`)
+    : sql.raw(`CAST(ROUND(unixepoch(${col}, 'subsec') * 1000) AS INTEGER)`);
+
+/** epoch ms → ISO-8601 text, on the migration's engine. */
+const toIso = (db: Kysely<unknown>, col: string): RawBuilder<unknown> =>
+  isPostgres(db)
+    ? sql.raw(PG_NOW_ISO.replace('now()', `to_timestamp(${col} / 1000.0)`))
+    : sql.raw(`strftime('%Y-%m-%dT%H:%M:%fZ', ${col} / 1000.0, 'unixepoch')`);
 
 const CREATE = (name: string, timeType: 'INTEGER' | 'TEXT') =>
   sql.raw(`CREATE TABLE ${name} (
@@ -45,8 +60,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await CREATE('re_id_branch_detections_new', 'INTEGER').execute(db);
   await sql`INSERT INTO re_id_branch_detections_new
       SELECT id, re_id, branch_id, device_id, detected_count,
-        CAST(ROUND(unixepoch(detection_timestamp, 'subsec') * 1000) AS INTEGER), detection_data, image_path,
-        CAST(ROUND(unixepoch(created_at, 'subsec') * 1000) AS INTEGER)
+        ${toMs(db, 'detection_timestamp')}, detection_data, image_path, ${toMs(db, 'created_at')}
       FROM re_id_branch_detections ORDER BY id`.execute(db);
   await db.schema.dropTable('re_id_branch_detections').execute();
   await sql`ALTER TABLE re_id_branch_detections_new RENAME TO re_id_branch_detections`.execute(db);
@@ -58,8 +72,7 @@ export async function down(db: Kysely<unknown>): Promise<void> {
   await CREATE('re_id_branch_detections_old', 'TEXT').execute(db);
   await sql`INSERT INTO re_id_branch_detections_old
       SELECT id, re_id, branch_id, device_id, detected_count,
-        strftime('%Y-%m-%dT%H:%M:%fZ', detection_timestamp / 1000.0, 'unixepoch'), detection_data, image_path,
-        strftime('%Y-%m-%dT%H:%M:%fZ', created_at / 1000.0, 'unixepoch')
+        ${toIso(db, 'detection_timestamp')}, detection_data, image_path, ${toIso(db, 'created_at')}
       FROM re_id_branch_detections ORDER BY id`.execute(db);
   await db.schema.dropTable('re_id_branch_detections').execute();
   await sql`ALTER TABLE re_id_branch_detections_old RENAME TO re_id_branch_detections`.execute(db);

@@ -24,8 +24,13 @@
  *   cascaded away nor left dangling. The whole migration (up or down) is one transaction.
  * - An alarm's `rule_id` stays when its rule is deleted (rule ids are AUTOINCREMENT, never
  *   reused); the alarm keeps the rule's name, priority and instructions of when it was raised.
+ *
+ * On PostgreSQL `event_logs` is altered in place (NOT NULL dropped, columns and checks added):
+ * it can, and a dropped table would take its foreign keys with it. The migrator runs the
+ * migration in a transaction there.
  */
 import { sql, type Kysely } from 'kysely';
+import { isPostgres } from '../migration-engine.js';
 
 const EVENT_LOGS = (name: string, withRules: boolean) =>
   sql.raw(`CREATE TABLE ${name} (
@@ -66,12 +71,14 @@ const EVENT_LOGS = (name: string, withRules: boolean) =>
 const OLD_COLUMNS = `id, branch_id, device_id, re_id, event_type, detected_count, event_timestamp, image_path,
   notification_sent, image_sent, acknowledged_by, acknowledged_at, created_at, alarm_state, closed_by, closed_at, escalated_at`;
 
-async function eventIndexes(db: Kysely<unknown>, withRules: boolean): Promise<void> {
-  await sql`CREATE INDEX event_logs_branch_idx ON event_logs (branch_id, id)`.execute(db);
-  await sql`CREATE INDEX event_logs_alarm_idx ON event_logs (alarm_state, branch_id, id)`.execute(db);
-  await sql`CREATE INDEX event_logs_escalation_idx ON event_logs (branch_id, created_at) WHERE alarm_state = 'new' AND escalated_at IS NULL`.execute(
-    db,
-  );
+async function eventIndexes(db: Kysely<unknown>, withRules: boolean, onlyNew = false): Promise<void> {
+  if (!onlyNew) {
+    await sql`CREATE INDEX event_logs_branch_idx ON event_logs (branch_id, id)`.execute(db);
+    await sql`CREATE INDEX event_logs_alarm_idx ON event_logs (alarm_state, branch_id, id)`.execute(db);
+    await sql`CREATE INDEX event_logs_escalation_idx ON event_logs (branch_id, created_at) WHERE alarm_state = 'new' AND escalated_at IS NULL`.execute(
+      db,
+    );
+  }
   if (!withRules) return;
   // the alarm list (every state, newest first) without walking plain events
   await sql`CREATE INDEX event_logs_alarms_idx ON event_logs (branch_id, id) WHERE alarm_state IS NOT NULL`.execute(db);
@@ -85,8 +92,33 @@ async function eventIndexes(db: Kysely<unknown>, withRules: boolean): Promise<vo
   );
 }
 
+/** PostgreSQL: event_logs altered in place, with the same columns, checks and indexes as the rebuild's. */
+async function alterEventLogs(db: Kysely<unknown>, withRules: boolean): Promise<void> {
+  if (withRules) {
+    await sql`ALTER TABLE event_logs ALTER COLUMN alarm_state DROP NOT NULL, ALTER COLUMN alarm_state DROP DEFAULT,
+        ADD CONSTRAINT event_logs_alarm_state_check CHECK (alarm_state IN ('new', 'acknowledged', 'closed')),
+        ADD COLUMN priority TEXT CHECK (priority IN ('critical', 'high', 'medium', 'low')),
+        ADD COLUMN rule_id BIGINT, ADD COLUMN rule_name TEXT, ADD COLUMN instructions TEXT,
+        ADD COLUMN ack_target_s BIGINT, ADD COLUMN auto_close_at TEXT`.execute(db);
+    await sql`UPDATE event_logs SET priority = 'medium'`.execute(db);
+    await sql`ALTER TABLE event_logs ADD CONSTRAINT event_logs_alarm_priority_check CHECK ((alarm_state IS NULL) = (priority IS NULL))`.execute(
+      db,
+    );
+    await eventIndexes(db, true, true);
+  } else {
+    for (const i of ['event_logs_alarms_idx', 'event_logs_alarm_time_idx', 'event_logs_auto_close_idx'])
+      await sql.raw(`DROP INDEX ${i}`).execute(db);
+    await sql`UPDATE event_logs SET alarm_state = COALESCE(alarm_state, 'new')`.execute(db);
+    await sql`ALTER TABLE event_logs DROP CONSTRAINT event_logs_alarm_priority_check, DROP CONSTRAINT event_logs_alarm_state_check,
+        DROP COLUMN priority, DROP COLUMN rule_id, DROP COLUMN rule_name, DROP COLUMN instructions,
+        DROP COLUMN ack_target_s, DROP COLUMN auto_close_at,
+        ALTER COLUMN alarm_state SET NOT NULL, ALTER COLUMN alarm_state SET DEFAULT 'new'`.execute(db);
+  }
+}
+
 /** Rebuild event_logs (inside {@link atomically}: foreign keys off, one transaction). */
 async function rebuildEventLogs(db: Kysely<unknown>, withRules: boolean, copy: string): Promise<void> {
+  if (isPostgres(db)) return alterEventLogs(db, withRules);
   await EVENT_LOGS('event_logs_new', withRules).execute(db);
   await sql.raw(copy).execute(db);
   // keep AUTOINCREMENT's high-water mark: ids of deleted events are never handed out again
@@ -113,6 +145,8 @@ async function rebuildEventLogs(db: Kysely<unknown>, withRules: boolean, copy: s
  * runs SQLite migrations without one: `supportsTransactionalDdl` is false).
  */
 async function atomically(db: Kysely<unknown>, step: () => Promise<void>): Promise<void> {
+  // PostgreSQL: the migrator's transaction already holds the migration, and nothing is rebuilt
+  if (isPostgres(db)) return step();
   await sql`PRAGMA foreign_keys = OFF`.execute(db);
   try {
     await sql`BEGIN IMMEDIATE`.execute(db);

@@ -64,11 +64,11 @@ describe('WhatsApp delivery summary per site-local day', () => {
     r.deliver(r.jayapura, noon, 'queued');
     expect(r.summary.fold('2026-11-21', JKT)).toEqual({ rows: 1, deliveries: 1 });
     expect(r.summary.fold('2026-11-21', JAP)).toEqual({ rows: 1, deliveries: 2 });
-    const before = r.db.sqlite
+    const before = r.db.conn
       .prepare(`SELECT id, branch_id, created_at FROM whatsapp_delivery_summary ORDER BY branch_id`)
       .all();
     expect(r.summary.fold('2026-11-21', JAP)).toEqual({ rows: 1, deliveries: 2 });
-    const after = r.db.sqlite
+    const after = r.db.conn
       .prepare(`SELECT id, branch_id, created_at FROM whatsapp_delivery_summary ORDER BY branch_id`)
       .all() as Array<{ id: number; branch_id: number }>;
     // Jakarta's row is the very same row; Jayapura's was replaced with the same figures

@@ -10,6 +10,7 @@ import crypto from 'node:crypto';
 import type { Logger } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { migrate, openDatabase, type Db } from '../../db/database.js';
+import { testDatabaseUrl } from '../../test-support/postgres.js';
 import { SyncExecutor } from '../../db/sync-executor.js';
 import { startHarness, tempDataDir, waitFor, type Harness } from '../../test-support/harness.js';
 import { WhatsAppStandIn } from '../../test-support/whatsapp-stand-in.js';
@@ -37,7 +38,7 @@ afterEach(async () => {
 /** A webhook service over a real database file (a fresh data directory unless given), with a clock of its own. */
 async function service(dataDir = tempDataDir(), start = 1_000_000) {
   let now = start;
-  const db: Db = openDatabase(dataDir);
+  const db: Db = openDatabase(dataDir, testDatabaseUrl(dataDir));
   let closed = false;
   const close = async () => {
     if (closed) return;
@@ -46,7 +47,7 @@ async function service(dataDir = tempDataDir(), start = 1_000_000) {
   };
   open.push(close);
   await migrate(db);
-  const exec = new SyncExecutor(db.sqlite);
+  const exec = new SyncExecutor(db.conn);
   const repo = new NotificationRepository(db.kysely, exec);
   const warns: Array<Record<string, unknown>> = [];
   const logger = { warn: (o: Record<string, unknown>) => warns.push(o), info: () => undefined } as unknown as Logger;
@@ -60,8 +61,7 @@ async function service(dataDir = tempDataDir(), start = 1_000_000) {
     logger,
     now: () => now,
   });
-  const rows = () =>
-    (db.sqlite.prepare(`SELECT COUNT(*) AS n FROM notification_status_parked`).get() as { n: number }).n;
+  const rows = () => (db.conn.prepare(`SELECT COUNT(*) AS n FROM notification_status_parked`).get() as { n: number }).n;
   /** A queued delivery with no message id yet. */
   const queued = () =>
     repo.insertDelivery(
@@ -158,7 +158,7 @@ describe('webhook park', () => {
     expect(w.parkedIds()).toEqual([]);
     // Meta's sent, posted before delivered but arriving after it
     expect(w.apply(payload(['wamid.x'], 'sent', '1750000000'))).toMatchObject({ parked: 0, changed: 0 });
-    const d = db.sqlite
+    const d = db.conn
       .prepare(`SELECT status, delivered_at, sent_at FROM notification_deliveries WHERE id = ?`)
       .get(id) as { status: string; delivered_at: string; sent_at: string };
     expect(d).toMatchObject({ status: 'delivered', delivered_at: iso(1_750_000_001) });
@@ -185,7 +185,7 @@ describe('webhook park', () => {
     const receivedAt = new Date(now()).toISOString();
     expect(w.apply(Buffer.from(JSON.stringify(body)))).toMatchObject({ parked: 1 });
     expect(
-      db.sqlite
+      db.conn
         .prepare(
           `SELECT provider, status, status_ts, recipient_id, error_json, received_at FROM notification_status_parked`,
         )
@@ -202,7 +202,7 @@ describe('webhook park', () => {
     ]);
     expect(commitSent(id, 'wamid.f')).toBe(1);
     expect(
-      db.sqlite.prepare(`SELECT status, error, failed_at FROM notification_deliveries WHERE id = ?`).get(id),
+      db.conn.prepare(`SELECT status, error, failed_at FROM notification_deliveries WHERE id = ?`).get(id),
     ).toEqual({ status: 'failed', error: '131026 Message undeliverable (x)', failed_at: receivedAt });
   });
 
@@ -291,7 +291,7 @@ describe('webhook park across a server restart', () => {
       detected_count: 1,
       event_id: 'e-restart',
     });
-    const sqlite = second.server.services.db.sqlite;
+    const sqlite = second.server.services.db.conn;
     const d = await waitFor(
       () =>
         sqlite

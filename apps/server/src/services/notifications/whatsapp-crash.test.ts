@@ -5,13 +5,12 @@
  * every other one is sent exactly once. Runs the built CLI (`npm run build` first).
  */
 import type { ChildProcess } from 'node:child_process';
-import path from 'node:path';
-import SQLite from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '@pantau/shared';
 import { createCliAdmin, spawnServer } from '../../test-support/cli-server.js';
 import { tempDataDir, waitFor } from '../../test-support/harness.js';
 import { WhatsAppStandIn } from '../../test-support/whatsapp-stand-in.js';
+import { openReader } from '../../test-support/postgres.js';
 
 const dataDir = tempDataDir();
 let proc: ChildProcess | null = null;
@@ -26,7 +25,7 @@ afterAll(async () => {
 });
 
 const rows = <T>(sql: string) => {
-  const db = new SQLite(path.join(dataDir, 'pantau.sqlite'), { readonly: true });
+  const db = openReader(dataDir);
   try {
     return db.prepare(sql).all() as T[];
   } finally {

@@ -12,6 +12,7 @@ import path from 'node:path';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { migrate, openDatabase, type Db } from '../../db/database.js';
+import { testDatabaseUrl } from '../../test-support/postgres.js';
 import { SyncExecutor } from '../../db/sync-executor.js';
 import { JobQueue } from '../../repositories/job-queue.js';
 import { Worker } from '../../queue/worker.js';
@@ -81,10 +82,10 @@ async function setup(
   } = {},
 ): Promise<Rig> {
   const dataDir = tempDataDir();
-  const db = openDatabase(dataDir);
+  const db = openDatabase(dataDir, testDatabaseUrl(dataDir));
   await migrate(db);
-  const exec = new SyncExecutor(db.sqlite);
-  const queue = new JobQueue(db.sqlite, {}, Date.now, { notifications: 1 });
+  const exec = new SyncExecutor(db.conn);
+  const queue = new JobQueue(db.conn, {}, Date.now, { notifications: 1 });
   const events = new DomainEvents(() => exec.inTransaction);
   const standIn = await WhatsAppStandIn.start();
   const n = createNotifications({
@@ -110,13 +111,13 @@ async function setup(
   // the sender's job on a schedule short enough for a test
   worker.register({ ...n.sender.job, retryDelaysMs: SCHEDULE, timeoutMs: opts.timeoutMs ?? 2000 });
   const now = new Date().toISOString();
-  db.sqlite
+  db.conn
     .prepare(
       `INSERT INTO company_groups (province_code, province_name, group_name, updated_at) VALUES ('JKT', 'Jakarta', 'Jakarta', ?)`,
     )
     .run(now);
   const branchId = Number(
-    db.sqlite
+    db.conn
       .prepare(
         `INSERT INTO company_branches (group_id, branch_code, branch_name, city, timezone, updated_at) VALUES (1, 'JKT-01', 'Jakarta Pusat', 'Jakarta', 'Asia/Jakarta', ?)`,
       )
@@ -126,7 +127,7 @@ async function setup(
     ['cam-1', 'Lobby'],
     ['cam-2', 'Gate'],
   ])
-    db.sqlite
+    db.conn
       .prepare(
         `INSERT INTO device_masters (device_id, device_name, device_type, branch_id, updated_at) VALUES (?, ?, 'camera', ?, ?)`,
       )
@@ -155,7 +156,7 @@ async function setup(
     detect(reId, at = new Date().toISOString(), device = 'cam-1') {
       return exec.tx(() => {
         const ev = Number(
-          db.sqlite
+          db.conn
             .prepare(
               `INSERT INTO event_logs (branch_id, device_id, re_id, event_type, detected_count, event_timestamp) VALUES (?, ?, ?, 'person_detected', 1, ?)`,
             )
@@ -177,7 +178,7 @@ async function setup(
       });
     },
     deliveries: () =>
-      db.sqlite
+      db.conn
         .prepare(
           `SELECT id, status, attempts, phone, provider_message_id, error FROM notification_deliveries ORDER BY id`,
         )
@@ -233,7 +234,7 @@ describe('WhatsApp deliveries', () => {
     expect(r.detect('p-1', at(-100))).toHaveLength(0); // older than the last alert: covered by it
     expect(r.detect('p-1', at(61))).toHaveLength(2); // cooldown over
     expect(r.queue.stats().pending).toBe(8);
-    const msg = r.db.sqlite.prepare(`SELECT message FROM notification_deliveries ORDER BY id LIMIT 1`).get() as {
+    const msg = r.db.conn.prepare(`SELECT message FROM notification_deliveries ORDER BY id LIMIT 1`).get() as {
       message: string;
     };
     expect(msg.message).toBe('p-1 at Jakarta Pusat/Lobby 2026-11-21 10:00:00 WIB');
@@ -252,7 +253,7 @@ describe('WhatsApp deliveries', () => {
       text: { body: expect.stringContaining('WIB') },
     });
     assertOnce(r);
-    const ev = r.db.sqlite.prepare(`SELECT COUNT(*) AS n FROM event_logs WHERE notification_sent = 1`).get() as {
+    const ev = r.db.conn.prepare(`SELECT COUNT(*) AS n FROM event_logs WHERE notification_sent = 1`).get() as {
       n: number;
     };
     expect(ev.n).toBe(4);
@@ -281,7 +282,7 @@ describe('WhatsApp deliveries', () => {
     // an alert raised a day ago is not held: when its schedule is spent it fails, its job in failed_jobs
     await r.standIn.setMode('down');
     const stale = r.detect('p-stale');
-    r.db.sqlite
+    r.db.conn
       .prepare(`UPDATE notification_deliveries SET queued_at = ? WHERE id IN (${stale.join(',')})`)
       .run(new Date(Date.now() - 25 * 3600_000).toISOString());
     await waitFor(() => r.queue.stats().failed === 2, 10_000, 'the stale alert given up');
@@ -403,7 +404,7 @@ describe('WhatsApp deliveries', () => {
     await waitFor(() => r.deliveries()[0]?.status === 'delivered', 10_000, 'the early delivered status applied');
     expect(early).toHaveLength(1);
     expect(early[0]).toMatchObject({ storedBefore: false, result: { statuses: 1, changed: 0, parked: 1 } });
-    const d = r.db.sqlite
+    const d = r.db.conn
       .prepare(`SELECT status, provider_message_id, sent_at, delivered_at FROM notification_deliveries`)
       .get() as { status: string; provider_message_id: string; sent_at: string; delivered_at: string };
     expect(d).toMatchObject({ status: 'delivered', provider_message_id: early[0]!.id });
@@ -429,7 +430,7 @@ describe('WhatsApp deliveries', () => {
     expect(r.standIn.sends()).toHaveLength(2);
     const waiting = r.deliveries().filter((d) => d.status === 'queued');
     expect(waiting).toHaveLength(1);
-    const job = r.db.sqlite.prepare(`SELECT run_at, payload FROM jobs`).get() as { run_at: number; payload: string };
+    const job = r.db.conn.prepare(`SELECT run_at, payload FROM jobs`).get() as { run_at: number; payload: string };
     expect(job.run_at - Date.now()).toBeGreaterThan(10_000); // until the minute's window ends
     expect(JSON.parse(job.payload)).toMatchObject({ delivery_id: waiting[0]!.id, deferrals: 1 });
   });
@@ -453,9 +454,7 @@ describe('WhatsApp deliveries', () => {
       type: 'image',
       image: { id: 'media-1', caption: expect.stringContaining('p-1') },
     });
-    expect((r.db.sqlite.prepare(`SELECT image_sent FROM event_logs`).get() as { image_sent: number }).image_sent).toBe(
-      1,
-    );
+    expect((r.db.conn.prepare(`SELECT image_sent FROM event_logs`).get() as { image_sent: number }).image_sent).toBe(1);
   });
 
   it('sends through a Fonnte-style gateway: token header, target and message form fields', async () => {
