@@ -95,6 +95,8 @@ export async function startLocalCluster(o: LocalClusterOptions): Promise<LocalCl
   if (spawnSync('haproxy', ['-v']).status !== 0)
     throw new Error('HAProxy is not installed: bash scripts/setup.sh --postgres (Debian package haproxy)');
   fs.mkdirSync(o.dir, { recursive: true });
+  // PostgreSQL runs as its own user (root cannot initdb): it must reach its directory here
+  if (process.getuid?.() === 0) fs.chmodSync(o.dir, 0o755);
   const dataDir = path.join(o.dir, 'data');
   const pg = await startLocalPostgres({ dir: path.join(o.dir, 'postgres'), durable: o.durable ?? false });
   const admin = spawnSync(

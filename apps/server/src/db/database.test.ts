@@ -40,6 +40,7 @@ describe('database', () => {
       '018-alarm-rules',
       '019-stream-media',
       '020-cluster',
+      '021-shared-limits',
     ];
     expect(up.results?.map((r) => [r.migrationName, r.status])).toEqual(names.map((n) => [n, 'Success']));
     expect(tables(db)).toEqual(
@@ -68,6 +69,7 @@ describe('database', () => {
             }
           ).sql,
         ).not.toMatch(/WITHOUT ROWID/);
+      if (name === '021-shared-limits') expect(tables(db)).not.toContain('api_rate_windows');
       if (name === '020-cluster') expect(tables(db)).not.toContain('server_processes');
       if (name === '019-stream-media') expect(tables(db)).not.toContain('gateway_settings');
       if (name === '018-alarm-rules') expect(tables(db)).not.toContain('alarm_rules');

@@ -44,6 +44,7 @@ import * as m017 from './migrations/017-report-delivery.js';
 import * as m018 from './migrations/018-alarm-rules.js';
 import * as m019 from './migrations/019-stream-media.js';
 import * as m020 from './migrations/020-cluster.js';
+import * as m021 from './migrations/021-shared-limits.js';
 
 /** The migrations, in order. Names are their numbers; never rename or edit a landed one. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -67,6 +68,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '018-alarm-rules': m018,
   '019-stream-media': m019,
   '020-cluster': m020,
+  '021-shared-limits': m021,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -316,6 +316,21 @@ export interface JobsTable {
   created_at: CreatedAt;
 }
 
+/** Requests of a credential in a clock-hour window, counted by every process (migration 021). */
+export interface ApiRateWindowsTable {
+  credential_id: number;
+  /** hours since the epoch */
+  window_start: number;
+  count: number;
+}
+
+/** The sign-in limiter's counters on PostgreSQL (rate-limiter-flexible's table; migration 021). */
+export interface LoginLimitsTable {
+  key: string;
+  points: number;
+  expire: number | null;
+}
+
 /** A running server process sharing the database (migration 020). */
 export interface ServerProcessesTable {
   /** made at the process's start: `<host>:<pid>:<random>` */
@@ -558,6 +573,8 @@ export interface Database {
   notification_status_parked: NotificationStatusParkedTable;
   job_counts: JobCountsTable;
   server_processes: ServerProcessesTable;
+  api_rate_windows: ApiRateWindowsTable;
+  login_limits: LoginLimitsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

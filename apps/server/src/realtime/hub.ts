@@ -139,6 +139,10 @@ export class RealtimeHub {
           return;
         }
         clearTimeout(authTimer);
+        // scale mode: the console may come from another process whose events this hub has not
+        // read yet (woken by NOTIFY or its pump timer); read up to now before judging its cursor
+        // (before this client has a user: the pump sends it nothing)
+        if (msg.since !== undefined && msg.since > this.head) this.pump();
         this.setUser(client, user);
         this.control(client, { type: 'ready', last_id: this.head, user_id: user.id });
         if (msg.since !== undefined && msg.since > this.head) {
@@ -154,6 +158,7 @@ export class RealtimeHub {
       case 'resume': {
         if (!client.user)
           return this.control(client, { type: 'error', code: 'UNAUTHENTICATED', message: 'send auth first' });
+        if (msg.since > this.head) this.pump();
         client.cursor = Math.min(msg.since, this.head);
         this.catchUp(client, true);
         return;

@@ -24,6 +24,49 @@ export class CredentialRepository {
     private readonly exec: SyncExecutor,
   ) {}
 
+  /**
+   * Add requests counted by this process to credentials' shared hourly windows (scale mode;
+   * migration 021) and read the totals back. Call inside a transaction.
+   * @param deltas (credential id, window in hours since the epoch, requests to add; 0 reads only)
+   * @returns credential id → the window's total after
+   */
+  addRequestCounts(deltas: ReadonlyArray<{ key: number; window: number; delta: number }>): Map<number, number> {
+    const totals = new Map<number, number>();
+    for (const d of deltas) {
+      const row = this.exec.first(
+        this.db
+          .insertInto('api_rate_windows')
+          .values({ credential_id: d.key, window_start: d.window, count: d.delta })
+          .onConflict((oc) =>
+            oc.columns(['credential_id', 'window_start']).doUpdateSet((eb) => ({
+              count: eb('api_rate_windows.count', '+', eb.ref('excluded.count')),
+            })),
+          )
+          .returning('count'),
+      );
+      if (row) totals.set(d.key, row.count);
+    }
+    return totals;
+  }
+
+  /** Requests all processes counted for a credential in a window (hours since the epoch); 0 when none. */
+  requestCount(credentialId: number, window: number): number {
+    return (
+      this.exec.first(
+        this.db
+          .selectFrom('api_rate_windows')
+          .select('count')
+          .where('credential_id', '=', credentialId)
+          .where('window_start', '=', window),
+      )?.count ?? 0
+    );
+  }
+
+  /** Forget the shared windows before `window` (hours since the epoch). @returns rows removed */
+  pruneRequestCounts(window: number): number {
+    return this.exec.run(this.db.deleteFrom('api_rate_windows').where('window_start', '<', window)).changes;
+  }
+
   /** Insert a credential. @returns its id @throws SqliteError SQLITE_CONSTRAINT_UNIQUE (api_key taken) */
   insert(values: NewCredential): number {
     return this.exec.run(this.db.insertInto('api_credentials').values(values)).lastInsertRowid;

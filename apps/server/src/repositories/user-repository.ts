@@ -37,6 +37,25 @@ export class UserRepository {
     return this.exec.first(this.db.selectFrom('users').selectAll().where('email', '=', email.toLowerCase()));
   }
 
+  /**
+   * Whether the account (lower-cased email) opened a session from `ip` since `since` (ISO-8601
+   * UTC): the sign-in limiter's known address, as every process of a cluster sees it.
+   */
+  signedInFrom(email: string, ip: string, since: string): boolean {
+    return (
+      this.exec.first(
+        this.db
+          .selectFrom('sessions as s')
+          .innerJoin('users as u', 'u.id', 's.user_id')
+          .select('s.id')
+          .where('u.email', '=', email)
+          .where('s.ip', '=', ip)
+          .where('s.created_at', '>=', since)
+          .limit(1),
+      ) !== undefined
+    );
+  }
+
   findById(id: number): UserRow | undefined {
     return this.exec.first(this.db.selectFrom('users').selectAll().where('id', '=', id));
   }

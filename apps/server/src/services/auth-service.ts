@@ -6,7 +6,8 @@
  */
 import crypto from 'node:crypto';
 import argon2 from 'argon2';
-import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { memoryLoginLimits, type LoginLimitStore } from '../repositories/login-limit-store.js';
 import { PantauError, type LoginResult, type Role, type User } from '@pantau/shared';
 import { toUser, type UserRepository } from '../repositories/user-repository.js';
 import type { AuditRepository } from '../repositories/audit-repository.js';
@@ -85,28 +86,38 @@ export function accountDelayS(failures: number): number {
  * are not the account's own, which is above NIST's "no more than 100 consecutive failed
  * attempts" over a long attack: a deliberate trade (the issue asks that a known account is never
  * locked out), mitigated by the per-address limit (80 an hour from one address). The counts live
- * in memory: a restart forgets them.
+ * in memory (a restart forgets them), or in scale mode in PostgreSQL, shared by the processes.
  */
 export class AuthService {
   // A real hash to verify against when the email is unknown, so both paths take as long.
   private readonly dummyHash = argon2.hash('pantau-timing-equaliser');
   /** Failed sign-ins per account (lower-cased email, known or not) in the window. */
-  private readonly accountFailures = new RateLimiterMemory({
-    points: LOGIN_FREE_FAILURES_PER_ACCOUNT,
-    duration: LOGIN_WINDOW_S,
-  });
+  private readonly accountFailures: RateLimiterAbstract;
   /** Blocked while an account waits for its next attempt ({@link accountDelayS}). */
-  private readonly accountGate = new RateLimiterMemory({ points: 1, duration: LOGIN_DELAY_MAX_S });
-  private readonly perAddress = new RateLimiterMemory({ points: LOGIN_FAILURES_PER_ADDRESS, duration: LOGIN_WINDOW_S });
+  private readonly accountGate: RateLimiterAbstract;
+  private readonly perAddress: RateLimiterAbstract;
   /** Account → (address → when it last signed in there, ms). */
   private readonly knownAddresses = new Map<string, Map<string, number>>();
 
+  /**
+   * @param limits where the sign-in counters live: memory (one process), or PostgreSQL (scale
+   *   mode: every process counts the same failures; repositories/login-limit-store.ts)
+   */
   constructor(
     private readonly users: UserRepository,
     private readonly exec: SyncExecutor,
     private readonly audit: AuditRepository,
     private readonly sessionTtlMs: number,
-  ) {}
+    limits: LoginLimitStore = memoryLoginLimits,
+  ) {
+    this.accountFailures = limits.limiter('login_account', LOGIN_FREE_FAILURES_PER_ACCOUNT, LOGIN_WINDOW_S);
+    this.accountGate = limits.limiter('login_gate', 1, LOGIN_DELAY_MAX_S);
+    this.perAddress = limits.limiter('login_address', LOGIN_FAILURES_PER_ADDRESS, LOGIN_WINDOW_S);
+    this.sharedAddresses = limits !== memoryLoginLimits;
+  }
+
+  /** Whether other processes sign users in too: an address is also known by its stored sessions. */
+  private readonly sharedAddresses: boolean;
 
   /** argon2id hash of a password. */
   hashPassword(password: string): Promise<string> {
@@ -188,12 +199,24 @@ export class AuthService {
       const gate = await this.accountGate.get(accountKey);
       if (gate && gate.consumedPoints > 1 && gate.msBeforeNext > 0) throw rateLimited('account', gate.msBeforeNext);
     }
-    // Take the next slot before the slow check. Between the gate's read and this there are only
-    // awaits of settled in-memory promises, so no other request runs in between; attempts
-    // arriving while this one is checked find the gate closed.
+    // Take the next slot before the slow check, atomically (`consume` is one statement in the
+    // shared store: attempts at the same moment, on this process or another, get one slot between
+    // them); attempts arriving while this one is checked find the gate closed.
     const failures = (await this.accountFailures.get(accountKey))?.consumedPoints ?? 0;
     const delay = accountDelayS(failures + 1);
-    if (delay > 0) await this.accountGate.block(accountKey, delay);
+    if (delay > 0) {
+      if (!knownAddress) {
+        const taken = await this.accountGate.consume(accountKey).then(
+          () => null,
+          (r: unknown) => {
+            if (r instanceof RateLimiterRes) return r;
+            throw r;
+          },
+        );
+        if (taken) throw rateLimited('account', taken.msBeforeNext);
+      }
+      await this.accountGate.block(accountKey, delay);
+    }
     const row = this.users.findByEmail(email);
     const ok = row
       ? await argon2.verify(row.password_hash, password)
@@ -219,10 +242,14 @@ export class AuthService {
     return { token, expires_at, user: toUser(this.users.findById(row.id)!) };
   }
 
-  /** Whether the account signed in from this address within {@link KNOWN_ADDRESS_TTL_MS}. */
+  /**
+   * Whether the account signed in from this address within {@link KNOWN_ADDRESS_TTL_MS}: here
+   * (memory), or in scale mode through any process (a session opened from it).
+   */
   private isKnownAddress(accountKey: string, ip: string): boolean {
     const at = this.knownAddresses.get(accountKey)?.get(ip);
-    return at !== undefined && Date.now() - at < KNOWN_ADDRESS_TTL_MS;
+    if (at !== undefined && Date.now() - at < KNOWN_ADDRESS_TTL_MS) return true;
+    return this.sharedAddresses && this.users.signedInFrom(accountKey, ip, nowIso(Date.now() - KNOWN_ADDRESS_TTL_MS));
   }
 
   /** Remember a successful sign-in's address, keeping the newest {@link KNOWN_ADDRESSES_PER_ACCOUNT}. */

@@ -74,6 +74,7 @@ import { DetectionThreadHost } from '../queue/detection-thread-host.js';
 import { ClusterMembership } from './cluster-membership.js';
 import { ClusterRepository } from '../repositories/cluster-repository.js';
 import { OutboxSignal } from '../repositories/outbox-signal.js';
+import { memoryLoginLimits, postgresLoginLimits } from '../repositories/login-limit-store.js';
 import { SERVER_VERSION } from '../version.js';
 import { ReportFiguresHost } from './report-figures-host.js';
 import { WriteLock } from '../db/write-lock.js';
@@ -216,7 +217,9 @@ export async function createServices(config: ServerConfig, logger: Logger): Prom
   // ---- 3. services ------------------------------------------------------------------------
   const userRepo = new UserRepository(db.kysely, exec);
   const auditLog = new AuditRepository(db.kysely, exec);
-  const auth = new AuthService(userRepo, exec, auditLog, config.sessionTtlMs);
+  // scale mode: the sign-in limiter's counters are shared by the processes (PostgreSQL)
+  const loginLimits = db.url ? postgresLoginLimits(db.url) : memoryLoginLimits;
+  const auth = new AuthService(userRepo, exec, auditLog, config.sessionTtlMs, loginLimits);
   const hub = new RealtimeHub({
     outbox,
     logger,
@@ -459,6 +462,7 @@ export async function createServices(config: ServerConfig, logger: Logger): Prom
       await reportThread?.stop();
       hub.close();
       await outboxSignal?.close();
+      await loginLimits.close();
       credentials.close();
       requestLog.close();
       notifications.close();

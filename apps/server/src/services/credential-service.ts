@@ -35,6 +35,9 @@ import { HourlyRateLimiter, type RateState } from '../security/hourly-rate-limit
 
 /** How long a credential row is trusted from memory, ms. */
 export const CREDENTIAL_CACHE_MS = 5_000;
+
+/** How often each process adds its request counts to the shared hourly windows (scale mode), ms. */
+export const SHARE_COUNTS_MS = 1_000;
 /** Failed key checks allowed per address within {@link FAILED_AUTH_WINDOW_S}. */
 export const FAILED_AUTH_PER_ADDRESS = 30;
 export const FAILED_AUTH_WINDOW_S = 300;
@@ -58,9 +61,44 @@ export class CredentialService {
     private readonly audit: AuditRepository,
     private readonly now: () => number = Date.now,
   ) {
-    this.limiter = new HourlyRateLimiter(now);
+    // scale mode: a credential's first request of the hour here starts from what the others counted
+    this.limiter = new HourlyRateLimiter(
+      now,
+      exec.conn.engine === 'postgres' ? (key, window) => this.sharedCount(key, window) : null,
+    );
     this.flushTimer = setInterval(() => this.flushLastUsed(), 5_000);
     this.flushTimer.unref();
+    // scale mode: the hourly limits are shared by the processes, summed every second
+    if (exec.conn.engine === 'postgres') {
+      this.shareTimer = setInterval(() => this.shareRequestCounts(), SHARE_COUNTS_MS);
+      this.shareTimer.unref();
+    }
+  }
+
+  private shareTimer: NodeJS.Timeout | null = null;
+
+  /** The shared count of a credential's window (0 when the database cannot say now). */
+  private sharedCount(key: number, window: number): number {
+    try {
+      return this.repo.requestCount(key, window);
+    } catch {
+      return 0;
+    }
+  }
+
+  /**
+   * Add this process's request counts to the shared hourly windows and take the totals back
+   * (PostgreSQL: every {@link SHARE_COUNTS_MS}); windows of past hours are forgotten.
+   */
+  shareRequestCounts(): void {
+    try {
+      this.exec.tx(() => {
+        this.limiter.sync((deltas) => this.repo.addRequestCounts(deltas));
+        if (Math.random() < 0.01) this.repo.pruneRequestCounts(Math.floor(this.now() / 3_600_000) - 1);
+      });
+    } catch {
+      // the database is away: the counts stay here and are added at the next sync
+    }
   }
 
   /**
@@ -367,6 +405,10 @@ export class CredentialService {
   /** Stop the flush timer (after a final flush). */
   close(): void {
     clearInterval(this.flushTimer);
+    if (this.shareTimer) {
+      clearInterval(this.shareTimer);
+      this.shareRequestCounts();
+    }
     try {
       this.flushLastUsed();
     } catch {
