@@ -1,11 +1,20 @@
 /**
- * The durable job queue, in the same SQLite database as the data it changes.
+ * The durable job queue, in the same database as the data it changes (SQLite, or PostgreSQL).
  *
  * Why our own and not a library: the product's promise ("a 202 means the detection is
  * never lost and never counted twice", DESIGN §5) needs the job row committed in the same
  * transaction as the idempotency key, and a job's effects committed in the same transaction
  * that removes it. Redis- or PostgreSQL-only queues (BullMQ, pg-boss) cannot share a
  * transaction with the embedded SQLite default, so this small queue is part of the core.
+ *
+ * On PostgreSQL (scale mode) it stays the same queue, claimed with `FOR UPDATE SKIP LOCKED` by
+ * any process, rather than graphile-worker: graphile-worker's `add_job` would commit with the
+ * caller's transaction, but its workers run on their own asynchronous pool and commit a job's
+ * completion apart from its effects, and it would be a second queue beside the SQLite one with
+ * other retries, priorities and monitoring. One queue keeps one set of rules on both engines:
+ * the 202 still commits the job with its idempotency key, and a job's effects still commit with
+ * its removal. A running job records its process (`locked_by`, migration 020); a dead process's
+ * jobs are put back by the others (services/cluster-membership.ts).
  *
  * States: a row in `jobs` is `pending` (due), `delayed` (waiting for `run_at`: a delayed
  * enqueue or a retry's back-off; `promoteDue` makes it pending once due) or `running` (claimed
