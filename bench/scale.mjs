@@ -18,11 +18,10 @@ import fs from 'node:fs';
 import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
-import autocannon from 'autocannon';
 import { WebSocket } from 'ws';
 import { ApiClient } from '@pantau/shared';
 import { fastifyPost } from './anchors.mjs';
-import { benchDetection, seed } from './lib.mjs';
+import { benchDetection, postLoad, seed } from './lib.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const { startLocalCluster } = await import(path.join(root, 'apps/server/dist/cluster/local-cluster.js'));
@@ -80,23 +79,14 @@ for (const n of COUNTS) {
       if (JSON.parse(String(d)).type === 'detection_update') received++;
     });
     await new Promise((r) => setTimeout(r, 500));
-    let i = 0;
     const t0 = performance.now();
-    const result = await autocannon({
+    // autocannon over TLS to HAProxy (it does not check the certificate: loopback, our own)
+    const result = await postLoad({
       url: `${cluster.url}/api/v1/detection/log`,
+      credential,
       connections: CONNECTIONS,
       duration: DURATION,
-      requests: [
-        {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            'x-api-key': credential.api_key,
-            'x-api-secret': credential.api_secret,
-          },
-          setupRequest: (req) => ({ ...req, body: JSON.stringify(benchDetection(branches, i++)) }),
-        },
-      ],
+      body: (i) => JSON.stringify(benchDetection(branches, i)),
     });
     const accepted = result['2xx'];
     while (received < accepted) {

@@ -4,9 +4,10 @@
  *
  * Why: Kysely's own transactions on SQLite span `await`s while holding the one connection,
  * so a synchronous statement issued by another request in between would silently join that
- * transaction. Every write path here therefore runs as a synchronous better-sqlite3
- * transaction (which cannot interleave with anything), and keeps Kysely as the typed query
- * builder: `exec.all(db.selectFrom(...))`. Prepared statements are cached by SQL text.
+ * transaction. Every write path here therefore runs as a synchronous transaction on the
+ * connection (which cannot interleave with anything in this process; on PostgreSQL the other
+ * processes are ordered by PostgreSQL's locks), and keeps Kysely as the typed query builder:
+ * `exec.all(db.selectFrom(...))`. Prepared statements are cached by SQL text.
  *
  * Commit hooks: `onCommit` listeners run right after an outermost transaction of `tx` commits
  * (not after a savepoint, not after a rollback). The real-time hub is woken this way, so no
