@@ -7,6 +7,22 @@ const healthy: Health = {
   version: '0.1.0',
   uptime_s: 7200,
   database: { ok: true, driver: 'sqlite' },
+  cluster: {
+    process_id: 'host:1:abcdef',
+    role: 'all',
+    leader: true,
+    processes: [
+      {
+        id: 'host:1:abcdef',
+        role: 'all',
+        host: 'host',
+        url: 'http://127.0.0.1:8080',
+        version: '0.1.0',
+        started_at: '2026-12-04T00:00:00.000Z',
+        heartbeat_at: '2026-12-04T02:00:00.000Z',
+      },
+    ],
+  },
   queue: { pending: 3, running: 1, failed: 0, oldest_pending_age_ms: 200 },
   worker: { running: true, processed: 10, detection_thread: true, report_thread: 'idle' },
   websocket: {
@@ -25,7 +41,7 @@ const healthy: Health = {
     request_timeout_ms: 30_000,
     headers_timeout_ms: 10_000,
     keep_alive_timeout_ms: 10_000,
-    max_connections_per_address: 256,
+    max_connections_per_address: 1024,
     refused_over_cap: 0,
     timed_out: 0,
     headers_too_large: 0,
