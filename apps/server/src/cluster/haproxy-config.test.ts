@@ -6,39 +6,23 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import selfsigned from 'selfsigned';
 import { describe, expect, it } from 'vitest';
 import { haproxyConfig, SAMPLE_HAPROXY } from './haproxy-config.js';
 
 const deployed = path.resolve(import.meta.dirname, '../../../../deploy/haproxy.cfg');
 const haproxy = spawnSync('haproxy', ['-v']).status === 0;
 
-/** A throwaway certificate and key in one PEM, as HAProxy's `crt` wants. */
-function testPem(): string {
+/** A throwaway certificate and key in one PEM, as HAProxy's `crt` wants (the `selfsigned` package the server uses). */
+async function testPem(): Promise<string> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pantau-haproxy-'));
   const pem = path.join(dir, 'h.pem');
-  const r = spawnSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=localhost',
-      '-keyout',
-      pem,
-      '-out',
-      `${pem}.crt`,
-    ],
-    { encoding: 'utf8' },
-  );
-  expect(r.status, r.stderr).toBe(0);
-  fs.appendFileSync(pem, fs.readFileSync(`${pem}.crt`));
+  const made = await selfsigned.generate([{ name: 'commonName', value: 'localhost' }], {
+    keyType: 'ec',
+    curve: 'P-256',
+    algorithm: 'sha256',
+  });
+  fs.writeFileSync(pem, `${made.cert.trim()}\n${made.private.trim()}\n`);
   return pem;
 }
 
@@ -54,8 +38,8 @@ describe('HAProxy configuration', () => {
     expect(text).toContain('http-request redirect scheme https code 308 unless { ssl_fc }');
   });
 
-  it.skipIf(!haproxy)('is valid for HAProxy (the sample, and a cluster of mixed roles)', () => {
-    const pem = testPem();
+  it.skipIf(!haproxy)('is valid for HAProxy (the sample, and a cluster of mixed roles)', async () => {
+    const pem = await testPem();
     for (const o of [
       SAMPLE_HAPROXY,
       {
