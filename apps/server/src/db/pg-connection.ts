@@ -26,6 +26,7 @@
  */
 import { createRequire } from 'node:module';
 import type { RunResult, SqlConnection, SqlStatement } from './connection.js';
+import { decodeValue, numberPlaceholders, quoteLiteral, toParam } from './pg-text.js';
 
 /** The part of libpq's binding used here (node-libpq's index.js). */
 interface Libpq {
@@ -74,10 +75,8 @@ export class PgError extends Error {
   }
 }
 
-/** Type OIDs read as numbers (pg_type: int8, int2, int4, oid, float4, float8, numeric). */
-const NUMERIC_OIDS = new Set([20, 21, 23, 26, 700, 701, 1700]);
-const BOOL_OID = 16;
-const BYTEA_OID = 17;
+/** The statement behind {@link PgConnection.lastval}. */
+const LASTVAL = { text: 'SELECT lastval() AS id', count: 0, names: null };
 
 let loaded: (new () => Libpq) | null = null;
 
@@ -96,53 +95,6 @@ function libpq(): new () => Libpq {
       `PostgreSQL needs the libpq binding: install Debian's libpq-dev, then run \`npm rebuild libpq\` (${String((err as Error).message)})`,
     );
   }
-}
-
-/**
- * Number `?` placeholders as `$1 … $n`, and named ones (`@name`, better-sqlite3's, bound from one
- * object) as `$1 …` per distinct name, leaving quoted strings, quoted identifiers and comments alone.
- * @returns the SQL text, how many parameters it takes, and the names in order when named
- */
-export function numberPlaceholders(sql: string): { text: string; count: number; names: string[] | null } {
-  if (!sql.includes('?') && !sql.includes('@')) return { text: sql, count: 0, names: null };
-  let out = '';
-  let n = 0;
-  const names: string[] = [];
-  for (let i = 0; i < sql.length; i++) {
-    const ch = sql[i]!;
-    if (ch === "'" || ch === '"') {
-      const end = sql.indexOf(ch, i + 1);
-      const stop = end < 0 ? sql.length : end;
-      out += sql.slice(i, stop + 1);
-      i = stop;
-    } else if (ch === '-' && sql[i + 1] === '-') {
-      const end = sql.indexOf('\n', i);
-      const stop = end < 0 ? sql.length : end;
-      out += sql.slice(i, stop);
-      i = stop - 1;
-    } else if (ch === '?') {
-      out += `$${++n}`;
-    } else if (ch === '@' && /[A-Za-z_]/.test(sql[i + 1] ?? '')) {
-      const m = /^[A-Za-z_][A-Za-z0-9_]*/.exec(sql.slice(i + 1))![0];
-      let k = names.indexOf(m);
-      if (k < 0) k = names.push(m) - 1;
-      out += `$${k + 1}`;
-      i += m.length;
-    } else out += ch;
-  }
-  if (names.length > 0 && n > 0) throw new Error('a statement cannot mix ? and @name parameters');
-  return names.length > 0 ? { text: out, count: names.length, names } : { text: out, count: n, names: null };
-}
-
-/** A parameter as libpq's text format takes it. */
-function toParam(v: unknown): string | null {
-  if (v === null || v === undefined) return null;
-  if (typeof v === 'string') return v;
-  if (typeof v === 'number' || typeof v === 'bigint') return String(v);
-  if (typeof v === 'boolean') return v ? '1' : '0';
-  if (Buffer.isBuffer(v)) return `\\x${v.toString('hex')}`;
-  if (v instanceof Date) return v.toISOString();
-  throw new TypeError(`cannot bind a ${typeof v} to a PostgreSQL statement`);
 }
 
 /** A statement of a {@link PgConnection}: its SQL text, prepared on the server by name on first use. */
@@ -228,8 +180,13 @@ export class PgConnection implements SqlConnection {
     return pq;
   }
 
-  /** Reopen a connection the server dropped (only between transactions). */
-  private reconnectIfBroken(): void {
+  /**
+   * Before a statement: refuse on a closed connection, and reopen one the server dropped (only
+   * between transactions).
+   * @throws PgError 08003 when closed
+   */
+  private ready(): void {
+    if (this.closed) throw new PgError('PostgreSQL: the connection is closed', '08003');
     if (this.depth > 0 || this.pq.transactionStatus() !== 'PQTRANS_UNKNOWN') return;
     try {
       this.pq.finish();
@@ -245,15 +202,12 @@ export class PgConnection implements SqlConnection {
     return new PgStatement(this, text, count, names);
   }
 
-  private lastvalStmt: { text: string; count: number; names: null } | null = null;
-
   /**
    * The session's last sequence value: the id of the last insert into a table with an identity column.
    * @throws PgError 55000 when this session has inserted into none yet
    */
   lastval(): number {
-    this.lastvalStmt ??= { text: 'SELECT lastval() AS id', count: 0, names: null };
-    return Number((this.execute(this.lastvalStmt, []).rows[0] as { id: number }).id);
+    return Number((this.execute(LASTVAL, []).rows[0] as { id: number }).id);
   }
 
   /**
@@ -264,8 +218,7 @@ export class PgConnection implements SqlConnection {
     stmt: { text: string; count: number; names: string[] | null },
     params: unknown[],
   ): { rows: unknown[]; changes: number } {
-    if (this.closed) throw new PgError('PostgreSQL: the connection is closed', '08003');
-    this.reconnectIfBroken();
+    this.ready();
     const bound = stmt.names ? stmt.names.map((n) => (params[0] as Record<string, unknown>)[n]) : params;
     const values = bound.map(toParam);
     let name = this.names.get(stmt.text);
@@ -290,16 +243,14 @@ export class PgConnection implements SqlConnection {
 
   /** Run SQL text without parameters (several statements allowed). */
   simple(sql: string): { rows: unknown[]; changes: number } {
-    if (this.closed) throw new PgError('PostgreSQL: the connection is closed', '08003');
-    this.reconnectIfBroken();
+    this.ready();
     this.pq.exec(sql);
     return this.result();
   }
 
   /** Run SQL text with parameters, unprepared (Kysely's driver: migrations and one-off queries). */
   query(sql: string, params: readonly unknown[]): { rows: unknown[]; changes: number } {
-    if (this.closed) throw new PgError('PostgreSQL: the connection is closed', '08003');
-    this.reconnectIfBroken();
+    this.ready();
     this.pq.execParams(sql, params.map(toParam));
     return this.result();
   }
@@ -335,17 +286,7 @@ export class PgConnection implements SqlConnection {
             row[names[c]!] = null;
             continue;
           }
-          const v = this.pq.getvalue(r, c);
-          const t = types[c]!;
-          row[names[c]!] = NUMERIC_OIDS.has(t)
-            ? Number(v)
-            : t === BOOL_OID
-              ? v === 't'
-                ? 1
-                : 0
-              : t === BYTEA_OID
-                ? Buffer.from(v.slice(2), 'hex')
-                : v;
+          row[names[c]!] = decodeValue(types[c]!, this.pq.getvalue(r, c));
         }
         rows.push(row);
       }
@@ -427,9 +368,4 @@ export class PgConnection implements SqlConnection {
       // already closed
     }
   }
-}
-
-/** A string as a SQL literal (single quotes doubled). */
-export function quoteLiteral(s: string): string {
-  return `'${s.replace(/'/g, "''")}'`;
 }

@@ -5,6 +5,7 @@
  * thousands per second (DESIGN §7); the row shapes are picked from db/schema.ts.
  */
 import type { SqlConnection, SqlStatement } from '../db/connection.js';
+import { greatest, least, returningId } from '../db/sql-fragments.js';
 import type { Selectable } from 'kysely';
 import type { CompanyBranchesTable, ReIdMastersTable } from '../db/schema.js';
 import type { BranchRow, DeviceRow } from './organisation-repository.js';
@@ -41,9 +42,7 @@ export class DetectionRepository {
     this.rollups = new RollupRepository(db);
     // PostgreSQL: an upsert names its conflict target and qualifies the row it updates, and the
     // two-argument MIN/MAX are LEAST/GREATEST; the statements are otherwise the same
-    const pg = db.engine === 'postgres';
-    const least = pg ? 'LEAST' : 'MIN';
-    const greatest = pg ? 'GREATEST' : 'MAX';
+    const e = db.engine;
     this.s = {
       idemGet: db.prepare(`SELECT job_id FROM detection_idempotency WHERE device_id = ? AND event_id = ?`),
       idemPut: db.prepare(
@@ -60,8 +59,8 @@ export class DetectionRepository {
          VALUES (?, ?, 1, ?, ?, ?)
          ON CONFLICT (re_id, branch_id) DO UPDATE SET detection_count = person_branches.detection_count + 1,
            detected_sum = person_branches.detected_sum + excluded.detected_sum,
-           first_detection = ${least}(person_branches.first_detection, excluded.first_detection),
-           last_detection = ${greatest}(person_branches.last_detection, excluded.last_detection)
+           first_detection = ${least(e, 'person_branches.first_detection', 'excluded.first_detection')},
+           last_detection = ${greatest(e, 'person_branches.last_detection', 'excluded.last_detection')}
          RETURNING detection_count`,
       ),
       upsertPerson: db.prepare(
@@ -69,8 +68,8 @@ export class DetectionRepository {
          VALUES (@re_id, @features, @ts, @ts, @count, 1, @now, @now)
          ON CONFLICT (re_id) DO UPDATE SET
            appearance_features = COALESCE(excluded.appearance_features, re_id_masters.appearance_features),
-           first_detected_at = ${least}(re_id_masters.first_detected_at, excluded.first_detected_at),
-           last_detected_at = ${greatest}(re_id_masters.last_detected_at, excluded.last_detected_at),
+           first_detected_at = ${least(e, 're_id_masters.first_detected_at', 'excluded.first_detected_at')},
+           last_detected_at = ${greatest(e, 're_id_masters.last_detected_at', 'excluded.last_detected_at')},
            total_actual_count = re_id_masters.total_actual_count + excluded.total_actual_count,
            total_detection_branch_count = re_id_masters.total_detection_branch_count + @new_branch,
            updated_at = excluded.updated_at
@@ -82,7 +81,7 @@ export class DetectionRepository {
       insertEvent: db.prepare(
         `INSERT INTO event_logs (branch_id, device_id, re_id, event_type, detected_count, event_timestamp, created_at,
            alarm_state, priority, rule_id, rule_name, instructions, ack_target_s, auto_close_at)
-         VALUES (?, ?, ?, 'person_detected', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)${pg ? ' RETURNING id' : ''}`,
+         VALUES (?, ?, ?, 'person_detected', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)${returningId(e)}`,
       ),
     };
   }

@@ -39,6 +39,7 @@
  * the path that must pass thousands per second (DESIGN §7).
  */
 import type { SqlConnection, SqlStatement } from '../db/connection.js';
+import { greatest, returningId } from '../db/sql-fragments.js';
 import type { Selectable } from 'kysely';
 import type { FailedJobsTable, JobRow } from '../db/schema.js';
 import type { JobMap } from '../queue/job-payloads.js';
@@ -106,7 +107,7 @@ export class JobQueue<M = JobMap> {
     // one writer at a time and names the index its claims walk
     const pg = db.engine === 'postgres';
     this.insert = db.prepare(
-      `INSERT INTO jobs (queue, type, payload, priority, status, max_attempts, run_at) VALUES (?, ?, ?, ?, ?, ?, ?)${pg ? ' RETURNING id' : ''}`,
+      `INSERT INTO jobs (queue, type, payload, priority, status, max_attempts, run_at) VALUES (?, ?, ?, ?, ?, ?, ?)${returningId(db.engine)}`,
     );
     this.claimStmt = db.prepare(
       `UPDATE jobs SET status = 'running', attempts = attempts + 1, locked_at = ?, locked_by = ?
@@ -131,7 +132,7 @@ export class JobQueue<M = JobMap> {
         : `SELECT * FROM jobs INDEXED BY jobs_pending_idx WHERE status = 'pending' AND queue = ? ORDER BY priority, id LIMIT ?`,
     );
     this.releaseStmt = db.prepare(
-      `UPDATE jobs SET status = 'pending', attempts = ${pg ? 'GREATEST' : 'MAX'}(0, attempts - 1), locked_at = NULL WHERE id = ? AND status = 'running'`,
+      `UPDATE jobs SET status = 'pending', attempts = ${greatest(db.engine, '0', 'attempts - 1')}, locked_at = NULL WHERE id = ? AND status = 'running'`,
     );
     this.deleteStmt = db.prepare(`DELETE FROM jobs WHERE id = ?`);
     this.retryStmt = db.prepare(

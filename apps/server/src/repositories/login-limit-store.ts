@@ -9,6 +9,8 @@ import { RateLimiterMemory, RateLimiterPostgres, type RateLimiterAbstract } from
 
 /** Makes the sign-in limiter's counters (services/auth-service.ts). */
 export interface LoginLimitStore {
+  /** whether other processes count in the same store (scale mode) */
+  readonly shared: boolean;
   /** A limiter of `points` per `duration` seconds, its keys prefixed `prefix` */
   limiter(prefix: string, points: number, duration: number): RateLimiterAbstract;
   close(): Promise<void>;
@@ -16,6 +18,7 @@ export interface LoginLimitStore {
 
 /** Counters in this process's memory. */
 export const memoryLoginLimits: LoginLimitStore = {
+  shared: false,
   limiter: (keyPrefix, points, duration) => new RateLimiterMemory({ keyPrefix, points, duration }),
   close: async () => undefined,
 };
@@ -29,6 +32,7 @@ export function postgresLoginLimits(url: string): LoginLimitStore {
   // a lost connection is retried on the next query; an idle client's error must not end the process
   pool.on('error', () => undefined);
   return {
+    shared: true,
     limiter: (keyPrefix, points, duration) =>
       new RateLimiterPostgres({
         storeClient: pool,

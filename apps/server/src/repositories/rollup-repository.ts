@@ -8,6 +8,7 @@
  * thousands of times per second.
  */
 import type { SqlConnection, SqlStatement } from '../db/connection.js';
+import { greatest, least } from '../db/sql-fragments.js';
 import { addDays, siteHour } from '../services/site-time.js';
 import { periodOf } from '../services/report-period.js';
 
@@ -64,7 +65,7 @@ export class RollupRepository {
 
   constructor(private readonly db: SqlConnection) {
     // conflict targets named and updated rows qualified (PostgreSQL asks both; SQLite accepts them)
-    const pg = db.engine === 'postgres';
+    const e = db.engine;
     this.s = {
       hourly: db.prepare(
         `INSERT INTO detection_hourly (branch_id, local_day, local_hour, device_id, detections, detected_sum) VALUES (?, ?, ?, ?, 1, ?)
@@ -85,8 +86,8 @@ export class RollupRepository {
          VALUES (?, ?, ?, ?, 1, ?, ?, ?)
          ON CONFLICT (period_type, period_start, branch_id, re_id) DO UPDATE SET detections = person_periods.detections + 1,
            detected_sum = person_periods.detected_sum + excluded.detected_sum,
-           first_detection = ${pg ? 'LEAST' : 'MIN'}(person_periods.first_detection, excluded.first_detection),
-           last_detection = ${pg ? 'GREATEST' : 'MAX'}(person_periods.last_detection, excluded.last_detection)`,
+           first_detection = ${least(e, 'person_periods.first_detection', 'excluded.first_detection')},
+           last_detection = ${greatest(e, 'person_periods.last_detection', 'excluded.last_detection')}`,
       ),
     };
   }

@@ -113,7 +113,7 @@ export class AuthService {
     this.accountFailures = limits.limiter('login_account', LOGIN_FREE_FAILURES_PER_ACCOUNT, LOGIN_WINDOW_S);
     this.accountGate = limits.limiter('login_gate', 1, LOGIN_DELAY_MAX_S);
     this.perAddress = limits.limiter('login_address', LOGIN_FAILURES_PER_ADDRESS, LOGIN_WINDOW_S);
-    this.sharedAddresses = limits !== memoryLoginLimits;
+    this.sharedAddresses = limits.shared;
   }
 
   /** Whether other processes sign users in too: an address is also known by its stored sessions. */

@@ -97,22 +97,24 @@ export class ClusterMembership {
     if (this.timer) return;
     this.url = url;
     this.candidate = candidate;
-    const t = this.now();
-    this.exec.tx(() =>
-      this.repo.register({
-        id: this.id,
-        role: this.opts.role,
-        host: os.hostname(),
-        pid: process.pid,
-        url,
-        version: this.opts.version,
-        started_at: new Date(t).toISOString(),
-        heartbeat_at: t,
-      }),
-    );
+    this.exec.tx(() => this.repo.register(this.row(this.now())));
     this.beat();
     this.timer = setInterval(() => this.beat(), this.heartbeatMs);
     this.timer.unref();
+  }
+
+  /** This process's registry row, beating at `t` (epoch ms). */
+  private row(t: number): ServerProcessRow {
+    return {
+      id: this.id,
+      role: this.opts.role,
+      host: os.hostname(),
+      pid: process.pid,
+      url: this.url,
+      version: this.opts.version,
+      started_at: new Date(t).toISOString(),
+      heartbeat_at: t,
+    };
   }
 
   /** One heartbeat: renew the row, try the leadership, and (PostgreSQL) put back dead holders' jobs. */
@@ -120,17 +122,7 @@ export class ClusterMembership {
     try {
       const t = this.now();
       this.exec.tx(() => {
-        if (!this.repo.heartbeat(this.id, t, this.url))
-          this.repo.register({
-            id: this.id,
-            role: this.opts.role,
-            host: os.hostname(),
-            pid: process.pid,
-            url: this.url,
-            version: this.opts.version,
-            started_at: new Date(t).toISOString(),
-            heartbeat_at: t,
-          });
+        if (!this.repo.heartbeat(this.id, t, this.url)) this.repo.register(this.row(t));
       });
       const was = this.leader;
       this.leader = this.candidate && this.repo.lead();

@@ -76,6 +76,8 @@ export class CredentialService {
   }
 
   private shareTimer: NodeJS.Timeout | null = null;
+  /** the window whose predecessors were last pruned from the shared counts */
+  private prunedWindow = -1;
 
   /** The shared count of a credential's window (0 when the database cannot say now). */
   private sharedCount(key: number, window: number): number {
@@ -94,7 +96,12 @@ export class CredentialService {
     try {
       this.exec.tx(() => {
         this.limiter.sync((deltas) => this.repo.addRequestCounts(deltas));
-        if (Math.random() < 0.01) this.repo.pruneRequestCounts(Math.floor(this.now() / 3_600_000) - 1);
+        // once an hour per process, when the window turns: the past windows' rows go
+        const window = Math.floor(this.now() / 3_600_000);
+        if (window !== this.prunedWindow) {
+          this.repo.pruneRequestCounts(window - 1);
+          this.prunedWindow = window;
+        }
       });
     } catch {
       // the database is away: the counts stay here and are added at the next sync
