@@ -6,9 +6,7 @@ import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import pino from 'pino';
 import { PantauError, Role } from '@pantau/shared';
-import { SERVER_ROLES, addressList, loadConfig, resolveDataDir, type ServerConfig } from './config.js';
-import { createServices } from './services/container.js';
-import { startLocalCluster } from './cluster/local-cluster.js';
+import { SERVER_ROLES, addressList, resolveDataDir, type ServerConfig } from './config.js';
 import { migrate, openDatabase } from './db/database.js';
 import { countingZone, previousSiteDay } from './services/site-time.js';
 import { progressBar } from './cli-progress.js';
@@ -16,12 +14,9 @@ import { startServer } from './server.js';
 import { runSimulate } from './simulator/simulate.js';
 import { attachCameraControl } from './simulator/camera-control.js';
 import { SYSTEM } from './services/auth-service.js';
+import { addScaleCommands } from './cli-scale.js';
+import { dataDirOption, databaseOption, onShutdownSignal, port, withServices } from './cli-support.js';
 
-const port = (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('a port number 0–65535');
-  return n;
-};
 const positive = (v: string) => {
   const n = Number(v);
   if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('a positive number');
@@ -42,14 +37,6 @@ const size = (v: string) => {
   if (!m || Number(m[1]) < 16 || Number(m[2]) < 16) throw new InvalidArgumentError('WIDTHxHEIGHT in px, e.g. 320x180');
   return { width: Number(m[1]), height: Number(m[2]) };
 };
-const dataDirOption = () =>
-  new Option('--data-dir <dir>', 'data directory (database, keys, logs)').env('PANTAU_DATA_DIR');
-const databaseOption = () =>
-  new Option(
-    '--database <url>',
-    'PostgreSQL instead of the embedded SQLite file (scale mode): postgres://user:password@host:port/database',
-  ).env('PANTAU_DATABASE_URL');
-
 /** Build the CLI program (exported for tests). */
 export function buildCli(): Command {
   const program = new Command('pantau').description('Pantau CCTV control-room server').showHelpAfterError();
@@ -240,7 +227,9 @@ export function buildCli(): Command {
         }
         if (to < from) throw new PantauError('VALIDATION_ERROR', '--to is before --from', { field: 'to' });
         const zones = new Map(s.branchZones.branchZones().map((b) => [b.id, countingZone(b.timezone)]));
-        const bar = progressBar(`rollups ${from} … ${to}`, 'periods (the days, then their weeks and months)');
+        const bar = progressBar(`rollups ${from} … ${to}`, 'periods (the days, then their weeks and months)', {
+          detections: 'count',
+        });
         const r = s.rollups.rebuild(
           from,
           to,
@@ -252,61 +241,7 @@ export function buildCli(): Command {
       });
     });
 
-  program
-    .command('cluster')
-    .description(
-      'try scale mode on this machine: PostgreSQL, N server processes and HAProxy terminating TLS in front (Ctrl-C stops all)',
-    )
-    .option('--processes <n>', 'server processes (role all)', port, 3)
-    .option('--roles <roles>', 'the role of each process instead, comma-separated (e.g. api,api,worker,gateway)')
-    .option('--port <port>', "HAProxy's https port", port, 8443)
-    .option('--dir <dir>', 'where the database, data directory and HAProxy files go', './cluster')
-    .option('--admin-email <email>', 'an admin made in the database when it has none', 'admin@pantau.local')
-    .option('--admin-password <password>', 'its password', 'pantau-admin')
-    .action(
-      async (o: {
-        processes: number;
-        roles?: string;
-        port: number;
-        dir: string;
-        adminEmail: string;
-        adminPassword: string;
-      }) => {
-        const roles = (o.roles ? o.roles.split(',') : Array.from({ length: o.processes }, () => 'all')).map((r) => {
-          if (!(SERVER_ROLES as readonly string[]).includes(r))
-            throw new InvalidArgumentError(`--roles: ${r} is not one of ${SERVER_ROLES.join(', ')}`);
-          return r as ServerConfig['role'];
-        });
-        const cluster = await startLocalCluster({
-          dir: path.resolve(o.dir),
-          roles,
-          port: o.port,
-          durable: true,
-          logLevel: 'info',
-          onLog: (source, line) => console.log(`[${source}] ${line}`),
-        });
-        // the admin to sign in with, on the first run (a later run keeps the one there)
-        await withServices({ dataDir: cluster.dataDir, database: cluster.databaseUrl }, async (s) => {
-          await s.auth
-            .createUser({ email: o.adminEmail, password: o.adminPassword, role: 'admin', name: 'Administrator' })
-            .catch((err: unknown) => {
-              if (!(err instanceof PantauError && err.code === 'CONFLICT')) throw err;
-            });
-        });
-        console.log(
-          JSON.stringify({
-            console: `${cluster.url}/console/`,
-            sha256_fingerprint: cluster.tls.fingerprint256,
-            certificate: cluster.certFile,
-            database: cluster.databaseUrl,
-            processes: cluster.processes.map((p) => ({ name: p.name, role: p.role, url: p.url })),
-          }),
-        );
-        onShutdownSignal(async () => {
-          await cluster.stop();
-        });
-      },
-    );
+  addScaleCommands(program);
 
   program
     .command('simulate')
@@ -405,38 +340,6 @@ export function buildCli(): Command {
     );
 
   return program;
-}
-
-/** Run `stop` once on SIGINT, SIGTERM or SIGHUP, then exit 0 (1 if it throws). */
-function onShutdownSignal(stop: (signal: NodeJS.Signals) => Promise<void>): void {
-  let stopping = false;
-  const handler = (signal: NodeJS.Signals) => {
-    if (stopping) return;
-    stopping = true;
-    stop(signal).then(
-      () => process.exit(0),
-      (err: unknown) => {
-        console.error(`error while stopping: ${(err as Error).message}`);
-        process.exit(1);
-      },
-    );
-  };
-  for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(s, handler);
-}
-
-async function withServices<T>(
-  o: { dataDir?: string; database?: string },
-  fn: (s: Awaited<ReturnType<typeof createServices>>) => Promise<T>,
-): Promise<T> {
-  const s = await createServices(
-    loadConfig({ dataDir: resolveDataDir(o.dataDir), databaseUrl: o.database ?? null, runWorker: false }),
-    pino({ level: 'warn' }),
-  );
-  try {
-    return await fn(s);
-  } finally {
-    await s.close();
-  }
 }
 
 /** Run the CLI with `argv`; prints errors as `error: <code>: <message>` and exits 1. */

@@ -41,6 +41,7 @@ describe('database', () => {
       '019-stream-media',
       '020-cluster',
       '021-shared-limits',
+      '022-data-migration',
     ];
     expect(up.results?.map((r) => [r.migrationName, r.status])).toEqual(names.map((n) => [n, 'Success']));
     expect(tables(db)).toEqual(
@@ -69,6 +70,7 @@ describe('database', () => {
             }
           ).sql,
         ).not.toMatch(/WITHOUT ROWID/);
+      if (name === '022-data-migration') expect(tables(db)).not.toContain('data_migration_progress');
       if (name === '021-shared-limits') expect(tables(db)).not.toContain('api_rate_windows');
       if (name === '020-cluster') expect(tables(db)).not.toContain('server_processes');
       if (name === '019-stream-media') expect(tables(db)).not.toContain('gateway_settings');

@@ -45,6 +45,7 @@ import * as m018 from './migrations/018-alarm-rules.js';
 import * as m019 from './migrations/019-stream-media.js';
 import * as m020 from './migrations/020-cluster.js';
 import * as m021 from './migrations/021-shared-limits.js';
+import * as m022 from './migrations/022-data-migration.js';
 
 /** The migrations, in order. Names are their numbers; never rename or edit a landed one. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -69,7 +70,27 @@ const MIGRATIONS: Record<string, Migration> = {
   '019-stream-media': m019,
   '020-cluster': m020,
   '021-shared-limits': m021,
+  '022-data-migration': m022,
 };
+
+/** The names of this version's migrations, in order. */
+export function migrationNames(): string[] {
+  return Object.keys(MIGRATIONS);
+}
+
+/**
+ * An embedded database opened read-only, with no WAL or pragma changes: what `pantau
+ * migrate-data` copies from (a read transaction on it is a snapshot).
+ * @param file the `pantau.sqlite` file
+ * @throws Error when the file does not exist or is not a database
+ */
+export function openSqliteReadOnly(file: string): SqliteConnection {
+  const sqlite = new SQLite(file, { readonly: true, fileMustExist: true });
+  sqlite.pragma('busy_timeout = 5000');
+  // fails here, not half-way, when the file is not a database
+  sqlite.prepare('SELECT COUNT(*) FROM sqlite_schema').get();
+  return new SqliteConnection(sqlite);
+}
 
 class StaticMigrationProvider implements MigrationProvider {
   async getMigrations(): Promise<Record<string, Migration>> {
@@ -146,7 +167,11 @@ export function redactUrl(url: string): string {
   }
 }
 
-function openPostgres(url: string): Db {
+/**
+ * Open PostgreSQL without a data directory (`pantau migrate-data`'s target).
+ * @throws Error when PostgreSQL cannot be reached, or its binding is not installed
+ */
+export function openPostgres(url: string): Db {
   const conn = new PgConnection(url);
   const kysely = new Kysely<Database>({ dialect: new SyncPgDialect(conn) });
   return {

@@ -4,9 +4,12 @@
  *   leave the same tables and columns as on SQLite;
  * - the outbox's no-gap guarantee holds with several processes writing at once: a tailer that
  *   reads `id > last` while they commit, in several real connections, sees every event.
- * - leadership is held by one connection, and taken over when its connection ends.
+ * - leadership is held by one connection, and taken over when its connection ends;
+ * - connections ended and collected before the event loop turns do not abort the process.
  */
 import { spawn } from 'node:child_process';
+import v8 from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { migrate, openDatabase, type Db } from './database.js';
 import { tempDataDir } from '../test-support/harness.js';
@@ -131,6 +134,23 @@ describe.skipIf(!pg)('PostgreSQL and SQLite', () => {
     // every committed event was read, in order, none twice: nothing committed behind the cursor
     expect(seen).toEqual(stored);
   }, 60_000);
+
+  it('survives connections closed and garbage-collected before the event loop turns (libpq addon)', async () => {
+    // the addon's uv_close completes on a later turn; a collected handle made libuv abort the
+    // whole process (uv__finish_close assertion) when a connection was closed or re-opened
+    v8.setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const url = testDatabaseUrl()!;
+    for (let i = 0; i < 100; i++) {
+      const c = new PgConnection(url, 'pantau-test-gc');
+      expect(c.prepare('SELECT 1 AS x').get()).toEqual({ x: 1 });
+      c.close();
+      gc();
+      if (i % 25 === 0) await new Promise((r) => setImmediate(r));
+    }
+    await new Promise((r) => setTimeout(r, 200));
+    gc();
+  });
 
   it('gives the leadership to one connection, and to another once it ends', async () => {
     const url = testDatabaseUrl()!;

@@ -97,6 +97,27 @@ function libpq(): new () => Libpq {
   }
 }
 
+/** Finished handles, kept reachable until libuv has closed their poll handles (see {@link finish}). */
+const retiring = new Set<Libpq>();
+
+/**
+ * End a libpq connection. libpq's addon (1.11) closes the socket's `uv_poll` handle with
+ * `uv_close`, which completes on a later turn of the event loop, and lets the handle's owner be
+ * garbage-collected at once: collected before that turn, libuv finishes closing freed memory and
+ * aborts the process (`uv__finish_close` assertion; reproduced by finishing connections with
+ * `global.gc()` between them). So the handle stays referenced until a timer, which fires on a
+ * later turn than the close.
+ */
+function finish(pq: Libpq): void {
+  try {
+    pq.finish();
+  } catch {
+    // already gone
+  }
+  retiring.add(pq);
+  setTimeout(() => retiring.delete(pq), 100).unref();
+}
+
 /** A statement of a {@link PgConnection}: its SQL text, prepared on the server by name on first use. */
 class PgStatement implements SqlStatement {
   readonly reader = true;
@@ -188,11 +209,7 @@ export class PgConnection implements SqlConnection {
   private ready(): void {
     if (this.closed) throw new PgError('PostgreSQL: the connection is closed', '08003');
     if (this.depth > 0 || this.pq.transactionStatus() !== 'PQTRANS_UNKNOWN') return;
-    try {
-      this.pq.finish();
-    } catch {
-      // already gone
-    }
+    finish(this.pq);
     this.names.clear();
     this.pq = this.connect();
   }
@@ -362,10 +379,6 @@ export class PgConnection implements SqlConnection {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    try {
-      this.pq.finish();
-    } catch {
-      // already closed
-    }
+    finish(this.pq);
   }
 }

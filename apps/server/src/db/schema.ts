@@ -331,6 +331,27 @@ export interface LoginLimitsTable {
   expire: number | null;
 }
 
+/**
+ * `pantau migrate-data`'s progress in the database it copies into (migration 022): one row per
+ * copied table (services/data-migration.ts).
+ */
+export interface DataMigrationProgressTable {
+  table_name: string;
+  /** the source database (`sqlite:<file>`), so a resume cannot mix two sources */
+  source: string;
+  /** the table's place in the copy order (parents before the tables that refer to them) */
+  position: number;
+  /** `rows` (copying), `links` (a self-reference set after the rows), `done` */
+  phase: 'rows' | 'links' | 'done';
+  /** rows in the source table when the copy began */
+  source_rows: number;
+  rows_copied: number;
+  /** JSON array of the primary key of the last row committed; null before the first chunk */
+  last_key: string | null;
+  started_at: string;
+  updated_at: string;
+}
+
 /** A running server process sharing the database (migration 020). */
 export interface ServerProcessesTable {
   /** made at the process's start: `<host>:<pid>:<random>` */
@@ -575,6 +596,7 @@ export interface Database {
   server_processes: ServerProcessesTable;
   api_rate_windows: ApiRateWindowsTable;
   login_limits: LoginLimitsTable;
+  data_migration_progress: DataMigrationProgressTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
