@@ -42,12 +42,14 @@ export interface HaproxyOptions {
 
 /**
  * The configuration text.
+ * Health checks every 1 s, every 250 ms once one fails (`fastinter`), a process down after 2
+ * failures; a refused connection is retried on another process at once (`option redispatch`).
  * Timeouts: 10 s to connect and for a client's request, 60 s of silence on a plain request, 1 h
  * on a WebSocket or a long HLS read (`timeout tunnel`; the feed sends a heartbeat every 20 s).
  */
 export function haproxyConfig(o: HaproxyOptions): string {
   const servers = (list: readonly HaproxyServer[]) =>
-    list.map((s) => `  server ${s.name} ${s.address} check inter 1s fall 2 rise 2`).join('\n');
+    list.map((s) => `  server ${s.name} ${s.address} check inter 1s fastinter 250ms fall 2 rise 2`).join('\n');
   return `# HAProxy in front of Pantau server processes (scale mode).
 # Written by apps/server/src/cluster/haproxy-config.ts; \`pantau cluster\` writes its own.
 global
@@ -65,6 +67,10 @@ defaults
   timeout http-request 10s
   timeout tunnel 1h
   timeout client-fin 5s
+  # a process that died refuses connections before its health checks fail (2 s): try again at
+  # once on another (a stream's next process on the hash ring), so a player's reconnect lands
+  retries 3
+  option redispatch 1
 
 frontend pantau
   bind ${o.httpsBind} ssl crt ${o.certPem} alpn http/1.1${o.httpBind ? `\n  bind ${o.httpBind}` : ''}
