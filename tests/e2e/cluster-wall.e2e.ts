@@ -6,52 +6,27 @@
  * another process, the console's player reconnects), the tiles of the other processes keep
  * playing throughout, and the live feed comes back.
  */
-import crypto from 'node:crypto';
 import fs from 'node:fs';
-import http from 'node:http';
-import https from 'node:https';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
-import { ADMIN, ARTIFACTS, emptyDataDir, freePort, signInConsole, spawnCli, stopAll, waitUntil } from './support.js';
+import type { Browser } from 'playwright-core';
+import {
+  ADMIN,
+  ARTIFACTS,
+  emptyDataDir,
+  freePort,
+  httpsJson,
+  launchChromium,
+  signInConsole,
+  spawnCli,
+  spkiPin,
+  stopAll,
+  waitUntil,
+} from './support.js';
 
-/** GET JSON over https (or http) trusting `ca`; null on a connection error. */
-function getJson(url: string, ca: string, token?: string): Promise<{ status: number; body: unknown } | null> {
-  return new Promise((resolve) => {
-    const req = (url.startsWith('https') ? https : http).request(
-      url,
-      { ca, headers: token ? { authorization: `Bearer ${token}` } : {} },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (d: string) => (text += d));
-        res.on('end', () => {
-          try {
-            resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) });
-          } catch {
-            resolve({ status: res.statusCode ?? 0, body: text });
-          }
-        });
-      },
-    );
-    req.on('error', () => resolve(null));
-    req.end();
-  });
-}
-
-function postJson(url: string, ca: string, body: unknown): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const req = https.request(url, { ca, method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (d: string) => (text += d));
-      res.on('end', () => resolve(JSON.parse(text)));
-    });
-    req.on('error', reject);
-    req.end(JSON.stringify(body));
-  });
-}
+/** GET JSON trusting `ca` (with a user's token). */
+const getJson = (url: string, ca: string, token?: string) => httpsJson(url, ca, token ? { token } : {});
 
 interface ClusterInfo {
   console: string;
@@ -118,7 +93,9 @@ describe('a video wall through HAProxy when the process carrying a stream dies',
       'ignore',
       { NODE_EXTRA_CA_CERTS: info.certificate },
     );
-    const login = (await postJson(`${url}/api/v1/auth/login`, ca, ADMIN)) as { data: { token: string } };
+    const login = (await httpsJson(`${url}/api/v1/auth/login`, ca, { method: 'POST', body: ADMIN }))!.body as {
+      data: { token: string };
+    };
     token = login.data.token;
     await waitUntil(
       async () => {
@@ -128,25 +105,7 @@ describe('a video wall through HAProxy when the process carrying a stream dies',
       60_000,
       'the demo layout, made by the simulator through HAProxy',
     );
-    const spki = crypto
-      .createHash('sha256')
-      .update(crypto.createPublicKey(ca).export({ type: 'spki', format: 'der' }))
-      .digest('base64');
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--autoplay-policy=no-user-gesture-required',
-        '--disable-dev-shm-usage',
-        `--ignore-certificate-errors-spki-list=${spki}`,
-      ],
-    });
+    browser = await launchChromium([spkiPin(ca)]);
   }, 180_000);
 
   afterAll(async () => {

@@ -4,7 +4,10 @@
  * playwright-core. Everything started here is stopped by `stopAll()`.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -237,8 +240,11 @@ export async function stopAll(): Promise<void> {
   await Promise.all([...children].map((c) => stop(c, 'SIGKILL')));
 }
 
-/** Chromium (Debian's) with the flags this machine needs; shared memory in /tmp, since a container's /dev/shm may be as small as 64 MiB and 16 video players fill it. */
-export function launchChromium(): Promise<Browser> {
+/**
+ * Chromium (Debian's) with the flags this machine needs; shared memory in /tmp, since a container's /dev/shm may be as small as 64 MiB and 16 video players fill it.
+ * @param extraArgs more flags (e.g. {@link spkiPin}'s `--ignore-certificate-errors-spki-list`)
+ */
+export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: [
@@ -251,7 +257,60 @@ export function launchChromium(): Promise<Browser> {
       '--disable-sync',
       '--autoplay-policy=no-user-gesture-required',
       '--disable-dev-shm-usage',
+      ...extraArgs,
     ],
+  });
+}
+
+/**
+ * The Chromium flag that trusts exactly the certificate `pem` (its public key pinned, as an
+ * operator pins the SHA-256 fingerprint the server prints): base64 SHA-256 of the SPKI (DER).
+ */
+export function spkiPin(pem: string): string {
+  const spki = crypto
+    .createHash('sha256')
+    .update(crypto.createPublicKey(pem).export({ type: 'spki', format: 'der' }))
+    .digest('base64');
+  return `--ignore-certificate-errors-spki-list=${spki}`;
+}
+
+/**
+ * JSON over https trusting `ca` (or plain http, for a process behind the proxy); resolves the
+ * status, the parsed body (the text when not JSON) and the headers; null on a connection error.
+ */
+export function httpsJson(
+  url: string,
+  ca: string,
+  opts: { method?: string; body?: unknown; token?: string } = {},
+): Promise<{ status: number; body: unknown; headers: Record<string, unknown> } | null> {
+  return new Promise((resolve) => {
+    const req = (url.startsWith('https') ? https : http).request(
+      url,
+      {
+        ca,
+        method: opts.method ?? 'GET',
+        headers: {
+          'content-type': 'application/json',
+          ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
+        },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => (text += d));
+        res.on('end', () => {
+          let body: unknown = text;
+          try {
+            body = JSON.parse(text);
+          } catch {
+            /* not JSON */
+          }
+          resolve({ status: res.statusCode ?? 0, body, headers: res.headers });
+        });
+      },
+    );
+    req.on('error', () => resolve(null));
+    req.end(opts.body === undefined ? undefined : JSON.stringify(opts.body));
   });
 }
 

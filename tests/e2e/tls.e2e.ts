@@ -7,67 +7,30 @@
  * with its style nonce holds for everything the console draws). A plain-http address is sent
  * to https; the page answers with HSTS and may not be framed.
  */
-import crypto from 'node:crypto';
 import fs from 'node:fs';
-import https from 'node:https';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import {
   ADMIN,
   ARTIFACTS,
   collectErrors,
   freePort,
+  httpsJson,
+  launchChromium,
   prepareDataDir,
   signInConsole,
   spawnCli,
+  spkiPin,
   stopAll,
   waitUntil,
 } from './support.js';
-
-/** JSON over https trusting `ca`; resolves the status and the parsed body (null on a connection error). */
-function httpsJson(
-  url: string,
-  ca: string,
-  opts: { method?: string; body?: unknown; token?: string } = {},
-): Promise<{ status: number; body: unknown; headers: Record<string, unknown> } | null> {
-  return new Promise((resolve) => {
-    const req = https.request(
-      url,
-      {
-        ca,
-        method: opts.method ?? 'GET',
-        headers: {
-          'content-type': 'application/json',
-          ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
-        },
-      },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (d: string) => (text += d));
-        res.on('end', () => {
-          let body: unknown = text;
-          try {
-            body = JSON.parse(text);
-          } catch {
-            /* not JSON */
-          }
-          resolve({ status: res.statusCode ?? 0, body, headers: res.headers });
-        });
-      },
-    );
-    req.on('error', () => resolve(null));
-    req.end(opts.body === undefined ? undefined : JSON.stringify(opts.body));
-  });
-}
 
 describe('the console and the simulator over TLS', () => {
   let browser: Browser;
   let url: string;
   let ca: string;
-  let spki: string;
   let server: ChildProcess;
 
   beforeAll(async () => {
@@ -82,11 +45,6 @@ describe('the console and the simulator over TLS', () => {
     await waitUntil(() => fs.existsSync(certFile), 20_000, 'the self-signed certificate');
     ca = fs.readFileSync(certFile, 'utf8');
     await waitUntil(async () => (await httpsJson(`${url}/health`, ca))?.status === 200, 20_000, 'https health');
-    // what --ignore-certificate-errors-spki-list pins: base64 SHA-256 of the public key (SPKI, DER)
-    spki = crypto
-      .createHash('sha256')
-      .update(crypto.createPublicKey(ca).export({ type: 'spki', format: 'der' }))
-      .digest('base64');
     const rtspPort = await freePort();
     spawnCli(
       [
@@ -121,21 +79,7 @@ describe('the console and the simulator over TLS', () => {
       40_000,
       'the demo layout, made by the simulator over https',
     );
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--autoplay-policy=no-user-gesture-required',
-        '--disable-dev-shm-usage',
-        `--ignore-certificate-errors-spki-list=${spki}`,
-      ],
-    });
+    browser = await launchChromium([spkiPin(ca)]);
   }, 120_000);
 
   afterAll(async () => {

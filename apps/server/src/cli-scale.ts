@@ -10,6 +10,7 @@ import { SERVER_ROLES, type ServerConfig } from './config.js';
 import { startLocalCluster } from './cluster/local-cluster.js';
 import { migrate, migrationNames, openPostgres, openSqliteReadOnly, redactUrl } from './db/database.js';
 import { SourceDataRepository, TargetDataRepository } from './repositories/data-copy-repository.js';
+import { ClusterRepository } from './repositories/cluster-repository.js';
 import { DEFAULT_CHUNK_ROWS, migrateData, type DataMigrationProgress } from './services/data-migration.js';
 import { progressBar, type ProgressBar } from './cli-progress.js';
 import { onShutdownSignal, port, withServices } from './cli-support.js';
@@ -123,6 +124,8 @@ export function addScaleCommands(program: Command): void {
         const r = await migrateData({
           source: new SourceDataRepository(source),
           target: new TargetDataRepository(target.conn),
+          sourceProcesses: new ClusterRepository(source),
+          targetProcesses: new ClusterRepository(target.conn),
           sourceLabel: `sqlite:${file}`,
           migrations: migrationNames(),
           chunkRows: o.chunkRows,

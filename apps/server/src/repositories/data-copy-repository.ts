@@ -11,6 +11,9 @@
 import type { SqlConnection, SqlStatement } from '../db/connection.js';
 import type { DataMigrationProgressTable } from '../db/schema.js';
 
+/** PostgreSQL takes at most 65,535 parameters in a statement; a chunk or page stays under this. */
+export const MAX_PARAMETERS = 60_000;
+
 /** A value as a row of either engine holds it (db/connection.ts: numbers, text, Buffer, null). */
 export type CellValue = string | number | bigint | Buffer | null;
 
@@ -115,15 +118,6 @@ export class SourceDataRepository {
     return new KeysetReader(this.db, t.name, t.columns, t.key, limit);
   }
 
-  /** Servers with a heartbeat at or after `since` (epoch ms): a running server writes on. */
-  liveServers(since: number): Array<{ id: string; host: string; pid: number }> {
-    return this.db.prepare(`SELECT id, host, pid FROM server_processes WHERE heartbeat_at >= ?`).all(since) as Array<{
-      id: string;
-      host: string;
-      pid: number;
-    }>;
-  }
-
   /** Open one read transaction: every later read sees the database as it is now (WAL snapshot). */
   beginSnapshot(): void {
     this.db.exec('BEGIN');
@@ -209,15 +203,6 @@ export class TargetDataRepository {
     const to = Math.max(max, atLeast);
     // setval(…, n, false) makes n the next value; with true, n + 1 (n ≥ 1)
     if (to >= 1) this.db.prepare(`SELECT setval(?, ?, true)`).get(seq, to);
-  }
-
-  /** Servers with a heartbeat at or after `since` (epoch ms). */
-  liveServers(since: number): Array<{ id: string; host: string; pid: number }> {
-    return this.db.prepare(`SELECT id, host, pid FROM server_processes WHERE heartbeat_at >= ?`).all(since) as Array<{
-      id: string;
-      host: string;
-      pid: number;
-    }>;
   }
 
   /** The copy's progress, in copy order (empty: no copy began here). */

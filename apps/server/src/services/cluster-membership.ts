@@ -46,6 +46,14 @@ function pidAlive(pid: number): boolean {
   }
 }
 
+/**
+ * Whether a registered process may still run: one of another machine is taken on its heartbeat;
+ * one of this machine, whose pid is gone, died (kill -9, a crash).
+ */
+export function stillRunning(p: Pick<ServerProcessRow, 'host' | 'pid'>): boolean {
+  return p.host !== os.hostname() || pidAlive(p.pid);
+}
+
 /** See the module's docstring. */
 export class ClusterMembership {
   /** `<host>:<pid>:<random>`: stored on the jobs this process claims. */
@@ -139,7 +147,7 @@ export class ClusterMembership {
           // a process of this machine whose pid is gone died (kill -9, a crash): no need to wait
           // for its heartbeat to go stale; its row goes, so its jobs come back now
           for (const p of this.repo.live(t - this.staleMs))
-            if (p.host === os.hostname() && p.pid !== process.pid && !pidAlive(p.pid)) this.repo.remove(p.id);
+            if (p.pid !== process.pid && !stillRunning(p)) this.repo.remove(p.id);
           const n = this.queue.recoverAbandoned(queues, t - this.staleMs);
           if (this.leader) this.repo.prune(t - this.staleMs);
           return n;

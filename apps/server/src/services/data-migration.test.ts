@@ -3,7 +3,8 @@
  * row form behind the checksums (the copy itself: cluster/migrate-data.test.ts, PostgreSQL tier).
  */
 import { describe, expect, it } from 'vitest';
-import { canonicalRow, copyOrder } from './data-migration.js';
+import { copyOrder } from './data-migration.js';
+import { canonicalRow } from './data-verification.js';
 import type { SourceTable } from '../repositories/data-copy-repository.js';
 
 const table = (name: string, parents: string[] = [], selfReferences: string[] = []): SourceTable => ({

@@ -17,32 +17,31 @@
  *    a second pass, as its parent may come later in key order.
  * 4. Each identity sequence is moved past the largest id and past SQLite's AUTOINCREMENT mark
  *    (`sqlite_sequence`: ids of deleted rows are not handed out again).
- * 5. Verify: per table, the row counts of both sides and a checksum of their rows, each side read
- *    back through its own driver (better-sqlite3, libpq): the sum modulo 2^128 of each row's
- *    SHA-256 over its values in a canonical form ({@link canonicalRow}), which does not depend
- *    on the order the engines return rows in (their text collations differ).
+ * 5. Verify: per table, row counts and an order-independent checksum of both sides, each read
+ *    back through its own driver (services/data-verification.ts).
  *
  * The source is read inside one read transaction (a WAL snapshot): the copy sees one moment of
  * it. Only the database is copied: snapshots and `master.key` (which encrypts the stored camera
  * and WhatsApp secrets) stay in the data directory, which the PostgreSQL servers use as theirs.
  */
-import os from 'node:os';
-import { createHash } from 'node:crypto';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { PantauError } from '@pantau/shared';
-import type {
-  CellValue,
-  ProgressRow,
-  SourceDataRepository,
-  SourceTable,
-  TargetDataRepository,
+import {
+  MAX_PARAMETERS,
+  type CellValue,
+  type ProgressRow,
+  type SourceDataRepository,
+  type SourceTable,
+  type TargetDataRepository,
 } from '../repositories/data-copy-repository.js';
+import type { ClusterRepository, ServerProcessRow } from '../repositories/cluster-repository.js';
+import { stillRunning } from './cluster-membership.js';
+import { verifyCopy, type DataMigrationProgress, type TableResult } from './data-verification.js';
+
+export type { DataMigrationProgress, TableResult };
 
 /** Rows a chunk (one PostgreSQL transaction) copies, at most. */
 export const DEFAULT_CHUNK_ROWS = 2000;
-
-/** PostgreSQL takes at most 65,535 parameters in a statement; a chunk stays under this. */
-const MAX_PARAMETERS = 60_000;
 
 /**
  * Tables not copied, and why: the migrator's own (the target has its own migrations), SQLite's
@@ -63,19 +62,13 @@ export const SEEDED_TABLES: ReadonlySet<string> = new Set(['gateway_settings']);
 /** Heartbeats younger than this (ms) mean a server runs (services/cluster-membership.ts: 10 s). */
 const SERVER_STALE_MS = 10_000;
 
-/** What {@link migrateData} is told along the way. */
-export interface DataMigrationProgress {
-  stage: 'copy' | 'verify';
-  /** rows copied (or verified) so far, of `total` */
-  done: number;
-  total: number;
-  table: string;
-}
-
 /** Settings of {@link migrateData}. */
 export interface DataMigrationOptions {
   source: SourceDataRepository;
   target: TargetDataRepository;
+  /** the source's and the target's registries of server processes (a running server refuses the copy) */
+  sourceProcesses: Pick<ClusterRepository, 'live'>;
+  targetProcesses: Pick<ClusterRepository, 'live'>;
   /** names the source in progress rows and messages: `sqlite:<absolute file>` */
   sourceLabel: string;
   /** the migrations this version has, in order (db/database.ts) */
@@ -84,19 +77,6 @@ export interface DataMigrationOptions {
   chunkRows?: number;
   onProgress?: (p: DataMigrationProgress) => void;
   now?: () => number;
-}
-
-/** One table's outcome. */
-export interface TableResult {
-  table: string;
-  source_rows: number;
-  target_rows: number;
-  /** 32 hex digits (see the module's docstring) */
-  source_checksum: string;
-  target_checksum: string;
-  /** rows this run copied (0 for a table a previous run finished) */
-  copied_now: number;
-  match: boolean;
 }
 
 /** What {@link migrateData} did. */
@@ -112,53 +92,8 @@ export interface DataMigrationResult {
   ms: number;
 }
 
-/**
- * A row's values in one text, the same whichever engine returned them: integers (numbers or
- * bigints) in decimal, other numbers as JavaScript's shortest round-trip form (PostgreSQL 12+
- * prints float8 the same way), text as is, bytes in hex, each tagged with its kind.
- */
-export function canonicalRow(values: readonly CellValue[]): string {
-  return JSON.stringify(
-    values.map((v) => {
-      if (v === null) return 'n';
-      if (typeof v === 'bigint') return `i${v}`;
-      if (typeof v === 'number') return Number.isInteger(v) ? `i${v}` : `r${v}`;
-      if (Buffer.isBuffer(v)) return `b${v.toString('hex')}`;
-      return `s${v}`;
-    }),
-  );
-}
-
-const MOD_128 = (1n << 128n) - 1n;
-
-/** An order-independent checksum of rows: add each row's hash in. */
-class RowChecksum {
-  private sum = 0n;
-  rows = 0;
-  add(values: readonly CellValue[]): void {
-    const h = createHash('sha256').update(canonicalRow(values)).digest();
-    this.sum = (this.sum + h.readBigUInt64BE(0) * (1n << 64n) + h.readBigUInt64BE(8)) & MOD_128;
-    this.rows++;
-  }
-  get hex(): string {
-    return this.sum.toString(16).padStart(32, '0');
-  }
-}
-
-/** Whether a process of this machine runs (signal 0 probes without signalling). */
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** The servers of `rows` that still run: a fresh heartbeat, and (this machine) a live pid. */
-function running(rows: Array<{ id: string; host: string; pid: number }>): string[] {
-  return rows.filter((r) => r.host !== os.hostname() || pidAlive(r.pid)).map((r) => r.id);
-}
+/** The ids of the registered processes that still run. */
+const running = (rows: ServerProcessRow[]) => rows.filter(stillRunning).map((r) => r.id);
 
 /**
  * The tables in copy order: each after the tables it refers to (ties by name).
@@ -214,12 +149,12 @@ export async function migrateData(o: DataMigrationOptions): Promise<DataMigratio
       `the source is behind this version (missing ${missing.join(', ')}): run \`pantau migrate --data-dir <its directory>\` first`,
       { field: 'from' },
     );
-  const writers = running(source.liveServers(now() - SERVER_STALE_MS));
+  const writers = running(o.sourceProcesses.live(now() - SERVER_STALE_MS));
   if (writers.length > 0)
     throw new PantauError('CONFLICT', `a server is running on the source (${writers.join(', ')}): stop it first`, {
       field: 'from',
     });
-  const targetServers = running(target.liveServers(now() - SERVER_STALE_MS));
+  const targetServers = running(o.targetProcesses.live(now() - SERVER_STALE_MS));
   if (targetServers.length > 0)
     throw new PantauError(
       'CONFLICT',
@@ -255,7 +190,7 @@ export async function migrateData(o: DataMigrationOptions): Promise<DataMigratio
     for (const t of tables)
       if (t.key.length === 1) target.advanceIdentity(t.name, t.key[0]!, sequences.get(t.name) ?? 0);
 
-    const results = await verify(o, tables, copiedNow);
+    const results = await verifyCopy(o, tables, copiedNow);
     return {
       source: o.sourceLabel,
       resumed,
@@ -405,48 +340,4 @@ async function copyTable(
     await yieldToLoop();
   }
   return inserted;
-}
-
-/** Counts and checksums of every table on both sides. */
-async function verify(
-  o: DataMigrationOptions,
-  tables: SourceTable[],
-  copiedNow: Map<string, number>,
-): Promise<TableResult[]> {
-  const total = tables.reduce((n, t) => n + o.source.count(t.name), 0);
-  let done = 0;
-  const out: TableResult[] = [];
-  for (const t of tables) {
-    const limit = Math.max(1, Math.floor(MAX_PARAMETERS / t.columns.length / 10));
-    const sum = async (reader: { page(after: CellValue[] | null): CellValue[][] }, counts: boolean) => {
-      const c = new RowChecksum();
-      const keyAt = t.key.map((k) => t.columns.indexOf(k));
-      let last: CellValue[] | null = null;
-      for (;;) {
-        const page = reader.page(last);
-        for (const r of page) c.add(r);
-        if (counts) {
-          done += page.length;
-          o.onProgress?.({ stage: 'verify', done: Math.min(done, total), total, table: t.name });
-        }
-        if (page.length < limit) return c;
-        last = keyAt.map((i) => page[page.length - 1]![i]!);
-        await yieldToLoop();
-      }
-    };
-    const s = await sum(o.source.reader(t, limit), true);
-    const d = await sum(o.target.reader(t, limit), false);
-    const sourceRows = o.source.count(t.name);
-    const targetRows = o.target.count(t.name);
-    out.push({
-      table: t.name,
-      source_rows: sourceRows,
-      target_rows: targetRows,
-      source_checksum: s.hex,
-      target_checksum: d.hex,
-      copied_now: copiedNow.get(t.name) ?? 0,
-      match: sourceRows === targetRows && s.rows === sourceRows && d.rows === targetRows && s.hex === d.hex,
-    });
-  }
-  return out;
 }
